@@ -1,0 +1,417 @@
+"""The Store: reads the project file and applies recorded changes to it.
+
+Every mutation goes through `Store.transaction()`, which yields a `ChangeSet`. The change
+set writes rows and remembers each row's before and after values, so that any change can
+be undone, redone and audited from the event log, also after a restart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from annotation import db as dbmod
+from annotation.model import (
+    HUMAN,
+    Article,
+    ArticleStatus,
+    Entity,
+    EntityStatus,
+    Relation,
+    content_hash,
+)
+from annotation.schema import LabelSchema, default_schema
+
+KEYS: dict[str, tuple[str, ...]] = {
+    "entities": ("id",),
+    "relations": ("id",),
+    "article_status": ("article_id", "annotator"),
+    "meta": ("key",),
+}
+ENTITY_COLUMNS = (
+    "id", "article_id", "start", "end", "label", "status", "origin", "score",
+    "annotator", "created", "updated",
+)
+RELATION_COLUMNS = (
+    "id", "article_id", "head", "child", "label", "status", "origin", "score",
+    "annotator", "created", "updated",
+)
+_ENTITY_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in ENTITY_COLUMNS) + " FROM entities"
+_RELATION_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in RELATION_COLUMNS) + " FROM relations"
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class NewEntity:
+    """An entity to add with a new article (see `Store.add_article`)."""
+
+    start: int
+    end: int
+    label: str
+    status: str = EntityStatus.ACCEPTED
+    origin: str = HUMAN
+    score: float | None = None
+    annotator: str | None = None
+
+
+@dataclass(frozen=True)
+class NewRelation:
+    """A relation to add with a new article; `head` and `child` index its NewEntity list."""
+
+    head: int
+    child: int
+    label: str
+    status: str = EntityStatus.ACCEPTED
+    origin: str = HUMAN
+    score: float | None = None
+    annotator: str | None = None
+
+
+class StaleChangeError(Exception):
+    """A recorded change no longer matches the project (the row was changed since)."""
+
+
+def now() -> str:
+    """The current time as stored in the project: UTC, ISO 8601, milliseconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row's before and after values; None stands for 'no such row'."""
+
+    table: str
+    key: tuple[Any, ...]
+    before: Row | None
+    after: Row | None
+
+    def inverse(self) -> Change:
+        return Change(self.table, self.key, self.after, self.before)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"table": self.table, "key": list(self.key), "before": self.before,
+                "after": self.after}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Change:
+        return cls(data["table"], tuple(data["key"]), data["before"], data["after"])
+
+
+class ChangeSet:
+    """Writes rows inside one transaction and records what each write changed."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.changes: list[Change] = []
+
+    def insert(self, table: str, row: Row) -> int:
+        """Insert a row (its id allocated by SQLite if absent) and return the row id."""
+        cursor = self._store.db.execute(*_insert_sql(table, row))
+        if "id" in KEYS[table] and "id" not in row:
+            row = {"id": cursor.lastrowid, **row}
+        key = tuple(row[k] for k in KEYS[table])
+        self.changes.append(Change(table, key, None, self._store.row(table, key)))
+        return cursor.lastrowid
+
+    def update(self, table: str, key: tuple[Any, ...], **values: Any) -> None:
+        before = self._store.row(table, key)
+        if before is None:
+            raise KeyError(f"{table} {key} does not exist")
+        self._store.db.execute(*_update_sql(table, key, values))
+        self.changes.append(Change(table, key, before, self._store.row(table, key)))
+
+    def upsert(self, table: str, row: Row) -> None:
+        key = tuple(row[k] for k in KEYS[table])
+        if self._store.row(table, key) is None:
+            self.insert(table, row)
+        else:
+            self.update(table, key, **{k: v for k, v in row.items() if k not in KEYS[table]})
+
+    def delete(self, table: str, key: tuple[Any, ...]) -> None:
+        before = self._store.row(table, key)
+        if before is None:
+            raise KeyError(f"{table} {key} does not exist")
+        self._store.db.execute(f"DELETE FROM {table} WHERE {_where(table)}", key)
+        self.changes.append(Change(table, key, before, None))
+
+    def replay(self, changes: list[Change]) -> None:
+        """Apply recorded changes, checking that each row is still as it was recorded."""
+        for change in changes:
+            current = self._store.row(change.table, change.key)
+            if current != change.before:
+                raise StaleChangeError(f"{change.table} {list(change.key)} was changed since")
+            if change.after is None:
+                self.delete(change.table, change.key)
+            elif change.before is None:
+                self.insert(change.table, change.after)
+            else:
+                values = {k: v for k, v in change.after.items() if k not in KEYS[change.table]}
+                self.update(change.table, change.key, **values)
+
+
+class Store:
+    """A project file open for reading and, unless read-only, for recorded changes."""
+
+    def __init__(self, db: Database, path: Path | None = None, readonly: bool = False) -> None:
+        self.db = db
+        self.path = path
+        self.readonly = readonly
+        self._schema: LabelSchema | None = None
+        self._listeners: list[Callable[[list[Change]], None]] = []
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, readonly: bool = False) -> Store:
+        """Open an existing project; raise ProjectError with a clear message if it cannot be."""
+        path = Path(path)
+        return cls(dbmod.open_database(path, readonly=readonly), path, readonly)
+
+    @classmethod
+    def create(cls, path: str | Path, schema: LabelSchema | None = None) -> Store:
+        """Create a new project file (atomically) and open it."""
+        path = Path(path)
+        dbmod.create_project(path, (schema or default_schema()).to_json())
+        return cls.open(path)
+
+    @classmethod
+    def memory(cls, schema: LabelSchema | None = None) -> Store:
+        """An in-memory project, for tests and scratch work."""
+        db = Database(memory=True)
+        dbmod._migrate(db)
+        db.execute("PRAGMA foreign_keys = ON")
+        db["meta"].insert({"key": "schema", "value": (schema or default_schema()).to_json()})
+        return cls(db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[ChangeSet]:
+        """One atomic unit of work; listeners hear of its changes once it is committed."""
+        if self.readonly:
+            raise dbmod.ProjectError(f"{self.path}: opened read-only")
+        changes = ChangeSet(self)
+        outermost = not self.db.conn.in_transaction
+        with self.db.atomic():
+            yield changes
+        if any(c.table == "meta" for c in changes.changes):
+            self._schema = None
+        if outermost and changes.changes:
+            for listener in list(self._listeners):
+                listener(changes.changes)
+
+    def subscribe(self, listener: Callable[[list[Change]], None]) -> None:
+        """Call `listener(changes)` after each committed transaction that changed rows."""
+        self._listeners.append(listener)
+
+    def log_event(
+        self, annotator: str, kind: str, label: str, changes: list[Change],
+        article_id: int | None = None, ref: int | None = None,
+    ) -> int:
+        """Append an event to the log (inside the caller's transaction) and return its id."""
+        cursor = self.db.execute(
+            "INSERT INTO events (time, annotator, kind, label, article_id, changes, ref) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (now(), annotator, kind, label, article_id,
+             json.dumps([c.to_json() for c in changes], ensure_ascii=False), ref),
+        )
+        return cursor.lastrowid
+
+    def add_article(
+        self, text: str, title: str = "", source: str = "", meta: dict[str, Any] | None = None,
+        tokens: bytes = b"", entities: list[NewEntity] = (), relations: list[NewRelation] = (),
+        annotator: str | None = None, status: str | None = None,
+    ) -> int | None:
+        """Add an article with its annotations, unless its text is already in the project.
+
+        Bulk import calls this inside its own transaction, which it commits between
+        articles, so an article is never stored half. `relations` index into `entities`.
+        Return the new article's id, or None for a duplicate.
+        """
+        db, time = self.db, now()
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO articles (hash, title, text, source, meta, created) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (content_hash(text), title, text, source,
+             json.dumps(meta or {}, ensure_ascii=False), time),
+        )
+        if cursor.rowcount == 0:
+            return None
+        article_id = cursor.lastrowid
+        db.execute("INSERT INTO tokens (article_id, data) VALUES (?, ?)", (article_id, tokens))
+        ids = []
+        for e in entities:
+            ids.append(db.execute(
+                'INSERT INTO entities (article_id, start, "end", label, status, origin, score, '
+                "annotator, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (article_id, e.start, e.end, e.label, e.status, e.origin, e.score,
+                 e.annotator if e.annotator is not None else annotator, time, time),
+            ).lastrowid)
+        db.executemany(
+            "INSERT INTO relations (article_id, head, child, label, status, origin, score, "
+            "annotator, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(article_id, ids[r.head], ids[r.child], r.label, r.status, r.origin, r.score,
+              r.annotator if r.annotator is not None else annotator, time, time)
+             for r in relations],
+        )
+        if status and annotator and status != ArticleStatus.TODO:
+            db.execute(
+                "INSERT INTO article_status (article_id, annotator, status, updated) "
+                "VALUES (?, ?, ?, ?)", (article_id, annotator, status, time),
+            )
+        return article_id
+
+    def tokens(self, article_id: int) -> bytes:
+        """The article's stored tokens (see `annotation.nlp.tokens`)."""
+        row = self.db.execute(
+            "SELECT data FROM tokens WHERE article_id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no tokens for article {article_id}")
+        return row[0]
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def row(self, table: str, key: tuple[Any, ...]) -> Row | None:
+        cursor = self.db.execute(f"SELECT * FROM {table} WHERE {_where(table)}", key)
+        values = cursor.fetchone()
+        if values is None:
+            return None
+        return dict(zip([d[0] for d in cursor.description], values))
+
+    @property
+    def schema(self) -> LabelSchema:
+        if self._schema is None:
+            value = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0]
+            self._schema = LabelSchema.from_dict(json.loads(value))
+        return self._schema
+
+    def article(self, article_id: int) -> Article:
+        row = self.db.execute(
+            "SELECT id, title, text, source, meta, hash FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            raise KeyError(f"no article {article_id}")
+        return Article(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5])
+
+    def article_ids(self) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]
+
+    def article_id_for_hash(self, text_hash: str) -> int | None:
+        row = self.db.execute("SELECT id FROM articles WHERE hash = ?", (text_hash,)).fetchone()
+        return row[0] if row else None
+
+    def count_articles(self) -> int:
+        return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def entity(self, entity_id: int) -> Entity:
+        row = self.db.execute(_ENTITY_SELECT + " WHERE id = ?", (entity_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no entity {entity_id}")
+        return Entity(*row)
+
+    def entities(
+        self, article_id: int, statuses: tuple[str, ...] = EntityStatus.ALL,
+    ) -> list[Entity]:
+        """The article's entities with these statuses, in text order."""
+        marks = ", ".join("?" * len(statuses))
+        rows = self.db.execute(
+            _ENTITY_SELECT + f' WHERE article_id = ? AND status IN ({marks}) '
+            'ORDER BY start, "end", id',
+            (article_id, *statuses),
+        )
+        return [Entity(*r) for r in rows]
+
+    def relation(self, relation_id: int) -> Relation:
+        row = self.db.execute(_RELATION_SELECT + " WHERE id = ?", (relation_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no relation {relation_id}")
+        return Relation(*row)
+
+    def relations(
+        self, article_id: int, statuses: tuple[str, ...] = EntityStatus.ALL,
+    ) -> list[Relation]:
+        marks = ", ".join("?" * len(statuses))
+        rows = self.db.execute(
+            _RELATION_SELECT + f" WHERE article_id = ? AND status IN ({marks}) ORDER BY id",
+            (article_id, *statuses),
+        )
+        return [Relation(*r) for r in rows]
+
+    def relations_of(self, entity_id: int) -> list[Relation]:
+        """Relations in which the entity is head or child."""
+        rows = self.db.execute(
+            _RELATION_SELECT + " WHERE head = ? UNION " + _RELATION_SELECT + " WHERE child = ?",
+            (entity_id, entity_id),
+        )
+        return sorted((Relation(*r) for r in rows), key=lambda r: r.id)
+
+    def article_status(self, article_id: int, annotator: str) -> str:
+        row = self.db.execute(
+            "SELECT status FROM article_status WHERE article_id = ? AND annotator = ?",
+            (article_id, annotator),
+        ).fetchone()
+        return row[0] if row else ArticleStatus.TODO
+
+    def annotators(self) -> list[str]:
+        """Everyone who has made a decision in this project."""
+        rows = self.db.execute(
+            "SELECT annotator FROM entities WHERE annotator IS NOT NULL "
+            "UNION SELECT annotator FROM relations WHERE annotator IS NOT NULL "
+            "UNION SELECT annotator FROM article_status ORDER BY 1"
+        )
+        return [r[0] for r in rows]
+
+
+def entity_row(
+    article_id: int, start: int, end: int, label: str, status: str, origin: str,
+    annotator: str | None, score: float | None = None, time: str | None = None,
+) -> Row:
+    """A new entity row, ready for `ChangeSet.insert`."""
+    time = time or now()
+    return {"article_id": article_id, "start": start, "end": end, "label": label,
+            "status": status, "origin": origin, "score": score, "annotator": annotator,
+            "created": time, "updated": time}
+
+
+def relation_row(
+    article_id: int, head: int, child: int, label: str, status: str, origin: str,
+    annotator: str | None, score: float | None = None, time: str | None = None,
+) -> Row:
+    """A new relation row, ready for `ChangeSet.insert`."""
+    time = time or now()
+    return {"article_id": article_id, "head": head, "child": child, "label": label,
+            "status": status, "origin": origin, "score": score, "annotator": annotator,
+            "created": time, "updated": time}
+
+
+def _where(table: str) -> str:
+    return " AND ".join(f'"{k}" = ?' for k in KEYS[table])
+
+
+def _insert_sql(table: str, row: Row) -> tuple[str, list[Any]]:
+    columns = ", ".join(f'"{c}"' for c in row)
+    marks = ", ".join("?" * len(row))
+    return f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values())
+
+
+def _update_sql(table: str, key: tuple[Any, ...], values: Row) -> tuple[str, list[Any]]:
+    assignments = ", ".join(f'"{c}" = ?' for c in values)
+    return f"UPDATE {table} SET {assignments} WHERE {_where(table)}", [*values.values(), *key]

@@ -1,0 +1,1 @@
+"""Sorot's desktop app (PySide6): widgets that turn gestures into `annotation` commands."""
