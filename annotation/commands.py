@@ -256,9 +256,11 @@ class AddRelation(Command):
         if not rel_type.allows(head.label, child.label):
             raise CommandError(f"{self.relation_label} does not allow {head.label} → {child.label}")
         self.article_id = head.article_id
+        pair = (head.id, child.id)
         for rel in store.relations(head.article_id, LIVE):
-            ends = {(rel.head, rel.child)} | ({(rel.child, rel.head)} if rel_type.symmetric else set())
-            if rel.label == self.relation_label and (head.id, child.id) in ends:
+            same = pair == (rel.head, rel.child)
+            reversed_ = rel_type.symmetric and pair == (rel.child, rel.head)
+            if rel.label == self.relation_label and (same or reversed_):
                 raise CommandError(f"{self.relation_label} already links these entities")
         for entity in (head, child):
             if entity.status == SUGGESTED:

@@ -262,13 +262,13 @@ class Store:
                 'INSERT INTO entities (article_id, start, "end", label, status, origin, score, '
                 "annotator, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (article_id, e.start, e.end, e.label, e.status, e.origin, e.score,
-                 e.annotator if e.annotator is not None else annotator, time, time),
+                 _decider(e, annotator), time, time),
             ).lastrowid)
-        db.executemany(
+        db.conn.executemany(
             "INSERT INTO relations (article_id, head, child, label, status, origin, score, "
             "annotator, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(article_id, ids[r.head], ids[r.child], r.label, r.status, r.origin, r.score,
-              r.annotator if r.annotator is not None else annotator, time, time)
+              _decider(r, annotator), time, time)
              for r in relations],
         )
         if status and annotator and status != ArticleStatus.TODO:
@@ -400,6 +400,13 @@ def relation_row(
     return {"article_id": article_id, "head": head, "child": child, "label": label,
             "status": status, "origin": origin, "score": score, "annotator": annotator,
             "created": time, "updated": time}
+
+
+def _decider(item: NewEntity | NewRelation, annotator: str | None) -> str | None:
+    # A suggestion is nobody's decision yet, whoever imported it.
+    if item.status == EntityStatus.SUGGESTED:
+        return item.annotator
+    return item.annotator if item.annotator is not None else annotator
 
 
 def _where(table: str) -> str:

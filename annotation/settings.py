@@ -1,0 +1,70 @@
+"""The researcher's preferences and default locations: the one module that uses appdirs.
+
+`SOROT_CONFIG_DIR` and `SOROT_DATA_DIR` override the platform folders (tests, portable use).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import appdirs
+
+APP_NAME = "sorot"
+DEFAULT_PROJECT_NAME = "sample.sorot"
+
+
+def config_dir() -> Path:
+    return Path(os.environ.get("SOROT_CONFIG_DIR") or appdirs.user_config_dir(APP_NAME))
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("SOROT_DATA_DIR") or appdirs.user_data_dir(APP_NAME))
+
+
+def default_project_path() -> Path:
+    """Where the built-in sample project lives."""
+    return data_dir() / DEFAULT_PROJECT_NAME
+
+
+@dataclass
+class Settings:
+    annotator: str = ""
+    recent_projects: list[str] = field(default_factory=list)
+
+    @property
+    def path(self) -> Path:
+        return config_dir() / "settings.json"
+
+    @classmethod
+    def load(cls) -> Settings:
+        """Read the settings file; a missing or unreadable one gives the defaults."""
+        settings = cls()
+        try:
+            data = json.loads(settings.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return settings
+        if isinstance(data, dict):
+            settings.annotator = str(data.get("annotator", ""))
+            recent = data.get("recent_projects", [])
+            settings.recent_projects = [str(p) for p in recent if isinstance(p, str)]
+        return settings
+
+    def save(self) -> None:
+        """Write the settings atomically."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+    def effective_annotator(self) -> str:
+        """The annotator's chosen name, else the login name."""
+        if self.annotator:
+            return self.annotator
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return "annotator"

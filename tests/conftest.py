@@ -1,0 +1,54 @@
+"""Shared fixtures: real project files in tmp_path, settings isolated from the user's."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from annotation.store import Store
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = SHARED / "corpus"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--headed", action="store_true", help="show Qt windows on screen")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.getoption("--headed"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> Path:
+    """Point Sorot's config and data folders at a temporary place."""
+    home = tmp_path_factory.mktemp("sorot-home")
+    monkeypatch.setenv("SOROT_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("SOROT_DATA_DIR", str(home / "data"))
+    return home
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Store:
+    """A new project file with the default schema."""
+    store = Store.create(tmp_path / "project.sorot")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def fresh_store() -> Store:
+    """An in-memory project with the default schema."""
+    store = Store.memory()
+    yield store
+    store.close()
+
+
+def corpus_files() -> list[Path]:
+    """The five shared corpus articles; skip the test when ../shared is not beside the repo."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"the shared corpus is not at {CORPUS} (a fresh machine has no ../shared)")
+    return sorted(CORPUS.glob("*.txt"))

@@ -1,0 +1,37 @@
+"""House rules that hold the layout together."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_domain_never_imports_qt() -> None:
+    """The import-linter contract in pyproject.toml: annotation/ is free of Qt."""
+    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    assert lint, "import-linter is a test dependency"
+    result = subprocess.run([lint], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "annotation/) never imports Qt KEPT" in result.stdout
+
+
+def test_importing_every_domain_module_loads_no_qt() -> None:
+    code = (
+        "import importlib, pkgutil, sys, annotation\n"
+        "for m in pkgutil.walk_packages(annotation.__path__, 'annotation.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_ruff_is_clean() -> None:
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent))
+    assert ruff, "ruff is a test dependency"
+    result = subprocess.run([ruff, "check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
