@@ -25,10 +25,11 @@ sys.path.insert(0, str(ROOT))
 def _phase_tokenize(data: Path, project: Path, out: Path) -> dict:
     from annotation.nlp.tokens import tokenizer
 
-    texts = (json.loads(line)["text"] for line in open(data, encoding="utf-8"))
     tok = tokenizer()
-    start = time.perf_counter()
-    n = sum(1 for _ in tok.pipe(texts, batch_size=256))
+    with open(data, encoding="utf-8") as f:
+        texts = (json.loads(line)["text"] for line in f)
+        start = time.perf_counter()
+        n = sum(1 for _ in tok.pipe(texts, batch_size=256))
     return {"articles": n, "seconds": time.perf_counter() - start}
 
 

@@ -1,0 +1,554 @@
+"""Export: Prodigy/spaCy-style JSONL, doccano JSONL and spaCy DocBin, written atomically.
+
+One record per (Article, Annotator) with that Annotator's accepted Entities and Relations,
+optionally with the Suggestions nobody has reviewed. Reading merges a few cursors ordered by
+article id (articles with their stored tokens, entities, relations, article statuses), so a
+Project costs a handful of queries and is never re-tokenized.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import itertools
+import json
+import operator
+import os
+import secrets
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _quote_json
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from annotation.model import ArticleStatus, EntityStatus
+from annotation.nlp.tokens import Tokens, tokenize
+from annotation.store import Store
+from annotation.token_json import tokens_json
+
+FORMATS = ("jsonl", "doccano", "spacy")
+ACCEPTED, SUGGESTED = EntityStatus.ACCEPTED, EntityStatus.SUGGESTED
+_PROGRESS_EVERY = 256
+PARALLEL_MIN = 4000  # fewer articles export faster than worker processes start
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_REF = '{"start":%d,"end":%d,"token_start":%d,"token_end":%d,"label":%s'
+_RELATION = '{"head":%d,"child":%d,"label":%s,"head_span":%s,"child_span":%s'
+_LINE_HEAD = '{"text":%s,"meta":%s,"_input_hash":%d,"_task_hash":%d,"tokens":'
+_LINE_TAIL = (',"spans":[%s],"relations":[%s],"answer":"accept","_annotator_id":%s,'
+              '"_session_id":%s}\n')
+
+Record = dict[str, Any]
+Progress = Callable[[int, int], None]
+Key = tuple[int, int, str]  # an Entity as (start, end, label)
+
+
+class ExportError(Exception):
+    """An export that cannot be done: unknown format or status, or an unwritable target."""
+
+
+@dataclass
+class ExportReport:
+    """What an export wrote, and every span it had to split tokens for or leave out."""
+
+    path: Path | None = None
+    fmt: str = "jsonl"
+    records: int = 0
+    articles: int = 0
+    splits: int = 0
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"exported {self.records} records from {self.articles} articles"
+        if self.path is not None:
+            text += f" to {self.path} ({self.fmt})"
+        if self.splits:
+            text += f"; split tokens {self.splits} times to fit spans"
+        return text + (f"; {len(self.errors)} errors" if self.errors else "")
+
+
+def export(
+    store: Store, out_path: str | Path, fmt: str = "jsonl", annotator: str | None = None,
+    statuses: Iterable[str] | None = None, include_suggestions: bool = False,
+    progress: Progress | None = None, workers: int | None = None,
+) -> ExportReport:
+    """Write the Project's records to `out_path`, replacing it only once all is written.
+
+    `fmt` is "jsonl" (Prodigy/spaCy), "doccano" or "spacy" (DocBin). `statuses` keeps the
+    records whose Article Status (their Annotator's) is among them. `progress(done, total)`
+    is called with counts of articles read. JSONL and doccano exports of large projects
+    use `workers` processes (default: one per CPU core, at most four).
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    path = Path(out_path)
+    _check_target(path)  # before the work, which can take minutes
+    report = ExportReport(path=path, fmt=fmt)
+    options = (annotator, _check_statuses(statuses), include_suggestions)
+    if fmt == "spacy":
+        from annotation.nlp.docbin import DocBinWriter
+
+        writer = DocBinWriter(store.schema.allow_overlap)
+        for task in _tasks(store, *options, report, progress):
+            if not writer.add(task.record(), report.warnings, report.errors):
+                report.records -= 1
+        write_atomic(path, lambda f: f.write(writer.to_bytes()))
+        return report
+    workers = workers or min(4, os.cpu_count() or 1)
+    if workers > 1 and store.path is not None and store.count_articles() >= PARALLEL_MIN:
+        from annotation.export_parallel import write_in_parts
+
+        write_in_parts(store, path, fmt, options, report, progress, workers)
+        return report
+    write_atomic(path, lambda f: f.writelines(render_lines(store, fmt, options, report,
+                                                            progress)))
+    return report
+
+
+def render_lines(
+    store: Store, fmt: str, options: tuple, report: ExportReport,
+    progress: Progress | None = None, ids: tuple[int, int] = (0, 2**63 - 1),
+) -> Iterator[bytes]:
+    """The JSONL (or doccano) lines of the articles with ids in `ids`."""
+    render = _Task.line if fmt == "jsonl" else _Task.doccano_line
+    return (render(task) for task in _tasks(store, *options, report, progress, ids))
+
+
+def iter_records(
+    store: Store, annotator: str | None = None, statuses: Iterable[str] | None = None,
+    include_suggestions: bool = False, report: ExportReport | None = None,
+    progress: Progress | None = None,
+) -> Iterator[Record]:
+    """Yield the Prodigy-style records `export` writes, by article id and then annotator.
+
+    Warnings (tokens split to fit a span) and errors (spans that cannot be aligned) go to
+    `report` when one is given.
+    """
+    report = report if report is not None else ExportReport()
+    wanted = _check_statuses(statuses)
+    for task in _tasks(store, annotator, wanted, include_suggestions, report, progress):
+        yield task.record()
+
+
+def to_doccano(record: Record) -> Record:
+    """A Prodigy-style record as a doccano relation-extraction example (ids count per line)."""
+    ids = {(s["start"], s["end"], s["label"]): i for i, s in enumerate(record["spans"], 1)}
+    relations = [
+        {"id": i, "from_id": ids[_key(r["head_span"])], "to_id": ids[_key(r["child_span"])],
+         "type": r["label"]}
+        for i, r in enumerate(record["relations"], 1)
+    ]
+    meta = record["meta"]
+    out: Record = {
+        "id": meta["article_id"], "text": record["text"],
+        "entities": [{"id": ids[_key(s)], "label": s["label"], "start_offset": s["start"],
+                      "end_offset": s["end"]} for s in record["spans"]],
+        "relations": relations,
+    }
+    # doccano keeps other columns as the example's meta; none may shadow a field.
+    out.update((k, v) for k, v in meta.items() if k not in out and k != "article_id")
+    return out
+
+
+def _key(span: dict[str, Any]) -> Key:
+    return span["start"], span["end"], span["label"]
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def _tasks(
+    store: Store, annotator: str | None, statuses: Iterable[str], include_suggestions: bool,
+    report: ExportReport, progress: Progress | None,
+    ids: tuple[int, int] = (0, 2**63 - 1),
+) -> Iterator[_Task]:
+    """One _Task per record, in article id order, for articles with ids in `ids` (inclusive)."""
+    wanted = frozenset(statuses)
+    live = (ACCEPTED, SUGGESTED) if include_suggestions else (ACCEPTED,)
+    marks = ", ".join("?" * len(live))
+    total = store.count_articles()
+    conn = store.db.conn
+    # All cursors start before any is read, so they share one read snapshot of the file.
+    articles = conn.execute(
+        "SELECT a.id, a.title, a.text, a.source, a.meta, t.data FROM articles a "
+        "LEFT JOIN tokens t ON t.article_id = a.id WHERE a.id BETWEEN ? AND ? ORDER BY a.id",
+        ids)
+    entities = _Grouped(conn.execute(
+        'SELECT article_id, id, start, "end", label, status, origin, score, annotator '
+        f"FROM entities WHERE article_id BETWEEN ? AND ? AND status IN ({marks}) "
+        "ORDER BY article_id", (*ids, *live)))
+    relations = _Grouped(conn.execute(
+        "SELECT article_id, head, child, label, status, origin, score, annotator FROM relations "
+        f"WHERE article_id BETWEEN ? AND ? AND status IN ({marks}) ORDER BY article_id",
+        (*ids, *live)))
+    article_statuses = _Grouped(conn.execute(
+        "SELECT article_id, annotator, status FROM article_status "
+        "WHERE article_id BETWEEN ? AND ? ORDER BY article_id", ids))
+    done = 0
+    for done, row in enumerate(articles, 1):
+        article_id = row[0]
+        ents, rels = entities.take(article_id), relations.take(article_id)
+        decided = {r[1]: r[2] for r in article_statuses.take(article_id)}
+        chosen = [(who, decided.get(who, ArticleStatus.TODO))
+                  for who in _annotators(ents, rels, decided, annotator, include_suggestions)]
+        chosen = [(who, status) for who, status in chosen if not wanted or status in wanted]
+        if chosen:
+            # Only now decode tokens and hash the text: filters often skip most articles.
+            article = _Article(row, report)
+            report.articles += 1
+            by_id = {e[1]: e for e in ents}
+            for who, status in chosen:
+                report.records += 1
+                yield article.task(store, who, status, ents, rels, by_id, include_suggestions)
+        if progress is not None and done % _PROGRESS_EVERY == 0:
+            progress(done, max(total, done))
+    if progress is not None:
+        progress(done, max(total, done))
+
+
+class _Grouped:
+    """Rows of a cursor ordered by article id (first column), taken one article at a time."""
+
+    def __init__(self, rows: Iterable[tuple]) -> None:
+        # groupby walks the rows in C; only each article's group reaches Python.
+        self._groups = itertools.groupby(rows, operator.itemgetter(0))
+        self._id, self._rows = next(self._groups, (None, iter(())))
+
+    def take(self, article_id: int) -> list[tuple]:
+        while self._id is not None and self._id < article_id:
+            self._id, self._rows = next(self._groups, (None, iter(())))
+        if self._id != article_id:
+            return []
+        return list(self._rows)
+
+
+def _annotators(
+    ents: list[tuple], rels: list[tuple], decided: dict[str, str], only: str | None,
+    include_suggestions: bool,
+) -> list[str | None]:
+    who = {e[8] for e in ents if e[5] == ACCEPTED} | {r[7] for r in rels if r[4] == ACCEPTED}
+    who |= decided.keys()
+    if only is not None:
+        return [only] if only in who else []
+    if not who and include_suggestions:
+        return [None]
+    # Accepted work without an annotator (imported so) is a record of its own, last.
+    return sorted(who, key=lambda a: (a is None, a or ""))
+
+
+class _Article:
+    """One article's text and stored tokens, from which its records are made."""
+
+    def __init__(self, row: tuple, report: ExportReport) -> None:
+        self.id, self.title, self.text, self.source, meta_json, data = row
+        self.meta = json.loads(meta_json) if meta_json else {}
+        self.report = report
+        self._split_reported: set[tuple[int, int]] = set()
+        if not data:
+            # Articles stored without tokens (never by the importer): tokenize this one.
+            report.warnings.append(f"article {self.id}: no stored tokens; tokenized now")
+            data = next(tokenize([self.text]))
+        self.tokens = Tokens.from_bytes(data)
+        self._tokens_json: bytes | None = None
+        self.input_hash = _hash(self.text)
+
+    def task(
+        self, store: Store, who: str | None, status: str, ents: list[tuple], rels: list[tuple],
+        by_id: dict[int, tuple], include_suggestions: bool,
+    ) -> _Task:
+        """The record of one annotator (None: suggestions only), aligned to tokens."""
+        spans: dict[Key, dict[str, Any] | None] = {}
+        for _, _, start, end, label, status_, origin, score, annotator in ents:
+            if status_ == ACCEPTED and annotator == who:
+                spans[(start, end, label)] = None  # over an identical suggestion, if any
+            elif status_ == SUGGESTED and include_suggestions:
+                spans.setdefault((start, end, label), _suggested(origin, score))
+        relations = []
+        for _, head_id, child_id, label, status_, origin, score, annotator in rels:
+            if status_ == ACCEPTED and annotator == who:
+                extra = None
+            elif status_ == SUGGESTED and include_suggestions:
+                extra = _suggested(origin, score)
+            else:
+                continue
+            ends = []
+            for entity_id in (head_id, child_id):
+                # A relation's ends are live entities, unless the project was edited by hand.
+                row = by_id.get(entity_id) or (0, 0, *_entity_key(store, entity_id))
+                key = (row[2], row[3], row[4])
+                if key not in spans:
+                    # Someone else's Entity: add it, or the Relation would have no end.
+                    self.warn(f"relation {label} links {key[2]} {self.quote(key)}, which is "
+                              "not among this annotator's entities; added to them", who)
+                    spans[key] = None
+                ends.append(key)
+            relations.append((ends[0], ends[1], label, extra))
+        relations.sort(key=lambda r: r[:3])
+        tokens, aligned = self._align(spans, who)
+        kept = []
+        for key in sorted(spans):
+            if key in aligned:
+                kept.append((key, spans[key]))
+            else:
+                self.report.errors.append(
+                    f"article {self.id}{_by(who)}: {key[2]} {self.quote(key)} "
+                    f"({key[0]}-{key[1]}) cannot be aligned to tokens; left out of the export")
+        rel_kept = []
+        for rel in relations:
+            if rel[0] in aligned and rel[1] in aligned:
+                rel_kept.append(rel)
+            else:
+                self.report.errors.append(f"article {self.id}{_by(who)}: relation {rel[2]} "
+                                          "left out: one of its entities cannot be aligned")
+        task = _dumps([who, [key for key, _ in kept], [(*h, *c, label)
+                                                       for h, c, label, _ in rel_kept]])
+        return _Task(self, who, status, tokens, aligned, kept, rel_kept,
+                     _hash(f"{self.input_hash} {task}"))
+
+    def tokens_json(self, tokens: Tokens) -> bytes:
+        if tokens is not self.tokens:
+            return _tokens_json(self.text, tokens)
+        if self._tokens_json is None:  # shared by the article's records
+            self._tokens_json = _tokens_json(self.text, tokens)
+        return self._tokens_json
+
+    def _align(self, spans: dict[Key, Any], who: str | None) -> tuple[Tokens, dict[Key, Any]]:
+        """The tokens, split where a span edge falls inside one; each span's token range."""
+        tokens = self.tokens
+        aligned = {key: _token_span(tokens, key) for key in spans}
+        inside = [key for key, found in aligned.items() if found is None]
+        if not inside:
+            return tokens, aligned
+        tokens = Tokens(list(tokens.starts), list(tokens.ends))
+        splits = tokens.split_at({k[0] for k in spans} | {k[1] for k in spans})
+        self.report.splits += splits + _fill_gaps(tokens, len(self.text), spans)
+        for key in inside:
+            if key[:2] not in self._split_reported:
+                self._split_reported.add(key[:2])
+                self.warn(f"{key[2]} {self.quote(key)} ({key[0]}-{key[1]}) does not start and "
+                          "end on token edges; tokens split there in the export", who)
+        aligned = {key: _token_span(tokens, key) for key in spans}
+        return tokens, {key: found for key, found in aligned.items() if found is not None}
+
+    def warn(self, message: str, who: str | None) -> None:
+        self.report.warnings.append(f"article {self.id}{_by(who)}: {message}")
+
+    def quote(self, key: Key) -> str:
+        text = " ".join(self.text[key[0]:key[1]].split())
+        return repr(text[:40] + "…" if len(text) > 40 else text)
+
+
+@dataclass
+class _Task:
+    """One record, ready to be made into a dict (`record`) or written (`line`)."""
+
+    article: _Article
+    who: str | None
+    status: str
+    tokens: Tokens
+    aligned: dict[Key, tuple[int, int]]
+    spans: list[tuple[Key, dict[str, Any] | None]]
+    relations: list[tuple[Key, Key, str, dict[str, Any] | None]]
+    task_hash: int
+
+    def meta(self) -> dict[str, Any]:
+        a = self.article
+        return {**a.meta, "article_id": a.id, "title": a.title, "source": a.source,
+                "annotator": self.who, "status": self.status}
+
+    def record(self, tokens: bool = True) -> Record:
+        a, text = self.article, self.article.text
+        return {
+            "text": text, "meta": self.meta(), "_input_hash": a.input_hash,
+            "_task_hash": self.task_hash,
+            "tokens": _token_dicts(text, self.tokens.starts, self.tokens.ends) if tokens else [],
+            "spans": [{**self._ref(key), "text": text[key[0]:key[1]], **(extra or {})}
+                      for key, extra in self.spans],
+            "relations": [
+                {"head": self.aligned[head][1], "child": self.aligned[child][1], "label": label,
+                 "head_span": self._ref(head), "child_span": self._ref(child), **(extra or {})}
+                for head, child, label, extra in self.relations],
+            "answer": "accept", "_annotator_id": self.who, "_session_id": self._session(),
+        }
+
+    def line(self) -> bytes:
+        """The record as one JSONL line: json.dumps(self.record()) with compact separators,
+        made without building a dict per token."""
+        a, text, aligned = self.article, self.article.text, self.aligned
+        spans = ",".join(
+            _REF % (*key[:2], *aligned[key], _quote_json(key[2])) + ","
+            + f'"text":{_quote_json(text[key[0]:key[1]])}{_extra_json(extra)}}}'
+            for key, extra in self.spans)
+        relations = ",".join(
+            _RELATION % (aligned[head][1], aligned[child][1], _quote_json(label),
+                         self._ref_json(head), self._ref_json(child)) + _extra_json(extra) + "}"
+            for head, child, label, extra in self.relations)
+        head = _LINE_HEAD % (_quote_json(text), _dumps(self.meta()), a.input_hash,
+                             self.task_hash)
+        tail = _LINE_TAIL % (spans, relations, _dumps(self.who), _quote_json(self._session()))
+        return b"".join((_utf8(head), a.tokens_json(self.tokens), _utf8(tail)))
+
+    def doccano_line(self) -> bytes:
+        return _utf8(_dumps(to_doccano(self.record(tokens=False))) + "\n")
+
+    def _ref(self, key: Key) -> dict[str, Any]:
+        first, last = self.aligned[key]
+        return {"start": key[0], "end": key[1], "token_start": first, "token_end": last,
+                "label": key[2]}
+
+    def _ref_json(self, key: Key) -> str:
+        return _REF % (*key[:2], *self.aligned[key], _quote_json(key[2])) + "}"
+
+    def _session(self) -> str:
+        return f"sorot-{self.who}" if self.who is not None else "sorot"
+
+
+# -- tokens --------------------------------------------------------------------------------
+
+
+def _tokens_json(text: str, tokens: Tokens) -> bytes:
+    """json.dumps of the token dicts, made without a dict per token (see token_json)."""
+    return tokens_json(text, np.asarray(tokens.starts, dtype=np.int64),
+                       np.asarray(tokens.ends, dtype=np.int64))
+
+
+def _utf8(text: str) -> bytes:
+    # Article text may hold lone surrogates (kept exactly as imported); so may the export.
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _token_dicts(text: str, starts: list[int], ends: list[int]) -> list[dict[str, Any]]:
+    return [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": ws}
+            for i, (s, e, ws) in enumerate(zip(starts, ends, _whitespace(text, starts, ends)))]
+
+
+def _whitespace(text: str, starts: list[int], ends: list[int]) -> Iterator[bool]:
+    # As Tokens.whitespace, lazily: a token has trailing space when the next starts later.
+    following = itertools.chain(itertools.islice(starts, 1, None), (len(text),))
+    return map(operator.lt, ends, following)
+
+
+def _token_span(tokens: Tokens, key: Key) -> tuple[int, int] | None:
+    """As Tokens.token_span, without its method call: this runs for every span."""
+    starts, ends = tokens.starts, tokens.ends
+    first, last = bisect.bisect_left(starts, key[0]), bisect.bisect_left(ends, key[1])
+    if first < len(starts) and starts[first] == key[0] and last < len(ends) \
+            and ends[last] == key[1] and first <= last:
+        return first, last
+    return None
+
+
+def _fill_gaps(tokens: Tokens, length: int, spans: Iterable[Key]) -> int:
+    """Make the space between two tokens a token where a span starts or ends on it.
+
+    A span such as " Jakarta" starts on the space that spaCy keeps as the trailing
+    whitespace of the token before; only a whitespace token can be its first token.
+    """
+    starts, ends = tokens.starts, tokens.ends
+    gaps = set()
+    for start, end, _ in spans:
+        # The character that must begin a token (the span's first) or end one (its last).
+        for char, aligned in ((start, _has(starts, start)), (end - 1, _has(ends, end))):
+            if aligned or not 0 <= char < length:
+                continue
+            i = bisect.bisect_right(starts, char) - 1
+            gap_start = ends[i] if i >= 0 else 0
+            gap_end = starts[i + 1] if i + 1 < len(starts) else length
+            if gap_start <= char < gap_end:
+                gaps.add((gap_start, gap_end))
+    for gap_start, gap_end in sorted(gaps):
+        i = bisect.bisect_left(starts, gap_end)
+        starts.insert(i, gap_start)
+        ends.insert(i, gap_end)
+    if not gaps:
+        return 0
+    return len(gaps) + tokens.split_at({k[0] for k in spans} | {k[1] for k in spans})
+
+
+def _has(values: list[int], value: int) -> bool:
+    i = bisect.bisect_left(values, value)
+    return i < len(values) and values[i] == value
+
+
+# -- small helpers -------------------------------------------------------------------------
+
+
+def _suggested(origin: str, score: float | None) -> dict[str, Any]:
+    # Prodigy marks a model's spans with "source" (and "score"); "status" sets them apart.
+    extra: dict[str, Any] = {"status": SUGGESTED, "source": origin}
+    if score is not None:
+        extra["score"] = score
+    return extra
+
+
+def _extra_json(extra: dict[str, Any] | None) -> str:
+    return "".join(f",{_quote_json(k)}:{_dumps(v)}" for k, v in extra.items()) if extra else ""
+
+
+def _entity_key(store: Store, entity_id: int) -> Key:
+    entity = store.entity(entity_id)
+    return entity.start, entity.end, entity.label
+
+
+def _by(who: str | None) -> str:
+    return f" ({who})" if who is not None else ""
+
+
+def _hash(text: str) -> int:
+    """A signed 32-bit MurmurHash3 (as Prodigy's hashes), the same on every machine."""
+    from murmurhash.mrmr import hash as murmur
+
+    return murmur(text.encode("utf-8", "surrogatepass"))
+
+
+def _check_statuses(statuses: Iterable[str] | None) -> frozenset[str]:
+    wanted = frozenset(statuses or ())
+    unknown = sorted(wanted - set(ArticleStatus.ALL))
+    if unknown:
+        raise ExportError(f"unknown article status {unknown[0]!r}; "
+                          f"use one of {', '.join(ArticleStatus.ALL)}")
+    return wanted
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def write_atomic(path: Path, write: Callable[[IO[bytes]], Any]) -> None:
+    """Write through a temporary file beside `path`, then replace it; on failure keep it."""
+    _check_target(path)
+    fd, tmp = _create_temp(path)
+    try:
+        with os.fdopen(fd, "wb", buffering=1 << 20) as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        with contextlib.suppress(OSError):
+            # Keep the permissions the last export had; otherwise the umask's, as usual.
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _check_target(path: Path) -> None:
+    if not path.parent.is_dir():
+        raise ExportError(f"{path.parent}: no such folder")
+    if path.is_dir():
+        raise ExportError(f"{path}: is a folder")
+
+
+def _create_temp(path: Path) -> tuple[int, str]:
+    # Not mkstemp: its files are private (0600), and an export is meant to be shared.
+    for _ in range(100):
+        tmp = str(path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp"))
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise ExportError(f"{path.parent}: cannot write there ({exc.strerror})") from exc
+    raise ExportError(f"{path.parent}: cannot make a temporary file there")

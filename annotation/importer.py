@@ -1,0 +1,477 @@
+"""Importing articles into a project: read, parse, deduplicate, tokenize, store in batches.
+
+Articles are written in batches, one transaction each, committed between articles only: an
+import that is killed leaves whole articles (with all their entities and relations) or none.
+A large import parses and tokenizes in helper processes while this one stores.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import queue
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotation import readers
+from annotation.db import ProjectError
+from annotation.model import EntityStatus, content_hash
+from annotation.nlp.tokens import tokenize
+from annotation.readers import FORMATS, JSONL_SUFFIXES, Problem, Reader, Record, Skipped, Source
+from annotation.schema import LabelSchema
+from annotation.store import NewEntity, NewRelation, Store
+
+SPANS_AS = (EntityStatus.ACCEPTED, EntityStatus.SUGGESTED)
+IMPORT_ORIGIN = "import"
+SUGGESTED = EntityStatus.SUGGESTED
+BATCH_SIZE = 500
+# Below this many bytes, starting helper processes (each loads spaCy) costs more than it saves.
+PARALLEL_BYTES = 4_000_000
+# Two helpers keep this process, which stores, busy on two cores and more.
+HELPERS = 2
+
+Progress = Callable[[int, int], None]
+# One line (or one .txt file) to parse: file number, line number, raw bytes.
+Line = tuple[int, int, bytes]
+# A parsed line: file number, Record or Problem, and tokens (None: not to be stored).
+Parsed = tuple[int, Record | Problem, bytes | None]
+
+
+class ReadError(Exception):
+    """A path that cannot be imported at all (missing, or neither a file nor a folder)."""
+
+
+@dataclass
+class FileReport:
+    """What became of one file's records."""
+
+    name: str
+    fmt: str | None = None
+    imported: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    refused: bool = False
+
+
+@dataclass
+class ImportReport:
+    """Counts and problems of one import, overall and per file."""
+
+    files: list[FileReport] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return sum(f.imported for f in self.files)
+
+    @property
+    def duplicate(self) -> int:
+        return sum(f.duplicate for f in self.files)
+
+    @property
+    def rejected(self) -> int:
+        """Bad records, plus refused files (each counted once)."""
+        return sum(f.rejected + f.refused for f in self.files)
+
+    @property
+    def ok(self) -> bool:
+        """Whether nothing was rejected (the CLI's exit code)."""
+        return not self.problems
+
+    def summary(self) -> str:
+        """One line for the researcher: imported / duplicate / rejected."""
+        text = (f"{self.imported} imported, {self.duplicate} duplicate, "
+                f"{self.rejected} rejected")
+        refused = sum(f.refused for f in self.files)
+        if refused:
+            text += f" ({refused} file{'s' * (refused > 1)} refused)"
+        if self.skipped:
+            text += f", {len(self.skipped)} skipped (rejected or ignored tasks)"
+        return text
+
+
+@dataclass
+class _Batch:
+    """Lines to parse and store together, and what to do once they are stored."""
+
+    lines: list[Line] = field(default_factory=list)
+    sources: dict[int, tuple[Source, str | None]] = field(default_factory=dict)
+    finished: list[int] = field(default_factory=list)  # files that end with this batch
+    refused: list[Problem] = field(default_factory=list)  # files refused before its lines
+    done: int = 0  # bytes read when the batch was sent, for progress
+
+
+def import_paths(
+    store: Store, paths: Iterable[str | Path], fmt: str | None = None, *, annotator: str,
+    spans_as: str = EntityStatus.ACCEPTED, title_from: str = "first-line",
+    progress: Progress | None = None, batch_size: int = BATCH_SIZE,
+    workers: int | None = None,
+) -> ImportReport:
+    """Import .txt files, folders and JSONL files into the project.
+
+    `fmt` is "txt", "jsonl" or "doccano", or None to tell by each file. Spans become
+    accepted entities of the record's annotator (else `annotator`), or, with
+    `spans_as="suggested"`, suggestions of origin "import" that nobody has decided on yet
+    (a record's status is then dropped). Spans marked `"status": "suggested"`, as Sorot's
+    export writes suggestions, stay suggestions. `progress(done, total)` is called after
+    each batch, in bytes. `workers` helper processes parse and tokenize (None: two for a
+    large import on a machine with several cores, else none). Raise ReadError, before
+    anything is imported, when a path does not exist.
+    """
+    if spans_as not in SPANS_AS:
+        raise ValueError(f"spans_as must be one of {', '.join(SPANS_AS)}")
+    if title_from not in readers.TITLE_FROM:
+        raise ValueError(f"title_from must be one of {', '.join(readers.TITLE_FROM)}")
+    if store.readonly:
+        raise ProjectError(f"{store.path}: opened read-only; cannot import")
+    sources = collect(paths, fmt)
+    sizes = [s.size for s in sources]
+    total = sum(sizes)
+    if workers is None:
+        big = total >= PARALLEL_BYTES and (os.cpu_count() or 1) > 1
+        workers = HELPERS if big else 0
+    if store.path is None or getattr(sys, "frozen", False):
+        workers = 0  # helpers open the project by path, and need a Python to run
+    report = ImportReport(files=[FileReport(s.name, s.fmt) for s in sources])
+    store_batch = _Storer(store, report, annotator, spans_as == SUGGESTED, progress, total)
+    with _bulk_pragmas(store.db.conn), _Parsers(store, title_from, workers) as parsers:
+        in_flight: deque[_Batch] = deque()
+        for batch in _batches(sources, sizes, store.schema, title_from, report, batch_size):
+            if len(in_flight) >= parsers.size:
+                store_batch(in_flight.popleft(), parsers.receive())
+            parsers.send(batch)
+            in_flight.append(batch)
+        while in_flight:
+            store_batch(in_flight.popleft(), parsers.receive())
+    return report
+
+
+@contextlib.contextmanager
+def _bulk_pragmas(conn: sqlite3.Connection) -> Iterator[None]:
+    """Give this connection a larger page cache and rarer checkpoints while importing.
+
+    With SQLite's 2 MB default, a large import spends a fifth of its storing time
+    re-reading index pages and checkpointing; both settings are restored afterwards.
+    """
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    checkpoint = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    conn.execute("PRAGMA cache_size = -65536")  # KiB: 64 MB
+    conn.execute("PRAGMA wal_autocheckpoint = 10000")  # pages: about 40 MB of WAL
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(cache)}")
+        conn.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
+
+
+def collect(paths: Iterable[str | Path], fmt: str | None = None) -> list[Source]:
+    """Expand files and folders into the files to read; raise ReadError for a missing path.
+
+    Folders are searched recursively, in sorted order, for .txt files (and .jsonl/.ndjson
+    unless `fmt` is "txt"). Hidden files are left out: macOS leaves binary "._name.txt"
+    twins beside real files.
+    """
+    if fmt is not None and fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    suffixes = (".txt",) if fmt == "txt" else JSONL_SUFFIXES if fmt else (
+        ".txt", *JSONL_SUFFIXES)
+    sources: list[Source] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.suffix.lower() in suffixes and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            sources.extend(Source(p, p.relative_to(path).as_posix(), fmt) for p in found)
+        elif path.is_file():
+            sources.append(Source(path, path.name, fmt))
+        elif path.exists():
+            raise ReadError(f"{path}: neither a file nor a folder")
+        else:
+            raise ReadError(f"{path}: no such file or folder")
+    return sources
+
+
+def _batches(
+    sources: list[Source], sizes: list[int], schema: LabelSchema, title_from: str,
+    report: ImportReport, batch_size: int,
+) -> Iterator[_Batch]:
+    """Read the files (refusing those not in UTF-8) into batches of lines to parse."""
+    batch, base = _Batch(), 0
+    for number, (source, size) in enumerate(zip(sources, sizes)):
+        try:
+            reader = readers.read(source, schema, title_from)
+        except readers.Refused as exc:
+            # Reported when the batch is stored, so that problems stay in file order.
+            if batch.lines:
+                batch.done = base
+                yield batch
+                batch = _Batch()
+            report.files[number].refused = True
+            batch.refused.append(exc.problem)
+            base += size
+            continue
+        if reader.fmt == "txt":
+            lines: Iterable[tuple[int, bytes]] = [(1, reader.data or b"")]
+        else:
+            lines = reader.lines()
+        for line, raw in lines:
+            reader.sniff(raw)
+            batch.lines.append((number, line, raw))
+            batch.sources[number] = (source, reader.fmt)
+            if len(batch.lines) >= batch_size:
+                batch.done = base + reader.done
+                yield batch
+                batch = _Batch()
+        report.files[number].fmt = reader.fmt
+        base += size
+        batch.finished.append(number)
+    if batch.lines or batch.finished or batch.refused:
+        batch.done = base
+        yield batch
+
+
+class _Parser:
+    """Parses batches of lines and tokenizes the new articles among them."""
+
+    def __init__(
+        self, schema: LabelSchema, title_from: str, known: Callable[[list[str]], set[str]],
+    ) -> None:
+        self.schema, self.title_from, self.known = schema, title_from, known
+        self._readers: dict[int, Reader] = {}
+
+    def __call__(self, batch: _Batch) -> list[Parsed]:
+        parsed: list[Parsed] = []
+        for number, line, raw in batch.lines:
+            source, fmt = batch.sources[number]
+            reader = self._readers.get(number)
+            if reader is None or reader.fmt != fmt:
+                reader = self._readers[number] = Reader(source, fmt, self.schema,
+                                                        self.title_from)
+            item = reader.parse_txt(raw) if fmt == "txt" else reader.parse(line, raw)
+            parsed.append((number, item, None))
+        # Known texts are not tokenized: re-importing a file then costs little more than
+        # reading it. A text repeated in a batch not yet stored is caught by add_article.
+        records = [(i, item) for i, (_, item, _) in enumerate(parsed) if type(item) is Record]
+        hashes = [content_hash(record.text) for _, record in records]
+        seen = self.known(hashes)
+        new = []
+        for (i, record), text_hash in zip(records, hashes):
+            if text_hash not in seen:
+                seen.add(text_hash)
+                new.append((i, record))
+        for (i, record), data in zip(new, tokenize([record.text for _, record in new])):
+            parsed[i] = (parsed[i][0], record, data)
+        for number in [n for n in self._readers if n not in batch.sources]:
+            del self._readers[number]  # a file that is done, here at least
+        return parsed
+
+
+def _known_in(conn: sqlite3.Connection) -> Callable[[list[str]], set[str]]:
+    """Which of some text hashes the project holds already."""
+
+    def known(hashes: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start:start + 500]
+            marks = ", ".join("?" * len(chunk))
+            found.update(h for (h,) in conn.execute(
+                f"SELECT hash FROM articles WHERE hash IN ({marks})", chunk))
+        return found
+
+    return known
+
+
+class _Parsers:
+    """Parse batches here, or in helper processes, each with one batch in flight.
+
+    The helpers are plain `python -c` children, not multiprocessing, which would re-run
+    the caller's main script unless it has an `if __name__ == "__main__"` guard. Batches
+    go round the helpers in turn and come back in the same order.
+    """
+
+    def __init__(self, store: Store, title_from: str, workers: int) -> None:
+        self._local = _Parser(store.schema, title_from, _known_in(store.db.conn))
+        self._pending: deque[_Batch] = deque()
+        self._helpers: list[subprocess.Popen[bytes]] = []
+        self._sent = self._received = 0
+        if workers:
+            root = str(Path(__file__).resolve().parents[1])
+            env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+                p for p in (root, os.environ.get("PYTHONPATH")) if p)}
+            setup = (store.schema.to_dict(), title_from, str(store.path))
+            for _ in range(workers):
+                helper = subprocess.Popen([sys.executable, "-c", _HELPER], env=env,
+                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                self._helpers.append(helper)
+                with contextlib.suppress(OSError):
+                    _put(helper.stdin, setup)
+
+    @property
+    def size(self) -> int:
+        """How many batches may be in flight: two a helper, so none waits for the next."""
+        return max(1, 2 * len(self._helpers))
+
+    def send(self, batch: _Batch) -> None:
+        self._pending.append(batch)
+        if self._helpers:
+            helper = self._helpers[self._sent % len(self._helpers)]
+            self._sent += 1
+            with contextlib.suppress(OSError):  # a dead helper shows at receive()
+                _put(helper.stdin, batch)
+
+    def receive(self) -> list[Parsed]:
+        """The parsed lines of the oldest batch in flight."""
+        batch = self._pending.popleft()
+        if self._helpers:
+            helper = self._helpers[self._received % len(self._helpers)]
+            self._received += 1
+            try:
+                return _get(helper.stdout)
+            except (EOFError, OSError, pickle.UnpicklingError):
+                # A helper died: parse here from now on (the others may hold batches that
+                # are parsed here too, in order).
+                self._stop()
+        return self._local(batch)
+
+    def _stop(self) -> None:
+        helpers, self._helpers = self._helpers, []
+        for helper in helpers:
+            for pipe in (helper.stdin, helper.stdout):
+                with contextlib.suppress(OSError):
+                    pipe.close()
+        for helper in helpers:
+            try:
+                helper.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                helper.kill()
+                helper.wait()
+
+    def __enter__(self) -> _Parsers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop()
+
+
+_HELPER = "from annotation.importer import _serve; _serve()"
+
+
+def _serve() -> None:
+    """A helper process: parse the batches read from stdin until stdin closes."""
+    # Ctrl-C reaches the whole process group; the importer, not its helpers, handles it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The importer stores every batch itself, so it must never wait for a core.
+    with contextlib.suppress(AttributeError, OSError):
+        os.nice(5)
+    source, sink = sys.stdin.buffer, os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not corrupt a batch
+    # A thread keeps reading stdin, so that the importer can send the next batch while
+    # this one's result waits to be read, without both ends blocking on full pipes.
+    inbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+
+    def pump() -> None:
+        try:
+            while True:
+                inbox.put(_frame(source))
+        except (EOFError, OSError):
+            inbox.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    try:
+        setup = inbox.get()
+        if setup is None:
+            return
+        schema, title_from, path = pickle.loads(setup)
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        parse = _Parser(LabelSchema.from_dict(schema), title_from, _known_in(conn))
+        while (frame := inbox.get()) is not None:
+            _put(sink, parse(pickle.loads(frame)))
+    except OSError:  # the importer is gone
+        return
+
+
+def _put(stream: Any, value: Any) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(len(data).to_bytes(8, "little"))
+    stream.write(data)
+    stream.flush()
+
+
+def _frame(stream: Any) -> bytes:
+    head = stream.read(8)
+    if len(head) < 8:
+        raise EOFError
+    size = int.from_bytes(head, "little")
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return data
+
+
+def _get(stream: Any) -> Any:
+    return pickle.loads(_frame(stream))
+
+
+class _Storer:
+    """Stores parsed batches, one transaction each, and counts what became of each line."""
+
+    def __init__(
+        self, store: Store, report: ImportReport, annotator: str, suggested: bool,
+        progress: Progress | None, total: int,
+    ) -> None:
+        self.store, self.report, self.annotator = store, report, annotator
+        self.suggested, self.progress, self.total = suggested, progress, total
+
+    def __call__(self, batch: _Batch, parsed: list[Parsed]) -> None:
+        store, files, report = self.store, self.report.files, self.report
+        report.problems.extend(batch.refused)
+        with store.db.atomic():
+            for number, item, data in parsed:
+                counts = files[number]
+                if type(item) is Record:
+                    if data is None or self._add(item, data) is None:
+                        counts.duplicate += 1
+                    else:
+                        counts.imported += 1
+                elif isinstance(item, Skipped):
+                    counts.skipped += 1
+                    report.skipped.append(item)
+                else:
+                    counts.rejected += 1
+                    report.problems.append(item)
+            for number in batch.finished:
+                if files[number].imported:
+                    store.log_event(self.annotator, "import", f"Import {files[number].name}: "
+                                    f"{_articles(files[number].imported)}", [], None)
+        if self.progress is not None:
+            self.progress(batch.done, self.total)
+
+    def _add(self, record: Record, data: bytes) -> int | None:
+        entities, relations = record.entities, record.relations
+        who, status = record.annotator or self.annotator, record.status
+        if self.suggested:
+            # Suggestions are nobody's work yet, so they carry no annotator and no status.
+            who = status = None
+            entities = [e if e.status == SUGGESTED else NewEntity(
+                e.start, e.end, e.label, SUGGESTED, IMPORT_ORIGIN) for e in entities]
+            relations = [r if r.status == SUGGESTED else NewRelation(
+                r.head, r.child, r.label, SUGGESTED, IMPORT_ORIGIN) for r in relations]
+        return self.store.add_article(record.text, record.title, record.source, record.meta,
+                                      data, entities, relations, who, status)
+
+
+def _articles(n: int) -> str:
+    return f"{n} article" if n == 1 else f"{n} articles"

@@ -1,0 +1,140 @@
+"""The command line, end to end on real files: import, export, stats, schema, log."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotation.cli import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, build_parser, run
+from annotation.paths import SAMPLE_DIR
+from annotation.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXT = "Presiden Joko Widodo bertemu Perdana Menteri Anwar Ibrahim di Bogor."
+
+
+def write_jsonl(path: Path, records: list) -> Path:
+    path.write_text("".join(
+        (r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in records
+    ), encoding="utf-8")
+    return path
+
+
+def spans_of(text: str, *pairs: tuple[str, str]) -> list[dict]:
+    return [{"start": text.index(s), "end": text.index(s) + len(s), "label": label}
+            for s, label in pairs]
+
+
+def test_every_subcommand_has_help(capsys) -> None:
+    for command in ["import", "export", "stats", "schema", "log"]:
+        with pytest.raises(SystemExit) as exit_:
+            run([command, "--help"])
+        assert exit_.value.code == 0
+        assert f"usage: sorot {command}" in capsys.readouterr().out
+    assert {a.dest for a in build_parser()._actions} >= {"command", "annotator"}
+
+
+def test_no_command_creates_sample_project_and_prints_stats(capsys, tmp_path: Path) -> None:
+    assert run([]) == EXIT_OK
+    out = capsys.readouterr().out
+    samples = sorted(SAMPLE_DIR.glob("*.txt"))
+    assert len(samples) >= 5
+    assert f"Articles: {len(samples)}" in out
+    path = Path(os.environ["SOROT_DATA_DIR"]) / "sample.sorot"
+    with Store.open(path) as store:
+        titles = {store.article(i).title for i in store.article_ids()}
+    first_title = samples[0].read_text(encoding="utf-8").strip().splitlines()[0]
+    assert first_title in titles
+    assert run([]) == EXIT_OK  # the second start reuses the project
+    assert f"Articles: {len(samples)}" in capsys.readouterr().out
+
+
+def test_main_py_and_console_script_are_the_same_program(tmp_path: Path) -> None:
+    env = {**os.environ, "SOROT_DATA_DIR": str(tmp_path / "data")}
+    by_main = subprocess.run([sys.executable, str(ROOT / "main.py"), "--version"],
+                             capture_output=True, text=True, env=env, check=True)
+    script = Path(sys.executable).parent / "sorot"
+    by_script = subprocess.run([str(script), "--version"], capture_output=True, text=True,
+                               env=env, check=True)
+    assert by_main.stdout == by_script.stdout and by_main.stdout.startswith("sorot ")
+
+
+def test_import_reports_bad_records_and_exits_3(tmp_path: Path, capsys) -> None:
+    data = write_jsonl(tmp_path / "in.jsonl", [
+        {"text": TEXT, "spans": spans_of(TEXT, ("Joko Widodo", "PER"), ("Bogor", "GPE"))},
+        "{not json",
+        {"text": "Kalimat kedua yang baik."},
+    ])
+    project = tmp_path / "p.sorot"
+    assert run(["--annotator", "ana", "import", str(project), str(data)]) == EXIT_REJECTED
+    captured = capsys.readouterr()
+    assert f"{data}:2:" in captured.err
+    with Store.open(project) as store:
+        assert store.count_articles() == 2
+    # importing the same file again adds nothing
+    assert run(["import", str(project), str(data)]) == EXIT_REJECTED
+    with Store.open(project) as store:
+        assert store.count_articles() == 2
+
+
+def test_stats_json_and_export(tmp_path: Path, capsys) -> None:
+    data = write_jsonl(tmp_path / "in.jsonl", [
+        {"text": TEXT, "spans": spans_of(TEXT, ("Joko Widodo", "PER"), ("Anwar Ibrahim", "PER")),
+         "_annotator_id": "ana"},
+    ])
+    project = tmp_path / "p.sorot"
+    assert run(["import", str(project), str(data)]) == EXIT_OK
+    capsys.readouterr()
+    assert run(["stats", str(project), "--json"]) == EXIT_OK
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["articles"]["total"] == 1
+    assert stats["entities"]["by_label"]["PER"]["accepted"] == 2
+    assert stats["annotators"]["ana"]["entities"] == 2
+
+    out = tmp_path / "out.jsonl"
+    assert run(["export", str(project), str(out)]) == EXIT_OK
+    [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [s["text"] for s in record["spans"]] == ["Joko Widodo", "Anwar Ibrahim"]
+    assert record["_annotator_id"] == "ana"
+
+
+def test_schema_rename_and_refusal(tmp_path: Path, capsys) -> None:
+    data = write_jsonl(tmp_path / "in.jsonl", [
+        {"text": TEXT, "spans": spans_of(TEXT, ("Bogor", "GPE"))},
+    ])
+    project = tmp_path / "p.sorot"
+    run(["import", str(project), str(data)])
+    assert run(["schema", str(project), "--rename", "GPE", "NEGARA"]) == EXIT_OK
+    capsys.readouterr()
+    assert run(["schema", str(project)]) == EXIT_OK
+    schema = json.loads(capsys.readouterr().out)
+    assert "NEGARA" in [e["name"] for e in schema["entities"]]
+    schema["entities"] = [e for e in schema["entities"] if e["name"] != "NEGARA"]
+    for rel in schema["relations"]:
+        rel["head"] = [x for x in rel["head"] if x != "NEGARA"]
+        rel["child"] = [x for x in rel["child"] if x != "NEGARA"]
+    new = tmp_path / "s.json"
+    new.write_text(json.dumps(schema), encoding="utf-8")
+    assert run(["schema", str(project), "--set", str(new)]) == EXIT_ERROR
+    assert "orphan 1 entity labelled NEGARA" in capsys.readouterr().err
+    assert run(["log", str(project)]) == EXIT_OK
+    log = capsys.readouterr().out
+    assert "Rename GPE → NEGARA" in log and "import" in log
+
+
+def test_errors_name_the_file_and_change_nothing(tmp_path: Path, capsys) -> None:
+    not_project = tmp_path / "notes.txt"
+    not_project.write_text("just notes")
+    assert run(["stats", str(not_project)]) == EXIT_ERROR
+    assert f"{not_project}: not a Sorot project" in capsys.readouterr().err
+    data = write_jsonl(tmp_path / "in.jsonl", [{"text": TEXT}])
+    assert run(["import", str(not_project), str(data)]) == EXIT_ERROR
+    assert not_project.read_text() == "just notes"
+    assert run(["import", str(tmp_path / "p.sorot"), str(tmp_path / "missing.jsonl")]) == 1
+    assert "missing.jsonl: no such file or folder" in capsys.readouterr().err
+    assert not (tmp_path / "p.sorot").exists()
