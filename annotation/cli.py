@@ -17,6 +17,7 @@ from pathlib import Path
 from annotation import __version__
 from annotation.commands import CommandError, CommandStack
 from annotation.db import ProjectError
+from annotation.export import ExportError
 from annotation.model import ArticleStatus
 from annotation.paths import SAMPLE_DIR
 from annotation.schema import LabelSchema, SchemaError
@@ -117,8 +118,11 @@ def run(argv: list[str] | None = None) -> int:
     }[args.command]
     try:
         return handler(args, annotator)
-    except (CliError, ProjectError, SchemaError, CommandError) as exc:
+    except (CliError, ProjectError, SchemaError, CommandError, ExportError) as exc:
         print(f"sorot: error: {exc}", file=sys.stderr)
+    except OSError as exc:  # a file that vanished or cannot be written, mid-command
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"sorot: error: {where}{exc.strerror or exc}", file=sys.stderr)
     except sqlite3.DatabaseError as exc:
         print(f"sorot: error: the project file is damaged or unreadable ({exc})",
               file=sys.stderr)

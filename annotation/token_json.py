@@ -25,6 +25,7 @@ _DIGITS_WIDTH = 6
 _DIGITS_LIMIT = 10 ** _DIGITS_WIDTH  # longer articles take the slow path
 
 
+@functools.lru_cache(maxsize=1)
 def _digit_table() -> tuple[np.ndarray, np.ndarray]:
     """Every number below _DIGITS_LIMIT as right-aligned ASCII digits, and its width."""
     numbers = np.arange(_DIGITS_LIMIT, dtype=np.int64)
@@ -35,8 +36,6 @@ def _digit_table() -> tuple[np.ndarray, np.ndarray]:
         widths += numbers >= power
     return table, widths
 
-
-_DIGITS, _WIDTHS = _digit_table()
 # Bytes JSON must escape (with ensure_ascii=False): '"', '\\' and control characters.
 _NEEDS_ESCAPE = np.zeros(256, dtype=bool)
 _NEEDS_ESCAPE[:0x20] = _NEEDS_ESCAPE[0x22] = _NEEDS_ESCAPE[0x5C] = True
@@ -67,8 +66,9 @@ def tokens_json(text: str, starts: np.ndarray, ends: np.ndarray) -> bytes:
 
     # Decimal numbers come from a table of fixed-width digit strings: a gather, no division.
     numbers = np.concatenate([starts, ends, np.arange(n, dtype=np.int64)])
-    digits = _DIGITS[numbers]
-    width = _WIDTHS[numbers]
+    table, widths = _digit_table()
+    digits = table[numbers]
+    width = widths[numbers]
     num_start = np.arange(3 * n, dtype=np.int64) * _DIGITS_WIDTH + (_DIGITS_WIDTH - width)
 
     base_pay = len(_TEMPLATE)

@@ -138,3 +138,12 @@ def test_errors_name_the_file_and_change_nothing(tmp_path: Path, capsys) -> None
     assert run(["import", str(tmp_path / "p.sorot"), str(tmp_path / "missing.jsonl")]) == 1
     assert "missing.jsonl: no such file or folder" in capsys.readouterr().err
     assert not (tmp_path / "p.sorot").exists()
+
+
+def test_export_to_missing_folder_is_a_clear_error(tmp_path: Path, capsys) -> None:
+    project = tmp_path / "p.sorot"
+    run(["import", str(project), str(write_jsonl(tmp_path / "in.jsonl", [{"text": TEXT}]))])
+    capsys.readouterr()
+    target = tmp_path / "nope" / "out.jsonl"
+    assert run(["export", str(project), str(target)]) == EXIT_ERROR
+    assert f"{target.parent}: no such folder" in capsys.readouterr().err
