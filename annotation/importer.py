@@ -36,8 +36,6 @@ SUGGESTED = EntityStatus.SUGGESTED
 BATCH_SIZE = 500
 # Below this many bytes, starting helper processes (each loads spaCy) costs more than it saves.
 PARALLEL_BYTES = 4_000_000
-# Two helpers keep this process, which stores, busy on two cores and more.
-HELPERS = 2
 
 Progress = Callable[[int, int], None]
 # One line (or one .txt file) to parse: file number, line number, raw bytes.
@@ -125,9 +123,9 @@ def import_paths(
     `spans_as="suggested"`, suggestions of origin "import" that nobody has decided on yet
     (a record's status is then dropped). Spans marked `"status": "suggested"`, as Sorot's
     export writes suggestions, stay suggestions. `progress(done, total)` is called after
-    each batch, in bytes. `workers` helper processes parse and tokenize (None: two for a
-    large import on a machine with several cores, else none). Raise ReadError, before
-    anything is imported, when a path does not exist.
+    each batch, in bytes. `workers` helper processes tokenize (one) or parse and tokenize
+    (more); None chooses by the size of the import and the number of cores. Raise
+    ReadError, before anything is imported, when a path does not exist.
     """
     if spans_as not in SPANS_AS:
         raise ValueError(f"spans_as must be one of {', '.join(SPANS_AS)}")
@@ -139,8 +137,8 @@ def import_paths(
     sizes = [s.size for s in sources]
     total = sum(sizes)
     if workers is None:
-        big = total >= PARALLEL_BYTES and (os.cpu_count() or 1) > 1
-        workers = HELPERS if big else 0
+        cores = os.cpu_count() or 1
+        workers = 0 if total < PARALLEL_BYTES or cores < 2 else 1 if cores < 4 else 2
     if store.path is None or getattr(sys, "frozen", False):
         workers = 0  # helpers open the project by path, and need a Python to run
     report = ImportReport(files=[FileReport(s.name, s.fmt) for s in sources])
@@ -253,6 +251,11 @@ class _Parser:
         self._readers: dict[int, Reader] = {}
 
     def __call__(self, batch: _Batch) -> list[Parsed]:
+        parsed, new, texts = self.parse(batch)
+        return _with_tokens(parsed, new, tokenize(texts))
+
+    def parse(self, batch: _Batch) -> tuple[list[Parsed], list[int], list[str]]:
+        """The batch's lines parsed, and which of them are new articles, with their texts."""
         parsed: list[Parsed] = []
         for number, line, raw in batch.lines:
             source, fmt = batch.sources[number]
@@ -262,21 +265,27 @@ class _Parser:
                                                         self.title_from)
             item = reader.parse_txt(raw) if fmt == "txt" else reader.parse(line, raw)
             parsed.append((number, item, None))
-        # Known texts are not tokenized: re-importing a file then costs little more than
-        # reading it. A text repeated in a batch not yet stored is caught by add_article.
-        records = [(i, item) for i, (_, item, _) in enumerate(parsed) if type(item) is Record]
-        hashes = [content_hash(record.text) for _, record in records]
-        seen = self.known(hashes)
-        new = []
-        for (i, record), text_hash in zip(records, hashes):
-            if text_hash not in seen:
-                seen.add(text_hash)
-                new.append((i, record))
-        for (i, record), data in zip(new, tokenize([record.text for _, record in new])):
-            parsed[i] = (parsed[i][0], record, data)
         for number in [n for n in self._readers if n not in batch.sources]:
             del self._readers[number]  # a file that is done, here at least
-        return parsed
+        # Known texts are not tokenized: re-importing a file then costs little more than
+        # reading it. A text repeated in a batch not yet stored is caught by add_article.
+        records = [(i, item.text) for i, (_, item, _) in enumerate(parsed)
+                   if isinstance(item, Record)]
+        hashes = [content_hash(text) for _, text in records]
+        seen = self.known(hashes)
+        new, texts = [], []
+        for (i, text), text_hash in zip(records, hashes):
+            if text_hash not in seen:
+                seen.add(text_hash)
+                new.append(i)
+                texts.append(text)
+        return parsed, new, texts
+
+
+def _with_tokens(parsed: list[Parsed], new: list[int], tokens: Iterable[bytes]) -> list[Parsed]:
+    for i, data in zip(new, tokens):
+        parsed[i] = (parsed[i][0], parsed[i][1], data)
+    return parsed
 
 
 def _known_in(conn: sqlite3.Connection) -> Callable[[list[str]], set[str]]:
@@ -295,7 +304,11 @@ def _known_in(conn: sqlite3.Connection) -> Callable[[list[str]], set[str]]:
 
 
 class _Parsers:
-    """Parse batches here, or in helper processes, each with one batch in flight.
+    """Parse and tokenize batches here, or with helper processes.
+
+    One helper only tokenizes, while this process parses and stores: on two cores that
+    balances the work. Two helpers or more parse and tokenize, and this process only
+    stores. Each helper holds up to two batches, so that it never waits for the next.
 
     The helpers are plain `python -c` children, not multiprocessing, which would re-run
     the caller's main script unless it has an `if __name__ == "__main__"` guard. Batches
@@ -304,9 +317,11 @@ class _Parsers:
 
     def __init__(self, store: Store, title_from: str, workers: int) -> None:
         self._local = _Parser(store.schema, title_from, _known_in(store.db.conn))
-        self._pending: deque[_Batch] = deque()
+        self._pending: deque[tuple[_Batch, list[Parsed] | None, list[int], list[str]]] = \
+            deque()
         self._helpers: list[subprocess.Popen[bytes]] = []
         self._sent = self._received = 0
+        self._tokenize_only = workers == 1
         if workers:
             root = str(Path(__file__).resolve().parents[1])
             env = {**os.environ, "PYTHONPATH": os.pathsep.join(
@@ -321,30 +336,40 @@ class _Parsers:
 
     @property
     def size(self) -> int:
-        """How many batches may be in flight: two a helper, so none waits for the next."""
+        """How many batches may be in flight."""
         return max(1, 2 * len(self._helpers))
 
     def send(self, batch: _Batch) -> None:
-        self._pending.append(batch)
-        if self._helpers:
-            helper = self._helpers[self._sent % len(self._helpers)]
-            self._sent += 1
-            with contextlib.suppress(OSError):  # a dead helper shows at receive()
-                _put(helper.stdin, batch)
+        if not self._helpers:
+            self._pending.append((batch, None, [], []))
+            return
+        parsed: list[Parsed] | None = None
+        new: list[int] = []
+        texts: list[str] = []
+        if self._tokenize_only:
+            parsed, new, texts = self._local.parse(batch)
+        self._pending.append((batch, parsed, new, texts))
+        helper = self._helpers[self._sent % len(self._helpers)]
+        self._sent += 1
+        with contextlib.suppress(OSError):  # a dead helper shows at receive()
+            _put(helper.stdin, batch if parsed is None else texts)
 
     def receive(self) -> list[Parsed]:
         """The parsed lines of the oldest batch in flight."""
-        batch = self._pending.popleft()
+        batch, parsed, new, texts = self._pending.popleft()
         if self._helpers:
             helper = self._helpers[self._received % len(self._helpers)]
             self._received += 1
             try:
-                return _get(helper.stdout)
+                result = _get(helper.stdout)
+                return result if parsed is None else _with_tokens(parsed, new, result)
             except (EOFError, OSError, pickle.UnpicklingError):
-                # A helper died: parse here from now on (the others may hold batches that
-                # are parsed here too, in order).
+                # A helper died: work here from now on (also on the batches the other
+                # helpers hold, in order).
                 self._stop()
-        return self._local(batch)
+        if parsed is None:
+            return self._local(batch)
+        return _with_tokens(parsed, new, tokenize(texts))
 
     def _stop(self) -> None:
         helpers, self._helpers = self._helpers, []
@@ -398,7 +423,9 @@ def _serve() -> None:
         conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
         parse = _Parser(LabelSchema.from_dict(schema), title_from, _known_in(conn))
         while (frame := inbox.get()) is not None:
-            _put(sink, parse(pickle.loads(frame)))
+            work = pickle.loads(frame)
+            # A list is texts to tokenize; a batch is lines to parse and tokenize.
+            _put(sink, list(tokenize(work)) if type(work) is list else parse(work))
     except OSError:  # the importer is gone
         return
 

@@ -397,7 +397,7 @@ def test_helper_processes_give_the_same_result(tmp_path: Path) -> None:
                                      {"text": "Rusia.", "label": [[0, 5, "GPE"]]}])
     (folder / "latin1.txt").write_bytes(b"caf\xe9")
     results = []
-    for workers in (0, 2):
+    for workers in (0, 1, 2):
         with Store.create(tmp_path / f"w{workers}.sorot") as store:
             report = run(store, folder, batch_size=3, workers=workers)
             articles = [store.article(i) for i in store.article_ids()]
@@ -408,7 +408,7 @@ def test_helper_processes_give_the_same_result(tmp_path: Path) -> None:
                 [len(store.relations(a.id)) for a in articles],
                 store.db.execute("SELECT label FROM events ORDER BY id").fetchall(),
             ))
-    assert results[0] == results[1]
+    assert results[0] == results[1] == results[2]
     assert [(f.name, f.imported, f.duplicate, f.refused) for f in results[0][2]] == [
         ("a.jsonl", 4, 1, False), ("b.jsonl", 1, 1, False), ("latin1.txt", 0, 0, True),
         ("txt/0.txt", 1, 0, False), ("txt/1.txt", 1, 0, False), ("txt/2.txt", 1, 0, False),
