@@ -245,26 +245,30 @@ class Store:
         articles, so an article is never stored half. `relations` index into `entities`.
         Return the new article's id, or None for a duplicate.
         """
-        db, time = self.db, now()
-        cursor = db.execute(
-            "INSERT OR IGNORE INTO articles (hash, title, text, source, meta, created) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+        conn, time = self.db.conn, now()
+        for r in relations:
+            if not (0 <= r.head < len(entities) and 0 <= r.child < len(entities)):
+                raise ValueError(f"relation {r.label} refers to no entity of this article")
+        cursor = conn.execute(
+            "INSERT INTO articles (hash, title, text, source, meta, created) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
             (content_hash(text), title, text, source,
              json.dumps(meta or {}, ensure_ascii=False), time),
         )
         if cursor.rowcount == 0:
             return None
         article_id = cursor.lastrowid
-        db.execute("INSERT INTO tokens (article_id, data) VALUES (?, ?)", (article_id, tokens))
-        ids = []
-        for e in entities:
-            ids.append(db.execute(
-                'INSERT INTO entities (article_id, start, "end", label, status, origin, score, '
-                "annotator, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (article_id, e.start, e.end, e.label, e.status, e.origin, e.score,
-                 _decider(e, annotator), time, time),
-            ).lastrowid)
-        db.conn.executemany(
+        conn.execute("INSERT INTO tokens (article_id, data) VALUES (?, ?)", (article_id, tokens))
+        # Ids are given, not left to SQLite, so that one executemany can store them all and
+        # relations can refer to them; AUTOINCREMENT's sequence says which are free.
+        ids = self._next_ids("entities", len(entities))
+        conn.executemany(
+            'INSERT INTO entities (id, article_id, start, "end", label, status, origin, score, '
+            "annotator, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(i, article_id, e.start, e.end, e.label, e.status, e.origin, e.score,
+              _decider(e, annotator), time, time) for i, e in zip(ids, entities)],
+        )
+        conn.executemany(
             "INSERT INTO relations (article_id, head, child, label, status, origin, score, "
             "annotator, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(article_id, ids[r.head], ids[r.child], r.label, r.status, r.origin, r.score,
@@ -272,11 +276,19 @@ class Store:
              for r in relations],
         )
         if status and annotator and status != ArticleStatus.TODO:
-            db.execute(
+            conn.execute(
                 "INSERT INTO article_status (article_id, annotator, status, updated) "
                 "VALUES (?, ?, ?, ?)", (article_id, annotator, status, time),
             )
         return article_id
+
+    def _next_ids(self, table: str, count: int) -> range:
+        if not count:
+            return range(0)
+        row = self.db.conn.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+        first = (row[0] if row else 0) + 1
+        return range(first, first + count)
 
     def tokens(self, article_id: int) -> bytes:
         """The article's stored tokens (see `annotation.nlp.tokens`)."""
