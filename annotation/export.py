@@ -24,7 +24,7 @@ from typing import IO, Any
 import numpy as np
 
 from annotation.model import ArticleStatus, EntityStatus
-from annotation.nlp.tokens import Tokens, tokenize
+from annotation.nlp.tokens import Tokens, decode_arrays, tokenize
 from annotation.store import Store
 from annotation.token_json import tokens_json
 
@@ -250,7 +250,8 @@ class _Article:
             # Articles stored without tokens (never by the importer): tokenize this one.
             report.warnings.append(f"article {self.id}: no stored tokens; tokenized now")
             data = next(tokenize([self.text]))
-        self.tokens = Tokens.from_bytes(data)
+        self._arrays = decode_arrays(data)
+        self.tokens = Tokens(self._arrays[0].tolist(), self._arrays[1].tolist())
         self._tokens_json: bytes | None = None
         self.input_hash = _hash(self.text)
 
@@ -311,7 +312,7 @@ class _Article:
         if tokens is not self.tokens:
             return _tokens_json(self.text, tokens)
         if self._tokens_json is None:  # shared by the article's records
-            self._tokens_json = _tokens_json(self.text, tokens)
+            self._tokens_json = tokens_json(self.text, *self._arrays)
         return self._tokens_json
 
     def _align(self, spans: dict[Key, Any], who: str | None) -> tuple[Tokens, dict[Key, Any]]:

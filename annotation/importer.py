@@ -56,6 +56,7 @@ class FileReport:
     fmt: str | None = None
     imported: int = 0
     duplicate: int = 0
+    added: int = 0  # duplicates whose annotator's work was added to the existing article
     rejected: int = 0
     skipped: int = 0
     refused: bool = False
@@ -78,6 +79,10 @@ class ImportReport:
         return sum(f.duplicate for f in self.files)
 
     @property
+    def added(self) -> int:
+        return sum(f.added for f in self.files)
+
+    @property
     def rejected(self) -> int:
         """Bad records, plus refused files (each counted once)."""
         return sum(f.rejected + f.refused for f in self.files)
@@ -89,8 +94,10 @@ class ImportReport:
 
     def summary(self) -> str:
         """One line for the researcher: imported / duplicate / rejected."""
-        text = (f"{self.imported} imported, {self.duplicate} duplicate, "
-                f"{self.rejected} rejected")
+        text = f"{self.imported} imported, {self.duplicate} duplicate"
+        if self.added:
+            text += f" ({self.added} with another annotator's work, added)"
+        text += f", {self.rejected} rejected"
         refused = sum(f.refused for f in self.files)
         if refused:
             text += f" ({refused} file{'s' * (refused > 1)} refused)"
@@ -469,10 +476,11 @@ class _Storer:
             for number, item, data in parsed:
                 counts = files[number]
                 if type(item) is Record:
-                    if data is None or self._add(item, data) is None:
-                        counts.duplicate += 1
-                    else:
+                    if data is not None and self._add(item, data) is not None:
                         counts.imported += 1
+                    else:
+                        counts.duplicate += 1
+                        counts.added += self._add_to_existing(item)
                 elif isinstance(item, Skipped):
                     counts.skipped += 1
                     report.skipped.append(item)
@@ -498,6 +506,23 @@ class _Storer:
                 r.head, r.child, r.label, SUGGESTED, IMPORT_ORIGIN) for r in relations]
         return self.store.add_article(record.text, record.title, record.source, record.meta,
                                       data, entities, relations, who, status)
+
+
+    def _add_to_existing(self, record: Record) -> bool:
+        """Add a duplicate's annotations if they are an annotator's first on that article.
+
+        An export holds one record per annotator of an article; importing it back must
+        bring every annotator's work, while importing the same file twice adds nothing.
+        """
+        who = record.annotator or self.annotator
+        if self.suggested or not (record.entities or record.relations or record.status):
+            return False
+        article_id = self.store.article_id_for_hash(content_hash(record.text))
+        if article_id is None or self.store.has_work(article_id, who):
+            return False
+        self.store.add_annotations(article_id, record.entities, record.relations, who,
+                                   record.status)
+        return True
 
 
 def _articles(n: int) -> str:

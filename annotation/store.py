@@ -245,10 +245,8 @@ class Store:
         articles, so an article is never stored half. `relations` index into `entities`.
         Return the new article's id, or None for a duplicate.
         """
+        _check_relations(entities, relations)
         conn, time = self.db.conn, now()
-        for r in relations:
-            if not (0 <= r.head < len(entities) and 0 <= r.child < len(entities)):
-                raise ValueError(f"relation {r.label} refers to no entity of this article")
         cursor = conn.execute(
             "INSERT INTO articles (hash, title, text, source, meta, created) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
@@ -259,6 +257,16 @@ class Store:
             return None
         article_id = cursor.lastrowid
         conn.execute("INSERT INTO tokens (article_id, data) VALUES (?, ?)", (article_id, tokens))
+        self.add_annotations(article_id, entities, relations, annotator, status, time)
+        return article_id
+
+    def add_annotations(
+        self, article_id: int, entities: list[NewEntity], relations: list[NewRelation],
+        annotator: str | None = None, status: str | None = None, time: str | None = None,
+    ) -> None:
+        """Add imported entities, relations and status to an article (see `add_article`)."""
+        _check_relations(entities, relations)
+        conn, time = self.db.conn, time or now()
         # Ids are given, not left to SQLite, so that one executemany can store them all and
         # relations can refer to them; AUTOINCREMENT's sequence says which are free.
         ids = self._next_ids("entities", len(entities))
@@ -278,9 +286,18 @@ class Store:
         if status and annotator and status != ArticleStatus.TODO:
             conn.execute(
                 "INSERT INTO article_status (article_id, annotator, status, updated) "
-                "VALUES (?, ?, ?, ?)", (article_id, annotator, status, time),
+                "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (article_id, annotator, status, time),
             )
-        return article_id
+
+    def has_work(self, article_id: int, annotator: str) -> bool:
+        """Whether the annotator has any entity, relation or status on the article."""
+        return self.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM entities WHERE article_id = ?1 AND annotator = ?2) "
+            "OR EXISTS (SELECT 1 FROM relations WHERE article_id = ?1 AND annotator = ?2) "
+            "OR EXISTS (SELECT 1 FROM article_status WHERE article_id = ?1 AND annotator = ?2)",
+            (article_id, annotator),
+        ).fetchone()[0] == 1
 
     def _next_ids(self, table: str, count: int) -> range:
         if not count:
@@ -412,6 +429,12 @@ def relation_row(
     return {"article_id": article_id, "head": head, "child": child, "label": label,
             "status": status, "origin": origin, "score": score, "annotator": annotator,
             "created": time, "updated": time}
+
+
+def _check_relations(entities: list[NewEntity], relations: list[NewRelation]) -> None:
+    for r in relations:
+        if not (0 <= r.head < len(entities) and 0 <= r.child < len(entities)):
+            raise ValueError(f"relation {r.label} refers to no entity of this article")
 
 
 def _decider(item: NewEntity | NewRelation, annotator: str | None) -> str | None:

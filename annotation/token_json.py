@@ -1,11 +1,13 @@
 """Prodigy-style token lists as JSON, written with array operations instead of per-token code.
 
 A 3 KB article has about 500 tokens. Building a dict per token and dumping it costs more
-than spaCy spends tokenizing the text, so an export would be slower than re-tokenizing. Here
-the JSON is assembled as one byte gather: the output is a sequence of segments (template
-pieces, token texts, decimal numbers), each a slice of one source buffer, and numpy copies
-them all in one indexing operation. The result is byte-for-byte what
-`json.dumps(tokens, ensure_ascii=False, separators=(",", ":"))` gives.
+than spaCy spends tokenizing the text, so an export would be slower than re-tokenizing.
+Here every token becomes one row of a byte matrix of fixed width: the constant JSON pieces
+are written column-wise for all tokens at once, numbers come from a table of digit strings,
+and token texts are scattered in right-aligned. NUL bytes pad what is shorter than its
+column; one `bytes.translate` deletes them all. JSON output never holds a raw NUL (a NUL
+in the text is escaped as \\u0000), so nothing else is deleted. The result is
+byte-for-byte `json.dumps(tokens, ensure_ascii=False, separators=(",", ":"))`.
 """
 
 from __future__ import annotations
@@ -15,27 +17,10 @@ import json
 
 import numpy as np
 
-_PIECES = [b'{"text":"', b'","start":', b',"end":', b',"id":', b',"ws":true}', b',"ws":false}',
-           b","]
-_TEMPLATE = b"".join(_PIECES)
-_OFFSETS = np.cumsum([0] + [len(p) for p in _PIECES])[:-1]
-_TEXT, _START, _END, _ID, _WS_TRUE, _WS_FALSE, _COMMA = (
-    (int(o), len(p)) for o, p in zip(_OFFSETS, _PIECES))
-_DIGITS_WIDTH = 6
-_DIGITS_LIMIT = 10 ** _DIGITS_WIDTH  # longer articles take the slow path
-
-
-@functools.lru_cache(maxsize=1)
-def _digit_table() -> tuple[np.ndarray, np.ndarray]:
-    """Every number below _DIGITS_LIMIT as right-aligned ASCII digits, and its width."""
-    numbers = np.arange(_DIGITS_LIMIT, dtype=np.int64)
-    powers = 10 ** np.arange(_DIGITS_WIDTH - 1, -1, -1, dtype=np.int64)
-    table = ((numbers[:, None] // powers) % 10 + 48).astype(np.uint8)
-    widths = np.ones(_DIGITS_LIMIT, dtype=np.int64)
-    for power in powers[:-1].tolist():
-        widths += numbers >= power
-    return table, widths
-
+_DIGITS = 6  # columns per number: offsets below 10**6 (a million-character article)
+_PREFIX = b'{"text":"'
+_WS = np.frombuffer(b"false" + b"true\0", dtype=np.uint8).reshape(2, 5)
+_LONGEST_TOKEN = 512  # bytes; an article with a longer token takes the plain path
 # Bytes JSON must escape (with ensure_ascii=False): '"', '\\' and control characters.
 _NEEDS_ESCAPE = np.zeros(256, dtype=bool)
 _NEEDS_ESCAPE[:0x20] = _NEEDS_ESCAPE[0x22] = _NEEDS_ESCAPE[0x5C] = True
@@ -50,55 +35,67 @@ def tokens_json(text: str, starts: np.ndarray, ends: np.ndarray) -> bytes:
     n = len(starts)
     if n == 0:
         return b"[]"
-    if len(text) >= _DIGITS_LIMIT:
-        return _slow(text, starts, ends)
+    if len(text) >= 10 ** _DIGITS:
+        return _plain(text, starts, ends)
     try:
         raw = text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates: no fast path, and rare enough
-        return _slow(text, starts, ends)
+    except UnicodeEncodeError:  # lone surrogates: rare, and no fast path for them
+        return _plain(text, starts, ends)
     byte_at = _byte_offsets(text, raw)
     payload, pay_start, pay_len = _payloads(raw, byte_at[starts], byte_at[ends])
+    longest = int(pay_len.max())
+    if longest > _LONGEST_TOKEN:
+        return _plain(text, starts, ends)
 
+    # Numbers take as many columns as the article's largest offset has digits.
+    digits = len(str(len(text)))
+    suffix_bytes, places = _suffix(digits)
+    width = len(_PREFIX) + longest + len(suffix_bytes)
+    rows = np.zeros((n, width), dtype=np.uint8)
+    rows[:, :len(_PREFIX)] = np.frombuffer(_PREFIX, dtype=np.uint8)
+    suffix = rows[:, len(_PREFIX) + longest:]
+    suffix[:] = np.frombuffer(suffix_bytes, dtype=np.uint8)
+    table = _digit_table()[:, _DIGITS - digits:]
+    start_at, end_at, id_at, ws_at = places
+    suffix[:, start_at:start_at + digits] = table[starts]
+    suffix[:, end_at:end_at + digits] = table[ends]
+    suffix[:, id_at:id_at + digits] = table[:n]
     following = np.empty(n, dtype=np.int64)
     following[:-1] = starts[1:]
     following[-1] = len(text)
-    ws = ends < following
+    suffix[:, ws_at:ws_at + 5] = _WS[(ends < following).view(np.uint8)]
 
-    # Decimal numbers come from a table of fixed-width digit strings: a gather, no division.
-    numbers = np.concatenate([starts, ends, np.arange(n, dtype=np.int64)])
-    table, widths = _digit_table()
-    digits = table[numbers]
-    width = widths[numbers]
-    num_start = np.arange(3 * n, dtype=np.int64) * _DIGITS_WIDTH + (_DIGITS_WIDTH - width)
+    # Token texts, right-aligned against the suffix: one scatter over their bytes only.
+    total = int(pay_len.sum())
+    row = np.repeat(np.arange(n, dtype=np.int64), pay_len)
+    within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(pay_len) - pay_len, pay_len)
+    target = row * width + (len(_PREFIX) + longest) - pay_len[row] + within
+    rows.ravel()[target] = np.frombuffer(payload, dtype=np.uint8)[pay_start[row] + within]
+    return b"[" + rows.tobytes().translate(None, b"\0")[:-1] + b"]"
 
-    base_pay = len(_TEMPLATE)
-    base_num = base_pay + len(payload)
-    source = np.frombuffer(_TEMPLATE + payload + digits.tobytes(), dtype=np.uint8)
 
-    # 10 segments per token; the last token's comma is dropped below
-    seg_start = np.empty((n, 10), dtype=np.int64)
-    seg_len = np.empty((n, 10), dtype=np.int64)
-    seg_start[:, 0], seg_len[:, 0] = _TEXT
-    seg_start[:, 1], seg_len[:, 1] = base_pay + pay_start, pay_len
-    seg_start[:, 2], seg_len[:, 2] = _START
-    seg_start[:, 4], seg_len[:, 4] = _END
-    seg_start[:, 6], seg_len[:, 6] = _ID
-    seg_start[:, 3::2][:, :3] = (base_num + num_start).reshape(3, n).T
-    seg_len[:, 3::2][:, :3] = width.reshape(3, n).T
-    seg_start[:, 8] = np.where(ws, _WS_TRUE[0], _WS_FALSE[0])
-    seg_len[:, 8] = np.where(ws, _WS_TRUE[1], _WS_FALSE[1])
-    seg_start[:, 9], seg_len[:, 9] = _COMMA
-    seg_start, seg_len = seg_start.ravel()[:-1], seg_len.ravel()[:-1]
-    keep = seg_len > 0  # empty token texts cannot occur, but an empty segment would break
-    if not keep.all():  # the running sum below
-        seg_start, seg_len = seg_start[keep], seg_len[keep]
+@functools.lru_cache(maxsize=_DIGITS + 1)
+def _suffix(digits: int) -> tuple[bytes, tuple[int, int, int, int]]:
+    """What follows a token's text, with `digits` NUL columns per number and 5 for ws."""
+    pieces = [b'","start":', b',"end":', b',"id":', b',"ws":']
+    places, at = [], 0
+    for piece, width in zip(pieces, (digits, digits, digits, 5)):
+        at += len(piece)
+        places.append(at)
+        at += width
+    suffix = b"".join(piece + b"\0" * width
+                      for piece, width in zip(pieces, (digits, digits, digits, 5))) + b"},"
+    return suffix, tuple(places)
 
-    # The source index of every output byte: +1 within a segment, a jump at each start.
-    step = np.ones(int(seg_len.sum()), dtype=np.int32)
-    out_start = np.cumsum(seg_len[:-1])
-    step[0] = seg_start[0]
-    step[out_start] = seg_start[1:] - (seg_start[:-1] + seg_len[:-1] - 1)
-    return b"[" + source[np.cumsum(step)].tobytes() + b"]"
+
+@functools.lru_cache(maxsize=1)
+def _digit_table() -> np.ndarray:
+    """Every number below 10**_DIGITS as ASCII digits, right-aligned, NUL-padded."""
+    numbers = np.arange(10 ** _DIGITS, dtype=np.int32)
+    powers = 10 ** np.arange(_DIGITS - 1, -1, -1, dtype=np.int32)
+    digits = (numbers[:, None] // powers) % 10
+    leading = (numbers[:, None] < powers) & (powers > 1)  # zeros before the first digit
+    return np.where(leading, 0, digits + 48).astype(np.uint8)
 
 
 def _byte_offsets(text: str, raw: bytes) -> np.ndarray:
@@ -120,7 +117,8 @@ def _payloads(raw: bytes, b_start: np.ndarray, b_end: np.ndarray):
     marks = np.flatnonzero(_NEEDS_ESCAPE[np.frombuffer(raw, dtype=np.uint8)])
     if len(marks) == 0:
         return raw, start, length
-    which = np.unique(np.searchsorted(b_end, marks, side="right"))
+    owners = np.searchsorted(b_end, marks, side="right")  # sorted, as marks are
+    which = owners[np.concatenate(([True], owners[1:] != owners[:-1]))]
     pieces = [_escape(raw[a:b]) for a, b in zip(b_start[which].tolist(), b_end[which].tolist())]
     sizes = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
     start[which] = len(raw) + np.cumsum(sizes) - sizes
@@ -135,10 +133,11 @@ def _escape(token: bytes) -> bytes:
     return json.dumps(token.decode("utf-8"), ensure_ascii=False)[1:-1].encode("utf-8")
 
 
-def _slow(text: str, starts: np.ndarray, ends: np.ndarray) -> bytes:
+def _plain(text: str, starts: np.ndarray, ends: np.ndarray) -> bytes:
     tokens = []
-    for i, (s, e) in enumerate(zip(starts.tolist(), ends.tolist())):
-        nxt = starts[i + 1] if i + 1 < len(starts) else len(text)
-        tokens.append({"text": text[s:e], "start": s, "end": e, "id": i, "ws": bool(e < nxt)})
+    starts_, ends_ = starts.tolist(), ends.tolist()
+    following = [*starts_[1:], len(text)]
+    for i, (s, e) in enumerate(zip(starts_, ends_)):
+        tokens.append({"text": text[s:e], "start": s, "end": e, "id": i, "ws": e < following[i]})
     return json.dumps(tokens, ensure_ascii=False, separators=(",", ":")).encode(
         "utf-8", "surrogatepass")

@@ -95,7 +95,11 @@ def main() -> None:
 
     if args.phase:
         figures = PHASES[args.phase](args.data, args.project, args.out)
-        figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # Import and export start helper processes: count the largest of them too.
+        peaks = [resource.getrusage(who).ru_maxrss / 1024
+                 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+        figures["peak_rss_mb"] = peaks[0]
+        figures["peak_child_rss_mb"] = peaks[1]
         print(json.dumps(figures))
         return
 
@@ -116,11 +120,13 @@ def main() -> None:
         results[name] = run_phase(name, data, project, out)
     tok_rate = results["tokenize"]["articles"] / results["tokenize"]["seconds"]
     print(f"\n{args.count} articles, input {data.stat().st_size / 1e6:.0f} MB")
-    print(f"{'phase':<12}{'articles/s':>12}{'seconds':>10}{'peak MB':>10}{'x tokenizer':>13}")
+    print(f"{'phase':<12}{'articles/s':>12}{'seconds':>10}{'peak MB':>10}{'helper MB':>11}"
+          f"{'x tokenizer':>13}")
     for name, r in results.items():
         rate = r["articles"] / r["seconds"] if r["seconds"] else float("inf")
         ratio = "" if name in ("tokenize", "open_stats") else f"{rate / tok_rate:.2f}x"
-        print(f"{name:<12}{rate:>12.0f}{r['seconds']:>10.2f}{r['peak_rss_mb']:>10.0f}{ratio:>13}")
+        print(f"{name:<12}{rate:>12.0f}{r['seconds']:>10.2f}{r['peak_rss_mb']:>10.0f}"
+              f"{r['peak_child_rss_mb']:>11.0f}{ratio:>13}")
     print(f"project file {results['import']['file_mb']:.0f} MB; "
           f"JSONL export {results['export']['file_mb']:.0f} MB; "
           f"open + stats {results['open_stats']['seconds']:.3f} s "

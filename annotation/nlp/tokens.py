@@ -70,6 +70,12 @@ def encode(spans: list[tuple[int, int]]) -> bytes:
 
 def decode(data: bytes) -> tuple[list[int], list[int]]:
     """Decode stored tokens into lists of start and end offsets."""
+    starts, ends = decode_arrays(data)
+    return starts.tolist(), ends.tolist()
+
+
+def decode_arrays(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Decode stored tokens into int64 arrays of start and end offsets."""
     kind, body = data[:1], data[1:]
     if kind == _PACKED:
         values = np.frombuffer(body, dtype="<u2").astype(np.int64)
@@ -80,8 +86,7 @@ def decode(data: bytes) -> tuple[list[int], list[int]]:
     else:
         raise ValueError(f"unknown token encoding {kind!r}")
     ends = np.cumsum(gaps + lengths)
-    starts = ends - lengths
-    return starts.tolist(), ends.tolist()
+    return ends - lengths, ends
 
 
 @dataclass
