@@ -47,6 +47,7 @@ def fresh_store() -> Store:
     store.close()
 
 
+@pytest.fixture
 def corpus_files() -> list[Path]:
     """The five shared corpus articles; skip the test when ../shared is not beside the repo."""
     if not CORPUS.is_dir():
