@@ -522,6 +522,7 @@ def write_atomic(path: Path, write: Callable[[IO[bytes]], Any]) -> None:
     fd, tmp = _create_temp(path)
     try:
         with os.fdopen(fd, "wb", buffering=1 << 20) as f:
+            f.path = tmp  # type: ignore[attr-defined]  # for writers in other processes
             write(f)
             f.flush()
             os.fsync(f.fileno())

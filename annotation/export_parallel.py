@@ -2,13 +2,15 @@
 
 Writing a record costs about as much as tokenizing its text (hundreds of tokens, each a JSON
 object), so one process leaves the other cores idle. Workers open the project read-only,
-render their range's lines in memory and send them back; the main process writes them in
-article order into the one temporary file that then replaces the target.
+render a range of articles in memory, take the next place in the file in article order
+(a shared counter), and write their part there themselves, into the one temporary file
+that then replaces the target.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -24,36 +26,68 @@ def write_in_parts(
 ) -> None:
     """Write `path` from parts made by `workers` processes; fill in `report`."""
     ids = [row[0] for row in store.db.execute("SELECT id FROM articles ORDER BY id")]
-    jobs = [(str(store.path), fmt, options, ids[i], ids[min(i + CHUNK, len(ids)) - 1])
-            for i in range(0, len(ids), CHUNK)]
+    jobs = [(n, ids[i], ids[min(i + CHUNK, len(ids)) - 1])
+            for n, i in enumerate(range(0, len(ids), CHUNK))]
     context = multiprocessing.get_context("spawn")  # no fork of an open database
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    turn = context.Condition()
+    next_part, next_offset = context.Value("q", 0, lock=False), context.Value("q", 0, lock=False)
 
-        def join(out) -> None:
+    def join(out) -> None:
+        shared = (str(store.path), fmt, options, out.path, turn, next_part, next_offset)
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                 initargs=shared) as pool:
             done = 0
-            # Parts come back in order; a part on disk would be written twice.
-            for data, part in pool.map(_render_part, jobs):
-                out.write(data)
-                _merge(report, part)
-                done += part.articles_read
-                if progress is not None:
-                    progress(done, len(ids))
+            try:
+                for part in pool.map(_write_part, jobs):
+                    _merge(report, part)
+                    done += part.articles_read
+                    if progress is not None:
+                        progress(done, len(ids))
+            except BaseException:
+                with turn:  # release workers waiting for a part that will never come
+                    next_part.value = -1
+                    turn.notify_all()
+                raise
+        out.seek(next_offset.value)  # the file's end, for write_atomic's flush and sync
 
-        write_atomic(path, join)
+    write_atomic(path, join)
 
 
 class _PartReport(ExportReport):
     articles_read: int = 0
 
 
-def _render_part(job: tuple) -> tuple[bytes, _PartReport]:
-    project, fmt, options, lo, hi = job
-    report = _PartReport()
-    with Store.open(project, readonly=True) as store:
-        data = b"".join(render_lines(store, fmt, options, report, ids=(lo, hi)))
-        report.articles_read = store.db.execute(
-            "SELECT count(*) FROM articles WHERE id BETWEEN ? AND ?", (lo, hi)).fetchone()[0]
-    return data, report
+_worker: dict = {}
+
+
+def _start_worker(project, fmt, options, target, turn, next_part, next_offset) -> None:
+    _worker.update(store=Store.open(project, readonly=True), fmt=fmt, options=options,
+                   fd=os.open(target, os.O_WRONLY), turn=turn, next_part=next_part,
+                   next_offset=next_offset)
+
+
+def _write_part(job: tuple[int, int, int]) -> _PartReport:
+    """Render a range of articles, wait for the parts before it, write it in its place."""
+    number, lo, hi = job
+    w, report = _worker, _PartReport()
+    data = b"".join(render_lines(w["store"], w["fmt"], w["options"], report, ids=(lo, hi)))
+    with w["turn"]:
+        # Parts are handed out in order, so the one before is being made or is done.
+        if not w["turn"].wait_for(lambda: w["next_part"].value in (number, -1), timeout=3600):
+            raise TimeoutError(f"export part {number} waited an hour for the one before")
+        if w["next_part"].value == -1:
+            raise RuntimeError("export stopped")
+        offset = w["next_offset"].value
+        w["next_offset"].value = offset + len(data)
+        w["next_part"].value = number + 1
+        w["turn"].notify_all()
+    view = memoryview(data)
+    while view:
+        written = os.pwrite(w["fd"], view, offset)
+        view, offset = view[written:], offset + written
+    report.articles_read = w["store"].db.execute(
+        "SELECT count(*) FROM articles WHERE id BETWEEN ? AND ?", (lo, hi)).fetchone()[0]
+    return report
 
 
 def _merge(report: ExportReport, part: ExportReport) -> None:

@@ -365,3 +365,25 @@ def test_every_line_is_json_dumps_of_its_record(project: Store, tmp_path: Path) 
         [span] = record["spans"]
         assert record["tokens"][span["token_start"]]["start"] == span["start"]
         assert record["tokens"][span["token_end"]]["end"] == span["end"]
+
+
+def test_parallel_export_matches_single_process(tmp_path: Path, monkeypatch) -> None:
+    """Workers write their parts in place; the file is the one a single process writes."""
+    import annotation.export as export_module
+    import annotation.export_parallel as parallel_module
+
+    store = Store.create(tmp_path / "many.sorot")
+    with store.transaction():
+        for n in range(60):
+            text = f"Presiden {n} bertemu Menteri Luar Negeri di Jakarta 😀 pada Senin."
+            start = text.index("Jakarta")
+            store.add_article(text, title=f"t{n}", tokens=next(tokenize([text])),
+                              entities=[NewEntity(start, start + 7, "GPE")], annotator="ana")
+    single, parallel = tmp_path / "single.jsonl", tmp_path / "parallel.jsonl"
+    export(store, single, workers=1)
+    monkeypatch.setattr(export_module, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel_module, "CHUNK", 7)  # nine parts, out of order at times
+    report = export(store, parallel, workers=2)
+    assert report.records == 60
+    assert parallel.read_bytes() == single.read_bytes()
+    store.close()
