@@ -303,8 +303,8 @@ class _Article:
             else:
                 self.report.errors.append(f"article {self.id}{_by(who)}: relation {rel[2]} "
                                           "left out: one of its entities cannot be aligned")
-        task = _dumps([who, [key for key, _ in kept], [(*h, *c, label)
-                                                       for h, c, label, _ in rel_kept]])
+        # repr of ints, strings and None is the same on every machine and Python 3 version.
+        task = repr((who, [key for key, _ in kept], [r[:3] for r in rel_kept]))
         return _Task(self, who, status, tokens, aligned, kept, rel_kept,
                      _hash(f"{self.input_hash} {task}"))
 
