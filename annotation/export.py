@@ -251,7 +251,7 @@ class _Article:
             report.warnings.append(f"article {self.id}: no stored tokens; tokenized now")
             data = next(tokenize([self.text]))
         self._arrays = decode_arrays(data)
-        self.tokens = Tokens(self._arrays[0].tolist(), self._arrays[1].tolist())
+        self._tokens: Tokens | None = None
         self._tokens_json: bytes | None = None
         self.input_hash = _hash(self.text)
 
@@ -308,21 +308,30 @@ class _Article:
         return _Task(self, who, status, tokens, aligned, kept, rel_kept,
                      _hash(f"{self.input_hash} {task}"))
 
-    def tokens_json(self, tokens: Tokens) -> bytes:
-        if tokens is not self.tokens:
+    @property
+    def tokens(self) -> Tokens:
+        """The stored tokens as lists (made only when a record needs to split them)."""
+        if self._tokens is None:
+            self._tokens = Tokens(self._arrays[0].tolist(), self._arrays[1].tolist())
+        return self._tokens
+
+    def tokens_json(self, tokens: Tokens | None) -> bytes:
+        if tokens is not None and tokens is not self._tokens:
             return _tokens_json(self.text, tokens)
         if self._tokens_json is None:  # shared by the article's records
             self._tokens_json = tokens_json(self.text, *self._arrays)
         return self._tokens_json
 
-    def _align(self, spans: dict[Key, Any], who: str | None) -> tuple[Tokens, dict[Key, Any]]:
-        """The tokens, split where a span edge falls inside one; each span's token range."""
-        tokens = self.tokens
-        aligned = {key: _token_span(tokens, key) for key in spans}
+    def _align(
+        self, spans: dict[Key, Any], who: str | None,
+    ) -> tuple[Tokens | None, dict[Key, Any]]:
+        """The tokens (None: as stored), split where a span edge falls inside one; each
+        span's first and last token."""
+        aligned = _token_spans(*self._arrays, spans)
         inside = [key for key, found in aligned.items() if found is None]
         if not inside:
-            return tokens, aligned
-        tokens = Tokens(list(tokens.starts), list(tokens.ends))
+            return None, aligned
+        tokens = Tokens(list(self.tokens.starts), list(self.tokens.ends))
         splits = tokens.split_at({k[0] for k in spans} | {k[1] for k in spans})
         self.report.splits += splits + _fill_gaps(tokens, len(self.text), spans)
         for key in inside:
@@ -348,7 +357,7 @@ class _Task:
     article: _Article
     who: str | None
     status: str
-    tokens: Tokens
+    tokens: Tokens | None  # None: the article's stored tokens
     aligned: dict[Key, tuple[int, int]]
     spans: list[tuple[Key, dict[str, Any] | None]]
     relations: list[tuple[Key, Key, str, dict[str, Any] | None]]
@@ -364,7 +373,7 @@ class _Task:
         return {
             "text": text, "meta": self.meta(), "_input_hash": a.input_hash,
             "_task_hash": self.task_hash,
-            "tokens": _token_dicts(text, self.tokens.starts, self.tokens.ends) if tokens else [],
+            "tokens": _token_dicts(text, *self._lists()) if tokens else [],
             "spans": [{**self._ref(key), "text": text[key[0]:key[1]], **(extra or {})}
                       for key, extra in self.spans],
             "relations": [
@@ -373,6 +382,10 @@ class _Task:
                 for head, child, label, extra in self.relations],
             "answer": "accept", "_annotator_id": self.who, "_session_id": self._session(),
         }
+
+    def _lists(self) -> tuple[list[int], list[int]]:
+        tokens = self.tokens if self.tokens is not None else self.article.tokens
+        return tokens.starts, tokens.ends
 
     def line(self) -> bytes:
         """The record as one JSONL line: json.dumps(self.record()) with compact separators,
@@ -429,6 +442,24 @@ def _whitespace(text: str, starts: list[int], ends: list[int]) -> Iterator[bool]
     # As Tokens.whitespace, lazily: a token has trailing space when the next starts later.
     following = itertools.chain(itertools.islice(starts, 1, None), (len(text),))
     return map(operator.lt, ends, following)
+
+
+def _token_spans(
+    starts: np.ndarray, ends: np.ndarray, keys: Iterable[Key],
+) -> dict[Key, tuple[int, int] | None]:
+    """Each span's first and last token, or None where an edge is inside a token."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    span_starts = np.fromiter((k[0] for k in keys), dtype=np.int64, count=len(keys))
+    span_ends = np.fromiter((k[1] for k in keys), dtype=np.int64, count=len(keys))
+    first = np.searchsorted(starts, span_starts)
+    last = np.searchsorted(ends, span_ends)
+    n = len(starts)
+    ok = (first < n) & (last < n) & (first <= last)
+    ok[ok] &= (starts[first[ok]] == span_starts[ok]) & (ends[last[ok]] == span_ends[ok])
+    return {key: (f, la) if good else None
+            for key, f, la, good in zip(keys, first.tolist(), last.tolist(), ok.tolist())}
 
 
 def _token_span(tokens: Tokens, key: Key) -> tuple[int, int] | None:
