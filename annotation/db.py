@@ -126,7 +126,7 @@ def create_project(path: Path, schema_json: str) -> None:
     try:
         db = Database(tmp)
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        _migrate(db)
+        migrate(db)
         with db.atomic():
             db["meta"].insert({"key": "schema", "value": schema_json})
         db.close()
@@ -153,6 +153,7 @@ def open_database(path: Path, readonly: bool = False) -> Database:
             f"{path}: the project file or its folder is read-only; "
             "make it writable, or copy it somewhere you can write"
         )
+    conn = None
     try:
         conn = (
             sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -170,19 +171,23 @@ def open_database(path: Path, readonly: bool = False) -> Database:
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
         if version < SCHEMA_VERSION:
             if readonly:
+                db.close()
                 raise ProjectError(f"{path}: needs upgrading; open it writable first")
-            _migrate(db)
+            migrate(db)
         db.execute("PRAGMA foreign_keys = ON")
         if not readonly:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = FULL")
         db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
     except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
         raise ProjectError(f"{path}: the project file is damaged ({exc})") from exc
     return db
 
 
-def _migrate(db: Database) -> None:
+def migrate(db: Database) -> None:
+    """Apply pending migrations and record the format version in `PRAGMA user_version`."""
     migrations.apply(db)
     db.execute(f"PRAGMA user_version = {len(migrations.applied(db))}")
 

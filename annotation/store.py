@@ -186,7 +186,7 @@ class Store:
     def memory(cls, schema: LabelSchema | None = None) -> Store:
         """An in-memory project, for tests and scratch work."""
         db = Database(memory=True)
-        dbmod._migrate(db)
+        dbmod.migrate(db)
         db.execute("PRAGMA foreign_keys = ON")
         db["meta"].insert({"key": "schema", "value": (schema or default_schema()).to_json()})
         return cls(db)
