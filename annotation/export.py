@@ -26,7 +26,7 @@ import numpy as np
 from annotation.model import ArticleStatus, EntityStatus
 from annotation.nlp.tokens import Tokens, decode_arrays, tokenize
 from annotation.store import Store
-from annotation.token_json import tokens_json
+from annotation.token_json import tokens_json, tokens_json_many
 
 FORMATS = ("jsonl", "doccano", "spacy")
 ACCEPTED, SUGGESTED = EntityStatus.ACCEPTED, EntityStatus.SUGGESTED
@@ -112,8 +112,31 @@ def render_lines(
     progress: Progress | None = None, ids: tuple[int, int] = (0, 2**63 - 1),
 ) -> Iterator[bytes]:
     """The JSONL (or doccano) lines of the articles with ids in `ids`."""
-    render = _Task.line if fmt == "jsonl" else _Task.doccano_line
-    return (render(task) for task in _tasks(store, *options, report, progress, ids))
+    tasks = _tasks(store, *options, report, progress, ids)
+    if fmt != "jsonl":
+        return (task.doccano_line() for task in tasks)
+    return (line for batch in _batches(tasks) for line in _lines(batch))
+
+
+def _batches(tasks: Iterator[_Task], size: int = 64) -> Iterator[list[_Task]]:
+    batch: list[_Task] = []
+    for task in tasks:
+        batch.append(task)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _lines(batch: list[_Task]) -> list[bytes]:
+    """The tasks' lines, their articles' stored tokens made into JSON in one go."""
+    articles = list({id(t.article): t.article for t in batch
+                     if t.tokens is None and t.article._tokens_json is None}.values())
+    made = tokens_json_many([(a.text, *a._arrays) for a in articles])
+    for article, data in zip(articles, made):
+        article._tokens_json = data
+    return [task.line() for task in batch]
 
 
 def iter_records(

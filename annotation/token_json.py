@@ -32,23 +32,56 @@ def tokens_json(text: str, starts: np.ndarray, ends: np.ndarray) -> bytes:
     `starts` and `ends` are int64 arrays of Python `str` offsets; a token is followed by
     whitespace when the next token starts after it ends (see `annotation.nlp.tokens`).
     """
-    n = len(starts)
-    if n == 0:
-        return b"[]"
-    if len(text) >= 10 ** _DIGITS:
-        return _plain(text, starts, ends)
-    try:
-        raw = text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates: rare, and no fast path for them
-        return _plain(text, starts, ends)
+    return tokens_json_many([(text, starts, ends)])[0]
+
+
+def tokens_json_many(items: list[tuple[str, np.ndarray, np.ndarray]]) -> list[bytes]:
+    """`tokens_json` for several articles at once: the array work is done for all of them
+    together, so its fixed cost per call is shared."""
+    results: list[bytes | None] = [None] * len(items)
+    batch = []
+    for i, (text, starts, ends) in enumerate(items):
+        if len(starts) == 0:
+            results[i] = b"[]"
+        elif len(text) >= 10 ** _DIGITS or _has_surrogates(text):
+            results[i] = _plain(text, starts, ends)
+        else:
+            batch.append(i)
+    if batch:
+        texts = [items[i][0] for i in batch]
+        made = _batch([items[i][1] for i in batch], [items[i][2] for i in batch], texts)
+        if made is None:  # a very long token: one article at a time, some on the plain path
+            made = [_batch([items[i][1]], [items[i][2]], [items[i][0]])
+                    or [_plain(*items[i])] for i in batch]
+            made = [m[0] for m in made]
+        for i, data in zip(batch, made):
+            results[i] = data
+    return results  # type: ignore[return-value]
+
+
+def _batch(starts_list: list[np.ndarray], ends_list: list[np.ndarray], texts: list[str]):
+    """The token JSON of each article, or None when a token is too long for the fast path."""
+    counts = np.array([len(s) for s in starts_list], dtype=np.int64)
+    lengths = np.array([len(t) for t in texts], dtype=np.int64)
+    bases = np.repeat(np.cumsum(lengths) - lengths, counts)
+    starts, ends = np.concatenate(starts_list), np.concatenate(ends_list)
+    text = "".join(texts)
+    raw = text.encode("utf-8")
     byte_at = _byte_offsets(text, raw)
-    payload, pay_start, pay_len = _payloads(raw, byte_at[starts], byte_at[ends])
+    payload, pay_start, pay_len = _payloads(raw, byte_at[starts + bases], byte_at[ends + bases])
     longest = int(pay_len.max())
     if longest > _LONGEST_TOKEN:
-        return _plain(text, starts, ends)
+        return None
+    n = len(starts)
+    first = np.cumsum(counts) - counts  # each article's first token
+    ids = np.arange(n, dtype=np.int64) - np.repeat(first, counts)
+    following = np.empty(n, dtype=np.int64)
+    following[:-1] = starts[1:]
+    following[first[1:] - 1] = lengths[:-1]  # an article's last token: its text's end
+    following[-1] = lengths[-1]
 
-    # Numbers take as many columns as the article's largest offset has digits.
-    digits = len(str(len(text)))
+    # Numbers take as many columns as the longest article's length has digits.
+    digits = len(str(int(lengths.max())))
     suffix_bytes, places = _suffix(digits)
     width = len(_PREFIX) + longest + len(suffix_bytes)
     rows = np.zeros((n, width), dtype=np.uint8)
@@ -59,10 +92,7 @@ def tokens_json(text: str, starts: np.ndarray, ends: np.ndarray) -> bytes:
     start_at, end_at, id_at, ws_at = places
     suffix[:, start_at:start_at + digits] = table[starts]
     suffix[:, end_at:end_at + digits] = table[ends]
-    suffix[:, id_at:id_at + digits] = table[:n]
-    following = np.empty(n, dtype=np.int64)
-    following[:-1] = starts[1:]
-    following[-1] = len(text)
+    suffix[:, id_at:id_at + digits] = table[ids]
     suffix[:, ws_at:ws_at + 5] = _WS[(ends < following).view(np.uint8)]
 
     # Token texts, right-aligned against the suffix: one scatter over their bytes only.
@@ -71,7 +101,23 @@ def tokens_json(text: str, starts: np.ndarray, ends: np.ndarray) -> bytes:
     within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(pay_len) - pay_len, pay_len)
     target = row * width + (len(_PREFIX) + longest) - pay_len[row] + within
     rows.ravel()[target] = np.frombuffer(payload, dtype=np.uint8)[pay_start[row] + within]
-    return b"[" + rows.tobytes().translate(None, b"\0")[:-1] + b"]"
+
+    # Every byte that is not padding is output, so each article's share is its rows' count.
+    sizes = np.add.reduceat(np.count_nonzero(rows, axis=1), first).tolist()
+    out = rows.tobytes().translate(None, b"\0")
+    made, at = [], 0
+    for size in sizes:
+        made.append(b"[" + out[at:at + size - 1] + b"]")  # less the last token's comma
+        at += size
+    return made
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: rare, and no fast path for them
+        return True
+    return False
 
 
 @functools.lru_cache(maxsize=_DIGITS + 1)

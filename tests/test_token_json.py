@@ -54,3 +54,16 @@ def test_empty_and_long_articles() -> None:
     text = "kata " * 250_000  # offsets beyond the digit table take the plain path
     tokens = Tokens.from_bytes(next(tokenize([text])))
     assert fast(text, tokens) == reference(text, tokens)
+
+
+def test_many_articles_at_once_equal_one_at_a_time() -> None:
+    from annotation.token_json import tokens_json_many
+
+    texts = [*TRICKY, "", "x" * 600 + " long token", "kata " * 250_000]
+    items = []
+    for text in texts:
+        tokens = Tokens.from_bytes(next(tokenize([text])))
+        items.append((text, np.array(tokens.starts, dtype=np.int64),
+                      np.array(tokens.ends, dtype=np.int64), tokens))
+    made = tokens_json_many([item[:3] for item in items])
+    assert made == [reference(text, tokens) for text, _, _, tokens in items]
