@@ -111,17 +111,6 @@ class Tokens:
                 splits += 1
         return splits
 
-    def token_span(self, start: int, end: int) -> tuple[int, int] | None:
-        """The first and last token (inclusive) of a character span, or None if unaligned."""
-        first = bisect.bisect_left(self.starts, start)
-        last = bisect.bisect_left(self.ends, end)
-        if (
-            first < len(self.starts) and self.starts[first] == start
-            and last < len(self.ends) and self.ends[last] == end and first <= last
-        ):
-            return first, last
-        return None
-
     def whitespace(self, text: str) -> list[bool]:
         """Whether each token is followed by a single space that belongs to it."""
         following = self.starts[1:] + [len(text)]
