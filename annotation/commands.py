@@ -86,7 +86,7 @@ def _check_overlap(
             )
 
 
-def _decide(tx: ChangeSet, store: Store, entity: Entity, annotator: str, **values) -> None:
+def _decide(tx: ChangeSet, entity: Entity, annotator: str, **values) -> None:
     tx.update("entities", (entity.id,), status=ACCEPTED, annotator=annotator,
               updated=now(), **values)
 
@@ -170,7 +170,7 @@ class AcceptEntity(_EntityCommand):
         if entity.status == ACCEPTED and entity.annotator == annotator:
             return
         _check_overlap(store, entity.article_id, entity.start, entity.end, annotator, entity.id)
-        _decide(tx, store, entity, annotator)
+        _decide(tx, entity, annotator)
 
 
 class RejectEntity(_EntityCommand):
@@ -197,7 +197,7 @@ class RelabelEntity(_EntityCommand):
         if entity.status != ACCEPTED:
             _check_overlap(store, entity.article_id, entity.start, entity.end, annotator,
                            entity.id)
-        _decide(tx, store, entity, annotator, label=self.new_label)
+        _decide(tx, entity, annotator, label=self.new_label)
 
 
 class ResizeEntity(_EntityCommand):
@@ -213,7 +213,7 @@ class ResizeEntity(_EntityCommand):
         _check_overlap(store, entity.article_id, self.start, self.end, annotator, entity.id)
         _reject_suggestions_under(tx, store, entity.article_id, self.start, self.end,
                                   annotator, keep=entity.id)
-        _decide(tx, store, entity, annotator, start=self.start, end=self.end)
+        _decide(tx, entity, annotator, start=self.start, end=self.end)
 
 
 class DeleteEntity(_EntityCommand):
@@ -266,7 +266,7 @@ class AddRelation(Command):
             if entity.status == SUGGESTED:
                 _check_overlap(store, entity.article_id, entity.start, entity.end, annotator,
                                entity.id)
-                _decide(tx, store, entity, annotator)
+                _decide(tx, entity, annotator)
         self.relation_id = tx.insert("relations", relation_row(
             head.article_id, head.id, child.id, self.relation_label, ACCEPTED, HUMAN, annotator))
 
@@ -298,7 +298,7 @@ class AcceptRelation(_RelationCommand):
             if entity.status == REJECTED:
                 raise CommandError(f"{entity.label} {_quote(store, entity)} was rejected")
             if entity.status == SUGGESTED:
-                _decide(tx, store, entity, annotator)
+                _decide(tx, entity, annotator)
         if rel.status != ACCEPTED or rel.annotator != annotator:
             tx.update("relations", (rel.id,), status=ACCEPTED, annotator=annotator,
                       updated=now())
