@@ -1,0 +1,364 @@
+"""The pattern rules of the rule layer: organisation and event names, titles, repeats.
+
+They work on a `View` of a Doc (token texts and offsets as plain lists) and on the spans
+the earlier stages kept, given per token as `owner` (the span covering it, or None).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotation.nlp.docview import Span, View
+from annotation.nlp.wordlists import words as listed
+
+CONTEXT = 0.75  # a two-label gazetteer entry, decided by the word before it
+TITLE_PER, TITLE_PER_AFTER_COMMA = 0.8, 0.65
+ROLE_EXTENDED, ROLE_WORDS = 0.8, 0.6
+ORG_HEAD = EVENT_HEAD = ACRONYM = 0.75
+HEADLINE = 0.4  # a pattern match inside a title-case headline, where every word is capitalised
+REPEAT, FIRST_NAME, ACRONYM_REPEAT = 0.6, 0.55, 0.7
+ORDINAL_EVENT, CREDIT = 0.7, 0.6
+BARE_YEAR = 0.4  # the dates' score for a bare year, which an event name may end with
+
+_ROMAN = frozenset({"I", "II", "III", "IV", "V", "VI", "VII", "VIII"})
+_JOINERS = frozenset({"-", "'", "’"})
+_INITIAL = re.compile(r"^[A-Z]\.$")
+
+
+@dataclass
+class RuleWords:
+    """The word lists the patterns use (resources/rules/patterns.tsv), and stop words."""
+
+    org_connectors: frozenset[str]
+    role_prefixes: dict[str, tuple[tuple[str, ...], ...]]  # by last word, longest first
+    role_bodies: frozenset[str]
+    particles: frozenset[str]
+    locative: frozenset[str]
+    stop: frozenset[str]
+    gpe_prefixes: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    credit_marks: frozenset[str] = frozenset()
+    _names: dict[tuple[str, bool], bool] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls, path: Path, stop: frozenset[str]) -> RuleWords:
+        return cls(frozenset(listed(path, "org_connector")), _by_last(listed(path, "role_prefix")),
+                   frozenset(listed(path, "role_body")), frozenset(listed(path, "name_particle")),
+                   frozenset(listed(path, "locative")), stop,
+                   _by_last(listed(path, "gpe_prefix")), frozenset(listed(path, "credit_mark")))
+
+    def is_name(self, word: str, first: bool = True) -> bool:
+        """A word that can be part of a person's name: 'Diaz', 'Raisí', 'W.'.
+
+        A name's first word must not be a stop word ('Dalam'); a later one may ('Muhammad
+        Lalu Iqbal').
+        """
+        known = self._names.get((word, first))
+        if known is None:
+            if len(self._names) > 100_000:  # words seen in many articles; start again
+                self._names.clear()
+            known = self._names[word, first] = self._is_name(word, first)
+        return known
+
+    def _is_name(self, word: str, first: bool) -> bool:
+        initial = word[0]
+        if not (initial.isupper() and initial.isalpha()):
+            return False
+        if len(word) > 1 and word.isupper():
+            return _INITIAL.match(word) is not None  # 'WIB', 'PBB' are no names
+        if first and word.lower() in self.stop:
+            return False
+        return all(c.isalpha() or c in "'’" or unicodedata.category(c)[0] == "M"
+                   for c in word[1:])
+
+    def is_capitalised(self, word: str) -> bool:
+        """A word that can go on a capitalised name: 'Keamanan', 'HAM', 'Baru', 'Bangsa-Bangsa'.
+
+        Stop words count: after a head word, 'Bank Pembangunan Baru' is one name.
+        """
+        return word[0].isupper() and word[0].isalpha()
+
+
+def _by_last(phrases: list[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Phrases as word tuples, by their last word, longest first."""
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        found.setdefault(phrase.split()[-1], []).append(tuple(phrase.split()))
+    return {w: tuple(sorted(ps, key=lambda p: -len(p))) for w, ps in found.items()}
+
+
+def prefix_before(words: list[str], start: int,
+                  prefixes: dict[str, tuple[tuple[str, ...], ...]]) -> int:
+    """Where a listed prefix that ends right before token `start` begins, or `start`."""
+    if start:
+        for prefix in prefixes.get(words[start - 1], ()):
+            k = start - len(prefix)
+            if k >= 0 and tuple(words[k:start]) == prefix:
+                return k
+    return start
+
+
+def _acronym(word: str) -> bool:
+    return (2 <= len(word) <= 10 and word[0].isupper() and sum(c.isupper() for c in word) >= 2
+            and all(c.isalnum() or c in "+-&" for c in word))
+
+
+def org_names(view: View, owner: list[Span | None], heads: list[tuple[int, int]],
+              rw: RuleWords) -> list[Span]:
+    """'Kementerian Pertahanan', 'Dewan Keamanan PBB', 'Bank Indonesia' from a head word."""
+    words, n, out = view.words, view.n, []
+    for hs, he in heads:
+        if owner[hs] is not None and owner[hs].start < hs:
+            continue
+        k, last, count, after_name = he, None, 0, False
+        while k < n and k - hs < 12 and not view.sentence_start(k):
+            span = owner[k]
+            if span is not None:
+                if span.start == k and (span.label in ("ORG", "LOC")
+                                        or span.label == "GPE" and count == 0):
+                    # 'Dewan Keamanan PBB', 'Aliansi Negara-Negara Sahel', 'Bank Indonesia';
+                    # but 'Kementerian Luar Negeri | Iran'
+                    k = last = span.end
+                    count += 1
+                    after_name = True
+                    if span.label == "GPE":
+                        break
+                    continue
+                break
+            word = words[k]
+            if rw.is_capitalised(word) and not after_name:  # not 'Komisi ECOWAS | Nama Orang'
+                k = last = k + 1
+                count += 1
+            elif ((word in rw.org_connectors or (word == "-" and view.glued(k)))
+                  and k + 1 < n and owner[k + 1] is None and rw.is_capitalised(words[k + 1])):
+                k += 1  # 'Badan PBB untuk Pengungsi'
+                after_name = False
+            else:
+                break
+        if last is not None:
+            score = HEADLINE if view.headline(hs) else ORG_HEAD
+            out.append(view.span(hs, last, "ORG", score, "rules:pattern"))
+    return out
+
+
+def event_names(view: View, owner: list[Span | None], heads: list[tuple[int, int]],
+                numbered: list[tuple[int, int]], rw: RuleWords) -> list[Span]:
+    """'KTT ASEAN ke-45', 'Sidang Majelis Umum PBB', 'COP 28' from a head word."""
+    words, n, out = view.words, view.n, []
+    for hs, he in heads + numbered:
+        if owner[hs] is not None and owner[hs].start < hs:
+            continue
+        if (hs, he) in numbered and not (he < n and words[he].isdigit()):
+            continue
+        k, last, role_at = he, None, None
+        while k < n and k - hs < 12 and not view.sentence_start(k):
+            span, word = owner[k], words[k]
+            if span is not None:
+                if span.start != k or span.label == "PER":
+                    break
+                if span.label == "DATE" and span.score > BARE_YEAR:
+                    break
+                if span.label == "ROLE" and role_at is None:
+                    role_at = k
+                k = last = span.end
+            elif word.isdigit() and len(word) <= 4:
+                k = last = k + 1
+            elif (word.lower() == "ke" and k + 2 < n and words[k + 1] == "-"
+                  and view.glued(k + 1) and words[k + 2].isalnum()):
+                k = last = k + 3  # 'ke-45'
+            elif rw.is_capitalised(word):
+                if role_at is not None:  # 'Pertemuan | Presiden Joko Widodo': a person
+                    last = role_at if role_at > he else None
+                    break
+                k = last = k + 1
+            elif word == "-" and view.glued(k) and k + 1 < n and words[k + 1][0].isalnum():
+                k += 1
+            else:
+                break
+        if last is not None and last > he:
+            score = HEADLINE if view.headline(hs) else EVENT_HEAD
+            out.append(view.span(hs, last, "EVENT", score, "rules:pattern"))
+    return out
+
+
+def _name_end(view: View, owner: list[Span | None], i: int, rw: RuleWords) -> int:
+    """The end of the person's name that starts at token i ('Tamin bin Hamad al Thani')."""
+    words, n = view.words, view.n
+    j, last, count = i, i, 0
+    while j < n and count < 6 and owner[j] is None and (j == i or not view.sentence_start(j)):
+        word = words[j]
+        if rw.is_name(word, first=False):
+            j = last = j + 1
+            count += 1
+        elif count and word in _ROMAN:
+            return j + 1  # 'Abdullah II'
+        elif (count and j + 1 < n and owner[j + 1] is None
+              and (word in rw.particles or (word in _JOINERS and view.glued(j)))
+              and (rw.is_name(words[j + 1], first=False) or words[j + 1] in _JOINERS)):
+            j += 1
+        else:
+            break
+    return last
+
+
+def titles(view: View, owner: list[Span | None], spans: list[Span],
+           rw: RuleWords) -> list[Span]:
+    """ROLE extensions and the PER after a title, from each ROLE span."""
+    words, n, out = view.words, view.n, []
+    for role in spans:
+        if role.label != "ROLE" or view.headline(role.start):
+            continue
+        start, end, score = role.start, role.end, 0.0
+        while True:  # 'mantan Wakil Presiden'
+            k = prefix_before(words, start, rw.role_prefixes)
+            if k == start or owner[k] is not None:
+                break
+            start, score = k, ROLE_EXTENDED
+        pieces: list[Span | tuple[int, int]] = []
+        i, comma_at = end, -1
+        while i < n and len(pieces) < 6 and not view.sentence_start(i):
+            span = owner[i]
+            if span is not None:
+                if span.start != i or span.label not in ("GPE", "ORG", "ROLE"):
+                    break
+                pieces.append(span)
+                i = span.end
+            elif rw.is_name(words[i], first=False):  # a name, or more of the title
+                j = _name_end(view, owner, i, rw)
+                pieces.append((i, j))
+                i = j
+            elif (words[i] == "," and comma_at < 0 and pieces and isinstance(pieces[-1], Span)
+                  and i + 1 < n and owner[i + 1] is None and rw.is_name(words[i + 1])):
+                comma_at = len(pieces)  # 'Menteri Luar Negeri Rusia, Sergei Lavrov'
+                i += 1
+            else:
+                break
+        first = pieces[0] if pieces else None
+        if (isinstance(first, Span) and first.label == "ORG"
+                and words[first.start] in rw.role_bodies):
+            end, score = first.end, ROLE_EXTENDED  # 'Juru Bicara Kementerian Luar Negeri'
+            pieces, comma_at = pieces[1:], comma_at - 1
+        elif isinstance(first, tuple) and len(pieces) > 1:
+            end, score = first[1], ROLE_WORDS  # 'Juru bicara Pers | Kremlin'
+            pieces, comma_at = pieces[1:], comma_at - 1
+        if score:
+            out.append(view.span(start, end, "ROLE", score, "rules:title"))
+        if pieces and isinstance(pieces[-1], tuple) and rw.is_name(words[pieces[-1][0]]):
+            s, e = pieces[-1]
+            per_score = TITLE_PER_AFTER_COMMA if comma_at == len(pieces) - 1 else TITLE_PER
+            out.append(view.span(s, e, "PER", per_score, "rules:title"))
+    return out
+
+
+def ordinal_events(view: View, owner: list[Span | None], spans: list[Span]) -> list[Span]:
+    """An organisation with an ordinal is its summit: 'BRICS+ ke-16', 'ASEAN ke-45'."""
+    words, n, out = view.words, view.n, []
+    for span in spans:
+        e = span.end
+        if (span.label == "ORG" and e + 2 < n and words[e].lower() == "ke"
+                and words[e + 1] == "-" and view.glued(e + 1) and words[e + 2].isdigit()
+                and owner[e] is None):
+            out.append(view.span(span.start, e + 3, "EVENT", ORDINAL_EVENT, "rules:pattern"))
+    return out
+
+
+def credits(view: View, owner: list[Span | None], spans: list[Span],
+            rw: RuleWords) -> list[Span]:
+    """Names in photo credits and bylines: 'REUTERS/Nama Fotografer', 'Nama - detikNews'.
+
+    A run of two to four name words counts when a credit mark joins it to an agency or a
+    date ('Kantor Berita/Nama', '2022./Nama', 'Nama/Agensi'), or, at the start of a line,
+    a dash joins it to an agency ('Nama Penulis - detikNews').
+    """
+    words, n, out = view.words, view.n, []
+    for span in spans:
+        e = span.end
+        if span.label in ("ORG", "DATE") and e + 1 < n and words[e] == "/":
+            end = _credit_name(view, owner, e + 1, rw)  # 'AFP/Nama Fotografer'
+            if end:
+                out.append(view.span(e + 1, end, "PER", CREDIT, "rules:pattern"))
+        i = span.start - 1
+        if span.label != "ORG" or i < 2 or words[i] not in rw.credit_marks:
+            continue
+        k = i - 1
+        while k > 0 and owner[k - 1] is None and rw.is_name(words[k - 1], False):
+            k -= 1
+        if (i - k >= 2 and owner[i - 1] is None and rw.is_name(words[k])
+                and (words[i] == "/" or view.sentence_start(k))):
+            out.append(view.span(k, i, "PER", CREDIT, "rules:pattern"))  # 'Nama - Agensi'
+    return out
+
+
+def _credit_name(view: View, owner: list[Span | None], i: int, rw: RuleWords) -> int:
+    """The end of a two-to-four-word name starting at token i, or 0."""
+    words, n = view.words, view.n
+    j = i
+    while j < n and j - i < 4 and owner[j] is None and rw.is_name(words[j], j > i):
+        j += 1
+    return j if j - i >= 2 and view.starts[i] == view.ends[i - 1] else 0
+
+
+def acronyms(view: View, owner: list[Span | None], spans: list[Span]) -> list[Span]:
+    """A bracketed acronym right after a name takes its label: 'Amerika Serikat (AS)'."""
+    words, n, out = view.words, view.n, []
+    for span in spans:
+        e = span.end
+        if (span.label in ("ORG", "GPE", "LOC", "EVENT") and e + 2 < n and words[e] == "("
+                and words[e + 2] == ")" and owner[e + 1] is None and _acronym(words[e + 1])):
+            out.append(view.span(e + 1, e + 2, span.label, ACRONYM, "rules:pattern"))
+    return out
+
+
+def repeats(view: View, owner: list[Span | None], names: list[Span], short: list[Span],
+            rw: RuleWords) -> list[Span]:
+    """Later mentions of the people and acronyms found by the rules: 'Diaz-Canel', 'Raisi'."""
+    words, n = view.words, view.n
+    table: dict[str, list[tuple[tuple[str, ...], str, float]]] = {}
+
+    def add(tokens: tuple[str, ...], label: str, score: float) -> None:
+        entries = table.setdefault(tokens[0], [])
+        if all(t != tokens for t, _, _ in entries):
+            entries.append((tokens, label, score))
+
+    for span in names:
+        tokens = tuple(words[span.start:span.end])
+        for k, word in enumerate(tokens):
+            if (rw.is_name(word, first=k > 0 and k == len(tokens) - 1)
+                    and not (k and tokens[k - 1] in _JOINERS)
+                    and (k < len(tokens) - 1 or len(word) >= 3)):
+                add(tokens[k:], "PER", REPEAT)
+        if len(tokens) > 1 and len(tokens[0]) >= 3 and tokens[1] not in _JOINERS:
+            add(tokens[:1], "PER", FIRST_NAME)
+    for span in short:
+        add(tuple(words[span.start:span.end]), span.label, ACRONYM_REPEAT)
+    if not table:
+        return []
+    for entries in table.values():
+        entries.sort(key=lambda e: -len(e[0]))
+    out, done = [], 0
+    for i in [i for i, word in enumerate(words) if word in table]:
+        if i < done or owner[i] is not None:
+            continue
+        if not (i and words[i - 1] in _JOINERS and view.starts[i] == view.ends[i - 1]):
+            for tokens, label, score in table[words[i]]:
+                j = i + len(tokens)
+                if tuple(words[i:j]) != tokens or any(o is not None for o in owner[i:j]):
+                    continue
+                if label == "PER" and j < n and rw.is_name(words[j], False) and owner[j] is None:
+                    continue  # part of a longer, different name
+                start = i
+                ends_line = j == n or view.sentence_start(j) or words[j].isspace()
+                while (label == "PER" and start > 0 and owner[start - 1] is None
+                       and view.spaces[start - 1] and rw.is_name(words[start - 1])
+                       and (ends_line or not view.sentence_start(start - 1))):
+                    # 'Masoud Pezeshkian' where only 'Pezeshkian' was titled; but not
+                    # 'Kunjungan Blinken ke ...' at the start of a sentence
+                    start -= 1
+                    if view.sentence_start(start):
+                        break
+                out.append(view.span(start, j, label, score, "rules:repeat"))
+                done = j
+                break
+    return out
