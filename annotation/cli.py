@@ -14,11 +14,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from annotation import __version__
+from annotation import __version__, cli_suggest
 from annotation.commands import CommandError, CommandStack
 from annotation.db import ProjectError
 from annotation.export import ExportError
 from annotation.model import ArticleStatus
+from annotation.nlp.suggestion import SuggesterError
 from annotation.paths import SAMPLE_DIR
 from annotation.schema import LabelSchema, SchemaError
 from annotation.settings import Settings, default_project_path
@@ -63,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="for .txt files: where the title comes from")
     p.add_argument("--schema", type=Path, help="label schema for a new project "
                    "(default: the shipped international-politics schema)")
+    p.add_argument("--no-suggest", action="store_true",
+                   help="do not suggest entities and relations for the new articles now "
+                   "(`sorot suggest` or opening an article does it later)")
+    cli_suggest.add_source_options(p)
 
     p = sub.add_parser("export", help="write training data",
                        description="Export annotations as Prodigy/spaCy JSONL, doccano JSONL or "
@@ -77,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only articles with this status (repeatable; default: all)")
     p.add_argument("--include-suggestions", action="store_true",
                    help="also export suggestions nobody has reviewed")
+
+    cli_suggest.add_parsers(sub)
 
     p = sub.add_parser("stats", help="count articles, entities and relations",
                        description="Articles by status; entities and relations by label and "
@@ -115,10 +122,13 @@ def run(argv: list[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace, str], int] = {
         None: _sample, "import": _import, "export": _export, "stats": _stats,
         "schema": _schema, "log": _log,
+        "suggest": lambda a, n: cli_suggest.suggest(a, n, _progress),
+        "evaluate": lambda a, n: cli_suggest.evaluate(a, n, _progress),
     }[args.command]
     try:
         return handler(args, annotator)
-    except (CliError, ProjectError, SchemaError, CommandError, ExportError) as exc:
+    except (CliError, ProjectError, SchemaError, CommandError, ExportError,
+            SuggesterError) as exc:
         print(f"sorot: error: {exc}", file=sys.stderr)
     except OSError as exc:  # a file that vanished or cannot be written, mid-command
         where = f"{exc.filename}: " if exc.filename else ""
@@ -165,6 +175,7 @@ def ensure_sample_project(annotator: str) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         with Store.create(path) as store:
             import_paths(store, [SAMPLE_DIR], fmt="txt", annotator=annotator)
+            _suggest_new(store, argparse.Namespace(source=None, pipeline_label_map=[]))
     return path
 
 
@@ -189,10 +200,28 @@ def _import(args: argparse.Namespace, annotator: str) -> int:
                                   progress=progress)
         finally:
             progress.close()
-    for problem in report.problems:
-        print(problem, file=sys.stderr)
-    print(report.summary())
+        for problem in report.problems:
+            print(problem, file=sys.stderr)
+        print(report.summary())
+        if report.imported and not args.no_suggest:
+            # The articles are committed; suggesting is a second step that can be stopped.
+            _suggest_new(store, args)
     return EXIT_REJECTED if report.rejected else EXIT_OK
+
+
+def _suggest_new(store: Store, args: argparse.Namespace) -> None:
+    from annotation.suggest import load_memory, pending, suggest_articles
+
+    engine = cli_suggest.load(store.schema, args)
+    if not engine.suggesters:
+        return
+    load_memory(store, engine)
+    bar = _progress("Suggesting", unit=" articles")
+    try:
+        report = suggest_articles(store, engine, pending(store, engine), progress=bar)
+    finally:
+        bar.close()
+    print(report.summary())
 
 
 def _export(args: argparse.Namespace, annotator: str) -> int:

@@ -112,6 +112,22 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_suggested(db: Database) -> None:
+    # Which articles have suggestions, and from which engine: an article missing here, or
+    # suggested by another engine (a retrained model, other sources), is suggested again.
+    db.executescript(
+        """
+        CREATE TABLE suggested (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            engine TEXT NOT NULL,
+            updated TEXT NOT NULL
+        );
+        CREATE INDEX suggested_engine ON suggested(engine);
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -34,6 +34,10 @@ def default_project_path() -> Path:
 class Settings:
     annotator: str = ""
     recent_projects: list[str] = field(default_factory=list)
+    # Suggesters by name: "rules", "model", or an installed spaCy pipeline (name or path),
+    # each such pipeline with an optional label map {"PERSON": "PER", "MISC": null}.
+    suggesters: list[str] = field(default_factory=lambda: ["rules", "model"])
+    pipeline_label_maps: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
     @property
     def path(self) -> Path:
@@ -51,6 +55,14 @@ class Settings:
             settings.annotator = str(data.get("annotator", ""))
             recent = data.get("recent_projects", [])
             settings.recent_projects = [str(p) for p in recent if isinstance(p, str)]
+            names = data.get("suggesters")
+            if isinstance(names, list) and all(isinstance(n, str) for n in names):
+                settings.suggesters = names
+            maps = data.get("pipeline_label_maps")
+            if isinstance(maps, dict):
+                settings.pipeline_label_maps = {
+                    str(name): {str(k): (str(v) if v else None) for k, v in m.items()}
+                    for name, m in maps.items() if isinstance(m, dict)}
         return settings
 
     def save(self) -> None:

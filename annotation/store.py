@@ -34,6 +34,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "relations": ("id",),
     "article_status": ("article_id", "annotator"),
     "meta": ("key",),
+    "suggested": ("article_id",),
 }
 ENTITY_COLUMNS = (
     "id", "article_id", "start", "end", "label", "status", "origin", "score",

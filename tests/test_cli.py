@@ -48,6 +48,13 @@ def test_no_command_creates_sample_project_and_prints_stats(capsys, tmp_path: Pa
     path = Path(os.environ["SOROT_DATA_DIR"]) / "sample.sorot"
     with Store.open(path) as store:
         titles = {store.article(i).title for i in store.article_ids()}
+        # Every sample article opens with suggestions, from the rules and the model.
+        origins = {r[0] for r in store.db.execute(
+            "SELECT DISTINCT origin FROM entities WHERE status = 'suggested'")}
+        suggested = store.db.execute(
+            "SELECT count(DISTINCT article_id) FROM entities WHERE status = 'suggested'")
+        assert suggested.fetchone()[0] == len(samples)
+    assert "model" in origins and any(o.startswith("rules") for o in origins)
     first_title = samples[0].read_text(encoding="utf-8").strip().splitlines()[0]
     assert first_title in titles
     assert run([]) == EXIT_OK  # the second start reuses the project

@@ -1,0 +1,137 @@
+"""The command line's suggestion commands: `sorot suggest` and `sorot evaluate`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from annotation.schema import LabelSchema, default_schema
+from annotation.settings import Settings
+from annotation.store import Store
+
+EXIT_OK, EXIT_ERROR, EXIT_REJECTED = 0, 1, 3
+
+
+def add_source_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--source", action="append", metavar="NAME",
+                   help="a suggester to use: 'rules', 'model' (the shipped model), or an "
+                   "installed spaCy pipeline by package name or path; repeat for several "
+                   "(default: from settings, else rules and model)")
+    p.add_argument("--pipeline-label-map", action="append", default=[], metavar="FROM=TO",
+                   help="map a label of the --source pipelines to a project label "
+                   "(PERSON=PER); FROM= drops the label")
+
+
+def add_parsers(sub: Any) -> None:
+    p = sub.add_parser("suggest", help="pre-annotate articles with suggested entities and "
+                       "relations",
+                       description="Suggest entities and relations for the project's articles "
+                       "that have none from these suggesters yet (or for --articles), in "
+                       "batches, committing after each batch: stop at any time and run again "
+                       "to go on. Decisions are never changed.")
+    p.add_argument("project", type=Path)
+    p.add_argument("--articles", type=int, nargs="+", metavar="ID",
+                   help="only these articles (suggested again even if they have suggestions)")
+    p.add_argument("--all", action="store_true",
+                   help="suggest again for every article, not only those still pending")
+    add_source_options(p)
+
+    p = sub.add_parser("evaluate", help="score suggestions against gold annotations",
+                       description="Suggest for each record of a gold JSONL file (the format "
+                       "`sorot import` reads) and report precision, recall and F1 for entities "
+                       "(exact span and label), overall and per label, and for relations where "
+                       "the gold file has them, with the throughput.")
+    p.add_argument("gold", type=Path, metavar="GOLD.jsonl")
+    add_source_options(p)
+    p.add_argument("--label-map", action="append", default=[], metavar="FROM=TO",
+                   help="map a suggested label onto the gold file's labels (GPE=LOC); "
+                   "FROM= leaves it out")
+    p.add_argument("--no-relations", action="store_true", help="entities only")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def load(schema: LabelSchema, args: argparse.Namespace, relations: bool = True):
+    """Load the engine the options and settings ask for; print what could not be loaded."""
+    from annotation.nlp.engine import SOURCES, PipelineSource, load_engine
+    from annotation.nlp.suggestion import SuggesterError
+
+    settings = Settings.load()
+    names = args.source or settings.suggesters
+    try:
+        label_map = _parse_map(args.pipeline_label_map)
+    except ValueError as exc:
+        raise SuggesterError(str(exc)) from None
+    pipelines = [PipelineSource(n, label_map or settings.pipeline_label_maps.get(n, {}))
+                 for n in names if n not in SOURCES]
+    engine = load_engine(schema, [n for n in names if n in SOURCES], pipelines,
+                         relations=relations)
+    for problem in engine.problems:
+        print(f"sorot: warning: {problem}; going on without it", file=sys.stderr)
+    return engine
+
+
+def suggest(args: argparse.Namespace, annotator: str, progress: Any) -> int:
+    from annotation.suggest import load_memory, pending, suggest_articles
+
+    with Store.open(args.project) as store:
+        engine = load(store.schema, args)
+        if not engine.suggesters:
+            return EXIT_ERROR
+        load_memory(store, engine)
+        if args.articles:
+            known = set(store.article_ids())
+            missing = [a for a in args.articles if a not in known]
+            if missing:
+                print(f"sorot: error: no article {missing[0]} in {args.project}", file=sys.stderr)
+                return EXIT_ERROR
+            ids = args.articles
+        else:
+            ids = store.article_ids() if args.all else pending(store, engine)
+        bar = progress("Suggesting", unit=" articles")
+        try:
+            report = suggest_articles(store, engine, ids, progress=bar)
+        finally:
+            bar.close()
+    print(report.summary())
+    return EXIT_REJECTED if engine.problems else EXIT_OK
+
+
+def evaluate(args: argparse.Namespace, annotator: str, progress: Any) -> int:
+    from annotation.evaluate import evaluate as run_evaluation
+    from annotation.evaluate import parse_label_map
+
+    if not args.gold.is_file():
+        print(f"sorot: error: {args.gold}: no such file", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        label_map = parse_label_map(args.label_map)
+    except ValueError as exc:
+        print(f"sorot: error: --label-map: {exc}", file=sys.stderr)
+        return 2
+    schema = default_schema()
+    began = time.perf_counter()
+    engine = load(schema, args, relations=not args.no_relations)
+    if not engine.suggesters:
+        return EXIT_ERROR
+    load_seconds = time.perf_counter() - began
+    bar = progress("Evaluating", unit=" records")
+    try:
+        result = run_evaluation(args.gold, engine, schema, label_map=label_map,
+                                progress=bar, load_seconds=load_seconds)
+    finally:
+        bar.close()
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(result.format())
+    return EXIT_REJECTED if result.problems or engine.problems else EXIT_OK
+
+
+def _parse_map(items: list[str]) -> dict[str, str | None]:
+    from annotation.evaluate import parse_label_map
+
+    return parse_label_map(items)

@@ -1,0 +1,88 @@
+"""One set of non-overlapping suggestions per article, from many suggesters' candidates.
+
+Candidates are ranked by the configured priority of their origin, then by score, then by
+length (a longer name usually contains the shorter one's evidence), and taken greedily: a
+candidate is kept unless it overlaps one kept before it or a human decision. A candidate
+that repeats a rejected decision (same span and label) is never offered again.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from annotation.nlp.suggestion import Candidate
+
+DEFAULT_PRIORITY = ("memory", "rules:gazetteer", "model", "rules")
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A human decision on an article's span: accepted ones block, rejected ones veto."""
+
+    start: int
+    end: int
+    label: str
+    accepted: bool
+
+
+def rank(origin: str, priority: Sequence[str]) -> int:
+    """The position of the most specific priority entry that names this origin.
+
+    "rules:gazetteer" matches the entry "rules:gazetteer" before "rules"; an origin that
+    no entry names comes after all that do.
+    """
+    best, best_len = len(priority), -1
+    for i, name in enumerate(priority):
+        if (origin == name or origin.startswith(name + ":")) and len(name) > best_len:
+            best, best_len = i, len(name)
+    return best
+
+
+def combine(
+    candidates: Iterable[Candidate], priority: Sequence[str] = DEFAULT_PRIORITY,
+    decided: Sequence[Decided] = (),
+) -> list[Candidate]:
+    """Choose non-overlapping candidates; return them in text order."""
+    accepted = sorted((d.start, d.end) for d in decided if d.accepted)
+    rejected = {(d.start, d.end, d.label) for d in decided if not d.accepted}
+    ordered = sorted(
+        candidates,
+        key=lambda c: (rank(c.origin, priority), -c.score, c.start - c.end, c.start, c.label),
+    )
+    kept: list[Candidate] = []
+    taken = _Intervals()
+    for start, end in accepted:
+        taken.add(start, end)
+    for cand in ordered:
+        if (cand.start, cand.end, cand.label) in rejected or taken.overlaps(cand.start, cand.end):
+            continue
+        kept.append(cand)
+        taken.add(cand.start, cand.end)
+    return sorted(kept)
+
+
+class _Intervals:
+    """Spans kept so far, so that an overlap check costs a bisection, not a scan.
+
+    Accepted spans may overlap each other (a schema can allow it), so each check looks at
+    the span that starts last before the candidate's end and at the longest span so far.
+    """
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.longest = 0
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_left(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+        self.longest = max(self.longest, end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        # Any span that overlaps [start, end) starts before `end` and after start - longest.
+        lo = bisect.bisect_right(self.starts, start - self.longest)
+        hi = bisect.bisect_left(self.starts, end)
+        return any(self.ends[i] > start for i in range(lo, hi))

@@ -1,0 +1,193 @@
+"""The suggestion engine: every suggester behind one call, for the app and the CLI alike.
+
+An Engine turns articles (text plus stored tokens) into Docs in one shared vocabulary,
+splits sentences, asks each suggester for candidates, lets the project's memory veto and
+add, combines everything into one non-overlapping set that respects human decisions, and
+proposes relations among the result and the accepted entities.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotation.nlp.combine import DEFAULT_PRIORITY, Decided, combine
+from annotation.nlp.docs import make_doc
+from annotation.nlp.suggestion import Candidate, RelationCandidate, Suggester, SuggesterError
+from annotation.schema import LabelSchema
+
+SOURCES = ("rules", "model")  # the default suggesters, by name
+HUMAN_ORIGIN = "human"
+
+
+@dataclass(frozen=True)
+class PipelineSource:
+    """A spaCy pipeline the researcher installed: a package name or a path, and label map."""
+
+    name: str
+    label_map: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass
+class Result:
+    """One article's combined suggestions.
+
+    `relations` index into `entities + accepted`, where `accepted` are the human
+    decisions passed in, so a relation may link a suggestion to an accepted entity.
+    """
+
+    entities: list[Candidate]
+    relations: list[RelationCandidate]
+
+
+class Engine:
+    """Suggesters, the memory and the relation suggester, run together on batches of Docs."""
+
+    def __init__(
+        self, vocab: Any, suggesters: Sequence[Suggester], *, memory: Any = None,
+        relations: Any = None, priority: Sequence[str] = DEFAULT_PRIORITY,
+        problems: Sequence[str] = (), fingerprint: str = "",
+        split: Callable[[Any], None] | None = None,
+    ) -> None:
+        self.vocab = vocab
+        self.split = split  # sets sentence starts on a Doc
+        self.suggesters = list(suggesters)
+        self.memory = memory
+        self.relations = relations
+        self.priority = tuple(priority)
+        self.problems = list(problems)  # suggesters that could not be loaded, and why
+        self.fingerprint = fingerprint or "+".join(s.name for s in self.suggesters)
+        self.timings: dict[str, float] = {}
+
+    @property
+    def names(self) -> list[str]:
+        names = [s.name for s in self.suggesters]
+        return names + (["memory"] if self.memory is not None else [])
+
+    def docs(self, items: Sequence[tuple[str, bytes | None]]) -> list[Any]:
+        """Docs with sentence boundaries, from (text, stored tokens or None) pairs."""
+        docs = []
+        for text, tokens in items:
+            doc = make_doc(self.vocab, text, tokens or None)
+            if self.split is not None:
+                self.split(doc)
+            docs.append(doc)
+        return docs
+
+    def run(
+        self, docs: Sequence[Any], decided: Sequence[Sequence[Decided]] | None = None,
+    ) -> list[Result]:
+        """Suggest for each Doc, given each one's human decisions."""
+        decided = decided if decided is not None else [[] for _ in docs]
+        per_doc: list[list[Candidate]] = [[] for _ in docs]
+        for suggester in self._all():
+            began = time.perf_counter()
+            for found, cands in zip(per_doc, suggester.suggest(docs)):
+                found.extend(cands)
+            self._time(suggester.name, began)
+        began = time.perf_counter()
+        results = []
+        for doc, found, decisions in zip(docs, per_doc, decided):
+            if self.memory is not None:
+                found = self.memory.filter(doc, found)
+            kept = combine(found, self.priority, decisions)
+            results.append(Result(kept, []))
+        self._time("combine", began)
+        if self.relations is not None:
+            began = time.perf_counter()
+            for doc, result, decisions in zip(docs, results, decided):
+                accepted = [Candidate(d.start, d.end, d.label, HUMAN_ORIGIN)
+                            for d in decisions if d.accepted]
+                result.relations = self.relations.suggest(doc, result.entities + accepted)
+            self._time("relations", began)
+        return results
+
+    def suggest_texts(self, texts: Sequence[str]) -> list[Result]:
+        """Suggest for plain texts with no decisions (evaluation, quick checks)."""
+        return self.run(self.docs([(t, None) for t in texts]))
+
+    def _all(self) -> list[Suggester]:
+        return self.suggesters + ([self.memory] if self.memory is not None else [])
+
+    def _time(self, name: str, began: float) -> None:
+        self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - began
+
+
+def load_engine(
+    schema: LabelSchema, sources: Sequence[str] = SOURCES,
+    pipelines: Sequence[PipelineSource] = (), *, priority: Sequence[str] | None = None,
+    memory: bool = True, relations: bool = True, model_path: Path | None = None,
+) -> Engine:
+    """Load the named suggesters; any that fail are reported in `problems`, not raised.
+
+    `sources` are "rules" and "model" (the shipped model); `pipelines` are other spaCy
+    pipelines, each suggesting under its own name.
+    """
+    import spacy
+
+    from annotation.nlp.pipeline import DEFAULT_MODEL, PipelineSuggester
+
+    unknown = sorted(set(sources) - set(SOURCES))
+    if unknown:
+        raise SuggesterError(f"unknown suggester {', '.join(unknown)}; "
+                             f"choose from {', '.join(SOURCES)} or give a pipeline")
+    problems: list[str] = []
+    suggesters: list[Suggester] = []
+    model = None
+    if "model" in sources:
+        try:
+            model = PipelineSuggester(model_path or DEFAULT_MODEL, origin="model")
+        except SuggesterError as exc:
+            problems.append(str(exc))
+    vocab = model.vocab if model is not None else spacy.blank("id").vocab
+    if "rules" in sources:
+        from annotation.nlp.rules import RuleSuggester
+
+        suggesters.append(RuleSuggester(vocab))
+    if model is not None:
+        suggesters.append(model)
+    for source in pipelines:
+        try:
+            suggesters.append(
+                PipelineSuggester(source.name, label_map=source.label_map, origin=source.name))
+        except SuggesterError as exc:
+            problems.append(str(exc))
+    relation_suggester = None
+    if relations:
+        from annotation.nlp.relations import RelationSuggester
+
+        relation_suggester = RelationSuggester(schema)
+    default_priority = [*DEFAULT_PRIORITY, *(p.name for p in pipelines)]
+    fingerprint = _fingerprint(suggesters, memory, relation_suggester,
+                               priority or default_priority)
+    if memory:
+        from annotation.nlp.memory import Memory
+
+        memory_suggester = Memory(vocab)
+    from annotation.nlp.rules import split_sentences
+
+    return Engine(
+        vocab, suggesters, split=split_sentences, memory=memory_suggester if memory else None,
+        relations=relation_suggester, priority=priority or default_priority,
+        problems=problems, fingerprint=fingerprint,
+    )
+
+
+def _fingerprint(suggesters: Sequence[Suggester], memory: bool, relations: Any,
+                 priority: Sequence[str]) -> str:
+    """A short name for this combination, stored with each article's suggestions.
+
+    It changes when a suggester's data changes (a retrained model, an edited gazetteer or
+    lexicon), so that such articles count as not yet suggested by the new engine.
+    """
+    parts = [getattr(s, "fingerprint", s.name) for s in suggesters]
+    if relations is not None:
+        parts.append(getattr(relations, "fingerprint", relations.name))
+    data = json.dumps([parts, memory, list(priority)])
+    digest = hashlib.blake2b(data.encode(), digest_size=6).hexdigest()
+    return f"{'+'.join(s.name for s in suggesters)}@{digest}"

@@ -1,0 +1,272 @@
+"""Suggestions in the project: run the engine on articles and keep the store in step.
+
+Suggested entities and relations are rows with status "suggested" and no annotator. Running
+suggestions again replaces an article's undecided suggestions with the engine's new ones and
+never touches a decision: a suggestion that repeats a rejected one is not offered again, and
+none overlaps an accepted entity. The `suggested` table records which engine suggested each
+article, so that bulk runs resume where they stopped and an article opened without
+suggestions gets them on the spot (`ensure_suggested`).
+
+The memory learns from every decision in the project and, through `MemorySync`, follows
+each new decision (and each undo) as it is committed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotation.model import EntityStatus
+from annotation.nlp.combine import Decided, combine
+from annotation.nlp.engine import Engine, Result
+from annotation.nlp.suggestion import Candidate
+from annotation.store import Change, ChangeSet, Store, entity_row, now, relation_row
+
+SUGGESTED, ACCEPTED, REJECTED = EntityStatus.SUGGESTED, EntityStatus.ACCEPTED, EntityStatus.REJECTED
+BATCH = 64
+
+# Every decision with its surface string. A suggestion rejected because an accepted entity
+# now covers it (the researcher drew the right span over it) says nothing against its
+# string, so the memory leaves such rejections out.
+_DECISIONS_SQL = """
+    SELECT substr(a.text, e.start + 1, e."end" - e.start), e.label, e.status = 'accepted'
+    FROM entities e JOIN articles a ON a.id = e.article_id
+    WHERE e.status != 'suggested' {where} AND NOT (e.status = 'rejected' AND EXISTS (
+        SELECT 1 FROM entities x WHERE x.article_id = e.article_id AND x.status = 'accepted'
+        AND x.start < e."end" AND e.start < x."end"))
+"""
+_SURFACE_WHERE = 'AND e."end" - e.start = length(:surface) AND substr(a.text, e.start + 1, ' \
+    'e."end" - e.start) = :surface'
+
+
+@dataclass
+class SuggestReport:
+    articles: int = 0
+    entities: int = 0
+    relations: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        rate = self.articles / self.seconds if self.seconds else 0.0
+        return (f"suggested {self.entities} entities and {self.relations} relations in "
+                f"{self.articles} articles ({rate:,.1f} articles/s)")
+
+
+def load_memory(store: Store, engine: Engine) -> int:
+    """Teach the engine's memory every decision in the project; return how many."""
+    if engine.memory is None:
+        return 0
+    rows = store.db.execute(_DECISIONS_SQL.format(where="")).fetchall()
+    engine.memory.learn((surface, label, bool(accepted)) for surface, label, accepted in rows)
+    return len(rows)
+
+
+def relearn(store: Store, engine: Engine, surfaces: Iterable[str]) -> set[str]:
+    """Count these strings' decisions afresh; return those whose suggestion changed."""
+    memory = engine.memory
+    changed = set()
+    for surface in surfaces:
+        rows = store.db.execute(_DECISIONS_SQL.format(where=_SURFACE_WHERE),
+                                {"surface": surface}).fetchall()
+        if memory.reset(surface, [(s, label, bool(acc)) for s, label, acc in rows]):
+            changed.add(surface)
+    return changed
+
+
+def pending(store: Store, engine: Engine, article_ids: Iterable[int] | None = None) -> list[int]:
+    """Articles that this engine has not suggested for yet."""
+    rows = store.db.execute(
+        "SELECT a.id FROM articles a LEFT JOIN suggested s ON s.article_id = a.id "
+        "WHERE s.engine IS NULL OR s.engine != ? ORDER BY a.id",
+        (engine.fingerprint,),
+    )
+    ids = [r[0] for r in rows]
+    if article_ids is not None:
+        wanted = set(article_ids)
+        ids = [i for i in ids if i in wanted]
+    return ids
+
+
+def suggest_articles(
+    store: Store, engine: Engine, article_ids: Sequence[int], *, batch_size: int = BATCH,
+    progress: Callable[[int, int], None] | None = None,
+) -> SuggestReport:
+    """Suggest for these articles in batches, committing after each batch."""
+    report = SuggestReport()
+    began = time.perf_counter()
+    for i in range(0, len(article_ids), batch_size):
+        batch = article_ids[i:i + batch_size]
+        items = [(store.article(a).text, store.tokens(a)) for a in batch]
+        decided = [_decided(store, a) for a in batch]
+        results = engine.run(engine.docs(items), [[d for d, _ in ds] for ds in decided])
+        with store.transaction() as tx:
+            for article_id, result, ds in zip(batch, results, decided):
+                _sync(tx, store, article_id, result, ds, engine.fingerprint)
+                report.entities += len(result.entities)
+                report.relations += len(result.relations)
+        report.articles += len(batch)
+        if progress:
+            progress(report.articles, len(article_ids))
+    report.seconds = time.perf_counter() - began
+    report.timings = dict(engine.timings)
+    return report
+
+
+def ensure_suggested(store: Store, engine: Engine, article_id: int) -> bool:
+    """Suggest for an article unless this engine already has; return whether it ran."""
+    if not pending(store, engine, [article_id]):
+        return False
+    suggest_articles(store, engine, [article_id])
+    return True
+
+
+def refresh(store: Store, engine: Engine, article_ids: Sequence[int]) -> int:
+    """Re-combine articles' stored suggestions with the memory, without re-running models.
+
+    After a decision the memory knows new strings; this brings them to other articles in a
+    few milliseconds each, keeping the other suggesters' stored candidates as they are.
+    Return how many articles changed.
+    """
+    if engine.memory is None:
+        return 0
+    changed = 0
+    for article_id in article_ids:
+        article = store.article(article_id)
+        doc = engine.docs([(article.text, store.tokens(article_id))])[0]
+        memory = engine.memory
+        stored = [Candidate(e.start, e.end, e.label, e.origin, e.score or 0.0)
+                  for e in store.entities(article_id, (SUGGESTED,))]
+        # What the memory suggested before and no longer does (an undo) goes.
+        still = [c for c in stored if c.origin != memory.name
+                 or memory.label_for(article.text[c.start:c.end].strip()) == c.label]
+        found = memory.filter(doc, still + memory.suggest([doc])[0])
+        decided = _decided(store, article_id)
+        kept = combine(found, engine.priority, [d for d, _ in decided])
+        if {(c.start, c.end, c.label) for c in kept} == {(c.start, c.end, c.label)
+                                                          for c in stored}:
+            continue
+        relations = []
+        if engine.relations is not None:
+            accepted = [Candidate(d.start, d.end, d.label, "human") for d, _ in decided
+                        if d.accepted]
+            relations = engine.relations.suggest(doc, kept + accepted)
+        with store.transaction() as tx:
+            _sync(tx, store, article_id, Result(kept, relations), decided, None)
+        changed += 1
+    return changed
+
+
+def articles_containing(store: Store, surfaces: Iterable[str]) -> list[int]:
+    """Articles whose text contains any of these strings."""
+    ids: set[int] = set()
+    for surface in surfaces:
+        rows = store.db.execute("SELECT id FROM articles WHERE instr(text, ?) > 0", (surface,))
+        ids.update(r[0] for r in rows)
+    return sorted(ids)
+
+
+class MemorySync:
+    """Keeps an engine's memory in step with the decisions committed to the store.
+
+    Subscribe it to the store; after each commit `touched` holds the strings whose
+    suggestion or veto changed, for the caller to `refresh` (at once for the open article,
+    in the background for the rest of the project). Each string's decisions are counted
+    afresh from the project, so undo and redo need no bookkeeping of their own.
+    """
+
+    def __init__(self, store: Store, engine: Engine) -> None:
+        self.store, self.engine = store, engine
+        self.touched: set[str] = set()
+        store.subscribe(self)
+
+    def __call__(self, changes: list[Change]) -> None:
+        if self.engine.memory is None:
+            return
+        surfaces = set()
+        for change in changes:
+            if change.table != "entities":
+                continue
+            for row in (change.before, change.after):
+                if row is not None and row["status"] != SUGGESTED:
+                    text = self.store.article(row["article_id"]).text
+                    surfaces.add(text[row["start"]:row["end"]].strip())
+        self.touched |= relearn(self.store, self.engine, surfaces - {""})
+
+    def take(self) -> set[str]:
+        touched, self.touched = self.touched, set()
+        return touched
+
+
+def _decided(store: Store, article_id: int) -> list[tuple[Decided, int]]:
+    """The article's human decisions, each with its entity id."""
+    return [(Decided(e.start, e.end, e.label, e.status == ACCEPTED), e.id)
+            for e in store.entities(article_id, (ACCEPTED, REJECTED))]
+
+
+def _sync(
+    tx: ChangeSet, store: Store, article_id: int, result: Result,
+    decided: list[tuple[Decided, int]], fingerprint: str | None,
+) -> None:
+    """Make the article's undecided suggestions exactly `result`, leaving decisions alone."""
+    time_ = now()
+    existing = {(e.start, e.end, e.label): e for e in store.entities(article_id, (SUGGESTED,))}
+    ids: list[int] = []
+    for cand in result.entities:
+        old = existing.pop((cand.start, cand.end, cand.label), None)
+        if old is None:
+            ids.append(tx.insert("entities", entity_row(
+                article_id, cand.start, cand.end, cand.label, SUGGESTED, cand.origin, None,
+                score=cand.score, time=time_)))
+            continue
+        if (old.origin, old.score) != (cand.origin, cand.score):
+            tx.update("entities", (old.id,), origin=cand.origin, score=cand.score, updated=time_)
+        ids.append(old.id)
+    ids += [entity_id for d, entity_id in decided if d.accepted]
+    stale_entities = {e.id for e in existing.values()}
+    _sync_relations(tx, store, article_id, result, ids, stale_entities, time_)
+    for entity_id in stale_entities:
+        tx.delete("entities", (entity_id,))
+    if fingerprint is not None:
+        tx.upsert("suggested", {"article_id": article_id, "engine": fingerprint,
+                                "updated": time_})
+
+
+def _sync_relations(
+    tx: ChangeSet, store: Store, article_id: int, result: Result, ids: list[int],
+    stale_entities: set[int], time_: str,
+) -> None:
+    schema = store.schema
+    relations = store.relations(article_id)
+    decided = set()
+    suggested: dict[tuple[int, int, str], Any] = {}
+    for rel in relations:
+        if rel.status == SUGGESTED:
+            suggested[(rel.head, rel.child, rel.label)] = rel
+        else:
+            decided.add((rel.head, rel.child, rel.label))
+    for cand in result.relations:
+        head, child = ids[cand.head], ids[cand.child]
+        key = (head, child, cand.label)
+        rel_type = schema.relation(cand.label)
+        symmetric = rel_type is not None and rel_type.symmetric
+        if key in decided or (symmetric and (child, head, cand.label) in decided):
+            continue
+        old = suggested.pop(key, None) or (
+            suggested.pop((child, head, cand.label), None) if symmetric else None)
+        if old is None:
+            tx.insert("relations", relation_row(
+                article_id, head, child, cand.label, SUGGESTED, cand.origin, None,
+                score=cand.score, time=time_))
+        elif (old.origin, old.score) != (cand.origin, cand.score):
+            tx.update("relations", (old.id,), origin=cand.origin, score=cand.score,
+                      updated=time_)
+    for rel in suggested.values():
+        tx.delete("relations", (rel.id,))
+    for rel in relations:
+        if rel.status != SUGGESTED and (rel.head in stale_entities or rel.child in stale_entities):
+            # A decided relation keeps its ends: never delete what it stands on.
+            stale_entities.discard(rel.head)
+            stale_entities.discard(rel.child)
