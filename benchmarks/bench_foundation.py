@@ -87,6 +87,8 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out")
+    parser.add_argument("--synthetic", action="store_true",
+                        help="template sentences only, even when ../shared/data is there")
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--project", type=Path, help=argparse.SUPPRESS)
@@ -103,13 +105,17 @@ def main() -> None:
         print(json.dumps(figures))
         return
 
-    from benchmarks.generate import write
+    from benchmarks.generate import real_sentences, write
 
     args.work.mkdir(parents=True, exist_ok=True)
-    data = args.work / f"articles-{args.count}.jsonl"
+    real = [] if args.synthetic else real_sentences()
+    kind = "news" if real else "synthetic"
+    if not real and not args.synthetic:
+        print("no ../shared/data: the articles are made of template sentences only", flush=True)
+    data = args.work / f"articles-{kind}-{args.count}.jsonl"
     if not data.exists():
         print(f"generating {args.count} articles into {data} ...", flush=True)
-        write(data, args.count)
+        write(data, args.count, real=real)
     project, out = args.work / "bench.sorot", args.work / "export.jsonl"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{project}{suffix}").unlink(missing_ok=True)
