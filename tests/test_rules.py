@@ -119,6 +119,14 @@ def test_multiword_title_and_name(rules: RuleSuggester) -> None:
     assert ("PER", "Retno Marsudi") in got
 
 
+def test_a_portfolio_after_a_title_is_part_of_the_office_not_a_name(rules) -> None:
+    text = "Hal itu disampaikan Menteri Pekerjaan Umum dan Perumahan Rakyat Basuki Hadimuljono."
+    got = found(rules, text)
+    assert ("ROLE", "Menteri Pekerjaan Umum dan Perumahan Rakyat") in got
+    assert ("PER", "Basuki Hadimuljono") in got
+    assert labelled(rules, "Kata Direktur Pemasaran perusahaan itu kepada wartawan.", "PER") == []
+
+
 def test_a_body_named_inside_a_title_stays_inside(rules: RuleSuggester) -> None:
     text = "Hal itu ditegaskan Juru Bicara Kementerian Luar Negeri Iran Nasser Kanaani kemarin."
     got = found(rules, text)

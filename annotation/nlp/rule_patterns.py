@@ -40,6 +40,7 @@ class RuleWords:
     stop: frozenset[str]
     gpe_prefixes: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     credit_marks: frozenset[str] = frozenset()
+    portfolios: frozenset[str] = frozenset()  # 'Menteri Perumahan Rakyat': title, no name
     _names: dict[tuple[str, bool], bool] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -47,7 +48,8 @@ class RuleWords:
         return cls(frozenset(listed(path, "org_connector")), _by_last(listed(path, "role_prefix")),
                    frozenset(listed(path, "role_body")), frozenset(listed(path, "name_particle")),
                    frozenset(listed(path, "locative")), stop,
-                   _by_last(listed(path, "gpe_prefix")), frozenset(listed(path, "credit_mark")))
+                   _by_last(listed(path, "gpe_prefix")), frozenset(listed(path, "credit_mark")),
+                   frozenset(listed(path, "portfolio")))
 
     def is_name(self, word: str, first: bool = True) -> bool:
         """A word that can be part of a person's name: 'Diaz', 'Raisí', 'W.'.
@@ -225,6 +227,11 @@ def titles(view: View, owner: list[Span | None], spans: list[Span],
                     break
                 pieces.append(span)
                 i = span.end
+            elif not pieces and (words[i] in rw.portfolios or (
+                    words[i] == "dan" and end > role.end and i + 1 < n
+                    and words[i + 1] in rw.portfolios)):
+                i = end = i + 1  # 'Menteri Pekerjaan Umum dan Perumahan Rakyat'
+                score = ROLE_WORDS
             elif rw.is_name(words[i], first=False):  # a name, or more of the title
                 j = _name_end(view, owner, i, rw)
                 pieces.append((i, j))
@@ -245,7 +252,8 @@ def titles(view: View, owner: list[Span | None], spans: list[Span],
             pieces, comma_at = pieces[1:], comma_at - 1
         if score:
             out.append(view.span(start, end, "ROLE", score, "rules:title"))
-        if pieces and isinstance(pieces[-1], tuple) and rw.is_name(words[pieces[-1][0]]):
+        if (pieces and isinstance(pieces[-1], tuple) and rw.is_name(words[pieces[-1][0]])
+                and not all(w in rw.portfolios for w in words[pieces[-1][0]:pieces[-1][1]])):
             s, e = pieces[-1]
             per_score = TITLE_PER_AFTER_COMMA if comma_at == len(pieces) - 1 else TITLE_PER
             out.append(view.span(s, e, "PER", per_score, "rules:title"))
