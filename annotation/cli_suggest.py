@@ -51,6 +51,9 @@ def add_parsers(sub: Any) -> None:
                    help="map a suggested label onto the gold file's labels (GPE=LOC); "
                    "FROM= leaves it out")
     p.add_argument("--no-relations", action="store_true", help="entities only")
+    p.add_argument("--learn", action="store_true",
+                   help="simulate a labelling session: after each batch, teach the memory "
+                   "the gold answers (accepted spans, rejected suggestions) before going on")
     p.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -121,7 +124,8 @@ def evaluate(args: argparse.Namespace, annotator: str, progress: Any) -> int:
     bar = progress("Evaluating", unit=" records")
     try:
         result = run_evaluation(args.gold, engine, schema, label_map=label_map,
-                                progress=bar, load_seconds=load_seconds)
+                                progress=bar, load_seconds=load_seconds, learn=args.learn,
+                                batch_size=16 if args.learn else 64)
     finally:
         bar.close()
     if args.json:

@@ -120,8 +120,14 @@ def evaluate(
     path: Path, engine: Engine, schema: LabelSchema, *,
     label_map: dict[str, str | None] | None = None, batch_size: int = 64,
     progress: Callable[[int, int], None] | None = None, load_seconds: float = 0.0,
+    learn: bool = False,
 ) -> Evaluation:
-    """Suggest for every gold record's text and compare with its spans and relations."""
+    """Suggest for every gold record's text and compare with its spans and relations.
+
+    With `learn`, the engine's memory is taught each batch's gold answers after it is
+    scored, as if a researcher had corrected the suggestions in file order: the figures then
+    show what the memory adds over a labelling session, not the suggesters' first guess.
+    """
     records, problems = read_gold(path, schema)
     label_map = label_map or {}
     result = Evaluation(str(path), engine.names, problems=problems, load_seconds=load_seconds)
@@ -136,6 +142,8 @@ def evaluate(
         suggestions = engine.suggest_texts([r.text for r in batch])
         for record, suggested in zip(batch, suggestions):
             _score(result, record, suggested, label_map, gold_labels, symmetric)
+            if learn and engine.memory is not None:
+                engine.memory.learn(_corrections(record, suggested))
         result.records += len(batch)
         result.chars += sum(len(r.text) for r in batch)
         if progress:
@@ -177,6 +185,21 @@ def _score(
     for label in {k[2] for k in gold_rel | pred_rel}:
         result.per_relation.setdefault(label, Scores()).add(
             {k for k in gold_rel if k[2] == label}, {k for k in pred_rel if k[2] == label})
+
+
+def _corrections(record: Record, suggested: Any) -> list[tuple[str, str, bool]]:
+    """What a researcher would decide: gold spans accepted, other suggestions rejected."""
+    text = record.text
+    gold = {(e.start, e.end, e.label) for e in record.entities}
+    decisions = [(text[s:e], label, True) for s, e, label in gold]
+    covered = sorted((s, e) for s, e, _ in gold)
+    for c in suggested.entities:
+        if (c.start, c.end, c.label) in gold:
+            continue
+        # Like the app: a suggestion under a drawn span was replaced, not judged wrong.
+        if not any(s < c.end and c.start < e for s, e in covered):
+            decisions.append((text[c.start:c.end], c.label, False))
+    return decisions
 
 
 def _relation_key(head: Span, child: Span, label: str, symmetric: set[str]) -> tuple[Any, ...]:

@@ -224,6 +224,21 @@ def test_training_is_reproducible() -> None:
     assert runs[0].get_pipe("ner").to_bytes() == runs[1].get_pipe("ner").to_bytes()
 
 
+@pytest.mark.parametrize(("text", "span", "expected"), [
+    ("Partai Amanat Nasional (PAN) menang", (0, 28), ["Partai Amanat Nasional", "PAN"]),
+    ("Presiden (SBY) datang", (9, 14), ["SBY"]),
+    ("dari (PDIP), lalu", (5, 12), ["PDIP"]),
+    ("PT PLN ( Persero ) rugi", (0, 18), ["PT PLN ( Persero )"]),
+    ("Kadin ( Kamar ) Indonesia", (0, 25), ["Kadin ( Kamar ) Indonesia"]),
+    ("ke Indonesia?", (3, 13), ["Indonesia"]),
+    ("Walt Disney Co.", (0, 15), ["Walt Disney Co."]),
+])
+def test_normalize_spans_splits_abbreviations_and_strips_edges(text, span, expected) -> None:
+    spans = train_base.normalize_spans(text, [(*span, "ORG")])
+    assert [text[a:b] for a, b, _ in spans] == expected
+    assert {label for _, _, label in spans} == {"ORG"}
+
+
 def test_a_model_without_held_out_precision_scores_the_fallback(tmp_path: Path) -> None:
     plain = tmp_path / "plain"
     shutil.copytree(DEFAULT_MODEL, plain)

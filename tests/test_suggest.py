@@ -59,7 +59,7 @@ def test_rank_prefers_the_most_specific_priority_entry():
     assert rank("en_core_web_sm", priority) == len(priority)
 
 
-def test_combine_keeps_the_higher_priority_then_score_then_longer():
+def test_combine_prefers_longer_nested_spans_then_priority_then_score():
     a = cand(0, 10, "GPE", "rules:gazetteer", 0.9)
     b = cand(5, 15, "LOC", "model", 0.99)
     c = cand(20, 30, "PER", "model", 0.4)
@@ -68,6 +68,20 @@ def test_combine_keeps_the_higher_priority_then_score_then_longer():
     f = cand(40, 45, "PER", "model", 0.8)
     kept = combine([b, d, f, a, c, e], ("rules:gazetteer", "model"))
     assert kept == [a, c, f]
+
+
+def test_a_longer_span_beats_the_memory_inside_it_but_a_merge_of_two_entities_loses():
+    bank = cand(0, 14, "ORG", "model", 0.8)  # "Bank Indonesia"
+    indonesia = cand(5, 14, "GPE", "memory", 0.95)
+    assert combine([indonesia, bank]) == [bank]
+    merged = cand(20, 43, "ORG", "model", 0.8)  # "Prancis Emmanuel Macron"
+    gpe = cand(20, 27, "GPE", "rules:gazetteer", 0.9)
+    per = cand(28, 43, "PER", "rules:title", 0.8)
+    assert combine([merged, gpe, per]) == [gpe, per]
+    # Two pieces from the same source as the long span are no sign of a merge.
+    whole = cand(50, 70, "ORG", "rules:gazetteer", 0.9)
+    parts = [cand(50, 55, "ORG", "rules:pattern"), cand(60, 70, "GPE", "rules:gazetteer")]
+    assert combine([*parts, whole]) == [whole]
 
 
 def test_combine_never_overlaps_or_repeats_a_human_decision():

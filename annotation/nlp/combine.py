@@ -1,9 +1,14 @@
 """One set of non-overlapping suggestions per article, from many suggesters' candidates.
 
-Candidates are ranked by the configured priority of their origin, then by score, then by
-length (a longer name usually contains the shorter one's evidence), and taken greedily: a
-candidate is kept unless it overlaps one kept before it or a human decision. A candidate
-that repeats a rejected decision (same span and label) is never offered again.
+Where spans nest, the longer one wins: it holds the shorter one's evidence and more
+("Bank Indonesia" over "Indonesia", "Dewan Keamanan PBB" over "PBB"), even when the shorter
+comes from the memory. The exception is a span that swallows two or more of another
+suggester's entities side by side: that is a merge, as when a model reads "Prancis Emmanuel
+Macron" as one ORG where the rules see GPE + PER, and it is dropped. Where spans cross or
+coincide, the configured priority of their origins decides, then the score. Candidates are
+taken greedily in that order: one is kept unless it overlaps one kept before it or a human
+decision. A candidate that repeats a rejected decision (same span and label) is never
+offered again.
 """
 
 from __future__ import annotations
@@ -48,8 +53,8 @@ def combine(
     accepted = sorted((d.start, d.end) for d in decided if d.accepted)
     rejected = {(d.start, d.end, d.label) for d in decided if not d.accepted}
     ordered = sorted(
-        candidates,
-        key=lambda c: (rank(c.origin, priority), -c.score, c.start - c.end, c.start, c.label),
+        _without_merges(list(candidates)),
+        key=lambda c: (c.start - c.end, rank(c.origin, priority), -c.score, c.start, c.label),
     )
     kept: list[Candidate] = []
     taken = _Intervals()
@@ -61,6 +66,28 @@ def combine(
         kept.append(cand)
         taken.add(cand.start, cand.end)
     return sorted(kept)
+
+
+def _family(origin: str) -> str:
+    return origin.partition(":")[0]
+
+
+def _without_merges(candidates: list[Candidate]) -> list[Candidate]:
+    """Drop candidates that contain two or more side-by-side candidates of another source."""
+    by_start = sorted(candidates, key=lambda c: (c.start, -c.end))
+    merges = set()
+    for i, outer in enumerate(by_start):
+        inside, reach = 0, outer.start
+        for inner in by_start[i + 1:]:
+            if inner.start >= outer.end:
+                break
+            if (inner.end <= outer.end and inner.start >= reach
+                    and (inner.start, inner.end) != (outer.start, outer.end)
+                    and _family(inner.origin) != _family(outer.origin)):
+                inside, reach = inside + 1, inner.end
+        if inside >= 2:
+            merges.add(outer)
+    return [c for c in candidates if c not in merges]
 
 
 class _Intervals:
