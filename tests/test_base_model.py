@@ -84,6 +84,16 @@ def test_candidates_carry_origin_and_the_held_out_precision(shipped) -> None:
         assert 0.5 < c.score <= 1.0
 
 
+def test_edge_tokens_without_letters_are_trimmed_but_a_bracketed_end_is_kept(shipped) -> None:
+    from annotation.nlp.pipeline import _trimmed
+
+    doc = make_doc(shipped.vocab, "“ Partai Amanat Nasional ( PAN ) ” 😀 -- ok")
+    words = [t.text for t in doc]
+    assert _trimmed(doc[0:8]).text == "Partai Amanat Nasional ( PAN )"
+    assert _trimmed(doc[words.index("PAN"):words.index("”") + 1]).text == "PAN"
+    assert _trimmed(doc[words.index("😀"):words.index("ok")]) is None
+
+
 def test_offsets_are_python_str_offsets_after_emoji_crlf_and_tabs(shipped) -> None:
     text = ("🎉🇮🇩 Kabar\r\n\t\tMenteri Pertahanan Budi Hartanto tiba di Surabaya 😀 "
             "bersama pejabat Bank Indonesia.\r\n")
@@ -91,7 +101,10 @@ def test_offsets_are_python_str_offsets_after_emoji_crlf_and_tabs(shipped) -> No
     assert doc.text == text
     candidates = shipped.suggest([doc])[0]
     spans = {(text[c.start:c.end], c.label) for c in candidates}
-    assert {("Budi Hartanto", "PER"), ("Surabaya", "LOC")} <= spans
+    assert ("Budi Hartanto", "PER") in spans
+    # The model sometimes takes a following emoji into a place's span ("Surabaya 😀"); the
+    # suggester trims edge tokens with no letter or digit.
+    assert ("Surabaya", "LOC") in spans
     person = next(c for c in candidates if c.label == "PER")
     assert person.start == text.index("Budi Hartanto")
     assert person.end == person.start + len("Budi Hartanto")

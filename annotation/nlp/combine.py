@@ -2,13 +2,13 @@
 
 Where spans nest, the longer one wins: it holds the shorter one's evidence and more
 ("Bank Indonesia" over "Indonesia", "Dewan Keamanan PBB" over "PBB"), even when the shorter
-comes from the memory. The exception is a span that swallows two or more of another
-suggester's entities side by side: that is a merge, as when a model reads "Prancis Emmanuel
-Macron" as one ORG where the rules see GPE + PER, and it is dropped. Where spans cross or
-coincide, the configured priority of their origins decides, then the score. Candidates are
-taken greedily in that order: one is kept unless it overlaps one kept before it or a human
-decision. A candidate that repeats a rejected decision (same span and label) is never
-offered again.
+comes from the memory. The exception is a span that swallows, side by side, a person and
+another entity that a different suggester found: that is a merge, as when a model reads
+"Prancis Emmanuel Macron" as one ORG where the rules see GPE + PER, and it is dropped.
+Where spans cross or coincide, the configured priority of their origins decides, then the
+score. Candidates are taken greedily in that order: one is kept unless it overlaps one kept
+before it or a human decision. A candidate that repeats a rejected decision (same span and
+label) is never offered again.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from annotation.nlp.suggestion import Candidate
 
 DEFAULT_PRIORITY = ("memory", "rules:gazetteer", "model", "rules")
+PERSON = "PER"
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,15 @@ def _family(origin: str) -> str:
 
 
 def _without_merges(candidates: list[Candidate]) -> list[Candidate]:
-    """Drop candidates that contain two or more side-by-side candidates of another source."""
+    """Drop candidates that contain a person and more, side by side, from another source.
+
+    An organisation's name may hold a place ("Lembaga … Penerbangan Indonesia"); a span
+    that holds a person's name next to another entity is two things run together.
+    """
     by_start = sorted(candidates, key=lambda c: (c.start, -c.end))
     merges = set()
     for i, outer in enumerate(by_start):
-        inside, reach = 0, outer.start
+        inside, reach, person = 0, outer.start, False
         for inner in by_start[i + 1:]:
             if inner.start >= outer.end:
                 break
@@ -85,7 +90,8 @@ def _without_merges(candidates: list[Candidate]) -> list[Candidate]:
                     and (inner.start, inner.end) != (outer.start, outer.end)
                     and _family(inner.origin) != _family(outer.origin)):
                 inside, reach = inside + 1, inner.end
-        if inside >= 2:
+                person = person or inner.label == PERSON
+        if inside >= 2 and person:
             merges.add(outer)
     return [c for c in candidates if c not in merges]
 

@@ -114,13 +114,37 @@ class PipelineSuggester:
         candidates = []
         for span, score in found:
             label = self._map(span.label_)
-            if label is not None:
+            span = _trimmed(span)
+            if label is not None and span is not None:
                 candidates.append(Candidate(span.start_char, span.end_char, label, self.name,
                                             round(score, 4)))
         return sorted(set(candidates))
 
     def _map(self, label: str) -> str | None:
         return self._label_map.get(label, label)
+
+
+def _trimmed(span: Any) -> Any:
+    """The span without edge tokens that hold no letter or digit ("Surabaya 😀" → "Surabaya").
+
+    A statistical model now and then takes in an emoji, a dash or a quote next to a name; no
+    entity starts or ends with one, except a closing bracket whose opening one is inside.
+    """
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and not _wordlike(doc[start].text):
+        start += 1
+    while end > start and not _wordlike(doc[end - 1].text):
+        if doc[end - 1].text == ")" and "(" in doc[start:end - 1].text:
+            break
+        end -= 1
+    if start == end:
+        return None
+    return span if (start, end) == (span.start, span.end) else doc[start:end]
+
+
+def _wordlike(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
 
 
 def load_pipeline(name_or_path: str | Path) -> Language:
