@@ -65,12 +65,39 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def real_sentences(folder: Path = SHARED_DATA) -> list[dict]:
-    """News sentences with their spans, from the shared NER datasets; [] without them."""
+    """News sentences with their spans, from the shared NER datasets; [] without them.
+
+    The datasets keep the CoNLL convention of a space around every punctuation mark
+    ("Jakarta , kata dia ."); the sentences are put back as news prints them.
+    """
     sentences = []
     for path in sorted(folder.glob("*/train.jsonl")):
         with open(path, encoding="utf-8") as f:
-            sentences += [json.loads(line) for line in f]
-    return [{"text": s["text"], "spans": s["spans"]} for s in sentences]
+            sentences += [detokenize(json.loads(line)) for line in f]
+    return sentences
+
+
+_ATTACH_LEFT = frozenset(",.;:!?)%]")
+_ATTACH_RIGHT = frozenset("([")
+
+
+def detokenize(record: dict) -> dict:
+    """Join punctuation to its word again, moving the spans along with the text."""
+    old, pieces, moved = record["text"], [], {}
+    at = 0
+    tokens = old.split(" ")
+    for i, token in enumerate(tokens):
+        glue = i > 0 and (token in _ATTACH_LEFT or tokens[i - 1] in _ATTACH_RIGHT)
+        if i > 0 and not glue:
+            pieces.append(" ")
+        new_start = sum(map(len, pieces))
+        moved[at] = new_start
+        moved[at + len(token)] = new_start + len(token)
+        pieces.append(token)
+        at += len(token) + 1
+    spans = [{**s, "start": moved[s["start"]], "end": moved[s["end"]]}
+             for s in record["spans"] if s["start"] in moved and s["end"] in moved]
+    return {"text": "".join(pieces), "spans": spans}
 
 
 def _filler(rng: random.Random, text: str, spans: list[dict], real: list[dict]) -> str:
