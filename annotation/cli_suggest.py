@@ -64,8 +64,10 @@ def load(schema: LabelSchema, args: argparse.Namespace, relations: bool = True):
 
     settings = Settings.load()
     names = args.source or settings.suggesters
+    from annotation.evaluate import parse_label_map
+
     try:
-        label_map = _parse_map(args.pipeline_label_map)
+        label_map = parse_label_map(args.pipeline_label_map)
     except ValueError as exc:
         raise SuggesterError(str(exc)) from None
     pipelines = [PipelineSource(n, label_map or settings.pipeline_label_maps.get(n, {}))
@@ -134,8 +136,3 @@ def evaluate(args: argparse.Namespace, annotator: str, progress: Any) -> int:
         print(result.format())
     return EXIT_REJECTED if result.problems or engine.problems else EXIT_OK
 
-
-def _parse_map(items: list[str]) -> dict[str, str | None]:
-    from annotation.evaluate import parse_label_map
-
-    return parse_label_map(items)
