@@ -8,7 +8,20 @@ import pytest
 
 from annotation.commands import AddEntity, AddRelation, CommandError, CommandStack
 from annotation.schema import LabelSchema, SchemaError, default_schema
-from annotation.schema_changes import ENTITY, RELATION, MergeLabels, SetSchema
+from annotation.schema_changes import (
+    ENTITY,
+    RELATION,
+    AddEntityLabel,
+    AddRelationLabel,
+    EditEntityLabel,
+    EditRelationLabel,
+    Impact,
+    MergeLabels,
+    RemoveLabel,
+    RenameLabel,
+    SetSchema,
+    impact,
+)
 from annotation.store import Store
 
 TEXT = "Menteri Luar Negeri Sugiono bertemu Wang Yi di Beijing."
@@ -146,3 +159,154 @@ def test_merge_refuses_unknown_labels(annotated) -> None:
     _, stack, _ = annotated
     with pytest.raises(CommandError, match="'XYZ' is not an entity label"):
         stack.do(MergeLabels(ENTITY, ["XYZ"], "PER"))
+
+
+# -- schema editing commands (the schema editor's domain) ----------------------------------
+
+
+def _events(store: Store) -> int:
+    return store.db.execute("SELECT count(*) FROM events").fetchone()[0]
+
+
+def test_rename_entity_label_undo_and_redo_across_entities_and_relation_types(annotated) -> None:
+    store, stack, article = annotated
+    before_events = _events(store)
+    command = RenameLabel(ENTITY, "PER", "PERSON")
+    assert command.impact(store) == Impact(ENTITY, 2, 1)
+    assert str(command.impact(store)) == "2 entities in 1 article"
+    stack.do(command)
+    assert _events(store) == before_events + 1  # one transaction, one undo step
+    with Store.open(store.path) as reopened:
+        assert sorted(e.label for e in reopened.entities(article)) == [
+            "GPE", "PERSON", "PERSON", "ROLE"]
+        assert reopened.schema.relation("MEETS").head == ("PERSON", "GPE", "ORG")
+        assert reopened.schema.relation("HOLDS_ROLE").head == ("PERSON",)
+        assert "PER" not in reopened.schema.entity_labels
+        assert reopened.schema.entity("PERSON").colour == "#0072B2"
+    [meets] = store.relations(article)
+    assert (store.entity(meets.head).label, store.entity(meets.child).label) == (
+        "PERSON", "PERSON")
+    assert stack.undo() == "Rename PER → PERSON"
+    assert sorted(e.label for e in store.entities(article)) == ["GPE", "PER", "PER", "ROLE"]
+    assert store.schema == default_schema()
+    stack.redo()
+    assert store.schema.relation("MEETS").child == ("PERSON", "GPE", "ORG")
+    assert sorted(e.label for e in store.entities(article)) == ["GPE", "PERSON", "PERSON", "ROLE"]
+
+
+def test_rename_relation_label_rewrites_relations(annotated) -> None:
+    store, stack, article = annotated
+    stack.do(RenameLabel(RELATION, "MEETS", "TALKS_WITH"))
+    assert [r.label for r in store.relations(article)] == ["TALKS_WITH"]
+    assert store.schema.relation("TALKS_WITH").symmetric
+    assert store.schema.relation("MEETS") is None
+    stack.undo()
+    assert [r.label for r in store.relations(article)] == ["MEETS"]
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (RenameLabel(ENTITY, "PER", "GPE"), "GPE is already an entity label; merge PER into it"),
+        (RenameLabel(ENTITY, "PER", "two words"), "use letters"),
+        (RenameLabel(RELATION, "NOPE", "X"), "'NOPE' is not a relation label"),
+        (AddEntityLabel("PER"), "PER is already an entity label"),
+        (AddEntityLabel("9lives"), "use letters"),
+        (AddEntityLabel("NORP", hotkey="1"), "hotkey 1 is already used by PER"),
+        (AddRelationLabel("MEETS"), "MEETS is already a relation label"),
+        (AddRelationLabel("FUNDS", head=("PER",), child=("BANK",)), "'BANK' is not an entity"),
+        (EditEntityLabel("GPE", hotkey="1"), "hotkey 1 is already used by PER"),
+        (EditEntityLabel("GPE", hotkey="!"), "use one digit"),
+        (EditEntityLabel("GPE", colour="orange"), "not #RRGGBB"),
+        (EditEntityLabel("XYZ", colour="#000000"), "'XYZ' is not an entity label"),
+    ],
+)
+def test_invalid_schema_edits_are_refused(annotated, command, message) -> None:
+    store, stack, _ = annotated
+    before = _events(store)
+    with pytest.raises(CommandError, match=message):
+        stack.do(command)
+    assert store.schema == default_schema() and _events(store) == before
+
+
+def test_hotkeys_are_unique_whatever_their_case(project: Store) -> None:
+    stack = CommandStack(project, "ana")
+    stack.do(EditEntityLabel("PER", hotkey="q"))
+    with pytest.raises(CommandError, match="hotkey Q is already used by PER"):
+        stack.do(EditEntityLabel("GPE", hotkey="Q"))
+
+
+def test_add_edit_and_remove_an_entity_label(project: Store) -> None:
+    stack = CommandStack(project, "ana")
+    stack.do(AddEntityLabel("NORP"))
+    norp = project.schema.entity("NORP")
+    assert norp.hotkey == "8" and norp.colour not in {e.colour for e in default_schema().entities}
+    stack.do(EditEntityLabel("NORP", colour="#123456"))
+    assert stack.undo_label == "Recolour NORP"
+    stack.do(EditEntityLabel("NORP", guideline="Nationalities and religious groups."))
+    assert stack.undo_label == "Edit guideline of NORP"
+    stack.do(EditEntityLabel("NORP", hotkey=""))
+    with Store.open(project.path) as reopened:
+        assert reopened.schema.entity("NORP") == norp.__class__(
+            "NORP", "#123456", "", "Nationalities and religious groups.")
+    stack.undo()
+    assert project.schema.entity("NORP").hotkey == "8"
+    stack.do(RemoveLabel(ENTITY, "NORP"))
+    assert project.schema.entity("NORP") is None
+
+
+def test_removing_an_unused_entity_label_takes_it_off_relation_labels(project: Store) -> None:
+    stack = CommandStack(project, "ana")
+    stack.do(RemoveLabel(ENTITY, "LOC"))
+    assert "LOC" not in project.schema.entity_labels
+    assert project.schema.relation("VISITS").child == ("GPE", "ORG")
+    stack.undo()
+    assert project.schema == default_schema()
+
+
+def test_removing_a_used_label_names_how_many_use_it(annotated) -> None:
+    store, stack, _ = annotated
+    with pytest.raises(CommandError, match="cannot remove PER: 2 entities in 1 article use it"):
+        stack.do(RemoveLabel(ENTITY, "PER"))
+    with pytest.raises(CommandError, match="cannot remove MEETS: 1 relation in 1 article uses"):
+        stack.do(RemoveLabel(RELATION, "MEETS"))
+    stack.do(RemoveLabel(RELATION, "URGES"))
+    assert store.schema.relation("URGES") is None
+
+
+def test_narrowing_a_relation_label_says_how_many_relations_it_would_orphan(annotated) -> None:
+    store, stack, _ = annotated
+    with pytest.raises(CommandError, match=r"MEETS would no longer allow 1 MEETS relation\(s\) "
+                                           "from PER to PER. Relabel or delete"):
+        stack.do(EditRelationLabel("MEETS", head=("GPE", "ORG")))
+    stack.do(EditRelationLabel("URGES", head=("PER",)))  # no URGES relation: allowed
+    assert store.schema.relation("URGES").head == ("PER",)
+    stack.do(EditRelationLabel("MEETS", head=("PER", "GPE", "ORG", "ROLE")))
+    assert stack.undo_label == "Set head labels of MEETS"
+    assert "ROLE" in store.schema.relation("MEETS").head
+    stack.undo()
+    assert store.schema.relation("MEETS") == default_schema().relation("MEETS")
+
+
+def test_turning_symmetry_off_is_refused_when_a_relation_relies_on_it(annotated) -> None:
+    store, stack, article = annotated
+    gpe = next(e for e in store.entities(article) if e.label == "GPE")
+    per = next(e for e in store.entities(article) if e.label == "PER")
+    stack.do(AddEntityLabel("NORP", hotkey=""))
+    stack.do(AddRelationLabel("ALLIES", head=("GPE",), child=("PER",), symmetric=True))
+    stack.do(AddRelation(per.id, gpe.id, "ALLIES"))  # PER → GPE only through symmetry
+    with pytest.raises(CommandError, match="1 ALLIES relation\\(s\\) from PER to GPE"):
+        stack.do(EditRelationLabel("ALLIES", symmetric=False))
+    stack.do(EditRelationLabel("ALLIES", guideline="Formal alliances."))
+    assert store.schema.relation("ALLIES").guideline == "Formal alliances."
+
+
+def test_impact_counts_annotations_and_articles(annotated) -> None:
+    store, stack, _ = annotated
+    with store.transaction():
+        other = store.add_article("Presiden Prabowo menerima PM Albanese di Jakarta.")
+    stack.do(AddEntity(other, 9, 16, "PER"))
+    assert impact(store, ENTITY, ["PER"]) == Impact(ENTITY, 3, 2)
+    assert str(impact(store, ENTITY, ["PER", "GPE"])) == "4 entities in 2 articles"
+    assert str(impact(store, RELATION, ["URGES"])) == "no relations"
+    assert not impact(store, RELATION, [])
