@@ -18,10 +18,13 @@ from typing import Any
 
 from annotation.nlp.combine import DEFAULT_PRIORITY, Decided, combine
 from annotation.nlp.docs import make_doc
+from annotation.nlp.headline import check_headline
 from annotation.nlp.suggestion import Candidate, RelationCandidate, Suggester, SuggesterError
 from annotation.schema import LabelSchema
 
 SOURCES = ("rules", "model")  # the default suggesters, by name
+# Raise when how candidates are combined changes, so projects suggest again with the new way.
+COMBINATION_VERSION = 2
 HUMAN_ORIGIN = "human"
 
 
@@ -93,6 +96,7 @@ class Engine:
         began = time.perf_counter()
         results = []
         for doc, found, decisions in zip(docs, per_doc, decided):
+            found = check_headline(doc.text, found)
             if self.memory is not None:
                 found = self.memory.filter(doc, found)
             kept = combine(found, self.priority, decisions)
@@ -188,6 +192,6 @@ def _fingerprint(suggesters: Sequence[Suggester], memory: bool, relations: Any,
     parts = [getattr(s, "fingerprint", s.name) for s in suggesters]
     if relations is not None:
         parts.append(getattr(relations, "fingerprint", relations.name))
-    data = json.dumps([parts, memory, list(priority)])
+    data = json.dumps([parts, memory, list(priority), COMBINATION_VERSION])
     digest = hashlib.blake2b(data.encode(), digest_size=6).hexdigest()
     return f"{'+'.join(s.name for s in suggesters)}@{digest}"
