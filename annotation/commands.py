@@ -386,8 +386,11 @@ class CommandStack:
         return command
 
     @contextlib.contextmanager
-    def group(self, label: str) -> Iterator[None]:
-        """Make every command done in the block one transaction and one undo step."""
+    def group(self, label: str = "") -> Iterator[None]:
+        """Make every command done in the block one transaction and one undo step.
+
+        Without a label the step is named after the first command done in it.
+        """
         if self._group is not None:
             yield
             return
@@ -400,6 +403,7 @@ class CommandStack:
                 self._group = None
             if tx.changes:
                 articles = {c.article_id for c in commands}
+                label = label or (commands[0].label if commands else "")
                 self._push(label, tx.changes, articles.pop() if len(articles) == 1 else None)
 
     def _push(self, label: str, changes: list[Change], article_id: int | None) -> None:
