@@ -40,8 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "login name)")
     parser = argparse.ArgumentParser(
         prog="sorot", parents=[common],
-        description="Annotate entities and relations in news articles. With no command, "
-        "opens the built-in sample project (creating it on first use) and prints its stats.",
+        description="Annotate entities and relations in news articles. With no command (or "
+        "just a PROJECT.sorot), opens the window on that project, else on the last one used, "
+        "else on the built-in sample project. `sorot screenshot PROJECT OUT.png` renders the "
+        "window to a PNG (see `sorot screenshot --help`).",
         epilog="Exit codes: 0 ok; 1 error, nothing changed; 2 bad command line; "
         "3 finished, but some input was rejected.",
     )
@@ -250,7 +252,7 @@ def _stats(args: argparse.Namespace, annotator: str) -> int:
 
 
 def _schema(args: argparse.Namespace, annotator: str) -> int:
-    from annotation.schema_changes import ENTITY, RELATION, MergeLabels, SetSchema
+    from annotation.schema_changes import ENTITY, RELATION, MergeLabels, RenameLabel, SetSchema
 
     if args.merge and not args.into:
         raise CliError("--merge needs --into LABEL")
@@ -262,7 +264,7 @@ def _schema(args: argparse.Namespace, annotator: str) -> int:
     if args.set:
         command = SetSchema(LabelSchema.load(args.set))
     elif args.rename:
-        command = MergeLabels(kind, [args.rename[0]], args.rename[1])
+        command = RenameLabel(kind, *args.rename)
     else:
         command = MergeLabels(kind, args.merge, args.into)
     with Store.open(args.project) as store:

@@ -59,21 +59,16 @@ def add_parsers(sub: Any) -> None:
 
 def load(schema: LabelSchema, args: argparse.Namespace, relations: bool = True):
     """Load the engine the options and settings ask for; print what could not be loaded."""
-    from annotation.nlp.engine import SOURCES, PipelineSource, load_engine
-    from annotation.nlp.suggestion import SuggesterError
-
-    settings = Settings.load()
-    names = args.source or settings.suggesters
     from annotation.evaluate import parse_label_map
+    from annotation.nlp.suggestion import SuggesterError
+    from annotation.suggest import engine_from_settings
 
     try:
         label_map = parse_label_map(args.pipeline_label_map)
     except ValueError as exc:
         raise SuggesterError(str(exc)) from None
-    pipelines = [PipelineSource(n, label_map or settings.pipeline_label_maps.get(n, {}))
-                 for n in names if n not in SOURCES]
-    engine = load_engine(schema, [n for n in names if n in SOURCES], pipelines,
-                         relations=relations)
+    engine = engine_from_settings(schema, Settings.load(), args.source, label_map,
+                                  relations=relations)
     for problem in engine.problems:
         print(f"sorot: warning: {problem}; going on without it", file=sys.stderr)
     return engine

@@ -22,6 +22,8 @@ from annotation.model import EntityStatus
 from annotation.nlp.combine import Decided, combine
 from annotation.nlp.engine import Engine, Result
 from annotation.nlp.suggestion import Candidate
+from annotation.schema import LabelSchema
+from annotation.settings import Settings
 from annotation.store import Change, ChangeSet, Store, entity_row, now, relation_row
 
 SUGGESTED, ACCEPTED, REJECTED = EntityStatus.SUGGESTED, EntityStatus.ACCEPTED, EntityStatus.REJECTED
@@ -53,6 +55,24 @@ class SuggestReport:
         rate = self.articles / self.seconds if self.seconds else 0.0
         return (f"suggested {self.entities} entities and {self.relations} relations in "
                 f"{self.articles} articles ({rate:,.1f} articles/s)")
+
+
+def engine_from_settings(
+    schema: LabelSchema, settings: Settings, names: Sequence[str] | None = None,
+    label_map: dict[str, str | None] | None = None, *, relations: bool = True,
+) -> Engine:
+    """Load the suggesters named (default: the settings' list), with their label maps.
+
+    Names other than "rules" and "model" are installed spaCy pipelines; `label_map`
+    applies to all of them, else each uses its map from the settings.
+    """
+    from annotation.nlp.engine import SOURCES, PipelineSource, load_engine
+
+    names = list(names or settings.suggesters)
+    pipelines = [PipelineSource(n, label_map or settings.pipeline_label_maps.get(n, {}))
+                 for n in names if n not in SOURCES]
+    return load_engine(schema, [n for n in names if n in SOURCES], pipelines,
+                       relations=relations)
 
 
 def load_memory(store: Store, engine: Engine) -> int:
@@ -130,9 +150,14 @@ def refresh(store: Store, engine: Engine, article_ids: Sequence[int]) -> int:
     few milliseconds each, keeping the other suggesters' stored candidates as they are.
     Return how many articles changed.
     """
+    return len(refresh_ids(store, engine, article_ids))
+
+
+def refresh_ids(store: Store, engine: Engine, article_ids: Sequence[int]) -> set[int]:
+    """`refresh`, returning the ids of the articles whose suggestions changed."""
+    changed: set[int] = set()
     if engine.memory is None:
-        return 0
-    changed = 0
+        return changed
     for article_id in article_ids:
         article = store.article(article_id)
         doc = engine.docs([(article.text, store.tokens(article_id))])[0]
@@ -155,7 +180,7 @@ def refresh(store: Store, engine: Engine, article_ids: Sequence[int]) -> int:
             relations = engine.relations.suggest(doc, kept + accepted)
         with store.transaction() as tx:
             _sync(tx, store, article_id, Result(kept, relations), decided, None)
-        changed += 1
+        changed.add(article_id)
     return changed
 
 
