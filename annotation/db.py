@@ -128,6 +128,40 @@ def m002_suggested(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_article_search(db: Database) -> None:
+    # Full-text search over titles and texts for the article list. The index holds no copy
+    # of the text (external content); triggers keep it in step with `articles`, whichever
+    # code inserts, so no writer can forget it. Diacritics are folded: "Erdogan" finds
+    # "Erdoğan". The partial index answers "articles with a live entity of this label"
+    # from the index alone, in article order; articles_id lists the ids in order without
+    # reading the articles' pages (an article's row nearly fills one).
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, content='articles', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts (articles_fts, rowid, title, text)
+                VALUES ('delete', old.id, old.title, old.text);
+        END;
+        CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_fts (articles_fts, rowid, title, text)
+                VALUES ('delete', old.id, old.title, old.text);
+            INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+        CREATE INDEX entities_live_label ON entities(label, article_id)
+            WHERE status != 'rejected';
+        CREATE INDEX articles_id ON articles(id);
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 
