@@ -1,7 +1,7 @@
 """Sorot's entry point: `python main.py` and the `sorot` command are the same program.
 
-With a subcommand it does headless work (see `sorot --help`); with none it opens the
-built-in sample project. The desktop window (gui/) arrives with the workspace issue.
+With no arguments (or just a project file) it opens the desktop window; `sorot screenshot`
+renders that window to a PNG; every other subcommand is headless work (`sorot --help`).
 """
 
 from __future__ import annotations
@@ -10,6 +10,15 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["screenshot"]:
+        from gui.app import screenshot
+
+        return screenshot(argv[1:])
+    if not argv or (len(argv) == 1 and argv[0].endswith(".sorot")):
+        from gui.app import run as run_window
+
+        return run_window(argv)
     from annotation.cli import run
 
     return run(argv)

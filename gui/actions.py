@@ -1,0 +1,124 @@
+"""The window's actions, their keys and their menus; one place to read every shortcut."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+
+class Actions(NamedTuple):
+    new_project: QAction
+    open_project: QAction
+    import_files: QAction
+    export: QAction
+    quit: QAction
+    undo: QAction
+    redo: QAction
+    edit_schema: QAction
+    set_annotator: QAction
+    accept: QAction
+    reject: QAction
+    next_item: QAction
+    previous_item: QAction
+    delete: QAction
+    widen_end: QAction
+    shrink_end: QAction
+    widen_start: QAction
+    shrink_start: QAction
+    add_relation: QAction
+    accept_label: QAction
+    accept_all: QAction
+    done_next: QAction
+    skip_next: QAction
+    find: QAction
+    zoom_in: QAction
+    zoom_out: QAction
+    zoom_reset: QAction
+    help_keys: QAction
+
+
+# name: (menu text, shortcuts, status tip)
+SPECS: dict[str, tuple[str, list[str], str]] = {
+    "new_project": ("&New project…", [QKeySequence.New], "Create an empty project file"),
+    "open_project": ("&Open project…", [QKeySequence.Open], "Open a .sorot project file"),
+    "import_files": ("&Import files…", ["Ctrl+I"], "Add .txt or JSONL articles"),
+    "export": ("&Export…", ["Ctrl+E"], "Write training data (JSONL, doccano, spaCy)"),
+    "quit": ("&Quit", [QKeySequence.Quit], "Close Sorot; everything is already saved"),
+    "undo": ("&Undo", ["Ctrl+Z"], "Undo your last change"),
+    "redo": ("&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], "Redo the change you undid"),
+    "edit_schema": ("&Labels and relation types…", ["Ctrl+Shift+L"], "Edit the schema"),
+    "set_annotator": ("&Annotator name…", [], "Who the decisions are stored as"),
+    "accept": ("&Accept", ["Return", "Enter", "A"], "Accept the current suggestion"),
+    "reject": ("&Reject", ["X", "Backspace"], "Reject the current suggestion"),
+    "next_item": ("&Next suggestion", ["Tab"], "Go to the next open suggestion"),
+    "previous_item": ("&Previous suggestion", ["Shift+Tab", "Backtab"],
+                      "Go to the previous open suggestion"),
+    "delete": ("&Delete", ["Delete"], "Delete the current entity or relation"),
+    "widen_end": ("Widen end by a token", ["Shift+Right"], "Move the span's end right"),
+    "shrink_end": ("Shrink end by a token", ["Shift+Left"], "Move the span's end left"),
+    "widen_start": ("Widen start by a token", ["Ctrl+Shift+Left"],
+                    "Move the span's start left"),
+    "shrink_start": ("Shrink start by a token", ["Ctrl+Shift+Right"],
+                     "Move the span's start right"),
+    "add_relation": ("Add &relation…", ["R"], "Link the current entity to another"),
+    "accept_label": ("Accept all of this &label", ["Ctrl+Shift+A"],
+                     "Accept every open suggestion with the current entity's label"),
+    "accept_all": ("Accept all &suggestions", ["Ctrl+Alt+A"],
+                   "Accept every open entity suggestion in this article"),
+    "done_next": ("&Done, next article", ["Ctrl+Return", "Ctrl+Enter"],
+                  "Mark this article done and open the next one to do"),
+    "skip_next": ("&Skip, next article", ["Ctrl+Shift+K"],
+                  "Mark this article skipped and open the next one to do"),
+    "find": ("&Find articles", [QKeySequence.Find], "Search the article list"),
+    "zoom_in": ("Zoom &in", [QKeySequence.ZoomIn, "Ctrl+="], "Larger text"),
+    "zoom_out": ("Zoom &out", [QKeySequence.ZoomOut], "Smaller text"),
+    "zoom_reset": ("&Normal size", ["Ctrl+0"], "Default text size"),
+    "help_keys": ("&Keys…", [QKeySequence.HelpContents, "?"], "Show every key"),
+}
+
+MENUS = {
+    "&File": ["new_project", "open_project", None, "import_files", "export", None, "quit"],
+    "&Edit": ["undo", "redo", None, "edit_schema", "set_annotator"],
+    "&Annotate": ["accept", "reject", "next_item", "previous_item", "delete", None,
+                  "widen_end", "shrink_end", "widen_start", "shrink_start", None,
+                  "add_relation", "accept_label", "accept_all", None, "done_next",
+                  "skip_next"],
+    "&View": ["find", None, "zoom_in", "zoom_out", "zoom_reset"],
+    "&Help": ["help_keys"],
+}
+
+
+def build_actions(window: QMainWindow) -> tuple[Actions, dict[str, QMenu]]:
+    """Create every action on `window` and the menu bar that holds them."""
+    made = {}
+    for name, (text, keys, tip) in SPECS.items():
+        action = QAction(text, window)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setStatusTip(tip)
+        window.addAction(action)
+        made[name] = action
+    menus = {}
+    for title, names in MENUS.items():
+        menu = window.menuBar().addMenu(title)
+        menus[title] = menu
+        for name in names:
+            if name is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(made[name])
+    return Actions(**made), menus
+
+
+def key_rows() -> list[tuple[str, str]]:
+    """(keys, what they do) for the help overlay, in menu order."""
+    rows = []
+    for names in MENUS.values():
+        for name in names:
+            if name is None:
+                continue
+            text, keys, _ = SPECS[name]
+            shown = ", ".join(QKeySequence(k).toString(QKeySequence.NativeText) for k in keys)
+            rows.append((shown, text.replace("&", "").rstrip("…")))
+    return rows

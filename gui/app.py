@@ -1,0 +1,136 @@
+"""Starting the desktop app, and rendering its window to a PNG (`sorot screenshot`)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+from annotation import __version__
+from annotation.cli import ensure_sample_project
+from annotation.db import ProjectError
+from annotation.settings import Settings
+from annotation.store import Store
+from gui.main_window import MainWindow
+from gui.window_state import qsettings
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication, created once, honouring high-DPI screens and the system palette."""
+    app = QApplication.instance()
+    if app is None:
+        QApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication([sys.argv[0], *(argv or [])])
+        app.setApplicationName("Sorot")
+        app.setApplicationVersion(__version__)
+        app.setOrganizationName("Sorot")
+    return app
+
+
+def dark_palette() -> QPalette:
+    """A dark palette like the ones desktop themes use (for previews of dark mode)."""
+    palette = QPalette()
+    for role, colour in ((QPalette.Window, "#2b2b2f"), (QPalette.WindowText, "#e6e6e6"),
+                         (QPalette.Base, "#1e1e22"), (QPalette.AlternateBase, "#2b2b2f"),
+                         (QPalette.Text, "#e6e6e6"), (QPalette.Button, "#35353a"),
+                         (QPalette.ButtonText, "#e6e6e6"), (QPalette.Highlight, "#3d7bd9"),
+                         (QPalette.HighlightedText, "#ffffff"), (QPalette.ToolTipBase, "#35353a"),
+                         (QPalette.ToolTipText, "#e6e6e6"), (QPalette.PlaceholderText, "#9a9a9a")):
+        palette.setColor(role, QColor(colour))
+    return palette
+
+
+def project_to_open(settings: Settings, requested: Path | None) -> Path:
+    """The project named on the command line, else the last one used, else the sample."""
+    if requested is not None:
+        return requested
+    for entry in settings.recent_projects:
+        if Path(entry).is_file():
+            return Path(entry)
+    return ensure_sample_project(settings.effective_annotator())
+
+
+def run(argv: list[str]) -> int:
+    """`sorot [PROJECT]`: open the window on a project (by default the last or the sample)."""
+    parser = argparse.ArgumentParser(prog="sorot", description="Open Sorot's window.")
+    parser.add_argument("project", nargs="?", type=Path)
+    args = parser.parse_args(argv)
+    app = application()
+    settings = Settings.load()
+    window = MainWindow(settings, suggestions=True)
+    if not settings.annotator:
+        window.ask_annotator(first=True)
+    path = project_to_open(settings, args.project)
+    if not window.open_project(path):
+        return 1
+    point_size = qsettings().value("view/point_size")
+    if point_size:
+        window.pane.view.set_point_size(float(point_size))
+    window.show()
+    return app.exec()
+
+
+def screenshot(argv: list[str]) -> int:
+    """`sorot screenshot PROJECT OUT.png`: render the window offscreen to a PNG."""
+    parser = argparse.ArgumentParser(
+        prog="sorot screenshot", description="Render the main window on a project to a PNG, "
+        "offscreen, with the article's suggestions made first.")
+    parser.add_argument("project", type=Path)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--article", type=int, help="article id (default: the first to do)")
+    parser.add_argument("--size", default="1600x1000", help="window size WxH (default "
+                        "1600x1000)")
+    parser.add_argument("--current", type=int, metavar="N",
+                        help="make the N-th open suggestion current (as after N Tabs)")
+    parser.add_argument("--point-size", type=float, help="text size in points")
+    parser.add_argument("--palette", choices=["system", "light", "dark"], default="system",
+                        help="colour scheme to render with (default: the system's)")
+    args = parser.parse_args(argv)
+    try:
+        width, height = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        parser.error(f"--size must be WxH, like 1600x1000, not {args.size!r}")
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        Store.open(args.project, readonly=True).close()
+    except ProjectError as exc:
+        print(f"sorot: error: {exc}", file=sys.stderr)
+        return 1
+    app = application()
+    if args.palette != "system":
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette() if args.palette == "dark" else app.style().standardPalette())
+    window = MainWindow(Settings.load(), suggestions=False)
+    if not window.open_project(args.project):
+        return 1
+    if args.point_size:
+        window.pane.view.set_point_size(args.point_size)
+    if args.article is not None:
+        if args.article not in window.workspace.store.article_ids():
+            print(f"sorot: error: {args.project}: no article {args.article}", file=sys.stderr)
+            return 1
+        window.pane.open_article(args.article)
+    service = window.start_suggestions(background=False)
+    service.stop(120)  # after suggesting for the open article
+    QApplication.processEvents()
+    window.pane.controller.reload()
+    window.pane.controller.current = None
+    for _ in range(args.current or 0):
+        window.pane.controller.next_suggestion(1)
+    window.resize(width, height)
+    window.show()
+    for _ in range(3):
+        QApplication.processEvents()
+    if not window.grab().save(str(args.out)):
+        print(f"sorot: error: {args.out}: cannot write the PNG", file=sys.stderr)
+        return 1
+    print(f"wrote {args.out} ({width}x{height})")
+    window.close()
+    return 0

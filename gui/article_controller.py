@@ -1,0 +1,305 @@
+"""The open article: turns the researcher's keys into commands and keeps the view in step.
+
+The current item is an entity or a relation. Tab walks the open suggestions in reading
+order; accepting or rejecting one moves on to the next, so a well-suggested article is a
+run of Enter presses. Every change goes through the workspace's command stack; the view
+redraws when the store reports the commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QColor
+
+from annotation import commands as cmd
+from annotation.model import Article, ArticleStatus, Entity, EntityStatus, Relation
+from annotation.nlp.tokens import Tokens
+from annotation.spans import TokenIndex
+from gui.article_paint import Shown, ShownRelation
+from gui.article_view import ArticleView
+from gui.workspace import Workspace
+
+SUGGESTED, ACCEPTED = EntityStatus.SUGGESTED, EntityStatus.ACCEPTED
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str  # "entity" or "relation"
+    id: int
+
+
+class ArticleController(QObject):
+    """Holds the open article and the current item; carries out annotation gestures."""
+
+    articleOpened = Signal(int)
+    itemsChanged = Signal()  # entities or relations of the open article changed
+    currentChanged = Signal()
+    relationRequested = Signal(int, int)  # head, child (child -1: ask for it)
+
+    def __init__(self, workspace: Workspace, view: ArticleView) -> None:
+        super().__init__(view)
+        self.workspace, self.view = workspace, view
+        self.article: Article | None = None
+        self.tokens = TokenIndex([], [])
+        self.entities: list[Entity] = []
+        self.relations: list[Relation] = []
+        self.current: Item | None = None
+        workspace.changed.connect(self._on_changed)
+        workspace.schemaChanged.connect(self.reload)
+        view.entityClicked.connect(self._on_entity_clicked)
+        view.relationDragged.connect(self.relationRequested)
+
+    # -- opening and reloading ----------------------------------------------------------------
+
+    def open(self, article_id: int) -> None:
+        store = self.workspace.store
+        self.article = store.article(article_id)
+        tokens = Tokens.from_bytes(store.tokens(article_id)) if store.tokens(article_id) \
+            else Tokens([], [])
+        self.tokens = TokenIndex(tokens.starts, tokens.ends, self.article.text)
+        self.current = None
+        self.view.show_text(self.article.text, self.tokens)
+        self.reload()
+        self.articleOpened.emit(article_id)
+        self.next_suggestion(1)
+
+    def reload(self) -> None:
+        """Read the open article's annotations again and redraw."""
+        if self.article is None:
+            return
+        store, me = self.workspace.store, self.workspace.annotator
+        mine = (None, me)
+        self.entities = [e for e in store.entities(self.article.id, (SUGGESTED, ACCEPTED))
+                         if e.annotator in mine]
+        ids = {e.id for e in self.entities}
+        self.relations = [r for r in store.relations(self.article.id, (SUGGESTED, ACCEPTED))
+                          if r.annotator in mine and r.head in ids and r.child in ids]
+        if self.current is not None and self.current.id not in self._ids(self.current.kind):
+            self.current = None
+        schema = self.workspace.schema
+        colours = {t.name: QColor(t.colour) for t in schema.entities}
+        shown = [Shown(e.id, e.start, e.end, e.label, e.status) for e in self.entities]
+        relations = []
+        for r in self.relations:
+            rel_type = schema.relation(r.label)
+            directed = not (rel_type and rel_type.symmetric)
+            relations.append(ShownRelation(r.id, r.head, r.child, r.label, r.status, directed))
+        self.view.set_annotations(shown, relations, colours)
+        self._show_current(scroll=False)
+        self.itemsChanged.emit()
+
+    def _on_changed(self, articles: set[int]) -> None:
+        if self.article is not None and self.article.id in articles:
+            self.reload()
+            if self.current is None:  # suggestions just arrived, or the current item went
+                self.next_suggestion(1)
+
+    def _ids(self, kind: str) -> set[int]:
+        items = self.entities if kind == "entity" else self.relations
+        return {i.id for i in items}
+
+    # -- the current item ---------------------------------------------------------------------
+
+    def entity(self, entity_id: int) -> Entity | None:
+        return next((e for e in self.entities if e.id == entity_id), None)
+
+    def relation(self, relation_id: int) -> Relation | None:
+        return next((r for r in self.relations if r.id == relation_id), None)
+
+    def current_entity(self) -> Entity | None:
+        if self.current and self.current.kind == "entity":
+            return self.entity(self.current.id)
+        return None
+
+    def current_relation(self) -> Relation | None:
+        if self.current and self.current.kind == "relation":
+            return self.relation(self.current.id)
+        return None
+
+    def set_current(self, item: Item | None) -> None:
+        self.current = item
+        self._show_current(scroll=True)
+
+    def _show_current(self, scroll: bool) -> None:
+        entity = self.current_entity()
+        relation = self.current_relation()
+        reveal = None
+        if scroll:
+            reveal = entity.id if entity else relation.head if relation else None
+        self.view.set_current(entity.id if entity else None,
+                              relation.id if relation else None, reveal)
+        self.currentChanged.emit()
+
+    def _on_entity_clicked(self, entity_id: int) -> None:
+        self.set_current(Item("entity", entity_id))
+
+    def open_items(self) -> list[Item]:
+        """Open suggestions in reading order: an entity where it starts, a relation where
+        its later end starts."""
+        starts = {e.id: e.start for e in self.entities}
+        keyed = [((e.start, 0, e.end), Item("entity", e.id))
+                 for e in self.entities if e.status == SUGGESTED]
+        keyed += [((max(starts[r.head], starts[r.child]), 1, r.id), Item("relation", r.id))
+                  for r in self.relations if r.status == SUGGESTED]
+        return [item for _, item in sorted(keyed, key=lambda k: k[0])]
+
+    def next_suggestion(self, step: int) -> bool:
+        """Make the next (step 1) or previous (-1) open suggestion current."""
+        return self._move(self._reading_position(self.current), step)
+
+    def _move(self, position: tuple, step: int) -> bool:
+        items = self.open_items()
+        if not items:
+            self.set_current(self.current if self.current else None)
+            return False
+        if step > 0:
+            following = [i for i in items if self._reading_position(i) > position]
+            item = following[0] if following else items[0]
+        else:
+            before = [i for i in items if self._reading_position(i) < position]
+            item = before[-1] if before else items[-1]
+        self.set_current(item)
+        return True
+
+    def _reading_position(self, item: Item | None) -> tuple:
+        if item is None:
+            return (-1, -1, -1)
+        starts = {e.id: e.start for e in self.entities}
+        if item.kind == "entity" and item.id in starts:
+            e = self.entity(item.id)
+            return (e.start, 0, e.end)
+        r = self.relation(item.id)
+        if r is not None:
+            return (max(starts.get(r.head, 0), starts.get(r.child, 0)), 1, r.id)
+        return (-1, -1, -1)
+
+    # -- gestures -----------------------------------------------------------------------------
+
+    def _do(self, command: cmd.Command) -> bool:
+        """Run a command; the first change to an article still to do marks it in progress."""
+        if self.article is None:
+            return False
+        store, me = self.workspace.store, self.workspace.annotator
+        if store.article_status(self.article.id, me) != ArticleStatus.TODO:
+            return self.workspace.do(command)
+        stack = self.workspace.stack
+        try:
+            with stack.group():
+                stack.do(command)
+                stack.do(cmd.SetArticleStatus(self.article.id, ArticleStatus.IN_PROGRESS))
+        except cmd.CommandError as exc:
+            self.workspace.failed.emit(str(exc))
+            return False
+        return True
+
+    def accept(self) -> bool:
+        """Accept the current suggestion and move on to the next one."""
+        relation, entity = self.current_relation(), self.current_entity()
+        position = self._reading_position(self.current)
+        if relation is not None:
+            done = self._do(cmd.AcceptRelation(relation.id))
+        elif entity is not None:
+            done = self._do(cmd.AcceptEntity(entity.id))
+        else:
+            return False
+        if done:
+            self._move(position, 1)
+        return done
+
+    def reject(self) -> bool:
+        """Reject the current suggestion (or accepted item) and move on."""
+        relation, entity = self.current_relation(), self.current_entity()
+        position = self._reading_position(self.current)
+        if relation is not None:
+            done = self._do(cmd.RejectRelation(relation.id))
+        elif entity is not None:
+            done = self._do(cmd.RejectEntity(entity.id))
+        else:
+            return False
+        if done:
+            self._move(position, 1)
+        return done
+
+    def delete(self) -> bool:
+        relation, entity = self.current_relation(), self.current_entity()
+        if relation is not None:
+            return self._do(cmd.DeleteRelation(relation.id))
+        if entity is not None:
+            return self._do(cmd.DeleteEntity(entity.id))
+        return False
+
+    def apply_label(self, label: str) -> bool:
+        """Label the selected text, or relabel the current entity (or relation)."""
+        span = self.view.selected_span()
+        if span is not None and self.article is not None:
+            command = cmd.AddEntity(self.article.id, span[0], span[1], label)
+            if self._do(command):
+                self.view.clear_selection()
+                if command.entity_id is not None:
+                    self.reload()
+                    self.set_current(Item("entity", command.entity_id))
+                return True
+            return False
+        entity = self.current_entity()
+        if entity is not None:
+            if entity.label == label and entity.status == ACCEPTED:
+                return False
+            return self._do(cmd.RelabelEntity(entity.id, label))
+        return False
+
+    def relabel_relation(self, label: str) -> bool:
+        relation = self.current_relation()
+        if relation is None or relation.label == label:
+            return False
+        return self._do(cmd.RelabelRelation(relation.id, label))
+
+    def resize(self, edge: str, step: int) -> bool:
+        """Move the current entity's start or end edge by one token."""
+        entity = self.current_entity()
+        if entity is None:
+            return False
+        start, end = self.tokens.resize(entity.start, entity.end, edge, step)
+        if (start, end) == (entity.start, entity.end):
+            return False
+        return self._do(cmd.ResizeEntity(entity.id, start, end))
+
+    def accept_all(self, label: str | None = None) -> int:
+        """Accept every open entity suggestion (of one label), as one undo step."""
+        if self.article is None:
+            return 0
+        todo = [e for e in self.entities if e.status == SUGGESTED
+                and (label is None or e.label == label)]
+        if not todo:
+            return 0
+        stack = self.workspace.stack
+        name = f"Accept all {label}" if label else "Accept all suggestions"
+        accepted = 0
+        try:
+            with stack.group(name):
+                for entity in todo:
+                    try:
+                        stack.do(cmd.AcceptEntity(entity.id))
+                        accepted += 1
+                    except cmd.CommandError:
+                        continue  # overlaps an accepted entity: leave it for the researcher
+                if accepted and self.workspace.store.article_status(
+                        self.article.id, self.workspace.annotator) == ArticleStatus.TODO:
+                    stack.do(cmd.SetArticleStatus(self.article.id, ArticleStatus.IN_PROGRESS))
+        except cmd.CommandError as exc:
+            self.workspace.failed.emit(str(exc))
+            return 0
+        self.next_suggestion(1)
+        return accepted
+
+    def add_relation(self, head: int, child: int, label: str) -> bool:
+        return self._do(cmd.AddRelation(head, child, label))
+
+    def set_status(self, status: str) -> bool:
+        if self.article is None:
+            return False
+        return self.workspace.do(cmd.SetArticleStatus(self.article.id, status))
+
+    def surface(self, entity: Entity) -> str:
+        return self.article.text[entity.start:entity.end] if self.article else ""

@@ -1,0 +1,262 @@
+"""Drawing an article's entities and relations over its text, brat-style.
+
+Each visual line of text has room below it: first a row of label tags, then the arcs of the
+next line. Accepted entities are filled in their label's colour, suggestions are outlined
+with a dashed pen, the current item is drawn bolder. The painter works in viewport
+coordinates and returns where it drew each entity, for hit-testing clicks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPolygonF,
+    QTextDocument,
+)
+
+from annotation.model import EntityStatus
+from annotation.spans import Utf16Map, place_tags
+
+SUGGESTED = EntityStatus.SUGGESTED
+ARC_LEVELS = 3
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An entity as the view draws it."""
+
+    id: int
+    start: int  # str offsets
+    end: int
+    label: str
+    status: str
+    slot: int = 0
+
+
+@dataclass(frozen=True)
+class ShownRelation:
+    id: int
+    head: int
+    child: int
+    label: str
+    status: str
+    directed: bool = True
+
+
+@dataclass
+class Metrics:
+    """Sizes derived from the text font: tag row and arc room below every line."""
+
+    font: QFont
+    tag_font: QFont = field(init=False)
+    tag_height: float = field(init=False)
+    arc_step: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tag_font = QFont(self.font)
+        self.tag_font.setPointSizeF(max(6.0, self.font.pointSizeF() * 0.72))
+        self.tag_font.setBold(True)
+        self.tag_height = QFontMetricsF(self.tag_font).height() + 2
+        self.arc_step = QFontMetricsF(self.tag_font).height() * 0.9
+
+    @property
+    def arc_room(self) -> float:
+        return self.arc_step * ARC_LEVELS + 4
+
+    @property
+    def line_gap(self) -> float:
+        return self.tag_height + self.arc_room + 2
+
+
+def span_rects(doc: QTextDocument, start: int, end: int) -> list[QRectF]:
+    """Rectangles (document coordinates) covering document positions [start, end)."""
+    rects = []
+    block = doc.findBlock(start)
+    while block.isValid() and block.position() <= end:
+        layout = block.layout()
+        origin = layout.position()
+        base = block.position()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            lo = max(start, base + line.textStart())
+            hi = min(end, base + line.textStart() + line.textLength())
+            if lo >= hi and not (lo == hi == start == end):
+                continue
+            x1 = line.cursorToX(lo - base)[0]
+            x2 = line.cursorToX(hi - base)[0]
+            left, right = min(x1, x2), max(x1, x2)
+            rects.append(QRectF(origin.x() + left, origin.y() + line.y(),
+                                max(right - left, 2.0), line.height()))
+        block = block.next()
+    return rects
+
+
+def text_colour(background: QColor) -> QColor:
+    """Black or white, whichever reads better on `background`."""
+    r, g, b = background.redF(), background.greenF(), background.blueF()
+    return QColor(Qt.black) if 0.299 * r + 0.587 * g + 0.114 * b > 0.55 else QColor(Qt.white)
+
+
+class ArticlePainter:
+    """Paints highlights under the text and tags and arcs over it, for one paint event."""
+
+    def __init__(self, doc: QTextDocument, offsets: Utf16Map, metrics: Metrics,
+                 colours: dict[str, QColor], palette: QPalette, scroll: QPointF) -> None:
+        self.doc, self.offsets, self.metrics = doc, offsets, metrics
+        self.colours, self.palette, self.scroll = colours, palette, scroll
+        self.dark = palette.color(QPalette.Base).lightnessF() < 0.5
+        self._rects: dict[int, list[QRectF]] = {}
+
+    def rects(self, entity: Shown) -> list[QRectF]:
+        """Viewport rectangles of an entity's text (cached for this paint)."""
+        if entity.id not in self._rects:
+            q1, q2 = self.offsets.to_qt(entity.start), self.offsets.to_qt(entity.end)
+            self._rects[entity.id] = [r.translated(self.scroll)
+                                      for r in span_rects(self.doc, q1, q2)]
+        return self._rects[entity.id]
+
+    def colour(self, label: str) -> QColor:
+        return QColor(self.colours.get(label, QColor("#999999")))
+
+    def highlights(self, painter: QPainter, entities: list[Shown], current: int | None) -> None:
+        painter.setRenderHint(QPainter.Antialiasing)
+        for entity in entities:
+            colour = self.colour(entity.label)
+            inset = entity.slot * 2.0
+            for rect in self.rects(entity):
+                rect = rect.adjusted(-1, inset - 1, 1, 1 - inset)
+                if entity.status == SUGGESTED:
+                    fill = QColor(colour)
+                    fill.setAlphaF(0.10 if entity.id != current else 0.22)
+                    pen = QPen(colour, 2.5 if entity.id == current else 1.3, Qt.DashLine)
+                else:
+                    fill = QColor(colour)
+                    fill.setAlphaF(0.55 if self.dark else 0.38)
+                    if entity.id == current:
+                        fill.setAlphaF(0.7 if self.dark else 0.55)
+                    pen = QPen(colour.darker(130) if not self.dark else colour.lighter(130),
+                               2.5 if entity.id == current else 1.0)
+                painter.setBrush(fill)
+                painter.setPen(pen)
+                painter.drawRoundedRect(rect, 3, 3)
+                if entity.id == current:  # a ring in the system's highlight colour
+                    painter.setBrush(Qt.NoBrush)
+                    painter.setPen(QPen(self.palette.color(QPalette.Highlight), 2))
+                    painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), 5, 5)
+
+    def tag_rects(self, entities: list[Shown]) -> dict[int, QRectF]:
+        """Where each entity's label tag goes: under its first line, never overlapping."""
+        metrics = QFontMetricsF(self.metrics.tag_font)
+        by_line: dict[float, list[tuple[Shown, QRectF]]] = {}
+        for entity in entities:
+            rects = self.rects(entity)
+            if rects:
+                by_line.setdefault(rects[0].bottom(), []).append((entity, rects[0]))
+        placed: dict[int, QRectF] = {}
+        for bottom, items in by_line.items():
+            items.sort(key=lambda item: item[1].left())
+            widths = [metrics.horizontalAdvance(self._tag_text(e)) + 6 for e, _ in items]
+            lefts = place_tags([(r.left(), w) for (_, r), w in zip(items, widths)])
+            for (entity, _), left, width in zip(items, lefts, widths):
+                placed[entity.id] = QRectF(left, bottom + 2, width, self.metrics.tag_height - 2)
+        return placed
+
+    def tags(self, painter: QPainter, entities: list[Shown], placed: dict[int, QRectF],
+             current: int | None) -> None:
+        painter.setFont(self.metrics.tag_font)
+        for entity in entities:
+            if entity.id in placed:
+                self._tag(painter, entity, placed[entity.id], entity.id == current)
+
+    @staticmethod
+    def _tag_text(entity: Shown) -> str:
+        return entity.label + ("?" if entity.status == SUGGESTED else "")
+
+    def _tag(self, painter: QPainter, entity: Shown, rect: QRectF, current: bool) -> None:
+        colour = self.colour(entity.label)
+        if entity.status == SUGGESTED:
+            painter.setBrush(self.palette.color(QPalette.Base))
+            painter.setPen(QPen(colour, 1.5 if current else 1.0, Qt.DashLine))
+            ink = self.palette.color(QPalette.Text)
+        else:
+            painter.setBrush(colour)
+            painter.setPen(QPen(colour.darker(140), 1.5 if current else 0.8))
+            ink = text_colour(colour)
+        painter.drawRoundedRect(rect, 3, 3)
+        painter.setPen(ink)
+        painter.drawText(rect, Qt.AlignCenter, self._tag_text(entity))
+
+    def arcs(self, painter: QPainter, relations: list[ShownRelation], entities: dict[int, Shown],
+             current: int | None, current_relation: int | None) -> None:
+        """Draw each relation as an arc from head to child above their lines."""
+        painter.setFont(self.metrics.tag_font)
+        font_metrics = QFontMetricsF(self.metrics.tag_font)
+        ink = self.palette.color(QPalette.Text)
+        placed: list[QRectF] = []
+        for relation in sorted(relations, key=lambda r: self._emphasis(r, current,
+                                                                       current_relation)):
+            head, child = entities.get(relation.head), entities.get(relation.child)
+            if head is None or child is None:
+                continue
+            head_rects, child_rects = self.rects(head), self.rects(child)
+            if not head_rects or not child_rects:
+                continue
+            strength = self._emphasis(relation, current, current_relation)
+            colour = QColor(ink)
+            colour.setAlphaF((0.22, 0.6, 1.0)[strength])
+            pen = QPen(colour, (1.0, 1.2, 2.0)[strength])
+            if relation.status == SUGGESTED:
+                pen.setStyle(Qt.DashLine)
+            a = QPointF(head_rects[0].center().x(), head_rects[0].top() - 1)
+            b = QPointF(child_rects[0].center().x(), child_rects[0].top() - 1)
+            text = relation.label + ("?" if relation.status == SUGGESTED else "")
+            width = font_metrics.horizontalAdvance(text) + 6
+            first = 1 + min(ARC_LEVELS - 1, int(abs(a.x() - b.x()) // 260))
+            for level in range(first, ARC_LEVELS + 3):  # climb until the label finds room
+                top = min(a.y(), b.y()) - self.metrics.arc_step * level
+                path = QPainterPath(a)
+                path.cubicTo(QPointF(a.x(), top), QPointF(b.x(), top), b)
+                mid = path.pointAtPercent(0.5)
+                box = QRectF(mid.x() - width / 2, mid.y() - font_metrics.height() / 2,
+                             width, font_metrics.height())
+                if not any(box.intersects(other) for other in placed):
+                    break
+            placed.append(box)
+            painter.setPen(pen)
+            painter.setBrush(Qt.NoBrush)
+            painter.drawPath(path)
+            if relation.directed:
+                self._arrowhead(painter, b, colour)
+            background = QColor(self.palette.color(QPalette.Base))
+            background.setAlphaF(0.85 if strength else 0.5)
+            painter.setPen(Qt.NoPen)
+            painter.setBrush(background)
+            painter.drawRoundedRect(box, 3, 3)
+            painter.setPen(colour)
+            painter.drawText(box, Qt.AlignCenter, text)
+
+    @staticmethod
+    def _emphasis(relation: ShownRelation, current: int | None,
+                  current_relation: int | None) -> int:
+        """2 for the current relation or one touching the current entity; 0 for others
+        while something is current; 1 when nothing is."""
+        if relation.id == current_relation or current in (relation.head, relation.child):
+            return 2
+        return 0 if (current is not None or current_relation is not None) else 1
+
+    @staticmethod
+    def _arrowhead(painter: QPainter, tip: QPointF, colour: QColor) -> None:
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(QBrush(colour))
+        painter.drawPolygon(QPolygonF([tip, QPointF(tip.x() - 4, tip.y() - 7),
+                                       QPointF(tip.x() + 4, tip.y() - 7)]))

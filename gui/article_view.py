@@ -1,0 +1,332 @@
+"""The article as the researcher reads it: exact plain text with entities and relations drawn.
+
+The text goes in with `setPlainText` only, so markup in an article is shown as typed. Mouse
+selections snap to token boundaries (hold Alt to select by character); a double-click
+selects one token; a click on an entity makes it current; dragging from one entity to
+another asks for a relation between them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QTextBlockFormat,
+    QTextCursor,
+    QTextFrameFormat,
+)
+from PySide6.QtWidgets import QApplication, QFrame, QTextEdit, QWidget
+
+from annotation.spans import TokenIndex, Utf16Map, stack_slots
+from gui.article_paint import ArticlePainter, Metrics, Shown, ShownRelation
+
+DEFAULT_POINT_SIZE = 12.0
+
+
+class ArticleView(QTextEdit):
+    """Read-only text view that paints entities, tags and arcs."""
+
+    entityClicked = Signal(int)
+    relationDragged = Signal(int, int)  # head entity id, child entity id
+    selectionMade = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setAcceptRichText(False)
+        self.setUndoRedoEnabled(False)
+        self.setFrameShape(QFrame.NoFrame)
+        self.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.viewport().setAutoFillBackground(False)
+        self.viewport().setCursor(Qt.IBeamCursor)
+        font = QFontDatabase.systemFont(QFontDatabase.GeneralFont)
+        font.setPointSizeF(DEFAULT_POINT_SIZE)
+        self._metrics = Metrics(font)
+        self._offsets = Utf16Map("")
+        self._tokens = TokenIndex([], [])
+        self._entities: list[Shown] = []
+        self._by_id: dict[int, Shown] = {}
+        self._relations: list[ShownRelation] = []
+        self._colours: dict[str, QColor] = {}
+        self._current: int | None = None
+        self._current_relation: int | None = None
+        self._hits: list[tuple[QRectF, int]] = []
+        self._hits_stale = True
+        self._selection: tuple[int, int] | None = None
+        self._drag_from: int | None = None
+        self._drag_to: QPoint | None = None
+        self._press: QPoint | None = None
+        self._apply_font()
+
+    # -- content ----------------------------------------------------------------------------
+
+    def show_text(self, text: str, tokens: TokenIndex) -> None:
+        """Show a new article's text (as plain text) and forget the old one's state."""
+        self._offsets = Utf16Map(text)
+        self._tokens = tokens
+        self._current = self._current_relation = None
+        self._selection = None
+        self.setPlainText(text)
+        self._format_lines()
+        self.verticalScrollBar().setValue(0)
+
+    def set_annotations(self, entities: list[Shown], relations: list[ShownRelation],
+                        colours: dict[str, QColor]) -> None:
+        """Replace what is drawn over the text (the text and scroll position stay)."""
+        slots = stack_slots([(e.start, e.end) for e in entities])
+        self._entities = [Shown(e.id, e.start, e.end, e.label, e.status, s)
+                          for e, s in zip(entities, slots)]
+        self._by_id = {e.id: e for e in self._entities}
+        self._hits_stale = True
+        self._relations = relations
+        self._colours = colours
+        if self._current not in self._by_id:
+            self._current = None
+        self.viewport().update()
+
+    def set_current(self, entity_id: int | None, relation_id: int | None = None,
+                    reveal: int | None = None) -> None:
+        """Make an entity (or relation) current; scroll entity `reveal` into sight."""
+        self._current = entity_id if entity_id in self._by_id else None
+        self._current_relation = relation_id
+        if reveal in self._by_id:
+            self._scroll_to(self._by_id[reveal])
+        self.viewport().update()
+
+    @property
+    def current(self) -> int | None:
+        return self._current
+
+    @property
+    def offsets(self) -> Utf16Map:
+        return self._offsets
+
+    # -- selection ----------------------------------------------------------------------------
+
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selected text as `str` offsets (snapped to tokens unless made with Alt)."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self._offsets.to_py(cursor.selectionStart())
+        end = self._offsets.to_py(cursor.selectionEnd())
+        if self._selection and self._selection == (start, end):
+            return self._selection
+        return self._tokens.snap(start, end) or None
+
+    def select_span(self, start: int, end: int) -> None:
+        """Select `str` offsets [start, end) in the view."""
+        cursor = self.textCursor()
+        cursor.setPosition(self._offsets.to_qt(start))
+        cursor.setPosition(self._offsets.to_qt(end), QTextCursor.KeepAnchor)
+        self.setTextCursor(cursor)
+        self._selection = (start, end)
+        self.selectionMade.emit()
+
+    def clear_selection(self) -> None:
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+        self._selection = None
+
+    # -- reading comfort ----------------------------------------------------------------------
+
+    def zoom(self, steps: int) -> None:
+        """Grow or shrink the text by `steps` points (kept between 7 and 36)."""
+        font = QFont(self._metrics.font)
+        font.setPointSizeF(min(36.0, max(7.0, font.pointSizeF() + steps)))
+        self._metrics = Metrics(font)
+        self._apply_font()
+
+    def set_point_size(self, size: float) -> None:
+        self.zoom(0)
+        self.zoom(int(round(size - self._metrics.font.pointSizeF())))
+
+    @property
+    def point_size(self) -> float:
+        return self._metrics.font.pointSizeF()
+
+    def _apply_font(self) -> None:
+        self.document().setDefaultFont(self._metrics.font)
+        self._format_lines()
+
+    def _format_lines(self) -> None:
+        """Leave room under every line for label tags and the next line's arcs."""
+        doc = self.document()
+        root = doc.rootFrame().frameFormat()
+        root.setTopMargin(self._metrics.arc_room + 4)
+        root.setLeftMargin(12)
+        root.setRightMargin(12)
+        root.setBottomMargin(12)
+        doc.rootFrame().setFrameFormat(QTextFrameFormat(root))
+        spaced = QTextBlockFormat()
+        spaced.setLineHeight(self._metrics.line_gap, QTextBlockFormat.LineDistanceHeight.value)
+        tight = QTextBlockFormat()  # an empty paragraph needs no room for tags or arcs
+        tight.setLineHeight(0, QTextBlockFormat.LineDistanceHeight.value)
+        cursor = QTextCursor(doc)
+        cursor.beginEditBlock()
+        block = doc.begin()
+        while block.isValid():
+            cursor.setPosition(block.position())
+            cursor.mergeBlockFormat(spaced if block.length() > 1 else tight)
+            block = block.next()
+        cursor.endEditBlock()
+        self.viewport().update()
+
+    # -- painting -----------------------------------------------------------------------------
+
+    def _painter(self) -> ArticlePainter:
+        scroll = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
+        return ArticlePainter(self.document(), self._offsets, self._metrics, self._colours,
+                              self.palette(), scroll)
+
+    def _layout(self, painter: ArticlePainter) -> tuple[list[Shown], dict[int, QRectF]]:
+        """The entities in sight and their tags; remembers both for hit-testing."""
+        visible = self._visible_entities()
+        tags = painter.tag_rects(visible)
+        self._hits = [(r, e.id) for e in visible for r in painter.rects(e)]
+        self._hits += [(rect, entity_id) for entity_id, rect in tags.items()]
+        self._hits_stale = False
+        return visible, tags
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = self._painter()
+        visible, tags = self._layout(painter)
+        with _painting(self.viewport()) as p:
+            p.fillRect(event.rect(), self.palette().base())
+            painter.highlights(p, visible, self._current)
+        super().paintEvent(event)
+        with _painting(self.viewport()) as p:
+            p.setRenderHint(QPainter.Antialiasing)
+            painter.tags(p, visible, tags, self._current)
+            shown = {e.id: e for e in visible}
+            for relation in self._relations:
+                for end in (relation.head, relation.child):
+                    if end not in shown and end in self._by_id:
+                        shown[end] = self._by_id[end]
+            painter.arcs(p, self._relations, shown, self._current, self._current_relation)
+            self._draw_drag(p, painter)
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        self._hits_stale = True
+        super().scrollContentsBy(dx, dy)
+
+    def resizeEvent(self, event) -> None:
+        self._hits_stale = True
+        super().resizeEvent(event)
+
+    def _visible_entities(self) -> list[Shown]:
+        top = self.cursorForPosition(QPoint(0, 0)).position()
+        bottom = self.cursorForPosition(QPoint(self.viewport().width(),
+                                               self.viewport().height())).position()
+        lo, hi = self._offsets.to_py(top), self._offsets.to_py(bottom) + 1
+        # A line's first position can be left of the corner's; take a line's worth more.
+        lo = max(0, lo - 400)
+        return [e for e in self._entities if e.end >= lo and e.start <= hi]
+
+    def _draw_drag(self, p: QPainter, painter: ArticlePainter) -> None:
+        if self._drag_from is None or self._drag_to is None:
+            return
+        rects = painter.rects(self._by_id[self._drag_from])
+        if rects:
+            p.setPen(QPen(self.palette().text().color(), 1.5, Qt.DashLine))
+            p.drawLine(rects[0].center(), QPointF(self._drag_to))
+
+    def _scroll_to(self, entity: Shown) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._offsets.to_qt(entity.start))
+        rect = self.cursorRect(cursor)
+        margin = int(self._metrics.line_gap * 2)
+        bar = self.verticalScrollBar()
+        if rect.top() - margin < 0:
+            bar.setValue(bar.value() + rect.top() - margin)
+        elif rect.bottom() + margin > self.viewport().height():
+            bar.setValue(bar.value() + rect.bottom() + margin - self.viewport().height())
+
+    # -- mouse --------------------------------------------------------------------------------
+
+    def entity_at(self, pos: QPoint) -> int | None:
+        """The entity drawn at a viewport point (the smallest if several)."""
+        if self._hits_stale:
+            self._layout(self._painter())
+        hits = [(r.width(), entity_id) for r, entity_id in self._hits
+                if r.adjusted(-1, -1, 1, 1).contains(QPointF(pos))]
+        return min(hits)[1] if hits else None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        entity_id = self.entity_at(event.position().toPoint())
+        if event.button() == Qt.LeftButton and entity_id is not None \
+                and not event.modifiers() & (Qt.ShiftModifier | Qt.AltModifier):
+            self._press = event.position().toPoint()
+            self._drag_from = entity_id
+            self.clear_selection()
+            self.entityClicked.emit(entity_id)
+            return
+        self._drag_from = None
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._drag_from is not None and self._press is not None:
+            moved = (event.position().toPoint() - self._press).manhattanLength()
+            if moved >= QApplication.startDragDistance():
+                self._drag_to = event.position().toPoint()
+                self.viewport().update()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._drag_from is not None:
+            head, to = self._drag_from, self._drag_to
+            self._drag_from = self._drag_to = self._press = None
+            self.viewport().update()
+            if to is not None:
+                child = self.entity_at(event.position().toPoint())
+                if child is not None and child != head:
+                    self.relationDragged.emit(head, child)
+            return
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.LeftButton:
+            self._finish_selection(by_character=bool(event.modifiers() & Qt.AltModifier))
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if self.entity_at(event.position().toPoint()) is not None:
+            return
+        position = self.cursorForPosition(event.position().toPoint()).position()
+        word = self._tokens.word_at(self._offsets.to_py(position))
+        if word is None and position > 0:
+            word = self._tokens.word_at(self._offsets.to_py(position - 1))
+        if word is not None:
+            self.select_span(*word)
+
+    def _finish_selection(self, by_character: bool) -> None:
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            self._selection = None
+            return
+        start = self._offsets.to_py(cursor.selectionStart())
+        end = self._offsets.to_py(cursor.selectionEnd())
+        span = (start, end) if by_character else self._tokens.snap(start, end)
+        if span is None or span[0] == span[1]:
+            self.clear_selection()
+            return
+        self.select_span(*span)
+
+
+class _painting:
+    """`with _painting(widget) as p:` a QPainter that is always ended."""
+
+    def __init__(self, device: QWidget) -> None:
+        self._painter = QPainter(device)
+
+    def __enter__(self) -> QPainter:
+        return self._painter
+
+    def __exit__(self, *exc: object) -> None:
+        self._painter.end()

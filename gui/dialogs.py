@@ -1,0 +1,176 @@
+"""The window's smaller dialogs: the keys overlay, import and export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotation.export import FORMATS, export
+from annotation.importer import import_paths
+from annotation.model import ArticleStatus
+from annotation.store import Store
+from gui.actions import key_rows
+from gui.jobs import run_with_progress
+from gui.workspace import Workspace
+
+
+class KeyHelp(QWidget):
+    """A translucent sheet over the window listing every key; any key or click closes it."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WA_DeleteOnClose)
+        self.setFocusPolicy(Qt.StrongFocus)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(60, 40, 60, 40)
+        title = QLabel("Keys")
+        title.setStyleSheet("font-size: 18pt; font-weight: bold; color: white;")
+        grid.addWidget(title, 0, 0, 1, 4)
+        rows = key_rows() + [("1 … 9, 0", "Label the selection / relabel (see the Label menu)"),
+                             ("Alt + drag", "Select by character, not by token"),
+                             ("Drag entity → entity", "Add a relation between them")]
+        half = (len(rows) + 1) // 2
+        for i, (keys, what) in enumerate(rows):
+            col, row = (0, i) if i < half else (2, i - half)
+            key = QLabel(keys)
+            key.setStyleSheet("color: #ffd866; font-family: monospace;")
+            text = QLabel(what)
+            text.setStyleSheet("color: white;")
+            grid.addWidget(key, row + 1, col)
+            grid.addWidget(text, row + 1, col + 1)
+        hint = QLabel("Press any key or click to close")
+        hint.setStyleSheet("color: #cccccc;")
+        grid.addWidget(hint, half + 2, 0, 1, 4)
+        parent.installEventFilter(self)
+
+    def show_over(self, parent: QWidget) -> None:
+        self.setGeometry(parent.rect())
+        self.show()
+        self.raise_()
+        self.setFocus()
+
+    def paintEvent(self, event) -> None:
+        with QPainter(self) as painter:
+            painter.fillRect(self.rect(), QColor(20, 20, 28, 225))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Resize:
+            self.setGeometry(self.parentWidget().rect())
+        return False
+
+    def keyPressEvent(self, event) -> None:
+        self.close()
+
+    def mousePressEvent(self, event) -> None:
+        self.close()
+
+
+def import_files(parent: QWidget, workspace: Workspace, paths: list[Path] | None) -> bool:
+    """Import files chosen in a dialog (or dropped), on a worker thread with progress."""
+    if paths is None:
+        names, _ = QFileDialog.getOpenFileNames(
+            parent, "Import articles", "", "Articles (*.txt *.jsonl *.json);;All files (*)")
+        paths = [Path(n) for n in names]
+    if not paths:
+        return False
+    project, annotator = workspace.store.path, workspace.annotator
+
+    def work(progress):
+        with Store.open(project) as store:
+            return import_paths(store, paths, annotator=annotator, progress=progress)
+
+    ok, result = run_with_progress(parent, "Importing articles", work)
+    if not ok:
+        QMessageBox.warning(parent, "Import", str(result))
+        return False
+    text = result.summary()
+    if result.problems:
+        shown = "\n".join(result.problems[:20])
+        more = len(result.problems) - 20
+        text += "\n\n" + shown + (f"\n… and {more} more" if more > 0 else "")
+        QMessageBox.warning(parent, "Import finished with problems", text)
+    else:
+        QMessageBox.information(parent, "Import", text)
+    workspace.changed.emit(set())
+    return True
+
+
+class ExportDialog(QDialog):
+    """Choose a format, a file and what to include; the export runs with progress."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.setWindowTitle("Export")
+        self.format = QComboBox()
+        self.format.addItems(list(FORMATS))
+        self.path = QLineEdit()
+        base = workspace.store.path
+        self.path.setText(str(base.with_suffix(".jsonl")) if base else "export.jsonl")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        self.format.currentTextChanged.connect(self._on_format)
+        self.only_mine = QCheckBox(f"Only {workspace.annotator}'s work")
+        self.only_done = QCheckBox("Only articles marked done")
+        self.suggestions = QCheckBox("Include suggestions nobody has reviewed")
+        row = QHBoxLayout()
+        row.addWidget(self.path)
+        row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("Format", self.format)
+        form.addRow("File", row)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.button(QDialogButtonBox.Ok).setText("Export")
+        buttons.accepted.connect(self._export)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        for box in (self.only_mine, self.only_done, self.suggestions):
+            layout.addWidget(box)
+        layout.addWidget(buttons)
+        self.resize(520, 200)
+
+    def _on_format(self, fmt: str) -> None:
+        suffix = ".spacy" if fmt == "spacy" else ".jsonl"
+        self.path.setText(str(Path(self.path.text()).with_suffix(suffix)))
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text())
+        if name:
+            self.path.setText(name)
+
+    def _export(self) -> None:
+        project, out = self.workspace.store.path, Path(self.path.text())
+        fmt = self.format.currentText()
+        annotator = self.workspace.annotator if self.only_mine.isChecked() else None
+        statuses = [ArticleStatus.DONE] if self.only_done.isChecked() else None
+        suggestions = self.suggestions.isChecked()
+
+        def work(progress):
+            with Store.open(project, readonly=True) as store:
+                return export(store, out, fmt, annotator, statuses, suggestions, progress)
+
+        ok, result = run_with_progress(self, "Exporting", work)
+        if not ok:
+            QMessageBox.warning(self, "Export", str(result))
+            return
+        QMessageBox.information(self, "Export", result.summary())
+        self.accept()

@@ -1,0 +1,361 @@
+"""The main window: menus, toolbar and status bar around the open project's pane."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QWidget,
+)
+
+from annotation import browse
+from annotation.db import PROJECT_SUFFIX, ProjectError
+from annotation.model import ArticleStatus
+from annotation.settings import Settings
+from annotation.store import Store
+from gui import dialogs
+from gui.actions import build_actions
+from gui.article_view import DEFAULT_POINT_SIZE
+from gui.project_pane import ProjectPane
+from gui.relation_dialog import RelationDialog, relation_choices
+from gui.suggestions import SuggestionService
+from gui.window_state import qsettings
+from gui.workspace import Workspace
+
+MAX_RECENT = 8
+PROJECT_FILTER = f"Sorot projects (*{PROJECT_SUFFIX})"
+
+
+class MainWindow(QMainWindow):
+    """One window, one open project at a time."""
+
+    def __init__(self, settings: Settings, suggestions: bool = True,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self._suggest = suggestions
+        self.service: SuggestionService | None = None
+        self.workspace: Workspace | None = None
+        self.pane: ProjectPane | None = None
+        self.actions, self.menus = build_actions(self)
+        self._recent_menu = self.menus["&File"].addMenu("Open &recent")
+        self.menus["&File"].insertMenu(self.actions.import_files, self._recent_menu)
+        self._label_menu = QMenu("&Label", self)
+        self.menuBar().insertMenu(self.menus["&View"].menuAction(), self._label_menu)
+        self._label_actions: list[QAction] = []
+        self._annotator = QLabel()
+        self._progress = QLabel()
+        self._path = QLabel()
+        self._backlog = QLabel()
+        for label in (self._backlog, self._annotator, self._progress, self._path):
+            label.setTextFormat(Qt.PlainText)
+            self.statusBar().addPermanentWidget(label)
+        self._build_toolbar()
+        self.setAcceptDrops(True)
+        self.resize(1360, 860)
+        self._connect()
+        self._update_recent()
+        state = qsettings()
+        geometry = state.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+
+    # -- projects -----------------------------------------------------------------------------
+
+    def open_project(self, path: Path) -> bool:
+        """Open a project file in this window; say why if it cannot be opened."""
+        try:
+            store = Store.open(path)
+        except ProjectError as exc:
+            QMessageBox.warning(self, "Cannot open project", str(exc))
+            return False
+        self._close_project()
+        self.workspace = Workspace(store, self.settings.effective_annotator(), self)
+        self.pane = ProjectPane(self.workspace)
+        self.setCentralWidget(self.pane)
+        self.workspace.changed.connect(self._update_status)
+        self.workspace.changed.connect(self._update_undo)
+        self.workspace.schemaChanged.connect(self._build_label_actions)
+        self.workspace.failed.connect(self._on_failed)
+        self.pane.view.relationDragged.connect(self._ask_relation)
+        self.setWindowTitle(f"{path.name} — Sorot")
+        self._remember(path)
+        self._build_label_actions()
+        self._update_status()
+        self._update_undo()
+        first = browse.next_article(store, self.workspace.annotator, None)
+        if first is None and store.count_articles():
+            first = store.article_ids()[0]
+        if first is not None:
+            self.pane.open_article(first)
+        if self._suggest:
+            self.start_suggestions()
+        self.pane.view.setFocus()
+        return True
+
+    def start_suggestions(self, background: bool = True) -> SuggestionService:
+        """Suggest on a worker thread: the open article first, the memory, then the rest."""
+        workspace, pane = self.workspace, self.pane
+        service = SuggestionService(workspace.store.path, self.settings, background, self)
+        workspace.store.subscribe(service.decided)
+        service.suggested.connect(workspace.changed.emit)
+        service.problem.connect(lambda message: self.statusBar().showMessage(message, 15000))
+        service.backlog.connect(self._show_backlog)
+        pane.controller.articleOpened.connect(service.open)
+        if pane.controller.article is not None:
+            service.open(pane.controller.article.id)
+        self.service = service
+        return service
+
+    def _show_backlog(self, count: int) -> None:
+        self._backlog.setText(f"Suggesting: {count:,} articles to go" if count else "")
+
+    def _close_project(self) -> None:
+        if self.service is not None:
+            self.service.stop()
+            self.service.deleteLater()
+            self.service = None
+        if self.pane is not None:
+            self.pane.deleteLater()
+            self.pane = None
+        if self.workspace is not None:
+            self.workspace.store.close()
+            self.workspace.deleteLater()
+            self.workspace = None
+
+    def _remember(self, path: Path) -> None:
+        entry = str(path.resolve())
+        recent = [p for p in self.settings.recent_projects if p != entry]
+        self.settings.recent_projects = [entry, *recent][:MAX_RECENT]
+        self.settings.save()
+        self._update_recent()
+
+    def _update_recent(self) -> None:
+        self._recent_menu.clear()
+        for entry in self.settings.recent_projects:
+            action = self._recent_menu.addAction(entry)
+            action.triggered.connect(lambda _=False, p=entry: self.open_project(Path(p)))
+        self._recent_menu.setEnabled(bool(self.settings.recent_projects))
+
+    def _new_project(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "New project", "", PROJECT_FILTER)
+        if not name:
+            return
+        path = Path(name)
+        if path.suffix != PROJECT_SUFFIX:
+            path = path.with_suffix(PROJECT_SUFFIX)
+        try:
+            Store.create(path).close()
+        except ProjectError as exc:
+            QMessageBox.warning(self, "Cannot create project", str(exc))
+            return
+        self.open_project(path)
+
+    def _open_dialog(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Open project", "",
+                                              PROJECT_FILTER + ";;All files (*)")
+        if name:
+            self.open_project(Path(name))
+
+    # -- wiring -------------------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        a = self.actions
+        a.new_project.triggered.connect(self._new_project)
+        a.open_project.triggered.connect(self._open_dialog)
+        a.import_files.triggered.connect(lambda: self._import(None))
+        a.export.triggered.connect(self._export)
+        a.quit.triggered.connect(self.close)
+        a.undo.triggered.connect(lambda: self._step("undo"))
+        a.redo.triggered.connect(lambda: self._step("redo"))
+        a.edit_schema.triggered.connect(self._edit_schema)
+        a.set_annotator.triggered.connect(self.ask_annotator)
+        self._on(a.accept, lambda c: c.accept())
+        self._on(a.reject, lambda c: c.reject())
+        self._on(a.next_item, lambda c: c.next_suggestion(1))
+        self._on(a.previous_item, lambda c: c.next_suggestion(-1))
+        self._on(a.delete, lambda c: c.delete())
+        self._on(a.widen_end, lambda c: c.resize("end", 1))
+        self._on(a.shrink_end, lambda c: c.resize("end", -1))
+        self._on(a.widen_start, lambda c: c.resize("start", -1))
+        self._on(a.shrink_start, lambda c: c.resize("start", 1))
+        self._on(a.accept_all, lambda c: c.accept_all())
+        self._on(a.accept_label, lambda c: c.current_entity() and c.accept_all(
+            c.current_entity().label))
+        a.add_relation.triggered.connect(lambda: self._ask_relation(None, None))
+        a.done_next.triggered.connect(lambda: self._finish(ArticleStatus.DONE))
+        a.skip_next.triggered.connect(lambda: self._finish(ArticleStatus.SKIPPED))
+        a.find.triggered.connect(lambda: self.pane and self.pane.article_list.focus_search())
+        a.zoom_in.triggered.connect(lambda: self._zoom(1))
+        a.zoom_out.triggered.connect(lambda: self._zoom(-1))
+        a.zoom_reset.triggered.connect(lambda: self._zoom(None))
+        a.help_keys.triggered.connect(lambda: dialogs.KeyHelp(self).show_over(self))
+
+    def _build_toolbar(self) -> None:
+        bar = self.addToolBar("Main")
+        bar.setObjectName("main-toolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        bar.setMovable(False)
+        a = self.actions
+        for group in ((a.open_project, a.import_files, a.export), (a.undo, a.redo),
+                      (a.accept, a.reject, a.add_relation, a.accept_all),
+                      (a.done_next, a.skip_next), (a.zoom_out, a.zoom_in, a.help_keys)):
+            for action in group:
+                bar.addAction(action)
+            bar.addSeparator()
+
+    def _on(self, action: QAction, gesture) -> None:
+        action.triggered.connect(lambda: self.pane and gesture(self.pane.controller))
+
+    def _build_label_actions(self) -> None:
+        for action in self._label_actions:
+            self.removeAction(action)
+            action.deleteLater()
+        self._label_menu.clear()
+        self._label_actions = []
+        if self.workspace is None:
+            return
+        for t in self.workspace.schema.entities:
+            action = QAction(f"{t.name}", self)
+            if t.hotkey:
+                action.setShortcut(QKeySequence(t.hotkey))
+            action.setStatusTip(f"Label the selection, or relabel the current entity, {t.name}")
+            action.triggered.connect(lambda _=False, name=t.name: self._apply_label(name))
+            self.addAction(action)
+            self._label_menu.addAction(action)
+            self._label_actions.append(action)
+
+    def _apply_label(self, label: str) -> None:
+        if self.pane is not None:
+            self.pane.controller.apply_label(label)
+
+    # -- gestures that need a dialog ----------------------------------------------------------
+
+    def _ask_relation(self, head: int | None, child: int | None) -> None:
+        if self.pane is None:
+            return
+        c = self.pane.controller
+        entity = c.entity(head) if head is not None else c.current_entity()
+        if entity is None or c.article is None:
+            self.statusBar().showMessage("Make an entity current first (click it or press Tab)",
+                                         5000)
+            return
+        others = [e for e in c.entities if e.id != entity.id]
+        if child is not None:
+            others = [e for e in others if e.id == child]
+        dialog = RelationDialog(relation_choices(self.workspace.schema, entity, others,
+                                                 c.article.text), self)
+        if dialog.exec() and (choice := dialog.choice()) is not None:
+            c.add_relation(*choice)
+
+    def _finish(self, status: str) -> None:
+        if self.pane is None or self.pane.controller.article is None:
+            return
+        current = self.pane.controller.article.id
+        if not self.pane.controller.set_status(status):
+            return
+        following = browse.next_article(self.workspace.store, self.workspace.annotator, current)
+        if following is None or following == current:
+            self.statusBar().showMessage("Every article is done or skipped.", 8000)
+            return
+        self.pane.open_article(following)
+        self.pane.view.setFocus()
+
+    def _step(self, which: str) -> None:
+        if self.workspace is None:
+            return
+        label = self.workspace.undo() if which == "undo" else self.workspace.redo()
+        if label:
+            self.statusBar().showMessage(f"{which.capitalize()}: {label}", 4000)
+        self._update_undo()
+
+    def _edit_schema(self) -> None:
+        if self.workspace is None:
+            return
+        from gui.schema_editor import SchemaEditorDialog
+
+        SchemaEditorDialog(self.workspace, self).exec()
+
+    def ask_annotator(self, first: bool = False) -> None:
+        """Ask for the annotator's name; every decision is stored with it."""
+        question = "Your name, as it is stored with every decision you make:"
+        if first:
+            question = "Welcome to Sorot. " + question + "\n(You can change it later in Edit.)"
+        name, ok = QInputDialog.getText(
+            self, "Annotator", question,
+            text=self.settings.annotator or self.settings.effective_annotator())
+        if ok and name.strip():
+            self.settings.annotator = name.strip()
+            self.settings.save()
+            if self.workspace is not None and self.workspace.store.path is not None:
+                self.open_project(self.workspace.store.path)
+
+    def _import(self, paths: list[Path] | None) -> None:
+        if self.workspace is not None:
+            dialogs.import_files(self, self.workspace, paths)
+            self.pane.article_list.refresh()
+            self._update_status()
+
+    def _export(self) -> None:
+        if self.workspace is not None:
+            dialogs.ExportDialog(self.workspace, self).exec()
+
+    def _zoom(self, steps: int | None) -> None:
+        if self.pane is None:
+            return
+        view = self.pane.view
+        if steps is None:
+            view.set_point_size(DEFAULT_POINT_SIZE)
+        else:
+            view.zoom(steps)
+        qsettings().setValue("view/point_size", view.point_size)
+
+    # -- status -------------------------------------------------------------------------------
+
+    def _on_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+
+    def _update_status(self, *_: object) -> None:
+        if self.workspace is None:
+            return
+        done, total = browse.progress(self.workspace.store, self.workspace.annotator)
+        self._annotator.setText(f"Annotator: {self.workspace.annotator}")
+        self._progress.setText(f"Done {done:,} / {total:,}")
+        self._path.setText(str(self.workspace.store.path))
+
+    def _update_undo(self, *_: object) -> None:
+        if self.workspace is None:
+            return
+        stack = self.workspace.stack
+        for action, word, can, label in (
+                (self.actions.undo, "Undo", stack.can_undo(), stack.undo_label),
+                (self.actions.redo, "Redo", stack.can_redo(), stack.redo_label)):
+            action.setEnabled(can)
+            action.setText(f"&{word} {label}" if label else f"&{word}")
+
+    # -- drops and closing --------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if len(paths) == 1 and paths[0].suffix == PROJECT_SUFFIX:
+            self.open_project(paths[0])
+        elif paths:
+            self._import(paths)
+        event.acceptProposedAction()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        qsettings().setValue("window/geometry", self.saveGeometry())
+        self._close_project()
+        super().closeEvent(event)

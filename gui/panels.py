@@ -1,0 +1,186 @@
+"""Side panels of the workspace: label palette, entities, relations and article metadata.
+
+All of them show article text as plain text: table items never interpret markup, and every
+QLabel that shows data is set to Qt.PlainText.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotation.model import Article, Entity, EntityStatus, Relation
+from annotation.schema import LabelSchema
+
+STATUS_WORDS = {EntityStatus.SUGGESTED: "suggested", EntityStatus.ACCEPTED: "accepted",
+                EntityStatus.REJECTED: "rejected"}
+
+
+def swatch(colour: str, size: int = 14) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)
+
+
+def plain_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    return label
+
+
+class LabelPalette(QWidget):
+    """The schema's entity labels with their keys; a click labels the selection."""
+
+    labelChosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._list = QListWidget()
+        self._list.setFocusPolicy(Qt.NoFocus)
+        self._guideline = plain_label()
+        self._guideline.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self._schema = LabelSchema()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self._list, 2)
+        layout.addWidget(QLabel("Guideline"))
+        layout.addWidget(self._guideline, 3)
+        self._list.itemClicked.connect(self._on_clicked)
+        self._list.currentRowChanged.connect(self._on_row)
+
+    def set_schema(self, schema: LabelSchema) -> None:
+        self._schema = schema
+        self._list.clear()
+        for t in schema.entities:
+            key = f"[{t.hotkey}]  " if t.hotkey else ""
+            item = QListWidgetItem(swatch(t.colour), f"{key}{t.name}")
+            item.setData(Qt.UserRole, t.name)
+            item.setToolTip(t.guideline)
+            self._list.addItem(item)
+
+    def show_guideline(self, label: str) -> None:
+        """Show one label's guideline (the current entity's, as the researcher moves)."""
+        t = self._schema.entity(label)
+        self._guideline.setText(f"{label}: {t.guideline}" if t and t.guideline else "")
+        for row in range(self._list.count()):
+            if self._list.item(row).data(Qt.UserRole) == label:
+                self._list.blockSignals(True)
+                self._list.setCurrentRow(row)
+                self._list.blockSignals(False)
+
+    def _on_row(self, row: int) -> None:
+        if row >= 0:
+            self.show_guideline(self._list.item(row).data(Qt.UserRole))
+
+    def _on_clicked(self, item: QListWidgetItem) -> None:
+        self.labelChosen.emit(item.data(Qt.UserRole))
+
+
+class _ItemTable(QTableWidget):
+    """A read-only table whose rows each stand for one item id."""
+
+    chosen = Signal(int)
+
+    def __init__(self, headers: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(0, len(headers), parent)
+        self.setHorizontalHeaderLabels(headers)
+        self.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.verticalHeader().setVisible(False)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.setWordWrap(False)
+        self.itemClicked.connect(lambda item: self.chosen.emit(item.data(Qt.UserRole)))
+        self._ids: list[int] = []
+
+    def fill(self, rows: list[tuple[int, list[str], str | None]]) -> None:
+        """Rows of (id, cells, colour of the first cell's swatch)."""
+        self.setRowCount(len(rows))
+        self._ids = [item_id for item_id, _, _ in rows]
+        for r, (item_id, cells, colour) in enumerate(rows):
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.UserRole, item_id)
+                if c == 1 and colour:
+                    item.setIcon(swatch(colour, 10))
+                self.setItem(r, c, item)
+
+    def select_id(self, item_id: int | None) -> None:
+        self.blockSignals(True)
+        if item_id in self._ids:
+            row = self._ids.index(item_id)
+            self.selectRow(row)
+            self.scrollToItem(self.item(row, 0))
+        else:
+            self.clearSelection()
+        self.blockSignals(False)
+
+
+def _surface(text: str, entity: Entity | None) -> str:
+    if entity is None:
+        return "?"
+    return text[entity.start:entity.end].replace("\r", " ").replace("\n", " ")
+
+
+class EntityTable(_ItemTable):
+    """The open article's entities; a click makes one current."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(["Text", "Label", "Status"], parent)
+
+    def show_entities(self, text: str, entities: list[Entity], schema: LabelSchema) -> None:
+        colours = {t.name: t.colour for t in schema.entities}
+        self.fill([(e.id, [_surface(text, e), e.label, STATUS_WORDS.get(e.status, e.status)],
+                    colours.get(e.label)) for e in entities])
+
+
+class RelationTable(_ItemTable):
+    """The open article's relations: head, label, child, status."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(["Head", "Relation", "Child", "Status"], parent)
+
+    def show_relations(self, text: str, relations: list[Relation],
+                       entities: dict[int, Entity]) -> None:
+        self.fill([(r.id, [_surface(text, entities.get(r.head)), r.label,
+                           _surface(text, entities.get(r.child)),
+                           STATUS_WORDS.get(r.status, r.status)], None) for r in relations])
+
+
+class MetadataPanel(QScrollArea):
+    """The open article's title, source and metadata, as plain text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self._body = QWidget()
+        self._form = QFormLayout(self._body)
+        self.setWidget(self._body)
+
+    def show_article(self, article: Article | None, status: str = "") -> None:
+        while self._form.rowCount():
+            self._form.removeRow(0)
+        if article is None:
+            return
+        rows = [("Title", article.title), ("Status", status), ("Source", article.source),
+                ("Article", str(article.id)), ("Length", f"{len(article.text):,} characters")]
+        rows += [(str(k), str(v)) for k, v in sorted(article.meta.items())]
+        rows.append(("Hash", article.hash))
+        for key, value in rows:
+            self._form.addRow(plain_label(key), plain_label(value))

@@ -1,0 +1,95 @@
+"""Everything shown for one open project: article list, article view and side panels."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
+
+from gui.article_controller import ArticleController, Item
+from gui.article_list import ArticleListWidget
+from gui.article_view import ArticleView
+from gui.panels import EntityTable, LabelPalette, MetadataPanel, RelationTable
+from gui.workspace import Workspace
+
+
+class ProjectPane(QSplitter):
+    """The three columns of the workspace, wired to one Workspace."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Horizontal, parent)
+        self.workspace = workspace
+        self.article_list = ArticleListWidget(workspace)
+        # The window's View → Find articles (Ctrl+F) reaches the search box from anywhere.
+        self.article_list.search_action.setShortcut(QKeySequence())
+        self.view = ArticleView()
+        self.controller = ArticleController(workspace, self.view)
+        self.palette_panel = LabelPalette()
+        self.entity_table = EntityTable()
+        self.relation_table = RelationTable()
+        self.metadata = MetadataPanel()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.palette_panel, "Labels")
+        self.tabs.addTab(self.entity_table, "Entities")
+        self.tabs.addTab(self.relation_table, "Relations")
+        self.tabs.addTab(self.metadata, "Article")
+        side = QSplitter(Qt.Vertical)
+        side.addWidget(self.tabs)
+        self.addWidget(self.article_list)
+        self.addWidget(self.view)
+        self.addWidget(side)
+        self.setStretchFactor(0, 2)
+        self.setStretchFactor(1, 6)
+        self.setStretchFactor(2, 3)
+        self.setSizes([330, 900, 330])
+        self.setChildrenCollapsible(False)
+
+        self.palette_panel.set_schema(workspace.schema)
+        self.article_list.articleActivated.connect(self.open_article)
+        self.palette_panel.labelChosen.connect(self._on_label_chosen)
+        self.controller.itemsChanged.connect(self._on_items_changed)
+        self.controller.currentChanged.connect(self._on_current_changed)
+        self.entity_table.chosen.connect(
+            lambda entity_id: self.controller.set_current(Item("entity", entity_id)))
+        self.relation_table.chosen.connect(
+            lambda relation_id: self.controller.set_current(Item("relation", relation_id)))
+        workspace.schemaChanged.connect(
+            lambda: self.palette_panel.set_schema(workspace.schema))
+        workspace.changed.connect(self._on_changed)
+
+    def open_article(self, article_id: int) -> None:
+        if self.controller.article is not None and self.controller.article.id == article_id:
+            return
+        self.controller.open(article_id)
+        self.article_list.select_article(article_id)
+        self._show_metadata()
+
+    def _on_label_chosen(self, label: str) -> None:
+        self.controller.apply_label(label)
+        self.view.setFocus()
+
+    def _show_metadata(self) -> None:
+        article = self.controller.article
+        status = ""
+        if article is not None:
+            status = self.workspace.store.article_status(article.id, self.workspace.annotator)
+        self.metadata.show_article(article, status.replace("_", " "))
+
+    def _on_changed(self, articles: set[int]) -> None:
+        if self.controller.article is not None and self.controller.article.id in articles:
+            self._show_metadata()
+
+    def _on_items_changed(self) -> None:
+        c = self.controller
+        text = c.article.text if c.article else ""
+        self.entity_table.show_entities(text, c.entities, self.workspace.schema)
+        self.relation_table.show_relations(text, c.relations, {e.id: e for e in c.entities})
+        self._on_current_changed()
+
+    def _on_current_changed(self) -> None:
+        c = self.controller
+        entity, relation = c.current_entity(), c.current_relation()
+        self.entity_table.select_id(entity.id if entity else None)
+        self.relation_table.select_id(relation.id if relation else None)
+        if entity is not None:
+            self.palette_panel.show_guideline(entity.label)
