@@ -84,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only articles with this status (repeatable; default: all)")
     p.add_argument("--include-suggestions", action="store_true",
                    help="also export suggestions nobody has reviewed")
+    p.add_argument("--gold", action="store_true",
+                   help="export the adjudicated layer: the reviewer's work (articles the "
+                   "reviewer marked done, unless --status says otherwise), each span and "
+                   "relation with the annotators who agreed on it (`versions`)")
+    p.add_argument("--reviewer", metavar="NAME",
+                   help="with --gold: whose work is the gold layer (default: --annotator)")
 
     cli_suggest.add_parsers(sub)
 
@@ -230,6 +236,16 @@ def _export(args: argparse.Namespace, annotator: str) -> int:
     from annotation.export import export
 
     fmt = args.format or ("spacy" if args.out.suffix == ".spacy" else "jsonl")
+    if args.gold:
+        from annotation.review_export import export_gold
+
+        if fmt != "jsonl":
+            raise CliError("--gold exports JSONL only")
+        with Store.open(args.project, readonly=True) as store:
+            report = export_gold(store, args.out, args.reviewer or annotator,
+                                 statuses=args.status or [ArticleStatus.DONE])
+        print(report.summary())
+        return EXIT_OK
     with Store.open(args.project, readonly=True) as store:
         progress = _progress("Exporting", unit=" articles")
         try:

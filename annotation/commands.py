@@ -126,8 +126,10 @@ def _check_relations_still_allowed(store: Store, entity: Entity, new_label: str)
 class AddEntity(Command):
     """Label a span of text; the suggestions it covers are rejected."""
 
-    def __init__(self, article_id: int, start: int, end: int, label: str) -> None:
+    def __init__(self, article_id: int, start: int, end: int, label: str,
+                 origin: str = HUMAN) -> None:
         self.article_id, self.start, self.end, self.entity_label = article_id, start, end, label
+        self.origin = origin  # "human", or where a reviewer took it from ("review:ana")
         self.label = f"Add {label}"
         self.entity_id: int | None = None
 
@@ -142,7 +144,8 @@ class AddEntity(Command):
         _check_overlap(store, self.article_id, self.start, self.end, annotator, None)
         _reject_suggestions_under(tx, store, self.article_id, self.start, self.end, annotator)
         self.entity_id = tx.insert("entities", entity_row(
-            self.article_id, self.start, self.end, self.entity_label, ACCEPTED, HUMAN, annotator))
+            self.article_id, self.start, self.end, self.entity_label, ACCEPTED, self.origin,
+            annotator))
 
 
 class _EntityCommand(Command):
@@ -234,8 +237,9 @@ class DeleteEntity(_EntityCommand):
 class AddRelation(Command):
     """Link two entities; suggested entities it links are accepted with it."""
 
-    def __init__(self, head: int, child: int, label: str) -> None:
+    def __init__(self, head: int, child: int, label: str, origin: str = HUMAN) -> None:
         self.head, self.child, self.relation_label = head, child, label
+        self.origin = origin
         self.label = f"Add {label}"
         self.relation_id: int | None = None
 
@@ -268,7 +272,8 @@ class AddRelation(Command):
                                entity.id)
                 _decide(tx, entity, annotator)
         self.relation_id = tx.insert("relations", relation_row(
-            head.article_id, head.id, child.id, self.relation_label, ACCEPTED, HUMAN, annotator))
+            head.article_id, head.id, child.id, self.relation_label, ACCEPTED, self.origin,
+            annotator))
 
 
 class _RelationCommand(Command):
