@@ -199,6 +199,54 @@ def test_acronyms_and_agencies(rules: RuleSuggester) -> None:
         assert ("ORG", name) in got, name
 
 
+def test_a_city_that_is_an_everyday_word_is_that_word_first_before_lower_case(rules) -> None:
+    assert labelled(rules, "Medan pertempuran itu kini sunyi.", "GPE") == []
+    assert labelled(rules, '"Antara lain harga beras," ujarnya.', "ORG") == []
+    assert labelled(rules, "Malang benar nasib petani itu.", "GPE") == []
+    assert labelled(rules, "Medan, ibu kota provinsi itu, macet.", "GPE") == ["Medan"]
+    assert labelled(rules, "Rombongan itu tiba di Medan sore hari.", "GPE") == ["Medan"]
+    assert labelled(rules, "Hal itu dilaporkan Antara dari Jakarta.", "ORG") == ["Antara"]
+
+
+def test_a_title_after_a_street_word_is_part_of_the_street(rules: RuleSuggester) -> None:
+    for street in ("Jalan", "Jl.", "Jln"):
+        text = f"Kantor itu pindah ke {street} Gubernur Suryo di pusat kota."
+        assert labelled(rules, text, "PER") == [] and labelled(rules, text, "ROLE") == []
+    text = "Gubernur Suryo meresmikan jalan baru itu."
+    assert ("PER", "Suryo") in found(rules, text)
+
+
+def test_wali_kota_keeps_its_kota_and_the_city_stands_alone(rules: RuleSuggester) -> None:
+    got = found(rules, "Wali Kota Bogor Dedi Rahman membuka pasar itu.")
+    assert {("ROLE", "Wali Kota"), ("GPE", "Bogor"), ("PER", "Dedi Rahman")} <= got
+    assert ("GPE", "Kota Bogor") in found(rules, "Banjir melanda Kota Bogor semalam.")
+
+
+def test_a_regulation_number_after_a_title_is_no_name(rules: RuleSuggester) -> None:
+    for text in ("Aturan itu ada dalam Peraturan Menteri Nomor 12 Tahun 2019.",
+                 "Ia merujuk Keputusan Presiden No. 7 tentang tata niaga."):
+        assert labelled(rules, text, "PER") == []
+
+
+def test_more_portfolios_and_unlisted_bodies_stay_in_the_title(rules: RuleSuggester) -> None:
+    got = found(rules, "Menko Kemaritiman Laksono Adi meninjau pelabuhan.")
+    assert ("ROLE", "Menko Kemaritiman") in got and ("PER", "Laksono Adi") in got
+    got = found(rules, "Dirjen Perhubungan Udara Sigit Pramono menjawab.")
+    assert ("ROLE", "Dirjen Perhubungan Udara") in got and ("PER", "Sigit Pramono") in got
+    got = found(rules, "Kapolda itu, Irjen Pol Hendra Kusuma, memberi keterangan.")
+    assert ("PER", "Hendra Kusuma") in got
+    text = "Hal itu disampaikan Kepala Unit Layanan Nasabah BRI kepada wartawan."
+    assert labelled(rules, text, "PER") == []
+    assert labelled(rules, "Ketua Departemen Hukum DPP itu menolak.", "PER") == []
+
+
+def test_football_leagues_are_events_but_liga_still_heads_an_organisation(rules) -> None:
+    got = found(rules, "Klub itu kembali ke Liga Champions dan bermain di Liga Inggris.")
+    assert {("EVENT", "Liga Champions"), ("EVENT", "Liga Inggris")} <= got
+    assert not any(label == "ORG" for label, _ in got)
+    assert ("ORG", "Liga Muslim Dunia") in found(rules, "Liga Muslim Dunia mengecam serangan.")
+
+
 @pytest.mark.parametrize("name", [
     "Amerika Serikat", "AS", "United States", "Tiongkok", "China", "Korea Utara", "Korut",
     "Britania Raya", "Inggris", "Rusia", "Palestina", "Jalur Gaza", "Tepi Barat", "RI",
@@ -273,6 +321,37 @@ def test_a_docs_view_is_made_once_and_again_after_retokenizing(vocab) -> None:
         retokenizer.merge(doc[0:2])
     assert View.of(doc).words[:2] == ["Kota Baru", "sepi"]
     assert View.of(doc).starts[:2] == [0, 10]
+
+
+def test_candidates_equal_those_the_constructor_makes(rules: RuleSuggester) -> None:
+    from annotation.nlp.docview import Span
+    from annotation.nlp.rules import _to_candidates
+
+    made = _to_candidates([Span(0, 2, 0, 9, "PER", 0.8, "rules:title")])
+    expected = Candidate(0, 9, "PER", "rules:title", 0.8)
+    assert made == [expected] and hash(made[0]) == hash(expected)
+    assert type(made[0]) is Candidate and sorted(made + [expected]) == [expected] * 2
+
+
+def test_token_lookups_by_orth_and_code_point(vocab) -> None:
+    from annotation.nlp.docview import word_ids
+
+    text = "🙂 Ani (A.S.) bertemu Ani lagi\n\n3 kali ✓."
+    view = View.of(make_doc(vocab, text))
+    assert view.positions(word_ids(["Ani", "kali", "tidak-ada"])) == [1, 6, 10]
+    assert [chr(c) for c in view.first_codes()] == [w[0] for w in view.words]
+    assert [chr(c) for c in view.last_codes()] == [w[-1] for w in view.words]
+    assert view.tokens_holding("\n").tolist() == [view.words.index("\n\n")] * 2
+
+
+def test_dates_found_with_and_without_token_anchors_agree(rules, vocab) -> None:
+    text = ("Pada Senin (4/3/2024) dan 17 Agustus 1945, bukan 1.987 atau 20245, "
+            "juga tiga hari lalu serta akhir Januari lalu.")
+    view = View.of(make_doc(vocab, text))
+    finder = DateFinder()
+    assert finder.find(text, view.words, view.starts) == finder.find(text)
+    assert [text[s:e] for s, e, _ in finder.find(text)] == [
+        "Senin (4/3/2024)", "17 Agustus 1945", "tiga hari lalu", "akhir Januari lalu"]
 
 
 def test_empty_and_whitespace_docs(rules: RuleSuggester, vocab) -> None:

@@ -8,7 +8,6 @@ near certain, a bare year or 'kemarin' much less so.
 
 from __future__ import annotations
 
-import bisect
 import re
 from pathlib import Path
 
@@ -52,7 +51,7 @@ _GROUPS = {  # the alternatives by what their first word is, tried most specific
     "word": ("hari_day", "period_month", "relative", "year_word"),
 }
 _WORD = re.compile(r"[\w']+")
-_DIGITS = re.compile(r"(?<![\d.,:/])\d{1,4}(?![\d:]|[.,]\d)")  # not '1.206', '11:58'
+_DIGITS = re.compile(r"(?<![\d.,:/])[0-9]{1,4}(?![\d:]|[.,]\d)")  # not '1.206', '11:58'
 
 
 Patterns = dict[str, "re.Pattern[str]"]
@@ -87,7 +86,7 @@ def build_patterns(path: Path = DATES_FILE) -> tuple[Patterns, dict[str, tuple[s
     dom = r"(?:3[01]|[12]\d|0?[1-9])"
     days = rf"{dom}(?:\s*[-–]\s*{dom})?"
     one = r"[Ss]e(?:hari|pekan|minggu|bulan|tahun)"
-    ago = rf"(?:(?:{number}|\d+)\s+{unit}|{one})\s+(?:yang\s+)?(?:lalu|silam)"
+    ago = rf"(?:(?:{number}|[0-9]+)\s+{unit}|{one})\s+(?:yang\s+)?(?:lalu|silam)"
     modifier = rf"(?:\s+(?:{mod}|{ago}))?"  # '7 Oktober lalu', '7 Oktober setahun yang lalu'
     bracket = rf"\(\s*{dom}/(?:1[0-2]|0?[1-9])(?:/(?:{year}|\d\d))?\s*\)"
     e = r"(?![\w/])"  # not glued to a word or a slash
@@ -146,28 +145,33 @@ class DateFinder:
         self.patterns, self.starters = build_patterns(path)
 
     def find(self, text: str, words: list[str] | None = None,
-             starts: list[int] | None = None) -> list[tuple[int, int, float]]:
+             starts: list[int] | None = None,
+             anchors: list[int] | None = None) -> list[tuple[int, int, float]]:
         """The dates in `text`, left to right, never overlapping.
 
         `words` and `starts` are the text's tokens and their offsets, if the caller has
-        them; a date can only begin where a token begins.
+        them; a date can only begin where a token begins. `anchors`, if given, are the
+        tokens that are a key of `starters` or begin with a digit, ascending.
         """
         if words is None or starts is None:
             found = [(m.group(), m.start()) for m in _WORD.finditer(text)]
             words, starts = [w for w, _ in found], [s for _, s in found]
         patterns, starters = self.patterns, self.starters
+        if anchors is None:
+            anchors = [i for i, word in enumerate(words)
+                       if word in starters or "0" <= word[0] <= "9"]
         dates: list[tuple[int, int, float]] = []
         done = 0
-        anchors = [i for i, word in enumerate(words) if word in starters]
-        for m in _DIGITS.finditer(text):  # tokens that begin with a digit
-            i = bisect.bisect_right(starts, m.start()) - 1
-            if i >= 0 and starts[i] == m.start():
-                anchors.append(i)
-        for i in sorted(set(anchors)):
+        digits = _DIGITS.match
+        for i in anchors:
             word, start = words[i], starts[i]
             if start < done or (start and _glued(text[start - 1])):
                 continue
-            groups = starters.get(word, ("digit",))
+            groups = starters.get(word)
+            if groups is None:
+                if not digits(text, start):  # '1.206', '11:58', '20245'
+                    continue
+                groups = ("digit",)
             best = None
             for group in groups:
                 m = patterns[group].match(text, start)

@@ -81,14 +81,17 @@ class Gazetteer:
         for kind, phrases in triggers.items():
             groups[("@" + kind,), 0.0] = [Doc(vocab, words=p.split()) for p in phrases]
         self.matcher = PhraseMatcher(vocab, attr="ORTH")
-        self._keys: dict[int, tuple[tuple[str, ...], float]] = {}
+        # each match key's labels, score and trigger kind ("" for a gazetteer entry)
+        self.keys: dict[int, tuple[tuple[str, ...], float, str]] = {}
         for (labels, score), docs in groups.items():
             name = f"gazetteer:{'/'.join(labels)}:{score}"
             self.matcher.add(name, docs)
-            self._keys[vocab.strings[name]] = (labels, score)
+            kind = labels[0][1:] if labels[0].startswith("@") else ""
+            self.keys[vocab.strings[name]] = (labels, score, kind)
+        self.kinds = tuple(triggers)
         self.size = len(entries)
 
     def __call__(self, doc: Any) -> list[Match]:
         """All hits in `doc`, overlapping ones included."""
-        keys = self._keys
-        return [(start, end, *keys[key]) for key, start, end in self.matcher(doc)]
+        keys = self.keys
+        return [(start, end, *keys[key][:2]) for key, start, end in self.matcher(doc)]

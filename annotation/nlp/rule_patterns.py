@@ -10,8 +10,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from annotation.nlp.docview import Span, View
+from annotation.nlp.docview import Span, View, word_ids
 from annotation.nlp.wordlists import words as listed
 
 CONTEXT = 0.75  # a two-label gazetteer entry, decided by the word before it
@@ -41,7 +42,12 @@ class RuleWords:
     gpe_prefixes: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     credit_marks: frozenset[str] = frozenset()
     portfolios: frozenset[str] = frozenset()  # 'Menteri Perumahan Rakyat': title, no name
-    _names: dict[tuple[str, bool], bool] = field(default_factory=dict, repr=False)
+    not_names: frozenset[str] = frozenset()  # 'Nomor': never in a person's name
+    title_with_prefix: frozenset[str] = frozenset()  # 'Wali' + 'Kota' is a title
+    common_words: frozenset[str] = frozenset()  # 'Medan': a city, and 'medan' a field
+    streets: frozenset[str] = frozenset()  # 'Jalan Gubernur Suryo' is no title
+    _first: dict[str, bool] = field(default_factory=dict, repr=False)  # is_name, by `first`
+    _later: dict[str, bool] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, path: Path, stop: frozenset[str]) -> RuleWords:
@@ -49,7 +55,15 @@ class RuleWords:
                    frozenset(listed(path, "role_body")), frozenset(listed(path, "name_particle")),
                    frozenset(listed(path, "locative")), stop,
                    _by_last(listed(path, "gpe_prefix")), frozenset(listed(path, "credit_mark")),
-                   frozenset(listed(path, "portfolio")))
+                   frozenset(listed(path, "portfolio")), frozenset(listed(path, "not_name")),
+                   frozenset(listed(path, "title_with_prefix")),
+                   frozenset(listed(path, "common_word")), frozenset(listed(path, "street")))
+
+    def after_street(self, words: list[str], i: int) -> bool:
+        """Whether token i comes right after a street word ('Jalan', 'Jl.', 'Jl' '.')."""
+        if i and words[i - 1] == "." and i > 1:
+            i -= 1
+        return i > 0 and words[i - 1] in self.streets
 
     def is_name(self, word: str, first: bool = True) -> bool:
         """A word that can be part of a person's name: 'Diaz', 'Raisí', 'W.'.
@@ -57,11 +71,12 @@ class RuleWords:
         A name's first word must not be a stop word ('Dalam'); a later one may ('Muhammad
         Lalu Iqbal').
         """
-        known = self._names.get((word, first))
+        known = (self._first if first else self._later).get(word)
         if known is None:
-            if len(self._names) > 100_000:  # words seen in many articles; start again
-                self._names.clear()
-            known = self._names[word, first] = self._is_name(word, first)
+            cache = self._first if first else self._later
+            if len(cache) > 100_000:  # words seen in many articles; start again
+                cache.clear()
+            known = cache[word] = self._is_name(word, first)
         return known
 
     def _is_name(self, word: str, first: bool) -> bool:
@@ -70,6 +85,8 @@ class RuleWords:
             return False
         if len(word) > 1 and word.isupper():
             return _INITIAL.match(word) is not None  # 'WIB', 'PBB' are no names
+        if word in self.not_names:
+            return False
         if first and word.lower() in self.stop:
             return False
         return all(c.isalpha() or c in "'’" or unicodedata.category(c)[0] == "M"
@@ -100,6 +117,10 @@ def prefix_before(words: list[str], start: int,
             if k >= 0 and tuple(words[k:start]) == prefix:
                 return k
     return start
+
+
+def _longest_first(entry: tuple[tuple[str, ...], Any]) -> int:
+    return -len(entry[0])
 
 
 def _acronym(word: str) -> bool:
@@ -247,6 +268,9 @@ def titles(view: View, owner: list[Span | None], spans: list[Span],
                 and words[first.start] in rw.role_bodies):
             end, score = first.end, ROLE_EXTENDED  # 'Juru Bicara Kementerian Luar Negeri'
             pieces, comma_at = pieces[1:], comma_at - 1
+        elif isinstance(first, tuple) and words[first[0]] in rw.role_bodies:
+            end, score = first[1], ROLE_EXTENDED  # 'Ketua Departemen Hukum', a body not listed
+            pieces, comma_at = pieces[1:], comma_at - 1
         elif isinstance(first, tuple) and len(pieces) > 1:
             end, score = first[1], ROLE_WORDS  # 'Juru bicara Pers | Kremlin'
             pieces, comma_at = pieces[1:], comma_at - 1
@@ -323,34 +347,28 @@ def repeats(view: View, owner: list[Span | None], names: list[Span], short: list
             rw: RuleWords) -> list[Span]:
     """Later mentions of the people and acronyms found by the rules: 'Diaz-Canel', 'Raisi'."""
     words, n = view.words, view.n
-    table: dict[str, list[tuple[tuple[str, ...], str, float]]] = {}
-
-    def add(tokens: tuple[str, ...], label: str, score: float) -> None:
-        entries = table.setdefault(tokens[0], [])
-        if all(t != tokens for t, _, _ in entries):
-            entries.append((tokens, label, score))
-
+    # by first word, each word sequence to look for and its label and score (the first wins)
+    table: dict[str, dict[tuple[str, ...], tuple[str, float]]] = {}
     for span in names:
         tokens = tuple(words[span.start:span.end])
+        last = len(tokens) - 1
         for k, word in enumerate(tokens):
-            if (rw.is_name(word, first=k > 0 and k == len(tokens) - 1)
-                    and not (k and tokens[k - 1] in _JOINERS)
-                    and (k < len(tokens) - 1 or len(word) >= 3)):
-                add(tokens[k:], "PER", REPEAT)
-        if len(tokens) > 1 and len(tokens[0]) >= 3 and tokens[1] not in _JOINERS:
-            add(tokens[:1], "PER", FIRST_NAME)
+            if (rw.is_name(word, first=0 < k == last) and not (k and tokens[k - 1] in _JOINERS)
+                    and (k < last or len(word) >= 3)):
+                table.setdefault(word, {}).setdefault(tokens[k:], ("PER", REPEAT))
+        if last and len(tokens[0]) >= 3 and tokens[1] not in _JOINERS:
+            table.setdefault(tokens[0], {}).setdefault(tokens[:1], ("PER", FIRST_NAME))
     for span in short:
-        add(tuple(words[span.start:span.end]), span.label, ACRONYM_REPEAT)
+        tokens = tuple(words[span.start:span.end])
+        table.setdefault(tokens[0], {}).setdefault(tokens, (span.label, ACRONYM_REPEAT))
     if not table:
         return []
-    for entries in table.values():
-        entries.sort(key=lambda e: -len(e[0]))
     out, done = [], 0
-    for i in [i for i, word in enumerate(words) if word in table]:
+    for i in view.positions(word_ids(table)):
         if i < done or owner[i] is not None:
             continue
         if not (i and words[i - 1] in _JOINERS and view.starts[i] == view.ends[i - 1]):
-            for tokens, label, score in table[words[i]]:
+            for tokens, (label, score) in sorted(table[words[i]].items(), key=_longest_first):
                 j = i + len(tokens)
                 if tuple(words[i:j]) != tokens or any(o is not None for o in owner[i:j]):
                     continue

@@ -2,7 +2,10 @@
 
 `RuleSuggester` runs in stages, each resolving overlaps before the next reads the result:
 
-1. gazetteer entries (PhraseMatcher over token texts) and dates (dates.py);
+1. gazetteer entries (one PhraseMatcher over token texts, which also finds the trigger
+   words below and the words a date may begin with) and dates (dates.py); but not a name
+   that is also an everyday word opening a sentence ('Medan perang', 'Antara lain'), nor
+   a title in a street's name ('Jalan Gubernur Suryo');
 2. names that start with an organisation or event word ('Kementerian Pertahanan',
    'KTT ASEAN ke-45');
 3. titles: 'Presiden Prancis Emmanuel Macron' gives ROLE 'Presiden', GPE 'Prancis' and PER
@@ -23,6 +26,8 @@ import operator
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from annotation.nlp import rule_patterns as rp
 from annotation.nlp.dates import DateFinder
@@ -46,6 +51,8 @@ ORIGINS = {
     "rules:repeat": "a PER name or acronym found by a rule above, seen again (0.6; a "
                     "first name alone 0.55)",
 }
+_DATE_START = "date_start"  # the kind of trigger that marks a word a date may begin with
+_OPENERS = frozenset('"“‘\'([«')
 LOW = 0.5  # candidates scoring less never displace surer ones
 _by_position = operator.attrgetter("start", "end")
 
@@ -56,11 +63,12 @@ class RuleSuggester:
     name = "rules"
 
     def __init__(self, vocab: Any, gazetteer_dir: Path = GAZETTEER_DIR) -> None:
+        self.dates = DateFinder()
         triggers = {kind: words(PATTERNS_FILE, kind)
                     for kind in ("org_head", "event_head", "event_needs_number")}
+        triggers[_DATE_START] = list(self.dates.starters)  # where a date may begin
         self.vocab = vocab
         self.gazetteer = Gazetteer(vocab, Path(gazetteer_dir) / MERGED, triggers)
-        self.dates = DateFinder()
         self.words = rp.RuleWords.load(PATTERNS_FILE, stop_words())
         self.fingerprint = f"rules@{_digest(Path(gazetteer_dir) / MERGED)}"
 
@@ -73,21 +81,15 @@ class RuleSuggester:
         view = View.of(doc)
         if not view.n:
             return []
-        from spacy.attrs import SENT_START
-
-        # doc.has_annotation("SENT_START") walks every token in Python; the array is quicker
-        flags = doc.to_array([SENT_START]).astype("int64")
-        if (flags[1:] != 0).any():
-            view.set_sentences([0, *((flags[1:] == 1).nonzero()[0] + 1).tolist()])
-        else:
-            split_sentences(doc)
+        if not view.split:  # else split_sentences set the Doc's sentences from this View
+            _read_sentences(doc, view)
         rw = self.words
         spans, triggers = self._base(doc, view)
         spans = _resolve(spans)
         owner = _owners(spans, view.n)
-        found = rp.org_names(view, owner, triggers.get("org_head", []), rw)
-        found += rp.event_names(view, owner, triggers.get("event_head", []),
-                                triggers.get("event_needs_number", []), rw)
+        found = rp.org_names(view, owner, triggers["org_head"], rw)
+        found += rp.event_names(view, owner, triggers["event_head"],
+                                triggers["event_needs_number"], rw)
         found += rp.ordinal_events(view, owner, spans)
         spans = _insert(spans, owner, found)
         titled = rp.titles(view, owner, spans, rw)
@@ -96,31 +98,85 @@ class RuleSuggester:
         names = [s for s in titled if s.label == "PER"]
         if names or short:
             spans = _insert(spans, owner, rp.repeats(view, owner, names, short, rw))
-        return [Candidate(s.cstart, s.cend, s.label, s.origin, s.score) for s in spans]
+        return _to_candidates(spans)
 
     def _base(self, doc: Any, view: View) -> tuple[list[Span], dict[str, list[tuple[int, int]]]]:
         """Gazetteer and date spans, and the trigger words' token ranges by kind."""
         spans: list[Span] = []
-        triggers: dict[str, list[tuple[int, int]]] = {}
-        words_, locative, gpe_prefixes = view.words, self.words.locative, self.words.gpe_prefixes
-        for start, end, labels, score in self.gazetteer(doc):
-            label = labels[0]
-            if label[0] == "@":
-                triggers.setdefault(label[1:], []).append((start, end))
+        triggers: dict[str, list[tuple[int, int]]] = {kind: [] for kind in self.gazetteer.kinds}
+        rw, words_ = self.words, view.words
+        starts, ends, keys = view.starts, view.ends, self.gazetteer.keys
+        for key, start, end in self.gazetteer.matcher(doc):
+            labels, score, kind = keys[key]
+            if kind:
+                triggers[kind].append((start, end))
                 continue
+            label = labels[0]
             if len(labels) > 1:  # 'di Kremlin' is the building, 'Kremlin menyatakan' the body
-                after_locative = start > 0 and words_[start - 1].lower() in locative
+                after_locative = start > 0 and words_[start - 1].lower() in rw.locative
                 others = [x for x in labels if x != "LOC"]
                 label = "LOC" if after_locative and "LOC" in labels else others[0]
                 score = min(score, rp.CONTEXT)
-            elif label == "GPE" and start and words_[start - 1] in gpe_prefixes:
-                start = rp.prefix_before(words_, start, gpe_prefixes)  # 'Kota Mataram'
-            spans.append(view.span(start, end, label, score, "rules:gazetteer"))
-        for start, end, score in self.dates.find(view.text, words_, view.starts):
+            elif label == "GPE" and start and words_[start - 1] in rw.gpe_prefixes:
+                k = rp.prefix_before(words_, start, rw.gpe_prefixes)  # 'Kota Mataram'
+                if not (k and words_[k - 1] in rw.title_with_prefix):  # not 'Wali Kota | Bogor'
+                    start = k
+            if end - start == 1 and words_[start] in rw.common_words and _common_use(view, start):
+                continue
+            if label == "ROLE" and rw.after_street(words_, start):
+                continue  # 'Jalan Gubernur Suryo' names a street after a person
+            spans.append(Span(start, end, starts[start], ends[end - 1], label, score,
+                              "rules:gazetteer"))
+        first = view.first_codes()
+        anchors = (first >= 48) & (first <= 57)  # a digit, or a word that starts a date:
+        anchors[[start for start, _ in triggers.pop(_DATE_START)]] = True
+        for start, end, score in self.dates.find(view.text, words_, starts,
+                                                 np.flatnonzero(anchors).tolist()):
             spans.append(view.char_span(start, end, "DATE", score, "rules:date"))
         for found in triggers.values():
             found.sort()
         return spans, triggers
+
+
+# A frozen dataclass's __init__ sets each field through object.__setattr__; filling the new
+# instance's dict in one call takes half the time, and an article has dozens of candidates.
+_DICT_FILL = not hasattr(Candidate, "__slots__") and not hasattr(Candidate, "__post_init__")
+
+
+def _to_candidates(spans: list[Span]) -> list[Candidate]:
+    """The spans as Candidates, equal to those the constructor makes."""
+    if not _DICT_FILL:
+        return [Candidate(s.cstart, s.cend, s.label, s.origin, s.score) for s in spans]
+    out = []
+    new = object.__new__
+    for s in spans:
+        candidate = new(Candidate)
+        candidate.__dict__.update(start=s.cstart, end=s.cend, label=s.label, origin=s.origin,
+                                  score=s.score)
+        out.append(candidate)
+    return out
+
+
+def _common_use(view: View, i: int) -> bool:
+    """Whether token i, a name that is also an everyday word, is that word: first in its
+    sentence (after any opening quote), where a capital says nothing, and before a
+    lower-case word ('Medan perang', 'Antara lain'; not 'Medan, Sumatera Utara')."""
+    words, k = view.words, i
+    while k and not view.sentence_start(k) and words[k - 1] in _OPENERS:
+        k -= 1
+    return view.sentence_start(k) and i + 1 < view.n and words[i + 1][0].islower()
+
+
+def _read_sentences(doc: Any, view: View) -> None:
+    """Take the Doc's sentence starts into the View, or split sentences if it has none."""
+    from spacy.attrs import SENT_START
+
+    # doc.has_annotation("SENT_START") walks every token in Python; the array is quicker
+    flags = doc.to_array([SENT_START]).astype("int64")
+    if (flags[1:] != 0).any():
+        view.set_sentences([0, *((flags[1:] == 1).nonzero()[0] + 1).tolist()])
+    else:
+        split_sentences(doc)
 
 
 def _resolve(spans: list[Span]) -> list[Span]:
@@ -176,15 +232,18 @@ def _insert(kept: list[Span], owner: list[Span | None], new: list[Span]) -> list
         return kept
     removed: set[int] = set()
     added = []
-    for span in sorted(new, key=_priority):
-        rivals = {id(o): o for o in owner[span.start:span.end] if o is not None}
-        key = _priority(span)
-        if any(_priority(rival) <= key for rival in rivals.values()):
-            continue
-        for rival in rivals.values():
-            removed.add(id(rival))
-            owner[rival.start:rival.end] = [None] * (rival.end - rival.start)
-        owner[span.start:span.end] = [span] * (span.end - span.start)
+    for span in sorted(new, key=_priority) if len(new) > 1 else new:
+        a, b = span.start, span.end
+        covered = owner[a:b]
+        if covered.count(None) != b - a:  # it overlaps something
+            rivals = {id(o): o for o in covered if o is not None}
+            key = _priority(span)
+            if any(_priority(rival) <= key for rival in rivals.values()):
+                continue
+            for rival in rivals.values():
+                removed.add(id(rival))
+                owner[rival.start:rival.end] = [None] * (rival.end - rival.start)
+        owner[a:b] = [span] * (b - a)
         added.append(span)
     if removed:
         kept = [s for s in kept if id(s) not in removed]
