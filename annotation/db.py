@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import uuid
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -160,6 +161,46 @@ def m003_article_search(db: Database) -> None:
         CREATE INDEX articles_id ON articles(id);
         """
     )
+
+
+@migrations()
+def m004_merges(db: Database) -> None:
+    # A project's id tells whose work a merged-in annotator's is: the same name from another
+    # project is another person (a clash), from the same project (a newer copy) the same one.
+    # `annotator_origins` holds the merged-in annotators (local ones have no row);
+    # `source_name` is the name in its own project when a merge renamed it, so that merging
+    # that project again finds the same name. `merged_items` says which merge brought a row.
+    db.executescript(
+        """
+        CREATE TABLE merges (
+            id INTEGER PRIMARY KEY,
+            time TEXT NOT NULL,
+            source TEXT NOT NULL,
+            source_kind TEXT NOT NULL CHECK (source_kind IN ('project', 'jsonl')),
+            source_id TEXT NOT NULL,
+            annotators TEXT NOT NULL DEFAULT '[]',
+            articles INTEGER NOT NULL DEFAULT 0,
+            entities INTEGER NOT NULL DEFAULT 0,
+            relations INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE annotator_origins (
+            name TEXT PRIMARY KEY,
+            project_id TEXT NOT NULL,
+            source_name TEXT,
+            first_merge INTEGER REFERENCES merges(id)
+        );
+        CREATE INDEX annotator_origins_source ON annotator_origins(project_id, source_name);
+        CREATE TABLE merged_items (
+            kind TEXT NOT NULL CHECK (kind IN ('entity', 'relation', 'article')),
+            item_id INTEGER NOT NULL,
+            merge_id INTEGER NOT NULL REFERENCES merges(id),
+            PRIMARY KEY (kind, item_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX merged_items_merge ON merged_items(merge_id);
+        """
+    )
+    db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('project_id', ?)",
+               (uuid.uuid4().hex,))
 
 
 SCHEMA_VERSION = len(migrations._migrations)

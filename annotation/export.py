@@ -1,7 +1,8 @@
 """Export: Prodigy/spaCy-style JSONL, doccano JSONL and spaCy DocBin, written atomically.
 
 One record per (Article, Annotator) with that Annotator's accepted Entities and Relations,
-optionally with the Suggestions nobody has reviewed. Reading merges a few cursors ordered by
+optionally with the Suggestions nobody has reviewed; `_project_id` says which Project the
+Annotator's work was made in (see `annotation.merge`). Reading merges a few cursors ordered by
 article id (articles with their stored tokens, entities, relations, article statuses), so a
 Project costs a handful of queries and is never re-tokenized.
 """
@@ -23,6 +24,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from annotation.merge import work_origins
 from annotation.model import ArticleStatus, EntityStatus
 from annotation.nlp.tokens import Tokens, decode_arrays, tokenize
 from annotation.store import Store
@@ -37,7 +39,7 @@ _REF = '{"start":%d,"end":%d,"token_start":%d,"token_end":%d,"label":%s'
 _RELATION = '{"head":%d,"child":%d,"label":%s,"head_span":%s,"child_span":%s'
 _LINE_HEAD = '{"text":%s,"meta":%s,"_input_hash":%d,"_task_hash":%d,"tokens":'
 _LINE_TAIL = (',"spans":[%s],"relations":[%s],"answer":"accept","_annotator_id":%s,'
-              '"_session_id":%s}\n')
+              '"_project_id":%s,"_session_id":%s}\n')
 
 Record = dict[str, Any]
 Progress = Callable[[int, int], None]
@@ -209,6 +211,11 @@ def _tasks(
     article_statuses = _Grouped(conn.execute(
         "SELECT article_id, annotator, status FROM article_status "
         "WHERE article_id BETWEEN ? AND ? ORDER BY article_id", ids))
+    # `_project_id` names the project an annotator's work was made in (merged-in work keeps
+    # its own), so that an export merged back elsewhere is told apart from a namesake's.
+    own, origins = work_origins(store)
+    origin_json = {who: _quote_json(origin) for who, origin in origins.items()}
+    own_json = _quote_json(own)
     done = 0
     for done, row in enumerate(articles, 1):
         article_id = row[0]
@@ -224,7 +231,10 @@ def _tasks(
             by_id = {e[1]: e for e in ents}
             for who, status in chosen:
                 report.records += 1
-                yield article.task(store, who, status, ents, rels, by_id, include_suggestions)
+                task = article.task(store, who, status, ents, rels, by_id,
+                                    include_suggestions)
+                task.project_json = origin_json.get(who, own_json)
+                yield task
         if progress is not None and done % _PROGRESS_EVERY == 0:
             progress(done, max(total, done))
     if progress is not None:
@@ -385,6 +395,7 @@ class _Task:
     spans: list[tuple[Key, dict[str, Any] | None]]
     relations: list[tuple[Key, Key, str, dict[str, Any] | None]]
     task_hash: int
+    project_json: str = '""'  # the JSON string of the record's `_project_id`
 
     def meta(self) -> dict[str, Any]:
         a = self.article
@@ -403,7 +414,8 @@ class _Task:
                 {"head": self.aligned[head][1], "child": self.aligned[child][1], "label": label,
                  "head_span": self._ref(head), "child_span": self._ref(child), **(extra or {})}
                 for head, child, label, extra in self.relations],
-            "answer": "accept", "_annotator_id": self.who, "_session_id": self._session(),
+            "answer": "accept", "_annotator_id": self.who,
+            "_project_id": json.loads(self.project_json), "_session_id": self._session(),
         }
 
     def _lists(self) -> tuple[list[int], list[int]]:
@@ -424,7 +436,8 @@ class _Task:
             for head, child, label, extra in self.relations)
         head = _LINE_HEAD % (_quote_json(text), _dumps(self.meta()), a.input_hash,
                              self.task_hash)
-        tail = _LINE_TAIL % (spans, relations, _dumps(self.who), _quote_json(self._session()))
+        tail = _LINE_TAIL % (spans, relations, _dumps(self.who), self.project_json,
+                             _quote_json(self._session()))
         return b"".join((_utf8(head), a.tokens_json(self.tokens), _utf8(tail)))
 
     def doccano_line(self) -> bytes:

@@ -1,0 +1,259 @@
+"""Reading what `annotation.merge` merges: other Project files and Sorot JSONL exports.
+
+Both become the same thing: each Article of the source with everyone's Entities, Relations
+and Article Statuses on it, and for each Annotator the id of the Project their work was made
+in. Sources are only read; a Project is opened read-only, and one in an older format is
+upgraded in memory, never on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from sqlite_utils import Database
+
+from annotation import db as dbmod
+from annotation import readers
+from annotation.model import EntityStatus, content_hash
+from annotation.store import Store
+
+PROJECT, JSONL = "project", "jsonl"
+SUGGESTED = EntityStatus.SUGGESTED
+_ID_SINCE = 4  # the project format (m004) from which a project file carries its own id
+
+
+class MergeError(dbmod.ProjectError):
+    """A source that cannot be merged at all (named in the message); nothing was changed."""
+
+
+class Ent(NamedTuple):
+    """An Entity of a source (times are None when the source has none: JSONL)."""
+
+    start: int
+    end: int
+    label: str
+    status: str
+    origin: str
+    score: float | None
+    annotator: str | None
+    created: str | None
+    updated: str | None
+
+
+class Rel(NamedTuple):
+    """A Relation of a source; `head` and `child` are keys into its Article's entities."""
+
+    head: int
+    child: int
+    label: str
+    status: str
+    origin: str
+    score: float | None
+    annotator: str | None
+    created: str | None
+    updated: str | None
+
+
+@dataclass
+class SourceArticle:
+    """One Article of a source with everyone's work on it."""
+
+    where: str  # for messages: "article 12" or "line 5"
+    text: str
+    title: str
+    source: str
+    meta: dict[str, Any]
+    entities: dict[int, Ent] = field(default_factory=dict)
+    relations: list[Rel] = field(default_factory=list)
+    statuses: list[tuple[str, str, str | None]] = field(default_factory=list)
+
+
+@dataclass
+class Source:
+    """An opened source: its id, its Annotators' origins, and its Articles to read."""
+
+    path: Path
+    kind: str
+    source_id: str
+    origins: dict[str, str]  # Annotator (as named in the source) -> origin Project id
+    articles: Callable[[], Iterator[SourceArticle]]
+    total: int
+    problems: list[str] = field(default_factory=list)
+    split: dict[str, int] = field(default_factory=dict)  # JSONL names from several projects
+    close: Callable[[], None] = lambda: None
+
+
+def project_id(store: Store) -> str:
+    """The Project's id ('' for a store made without migrations)."""
+    row = store.db.execute("SELECT value FROM meta WHERE key = 'project_id'").fetchone()
+    return row[0] if row else ""
+
+
+def sha256(path: Path) -> str:
+    """The file's SHA-256, which identifies a source that carries no project id."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def open_source(path: Path, store: Store) -> Source:
+    """Open a source for reading, or raise MergeError naming it."""
+    if store.path is not None and path.exists() and path.resolve() == store.path.resolve():
+        raise MergeError(f"{path}: is the project being merged into")
+    try:
+        with open(path, "rb") as f:
+            head = f.read(100)
+    except FileNotFoundError:
+        raise MergeError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise MergeError(f"{path}: is a folder, not a project file or JSONL export") from None
+    except OSError as exc:
+        raise MergeError(f"{path}: cannot read ({exc.strerror})") from exc
+    if head.startswith(dbmod.SQLITE_MAGIC):
+        return _open_project(path, head)
+    if _first_line(path).startswith(b"{"):
+        return _open_jsonl(path, store)
+    raise MergeError(f"{path}: neither a Sorot project nor a Sorot JSONL export")
+
+
+# -- projects ------------------------------------------------------------------------------
+
+
+def _open_project(path: Path, head: bytes) -> Source:
+    version = int.from_bytes(head[60:64], "big")
+    ours = int.from_bytes(head[68:72], "big") == dbmod.APPLICATION_ID
+    if ours and 0 < version < dbmod.SCHEMA_VERSION:
+        # Opening read-only refuses an older format; upgrade a copy in memory instead.
+        src = _upgraded_copy(path)
+        # An older project has no id of its own: its file's hash stands in.
+        source_id = sha256(path) if version < _ID_SINCE else project_id(src)
+    else:
+        try:
+            src = Store.open(path, readonly=True)
+        except dbmod.ProjectError as exc:
+            raise MergeError(str(exc)) from None
+        source_id = project_id(src)
+    conn = src.db.conn
+    origins = dict(conn.execute("SELECT name, project_id FROM annotator_origins"))
+    names = [r[0] for r in conn.execute(
+        "SELECT annotator FROM entities WHERE annotator IS NOT NULL AND status != ?1 UNION "
+        "SELECT annotator FROM relations WHERE annotator IS NOT NULL AND status != ?1 UNION "
+        "SELECT annotator FROM article_status", (SUGGESTED,))]
+
+    def articles() -> Iterator[SourceArticle]:
+        for article_id, text, title, source, meta in conn.execute(
+                "SELECT id, text, title, source, meta FROM articles ORDER BY id"):
+            a = SourceArticle(f"article {article_id}", text, title, source, json.loads(meta))
+            for row in conn.execute(
+                    'SELECT id, start, "end", label, status, origin, score, annotator, '
+                    "created, updated FROM entities WHERE article_id = ?", (article_id,)):
+                a.entities[row[0]] = Ent(*row[1:])
+            a.relations = [Rel(*row) for row in conn.execute(
+                "SELECT head, child, label, status, origin, score, annotator, created, "
+                "updated FROM relations WHERE article_id = ? ORDER BY id", (article_id,))]
+            a.statuses = conn.execute("SELECT annotator, status, updated FROM article_status "
+                                      "WHERE article_id = ?", (article_id,)).fetchall()
+            yield a
+
+    return Source(path, PROJECT, source_id,
+                  {name: origins.get(name, source_id) for name in names}, articles,
+                  src.count_articles(), close=src.close)
+
+
+def _upgraded_copy(path: Path) -> Store:
+    mem = sqlite3.connect(":memory:")
+    try:
+        disk = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            disk.backup(mem)
+        finally:
+            disk.close()
+        db = Database(mem)
+        dbmod.migrate(db)
+    except sqlite3.DatabaseError as exc:
+        mem.close()
+        raise MergeError(f"{path}: the project file is damaged ({exc})") from exc
+    return Store(db, path, readonly=True)
+
+
+# -- JSONL exports -------------------------------------------------------------------------
+
+
+def _open_jsonl(path: Path, store: Store) -> Source:
+    """Parse a Sorot JSONL export (checked against the Project's Schema) into Articles.
+
+    Each record is one Annotator's work on an Article; its `_project_id` names the Project
+    that work was made in (an export without one: the file's hash stands in). A record
+    that cannot be used is a problem (file:line: reason); the others are kept.
+    """
+    try:
+        reader = readers.read(readers.Source(path, path.name, "jsonl"), store.schema)
+    except readers.Refused as exc:
+        raise MergeError(str(exc.problem)) from None
+    by_hash: dict[str, SourceArticle] = {}
+    origins: dict[str, set[str | None]] = {}
+    problems: list[str] = []
+    records = 0
+    for line, raw in reader.lines():
+        item = reader.parse(line, raw)
+        if isinstance(item, readers.Problem):
+            problems.append(str(item))
+            continue
+        records += 1
+        if item.annotator is None:
+            problems.append(f"{path}:{line}: the record names no annotator ('_annotator_id'), "
+                            "as a Sorot export does; to add its article, use `sorot import`")
+            continue
+        pid = json.loads(raw).get("_project_id")
+        origins.setdefault(item.annotator, set()).add(pid if isinstance(pid, str) and pid
+                                                      else None)
+        text_hash = content_hash(item.text)
+        a = by_hash.get(text_hash)
+        if a is None:
+            a = by_hash[text_hash] = SourceArticle(f"line {line}", item.text, item.title,
+                                                   item.source, item.meta)
+        keys: dict[int, int] = {}
+        for i, e in enumerate(item.entities):
+            if e.status != SUGGESTED:
+                keys[i] = len(a.entities)
+                a.entities[keys[i]] = Ent(e.start, e.end, e.label, e.status, e.origin,
+                                          e.score, item.annotator, None, None)
+        for r in item.relations:
+            if r.status == SUGGESTED:
+                continue
+            if r.head not in keys or r.child not in keys:
+                problems.append(f"{path}:{line}: relation {r.label} links a suggestion; "
+                                "the relation is left out")
+                continue
+            a.relations.append(Rel(keys[r.head], keys[r.child], r.label, r.status, r.origin,
+                                   r.score, item.annotator, None, None))
+        if item.status:
+            a.statuses.append((item.annotator, item.status, None))
+    if records and not origins:
+        raise MergeError(f"{path}: not a Sorot JSONL export: no record names its annotator "
+                         "('_annotator_id'); to add its articles, use `sorot import`")
+    ids = {pid for found in origins.values() for pid in found}
+    file_id = sha256(path) if None in ids or len(ids) != 1 else None
+    source_id = file_id or next(iter(ids))
+    articles = list(by_hash.values())
+    return Source(
+        path, JSONL, source_id,
+        {name: next(iter(found)) or file_id or source_id for name, found in origins.items()},
+        lambda: iter(articles), len(articles), problems,
+        {name: len(found) for name, found in origins.items() if len(found) > 1})
+
+
+def _first_line(path: Path) -> bytes:
+    with open(path, "rb") as f:
+        for raw in f:
+            if raw.strip():
+                return raw.removeprefix(readers.BOM).strip()
+    return b""
