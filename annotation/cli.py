@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from annotation import __version__, cli_suggest
+from annotation import __version__, cli_agreement, cli_merge, cli_suggest
 from annotation.commands import CommandError, CommandStack
 from annotation.db import ProjectError
 from annotation.export import ExportError
@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --gold: whose work is the gold layer (default: --annotator)")
 
     cli_suggest.add_parsers(sub)
+    cli_merge.add_parsers(sub)
+    cli_agreement.add_parsers(sub)
 
     p = sub.add_parser("stats", help="count articles, entities and relations",
                        description="Articles by status; entities and relations by label and "
@@ -132,6 +134,8 @@ def run(argv: list[str] | None = None) -> int:
         "schema": _schema, "log": _log,
         "suggest": lambda a, n: cli_suggest.suggest(a, n, _progress),
         "evaluate": lambda a, n: cli_suggest.evaluate(a, n, _progress),
+        "merge": lambda a, n: cli_merge.merge(a, n, _progress),
+        "agreement": cli_agreement.agreement,
     }[args.command]
     try:
         return handler(args, annotator)
