@@ -37,6 +37,10 @@ class Actions(NamedTuple):
     zoom_out: QAction
     zoom_reset: QAction
     help_keys: QAction
+    start_review: QAction
+    leave_review: QAction
+    merge: QAction
+    agreement: QAction
 
 
 # name: (menu text, shortcuts, status tip)
@@ -76,6 +80,13 @@ SPECS: dict[str, tuple[str, list[str], str]] = {
     "zoom_out": ("Zoom &out", [QKeySequence.ZoomOut], "Smaller text"),
     "zoom_reset": ("&Normal size", ["Ctrl+0"], "Default text size"),
     "help_keys": ("&Keys…", [QKeySequence.HelpContents, "?"], "Show every key"),
+    "start_review": ("&Compare annotators…", ["Ctrl+Shift+R"],
+                     "Review several annotators' work and settle it into a gold layer"),
+    "leave_review": ("&Back to annotating", [], "Leave review mode"),
+    "merge": ("&Merge annotators' work…", [],
+              "Add other Sorot projects' or exports' annotations to this project"),
+    "agreement": ("&Agreement…", ["Ctrl+Shift+G"],
+                  "Inter-annotator agreement: F1, kappa, alpha, label confusion"),
 }
 
 MENUS = {
@@ -86,6 +97,7 @@ MENUS = {
                   "add_relation", "accept_label", "accept_all", None, "done_next",
                   "skip_next"],
     "&View": ["find", None, "zoom_in", "zoom_out", "zoom_reset"],
+    "&Review": ["merge", "agreement", None, "start_review", "leave_review"],
     "&Help": ["help_keys"],
 }
 

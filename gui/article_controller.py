@@ -43,8 +43,8 @@ class ArticleController(QObject):
         self.workspace, self.view = workspace, view
         self.article: Article | None = None
         self.tokens = TokenIndex([], [])
-        self.entities: list[Entity] = []
-        self.relations: list[Relation] = []
+        self.entities = []
+        self.relations = []
         self.current: Item | None = None
         workspace.changed.connect(self._on_changed)
         workspace.schemaChanged.connect(self.reload)
@@ -96,17 +96,35 @@ class ArticleController(QObject):
             if self.current is None:  # suggestions just arrived, or the current item went
                 self.next_suggestion(1)
 
-    def _ids(self, kind: str) -> set[int]:
-        items = self.entities if kind == "entity" else self.relations
-        return {i.id for i in items}
+    def _ids(self, kind: str):
+        return self._entity_index if kind == "entity" else self._relation_index
 
     # -- the current item ---------------------------------------------------------------------
 
+    @property
+    def entities(self) -> list[Entity]:
+        """The entities drawn in the view, in text order."""
+        return self._entities
+
+    @entities.setter
+    def entities(self, entities: list[Entity]) -> None:
+        self._entities = entities
+        self._entity_index = {e.id: e for e in entities}
+
+    @property
+    def relations(self) -> list[Relation]:
+        return self._relations
+
+    @relations.setter
+    def relations(self, relations: list[Relation]) -> None:
+        self._relations = relations
+        self._relation_index = {r.id: r for r in relations}
+
     def entity(self, entity_id: int) -> Entity | None:
-        return next((e for e in self.entities if e.id == entity_id), None)
+        return self._entity_index.get(entity_id)
 
     def relation(self, relation_id: int) -> Relation | None:
-        return next((r for r in self.relations if r.id == relation_id), None)
+        return self._relation_index.get(relation_id)
 
     def current_entity(self) -> Entity | None:
         if self.current and self.current.kind == "entity":
@@ -166,13 +184,13 @@ class ArticleController(QObject):
     def _reading_position(self, item: Item | None) -> tuple:
         if item is None:
             return (-1, -1, -1)
-        starts = {e.id: e.start for e in self.entities}
-        if item.kind == "entity" and item.id in starts:
+        if item.kind == "entity":
             e = self.entity(item.id)
-            return (e.start, 0, e.end)
+            return (e.start, 0, e.end) if e else (-1, -1, -1)
         r = self.relation(item.id)
         if r is not None:
-            return (max(starts.get(r.head, 0), starts.get(r.child, 0)), 1, r.id)
+            head, child = self.entity(r.head), self.entity(r.child)
+            return (max(head.start if head else 0, child.start if child else 0), 1, r.id)
         return (-1, -1, -1)
 
     # -- gestures -----------------------------------------------------------------------------
@@ -300,6 +318,10 @@ class ArticleController(QObject):
         if self.article is None:
             return False
         return self.workspace.do(cmd.SetArticleStatus(self.article.id, status))
+
+    def linkable(self) -> list[Entity]:
+        """The entities a relation may link in this view."""
+        return list(self.entities)
 
     def surface(self, entity: Entity) -> str:
         return self.article.text[entity.start:entity.end] if self.article else ""

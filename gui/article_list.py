@@ -60,7 +60,9 @@ class ArticleListModel(QAbstractTableModel):
         super().__init__(parent)
         self._workspace = workspace
         self._query = ArticleQuery(annotator=workspace.annotator)
+        self._rank: dict[int, int] | None = None  # an order other than the corpus's
         self._ids: list[int] = browse.article_ids(workspace.store, self._query)
+        self._rows: dict[int, int] | None = None
         # Page number -> its rows by article id (an article deleted since the query was run
         # is simply missing from its page).
         self._pages: OrderedDict[int, dict[int, ArticleRow]] = OrderedDict()
@@ -78,9 +80,26 @@ class ArticleListModel(QAbstractTableModel):
                                    self._workspace.annotator)
         self.refresh()
 
+    @property
+    def ranked(self) -> list[int] | None:
+        """The order set with `set_order`, if any."""
+        return sorted(self._rank, key=self._rank.get) if self._rank is not None else None
+
+    def set_order(self, ranked: list[int] | None) -> None:
+        """List articles in this order (the rest after them, in corpus order); None: corpus."""
+        self._rank = {article_id: i for i, article_id in enumerate(ranked)} \
+            if ranked is not None else None
+        self.refresh()
+
     def refresh(self) -> None:
         """Run the query again, e.g. after an import added articles."""
         ids = browse.article_ids(self._workspace.store, self._query)
+        if self._rank is not None:
+            last = len(self._rank)
+            ids.sort(key=lambda i: self._rank.get(i, last))
+            self._rows = {article_id: row for row, article_id in enumerate(ids)}
+        else:
+            self._rows = None
         self.beginResetModel()
         self._ids = ids
         self._pages.clear()
@@ -91,6 +110,8 @@ class ArticleListModel(QAbstractTableModel):
 
     def row_of(self, article_id: int) -> int | None:
         """The row of an article, or None when the query leaves it out."""
+        if self._rows is not None:
+            return self._rows.get(article_id)
         row = bisect_left(self._ids, article_id)  # ids are in corpus (id) order
         return row if row < len(self._ids) and self._ids[row] == article_id else None
 

@@ -28,6 +28,7 @@ from annotation.model import EntityStatus
 from annotation.spans import Utf16Map, place_tags
 
 SUGGESTED = EntityStatus.SUGGESTED
+VERSION = "version"  # an annotator's entity shown for review, not part of gold
 ARC_LEVELS = 3
 
 
@@ -41,6 +42,7 @@ class Shown:
     label: str
     status: str
     slot: int = 0
+    tag: str = ""  # the tag's text when not just the label (an annotator's version)
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class Metrics:
     """Sizes derived from the text font: tag row and arc room below every line."""
 
     font: QFont
+    tag_rows: int = 1  # rows of tags under a line: more where entities overlap (review)
     tag_font: QFont = field(init=False)
     tag_height: float = field(init=False)
     arc_step: float = field(init=False)
@@ -75,7 +78,7 @@ class Metrics:
 
     @property
     def line_gap(self) -> float:
-        return self.tag_height + self.arc_room + 2
+        return self.tag_height * self.tag_rows + self.arc_room + 2
 
 
 def span_rects(doc: QTextDocument, start: int, end: int) -> list[QRectF]:
@@ -135,10 +138,11 @@ class ArticlePainter:
             inset = entity.slot * 2.0
             for rect in self.rects(entity):
                 rect = rect.adjusted(-1, inset - 1, 1, 1 - inset)
-                if entity.status == SUGGESTED:
+                if entity.status in (SUGGESTED, VERSION):
                     fill = QColor(colour)
                     fill.setAlphaF(0.10 if entity.id != current else 0.22)
-                    pen = QPen(colour, 2.5 if entity.id == current else 1.3, Qt.DashLine)
+                    style = Qt.DashLine if entity.status == SUGGESTED else Qt.DotLine
+                    pen = QPen(colour, 2.5 if entity.id == current else 1.3, style)
                 else:
                     fill = QColor(colour)
                     fill.setAlphaF(0.55 if self.dark else 0.38)
@@ -157,18 +161,21 @@ class ArticlePainter:
     def tag_rects(self, entities: list[Shown]) -> dict[int, QRectF]:
         """Where each entity's label tag goes: under its first line, never overlapping."""
         metrics = QFontMetricsF(self.metrics.tag_font)
-        by_line: dict[float, list[tuple[Shown, QRectF]]] = {}
+        by_row: dict[tuple[float, int], list[tuple[Shown, QRectF]]] = {}
+        last_row = self.metrics.tag_rows - 1
         for entity in entities:
             rects = self.rects(entity)
             if rects:
-                by_line.setdefault(rects[0].bottom(), []).append((entity, rects[0]))
+                row = min(entity.slot, last_row)
+                by_row.setdefault((rects[0].bottom(), row), []).append((entity, rects[0]))
         placed: dict[int, QRectF] = {}
-        for bottom, items in by_line.items():
+        height = self.metrics.tag_height
+        for (bottom, row), items in by_row.items():
             items.sort(key=lambda item: item[1].left())
             widths = [metrics.horizontalAdvance(self._tag_text(e)) + 6 for e, _ in items]
             lefts = place_tags([(r.left(), w) for (_, r), w in zip(items, widths)])
             for (entity, _), left, width in zip(items, lefts, widths):
-                placed[entity.id] = QRectF(left, bottom + 2, width, self.metrics.tag_height - 2)
+                placed[entity.id] = QRectF(left, bottom + 2 + row * height, width, height - 2)
         return placed
 
     def tags(self, painter: QPainter, entities: list[Shown], placed: dict[int, QRectF],
@@ -180,13 +187,14 @@ class ArticlePainter:
 
     @staticmethod
     def _tag_text(entity: Shown) -> str:
-        return entity.label + ("?" if entity.status == SUGGESTED else "")
+        return entity.tag or entity.label + ("?" if entity.status == SUGGESTED else "")
 
     def _tag(self, painter: QPainter, entity: Shown, rect: QRectF, current: bool) -> None:
         colour = self.colour(entity.label)
-        if entity.status == SUGGESTED:
+        if entity.status in (SUGGESTED, VERSION):
             painter.setBrush(self.palette.color(QPalette.Base))
-            painter.setPen(QPen(colour, 1.5 if current else 1.0, Qt.DashLine))
+            style = Qt.DashLine if entity.status == SUGGESTED else Qt.DotLine
+            painter.setPen(QPen(colour, 1.5 if current else 1.0, style))
             ink = self.palette.color(QPalette.Text)
         else:
             painter.setBrush(colour)

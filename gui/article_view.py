@@ -81,7 +81,7 @@ class ArticleView(QTextEdit):
                         colours: dict[str, QColor]) -> None:
         """Replace what is drawn over the text (the text and scroll position stay)."""
         slots = stack_slots([(e.start, e.end) for e in entities])
-        self._entities = [Shown(e.id, e.start, e.end, e.label, e.status, s)
+        self._entities = [Shown(e.id, e.start, e.end, e.label, e.status, s, e.tag)
                           for e, s in zip(entities, slots)]
         self._by_id = {e.id: e for e in self._entities}
         self._hits_stale = True
@@ -142,7 +142,12 @@ class ArticleView(QTextEdit):
         """Grow or shrink the text by `steps` points (kept between 7 and 36)."""
         font = QFont(self._metrics.font)
         font.setPointSizeF(min(36.0, max(7.0, font.pointSizeF() + steps)))
-        self._metrics = Metrics(font)
+        self._metrics = Metrics(font, self._metrics.tag_rows)
+        self._apply_font()
+
+    def set_tag_rows(self, rows: int) -> None:
+        """Leave room for this many rows of tags under each line (overlapping entities)."""
+        self._metrics = Metrics(self._metrics.font, rows)
         self._apply_font()
 
     def set_point_size(self, size: float) -> None:

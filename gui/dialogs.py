@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -29,6 +31,7 @@ from annotation.model import ArticleStatus
 from annotation.store import Store
 from gui.actions import key_rows
 from gui.jobs import run_with_progress
+from gui.panels import plain_label
 from gui.workspace import Workspace
 
 
@@ -81,6 +84,65 @@ class KeyHelp(QWidget):
 
     def mousePressEvent(self, event) -> None:
         self.close()
+
+
+def choose_annotators(parent: QWidget, store: Store, reviewer: str) -> list[str] | None:
+    """Ask whose work to compare in review; None when cancelled or fewer than two."""
+    others = [a for a in store.annotators() if a != reviewer]
+    if len(others) < 2:
+        QMessageBox.information(
+            parent, "Compare annotators",
+            "Review needs the work of at least two annotators besides you "
+            f"({reviewer}). Bring their projects in with File → Merge or `sorot merge`.")
+        return None
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Compare annotators")
+    names = QListWidget()
+    for name in others:
+        item = QListWidgetItem(name)
+        item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+        item.setCheckState(Qt.Checked)
+        names.addItem(item)
+    buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(plain_label(f"Compare these annotators' work. You review as {reviewer}: "
+                                 "your decisions form the gold layer."))
+    layout.addWidget(names)
+    layout.addWidget(buttons)
+    if not dialog.exec():
+        return None
+    chosen = [names.item(i).text() for i in range(names.count())
+              if names.item(i).checkState() == Qt.Checked]
+    if len(chosen) < 2:
+        QMessageBox.information(parent, "Compare annotators", "Choose at least two annotators.")
+        return None
+    return chosen
+
+
+def merge_files(parent: QWidget, workspace: Workspace) -> bool:
+    """Merge other projects' or exports' annotators' work in, with progress and a report."""
+    from annotation.merge import merge
+
+    names, _ = QFileDialog.getOpenFileNames(
+        parent, "Merge annotators' work", "",
+        "Sorot projects and exports (*.sorot *.jsonl);;All files (*)")
+    if not names:
+        return False
+    project, sources = workspace.store.path, [Path(n) for n in names]
+
+    def work(progress):
+        with Store.open(project) as store:
+            return merge(store, sources, progress=progress)
+
+    ok, result = run_with_progress(parent, "Merging", work)
+    if not ok:
+        QMessageBox.warning(parent, "Merge", str(result))
+        return False
+    QMessageBox.information(parent, "Merge", result.summary())
+    workspace.changed.emit(set())
+    return True
 
 
 def import_files(parent: QWidget, workspace: Workspace, paths: list[Path] | None) -> bool:

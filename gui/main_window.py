@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         self._label_menu = QMenu("&Label", self)
         self.menuBar().insertMenu(self.menus["&View"].menuAction(), self._label_menu)
         self._label_actions: list[QAction] = []
+        self._review_actions: list[QAction] = []
         self._annotator = QLabel()
         self._progress = QLabel()
         self._path = QLabel()
@@ -79,27 +80,50 @@ class MainWindow(QMainWindow):
             return False
         self._close_project()
         self.workspace = Workspace(store, self.settings.effective_annotator(), self)
-        self.pane = ProjectPane(self.workspace)
-        self.setCentralWidget(self.pane)
         self.workspace.changed.connect(self._update_status)
         self.workspace.changed.connect(self._update_undo)
         self.workspace.schemaChanged.connect(self._build_label_actions)
         self.workspace.failed.connect(self._on_failed)
-        self.pane.view.relationDragged.connect(self._ask_relation)
         self.setWindowTitle(f"{path.name} — Sorot")
         self._remember(path)
         self._build_label_actions()
         self._update_status()
         self._update_undo()
-        first = browse.next_article(store, self.workspace.annotator, None)
-        if first is None and store.count_articles():
-            first = store.article_ids()[0]
-        if first is not None:
-            self.pane.open_article(first)
+        self._show_pane(None)
         if self._suggest:
             self.start_suggestions()
-        self.pane.view.setFocus()
         return True
+
+    def _show_pane(self, review: list[str] | None) -> None:
+        """Show the project for annotation, or (with annotators) for review."""
+        self.pane = ProjectPane(self.workspace, review)
+        self.setCentralWidget(self.pane)  # deletes the pane shown before
+        self.pane.view.relationDragged.connect(self._ask_relation)
+        self.pane.controller.articleOpened.connect(self._on_article_opened)
+        self._build_review_actions()
+        first = self._next_article(None)
+        if first is None and self.workspace.store.count_articles():
+            first = self.workspace.store.article_ids()[0]
+        if first is not None:
+            self.pane.open_article(first)
+        self.pane.view.setFocus()
+
+    def _next_article(self, after: int | None) -> int | None:
+        """The next article still to do: in corpus order, or in review by disagreement."""
+        store, me = self.workspace.store, self.workspace.annotator
+        if self.pane is None or not self.pane.review:
+            return browse.next_article(store, me, after)
+        order = self.pane.article_list.model.ranked or []
+        start = order.index(after) + 1 if after in order else 0
+        for article_id in order[start:] + order[:start]:
+            if store.article_status(article_id, me) in (ArticleStatus.TODO,
+                                                        ArticleStatus.IN_PROGRESS):
+                return article_id
+        return None
+
+    def _on_article_opened(self, article_id: int) -> None:
+        if self.service is not None:
+            self.service.open(article_id)
 
     def start_suggestions(self, background: bool = True) -> SuggestionService:
         """Suggest on a worker thread: the open article first, the memory, then the rest."""
@@ -109,7 +133,6 @@ class MainWindow(QMainWindow):
         service.suggested.connect(workspace.changed.emit)
         service.problem.connect(lambda message: self.statusBar().showMessage(message, 15000))
         service.backlog.connect(self._show_backlog)
-        pane.controller.articleOpened.connect(service.open)
         if pane.controller.article is not None:
             service.open(pane.controller.article.id)
         self.service = service
@@ -198,6 +221,10 @@ class MainWindow(QMainWindow):
         a.zoom_out.triggered.connect(lambda: self._zoom(-1))
         a.zoom_reset.triggered.connect(lambda: self._zoom(None))
         a.help_keys.triggered.connect(lambda: dialogs.KeyHelp(self).show_over(self))
+        a.start_review.triggered.connect(self._start_review)
+        a.merge.triggered.connect(self._merge)
+        a.agreement.triggered.connect(self._agreement)
+        a.leave_review.triggered.connect(lambda: self.workspace and self._show_pane(None))
 
     def _build_toolbar(self) -> None:
         bar = self.addToolBar("Main")
@@ -205,7 +232,8 @@ class MainWindow(QMainWindow):
         bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
         bar.setMovable(False)
         a = self.actions
-        for group in ((a.open_project, a.import_files, a.export), (a.undo, a.redo),
+        # Undo and Redo stay in the Edit menu, where their text names the action.
+        for group in ((a.open_project, a.import_files, a.export),
                       (a.accept, a.reject, a.add_relation, a.accept_all),
                       (a.done_next, a.skip_next), (a.zoom_out, a.zoom_in, a.help_keys)):
             for action in group:
@@ -233,6 +261,45 @@ class MainWindow(QMainWindow):
             self._label_menu.addAction(action)
             self._label_actions.append(action)
 
+    def _build_review_actions(self) -> None:
+        for action in self._review_actions:
+            self.removeAction(action)
+            self.menus["&Review"].removeAction(action)
+            action.deleteLater()
+        self._review_actions = []
+        review = self.pane.review if self.pane is not None else None
+        self.actions.leave_review.setEnabled(bool(review))
+        for number, name in enumerate(review or [], 1):
+            if number > 9:
+                break
+            action = QAction(f"Take {name}'s version", self)
+            action.setShortcut(QKeySequence(f"Alt+{number}"))
+            action.triggered.connect(lambda _=False, n=number: self.pane.controller.take_number(n))
+            self.addAction(action)
+            self.menus["&Review"].addAction(action)
+            self._review_actions.append(action)
+
+    def _merge(self) -> None:
+        if self.workspace is not None and dialogs.merge_files(self, self.workspace):
+            self.pane.article_list.refresh()
+            self._update_status()
+
+    def _agreement(self) -> None:
+        if self.workspace is None:
+            return
+        from gui.agreement_dashboard import AgreementDialog
+
+        dialog = AgreementDialog(self.workspace, self)
+        dialog.articleChosen.connect(self.pane.open_article)
+        dialog.show()
+
+    def _start_review(self) -> None:
+        if self.workspace is None:
+            return
+        annotators = dialogs.choose_annotators(self, self.workspace.store, self.workspace.annotator)
+        if annotators:
+            self._show_pane(annotators)
+
     def _apply_label(self, label: str) -> None:
         if self.pane is not None:
             self.pane.controller.apply_label(label)
@@ -244,11 +311,11 @@ class MainWindow(QMainWindow):
             return
         c = self.pane.controller
         entity = c.entity(head) if head is not None else c.current_entity()
-        if entity is None or c.article is None:
+        if entity not in c.linkable() or c.article is None:
             self.statusBar().showMessage("Make an entity current first (click it or press Tab)",
                                          5000)
             return
-        others = [e for e in c.entities if e.id != entity.id]
+        others = [e for e in c.linkable() if e.id != entity.id]
         if child is not None:
             others = [e for e in others if e.id == child]
         dialog = RelationDialog(relation_choices(self.workspace.schema, entity, others,
@@ -262,7 +329,7 @@ class MainWindow(QMainWindow):
         current = self.pane.controller.article.id
         if not self.pane.controller.set_status(status):
             return
-        following = browse.next_article(self.workspace.store, self.workspace.annotator, current)
+        following = self._next_article(current)
         if following is None or following == current:
             self.statusBar().showMessage("Every article is done or skipped.", 8000)
             return

@@ -6,7 +6,9 @@ QLabel that shows data is set to Qt.PlainText.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import functools
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,8 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,10 +26,12 @@ from PySide6.QtWidgets import (
 from annotation.model import Article, Entity, EntityStatus, Relation
 from annotation.schema import LabelSchema
 
+_ROOT = QModelIndex()
 STATUS_WORDS = {EntityStatus.SUGGESTED: "suggested", EntityStatus.ACCEPTED: "accepted",
                 EntityStatus.REJECTED: "rejected"}
 
 
+@functools.cache
 def swatch(colour: str, size: int = 14) -> QIcon:
     pixmap = QPixmap(size, size)
     pixmap.fill(QColor(colour))
@@ -91,42 +94,77 @@ class LabelPalette(QWidget):
         self.labelChosen.emit(item.data(Qt.UserRole))
 
 
-class _ItemTable(QTableWidget):
-    """A read-only table whose rows each stand for one item id."""
+class _Rows(QAbstractTableModel):
+    """Rows of (id, cells, swatch colour of the second cell), read by the view on demand."""
+
+    def __init__(self, headers: list[str]) -> None:
+        super().__init__()
+        self.headers = headers
+        self.rows: list[tuple[int, list[str], str | None]] = []
+        self.index_of: dict[int, int] = {}
+
+    def set_rows(self, rows: list[tuple[int, list[str], str | None]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.index_of = {item_id: row for row, (item_id, _, _) in enumerate(rows)}
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = _ROOT) -> int:
+        return len(self.headers)
+
+    def headerData(self, section: int, orientation, role: int = Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+        item_id, cells, colour = self.rows[index.row()]
+        if role == Qt.DisplayRole:
+            return cells[index.column()]
+        if role == Qt.DecorationRole and index.column() == 1 and colour:
+            return swatch(colour, 10)
+        if role == Qt.UserRole:
+            return item_id
+        return None
+
+
+class _ItemTable(QTableView):
+    """A read-only table whose rows each stand for one item id (a model, so that an
+    article with thousands of entities refreshes at once)."""
 
     chosen = Signal(int)
 
     def __init__(self, headers: list[str], parent: QWidget | None = None) -> None:
-        super().__init__(0, len(headers), parent)
-        self.setHorizontalHeaderLabels(headers)
+        super().__init__(parent)
+        self._rows = _Rows(headers)
+        self.setModel(self._rows)
         self.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.setSelectionMode(QAbstractItemView.SingleSelection)
         self.verticalHeader().setVisible(False)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.horizontalHeader().setStretchLastSection(True)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        # Fixed column widths: sizing to contents would read rows on every selection.
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        for column in range(1, len(headers)):
+            header.resizeSection(column, self.fontMetrics().horizontalAdvance("suggested") + 28)
         self.setWordWrap(False)
-        self.itemClicked.connect(lambda item: self.chosen.emit(item.data(Qt.UserRole)))
-        self._ids: list[int] = []
+        self.clicked.connect(lambda index: self.chosen.emit(index.data(Qt.UserRole)))
 
     def fill(self, rows: list[tuple[int, list[str], str | None]]) -> None:
-        """Rows of (id, cells, colour of the first cell's swatch)."""
-        self.setRowCount(len(rows))
-        self._ids = [item_id for item_id, _, _ in rows]
-        for r, (item_id, cells, colour) in enumerate(rows):
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.UserRole, item_id)
-                if c == 1 and colour:
-                    item.setIcon(swatch(colour, 10))
-                self.setItem(r, c, item)
+        """Rows of (id, cells, colour of the second cell's swatch)."""
+        self._rows.set_rows(rows)
 
     def select_id(self, item_id: int | None) -> None:
         self.blockSignals(True)
-        if item_id in self._ids:
-            row = self._ids.index(item_id)
+        row = self._rows.index_of.get(item_id) if item_id is not None else None
+        if row is not None:
             self.selectRow(row)
-            self.scrollToItem(self.item(row, 0))
+            self.scrollTo(self._rows.index(row, 0))
         else:
             self.clearSelection()
         self.blockSignals(False)

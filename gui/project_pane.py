@@ -10,20 +10,27 @@ from gui.article_controller import ArticleController, Item
 from gui.article_list import ArticleListWidget
 from gui.article_view import ArticleView
 from gui.panels import EntityTable, LabelPalette, MetadataPanel, RelationTable
+from gui.review_controller import ReviewController
+from gui.review_panel import ReviewPanel, review_order
 from gui.workspace import Workspace
 
 
 class ProjectPane(QSplitter):
     """The three columns of the workspace, wired to one Workspace."""
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, review: list[str] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(Qt.Horizontal, parent)
         self.workspace = workspace
+        self.review = review  # the annotators under review, in review mode
         self.article_list = ArticleListWidget(workspace)
         # The window's View → Find articles (Ctrl+F) reaches the search box from anywhere.
         self.article_list.search_action.setShortcut(QKeySequence())
         self.view = ArticleView()
-        self.controller = ArticleController(workspace, self.view)
+        if review:
+            self.controller: ArticleController = ReviewController(workspace, self.view, review)
+        else:
+            self.controller = ArticleController(workspace, self.view)
         self.palette_panel = LabelPalette()
         self.entity_table = EntityTable()
         self.relation_table = RelationTable()
@@ -33,6 +40,13 @@ class ProjectPane(QSplitter):
         self.tabs.addTab(self.entity_table, "Entities")
         self.tabs.addTab(self.relation_table, "Relations")
         self.tabs.addTab(self.metadata, "Article")
+        if review:
+            self.review_panel = ReviewPanel(review)
+            self.tabs.insertTab(0, self.review_panel, "Review")
+            self.tabs.setCurrentIndex(0)
+            self.controller.itemsChanged.connect(
+                lambda: self.review_panel.show_review(self.controller.review))
+            self.article_list.model.set_order(review_order(workspace.store, review))
         side = QSplitter(Qt.Vertical)
         side.addWidget(self.tabs)
         self.addWidget(self.article_list)
@@ -53,8 +67,7 @@ class ProjectPane(QSplitter):
             lambda entity_id: self.controller.set_current(Item("entity", entity_id)))
         self.relation_table.chosen.connect(
             lambda relation_id: self.controller.set_current(Item("relation", relation_id)))
-        workspace.schemaChanged.connect(
-            lambda: self.palette_panel.set_schema(workspace.schema))
+        workspace.schemaChanged.connect(self._on_schema_changed)
         workspace.changed.connect(self._on_changed)
 
     def open_article(self, article_id: int) -> None:
@@ -63,6 +76,10 @@ class ProjectPane(QSplitter):
         self.controller.open(article_id)
         self.article_list.select_article(article_id)
         self._show_metadata()
+
+    def _on_schema_changed(self) -> None:
+        # A method, not a lambda: Qt drops the connection when this pane is deleted.
+        self.palette_panel.set_schema(self.workspace.schema)
 
     def _on_label_chosen(self, label: str) -> None:
         self.controller.apply_label(label)

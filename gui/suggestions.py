@@ -1,34 +1,28 @@
-"""Suggestions in the background, so that the researcher never waits for them.
+"""The window's side of background suggestions: a worker process, and its reports as signals.
 
-One worker thread owns its own connection to the project file and the suggestion engine
-(loading it takes about a second). It serves, most urgent first:
-1. the article the researcher opens, if it has no suggestions yet (tens of milliseconds);
-2. the memory: after each decision, strings whose suggestion changed are re-combined in
-   the open article at once, then in every other article that contains them;
-3. when idle, articles never suggested (after a large import), a few at a time.
-Each step commits on its own and reports the articles it changed.
+See annotation/suggest_worker.py for what the worker does and in which order. Its reports
+are read on the GUI thread by a timer, so no Qt object is touched from another thread.
 """
 
 from __future__ import annotations
 
-import itertools
+import multiprocessing
 import queue
-import threading
-import traceback
+import time
+from dataclasses import asdict
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotation.settings import Settings
-from annotation.store import Change, Store
+from annotation.store import Change
+from annotation.suggest_worker import serve
 
-URGENT, DECISION, STOP = 0, 1, 9  # stop after what was asked before it
-IDLE_BATCH = 8
-REFRESH_CHUNK = 24
+POLL_MS = 25
 
 
 class SuggestionService(QObject):
-    """Runs the engine on a worker thread and reports which articles it changed."""
+    """Starts the suggestion worker for a project and reports which articles it changed."""
 
     ready = Signal()
     suggested = Signal(object)  # set[int]
@@ -38,95 +32,66 @@ class SuggestionService(QObject):
     def __init__(self, path: Path, settings: Settings, background: bool = True,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._path, self._settings, self._background = path, settings, background
-        self._queue: queue.PriorityQueue = queue.PriorityQueue()
-        self._order = itertools.count()
-        self._current: int | None = None
-        self.loaded = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="sorot-suggest", daemon=True)
-        self._thread.start()
+        context = multiprocessing.get_context("spawn")
+        self._requests = context.Queue()
+        self._reports = context.Queue()
+        self.is_ready = False
+        self._stopped = False
+        self._process = context.Process(
+            target=serve, name="sorot-suggest", daemon=True,
+            args=(str(path), asdict(settings), background, self._requests, self._reports))
+        self._process.start()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.poll)
+        self._timer.start(POLL_MS)
 
-    # -- requests from the GUI thread ---------------------------------------------------------
+    # -- requests -----------------------------------------------------------------------------
 
     def open(self, article_id: int) -> None:
         """The researcher opened this article: suggest for it first if it has none."""
-        self._current = article_id
-        self._put(URGENT, ("open", article_id))
+        self._send(("open", article_id))
 
     def decided(self, changes: list[Change]) -> None:
         """Decisions were committed (a store listener): let the memory learn from them."""
         if any(c.table == "entities" for c in changes):
-            self._put(DECISION, ("decided", changes))
+            self._send(("decided", changes))
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._put(STOP, ("stop", None))
-        self._thread.join(timeout)
+        """Ask the worker to finish what was asked before, stop, and report it all."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self._send(("stop", None))
+        deadline = time.monotonic() + timeout
+        while self._process.is_alive() and time.monotonic() < deadline:
+            self.poll()  # a child that put reports exits only once they are read
+            self._process.join(0.05)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join(2)
+        self.poll()
+        self._timer.stop()
 
-    def _put(self, priority: int, job: tuple) -> None:
-        self._queue.put((priority, next(self._order), job))
+    def _send(self, request: tuple) -> None:
+        if not self._stopped or request[0] == "stop":
+            self._requests.put(request)
 
-    # -- the worker ---------------------------------------------------------------------------
+    # -- reports ------------------------------------------------------------------------------
 
-    def _run(self) -> None:
-        try:
-            self._serve()
-        except Exception as exc:  # never take the window down with it
-            traceback.print_exc()
-            self.problem.emit(f"Suggestions stopped: {exc}")
-        finally:
-            self.loaded.set()
-
-    def _serve(self) -> None:
-        from annotation import suggest as sg
-
-        store = Store.open(self._path)
-        try:
-            engine = sg.engine_from_settings(store.schema, self._settings)
-            for message in engine.problems:
-                self.problem.emit(f"{message}; suggesting without it")
-            if not engine.suggesters:
+    def poll(self) -> None:
+        """Turn the worker's reports into signals (called by the timer, on the GUI thread)."""
+        while True:
+            try:
+                report = self._reports.get_nowait()
+            except (queue.Empty, OSError, ValueError):
                 return
-            sg.load_memory(store, engine)
-            sync = sg.MemorySync(store, engine)
-            self.loaded.set()
-            self.ready.emit()
-            waiting: list[int] = []  # articles to re-combine with the memory
-            pending = sg.pending(store, engine) if self._background else []
-            self.backlog.emit(len(pending))
-            while True:
-                idle = bool(waiting or pending)
-                try:
-                    _, _, (kind, value) = self._queue.get(block=not idle)
-                except queue.Empty:
-                    if waiting:
-                        chunk, waiting = waiting[:REFRESH_CHUNK], waiting[REFRESH_CHUNK:]
-                        self._report(sg.refresh_ids(store, engine, chunk))
-                    else:
-                        batch, pending = pending[:IDLE_BATCH], pending[IDLE_BATCH:]
-                        batch = sg.pending(store, engine, batch)
-                        if batch:
-                            sg.suggest_articles(store, engine, batch)
-                            self._report(set(batch))
-                        self.backlog.emit(len(pending))
-                    continue
-                if kind == "stop":
-                    return
-                if kind == "open":
-                    if sg.ensure_suggested(store, engine, value):
-                        self._report({value})
-                elif kind == "decided":
-                    sync(value)
-                    touched = sync.take()
-                    if touched:
-                        current = self._current
-                        if current is not None:
-                            self._report(sg.refresh_ids(store, engine, [current]))
-                        others = [a for a in sg.articles_containing(store, touched)
-                                  if a != current]
-                        waiting = others + [a for a in waiting if a not in set(others)]
-        finally:
-            store.close()
-
-    def _report(self, ids: set[int]) -> None:
-        if ids:
-            self.suggested.emit(set(ids))
+            kind = report[0]
+            if kind == "ready":
+                self.is_ready = True
+                self.ready.emit()
+            elif kind == "suggested":
+                self.suggested.emit(set(report[1]))
+            elif kind == "backlog":
+                self.backlog.emit(report[1])
+            elif kind == "problem":
+                self.problem.emit(report[1])

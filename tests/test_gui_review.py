@@ -1,0 +1,133 @@
+"""Review mode driven by keyboard to a finished gold layer, which is then exported."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QListWidget
+
+from annotation import commands as cmd
+from annotation.cli import run
+from annotation.commands import CommandStack
+from annotation.importer import import_paths
+from annotation.model import ArticleStatus
+from annotation.settings import Settings
+from annotation.store import Store
+from gui.main_window import MainWindow
+
+TEXTS = {
+    "calm.txt": "Menlu Retno Marsudi bertemu Menlu Wang Yi di Beijing pada Senin (4/12/2023).",
+    "stormy.txt": "Presiden Joko Widodo menerima Presiden Prancis Emmanuel Macron di Istana "
+                  "Bogor pada Rabu (13/3/2024).",
+}
+WORK = {  # file: annotator: [(surface, label)]
+    "calm.txt": {"ana": [("Retno Marsudi", "PER"), ("Wang Yi", "PER"), ("Beijing", "GPE")],
+                 "budi": [("Retno Marsudi", "PER"), ("Wang Yi", "PER"), ("Beijing", "LOC")]},
+    "stormy.txt": {"ana": [("Joko Widodo", "PER"), ("Prancis", "GPE"),
+                           ("Emmanuel Macron", "PER"), ("Istana Bogor", "LOC"),
+                           ("Rabu (13/3/2024)", "DATE")],
+                   "budi": [("Joko Widodo", "PER"), ("Prancis", "LOC"),
+                            ("Istana Bogor", "GPE")]},
+}
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in TEXTS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    path = tmp_path / "review.sorot"
+    with Store.create(path) as store:
+        assert import_paths(store, sorted(folder.iterdir()), annotator="ana",
+                            title_from="filename").ok
+        for article_id in store.article_ids():
+            article = store.article(article_id)
+            name = article.title + ".txt"
+            for annotator, items in WORK[name].items():
+                stack = CommandStack(store, annotator)
+                for surface, label in items:
+                    start = article.text.index(surface)
+                    stack.do(cmd.AddEntity(article_id, start, start + len(surface), label))
+                stack.do(cmd.SetArticleStatus(article_id, ArticleStatus.DONE))
+    return path
+
+
+def gold(path: Path, article_id: int) -> dict[str, tuple[str, str]]:
+    with Store.open(path, readonly=True) as store:
+        text = store.article(article_id).text
+        return {text[e.start:e.end]: (e.label, e.status)
+                for e in store.entities(article_id) if e.annotator == "rev"}
+
+
+def test_review_from_start_to_an_exported_gold_layer(qtbot, project_path, tmp_path) -> None:
+    window = MainWindow(Settings(annotator="rev"), suggestions=False)
+    qtbot.addWidget(window)
+    assert window.open_project(project_path)
+    window.show()
+    qtbot.waitExposed(window)
+    window.windowHandle().requestActivate()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+    def choose() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QDialog)
+        names = dialog.findChild(QListWidget)
+        assert [names.item(i).text() for i in range(names.count())] == ["ana", "budi"]
+        dialog.accept()
+
+    QTimer.singleShot(0, choose)
+    window.actions.start_review.trigger()
+    pane = window.pane
+    assert pane.review == ["ana", "budi"]
+    c = pane.controller
+    stormy = c.article.id
+    assert c.article.title == "stormy"  # the most disagreeing article comes first
+    # What both agree on is already gold.
+    assert gold(project_path, stormy) == {"Joko Widodo": ("PER", "accepted")}
+    view = pane.view
+    window.windowHandle().requestActivate()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    view.setFocus()
+    # The first open difference, "Prancis": ana's version is current; Enter takes it.
+    assert c.surface(c.current_entity()) == "Prancis" and c.current_entity().annotator == "ana"
+    qtbot.keyClick(view, Qt.Key_Return)
+    assert gold(project_path, stormy)["Prancis"] == ("GPE", "accepted")
+    # Next: "Emmanuel Macron", which only ana marked; Alt+2 takes budi's version: nothing.
+    assert c.surface(c.current_entity()) == "Emmanuel Macron"
+    qtbot.keyClick(view, Qt.Key_2, Qt.AltModifier)
+    assert gold(project_path, stormy)["Emmanuel Macron"] == ("PER", "rejected")
+    # "Istana Bogor": neither label; a label key puts the span into gold as the reviewer says.
+    assert c.surface(c.current_entity()) == "Istana Bogor"
+    qtbot.keyClick(view, Qt.Key_5)
+    assert gold(project_path, stormy)["Istana Bogor"] == ("LOC", "accepted")
+    # The date only ana marked: X says nothing is there; undo, then take ana's with Enter.
+    assert c.surface(c.current_entity()) == "Rabu (13/3/2024)"
+    qtbot.keyClick(view, Qt.Key_X)
+    assert gold(project_path, stormy)["Rabu (13/3/2024)"] == ("DATE", "rejected")
+    qtbot.keyClick(view, Qt.Key_Z, Qt.ControlModifier)
+    assert "Rabu (13/3/2024)" not in gold(project_path, stormy)
+    qtbot.waitUntil(lambda: c.current_entity() is not None)
+    assert c.surface(c.current_entity()) == "Rabu (13/3/2024)"
+    qtbot.keyClick(view, Qt.Key_Return)
+    assert c.review.open == []
+    assert "4 of 4 differences settled" in pane.review_panel._status.text()
+    # Done: the next article to review opens, with its agreed items in gold.
+    qtbot.keyClick(view, Qt.Key_Return, Qt.ControlModifier)
+    calm = c.article.id
+    assert calm != stormy
+    assert set(gold(project_path, calm)) == {"Retno Marsudi", "Wang Yi"}
+    qtbot.keyClick(view, Qt.Key_Return)  # ana's GPE for Beijing
+    qtbot.keyClick(view, Qt.Key_Return, Qt.ControlModifier)
+    window.close()
+
+    out = tmp_path / "gold.jsonl"
+    assert run(["export", str(project_path), str(out), "--gold", "--reviewer", "rev"]) == 0
+    records = {r["meta"]["title"]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert set(records) == {"stormy", "calm"}
+    spans = {s["text"]: (s["label"], s["versions"]) for s in records["stormy"]["spans"]}
+    assert spans == {"Joko Widodo": ("PER", ["ana", "budi"]), "Prancis": ("GPE", ["ana"]),
+                     "Istana Bogor": ("LOC", ["ana"]), "Rabu (13/3/2024)": ("DATE", ["ana"])}
