@@ -230,3 +230,81 @@ def settle_as_nothing(stack: CommandStack, store: Store, difference: Difference,
 def _clear(stack: CommandStack, difference: Difference) -> None:
     for g in difference.gold:
         stack.do(cmd.DeleteEntity(g.id))
+
+
+# -- relations ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RelationVersion:
+    """An annotator's relation between entities that gold has, not yet settled in gold."""
+
+    relation: Relation
+    head: int  # the gold entities it would link
+    child: int
+    annotators: tuple[str, ...]  # everyone who made this relation
+
+
+def relation_versions(store: Store, article_id: int, reviewer: str,
+                      annotators: Sequence[str]) -> list[RelationVersion]:
+    """Annotators' relations whose ends are in gold but which gold has not settled."""
+    entities = {e.id: e for e in store.entities(article_id, (ACCEPTED, REJECTED))}
+    gold = {(e.start, e.end, e.label): e.id for e in entities.values()
+            if e.annotator == reviewer and e.status == ACCEPTED}
+    settled = set()
+    for r in store.relations(article_id, (ACCEPTED, REJECTED)):
+        if r.annotator == reviewer:
+            settled.add((r.head, r.child, r.label))
+            settled.add((r.child, r.head, r.label))  # either direction settles it
+    found: dict[tuple[int, int, str], list[Relation]] = {}
+    for r in store.relations(article_id, (ACCEPTED,)):
+        if r.annotator not in annotators or r.head not in entities or r.child not in entities:
+            continue
+        h, c = entities[r.head], entities[r.child]
+        head, child = gold.get((h.start, h.end, h.label)), gold.get((c.start, c.end, c.label))
+        if head is None or child is None or (head, child, r.label) in settled:
+            continue
+        found.setdefault((head, child, r.label), []).append(r)
+    return [RelationVersion(rels[0], head, child, tuple(sorted({r.annotator for r in rels})))
+            for (head, child, _), rels in sorted(found.items())]
+
+
+def take_relation(stack: CommandStack, version: RelationVersion) -> None:
+    """Put an annotator's relation into gold, between the gold entities it links."""
+    stack.do(cmd.AddRelation(version.head, version.child, version.relation.label,
+                             origin=review_origin(version.annotators)))
+
+
+def reject_relation(stack: CommandStack, version: RelationVersion) -> None:
+    """Settle an annotator's relation as wrong: a rejected gold relation."""
+    with stack.group(f"Reject {version.relation.label}"):
+        add = cmd.AddRelation(version.head, version.child, version.relation.label,
+                              origin=review_origin(version.annotators))
+        stack.do(add)
+        stack.do(cmd.RejectRelation(add.relation_id))
+
+
+# -- the order of review -----------------------------------------------------------------------
+
+
+def review_order(store: Store, annotators: Sequence[str]) -> list[int]:
+    """Articles every annotator marked done, most disagreement first.
+
+    Disagreement is the number of entities (offsets and label) that not every annotator
+    made: a count SQLite takes in one pass, so that the review list of a large project
+    opens at once. `sorot agreement` gives the finer per-article figures.
+    """
+    names = list(annotators)
+    marks = ", ".join("?" * len(names))
+    done = (f"SELECT article_id FROM article_status WHERE status = 'done' "
+            f"AND annotator IN ({marks}) GROUP BY article_id "
+            f"HAVING count(DISTINCT annotator) = {len(names)}")
+    counted = [r[0] for r in store.db.execute(done, names)]
+    differing = dict(store.db.execute(
+        f"""SELECT article_id, count(*) FROM (
+                SELECT article_id, count(DISTINCT annotator) AS makers FROM entities
+                WHERE status = 'accepted' AND annotator IN ({marks})
+                AND article_id IN ({done})
+                GROUP BY article_id, start, "end", label)
+            WHERE makers < {len(names)} GROUP BY article_id""", names + names))
+    return sorted(counted, key=lambda a: (-differing.get(a, 0), a))

@@ -132,6 +132,7 @@ def measure(project: Path, repeat: int) -> None:
         began = time.perf_counter()
         load_corpus(store, names, None)
         rows.append(("  of which reading + tagging", time.perf_counter() - began))
+    rows.append(("review list: open + order + first page", review_list(project, names)))
     command = cli_command(project)
     began = time.perf_counter()
     done = subprocess.run(command, capture_output=True, cwd=ROOT)
@@ -146,6 +147,30 @@ def measure(project: Path, repeat: int) -> None:
     for name, seconds in rows:
         print(f"{name:<36}{seconds:>10.2f}")
     print(f"\nCLI: {' '.join(Path(c).name if i < 2 else c for i, c in enumerate(command))}")
+
+
+def review_list(project: Path, names: list[str]) -> float:
+    """Seconds to open the project and show its review list, most disagreement first."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from annotation.review import review_order
+    from annotation.store import Store
+    from gui.article_list import ArticleListModel
+    from gui.workspace import Workspace
+
+    app = QApplication.instance() or QApplication([])
+    began = time.perf_counter()
+    store = Store.open(project)
+    model = ArticleListModel(Workspace(store, "reviewer"))
+    model.set_order(review_order(store, names))
+    model.article_row(0)
+    app.processEvents()
+    seconds = time.perf_counter() - began
+    store.close()
+    return seconds
 
 
 def main() -> None:

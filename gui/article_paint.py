@@ -225,6 +225,8 @@ class ArticlePainter:
             pen = QPen(colour, (1.0, 1.2, 2.0)[strength])
             if relation.status == SUGGESTED:
                 pen.setStyle(Qt.DashLine)
+            elif relation.status == VERSION:
+                pen.setStyle(Qt.DotLine)
             a = QPointF(head_rects[0].center().x(), head_rects[0].top() - 1)
             b = QPointF(child_rects[0].center().x(), child_rects[0].top() - 1)
             text = relation.label + ("?" if relation.status == SUGGESTED else "")

@@ -6,12 +6,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
 
+from annotation.review import review_order
 from gui.article_controller import ArticleController, Item
 from gui.article_list import ArticleListWidget
 from gui.article_view import ArticleView
 from gui.panels import EntityTable, LabelPalette, MetadataPanel, RelationTable
 from gui.review_controller import ReviewController
-from gui.review_panel import ReviewPanel, review_order
+from gui.review_panel import ReviewPanel
 from gui.workspace import Workspace
 
 

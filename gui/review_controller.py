@@ -33,6 +33,7 @@ class ReviewController(ArticleController):
         self.annotators = list(annotators)
         self.review = review.ArticleReview([], [])
         self._positions: dict[Item, tuple] = {}
+        self.relation_versions: dict[int, review.RelationVersion] = {}
         super().__init__(workspace, view)
         view.set_tag_rows(min(3, len(self.annotators)))
 
@@ -59,14 +60,19 @@ class ReviewController(ArticleController):
         versions = [e for d in self.review.open for v in d.versions.values() for e in v]
         self.entities = sorted(gold + versions, key=lambda e: (e.start, e.end))
         ids = {e.id for e in gold}
-        self.relations = [r for r in store.relations(self.article.id, (ACCEPTED,))
+        gold_relations = [r for r in store.relations(self.article.id, (ACCEPTED,))
                           if r.annotator == self.reviewer and r.head in ids and r.child in ids]
+        self.relation_versions = {
+            v.relation.id: v for v in review.relation_versions(
+                store, self.article.id, self.reviewer, self.annotators)}
+        self.relations = gold_relations + [v.relation for v in self.relation_versions.values()]
         if self.current is not None and self.current.id not in self._ids(self.current.kind):
             self.current = None
         schema = self.workspace.schema
         colours = {t.name: QColor(t.colour) for t in schema.entities}
         kinds = {e.id: d.kind for d in self.review.open for v in d.versions.values() for e in v}
-        self._positions = {item: (self.difference_of(item.id).start, i, 0)
+        self._positions = {item: (self.difference_of(item.id).start if item.kind == "entity"
+                                  else 10**9, i, 0)
                            for i, item in enumerate(self.open_items())}
         shown = []
         for e in self.entities:
@@ -76,10 +82,17 @@ class ReviewController(ArticleController):
                 number = self.annotators.index(e.annotator) + 1
                 tag = f"{number} {e.label} · {KIND_WORDS[kinds[e.id]]}"
                 shown.append(Shown(e.id, e.start, e.end, e.label, VERSION, tag=tag))
-        relations = [ShownRelation(r.id, r.head, r.child, r.label, r.status,
-                                   not (schema.relation(r.label) and
-                                        schema.relation(r.label).symmetric))
-                     for r in self.relations]
+        relations = []
+        for r in self.relations:
+            directed = not (schema.relation(r.label) and schema.relation(r.label).symmetric)
+            version = self.relation_versions.get(r.id)
+            if version is None:
+                relations.append(ShownRelation(r.id, r.head, r.child, r.label, r.status,
+                                               directed))
+            else:  # drawn between the gold entities it would link
+                who = "+".join(str(self.annotators.index(a) + 1) for a in version.annotators)
+                relations.append(ShownRelation(r.id, version.head, version.child,
+                                               f"{who} {r.label}", VERSION, directed))
         self.view.set_annotations(shown, relations, colours)
         self._show_current(scroll=False)
         self.itemsChanged.emit()
@@ -92,7 +105,7 @@ class ReviewController(ArticleController):
         for d in self.review.open:
             for annotator in self.annotators:
                 order += [Item("entity", e.id) for e in d.versions[annotator]]
-        return order
+        return order + [Item("relation", r) for r in self.relation_versions]
 
     def _reading_position(self, item: Item | None) -> tuple:
         if item is None:
@@ -143,11 +156,33 @@ class ReviewController(ArticleController):
         return False
 
     def accept(self) -> bool:
+        version = self._relation_version()
+        if version is not None:
+            return self._settle_relation(review.take_relation, version)
         return self.take()
 
     def reject(self) -> bool:
-        """Nothing here: settle the current difference with a rejected gold entity."""
+        """Nothing here: settle the current difference with a rejected gold entity (or
+        relation)."""
+        version = self._relation_version()
+        if version is not None:
+            return self._settle_relation(review.reject_relation, version)
         return self._settle(review.settle_as_nothing)
+
+    def _relation_version(self) -> review.RelationVersion | None:
+        relation = self.current_relation()
+        return self.relation_versions.get(relation.id) if relation else None
+
+    def _settle_relation(self, settle, version: review.RelationVersion) -> bool:
+        position = self._reading_position(self.current)
+        try:
+            settle(self.workspace.stack, version)
+        except CommandError as exc:
+            self.workspace.failed.emit(str(exc))
+            return False
+        self.reload()
+        self._move(position, 1)
+        return True
 
     def apply_label(self, label: str) -> bool:
         entity = self.current_entity()
@@ -167,7 +202,12 @@ class ReviewController(ArticleController):
         return False if self.is_version(self.current_entity()) else super().resize(edge, step)
 
     def delete(self) -> bool:
-        return False if self.is_version(self.current_entity()) else super().delete()
+        if self.is_version(self.current_entity()) or self._relation_version() is not None:
+            return False
+        return super().delete()
+
+    def relabel_relation(self, label: str) -> bool:
+        return False if self._relation_version() is not None else super().relabel_relation(label)
 
     def linkable(self) -> list[Entity]:
         return [e for e in self.entities if not self.is_version(e)]

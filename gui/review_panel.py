@@ -5,18 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from annotation.review import ArticleReview
-from annotation.store import Store
 from gui.panels import plain_label
-
-
-def review_order(store: Store, annotators: list[str]) -> list[int]:
-    """Articles every compared annotator marked done, most disagreement first."""
-    from annotation.agreement import AgreementError, article_disagreement
-
-    try:
-        return [article_id for article_id, _ in article_disagreement(store, annotators)]
-    except AgreementError:  # nothing all of them marked done yet
-        return []
 
 
 class ReviewPanel(QWidget):

@@ -227,3 +227,50 @@ def test_zoom_help_overlay_and_the_status_bar(qtbot, window, project_path) -> No
     assert window.pane.article_list.search_box.hasFocus()
     assert "Annotator: ana" in window._annotator.text()
     assert str(project_path) in window._path.text()
+
+
+def test_import_by_drop_and_export_by_dialog(qtbot, window, project_path, tmp_path,
+                                             monkeypatch) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+    from PySide6.QtWidgets import QMessageBox
+
+    from gui.dialogs import ExportDialog
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
+    new = tmp_path / "baru.txt"
+    new.write_text("Artikel Baru\n\nPresiden Prabowo Subianto tiba di Tokyo.", encoding="utf-8")
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(new))])
+    drop = QDropEvent(QPointF(10, 10), Qt.CopyAction, data, Qt.LeftButton, Qt.NoModifier)
+    window.dropEvent(drop)
+    assert "1 imported" in shown[-1]
+    with saved(project_path) as store:
+        assert "Artikel Baru" in [store.article(a).title for a in store.article_ids()]
+    assert window.pane.article_list.model.rowCount() == 4
+    assert "Done 0 / 4" in window._progress.text()
+
+    dialog = ExportDialog(window.workspace, window)
+    qtbot.addWidget(dialog)
+    out = tmp_path / "out.jsonl"
+    dialog.path.setText(str(out))
+    dialog.suggestions.setChecked(True)
+    dialog._export()
+    assert "exported" in shown[-1]
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 4
+
+
+def test_the_first_start_asks_for_the_annotator_name(qtbot, monkeypatch, project_path) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    settings = Settings()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Siti Rahma", True))
+    win = MainWindow(settings, suggestions=False)
+    qtbot.addWidget(win)
+    win.ask_annotator(first=True)
+    assert Settings.load().annotator == "Siti Rahma"
+    assert win.open_project(project_path)
+    assert win.workspace.annotator == "Siti Rahma"
+    assert str(project_path.resolve()) == Settings.load().recent_projects[0]

@@ -131,3 +131,44 @@ def test_review_from_start_to_an_exported_gold_layer(qtbot, project_path, tmp_pa
     spans = {s["text"]: (s["label"], s["versions"]) for s in records["stormy"]["spans"]}
     assert spans == {"Joko Widodo": ("PER", ["ana", "budi"]), "Prancis": ("GPE", ["ana"]),
                      "Istana Bogor": ("LOC", ["ana"]), "Rabu (13/3/2024)": ("DATE", ["ana"])}
+
+
+def test_relations_the_annotators_differ_on_are_offered_and_settled(qtbot, tmp_path) -> None:
+    text = "Presiden Joko Widodo bertemu Presiden Emmanuel Macron di Bogor."
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    path = tmp_path / "rel.sorot"
+    with Store.create(path) as store:
+        import_paths(store, [tmp_path / "a.txt"], annotator="ana", title_from="filename")
+        article = store.article_ids()[0]
+        for annotator, relation in (("ana", "MEETS"), ("budi", None)):
+            stack = CommandStack(store, annotator)
+            ids = []
+            for surface in ("Joko Widodo", "Emmanuel Macron"):
+                command = cmd.AddEntity(article, text.index(surface),
+                                        text.index(surface) + len(surface), "PER")
+                stack.do(command)
+                ids.append(command.entity_id)
+            if relation:
+                stack.do(cmd.AddRelation(ids[0], ids[1], relation))
+            stack.do(cmd.SetArticleStatus(article, ArticleStatus.DONE))
+    window = MainWindow(Settings(annotator="rev"), suggestions=False)
+    qtbot.addWidget(window)
+    assert window.open_project(path)
+    window._show_pane(["ana", "budi"])
+    c = window.pane.controller
+    # Both people agree on the entities, which are gold now; only ana linked them.
+    [version] = c.relation_versions.values()
+    assert c.current_relation() == version.relation
+    assert c.accept()
+    with Store.open(path, readonly=True) as store:
+        [gold] = [r for r in store.relations(article) if r.annotator == "rev"]
+        assert (gold.label, gold.status, gold.origin) == ("MEETS", "accepted", "review:ana")
+    assert c.relation_versions == {}
+    window.workspace.undo()
+    assert len(c.relation_versions) == 1
+    c.set_current(next(i for i in c.open_items() if i.kind == "relation"))
+    assert c.reject()
+    with Store.open(path, readonly=True) as store:
+        [gold] = [r for r in store.relations(article) if r.annotator == "rev"]
+        assert gold.status == "rejected"
+    window.close()

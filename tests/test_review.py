@@ -144,3 +144,18 @@ def test_export_gold_from_the_command_line(reviewed, tmp_path, capsys) -> None:
     assert len(out.read_text(encoding="utf-8").splitlines()) == 1
     assert run(["export", str(path), str(out), "--gold", "--reviewer", "nobody"]) == 1
     assert "no work in this project" in capsys.readouterr().err
+
+
+def test_review_order_puts_the_most_disagreement_first(reviewed, tmp_path) -> None:
+    store, article = reviewed
+    calm = store.add_article("Retno Marsudi tiba di Beijing.", title="calm")
+    store.db.conn.commit()
+    for name in ("ana", "budi"):
+        stack = CommandStack(store, name)
+        stack.do(cmd.AddEntity(calm, 0, 13, "PER"))
+        stack.do(cmd.SetArticleStatus(calm, ArticleStatus.DONE))
+    late = store.add_article("Wang Yi menyambut.", title="not done by budi")
+    store.db.conn.commit()
+    CommandStack(store, "ana").do(cmd.SetArticleStatus(late, ArticleStatus.DONE))
+    assert review.review_order(store, ["ana", "budi"]) == [article, calm]
+    assert review.review_order(store, ["ana"]) == [article, calm, late]
