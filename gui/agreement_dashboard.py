@@ -13,7 +13,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRectF, QSize, Qt, 
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -32,10 +31,29 @@ from PySide6.QtWidgets import (
 
 from annotation.agreement import Agreement, AgreementError, compute_agreement
 from annotation.agreement_report import ArticleAgreement, Confusion
+from gui.jobs import Job
 from gui.workspace import Workspace
 
 _TOP = QModelIndex()  # the table's root, as the parent argument of row and column counts
 KAPPA_COLOUR = QColor("#E69F00")  # Okabe-Ito orange: distinct from Highlight in both themes
+
+
+MEASURE_IN_BACKGROUND = 2000  # articles
+
+
+def _measure(store, annotators: list[str]) -> tuple[Agreement | None, str]:
+    try:
+        report = compute_agreement(store, annotators)
+    except AgreementError as exc:
+        return None, str(exc)[:1].upper() + str(exc)[1:] + "."
+    return report, report.counted_line
+
+
+def _measure_file(path, annotators: list[str]) -> tuple[Agreement | None, str]:
+    from annotation.store import Store
+
+    with Store.open(path, readonly=True) as store:
+        return _measure(store, annotators)
 
 
 def _fmt(value: float | None) -> str:
@@ -382,16 +400,24 @@ class AgreementDialog(QDialog):
         return [item.text() for item in items if item.checkState() == Qt.Checked]
 
     def refresh(self) -> None:
-        """Measure again for the checked Annotators and redraw everything."""
-        QApplication.setOverrideCursor(Qt.WaitCursor)
-        try:
-            self.report = compute_agreement(self.workspace.store, self.chosen_annotators())
-            message = self.report.counted_line
-        except AgreementError as exc:
-            self.report = None
-            message = str(exc)[:1].upper() + str(exc)[1:] + "."
-        finally:
-            QApplication.restoreOverrideCursor()
+        """Measure again for the checked Annotators and redraw everything.
+
+        A large project is measured on a worker thread with its own connection (seconds
+        for 10,000 articles), so the window stays responsive; a small one at once.
+        """
+        store, annotators = self.workspace.store, self.chosen_annotators()
+        if store.path is None or store.count_articles() < MEASURE_IN_BACKGROUND:
+            self._show(*_measure(store, annotators))
+            return
+        path = store.path
+        self.counted.setText("Measuring agreement…")
+        self._job = Job(lambda _progress: _measure_file(path, annotators))
+        self._job.succeeded.connect(lambda result: self._show(*result))
+        self._job.failed.connect(self.counted.setText)
+        self._job.start()
+
+    def _show(self, report: Agreement | None, message: str) -> None:
+        self.report = report
         self.counted.setText(message)
         self._show_overall()
         report = self.report

@@ -151,3 +151,17 @@ def test_renders_legibly_in_light_and_dark(qtbot, dialog: AgreementDialog,
     assert dialog.grab().save(str(tmp_path / "light.png"))
     dialog.setPalette(dark_palette())
     assert dialog.grab().save(str(tmp_path / "dark.png"))
+
+
+def test_a_large_project_is_measured_off_the_gui_thread(qtbot, workspace: Workspace,
+                                                       monkeypatch) -> None:
+    import gui.agreement_dashboard as dashboard
+
+    monkeypatch.setattr(dashboard, "MEASURE_IN_BACKGROUND", 0)
+    dialog = AgreementDialog(workspace)
+    qtbot.addWidget(dialog)
+    assert dialog.counted.text() == "Measuring agreement…"
+    report = compute_agreement(workspace.store, ["ani", "budi"])
+    qtbot.waitUntil(lambda: dialog.counted.text() == report.counted_line, timeout=20_000)
+    assert {n: v.text() for n, v in dialog.overall_values.items()} == {
+        name: f"{value:.3f}" for name, value in report.overall()}
