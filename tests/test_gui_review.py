@@ -172,3 +172,34 @@ def test_relations_the_annotators_differ_on_are_offered_and_settled(qtbot, tmp_p
         [gold] = [r for r in store.relations(article) if r.annotator == "rev"]
         assert gold.status == "rejected"
     window.close()
+
+
+def test_merge_from_the_window(qtbot, tmp_path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    text = "Menlu Retno Marsudi bertemu Menlu Wang Yi di Beijing."
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    sources = []
+    for name in ("ana", "budi"):
+        path = tmp_path / f"{name}.sorot"
+        with Store.create(path) as store:
+            import_paths(store, [tmp_path / "a.txt"], annotator=name, title_from="filename")
+            article = store.article_ids()[0]
+            stack = CommandStack(store, name)
+            stack.do(cmd.AddEntity(article, 6, 19, "PER"))
+            stack.do(cmd.SetArticleStatus(article, ArticleStatus.DONE))
+        sources.append(str(path))
+    review_path = tmp_path / "review.sorot"
+    Store.create(review_path).close()
+    window = MainWindow(Settings(annotator="rev"), suggestions=False)
+    qtbot.addWidget(window)
+    assert window.open_project(review_path)
+    shown: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: (sources, ""))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
+    window.actions.merge.trigger()
+    assert "ana.sorot: added 1 article" in shown[-1]
+    assert window.pane.article_list.model.rowCount() == 1
+    with Store.open(review_path, readonly=True) as store:
+        assert store.annotators() == ["ana", "budi"]
+    window.close()
