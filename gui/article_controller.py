@@ -214,26 +214,19 @@ class ArticleController(QObject):
 
     def accept(self) -> bool:
         """Accept the current suggestion and move on to the next one."""
-        relation, entity = self.current_relation(), self.current_entity()
-        position = self._reading_position(self.current)
-        if relation is not None:
-            done = self._do(cmd.AcceptRelation(relation.id))
-        elif entity is not None:
-            done = self._do(cmd.AcceptEntity(entity.id))
-        else:
-            return False
-        if done:
-            self._move(position, 1)
-        return done
+        return self._decide(cmd.AcceptRelation, cmd.AcceptEntity)
 
     def reject(self) -> bool:
         """Reject the current suggestion (or accepted item) and move on."""
+        return self._decide(cmd.RejectRelation, cmd.RejectEntity)
+
+    def _decide(self, on_relation, on_entity) -> bool:
         relation, entity = self.current_relation(), self.current_entity()
         position = self._reading_position(self.current)
         if relation is not None:
-            done = self._do(cmd.RejectRelation(relation.id))
+            done = self._do(on_relation(relation.id))
         elif entity is not None:
-            done = self._do(cmd.RejectEntity(entity.id))
+            done = self._do(on_entity(entity.id))
         else:
             return False
         if done:

@@ -131,10 +131,14 @@ class ReviewController(ArticleController):
         d = self.current_difference()
         if d is None:
             return False
-        position = (d.start, 10**9, 0)  # past every version of this difference
         stack, store = self.workspace.stack, self.workspace.store
+        # Then on from past every version of this difference.
+        return self._then_next((d.start, 10**9, 0), lambda: settle(stack, store, d))
+
+    def _then_next(self, position: tuple, settle) -> bool:
+        """Settle something, then make the next open item after `position` current."""
         try:
-            settle(stack, store, d)
+            settle()
         except CommandError as exc:
             self.workspace.failed.emit(str(exc))
             return False
@@ -174,15 +178,8 @@ class ReviewController(ArticleController):
         return self.relation_versions.get(relation.id) if relation else None
 
     def _settle_relation(self, settle, version: review.RelationVersion) -> bool:
-        position = self._reading_position(self.current)
-        try:
-            settle(self.workspace.stack, version)
-        except CommandError as exc:
-            self.workspace.failed.emit(str(exc))
-            return False
-        self.reload()
-        self._move(position, 1)
-        return True
+        return self._then_next(self._reading_position(self.current),
+                               lambda: settle(self.workspace.stack, version))
 
     def apply_label(self, label: str) -> bool:
         entity = self.current_entity()
