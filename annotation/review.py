@@ -300,11 +300,12 @@ def review_order(store: Store, annotators: Sequence[str]) -> list[int]:
             f"AND annotator IN ({marks}) GROUP BY article_id "
             f"HAVING count(DISTINCT annotator) = {len(names)}")
     counted = [r[0] for r in store.db.execute(done, names)]
+    # One scan of the table (faster here than walking an index to every row); an annotator
+    # never holds the same accepted entity twice, so count(*) counts annotators.
     differing = dict(store.db.execute(
         f"""SELECT article_id, count(*) FROM (
-                SELECT article_id, count(DISTINCT annotator) AS makers FROM entities
+                SELECT article_id, count(*) AS makers FROM entities NOT INDEXED
                 WHERE status = 'accepted' AND annotator IN ({marks})
-                AND article_id IN ({done})
                 GROUP BY article_id, start, "end", label)
-            WHERE makers < {len(names)} GROUP BY article_id""", names + names))
+            WHERE makers < {len(names)} GROUP BY article_id""", names))
     return sorted(counted, key=lambda a: (-differing.get(a, 0), a))

@@ -210,13 +210,28 @@ class Store:
             raise dbmod.ProjectError(f"{self.path}: opened read-only")
         changes = ChangeSet(self)
         outermost = not self.db.conn.in_transaction
-        with self.db.atomic():
+        with self._immediate() if outermost else self.db.atomic():
             yield changes
         if any(c.table == "meta" for c in changes.changes):
             self._schema = None
         if outermost and changes.changes:
             for listener in list(self._listeners):
                 listener(changes.changes)
+
+    @contextlib.contextmanager
+    def _immediate(self) -> Iterator[None]:
+        # Take the write lock before reading: another connection (the app's suggestion
+        # worker) may commit between a deferred transaction's first read and its first
+        # write, and SQLite then refuses the write at once instead of waiting its turn.
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     def subscribe(self, listener: Callable[[list[Change]], None]) -> None:
         """Call `listener(changes)` after each committed transaction that changed rows."""

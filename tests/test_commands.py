@@ -306,3 +306,39 @@ def test_listeners_hear_committed_changes_once(project: Store, article: int) -> 
 def test_annotator_is_required(project: Store) -> None:
     with pytest.raises(CommandError, match="annotator"):
         CommandStack(project, "")
+
+
+def test_a_change_waits_for_another_connection_instead_of_failing(tmp_path) -> None:
+    """The app's suggestion worker writes to the project file beside the window. A change
+    that read the project before the worker committed must still go through."""
+    import threading
+
+    from annotation.commands import AddEntity, CommandStack
+
+    path = tmp_path / "shared.sorot"
+    window = Store.create(path)
+    with window.transaction():
+        article = window.add_article("Retno Marsudi bertemu Wang Yi.", title="t")
+    committed = threading.Event()
+    errors: list[Exception] = []
+
+    def write_from_the_worker() -> None:
+        try:
+            with Store.open(path) as worker:  # its own connection, as the worker has
+                CommandStack(worker, "worker").do(AddEntity(article, 22, 29, "PER"))
+            committed.set()
+        except Exception as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    stack = CommandStack(window, "ana")
+    with stack.group("read, then write"):
+        window.entities(article)  # a read inside the transaction
+        thread = threading.Thread(target=write_from_the_worker)
+        thread.start()
+        committed.wait(0.5)  # the worker commits now, or waits for this transaction
+        stack.do(AddEntity(article, 0, 13, "PER"))
+    thread.join(10)
+    assert errors == []
+    assert {(e.start, e.annotator) for e in window.entities(article)} == {(0, "ana"),
+                                                                          (22, "worker")}
+    window.close()
