@@ -44,3 +44,11 @@ def test_texts_without_a_headline_are_untouched() -> None:
     text = "Menlu Retno Marsudi bertemu Wang Yi di Beijing."
     candidates = [Candidate(6, 19, "PER", "model", 0.9)]
     assert check_headline(text, candidates) == candidates
+
+
+def test_a_dateline_before_the_headline_is_part_of_the_top() -> None:
+    text = "Rabu 23 Oct 2024 17:11 WIB\n" + HEADLINE + BODY
+    assert headline_end(text) == text.index(BODY)
+    start = text.index("Kuba Sepakat")
+    wrong = Candidate(start, start + len("Kuba Sepakat Bersatu Melawan AS"), "PER", "model")
+    assert check_headline(text, [wrong]) == []

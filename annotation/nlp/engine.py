@@ -24,7 +24,7 @@ from annotation.schema import LabelSchema
 
 SOURCES = ("rules", "model")  # the default suggesters, by name
 # Raise when how candidates are combined changes, so projects suggest again with the new way.
-COMBINATION_VERSION = 2
+COMBINATION_VERSION = 3
 HUMAN_ORIGIN = "human"
 
 

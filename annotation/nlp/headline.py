@@ -18,20 +18,32 @@ from annotation.nlp.suggestion import Candidate
 MAX_HEADLINE = 200  # characters
 MIN_BODY = 200
 MIN_CAPITALISED = 0.6
+MAX_LINES = 3
 
 
 def headline_end(text: str) -> int:
-    """Where a title-case headline at the top of an article ends; 0 if there is none."""
+    """Where the title-case lines at the top of an article end; 0 if there are none.
+
+    Up to three leading lines count (a dateline or a site's section names often come
+    before the headline), each short, without a final full stop, mostly capitalised.
+    """
+    end = 0
     start = len(text) - len(text.lstrip())
-    end = text.find("\n", start)
-    if end < 0 or end - start > MAX_HEADLINE or len(text) - end < MIN_BODY:
-        return 0
-    line = text[start:end].strip()
+    for _ in range(MAX_LINES):
+        stop = text.find("\n", start)
+        if stop < 0 or not _title_case(text[start:stop]):
+            break
+        end = stop
+        start = stop + 1 + (len(text) - stop - 1) - len(text[stop + 1:].lstrip())
+    return end if end and len(text) - end >= MIN_BODY else 0
+
+
+def _title_case(line: str) -> bool:
+    line = line.strip()
     words = [w for w in line.split() if w[:1].isalpha()]
-    if len(words) < 3 or line.endswith("."):
-        return 0
-    capitalised = sum(w[0].isupper() for w in words)
-    return end if capitalised / len(words) >= MIN_CAPITALISED else 0
+    if len(line) > MAX_HEADLINE or len(words) < 3 or line.endswith("."):
+        return False
+    return sum(w[0].isupper() for w in words) / len(words) >= MIN_CAPITALISED
 
 
 def _statistical(candidate: Candidate) -> bool:
