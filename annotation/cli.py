@@ -97,9 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stats", help="count articles, entities and relations",
                        description="Articles by status; entities and relations by label and "
-                       "status; annotators.")
+                       "status; annotators. With --suggestions: how the suggestions were used.")
     p.add_argument("project", type=Path)
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--suggestions", action="store_true",
+                   help="per suggester and label: suggestions accepted as they were, resized, "
+                   "relabelled or rejected, entities added where none was suggested, and the "
+                   "same per day")
 
     p = sub.add_parser("schema", help="show or change the label schema",
                        description="Print the project's schema as JSON, or change it. A change "
@@ -265,6 +269,13 @@ def _export(args: argparse.Namespace, annotator: str) -> int:
 
 
 def _stats(args: argparse.Namespace, annotator: str) -> int:
+    if args.suggestions:
+        from annotation.suggestion_stats import suggestion_use
+
+        with Store.open(args.project, readonly=True) as store:
+            use = suggestion_use(store)
+        print(json.dumps(use.to_json(), indent=2) if args.json else use.format())
+        return EXIT_OK
     with Store.open(args.project, readonly=True) as store:
         stats = project_stats(store)
     print(json.dumps(stats, ensure_ascii=False, indent=2) if args.json else format_stats(stats))
