@@ -211,12 +211,13 @@ class ArticleView(QTextEdit):
         with _painting(self.viewport()) as p:
             p.setRenderHint(QPainter.Antialiasing)
             painter.tags(p, visible, tags, self._current)
-            shown = {e.id: e for e in visible}
-            for relation in self._relations:
-                for end in (relation.head, relation.child):
-                    if end not in shown and end in self._by_id:
-                        shown[end] = self._by_id[end]
-            painter.arcs(p, self._relations, shown, self._current, self._current_relation)
+            # Only arcs with an end in sight: a long article has hundreds of relations.
+            in_sight = {e.id for e in visible}
+            relations = [r for r in self._relations
+                         if r.head in in_sight or r.child in in_sight]
+            shown = {end: self._by_id[end] for r in relations for end in (r.head, r.child)
+                     if end in self._by_id}
+            painter.arcs(p, relations, shown, self._current, self._current_relation)
             self._draw_drag(p, painter)
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
