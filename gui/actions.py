@@ -41,6 +41,7 @@ class Actions(NamedTuple):
     leave_review: QAction
     merge: QAction
     agreement: QAction
+    suggestion_use: QAction
 
 
 # name: (menu text, shortcuts, status tip)
@@ -87,6 +88,8 @@ SPECS: dict[str, tuple[str, list[str], str]] = {
               "Add other Sorot projects' or exports' annotations to this project"),
     "agreement": ("&Agreement…", ["Ctrl+Shift+G"],
                   "Inter-annotator agreement: F1, kappa, alpha, label confusion"),
+    "suggestion_use": ("How &suggestions were used…", [],
+                       "Suggestions kept, resized, relabelled, rejected; additions; per day"),
 }
 
 MENUS = {
@@ -96,7 +99,7 @@ MENUS = {
                   "widen_end", "shrink_end", "widen_start", "shrink_start", None,
                   "add_relation", "accept_label", "accept_all", None, "done_next",
                   "skip_next"],
-    "&View": ["find", None, "zoom_in", "zoom_out", "zoom_reset"],
+    "&View": ["find", None, "zoom_in", "zoom_out", "zoom_reset", None, "suggestion_use"],
     "&Review": ["merge", "agreement", None, "start_review", "leave_review"],
     "&Help": ["help_keys"],
 }

@@ -224,6 +224,7 @@ class MainWindow(QMainWindow):
         a.start_review.triggered.connect(self._start_review)
         a.merge.triggered.connect(self._merge)
         a.agreement.triggered.connect(self._agreement)
+        a.suggestion_use.triggered.connect(self._suggestion_use)
         a.leave_review.triggered.connect(lambda: self.workspace and self._show_pane(None))
 
     def _build_toolbar(self) -> None:
@@ -292,6 +293,12 @@ class MainWindow(QMainWindow):
         dialog = AgreementDialog(self.workspace, self)
         dialog.articleChosen.connect(self.pane.open_article)
         dialog.show()
+
+    def _suggestion_use(self) -> None:
+        if self.workspace is not None:
+            from gui.suggestion_use import SuggestionUseDialog
+
+            SuggestionUseDialog(self.workspace, self).show()
 
     def _start_review(self) -> None:
         if self.workspace is None:

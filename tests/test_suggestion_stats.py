@@ -56,3 +56,39 @@ def test_a_scripted_session_is_counted_per_suggester_and_label(tmp_path, capsys)
                              "resized+relabelled": 0, "rejected": 1, "added": 1}
     assert run(["stats", str(path), "--suggestions"]) == 0
     assert "1 of 4 decided suggestions kept as suggested (25%)" in capsys.readouterr().out
+
+
+def test_the_window_shows_the_same_figures(qtbot, tmp_path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from annotation.settings import Settings
+    from gui.main_window import MainWindow
+    from gui.suggestion_use import SuggestionUseDialog
+
+    path = tmp_path / "s.sorot"
+    with Store.create(path) as store:
+        with store.transaction():
+            article = store.add_article(TEXT, title="t")
+        store.add_annotations(article, [NewEntity(*at("Jakarta"), "GPE",
+                                                  status=EntityStatus.SUGGESTED,
+                                                  origin="model")], [])
+        store.db.conn.commit()
+        [entity] = store.entities(article)
+        stack = CommandStack(store, "ana")
+        stack.do(cmd.RelabelEntity(entity.id, "LOC"))
+        stack.do(cmd.AddEntity(article, *at("Senin"), "DATE"))
+    window = MainWindow(Settings(annotator="ana"), suggestions=False)
+    qtbot.addWidget(window)
+    assert window.open_project(path)
+    window.actions.suggestion_use.trigger()
+    dialog = next(w for w in QApplication.topLevelWidgets()
+                  if isinstance(w, SuggestionUseDialog))
+    qtbot.addWidget(dialog)
+    cells = [[dialog.table.item(r, c).text() for c in range(dialog.table.columnCount())]
+             for r in range(dialog.table.rowCount())]
+    assert cells == [["human", "DATE", "0", "0", "0", "0", "0", "1"],
+                     ["model", "GPE", "0", "0", "1", "0", "0", "0"]]
+    assert "0 of 1 decided suggestions kept" in dialog.summary.text()
+    assert len(dialog.chart.days) == 1 and sum(dialog.chart.days[0][1].values()) == 2
+    assert not dialog.chart.grab().isNull()
+    window.close()
