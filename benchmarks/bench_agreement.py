@@ -182,16 +182,12 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="build the project again")
     args = parser.parse_args()
 
-    from benchmarks.generate import real_sentences, write
+    from benchmarks.generate import cached
 
     args.work.mkdir(parents=True, exist_ok=True)
     project = args.work / f"agreement-{args.count}.sorot"
     if args.rebuild or not project.exists():
-        real = real_sentences()
-        data = args.work / f"articles-{'news' if real else 'synthetic'}-{args.count}.jsonl"
-        if not data.exists():
-            print(f"generating {args.count} articles into {data} ...", flush=True)
-            write(data, args.count, real=real)
+        data = cached(args.work, args.count)
         print(f"building {project} ...", flush=True)
         build(data, project)
     measure(project, args.repeat)

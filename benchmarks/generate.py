@@ -155,6 +155,16 @@ def write(path: Path, count: int, seed: int = 7, real: list[dict] | None = None)
     return path
 
 
+def cached(work: Path, count: int) -> Path:
+    """The JSONL of `count` news-like articles under `work`, generated on first use."""
+    real = real_sentences()
+    data = work / f"articles-{'news' if real else 'synthetic'}-{count}.jsonl"
+    if not data.exists():
+        print(f"generating {count} articles into {data} ...", flush=True)
+        write(data, count, real=real)
+    return data
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out", type=Path)
