@@ -27,6 +27,7 @@ from gui.article_view import DEFAULT_POINT_SIZE
 from gui.project_pane import ProjectPane
 from gui.relation_dialog import RelationDialog, relation_choices
 from gui.suggestions import SuggestionService
+from gui.team_menu import TeamMenu
 from gui.window_state import qsettings
 from gui.workspace import Workspace
 
@@ -34,7 +35,7 @@ MAX_RECENT = 8
 PROJECT_FILTER = f"Sorot projects (*{PROJECT_SUFFIX})"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(TeamMenu, QMainWindow):
     """One window, one open project at a time."""
 
     def __init__(self, settings: Settings, suggestions: bool = True,
@@ -261,51 +262,6 @@ class MainWindow(QMainWindow):
             self.addAction(action)
             self._label_menu.addAction(action)
             self._label_actions.append(action)
-
-    def _build_review_actions(self) -> None:
-        for action in self._review_actions:
-            self.removeAction(action)
-            self.menus["&Review"].removeAction(action)
-            action.deleteLater()
-        self._review_actions = []
-        review = self.pane.review if self.pane is not None else None
-        self.actions.leave_review.setEnabled(bool(review))
-        for number, name in enumerate(review or [], 1):
-            if number > 9:
-                break
-            action = QAction(f"Take {name}'s version", self)
-            action.setShortcut(QKeySequence(f"Alt+{number}"))
-            action.triggered.connect(lambda _=False, n=number: self.pane.controller.take_number(n))
-            self.addAction(action)
-            self.menus["&Review"].addAction(action)
-            self._review_actions.append(action)
-
-    def _merge(self) -> None:
-        if self.workspace is not None and dialogs.merge_files(self, self.workspace):
-            self.pane.article_list.refresh()
-            self._update_status()
-
-    def _agreement(self) -> None:
-        if self.workspace is None:
-            return
-        from gui.agreement_dashboard import AgreementDialog
-
-        dialog = AgreementDialog(self.workspace, self)
-        dialog.articleChosen.connect(self.pane.open_article)
-        dialog.show()
-
-    def _suggestion_use(self) -> None:
-        if self.workspace is not None:
-            from gui.suggestion_use import SuggestionUseDialog
-
-            SuggestionUseDialog(self.workspace, self).show()
-
-    def _start_review(self) -> None:
-        if self.workspace is None:
-            return
-        annotators = dialogs.choose_annotators(self, self.workspace.store, self.workspace.annotator)
-        if annotators:
-            self._show_pane(annotators)
 
     def _apply_label(self, label: str) -> None:
         if self.pane is not None:

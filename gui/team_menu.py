@@ -1,0 +1,61 @@
+"""The main window's Review menu: merging, agreement, suggestion use, and review mode.
+
+A mixin of MainWindow, kept apart so that the window's module stays small; it uses the
+window's `workspace`, `pane`, `actions`, `menus` and `_show_pane`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+
+from gui import dialogs
+
+
+class TeamMenu:
+    """Work with several annotators: merge, measure agreement, review into gold."""
+
+    def _build_review_actions(self) -> None:
+        for action in self._review_actions:
+            self.removeAction(action)
+            self.menus["&Review"].removeAction(action)
+            action.deleteLater()
+        self._review_actions = []
+        review = self.pane.review if self.pane is not None else None
+        self.actions.leave_review.setEnabled(bool(review))
+        for number, name in enumerate(review or [], 1):
+            if number > 9:
+                break
+            action = QAction(f"Take {name}'s version", self)
+            action.setShortcut(QKeySequence(f"Alt+{number}"))
+            action.triggered.connect(lambda _=False, n=number: self.pane.controller.take_number(n))
+            self.addAction(action)
+            self.menus["&Review"].addAction(action)
+            self._review_actions.append(action)
+
+    def _merge(self) -> None:
+        if self.workspace is not None and dialogs.merge_files(self, self.workspace):
+            self.pane.article_list.refresh()
+            self._update_status()
+
+    def _agreement(self) -> None:
+        if self.workspace is None:
+            return
+        from gui.agreement_dashboard import AgreementDialog
+
+        dialog = AgreementDialog(self.workspace, self)
+        dialog.articleChosen.connect(self.pane.open_article)
+        dialog.show()
+
+    def _suggestion_use(self) -> None:
+        if self.workspace is not None:
+            from gui.suggestion_use import SuggestionUseDialog
+
+            SuggestionUseDialog(self.workspace, self).show()
+
+    def _start_review(self) -> None:
+        if self.workspace is None:
+            return
+        annotators = dialogs.choose_annotators(self, self.workspace.store, self.workspace.annotator)
+        if annotators:
+            self._show_pane(annotators)
+
