@@ -15,7 +15,7 @@ from annotation.agreement_report import Confusion
 
 KAPPA_COLOUR = QColor("#E69F00")  # Okabe-Ito orange: distinct from Highlight in both themes
 
-def _fmt(value: float | None) -> str:
+def format_figure(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from annotation.agreement import Agreement, AgreementError, compute_agreement
 from annotation.agreement_report import ArticleAgreement
-from gui.agreement_charts import ConfusionHeatMap, LabelBarChart, _fmt
+from gui.agreement_charts import ConfusionHeatMap, LabelBarChart, format_figure
 from gui.jobs import Job
 from gui.workspace import Workspace
 
@@ -90,7 +90,7 @@ class ArticleAgreementModel(QAbstractTableModel):
         row = self.rows[index.row()]
         value = self._value(row, index.column())
         if role == Qt.DisplayRole:
-            return _fmt(value) if isinstance(value, float) or (
+            return format_figure(value) if isinstance(value, float) or (
                 value is None and index.column() == 3) else value
         if role == Qt.UserRole:
             return row.article_id
@@ -231,7 +231,7 @@ class AgreementDialog(QDialog):
             rows += [(f"exact F1, {p.a} / {p.b}", p.exact.f1) for p in self.report.pairs]
         half = (len(rows) + 1) // 2
         for n, (name, value) in enumerate(rows):
-            value_label = QLabel(_fmt(value))
+            value_label = QLabel(format_figure(value))
             value_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
             bold = value_label.font()
             bold.setBold(True)
