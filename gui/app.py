@@ -61,6 +61,14 @@ def run(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="sorot", description="Open Sorot's window.")
     parser.add_argument("project", nargs="?", type=Path)
     args = parser.parse_args(argv)
+    if sys.platform.startswith("linux") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+            or os.environ.get("QT_QPA_PLATFORM")):
+        print("sorot: error: no display to open the window on (neither DISPLAY nor "
+              "WAYLAND_DISPLAY is set). The command line works without one: see "
+              "`sorot --help`; `sorot screenshot` renders the window to a PNG.",
+              file=sys.stderr)
+        return 1
     app = application()
     settings = Settings.load()
     window = MainWindow(settings, suggestions=True)

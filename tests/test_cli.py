@@ -154,3 +154,14 @@ def test_export_to_missing_folder_is_a_clear_error(tmp_path: Path, capsys) -> No
     target = tmp_path / "nope" / "out.jsonl"
     assert run(["export", str(project), str(target)]) == EXIT_ERROR
     assert f"{target.parent}: no such folder" in capsys.readouterr().err
+
+
+def test_the_window_without_a_display_says_what_to_do(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["SOROT_DATA_DIR"] = str(tmp_path / "data")
+    env["SOROT_CONFIG_DIR"] = str(tmp_path / "config")
+    done = subprocess.run([sys.executable, str(ROOT / "main.py")], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert done.returncode == 1
+    assert "no display" in done.stderr and "sorot --help" in done.stderr
