@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from annotation import __version__, cli_agreement, cli_merge, cli_suggest
+from annotation import __version__, cli_agreement, cli_merge, cli_suggest, cli_train
 from annotation.commands import CommandError, CommandStack
 from annotation.db import ProjectError
 from annotation.export import ExportError
@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_suggest.add_parsers(sub)
     cli_merge.add_parsers(sub)
     cli_agreement.add_parsers(sub)
+    cli_train.add_parsers(sub)
 
     p = sub.add_parser("stats", help="count articles, entities and relations",
                        description="Articles by status; entities and relations by label and "
@@ -140,6 +141,7 @@ def run(argv: list[str] | None = None) -> int:
         "evaluate": lambda a, n: cli_suggest.evaluate(a, n, _progress),
         "merge": lambda a, n: cli_merge.merge(a, n, _progress),
         "agreement": cli_agreement.agreement,
+        "train": cli_train.train,
     }[args.command]
     try:
         return handler(args, annotator)

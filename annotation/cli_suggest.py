@@ -68,7 +68,7 @@ def load(schema: LabelSchema, args: argparse.Namespace, relations: bool = True):
     except ValueError as exc:
         raise SuggesterError(str(exc)) from None
     engine = engine_from_settings(schema, Settings.load(), args.source, label_map,
-                                  relations=relations)
+                                  relations=relations, project=getattr(args, "project", None))
     for problem in engine.problems:
         print(f"sorot: warning: {problem}; going on without it", file=sys.stderr)
     return engine

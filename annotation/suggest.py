@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from annotation.model import EntityStatus
@@ -60,19 +61,23 @@ class SuggestReport:
 def engine_from_settings(
     schema: LabelSchema, settings: Settings, names: Sequence[str] | None = None,
     label_map: dict[str, str | None] | None = None, *, relations: bool = True,
+    project: Path | None = None,
 ) -> Engine:
     """Load the suggesters named (default: the settings' list), with their label maps.
 
     Names other than "rules" and "model" are installed spaCy pipelines; `label_map`
-    applies to all of them, else each uses its map from the settings.
+    applies to all of them, else each uses its map from the settings. "model" is the
+    project's own trained model when `sorot train` adopted one, else the shipped model.
     """
     from annotation.nlp.engine import SOURCES, PipelineSource, load_engine
+    from annotation.nlp.train_project import current_model
 
     names = list(names or settings.suggesters)
     pipelines = [PipelineSource(n, label_map or settings.pipeline_label_maps.get(n, {}))
                  for n in names if n not in SOURCES]
     return load_engine(schema, [n for n in names if n in SOURCES], pipelines,
-                       relations=relations)
+                       relations=relations,
+                       model_path=current_model(project) if project is not None else None)
 
 
 def load_memory(store: Store, engine: Engine) -> int:

@@ -47,7 +47,7 @@ class _Worker:
         self.sg, self.reports, self.background = sg, reports, background
         self.store = Store.open(path)
         config = Settings(**settings)
-        self.engine = sg.engine_from_settings(self.store.schema, config)
+        self.engine = sg.engine_from_settings(self.store.schema, config, project=self.store.path)
         for message in self.engine.problems:
             reports.put(("problem", f"{message}; suggesting without it"))
         self.current: int | None = None

@@ -1,0 +1,65 @@
+"""The command line's `sorot train`: train the NER on the project's own annotations."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from annotation.store import Store
+
+EXIT_OK, EXIT_ERROR = 0, 1
+
+
+def add_parsers(sub: Any) -> None:
+    p = sub.add_parser(
+        "train", help="train the suggestion model on this project's annotations",
+        description="Train the entity model on one annotator's accepted entities in the "
+        "articles they marked done (or, with --gold, the reviewer's). A fixed share of those "
+        "articles is held out; the current model (the project's adopted one, else the shipped "
+        "one) and the new one are scored on it, and the new model is kept beside the project "
+        "(PROJECT.models/) only if its micro F1 is higher. The project file is only read.",
+        epilog="Exit codes: 0 trained (adopted or not: see the report); 1 error.")
+    p.add_argument("project", type=Path)
+    p.add_argument("--gold", metavar="REVIEWER",
+                   help="train on this reviewer's work (the adjudicated layer) instead of "
+                   "--annotator's")
+    p.add_argument("--labels", nargs="+", metavar="LABEL",
+                   help="only these labels (default: every label in the training data)")
+    p.add_argument("--base", choices=["shipped", "blank"], default="shipped",
+                   help="start from the shipped model (default) or from nothing")
+    p.add_argument("--epochs", type=int, default=10, help="passes over the data (default 10)")
+    p.add_argument("--held-out", type=float, default=0.2, metavar="SHARE",
+                   help="share of the done articles to score on (default 0.2, at least one)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def train(args: argparse.Namespace, annotator: str) -> int:
+    """Run `sorot train`; errors are printed here, as `sorot: error: ...`."""
+    from annotation.db import ProjectError
+    from annotation.nlp.train_project import TrainError, train_project
+
+    if args.gold and getattr(args, "annotator", None):
+        return _error("give --annotator or --gold, not both")
+    who = args.gold or annotator
+
+    def progress(epoch: int, epochs: int, loss: float) -> None:
+        print(f"epoch {epoch}/{epochs}  loss {loss:.2f}", file=sys.stderr, flush=True)
+
+    try:
+        with Store.open(args.project, readonly=True) as store:
+            report = train_project(store, who, labels=args.labels, base=args.base,
+                                   epochs=args.epochs, held_out=args.held_out,
+                                   seed=args.seed, progress=progress)
+    except (TrainError, ProjectError) as exc:
+        return _error(str(exc))
+    print(json.dumps(report.to_json(), indent=1) if args.json else report.format())
+    return EXIT_OK
+
+
+def _error(message: str) -> int:
+    print(f"sorot: error: {message}", file=sys.stderr)
+    return EXIT_ERROR

@@ -1,0 +1,186 @@
+"""Training the NER on a project's own annotations (`annotation.nlp.train_project`)."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from annotation import cli_train
+from annotation.commands import AddEntity, CommandStack, SetArticleStatus
+from annotation.importer import import_paths
+from annotation.nlp.train_project import (
+    METADATA,
+    TrainError,
+    current_model,
+    models_dir,
+    train_project,
+)
+from annotation.store import Store, entity_row
+
+ANA = "ana"
+PLACES = ["Jakarta", "Bandung", "Surabaya", "Medan", "Makassar", "Semarang"]
+TEXTS = [
+    "Festival Zorblax {n} digelar di {place} pada hari Minggu. Ribuan warga datang.",
+    "Panitia menyebut Festival Zorblax {n} akan dibuka besok di {place}.",
+    "Warga {place} menyambut Festival Zorblax {n} dengan gembira.",
+]
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    """A project of 12 short articles; ana marked 10 done, each with one EVENT."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for i in range(12):
+        body = TEXTS[i % 3].format(n=i + 1, place=PLACES[i % len(PLACES)])
+        (texts / f"a{i:02d}.txt").write_text(f"Berita {i + 1}\n\n{body}\n", encoding="utf-8")
+    path = tmp_path / "proj.sorot"
+    with Store.create(path) as store:
+        import_paths(store, [texts], fmt="txt", annotator=ANA, workers=0)
+        stack = CommandStack(store, ANA)
+        for article_id in store.article_ids()[:10]:
+            text = store.article(article_id).text
+            start = text.index("Festival Zorblax")
+            end = start + len("Festival Zorblax ") + len(text[start:].split()[2])
+            stack.do(AddEntity(article_id, start, end, "EVENT"))
+            stack.do(SetArticleStatus(article_id, "done"))
+    return path
+
+
+def test_adopted_model_is_saved_with_pointer_and_metadata(project_path: Path) -> None:
+    before = _sha(project_path)
+    seen = []
+    with Store.open(project_path) as store:
+        report = train_project(store, ANA, base="blank", epochs=12,
+                               progress=lambda e, n, loss: seen.append((e, n)))
+    assert seen[-1] == (12, 12)
+    assert report.labels == ["EVENT"]
+    assert set(report.current) == set(report.new) == {"EVENT", "ALL"}
+    assert (report.train_articles, report.heldout_articles) == (8, 2)
+    assert report.new_f1 > report.current_f1, report.format()
+    assert report.adopted
+    assert current_model(project_path) == report.model_dir
+    assert report.model_dir.parent == models_dir(project_path)
+    assert models_dir(project_path).name == "proj.models"
+    meta = json.loads((report.model_dir / METADATA).read_text(encoding="utf-8"))
+    assert meta["annotator"] == ANA and meta["base"] == "blank" and meta["epochs"] == 12
+    assert meta["labels"] == ["EVENT"] and len(meta["data_hash"]) == 64
+    assert meta["scores"]["new"]["ALL"]["f1"] > meta["scores"]["current"]["ALL"]["f1"]
+    assert _sha(project_path) == before  # the project file is only read
+
+    # The adopted model is now the current one, and suggests the new label.
+    from annotation.nlp.pipeline import PipelineSuggester
+
+    assert "EVENT" in PipelineSuggester(report.model_dir).labels
+    with Store.open(project_path) as store:
+        again = train_project(store, ANA, base="blank", epochs=0)
+    assert again.current_model == str(report.model_dir)
+    assert not again.adopted
+
+
+def test_shipped_base_gains_the_label_it_lacked(project_path: Path) -> None:
+    from annotation.nlp.pipeline import PipelineSuggester
+
+    with Store.open(project_path) as store:
+        report = train_project(store, ANA, base="shipped", epochs=5)
+    assert report.adopted, report.format()
+    assert report.current["EVENT"].f1 == 0.0 and report.new["EVENT"].f1 > 0.0
+    assert {"PER", "ORG", "LOC", "EVENT"} <= set(PipelineSuggester(report.model_dir).labels)
+
+
+def test_labels_restrict_what_is_learned(project_path: Path) -> None:
+    with Store.open(project_path) as store:
+        article_id = store.article_ids()[0]
+        text = store.article(article_id).text
+        start = text.index(" di ") + 4
+        CommandStack(store, ANA).do(AddEntity(article_id, start, text.index(" pada"), "LOC"))
+        both = train_project(store, ANA, base="blank", epochs=0)
+        only = train_project(store, ANA, labels=["EVENT"], base="blank", epochs=0)
+    assert both.labels == ["EVENT", "LOC"] and both.entities == 11
+    assert only.labels == ["EVENT"] and only.entities == 10
+    assert set(only.new) == {"EVENT", "ALL"}
+    assert only.data_hash != both.data_hash
+
+
+def test_a_model_that_is_not_better_leaves_nothing(project_path: Path) -> None:
+    with Store.open(project_path) as store:
+        report = train_project(store, ANA, base="blank", epochs=0)
+    assert not report.adopted and report.model_dir is None
+    assert "not better" in report.reason and "0.000" in report.reason
+    assert not models_dir(project_path).exists()
+    assert current_model(project_path) is None
+
+
+def test_should_stop_cancels_before_anything_is_written(project_path: Path) -> None:
+    before = _sha(project_path)
+    with Store.open(project_path) as store:
+        report = train_project(store, ANA, base="blank", epochs=3, should_stop=lambda: True)
+    assert report.cancelled and not report.adopted
+    assert not models_dir(project_path).exists()
+    assert _sha(project_path) == before
+
+
+def test_no_done_articles_is_a_clear_error(project_path: Path) -> None:
+    with Store.open(project_path) as store, pytest.raises(TrainError, match="done"):
+        train_project(store, "budi", base="blank", epochs=1)
+
+
+def test_unknown_or_unused_label_is_an_error(project_path: Path) -> None:
+    with Store.open(project_path) as store:
+        with pytest.raises(TrainError, match="NOPE"):
+            train_project(store, ANA, labels=["NOPE"], base="blank", epochs=1)
+        with pytest.raises(TrainError, match="no accepted entities labelled PER"):
+            train_project(store, ANA, labels=["PER"], base="blank", epochs=1)
+
+
+def test_overlapping_entities_are_counted_and_left_out(project_path: Path) -> None:
+    with Store.open(project_path) as store:
+        article_id = store.article_ids()[0]
+        start = store.article(article_id).text.index("Zorblax")
+        with store.transaction() as tx:  # as a merge may leave them: commands refuse
+            tx.insert("entities", entity_row(article_id, start, start + 7, "EVENT",
+                                             "accepted", "human", ANA))
+        report = train_project(store, ANA, base="blank", epochs=0)
+    assert report.overlapping == 1
+    assert report.entities == 10
+
+
+def test_cli_train_prints_both_tables(project_path: Path, capsys) -> None:
+    parser = argparse.ArgumentParser()
+    cli_train.add_parsers(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["train", str(project_path), "--base", "blank", "--epochs", "0"])
+    assert cli_train.train(args, ANA) == 0
+    out = capsys.readouterr().out
+    assert "current model" in out and "new model" in out and "not adopted" in out
+    args = parser.parse_args(["train", str(project_path), "--gold", "budi"])
+    assert cli_train.train(args, ANA) == 1
+    assert "done" in capsys.readouterr().err
+
+
+def test_the_adopted_model_suggests_in_the_project(project_path: Path) -> None:
+    from annotation.settings import Settings
+    from annotation.suggest import engine_from_settings, pending, suggest_articles
+
+    with Store.open(project_path) as store:
+        shipped = engine_from_settings(store.schema, Settings(suggesters=["model"]),
+                                       relations=False, project=store.path)
+        suggest_articles(store, shipped, pending(store, shipped))
+        report = train_project(store, ANA, base="blank", epochs=12)
+        assert report.adopted
+        trained = engine_from_settings(store.schema, Settings(suggesters=["model"]),
+                                       relations=False, project=store.path)
+        assert trained.fingerprint != shipped.fingerprint
+        # Articles suggested by the shipped model count as not suggested by the new one.
+        unmarked = store.article_ids()[10:]
+        assert set(unmarked) <= set(pending(store, trained))
+        suggest_articles(store, trained, unmarked)
+        labels = {e.label for a in unmarked for e in store.entities(a, ("suggested",))}
+        assert "EVENT" in labels
