@@ -42,6 +42,7 @@ class Actions(NamedTuple):
     merge: QAction
     agreement: QAction
     suggestion_use: QAction
+    train: QAction
 
 
 # name: (menu text, shortcuts, status tip)
@@ -88,6 +89,8 @@ SPECS: dict[str, tuple[str, list[str], str]] = {
               "Add other Sorot projects' or exports' annotations to this project"),
     "agreement": ("&Agreement…", ["Ctrl+Shift+G"],
                   "Inter-annotator agreement: F1, kappa, alpha, label confusion"),
+    "train": ("&Train a model on this project…", [],
+              "Train on your done articles; keep it only if it beats the current model"),
     "suggestion_use": ("How &suggestions were used…", [],
                        "Suggestions kept, resized, relabelled, rejected; additions; per day"),
 }
@@ -98,7 +101,7 @@ MENUS = {
     "&Annotate": ["accept", "reject", "next_item", "previous_item", "delete", None,
                   "widen_end", "shrink_end", "widen_start", "shrink_start", None,
                   "add_relation", "accept_label", "accept_all", None, "done_next",
-                  "skip_next"],
+                  "skip_next", None, "train"],
     "&View": ["find", None, "zoom_in", "zoom_out", "zoom_reset", None, "suggestion_use"],
     "&Review": ["merge", "agreement", None, "start_review", "leave_review"],
     "&Help": ["help_keys"],

@@ -226,6 +226,7 @@ class MainWindow(TeamMenu, QMainWindow):
         a.merge.triggered.connect(self._merge)
         a.agreement.triggered.connect(self._agreement)
         a.suggestion_use.triggered.connect(self._suggestion_use)
+        a.train.triggered.connect(self._train)
         a.leave_review.triggered.connect(lambda: self.workspace and self._show_pane(None))
 
     def _build_toolbar(self) -> None:

@@ -59,3 +59,8 @@ class TeamMenu:
         if annotators:
             self._show_pane(annotators)
 
+    def _train(self) -> None:
+        if self.workspace is not None:
+            from gui.training import TrainDialog
+
+            TrainDialog(self.workspace, self).show()

@@ -184,3 +184,37 @@ def test_the_adopted_model_suggests_in_the_project(project_path: Path) -> None:
         suggest_articles(store, trained, unmarked)
         labels = {e.label for a in unmarked for e in store.entities(a, ("suggested",))}
         assert "EVENT" in labels
+
+
+def test_training_from_the_window_runs_in_a_process_and_can_be_cancelled(
+        qtbot, project_path: Path) -> None:
+    from annotation.settings import Settings
+    from gui.main_window import MainWindow
+    from gui.training import TrainDialog
+
+    window = MainWindow(Settings(annotator=ANA), suggestions=False)
+    qtbot.addWidget(window)
+    assert window.open_project(project_path)
+    before = _sha(project_path)
+    dialog = TrainDialog(window.workspace, window)
+    qtbot.addWidget(dialog)
+    dialog.base.setCurrentText("blank")
+    dialog.epochs.setValue(200)
+    dialog.start()
+    assert dialog.isEnabled()  # the window is not blocked while the process trains
+    qtbot.waitUntil(lambda: dialog.bar.value() >= 1, timeout=60_000)
+    dialog.cancel()
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=60_000)
+    assert dialog.outcome[0] == "done" and dialog.outcome[3] is True  # cancelled
+    assert "cancelled; nothing was written" in dialog.result.toPlainText()
+    assert current_model(project_path) is None and not models_dir(project_path).exists()
+    assert _sha(project_path) == before
+
+    dialog.epochs.setValue(12)
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=120_000)
+    assert dialog.outcome[0] == "done" and dialog.outcome[2] is True  # adopted
+    assert "EVENT" in dialog.result.toPlainText()
+    assert current_model(project_path) is not None
+    assert _sha(project_path) == before
+    window.close()

@@ -1,0 +1,29 @@
+"""Training in a child process, for the app: the window stays responsive and can cancel.
+
+`serve` is the child's entry point. It reports ("progress", epoch, epochs, loss), then
+("done", text, adopted, cancelled) or ("error", message), and stops early, writing nothing,
+once `stop` is set.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def serve(path: str, annotator: str, base: str, epochs: int, reports: Any, stop: Any) -> None:
+    """Train on the project at `path` (opened read-only) and report to the window."""
+    from annotation.db import ProjectError
+    from annotation.nlp.train_project import TrainError, train_project
+    from annotation.store import Store
+
+    try:
+        with Store.open(path, readonly=True) as store:
+            report = train_project(
+                store, annotator, base=base, epochs=epochs,
+                progress=lambda e, n, loss: reports.put(("progress", e, n, float(loss))),
+                should_stop=stop.is_set)
+        reports.put(("done", report.format(), report.adopted, report.cancelled))
+    except (TrainError, ProjectError) as exc:
+        reports.put(("error", str(exc)))
+    except Exception as exc:  # shown to the researcher; the window carries on
+        reports.put(("error", f"training failed: {exc}"))

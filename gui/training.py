@@ -1,0 +1,124 @@
+"""Training a model on the project from the window, in a worker process that can cancel."""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotation.train_worker import serve
+from gui.workspace import Workspace
+
+
+class TrainDialog(QDialog):
+    """Choose the base and epochs, train, watch the epochs, and read both score tables."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.setWindowTitle("Train a model on this project")
+        self.base = QComboBox()
+        self.base.addItems(["shipped", "blank"])
+        self.epochs = QSpinBox()
+        self.epochs.setRange(1, 200)
+        self.epochs.setValue(10)
+        self.bar = QProgressBar()
+        self.result = QPlainTextEdit()
+        self.result.setReadOnly(True)
+        self.start_button = QPushButton("Train")
+        self.cancel_button = QPushButton("Cancel training")
+        self.cancel_button.setEnabled(False)
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.addButton(self.start_button, QDialogButtonBox.ActionRole)
+        buttons.addButton(self.cancel_button, QDialogButtonBox.ActionRole)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("Annotator", QLabel(workspace.annotator))
+        form.addRow("Start from", self.base)
+        form.addRow("Epochs", self.epochs)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(
+            "Trains on your accepted entities in the articles you marked done. A held-out "
+            "fifth of them decides: the new model replaces the current one only if it scores "
+            "better there. The project file is only read."))
+        layout.addLayout(form)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.result, 1)
+        layout.addWidget(buttons)
+        self.resize(760, 520)
+        self._process = None
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.poll)
+        self.outcome: tuple | None = None
+
+    def start(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._reports = context.Queue()
+        self._stop = context.Event()
+        self.outcome = None
+        self.bar.setRange(0, self.epochs.value())
+        self.bar.setValue(0)
+        self.result.setPlainText("Starting…")
+        self._process = context.Process(
+            target=serve, name="sorot-train", daemon=True,
+            args=(str(self.workspace.store.path), self.workspace.annotator,
+                  self.base.currentText(), self.epochs.value(), self._reports, self._stop))
+        self._process.start()
+        self.start_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self._timer.start(50)
+
+    def cancel(self) -> None:
+        if self._process is not None:
+            self._stop.set()
+            self.result.appendPlainText("Cancelling…")
+
+    def poll(self) -> None:
+        while True:
+            try:
+                report = self._reports.get_nowait()
+            except (queue.Empty, OSError, ValueError):
+                break
+            if report[0] == "progress":
+                _, epoch, epochs, loss = report
+                self.bar.setValue(epoch)
+                self.result.setPlainText(f"Epoch {epoch} of {epochs}, loss {loss:.2f}")
+            else:
+                self._finish(report)
+        if self._process is not None and not self._process.is_alive() and self.outcome is None:
+            self._finish(("error", "the training process ended without a report"))
+
+    def _finish(self, report: tuple) -> None:
+        self.outcome = report
+        self._timer.stop()
+        if self._process is not None:
+            self._process.join(5)
+        self._process = None
+        self.start_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        if report[0] == "done":
+            self.result.setPlainText(report[1])
+        else:
+            self.result.setPlainText(f"Not trained: {report[1]}")
+
+    def reject(self) -> None:
+        self.cancel()
+        if self._process is not None:
+            self._process.join(10)
+        super().reject()
