@@ -17,7 +17,7 @@ review are left out: they settle annotators' work, not suggestions.
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,10 +110,3 @@ def _outcome(status: str, moved: bool, relabelled: bool) -> str:
         return "resized+relabelled"
     return "resized" if moved else "relabelled" if relabelled else "accepted"
 
-
-def per_day(use: SuggestionUse) -> dict[str, dict[str, int]]:
-    """Outcome counts per day, every outcome present (for plotting)."""
-    days: dict[str, dict[str, int]] = defaultdict(dict)
-    for day, counts in sorted(use.by_day.items()):
-        days[day] = {o: counts.get(o, 0) for o in OUTCOMES}
-    return dict(days)

@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 
@@ -87,7 +87,5 @@ def run_with_progress(parent: QWidget, title: str, work: Callable[..., Any]) -> 
     if not outcome:
         dialog.exec()
     job.wait()
-    from PySide6.QtCore import QCoreApplication
-
     QCoreApplication.processEvents()  # deliver a result emitted as the dialog closed
     return outcome[0] if outcome else (False, "Cancelled")

@@ -34,7 +34,7 @@ def headline_end(text: str) -> int:
         if stop < 0 or not _title_case(text[start:stop]):
             break
         end = stop
-        start = stop + 1 + (len(text) - stop - 1) - len(text[stop + 1:].lstrip())
+        start = len(text) - len(text[stop + 1:].lstrip())  # the next line's first word
     return end if end and len(text) - end >= MIN_BODY else 0
 
 
