@@ -20,8 +20,13 @@ def add_parsers(sub: Any) -> None:
         "articles they marked done (or, with --gold, the reviewer's). A fixed share of those "
         "articles is held out; the current model (the project's adopted one, else the shipped "
         "one) and the new one are scored on it, and the new model is kept beside the project "
-        "(PROJECT.models/) only if its micro F1 is higher. The project file is only read.",
-        epilog="Exit codes: 0 trained (adopted or not: see the report); 1 error.")
+        "(PROJECT.models/) only if its micro F1 is higher. The project file is only read. "
+        "For experiments, --out DIR keeps the model in DIR whatever it scores and adopts "
+        "nothing.",
+        epilog="Example (a learning-curve point): sorot train p.sorot --base blank --held-out 0 "
+        "--out runs/p-100 && sorot evaluate dev.jsonl --source rules --source runs/p-100. "
+        "Exit codes: 0 trained (adopted, written to --out, or neither: see the report); "
+        "1 error.")
     p.add_argument("project", type=Path)
     p.add_argument("--gold", metavar="REVIEWER",
                    help="train on this reviewer's work (the adjudicated layer) instead of "
@@ -32,7 +37,14 @@ def add_parsers(sub: Any) -> None:
                    help="start from the shipped model (default) or from nothing")
     p.add_argument("--epochs", type=int, default=10, help="passes over the data (default 10)")
     p.add_argument("--held-out", type=float, default=0.2, metavar="SHARE",
-                   help="share of the done articles to score on (default 0.2, at least one)")
+                   help="share of the done articles to score on (default 0.2, at least one); "
+                   "with --out it may be 0: train on every done article, score nothing")
+    p.add_argument("--out", type=Path, metavar="DIR",
+                   help="write the trained model (with sorot-model.json: data hash, settings, "
+                   "held-out scores) to DIR whatever the comparison says, and leave the "
+                   "project's adopted model and its pointer alone; DIR must be new, empty, or "
+                   "an earlier --out model, which is replaced. Score it with `sorot evaluate "
+                   "--source DIR`")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
 
@@ -53,7 +65,7 @@ def train(args: argparse.Namespace, annotator: str) -> int:
         with Store.open(args.project, readonly=True) as store:
             report = train_project(store, who, labels=args.labels, base=args.base,
                                    epochs=args.epochs, held_out=args.held_out,
-                                   seed=args.seed, progress=progress)
+                                   seed=args.seed, out=args.out, progress=progress)
     except (TrainError, ProjectError) as exc:
         return _error(str(exc))
     print(json.dumps(report.to_json(), indent=1) if args.json else report.format())

@@ -218,3 +218,98 @@ def test_training_from_the_window_runs_in_a_process_and_can_be_cancelled(
     assert current_model(project_path) is not None
     assert _sha(project_path) == before
     window.close()
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    """Every file under `folder` with its hash: to show that nothing in it changed."""
+    return {str(p.relative_to(folder)): _sha(p) for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def test_out_keeps_a_worse_model_and_leaves_the_project_model_alone(
+        project_path: Path, tmp_path: Path) -> None:
+    with Store.open(project_path) as store:
+        adopted = train_project(store, ANA, base="blank", epochs=12)
+    assert adopted.adopted and adopted.new_f1 > 0, adopted.format()
+    models, project_hash = _tree(models_dir(project_path)), _sha(project_path)
+    out = tmp_path / "runs" / "untrained"
+
+    with Store.open(project_path) as store:
+        report = train_project(store, ANA, base="blank", epochs=0, out=out)
+    # Untrained, it finds nothing: worse than the adopted model, and kept all the same.
+    assert report.new_f1 < report.current_f1 == adopted.new_f1, report.format()
+    assert report.current_model == str(adopted.model_dir)
+    assert report.out and not report.adopted and report.model_dir == out
+    assert "would not have been adopted" in report.reason
+    assert f"written to {out}" in report.format()
+    assert "the project's model is unchanged" in report.format()
+    assert (out / "config.cfg").is_file() and (out / "ner" / "model").is_file()
+    meta = json.loads((out / METADATA).read_text(encoding="utf-8"))
+    assert meta["data_hash"] == report.data_hash == adopted.data_hash
+    assert meta["written"] == "out" and meta["epochs"] == 0 and meta["base"] == "blank"
+    assert meta["settings"]["held_out"] == 0.2 and meta["settings"]["seed"] == 0
+    assert meta["scores"]["new"]["ALL"]["f1"] < meta["scores"]["current"]["ALL"]["f1"]
+    assert _tree(models_dir(project_path)) == models  # pointer and adopted model untouched
+    assert current_model(project_path) == adopted.model_dir
+    assert _sha(project_path) == project_hash
+    assert not list(out.parent.glob(".*"))  # no partial folder left behind
+
+
+def test_out_with_nothing_held_out_trains_on_every_done_article(
+        project_path: Path, tmp_path: Path, capsys) -> None:
+    from annotation.cli import run
+
+    out = tmp_path / "all"
+    before = _sha(project_path)
+    assert run(["--annotator", ANA, "train", str(project_path), "--base", "blank",
+                "--epochs", "12", "--held-out", "0", "--out", str(out), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["out"] and not report["adopted"] and report["model_dir"] == str(out)
+    assert (report["train_articles"], report["heldout_articles"]) == (10, 0)
+    assert report["current"] == report["new"] == {}
+    assert "no comparison" in report["reason"]
+    assert not models_dir(project_path).exists() and _sha(project_path) == before
+
+    # The written folder is a suggester like any installed pipeline.
+    gold = tmp_path / "gold.jsonl"
+    with Store.open(project_path) as store, gold.open("w", encoding="utf-8") as f:
+        for article_id in store.article_ids()[10:]:  # the two articles it never saw
+            text = store.article(article_id).text
+            start = text.index("Festival Zorblax")
+            end = start + len("Festival Zorblax ") + len(text[start:].split()[2])
+            f.write(json.dumps({"text": text, "spans": [
+                {"start": start, "end": end, "label": "EVENT"}]}) + "\n")
+    assert run(["evaluate", str(gold), "--source", str(out), "--no-relations",
+                "--json"]) == 0
+    scores = json.loads(capsys.readouterr().out)
+    assert str(out) in scores["sources"] and scores["records"] == 2
+    assert scores["per_label"]["EVENT"]["tp"] >= 1, scores
+
+
+def test_out_refuses_the_models_folder_and_a_folder_of_other_things(
+        project_path: Path, tmp_path: Path) -> None:
+    other = tmp_path / "papers"
+    other.mkdir()
+    (other / "draft.txt").write_text("keep me", encoding="utf-8")
+    with Store.open(project_path) as store:
+        with pytest.raises(TrainError, match="other than a model"):
+            train_project(store, ANA, base="blank", epochs=0, out=other)
+        with pytest.raises(TrainError, match="adopted models"):
+            train_project(store, ANA, base="blank", epochs=0,
+                          out=models_dir(project_path) / "mine")
+        with pytest.raises(TrainError, match="0 only with --out"):
+            train_project(store, ANA, base="blank", epochs=0, held_out=0)
+    assert (other / "draft.txt").read_text(encoding="utf-8") == "keep me"
+    assert not models_dir(project_path).exists()
+
+
+def test_out_replaces_an_earlier_out_model(project_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    with Store.open(project_path) as store:
+        first = train_project(store, ANA, base="blank", epochs=0, out=out)
+        second = train_project(store, ANA, labels=["EVENT"], base="blank", epochs=1,
+                               seed=3, out=out)
+    assert first.model_dir == second.model_dir == out
+    meta = json.loads((out / METADATA).read_text(encoding="utf-8"))
+    assert meta["epochs"] == 1 and meta["settings"]["seed"] == 3
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

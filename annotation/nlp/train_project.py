@@ -9,6 +9,11 @@ higher:
     <project stem>.models/ner-<time>/      the pipeline, with sorot-model.json
     <project stem>.models/current          the name of the adopted folder
 
+With `out`, the new model is written to that folder whatever the comparison says, and the
+project's models and pointer are left alone: for experiments (learning curves, ablations)
+that score the model elsewhere, e.g. with `sorot evaluate --source DIR`. Only then may the
+held-out share be 0 (train on every done article, compare with nothing).
+
 The project file itself is only read.
 """
 
@@ -77,6 +82,7 @@ class TrainReport:
     adopted: bool = False
     reason: str = ""
     model_dir: Path | None = None
+    out: bool = False  # written to a folder of the caller's choosing, never adopted
     data_hash: str = ""
     cancelled: bool = False
     seconds: float = 0.0
@@ -98,8 +104,10 @@ class TrainReport:
             lines.append(f"left out {self.overlapping} overlapping entities")
         if self.expanded:
             lines.append(f"widened {self.expanded} entities to token edges")
+        if not self.heldout_articles:
+            lines += ["", "no articles held out: nothing scored here"]
         for title, scores in ((f"current model ({self.current_model})", self.current),
-                              ("new model", self.new)):
+                              ("new model", self.new)) if self.heldout_articles else ():
             lines += ["", title, f"{'label':<10} {'P':>6} {'R':>6} {'F1':>6} {'gold':>5}"]
             for label in [*self.labels, "ALL"]:
                 s = scores.get(label, Scores())
@@ -108,6 +116,9 @@ class TrainReport:
         lines.append("")
         if self.cancelled:
             lines.append("cancelled; nothing was written")
+        elif self.out:
+            lines.append(f"written to {self.model_dir} ({self.reason}); not adopted: the "
+                         "project's model is unchanged")
         elif self.adopted:
             lines.append(f"adopted: {self.model_dir} ({self.reason})")
         else:
@@ -123,8 +134,9 @@ class TrainReport:
                 "current": {k: v.to_json() for k, v in self.current.items()},
                 "new": {k: v.to_json() for k, v in self.new.items()},
                 "losses": [round(x, 4) for x in self.losses], "adopted": self.adopted,
-                "reason": self.reason, "data_hash": self.data_hash,
-                "model_dir": str(self.model_dir) if self.model_dir else None}
+                "reason": self.reason, "data_hash": self.data_hash, "out": self.out,
+                "model_dir": str(self.model_dir) if self.model_dir else None,
+                "seconds": round(self.seconds, 2)}
 
 
 # -- where models live ----------------------------------------------------------------------
@@ -186,6 +198,8 @@ def data_hash(items: Sequence[_Item]) -> str:
 
 
 def _split(items: list[_Item], share: float, seed: int) -> tuple[list[_Item], list[_Item]]:
+    if share == 0:
+        return list(items), []
     order = list(range(len(items)))
     random.Random(seed).shuffle(order)
     held = set(order[:min(len(items) - 1, max(1, round(len(items) * share)))])
@@ -271,6 +285,38 @@ def _save(nlp: Any, folder: Path, metadata: dict[str, Any]) -> None:
                                    encoding="utf-8")
 
 
+def _check_out(project_path: Path, out: Path) -> Path:
+    """The folder `out` names, if a model may be written there; else raise TrainError."""
+    target = out.resolve()
+    models = models_dir(project_path).resolve()
+    if target == models or models in target.parents:
+        raise TrainError(f"--out {out} is inside {models_dir(project_path)}, which holds the "
+                         "project's adopted models; choose a folder elsewhere")
+    if target.exists() and not target.is_dir():
+        raise TrainError(f"--out {out} is a file, not a folder")
+    if target.is_dir() and any(target.iterdir()) and not (target / METADATA).is_file():
+        raise TrainError(f"--out {out} is a folder that holds something other than a model "
+                         "Sorot trained; give a new or empty folder (an earlier --out model "
+                         "is replaced)")
+    return target
+
+
+def _write_out(nlp: Any, target: Path, metadata: dict[str, Any]) -> None:
+    """Write the model to `target`, replacing an earlier one only once the new one is whole."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(partial, ignore_errors=True)
+    try:
+        _save(nlp, partial, metadata)
+        if target.exists():
+            os.replace(target, old)
+        os.replace(partial, target)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+
+
 def _adopt(project_path: Path, nlp: Any, metadata: dict[str, Any]) -> Path:
     folder = models_dir(project_path)
     folder.mkdir(exist_ok=True)
@@ -297,14 +343,16 @@ def _adopt(project_path: Path, nlp: Any, metadata: dict[str, Any]) -> Path:
 def train_project(
     store: Store, annotator: str, *, labels: Sequence[str] | None = None,
     base: str = "shipped", epochs: int = 10, held_out: float = 0.2, seed: int = 0,
-    progress: Callable[[int, int, float], None] | None = None,
+    out: Path | None = None, progress: Callable[[int, int, float], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> TrainReport:
     """Train a model on the annotator's done articles; adopt it if it beats the current one.
 
-    `progress(epoch, epochs, loss)` is called after each epoch; `should_stop()` returning
-    True stops the run before anything is written (`report.cancelled`). Raise TrainError
-    when there is nothing to train on or an argument is wrong.
+    With `out`, write it to that folder instead, whatever it scores, and adopt nothing
+    (`held_out` may then be 0). `progress(epoch, epochs, loss)` is called after each epoch;
+    `should_stop()` returning True stops the run before anything is written
+    (`report.cancelled`). Raise TrainError when there is nothing to train on or an argument
+    is wrong.
     """
     from spacy.util import fix_random_seed, minibatch
 
@@ -316,8 +364,12 @@ def train_project(
         raise TrainError(f"unknown base {base!r}; choose from {', '.join(BASES)}")
     if store.path is None:
         raise TrainError("the project has no file to keep models beside")
-    if epochs < 0 or not 0 < held_out < 1:
-        raise TrainError("epochs must be 0 or more, and the held-out share between 0 and 1")
+    if epochs < 0:
+        raise TrainError("epochs must be 0 or more")
+    if not (0 <= held_out < 1 if out is not None else 0 < held_out < 1):
+        raise TrainError("the held-out share must be between 0 and 1 (0 only with --out, "
+                         "which adopts nothing and so needs no comparison)")
+    target = _check_out(store.path, out) if out is not None else None
     wanted = set(labels) if labels else None
     unknown = sorted((wanted or set()) - set(store.schema.entity_labels))
     if unknown:
@@ -325,7 +377,10 @@ def train_project(
     stop = should_stop or (lambda: False)
     report = TrainReport(annotator, base, epochs)
     items = _collect(store, annotator, wanted, report)
-    if len(items) < 2:
+    if held_out == 0 and not items:
+        raise TrainError(f"{annotator!r} has marked no articles done; there is nothing to "
+                         "train on")
+    if held_out > 0 and len(items) < 2:
         raise TrainError(f"{annotator!r} has marked {len(items)} articles done; training "
                          "needs at least 2 (one to learn from, one to test on)")
     report.labels = sorted(wanted or {s[2] for item in items for s in item.spans})
@@ -341,7 +396,8 @@ def train_project(
     current_path = current_model(store.path) or DEFAULT_MODEL
     report.current_model = str(current_path)
     try:
-        report.current = _score(load_pipeline(current_path), heldout, report.labels)
+        if heldout:
+            report.current = _score(load_pipeline(current_path), heldout, report.labels)
     except SuggesterError as exc:
         raise TrainError(f"the current model cannot be scored: {exc}") from exc
     if stop():
@@ -366,16 +422,24 @@ def train_project(
         report.losses.append(float(losses.get("ner", 0.0)))
         if progress is not None:
             progress(epoch + 1, epochs, report.losses[-1])
-    report.new = _score(nlp, heldout, report.labels)
+    if heldout:
+        report.new = _score(nlp, heldout, report.labels)
     if stop():
         report.cancelled = True
         return report
 
     figures = f"held-out micro F1 {report.new_f1:.3f} (new) against {report.current_f1:.3f} " \
               f"(current)"
-    report.adopted = report.new_f1 > report.current_f1
-    report.reason = figures if report.adopted else f"{figures}: the new model is not better"
-    if report.adopted:
+    better = report.new_f1 > report.current_f1
+    if target is not None:
+        report.out = True
+        report.reason = ("no articles held out, so no comparison" if not heldout else
+                         f"{figures}: it {'would' if better else 'would not'} have been "
+                         "adopted")
+    else:
+        report.adopted = better
+        report.reason = figures if better else f"{figures}: the new model is not better"
+    if report.adopted or target is not None:
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         metadata = {
             "data_hash": report.data_hash, "annotator": annotator, "labels": report.labels,
@@ -384,9 +448,14 @@ def train_project(
             "settings": {"seed": seed, "held_out": held_out, "dropout": DROPOUT,
                          "batch_size": batch_size},
             "articles": {"train": len(train), "heldout": len(heldout)},
+            "written": "out" if target is not None else "adopted",
             "scores": {"current": {k: v.to_json() for k, v in report.current.items()},
                        "new": {k: v.to_json() for k, v in report.new.items()}},
         }
-        report.model_dir = _adopt(store.path, nlp, metadata)
+        if target is not None:
+            _write_out(nlp, target, metadata)
+            report.model_dir = target
+        else:
+            report.model_dir = _adopt(store.path, nlp, metadata)
     report.seconds = time.perf_counter() - began
     return report
