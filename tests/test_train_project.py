@@ -12,13 +12,8 @@ import pytest
 from annotation import cli_train
 from annotation.commands import AddEntity, CommandStack, SetArticleStatus
 from annotation.importer import import_paths
-from annotation.nlp.train_project import (
-    METADATA,
-    TrainError,
-    current_model,
-    models_dir,
-    train_project,
-)
+from annotation.nlp.model_folders import METADATA, current_model, models_dir
+from annotation.nlp.train_project import TrainError, train_project
 from annotation.store import Store, entity_row
 
 ANA = "ana"

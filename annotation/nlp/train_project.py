@@ -3,11 +3,8 @@
 The training data is one annotator's accepted entities on the articles that annotator marked
 done (for the gold layer: the reviewer's). A fixed, seeded share of those articles is held
 out; the current model (the project's adopted one, else the shipped one) and the new model
-are both scored on it, and the new one is saved beside the project only when its micro F1 is
-higher:
-
-    <project stem>.models/ner-<time>/      the pipeline, with sorot-model.json
-    <project stem>.models/current          the name of the adopted folder
+are both scored on it, and the new one is saved beside the project (in `<project
+stem>.models/`, see `model_folders`) only when its micro F1 is higher.
 
 With `out`, the new model is written to that folder whatever the comparison says, and the
 project's models and pointer are left alone: for experiments (learning curves, ablations)
@@ -21,9 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import random
-import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,12 +28,10 @@ from typing import Any
 from annotation.evaluate import Scores
 from annotation.model import ArticleStatus, EntityStatus
 from annotation.nlp.docs import make_doc
+from annotation.nlp.model_folders import adopt, check_out, current_model, write_out
 from annotation.store import Store
 
 BASES = ("shipped", "blank")
-MODELS_SUFFIX = ".models"
-POINTER = "current"
-METADATA = "sorot-model.json"
 DROPOUT = 0.2
 BATCH_SIZE = 8  # articles per update, at most
 MIN_UPDATES = 8  # per epoch: a small project gets smaller batches, down to one article
@@ -137,28 +130,6 @@ class TrainReport:
                 "reason": self.reason, "data_hash": self.data_hash, "out": self.out,
                 "model_dir": str(self.model_dir) if self.model_dir else None,
                 "seconds": round(self.seconds, 2)}
-
-
-# -- where models live ----------------------------------------------------------------------
-
-
-def models_dir(project_path: str | Path) -> Path:
-    """The folder beside the project that holds its trained models."""
-    path = Path(project_path)
-    return path.with_name(path.stem + MODELS_SUFFIX)
-
-
-def current_model(project_path: str | Path) -> Path | None:
-    """The project's adopted model folder, or None when it has none (or it has gone)."""
-    folder = models_dir(project_path)
-    try:
-        name = (folder / POINTER).read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
-    target = folder / name
-    if not name or "/" in name or "\\" in name or not (target / "config.cfg").is_file():
-        return None
-    return target
 
 
 # -- training data --------------------------------------------------------------------------
@@ -265,78 +236,6 @@ def _score(nlp: Any, items: Sequence[_Item], labels: Sequence[str]) -> dict[str,
     return scores
 
 
-def _save(nlp: Any, folder: Path, metadata: dict[str, Any]) -> None:
-    from spacy.util import load_config
-
-    from annotation.nlp.pipeline import DEFAULT_MODEL
-
-    held = metadata["scores"]["new"]
-    nlp.meta.update({"name": "ner_project", "sorot": {
-        "precision": {k: v["precision"] for k, v in held.items() if k != "ALL"},
-        "trained": metadata["time"], "data_hash": metadata["data_hash"]}})
-    nlp.to_disk(folder, exclude=["vocab", "tokenizer"])
-    # The standard Indonesian tokenizer, as the shipped model has it, so that plain
-    # `spacy.load` works on this folder as on the shipped one.
-    shutil.copy(DEFAULT_MODEL / "tokenizer", folder / "tokenizer")
-    config = load_config(folder / "config.cfg", interpolate=False)
-    config["nlp"]["tokenizer"] = {"@tokenizers": "spacy.Tokenizer.v1"}
-    config.to_disk(folder / "config.cfg")
-    (folder / METADATA).write_text(json.dumps(metadata, ensure_ascii=False, indent=1),
-                                   encoding="utf-8")
-
-
-def _check_out(project_path: Path, out: Path) -> Path:
-    """The folder `out` names, if a model may be written there; else raise TrainError."""
-    target = out.resolve()
-    models = models_dir(project_path).resolve()
-    if target == models or models in target.parents:
-        raise TrainError(f"--out {out} is inside {models_dir(project_path)}, which holds the "
-                         "project's adopted models; choose a folder elsewhere")
-    if target.exists() and not target.is_dir():
-        raise TrainError(f"--out {out} is a file, not a folder")
-    if target.is_dir() and any(target.iterdir()) and not (target / METADATA).is_file():
-        raise TrainError(f"--out {out} is a folder that holds something other than a model "
-                         "Sorot trained; give a new or empty folder (an earlier --out model "
-                         "is replaced)")
-    return target
-
-
-def _write_out(nlp: Any, target: Path, metadata: dict[str, Any]) -> None:
-    """Write the model to `target`, replacing an earlier one only once the new one is whole."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(partial, ignore_errors=True)
-    try:
-        _save(nlp, partial, metadata)
-        if target.exists():
-            os.replace(target, old)
-        os.replace(partial, target)
-    finally:
-        shutil.rmtree(partial, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _adopt(project_path: Path, nlp: Any, metadata: dict[str, Any]) -> Path:
-    folder = models_dir(project_path)
-    folder.mkdir(exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
-    name, n = f"ner-{stamp}", 1
-    while (folder / name).exists():
-        n += 1
-        name = f"ner-{stamp}-{n}"
-    partial = folder / f".{name}.partial"
-    try:
-        _save(nlp, partial, metadata)
-        os.replace(partial, folder / name)
-    finally:
-        shutil.rmtree(partial, ignore_errors=True)
-    pointer = folder / f".{POINTER}.tmp"
-    pointer.write_text(name + "\n", encoding="utf-8")
-    os.replace(pointer, folder / POINTER)
-    return folder / name
-
-
 # -- the run --------------------------------------------------------------------------------
 
 
@@ -369,7 +268,10 @@ def train_project(
     if not (0 <= held_out < 1 if out is not None else 0 < held_out < 1):
         raise TrainError("the held-out share must be between 0 and 1 (0 only with --out, "
                          "which adopts nothing and so needs no comparison)")
-    target = _check_out(store.path, out) if out is not None else None
+    try:
+        target = check_out(store.path, out) if out is not None else None
+    except ValueError as exc:
+        raise TrainError(str(exc)) from None
     wanted = set(labels) if labels else None
     unknown = sorted((wanted or set()) - set(store.schema.entity_labels))
     if unknown:
@@ -453,9 +355,9 @@ def train_project(
                        "new": {k: v.to_json() for k, v in report.new.items()}},
         }
         if target is not None:
-            _write_out(nlp, target, metadata)
+            write_out(nlp, target, metadata)
             report.model_dir = target
         else:
-            report.model_dir = _adopt(store.path, nlp, metadata)
+            report.model_dir = adopt(store.path, nlp, metadata)
     report.seconds = time.perf_counter() - began
     return report
