@@ -203,6 +203,26 @@ def m004_merges(db: Database) -> None:
                (uuid.uuid4().hex,))
 
 
+@migrations()
+def m005_uncertainty(db: Database) -> None:
+    # How unsure the suggesters were about each article (annotation.nlp.uncertainty), from
+    # the engine that last suggested it; the article list can ask about the most uncertain
+    # first. The index gives that order, ties in corpus order, without sorting.
+    db.executescript(
+        """
+        CREATE TABLE uncertainty (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            engine TEXT NOT NULL,
+            score REAL NOT NULL,
+            places INTEGER NOT NULL,
+            disputed INTEGER NOT NULL,
+            updated TEXT NOT NULL
+        );
+        CREATE INDEX uncertainty_order ON uncertainty(score DESC, article_id);
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -35,6 +35,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "article_status": ("article_id", "annotator"),
     "meta": ("key",),
     "suggested": ("article_id",),
+    "uncertainty": ("article_id",),
 }
 ENTITY_COLUMNS = (
     "id", "article_id", "start", "end", "label", "status", "origin", "score",

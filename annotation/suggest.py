@@ -5,7 +5,9 @@ suggestions again replaces an article's undecided suggestions with the engine's 
 never touches a decision: a suggestion that repeats a rejected one is not offered again, and
 none overlaps an accepted entity. The `suggested` table records which engine suggested each
 article, so that bulk runs resume where they stopped and an article opened without
-suggestions gets them on the spot (`ensure_suggested`).
+suggestions gets them on the spot (`ensure_suggested`). With the suggestions, in the same
+transaction, goes the article's uncertainty (`annotation.nlp.uncertainty`) and the engine
+that measured it; `refresh` (the memory only) leaves it as the full run measured it.
 
 The memory learns from every decision in the project and, through `MemorySync`, follows
 each new decision (and each undo) as it is committed.
@@ -262,6 +264,11 @@ def _sync(
     if fingerprint is not None:
         tx.upsert("suggested", {"article_id": article_id, "engine": fingerprint,
                                 "updated": time_})
+        if result.uncertainty is not None:
+            u = result.uncertainty
+            tx.upsert("uncertainty", {"article_id": article_id, "engine": fingerprint,
+                                      "score": u.score, "places": u.places,
+                                      "disputed": u.disputed, "updated": time_})
 
 
 def _sync_relations(

@@ -233,3 +233,51 @@ def test_a_rejected_string_is_no_longer_suggested_with_that_label(project, artic
     assert load_memory(project, fresh) == 1
     suggest_articles(project, fresh, [articles[1]])
     assert "LOC" not in [label for *_, label, _, _ in spans(project, articles[1])]
+
+
+# -- uncertainty ---------------------------------------------------------------------------
+
+
+def uncertainties(store):
+    return {row[0]: row[1:] for row in store.db.execute(
+        "SELECT article_id, engine, score, places, disputed FROM uncertainty")}
+
+
+def test_uncertainty_is_stored_with_the_suggestions_and_replaced_on_resuggest(project):
+    from annotation.nlp.engine import load_engine
+    from annotation.paths import RESOURCES
+
+    texts = [p.read_text(encoding="utf-8")
+             for p in sorted((RESOURCES / "sample").glob("*.txt"))[:3]]
+    ids = []
+    for text, tokens in zip(texts, tokenize(texts)):
+        with project.transaction():
+            ids.append(project.add_article(text, tokens=tokens))
+    commits = []
+    project.subscribe(lambda changes: commits.append(
+        {table: {c.key for c in changes if c.table == table}
+         for table in ("suggested", "uncertainty")}))
+    engine = load_engine(project.schema)  # the real rules and the shipped model
+    suggest_articles(project, engine, ids)
+    stored = uncertainties(project)
+    assert sorted(stored) == ids
+    for fingerprint, score, places, disputed in stored.values():
+        # Real news: the rules and the model disagree on some names, not on most.
+        assert fingerprint == engine.fingerprint
+        assert 0 < disputed < places and 0 < score < 0.8
+    # Each article's uncertainty is committed with its suggestions, never apart from them.
+    assert commits and all(c["suggested"] == c["uncertainty"] != set() for c in commits)
+
+    # Deciding does not measure again (the memory's refresh leaves it as the engine said)...
+    first = project.entities(ids[0])[0]
+    CommandStack(project, "ani").do(AcceptEntity(first.id))
+    refresh(project, engine, ids)
+    assert uncertainties(project) == stored
+    # ...a new engine (here the rules alone: one voter, so no disputes) does.
+    rules = load_engine(project.schema, sources=("rules",))
+    assert rules.fingerprint != engine.fingerprint and pending(project, rules) == ids
+    suggest_articles(project, rules, ids)
+    again = uncertainties(project)
+    assert sorted(again) == ids
+    assert {(f, d) for f, _, _, d in again.values()} == {(rules.fingerprint, 0)}
+    assert all(again[i][1] < stored[i][1] for i in ids)

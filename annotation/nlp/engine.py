@@ -20,6 +20,7 @@ from annotation.nlp.combine import DEFAULT_PRIORITY, Decided, combine
 from annotation.nlp.docs import make_doc
 from annotation.nlp.headline import check_headline
 from annotation.nlp.suggestion import Candidate, RelationCandidate, Suggester, SuggesterError
+from annotation.nlp.uncertainty import Uncertainty, measure
 from annotation.schema import LabelSchema
 
 SOURCES = ("rules", "model")  # the default suggesters, by name
@@ -42,10 +43,12 @@ class Result:
 
     `relations` index into `entities + accepted`, where `accepted` are the human
     decisions passed in, so a relation may link a suggestion to an accepted entity.
+    `uncertainty` is how unsure the suggesters were before combination (`uncertainty.py`).
     """
 
     entities: list[Candidate]
     relations: list[RelationCandidate]
+    uncertainty: Uncertainty | None = None
 
 
 class Engine:
@@ -60,6 +63,8 @@ class Engine:
         self.vocab = vocab
         self.split = split  # sets sentence starts on a Doc
         self.suggesters = list(suggesters)
+        # Each suggester with the labels it can give (None: any), for the uncertainty.
+        self.voters = {s.name: getattr(s, "labels", None) for s in self.suggesters}
         self.memory = memory
         self.relations = relations
         self.priority = tuple(priority)
@@ -100,7 +105,7 @@ class Engine:
             if self.memory is not None:
                 found = self.memory.filter(doc, found)
             kept = combine(found, self.priority, decisions)
-            results.append(Result(kept, []))
+            results.append(Result(kept, [], measure(found, self.voters, decisions)))
         self._time("combine", began)
         if self.relations is not None:
             began = time.perf_counter()
