@@ -1,8 +1,13 @@
 """Browsing a project's articles: search, filters, list rows, progress and "next to do".
 
 The article list of the main window asks for the ids that match a query (in corpus order,
-which is id order) and then for rows one page at a time, so that a project of 100,000
-articles never loads more than what is on screen. All of its SQL lives here.
+which is id order, or uncertain first) and then for rows one page at a time, so that a
+project of 100,000 articles never loads more than what is on screen. All of its SQL lives
+here.
+
+Uncertain first lists the articles the suggesters were least sure about first (the
+`uncertainty` table, filled as articles are suggested: `annotation.nlp.uncertainty`), ties
+and the articles never measured in corpus order, the latter after all measured ones.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from annotation.model import ArticleStatus, EntityStatus
 from annotation.store import Store
 
 TODO = ArticleStatus.TODO
+CORPUS, UNCERTAIN = "corpus", "uncertain"  # the orders of the list
+ORDERS = (CORPUS, UNCERTAIN)
 # SQLite allows 32,766 parameters; a page is far smaller, but callers may pass any list.
 _CHUNK = 10_000
 
@@ -25,18 +32,21 @@ class ArticleQuery:
 
     `search` is what the annotator typed (empty: all articles); `statuses` are Article
     Statuses of `annotator` (empty: any); `label` keeps articles with a suggested or
-    accepted Entity of that Label (None: any).
+    accepted Entity of that Label (None: any); `order` is CORPUS or UNCERTAIN.
     """
 
     search: str = ""
     statuses: tuple[str, ...] = ()
     label: str | None = None
     annotator: str = ""
+    order: str = CORPUS
 
     def __post_init__(self) -> None:
         unknown = set(self.statuses) - set(ArticleStatus.ALL)
         if unknown:
             raise ValueError(f"unknown article status {', '.join(sorted(unknown))}")
+        if self.order not in ORDERS:
+            raise ValueError(f"unknown order {self.order!r}; choose from {', '.join(ORDERS)}")
 
     @property
     def unfiltered(self) -> bool:
@@ -100,8 +110,11 @@ def _status_condition(statuses: Iterable[str], annotator: str, key: str,
 
 
 def article_ids(store: Store, query: ArticleQuery) -> list[int]:
-    """The ids of the articles that match `query`, in corpus (id) order."""
+    """The ids of the articles that match `query`, in its order."""
     sql, params = _select_ids(query)
+    if query.order == UNCERTAIN:
+        sql = (f"SELECT m.id FROM ({sql}) AS m LEFT JOIN uncertainty u ON u.article_id = m.id "
+               f"ORDER BY u.score IS NULL, u.score DESC, m.id")
     return [r[0] for r in store.db.execute(sql, params)]
 
 
@@ -115,12 +128,12 @@ def _select_ids(query: ArticleQuery) -> tuple[str, list[Any]]:
     conditions: list[str] = []
     params: list[Any] = []
     if match:
-        source, key = "SELECT rowid FROM articles_fts", "articles_fts.rowid"
+        source, key = "SELECT rowid AS id FROM articles_fts", "articles_fts.rowid"
         conditions.append("articles_fts MATCH ?")
         params.append(match)
     elif query.label is not None:
         # A derived table, so that the status probe runs per article, not per entity.
-        source = ("SELECT article_id FROM (SELECT DISTINCT article_id FROM entities "
+        source = ("SELECT article_id AS id FROM (SELECT DISTINCT article_id FROM entities "
                   "WHERE label = ? AND status != 'rejected') AS live")
         key = "live.article_id"
         params.append(query.label)
@@ -169,16 +182,20 @@ def rows(store: Store, ids: Sequence[int], annotator: str) -> list[ArticleRow]:
 def next_article(
     store: Store, annotator: str, after_id: int | None,
     statuses: tuple[str, ...] = (ArticleStatus.TODO, ArticleStatus.IN_PROGRESS),
+    order: str = CORPUS,
 ) -> int | None:
-    """The first article after `after_id` whose status for the annotator is one of these.
+    """The first article after `after_id`, in `order`, whose status is one of these.
 
     The search wraps around to the first article and ends with `after_id` itself, so it
     comes back only when it is the last one left. None: no article has those statuses.
-    `after_id` None starts at the first article.
+    `after_id` None starts at the first article. The order is read afresh, so uncertain
+    first follows the uncertainties measured since the list was last read.
     """
+    after = -1 if after_id is None else after_id
+    if order == UNCERTAIN:
+        return _next_uncertain(store, annotator, after_id, statuses)
     condition, params = _status_condition(statuses, annotator, "articles.id")
     condition = f" AND {condition}" if condition else ""
-    after = -1 if after_id is None else after_id
     for bound, value in ((" id > ?", after), (" id <= ?", after)):
         row = store.db.execute(
             f"SELECT id FROM articles WHERE{bound}{condition} ORDER BY id LIMIT 1",
@@ -187,6 +204,74 @@ def next_article(
         if row is not None:
             return row[0]
     return None
+
+
+def _next_uncertain(store: Store, annotator: str, after: int | None,
+                    statuses: tuple[str, ...]) -> int | None:
+    # The order is the measured articles (score DESC, id), then the others by id: probe the
+    # part after `after`, then the part ahead of it, wrapping, one LIMIT 1 query each.
+    condition, params = _status_condition(statuses, annotator, "u.article_id")
+    condition = f" AND {condition}" if condition else ""
+    measured = ("SELECT u.article_id FROM uncertainty u WHERE {bound}" + condition +
+                " ORDER BY u.score DESC, u.article_id LIMIT 1")
+    condition, _ = _status_condition(statuses, annotator, "articles.id")
+    condition = f" AND {condition}" if condition else ""
+    others = ("SELECT id FROM articles WHERE {bound} AND NOT EXISTS (SELECT 1 FROM "
+              "uncertainty u WHERE u.article_id = articles.id)" + condition +
+              " ORDER BY id LIMIT 1")
+    row = store.db.execute("SELECT score FROM uncertainty WHERE article_id = ?",
+                           (after,)).fetchone()
+    if after is None:
+        probes = [(measured, "1", []), (others, "1", [])]
+    elif row is not None:
+        score = row[0]
+        probes = [
+            (measured, "(u.score < ? OR (u.score = ? AND u.article_id > ?))",
+             [score, score, after]),
+            (others, "1", []),
+            (measured, "(u.score > ? OR (u.score = ? AND u.article_id <= ?))",
+             [score, score, after]),
+        ]
+    else:
+        probes = [(others, "id > ?", [after]), (measured, "1", []),
+                  (others, "id <= ?", [after])]
+    for sql, bound, values in probes:
+        found = store.db.execute(sql.format(bound=bound), [*values, *params]).fetchone()
+        if found is not None:
+            return found[0]
+    return None
+
+
+@dataclass(frozen=True)
+class UncertainArticle:
+    """An article with its uncertainty, as `most_uncertain` lists it."""
+
+    id: int
+    title: str
+    status: str
+    score: float
+    places: int
+    disputed: int
+    engine: str
+
+
+def most_uncertain(
+    store: Store, annotator: str, limit: int,
+    statuses: tuple[str, ...] = (ArticleStatus.TODO, ArticleStatus.IN_PROGRESS),
+) -> list[UncertainArticle]:
+    """The `limit` measured articles with these statuses that the suggesters were least sure of."""
+    condition, params = _status_condition(statuses, annotator, "u.article_id")
+    where = f"WHERE {condition}" if condition else ""
+    found = store.db.execute(
+        f"SELECT u.article_id, a.title, u.score, u.places, u.disputed, u.engine "
+        f"FROM uncertainty u JOIN articles a ON a.id = u.article_id {where} "
+        f"ORDER BY u.score DESC, u.article_id LIMIT ?", [*params, limit]).fetchall()
+    status = dict(store.db.execute(
+        f"SELECT article_id, status FROM article_status WHERE annotator = ? "
+        f"AND article_id IN ({', '.join('?' * len(found))})",
+        [annotator, *(r[0] for r in found)]).fetchall()) if found else {}
+    return [UncertainArticle(i, title, status.get(i, TODO), score, places, disputed, engine)
+            for i, title, score, places, disputed, engine in found]
 
 
 def progress(store: Store, annotator: str) -> tuple[int, int]:

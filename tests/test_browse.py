@@ -264,3 +264,97 @@ def test_readonly_search_of_a_migrated_project(store: Store) -> None:
         assert ids(readonly, search="tiongkok") == [1]
         with pytest.raises(sqlite3.OperationalError):
             readonly.db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+
+
+# -- uncertain first -----------------------------------------------------------------------
+
+
+class Words:
+    """A real, tiny suggester: fixed words, found where they stand as whole words."""
+
+    def __init__(self, name: str, words: dict[str, str], labels=None) -> None:
+        self.name, self.words, self.labels = name, words, labels
+
+    def suggest(self, docs):
+        import re
+
+        from annotation.nlp.suggestion import Candidate
+
+        return [[Candidate(m.start(), m.end(), label, self.name, 0.9)
+                 for word, label in self.words.items()
+                 for m in re.finditer(rf"\b{re.escape(word)}\b", doc.text)] for doc in docs]
+
+
+def suggest_disputes(store: Store, article_ids: list[int]) -> None:
+    """Suggest with two suggesters that disagree on some names, and measure uncertainty."""
+    import spacy
+
+    from annotation.nlp.engine import Engine
+    from annotation.suggest import suggest_articles
+
+    rules = Words("rules", {"Retno Marsudi": "PER", "Jakarta": "GPE", "Timur Tengah": "LOC",
+                            "Erdoğan": "PER", "Ia": "PER"})
+    model = Words("model", {"Retno Marsudi": "ORG", "Jakarta": "LOC", "Timur Tengah": "LOC",
+                            "Wang Yi": "PER"}, labels=("PER", "ORG", "LOC"))
+    engine = Engine(spacy.blank("id").vocab, [rules, model], fingerprint="test@1")
+    suggest_articles(store, engine, article_ids)
+
+
+def test_uncertain_first_then_ties_and_the_unmeasured_in_corpus_order(store: Store) -> None:
+    # Article 1: two disputes of three names; 3 and 4: one of one (a tie); 2: agreement;
+    # 5 never suggested.
+    suggest_disputes(store, [1, 2, 3, 4])
+    scores = dict(store.db.execute("SELECT article_id, score FROM uncertainty"))
+    assert scores[1] > scores[3] == scores[4] > scores[2] > 0 and 5 not in scores
+    assert ids(store, order=browse.UNCERTAIN) == [1, 3, 4, 2, 5]
+    assert ids(store) == [1, 2, 3, 4, 5]  # the corpus order is still there
+    # With search and filters: the order applies to what they keep.
+    assert ids(store, order=browse.UNCERTAIN, label="PER") == [1, 3, 4]
+    assert ids(store, order=browse.UNCERTAIN, search="timur") == [2]
+    assert ids(store, order=browse.UNCERTAIN, search="Laporan ekonomi") == [5]
+    CommandStack(store, ME).do(SetArticleStatus(1, ArticleStatus.DONE))
+    todo = (ArticleStatus.TODO,)
+    assert ids(store, order=browse.UNCERTAIN, statuses=todo) == [3, 4, 2, 5]
+    assert ids(store, order=browse.UNCERTAIN, statuses=todo, label="PER") == [3, 4]
+    with pytest.raises(ValueError, match="unknown order"):
+        ArticleQuery(order="random")
+
+
+def test_next_article_in_uncertain_order_skips_finished_ones_and_wraps(store: Store) -> None:
+    suggest_disputes(store, [1, 2, 3, 4])
+
+    def following(after):
+        return next_article(store, ME, after, order=browse.UNCERTAIN)
+
+    # 1, 3, 4, 2, then 5 (never measured), then round again.
+    assert [following(a) for a in (None, 1, 3, 4, 2, 5)] == [1, 3, 4, 2, 5, 1]
+    stack = CommandStack(store, ME)
+    stack.do(SetArticleStatus(3, ArticleStatus.DONE))
+    stack.do(SetArticleStatus(4, ArticleStatus.SKIPPED))
+    assert following(1) == 2
+    for article in (1, 2):
+        stack.do(SetArticleStatus(article, ArticleStatus.DONE))
+    assert following(None) == 5 and following(5) == 5  # the last one left
+    stack.do(SetArticleStatus(5, ArticleStatus.DONE))
+    stack.do(SetArticleStatus(4, ArticleStatus.TODO))
+    assert following(5) == 4  # from the unmeasured end round to the measured ones
+    assert following(2) == 4
+    assert next_article(store, OTHER, 2, order=browse.UNCERTAIN) == 5
+
+
+def test_most_uncertain_lists_measured_articles_still_to_do(store: Store) -> None:
+    suggest_disputes(store, [1, 2, 3, 4])
+    CommandStack(store, ME).do(SetArticleStatus(3, ArticleStatus.IN_PROGRESS))
+    CommandStack(store, ME).do(SetArticleStatus(1, ArticleStatus.DONE))
+    top = browse.most_uncertain(store, ME, 2)
+    assert [(a.id, a.status, a.places, a.disputed, a.engine) for a in top] == [
+        (3, ArticleStatus.IN_PROGRESS, 1, 1, "test@1"), (4, ArticleStatus.TODO, 1, 1, "test@1")]
+    assert [a.id for a in browse.most_uncertain(store, ME, 10)] == [3, 4, 2]
+
+
+def test_uncertain_next_article_is_answered_from_the_index(store: Store) -> None:
+    condition, params = browse._status_condition((ArticleStatus.TODO,), ME, "u.article_id")
+    sql = (f"EXPLAIN QUERY PLAN SELECT u.article_id FROM uncertainty u WHERE u.score < 1 "
+           f"AND {condition} ORDER BY u.score DESC, u.article_id LIMIT 1")
+    found = " | ".join(r[3] for r in store.db.execute(sql, params))
+    assert "uncertainty_order" in found and "TEMP B-TREE" not in found
