@@ -33,6 +33,7 @@ class Actions(NamedTuple):
     done_next: QAction
     skip_next: QAction
     find: QAction
+    uncertain_first: QAction
     zoom_in: QAction
     zoom_out: QAction
     zoom_reset: QAction
@@ -78,6 +79,9 @@ SPECS: dict[str, tuple[str, list[str], str]] = {
     "skip_next": ("&Skip, next article", ["Ctrl+Shift+K"],
                   "Mark this article skipped and open the next one to do"),
     "find": ("&Find articles", [QKeySequence.Find], "Search the article list"),
+    "uncertain_first": ("&Uncertain first", [],
+                        "List the articles the suggesters were least sure about first; "
+                        "off: corpus order"),
     "zoom_in": ("Zoom &in", [QKeySequence.ZoomIn, "Ctrl+="], "Larger text"),
     "zoom_out": ("Zoom &out", [QKeySequence.ZoomOut], "Smaller text"),
     "zoom_reset": ("&Normal size", ["Ctrl+0"], "Default text size"),
@@ -102,7 +106,8 @@ MENUS = {
                   "widen_end", "shrink_end", "widen_start", "shrink_start", None,
                   "add_relation", "accept_label", "accept_all", None, "done_next",
                   "skip_next", None, "train"],
-    "&View": ["find", None, "zoom_in", "zoom_out", "zoom_reset", None, "suggestion_use"],
+    "&View": ["find", "uncertain_first", None, "zoom_in", "zoom_out", "zoom_reset", None,
+              "suggestion_use"],
     "&Review": ["merge", "agreement", None, "start_review", "leave_review"],
     "&Help": ["help_keys"],
 }

@@ -1,8 +1,10 @@
 """The article list: search box, status and label filters, and a table of the articles.
 
-The model holds only the ids that match the query. Rows are read from the project a page
-at a time when the view first asks for them, and a few pages are kept, so a project of
-100,000 articles lists as fast as one of ten. All SQL lives in `annotation.browse`.
+The model holds only the ids that match the query, in its order: the corpus's, or uncertain
+first. Rows are read from the project a page at a time when the view first asks for them,
+and a few pages are kept, so a project of 100,000 articles lists as fast as one of ten. The
+order is read with the query, never while suggestions arrive, so rows do not move under
+the researcher's eyes. All SQL lives in `annotation.browse`.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from annotation import browse
-from annotation.browse import ArticleQuery, ArticleRow
+from annotation.browse import CORPUS, ORDERS, UNCERTAIN, ArticleQuery, ArticleRow
 from annotation.model import ArticleStatus
+from gui.window_state import qsettings
 from gui.workspace import Workspace
 
 STATUS_WORDS = {
@@ -46,6 +49,8 @@ STATUS_WORDS = {
 PAGE_SIZE = 256
 CACHED_PAGES = 16
 SEARCH_DELAY_MS = 150
+ORDER_WORDS = {CORPUS: "Corpus order", UNCERTAIN: "Uncertain first"}
+ORDER_KEY = "articles/order"  # in QSettings: the order the researcher chose last
 ID_ROLE = Qt.ItemDataRole.UserRole
 Index = QModelIndex | QPersistentModelIndex
 
@@ -56,16 +61,18 @@ class ArticleListModel(QAbstractTableModel):
     TITLE, STATUS, SUGGESTIONS = range(3)
     HEADERS = ("Title", "Status", "Suggestions")
 
-    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QObject | None = None,
+                 order: str = CORPUS) -> None:
         super().__init__(parent)
         self._workspace = workspace
-        self._query = ArticleQuery(annotator=workspace.annotator)
-        self._rank: dict[int, int] | None = None  # an order other than the corpus's
-        self._ids: list[int] = browse.article_ids(workspace.store, self._query)
-        self._rows: dict[int, int] | None = None
+        self._query = ArticleQuery(annotator=workspace.annotator, order=order)
+        self._rank: dict[int, int] | None = None  # an order set from outside (review)
+        self._ids: list[int] = []
+        self._rows: dict[int, int] | None = None  # row by id, unless in corpus (id) order
         # Page number -> its rows by article id (an article deleted since the query was run
         # is simply missing from its page).
         self._pages: OrderedDict[int, dict[int, ArticleRow]] = OrderedDict()
+        self._ids, self._rows = self._read()
         workspace.changed.connect(self._on_changed)
 
     # -- query -----------------------------------------------------------------------------
@@ -77,7 +84,7 @@ class ArticleListModel(QAbstractTableModel):
     def set_query(self, query: ArticleQuery) -> None:
         """List the articles matching `query` (its annotator is the workspace's)."""
         self._query = ArticleQuery(query.search, query.statuses, query.label,
-                                   self._workspace.annotator)
+                                   self._workspace.annotator, query.order)
         self.refresh()
 
     @property
@@ -93,17 +100,20 @@ class ArticleListModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Run the query again, e.g. after an import added articles."""
+        ids, rows = self._read()
+        self.beginResetModel()
+        self._ids, self._rows = ids, rows
+        self._pages.clear()
+        self.endResetModel()
+
+    def _read(self) -> tuple[list[int], dict[int, int] | None]:
         ids = browse.article_ids(self._workspace.store, self._query)
         if self._rank is not None:
             last = len(self._rank)
-            ids.sort(key=lambda i: self._rank.get(i, last))
-            self._rows = {article_id: row for row, article_id in enumerate(ids)}
-        else:
-            self._rows = None
-        self.beginResetModel()
-        self._ids = ids
-        self._pages.clear()
-        self.endResetModel()
+            ids.sort(key=lambda i: (self._rank.get(i, last), i))  # the rest in corpus order
+        elif self._query.order == CORPUS:
+            return ids, None
+        return ids, {article_id: row for row, article_id in enumerate(ids)}
 
     def article_id(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
@@ -203,6 +213,7 @@ class ArticleListWidget(QWidget):
     """Search, filters and the article table; emits `articleActivated` on a new current row."""
 
     articleActivated = Signal(int)
+    orderChanged = Signal(str)  # CORPUS or UNCERTAIN, when the researcher switches
 
     ALL = None
 
@@ -220,8 +231,16 @@ class ArticleListWidget(QWidget):
             self._status.addItem(words, status)
         self._label = QComboBox(self)
         self._fill_labels()
+        self._order = QComboBox(self)
+        for order, words in ORDER_WORDS.items():
+            self._order.addItem(words, order)
+        self._order.setToolTip("Corpus order, or the articles the suggesters were least sure "
+                               "about first: each decision there teaches the model most")
+        saved = qsettings().value(ORDER_KEY, CORPUS)
+        saved = saved if saved in ORDERS else CORPUS
+        self._order.setCurrentIndex(self._order.findData(saved))
 
-        self.model = ArticleListModel(workspace, self)
+        self.model = ArticleListModel(workspace, self, order=saved)
         self._table = QTableView(self)
         self._table.setModel(self.model)
         self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -257,6 +276,7 @@ class ArticleListWidget(QWidget):
         filters.setContentsMargins(0, 0, 0, 0)
         filters.addWidget(self._status)
         filters.addWidget(self._label)
+        filters.addWidget(self._order)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._search)
@@ -267,6 +287,7 @@ class ArticleListWidget(QWidget):
         self._timer.timeout.connect(self._on_query_edited)
         self._status.currentIndexChanged.connect(self._on_query_edited)
         self._label.currentIndexChanged.connect(self._on_query_edited)
+        self._order.currentIndexChanged.connect(self._on_order_chosen)
         self._table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.search_action.triggered.connect(self.focus_search)
         workspace.schemaChanged.connect(self._on_schema_changed)
@@ -289,6 +310,18 @@ class ArticleListWidget(QWidget):
     def label_filter(self) -> QComboBox:
         return self._label
 
+    @property
+    def order_box(self) -> QComboBox:
+        return self._order
+
+    def order(self) -> str:
+        """The order chosen for the list: CORPUS or UNCERTAIN."""
+        return self._order.currentData()
+
+    def set_order(self, order: str) -> None:
+        """List in this order (and remember it), as if the researcher had chosen it."""
+        self._order.setCurrentIndex(self._order.findData(order))
+
     def current_article(self) -> int | None:
         index = self._table.currentIndex()
         return self.model.article_id(index.row()) if index.isValid() else None
@@ -305,7 +338,7 @@ class ArticleListWidget(QWidget):
             if self.model.query.unfiltered:
                 self.refresh()
             else:
-                self.set_query(ArticleQuery())
+                self.set_query(ArticleQuery(order=self.order()))
         row = self.model.row_of(article_id)
         if row is None:
             return
@@ -316,7 +349,7 @@ class ArticleListWidget(QWidget):
     def query(self) -> ArticleQuery:
         """The query the search box and the filters describe."""
         return ArticleQuery(self._search.text(), self._statuses(), self._label.currentData(),
-                            self._workspace.annotator)
+                            self._workspace.annotator, self.order())
 
     def set_query(self, query: ArticleQuery) -> None:
         """Show `query` in the search box and filters, and list its articles now.
@@ -325,7 +358,7 @@ class ArticleListWidget(QWidget):
         statuses" until the box is changed.
         """
         self._timer.stop()
-        widgets = (self._search, self._status, self._label)
+        widgets = (self._search, self._status, self._label, self._order)
         for widget in widgets:
             widget.blockSignals(True)
         try:
@@ -333,6 +366,7 @@ class ArticleListWidget(QWidget):
             status = query.statuses[0] if len(query.statuses) == 1 else self.ALL
             self._status.setCurrentIndex(max(0, self._status.findData(status)))
             self._label.setCurrentIndex(max(0, self._label.findData(query.label)))
+            self._order.setCurrentIndex(max(0, self._order.findData(query.order)))
         finally:
             for widget in widgets:
                 widget.blockSignals(False)
@@ -382,6 +416,11 @@ class ArticleListWidget(QWidget):
     def _on_query_edited(self, *_: object) -> None:
         self._timer.stop()
         self._apply(self.query())
+
+    def _on_order_chosen(self, *_: object) -> None:
+        qsettings().setValue(ORDER_KEY, self.order())
+        self._on_query_edited()
+        self.orderChanged.emit(self.order())
 
     def _on_schema_changed(self) -> None:
         before = self._label.currentData()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotation import browse
+from annotation.browse import CORPUS, UNCERTAIN
 from annotation.db import PROJECT_SUFFIX, ProjectError
 from annotation.model import ArticleStatus
 from annotation.settings import Settings
@@ -47,6 +48,8 @@ class MainWindow(TeamMenu, QMainWindow):
         self.workspace: Workspace | None = None
         self.pane: ProjectPane | None = None
         self.actions, self.menus = build_actions(self)
+        self.actions.uncertain_first.setCheckable(True)
+        self.actions.uncertain_first.setEnabled(False)  # until a project is open
         self._recent_menu = self.menus["&File"].addMenu("Open &recent")
         self.menus["&File"].insertMenu(self.actions.import_files, self._recent_menu)
         self._label_menu = QMenu("&Label", self)
@@ -101,6 +104,8 @@ class MainWindow(TeamMenu, QMainWindow):
         self.setCentralWidget(self.pane)  # deletes the pane shown before
         self.pane.view.relationDragged.connect(self._ask_relation)
         self.pane.controller.articleOpened.connect(self._on_article_opened)
+        self.pane.article_list.orderChanged.connect(self._show_order)
+        self._show_order(self.pane.article_list.order())
         self._build_review_actions()
         first = self._next_article(None)
         if first is None and self.workspace.store.count_articles():
@@ -110,10 +115,11 @@ class MainWindow(TeamMenu, QMainWindow):
         self.pane.view.setFocus()
 
     def _next_article(self, after: int | None) -> int | None:
-        """The next article still to do: in corpus order, or in review by disagreement."""
+        """The next article still to do: in the list's order, or in review by disagreement."""
         store, me = self.workspace.store, self.workspace.annotator
         if self.pane is None or not self.pane.review:
-            return browse.next_article(store, me, after)
+            order = self.pane.article_list.order() if self.pane is not None else CORPUS
+            return browse.next_article(store, me, after, order=order)
         order = self.pane.article_list.model.ranked or []
         start = order.index(after) + 1 if after in order else 0
         for article_id in order[start:] + order[:start]:
@@ -121,6 +127,18 @@ class MainWindow(TeamMenu, QMainWindow):
                                                         ArticleStatus.IN_PROGRESS):
                 return article_id
         return None
+
+    def _show_order(self, order: str) -> None:
+        # The review list has an order of its own (by disagreement).
+        action = self.actions.uncertain_first
+        action.setEnabled(self.pane is not None and not self.pane.review)
+        action.blockSignals(True)
+        action.setChecked(order == UNCERTAIN and action.isEnabled())
+        action.blockSignals(False)
+
+    def _on_uncertain_toggled(self, on: bool) -> None:
+        if self.pane is not None and not self.pane.review:
+            self.pane.article_list.set_order(UNCERTAIN if on else CORPUS)
 
     def _on_article_opened(self, article_id: int) -> None:
         if self.service is not None:
@@ -218,6 +236,7 @@ class MainWindow(TeamMenu, QMainWindow):
         a.done_next.triggered.connect(lambda: self._finish(ArticleStatus.DONE))
         a.skip_next.triggered.connect(lambda: self._finish(ArticleStatus.SKIPPED))
         a.find.triggered.connect(lambda: self.pane and self.pane.article_list.focus_search())
+        a.uncertain_first.toggled.connect(self._on_uncertain_toggled)
         a.zoom_in.triggered.connect(lambda: self._zoom(1))
         a.zoom_out.triggered.connect(lambda: self._zoom(-1))
         a.zoom_reset.triggered.connect(lambda: self._zoom(None))
@@ -293,6 +312,10 @@ class MainWindow(TeamMenu, QMainWindow):
         current = self.pane.controller.article.id
         if not self.pane.controller.set_status(status):
             return
+        if not self.pane.review and self.pane.article_list.order() == UNCERTAIN:
+            # Uncertainties measured since the list was read take their place now, between
+            # articles, rather than under the researcher's eyes.
+            self.pane.article_list.refresh()
         following = self._next_article(current)
         if following is None or following == current:
             self.statusBar().showMessage("Every article is done or skipped.", 8000)

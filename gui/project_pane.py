@@ -48,6 +48,7 @@ class ProjectPane(QSplitter):
             self.controller.itemsChanged.connect(
                 lambda: self.review_panel.show_review(self.controller.review))
             self.article_list.model.set_order(review_order(workspace.store, review))
+            self.article_list.order_box.hide()  # review lists by disagreement
         side = QSplitter(Qt.Vertical)
         side.addWidget(self.tabs)
         self.addWidget(self.article_list)
