@@ -8,6 +8,10 @@ their spans as suggestions, and a status for one article in four), caches it as
 100,000 articles takes a few minutes. Each step then runs through the article list's Qt
 model, on an offscreen QApplication, as the main window would: the query, the first page
 of rows and, for scrolling, the last page. Every figure is the best of `--repeat` runs.
+
+For uncertain first, nine articles in ten get an uncertainty (seeded random scores with
+three decimals, so many tie, as suggesting would store them) the first time this runs on
+a project without any; the rest stay unmeasured.
 """
 
 from __future__ import annotations
@@ -57,6 +61,25 @@ def build(data: Path, project: Path) -> None:
           f"project file {project.stat().st_size / 1e6:.0f} MB", flush=True)
 
 
+def measure_uncertainty(project: Path) -> None:
+    """Give nine articles in ten an uncertainty, once, as suggesting them would."""
+    import random
+
+    from annotation.store import Store, now
+
+    with Store.open(project) as store:
+        if store.db.execute("SELECT count(*) FROM uncertainty").fetchone()[0]:
+            return
+        rng, time_ = random.Random(7), now()
+        with store.db.atomic():
+            store.db.conn.executemany(
+                "INSERT INTO uncertainty (article_id, engine, score, places, disputed, "
+                "updated) VALUES (?, 'bench', ?, 40, ?, ?)",
+                [(i, round(rng.random() * 0.6, 3), rng.randrange(20), time_)
+                 for i in store.article_ids() if i % 10])
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def best(repeat: int, step: Callable[[], object]) -> tuple[float, object]:
     times, result = [], None
     for _ in range(repeat):
@@ -66,12 +89,17 @@ def best(repeat: int, step: Callable[[], object]) -> tuple[float, object]:
     return min(times), result
 
 
+def least_uncertain(store) -> int:
+    return store.db.execute("SELECT article_id FROM uncertainty "
+                            "ORDER BY score, article_id DESC LIMIT 1").fetchone()[0]
+
+
 def measure(project: Path, repeat: int, migration: bool) -> list[tuple[str, float, int]]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from annotation.browse import ArticleQuery, next_article, progress
+    from annotation.browse import UNCERTAIN, ArticleQuery, next_article, progress
     from annotation.model import ArticleStatus
     from annotation.store import Store
     from gui.article_list import ArticleListModel
@@ -92,10 +120,19 @@ def measure(project: Path, repeat: int, migration: bool) -> list[tuple[str, floa
         page(model, 0)
         return store, model
 
+    def open_uncertain() -> tuple[Store, ArticleListModel]:
+        store = Store.open(project)
+        model = ArticleListModel(Workspace(store, ANNOTATOR), order=UNCERTAIN)
+        page(model, 0)
+        return store, model
+
     stores = []
     seconds, (store, model) = best(1, open_list)
     stores.append(store)
     results.append(("open + unfiltered list + first page", seconds, model.rowCount()))
+    seconds, (other, uncertain) = best(1, open_uncertain)
+    stores.append(other)
+    results.append(("open, uncertain first + first page", seconds, uncertain.rowCount()))
 
     def query(q: ArticleQuery) -> Callable[[], int]:
         def step() -> int:
@@ -124,8 +161,22 @@ def measure(project: Path, repeat: int, migration: bool) -> list[tuple[str, floa
          query(ArticleQuery(search="Tiongkok", statuses=(ArticleStatus.TODO,), label="EVENT",
                             annotator=ANNOTATOR))),
         ("unfiltered, scroll to the end", scroll_to_end),
+        ("uncertain first", query(ArticleQuery(annotator=ANNOTATOR, order=UNCERTAIN))),
+        ("uncertain first + status: to do",
+         query(ArticleQuery(statuses=(ArticleStatus.TODO,), annotator=ANNOTATOR,
+                            order=UNCERTAIN))),
+        ("uncertain first + label: PER",
+         query(ArticleQuery(label="PER", annotator=ANNOTATOR, order=UNCERTAIN))),
+        ("uncertain first + search 'Ti' + to do",
+         query(ArticleQuery(search="Ti", statuses=(ArticleStatus.TODO,), annotator=ANNOTATOR,
+                            order=UNCERTAIN))),
         ("next article to do (from the end)",
          lambda: int(next_article(store, ANNOTATOR, store.count_articles()) is not None)),
+        ("next article to do, uncertain first (from the least uncertain)",
+         lambda: int(next_article(store, ANNOTATOR, least_uncertain(store),
+                                  order=UNCERTAIN) is not None)),
+        ("next article to do, uncertain first (from an unmeasured one)",
+         lambda: int(next_article(store, ANNOTATOR, 99_990, order=UNCERTAIN) is not None)),
         ("progress", lambda: progress(store, ANNOTATOR)[0]),
     ]
     for name, step in steps:
@@ -166,11 +217,12 @@ def main() -> None:
         build(data, project)
     if args.build_only:
         return
+    measure_uncertainty(project)
     results = measure(project, args.repeat, args.migration)
     print(f"\n{project.name}: best of {args.repeat}, first page = {VISIBLE} rows")
-    print(f"{'step':<42}{'ms':>10}{'rows':>10}")
+    print(f"{'step':<64}{'ms':>10}{'rows':>10}")
     for name, seconds, rows in results:
-        print(f"{name:<42}{seconds * 1000:>10.1f}{rows:>10}")
+        print(f"{name:<64}{seconds * 1000:>10.1f}{rows:>10}")
 
 
 if __name__ == "__main__":
