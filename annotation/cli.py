@@ -105,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="per suggester and label: suggestions accepted as they were, resized, "
                    "relabelled or rejected, entities added where none was suggested, and the "
                    "same per day")
+    p.add_argument("--uncertain", type=int, metavar="N",
+                   help="the N articles still to do (for --annotator) that the suggesters were "
+                   "least sure about, most uncertain first: the ones to annotate next")
 
     p = sub.add_parser("schema", help="show or change the label schema",
                        description="Print the project's schema as JSON, or change it. A change "
@@ -271,6 +274,8 @@ def _export(args: argparse.Namespace, annotator: str) -> int:
 
 
 def _stats(args: argparse.Namespace, annotator: str) -> int:
+    if args.uncertain is not None:
+        return _uncertain(args, annotator)
     if args.suggestions:
         from annotation.suggestion_stats import suggestion_use
 
@@ -281,6 +286,29 @@ def _stats(args: argparse.Namespace, annotator: str) -> int:
     with Store.open(args.project, readonly=True) as store:
         stats = project_stats(store)
     print(json.dumps(stats, ensure_ascii=False, indent=2) if args.json else format_stats(stats))
+    return EXIT_OK
+
+
+def _uncertain(args: argparse.Namespace, annotator: str) -> int:
+    from annotation.browse import most_uncertain
+
+    with Store.open(args.project, readonly=True) as store:
+        found = most_uncertain(store, annotator, max(args.uncertain, 0))
+        unmeasured = store.count_articles() - store.db.execute(
+            "SELECT count(*) FROM uncertainty").fetchone()[0]
+    if args.json:
+        print(json.dumps({"annotator": annotator, "unmeasured": unmeasured,
+                          "articles": [vars(a) for a in found]}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"Most uncertain articles still to do for {annotator} "
+          f"(disputed places / places the suggesters found):")
+    for a in found:
+        title = " ".join(a.title.split()) or f"Article {a.id}"
+        print(f"{a.id:>8}  {a.score:.3f}  {a.disputed:>3}/{a.places:<3}  "
+              f"{a.status.replace('_', ' '):<11}  {title}")
+    if unmeasured:
+        print(f"{unmeasured} articles not measured yet (never suggested): `sorot suggest` "
+              f"measures them")
     return EXIT_OK
 
 

@@ -165,3 +165,38 @@ def test_the_window_without_a_display_says_what_to_do(tmp_path: Path) -> None:
                           text=True, env=env, timeout=120)
     assert done.returncode == 1
     assert "no display" in done.stderr and "sorot --help" in done.stderr
+
+
+def test_stats_uncertain_lists_the_articles_to_ask_about(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in sorted(SAMPLE_DIR.glob("*.txt"))[:4]:
+        (folder / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    project = tmp_path / "p.sorot"
+    assert run(["import", str(project), str(folder)]) == EXIT_OK  # suggests, and measures
+    extra = tmp_path / "extra.txt"
+    extra.write_text("Catatan\n\nTidak ada nama di sini.", encoding="utf-8")
+    assert run(["import", str(project), str(extra), "--no-suggest"]) == EXIT_OK
+    capsys.readouterr()
+    assert run(["--annotator", "ana", "stats", str(project), "--uncertain", "3",
+                "--json"]) == EXIT_OK
+    listed = json.loads(capsys.readouterr().out)
+    with Store.open(project) as store:
+        scores = dict(store.db.execute("SELECT article_id, score FROM uncertainty"))
+        titles = {i: store.article(i).title for i in store.article_ids()}
+    top = sorted(scores, key=lambda i: (-scores[i], i))
+    assert len(scores) == 4 and listed["unmeasured"] == 1
+    assert [a["id"] for a in listed["articles"]] == top[:3]
+    assert all(a["status"] == "todo" and 0 < a["disputed"] < a["places"]
+               for a in listed["articles"])
+
+    # Marked done, the most uncertain article is no longer one to ask about.
+    with Store.open(project) as store:
+        from annotation.commands import CommandStack, SetArticleStatus
+
+        CommandStack(store, "ana").do(SetArticleStatus(top[0], "done"))
+    assert run(["--annotator", "ana", "stats", str(project), "--uncertain", "5"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert titles[top[0]] not in out
+    assert [line.split()[0] for line in out.splitlines()[1:4]] == [str(i) for i in top[1:]]
+    assert "1 articles not measured yet" in out
