@@ -64,6 +64,8 @@ class ArticleRow:
     status: str
     suggestions: int  # open Suggestions: entities with the Status `suggested`
     accepted: int  # entities the annotator accepted
+    places: int | None = None  # of the uncertainty: None when never measured
+    disputed: int | None = None
 
     @property
     def display_title(self) -> str:
@@ -175,18 +177,23 @@ def _select_ids(query: ArticleQuery) -> tuple[str, list[Any]]:
 def rows(store: Store, ids: Sequence[int], annotator: str) -> list[ArticleRow]:
     """The list rows of these articles, in the order of `ids` (unknown ids are left out).
 
-    One query for titles, one for the annotator's statuses and one GROUP BY for the
-    counts (per 10,000 ids).
+    One query for titles (with the uncertainty), one for the annotator's statuses and one
+    GROUP BY for the counts (per 10,000 ids).
     """
     titles: dict[int, str] = {}
+    measured: dict[int, tuple[int, int]] = {}
     statuses: dict[int, str] = {}
     counts: dict[int, tuple[int, int]] = {}
     db = store.db
     for start in range(0, len(ids), _CHUNK):
         chunk = list(ids[start:start + _CHUNK])
         marks = ", ".join("?" * len(chunk))
-        titles.update(db.execute(
-            f"SELECT id, title FROM articles WHERE id IN ({marks})", chunk).fetchall())
+        for article_id, title, places, disputed in db.execute(
+            f"SELECT a.id, a.title, u.places, u.disputed FROM articles a LEFT JOIN "
+            f"uncertainty u ON u.article_id = a.id WHERE a.id IN ({marks})", chunk):
+            titles[article_id] = title
+            if places is not None:
+                measured[article_id] = (places, disputed)
         statuses.update(db.execute(
             f"SELECT article_id, status FROM article_status "
             f"WHERE annotator = ? AND article_id IN ({marks})", [annotator, *chunk]).fetchall())
@@ -196,8 +203,8 @@ def rows(store: Store, ids: Sequence[int], annotator: str) -> list[ArticleRow]:
             [EntityStatus.SUGGESTED, EntityStatus.ACCEPTED, annotator, *chunk],
         ):
             counts[article_id] = (suggested, accepted)
-    return [ArticleRow(i, titles[i], statuses.get(i, TODO), *counts.get(i, (0, 0)))
-            for i in ids if i in titles]
+    return [ArticleRow(i, titles[i], statuses.get(i, TODO), *counts.get(i, (0, 0)),
+                       *measured.get(i, (None, None))) for i in ids if i in titles]
 
 
 def next_article(

@@ -181,7 +181,11 @@ class ArticleListModel(QAbstractTableModel):
         if column == self.STATUS:
             return STATUS_WORDS.get(row.status, row.status)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.suggestions} open suggestions, {row.accepted} accepted entities"
+            tip = f"{row.suggestions} open suggestions, {row.accepted} accepted entities"
+            if row.places is not None:
+                tip += (f"; the suggesters disagreed at {row.disputed} of the {row.places} "
+                        f"places they marked")
+            return tip
         return row.suggestions or ""
 
     # -- changes ---------------------------------------------------------------------------

@@ -308,6 +308,8 @@ def test_uncertain_first_then_ties_and_the_unmeasured_in_corpus_order(store: Sto
     assert scores[1] > scores[3] == scores[4] > scores[2] > 0 and 5 not in scores
     assert ids(store, order=browse.UNCERTAIN) == [1, 3, 4, 2, 5]
     assert ids(store) == [1, 2, 3, 4, 5]  # the corpus order is still there
+    listed = rows(store, [1, 4, 5], ME)
+    assert [(r.places, r.disputed) for r in listed] == [(3, 2), (1, 1), (None, None)]
     # With search and filters: the order applies to what they keep.
     assert ids(store, order=browse.UNCERTAIN, label="PER") == [1, 3, 4]
     assert ids(store, order=browse.UNCERTAIN, search="timur") == [2]

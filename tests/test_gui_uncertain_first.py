@@ -86,6 +86,14 @@ def test_the_researcher_switches_to_uncertain_first_with_filters_and_back(
     choose(qtbot, widget.order_box, Qt.Key_Down)
     assert widget.order_box.currentText() == "Uncertain first"
     assert listed(widget) == expected
+    # Why an article is where it is: the Suggestions column's tooltip says.
+    places, disputed = store.db.execute("SELECT places, disputed FROM uncertainty "
+                                        "WHERE article_id = ?", (expected[0],)).fetchone()
+    tip = widget.model.data(widget.model.index(0, 2), Qt.ItemDataRole.ToolTipRole)
+    assert f"disagreed at {disputed} of the {places} places" in tip
+    last = widget.model.data(widget.model.index(len(expected) - 1, 2),
+                             Qt.ItemDataRole.ToolTipRole)
+    assert "disagreed" not in last  # never suggested, never measured
     # With the status filter: the top article done drops out, the rest keep their order.
     CommandStack(store, ME).do(SetArticleStatus(expected[0], ArticleStatus.DONE))
     choose(qtbot, widget.status_filter, Qt.Key_Down)  # "to do"
