@@ -7,7 +7,6 @@ handed to the suggester as Candidates, as the entity suggesters would.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ from spacy.tokens import Doc
 from annotation.nlp.relation_lexicon import LexiconError, load_triggers
 from annotation.nlp.relations import DEFAULT_LEXICON, RelationSuggester
 from annotation.nlp.suggestion import Candidate, RelationCandidate, SuggesterError
-from annotation.nlp.tokens import tokenizer
 from annotation.schema import LabelSchema, default_schema
 
 MARK = re.compile(r"\[([^\]|]+)\|([A-Z]+)\]")
@@ -419,32 +417,3 @@ def test_custom_lexicon_with_hyphenated_trigger(tmp_path: Path, nlp):
     custom = RelationSuggester(default_schema(), path)
     marked = "Sanksi-sanksi [Uni Eropa|ORG] terhadap [Belarus|GPE] diperpanjang."
     assert suggest(custom, nlp, marked) == {("Uni Eropa", "SANCTIONS", "Belarus")}
-
-
-# -- speed ------------------------------------------------------------------------------
-
-def test_cheaper_than_tokenizing(suggester):
-    """On the shipped sample articles, with every capitalised run as an entity.
-
-    A guard against a blunder (work per pair of entities, a regex per pair), not a benchmark:
-    on these clean articles suggesting costs about a third of tokenizing, on scraped news
-    about a tenth. CPU time, so that other processes on the machine matter less.
-    """
-    from spacy.pipeline import Sentencizer
-
-    samples = sorted((Path(__file__).parents[1] / "resources" / "sample").glob("*.txt"))
-    texts = [p.read_text(encoding="utf-8") for p in samples] * 5
-    entities = [[Candidate(m.start(), m.end(), "GPE", "test")
-                 for m in re.finditer(r"[A-Z][\w-]*(?: [A-Z][\w-]*)*", t)] for t in texts]
-    tok, sentencizer = tokenizer(), Sentencizer()
-    tokenizing = relating = float("inf")
-    for _ in range(3):
-        began = time.process_time()
-        docs = [tok(t) for t in texts]
-        tokenizing = min(tokenizing, time.process_time() - began)
-        docs = [sentencizer(d) for d in docs]
-        began = time.process_time()
-        found = sum(len(suggester.suggest(doc, ents)) for doc, ents in zip(docs, entities))
-        relating = min(relating, time.process_time() - began)
-    assert found > len(texts)
-    assert relating < tokenizing, (relating, tokenizing)
