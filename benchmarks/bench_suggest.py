@@ -1,10 +1,12 @@
 """Suggestion benchmark: the rule layer against the tokenizer, the full set against the model.
 
-    python benchmarks/bench_suggest.py [--count 10000] [--work benchmarks/out]
+    python benchmarks/bench_suggest.py [--count 10000] [--work benchmarks/out] [--rules-only]
 
 On the same generated news articles of about 3 KB (see generate.py), in one run:
-- spaCy's blank Indonesian tokenizer alone, and the rule layer alone (tokenizing, sentence
-  splitting and rules), for the ratio rules / tokenizer (target at least 0.8);
+- spaCy's blank Indonesian tokenizer alone (`spacy.blank("id")`, as spaCy ships it), and the
+  rule layer alone (Sorot's tokenizer, sentence splitting and rules), for the ratio rules /
+  tokenizer (target at least 0.8); Sorot's tokenizer alone is timed too, after the rules,
+  and so is the rules' own share on Docs already made;
 - the shipped statistical model alone (`nlp.pipe` over the texts), and the full default set
   (rules, model, memory, combination and relations), for the ratio full / model (target at
   least 0.8); the model runs first and again last, as this machine's speed drifts;
@@ -87,6 +89,8 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out")
+    parser.add_argument("--rules-only", action="store_true",
+                        help="only the tokenizers and the rule layer, not the model")
     args = parser.parse_args()
 
     import spacy
@@ -106,10 +110,15 @@ def main() -> None:
     texts = texts_of(data, args.count)
     print(f"{len(texts)} articles, mean {statistics.mean(map(len, texts)):.0f} characters")
 
+    blank = spacy.blank("id").tokenizer
     tok = tokenizer()
     rules = RuleSuggester(tok.vocab)
 
-    def tokenize(batch):
+    def tokenize_blank(batch):
+        for _ in blank.pipe(batch, batch_size=256):
+            pass
+
+    def tokenize_sorot(batch):
         for _ in tok.pipe(batch, batch_size=256):
             pass
 
@@ -120,28 +129,51 @@ def main() -> None:
                 split_sentences(doc)
             rules.suggest(docs)
 
-    model = spacy.load(DEFAULT_MODEL)
+    spent = [0.0]  # seconds in sentences and rules alone
 
-    def model_alone(batch):
-        for _ in model.pipe(batch, batch_size=64):
-            pass
+    def rules_on_docs(batch):
+        for i in range(0, len(batch), 256):
+            docs = list(tok.pipe(batch[i:i + 256], batch_size=256))
+            began = time.perf_counter()
+            for doc in docs:
+                split_sentences(doc)
+            rules.suggest(docs)
+            spent[0] += time.perf_counter() - began
 
-    engine = load_engine(default_schema())
+    steps = [("tokenizer", tokenize_blank), ("rules", rule_layer),
+             ("sorot_tokenizer", tokenize_sorot)]
+    if not args.rules_only:
+        model = spacy.load(DEFAULT_MODEL)
+        engine = load_engine(default_schema())
 
-    def full(batch):
-        for i in range(0, len(batch), 64):
-            engine.suggest_texts(batch[i:i + 64])
+        def model_alone(batch):
+            for _ in model.pipe(batch, batch_size=64):
+                pass
 
+        def full(batch):
+            for i in range(0, len(batch), 64):
+                engine.suggest_texts(batch[i:i + 64])
+
+        steps += [("model", model_alone), ("full", full)]
+    steps += [("tokenizer_again", tokenize_blank), ("rules_again", rule_layer),
+              ("sorot_tokenizer_again", tokenize_sorot)]
+    if not args.rules_only:
+        steps.append(("model_again", model_alone))
     figures = {}
-    for name, run in [("tokenizer", tokenize), ("rules", rule_layer), ("model", model_alone),
-                      ("full", full), ("tokenizer_again", tokenize), ("rules_again", rule_layer),
-                      ("model_again", model_alone)]:
+    for name, run in steps:
         figures[name] = rate(texts, run)
-        print(f"  {name:<16}{figures[name]:>10.1f} articles/s", flush=True)
+        print(f"  {name:<22}{figures[name]:>10.1f} articles/s", flush=True)
+    rules_on_docs(texts)
     tok_rate = (figures["tokenizer"] + figures["tokenizer_again"]) / 2
     rules_rate = (figures["rules"] + figures["rules_again"]) / 2
-    model_rate = (figures["model"] + figures["model_again"]) / 2
+    sorot_rate = (figures["sorot_tokenizer"] + figures["sorot_tokenizer_again"]) / 2
     print(f"rules / tokenizer: {rules_rate / tok_rate:.2f}x (target 0.8)")
+    print(f"Sorot's tokenizer / spaCy's: {sorot_rate / tok_rate:.2f}x; per article: spaCy's "
+          f"tokenizer {1e3 / tok_rate:.2f} ms, Sorot's {1e3 / sorot_rate:.2f} ms, sentences "
+          f"and rules on Docs made {spent[0] * 1e3 / len(texts):.2f} ms")
+    if args.rules_only:
+        return
+    model_rate = (figures["model"] + figures["model_again"]) / 2
     print(f"full / model:      {figures['full'] / model_rate:.2f}x (target 0.8)")
     print("full set, seconds per part:",
           {k: round(v, 1) for k, v in sorted(engine.timings.items())})
