@@ -104,10 +104,15 @@ def relearn(store: Store, engine: Engine, surfaces: Iterable[str]) -> set[str]:
 
 
 def pending(store: Store, engine: Engine, article_ids: Iterable[int] | None = None) -> list[int]:
-    """Articles that this engine has not suggested for yet."""
+    """Articles that this engine has not suggested for yet, or has not measured.
+
+    An article suggested before uncertainty was measured (a project from an older Sorot)
+    counts as not suggested: measuring needs the suggesters' candidates, which are not kept.
+    """
     rows = store.db.execute(
         "SELECT a.id FROM articles a LEFT JOIN suggested s ON s.article_id = a.id "
-        "WHERE s.engine IS NULL OR s.engine != ? ORDER BY a.id",
+        "WHERE s.engine IS NULL OR s.engine != ? OR NOT EXISTS "
+        "(SELECT 1 FROM uncertainty u WHERE u.article_id = a.id) ORDER BY a.id",
         (engine.fingerprint,),
     )
     ids = [r[0] for r in rows]

@@ -281,3 +281,18 @@ def test_uncertainty_is_stored_with_the_suggestions_and_replaced_on_resuggest(pr
     assert sorted(again) == ids
     assert {(f, d) for f, _, _, d in again.values()} == {(rules.fingerprint, 0)}
     assert all(again[i][1] < stored[i][1] for i in ids)
+
+
+def test_articles_suggested_before_uncertainty_was_measured_are_suggested_again(
+        project, articles, nlp):
+    engine = make_engine(nlp)
+    suggest_articles(project, engine, articles)
+    before = project.db.execute("SELECT * FROM entities ORDER BY id").fetchall()
+    measured = uncertainties(project)
+    assert sorted(measured) == articles and pending(project, engine) == []
+    with project.db.conn:  # as a project suggested by an older Sorot has it
+        project.db.execute("DELETE FROM uncertainty WHERE article_id != ?", (articles[0],))
+    assert pending(project, engine) == articles[1:]
+    suggest_articles(project, engine, pending(project, engine))
+    assert uncertainties(project) == measured and pending(project, engine) == []
+    assert project.db.execute("SELECT * FROM entities ORDER BY id").fetchall() == before
