@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotation.nlp.headline import check_headline, headline_end
+from annotation.nlp.headline import check_headline, dateline, headline_end
 from annotation.nlp.suggestion import Candidate
 
 BODY = ("\n\nJakarta - Presiden Vladimir Putin menerima Presiden Kuba Miguel Diaz-Canel di "
@@ -52,3 +52,32 @@ def test_a_dateline_before_the_headline_is_part_of_the_top() -> None:
     start = text.index("Kuba Sepakat")
     wrong = Candidate(start, start + len("Kuba Sepakat Bersatu Melawan AS"), "PER", "model")
     assert check_headline(text, [wrong]) == []
+
+
+def test_the_dateline_is_the_first_line_below_the_headline_opening_with_a_place_and_a_dash(
+        ) -> None:
+    def found(text: str) -> str | None:
+        where = dateline(text)
+        return text[where[0]:where[1]] if where else None
+
+    body = " Presiden tiba di bandara pada Senin pagi untuk kunjungan tiga hari." * 4
+    assert found(HEADLINE + "\n\nJakarta, IDN Times -" + body) == "Jakarta, IDN Times - "
+    assert found("Mataram –" + body) == "Mataram – "
+    assert found("BEIJING --" + body) == "BEIJING -- "
+    assert found(HEADLINE + "\r\n\r\nRio de Janeiro, Warta Nusa -" + body) \
+        == "Rio de Janeiro, Warta Nusa - "
+    assert found("Harga naik 5 - 10 persen." + body) is None
+    assert found("Tanya jawab: Warga - Pemerintah" + body) is None
+    assert found("warga Jakarta -" + body) is None
+
+
+def test_no_statistical_candidate_in_the_dateline() -> None:
+    text = "Jakarta, Warta Nusa - Presiden Kuba tiba di Jakarta." + BODY
+    def at(surface: str, label: str, origin: str = "model") -> Candidate:
+        start = text.index(surface)
+        return Candidate(start, start + len(surface), label, origin, 0.8)
+
+    candidates = [at("Jakarta", "GPE", "rules:gazetteer"), at("Warta Nusa", "ORG", "rules:pattern"),
+                  at("Warta Nusa", "PER"), at("Warta Nusa - Presiden", "PER"),
+                  at("Kuba", "LOC")]
+    assert check_headline(text, candidates) == [candidates[0], candidates[1], candidates[4]]

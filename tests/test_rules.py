@@ -192,6 +192,18 @@ def test_ordinals_credits_bylines_and_city_prefixes(rules: RuleSuggester) -> Non
     assert ("EVENT", "BRICS+ ke-17") in got
 
 
+def test_the_outlet_in_a_dateline_is_an_organisation(rules: RuleSuggester) -> None:
+    text = ("Menteri Bertemu di Ibu Kota\n\nJakarta, Warta Nusa - Menteri tiba pada Senin.\n"
+            "Bandung, CNN Indonesia -- Gubernur hadir.\nSurabaya, Senin - Warga antre.\n"
+            "Medan, Harian Kita menulis - bukan kepala berita.")
+    got = found(rules, text)
+    assert ("ORG", "Warta Nusa") in got and ("GPE", "Jakarta") in got
+    assert ("ORG", "CNN Indonesia") in got
+    assert ("DATE", "Senin") in got and ("ORG", "Senin") not in got  # a date, no outlet
+    assert not {name for label, name in got if label == "ORG"} & {"Harian Kita",
+                                                                   "Harian Kita menulis"}
+
+
 def test_acronyms_and_agencies(rules: RuleSuggester) -> None:
     text = "PBB, DK PBB, OKI, UE, IAEA dan Kemlu bersama AFP, Antara dan Xinhua hadir."
     got = found(rules, text)

@@ -25,7 +25,7 @@ from annotation.schema import LabelSchema
 
 SOURCES = ("rules", "model")  # the default suggesters, by name
 # Raise when how candidates are combined changes, so projects suggest again with the new way.
-COMBINATION_VERSION = 3
+COMBINATION_VERSION = 4
 HUMAN_ORIGIN = "human"
 
 

@@ -1,15 +1,22 @@
-"""Headlines, where a statistical model sees names everywhere.
+"""Headlines and datelines, where a statistical model sees names everywhere.
 
 Indonesian news headlines capitalise every word ("Indonesia Desak Percepatan Kode Etik Laut
 China Selatan"). A model trained on running text reads such a line as one long name. But an
 entity in a headline is almost always named again in the body, where the model reads it in
 ordinary sentence case. So in a headline, a model's candidate is kept only when the model
-finds the same string in the body, and it takes the label the model gives it there. Rules,
-gazetteers and the memory are not affected: they do not depend on capitalisation.
+finds the same string in the body, and it takes the label the model gives it there.
+
+The story's first line often opens with a dateline: a place, perhaps the outlet, and a dash
+("Jakarta, IDN Times - Presiden ...", "Mataram – Pemerintah ..."). A model trained on
+sentences takes the outlet for a person, or runs a name across the dash; there the rules
+(the place from the gazetteers, the outlet from the dateline pattern) are trusted alone.
+
+Rules, gazetteers and the memory are not affected: they do not depend on capitalisation.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -19,6 +26,13 @@ MAX_HEADLINE = 200  # characters
 MIN_BODY = 200
 MIN_CAPITALISED = 0.6
 MAX_LINES = 3
+DATELINE_LINES = 8  # lines from the top in which the story's first line is looked for
+# A place of one to four words, the first and last capitalised ('Rio de Janeiro'), perhaps
+# a comma and the outlet in up to four words, then a dash with spaces round it:
+# 'Jakarta, Sorot News - ', 'BEIJING -- '.
+_DATELINE = re.compile(
+    r"[^\S\n]*(?P<place>[^\W\d_][\w.'’]*(?:[^\S\n]+[\w.'’]+){0,3})"
+    r"(?:,[^\S\n]+[^\s,]+(?:[^\S\n]+[^\s,]+){0,3})?[^\S\n]+(?:--|[-–—])[^\S\n]+")
 
 
 def headline_end(text: str) -> int:
@@ -50,8 +64,32 @@ def _statistical(candidate: Candidate) -> bool:
     return not candidate.origin.startswith("rules") and candidate.origin != "memory"
 
 
+def dateline(text: str) -> tuple[int, int] | None:
+    """Where the dateline is, up to and with its dash: the first line below any headline
+    that opens with one, among the top lines. None if there is none."""
+    start = headline_end(text)
+    for _ in range(DATELINE_LINES):
+        while start < len(text) and text[start] in "\r\n":
+            start += 1
+        m = _DATELINE.match(text, start)
+        if m:
+            place = m.group("place").split()
+            if place[0][0].isupper() and place[-1][0].isupper():
+                return m.start(), m.end()
+        start = text.find("\n", start)
+        if start < 0:
+            return None
+    return None
+
+
 def check_headline(text: str, candidates: Sequence[Candidate]) -> list[Candidate]:
-    """Keep a statistical candidate in the headline only if the body confirms it."""
+    """Keep a statistical candidate in the headline only if the body confirms it, and none
+    in the dateline."""
+    top = dateline(text)
+    if top is not None:
+        a, b = top
+        candidates = [c for c in candidates
+                      if not (_statistical(c) and c.start < b and a < c.end)]
     end = headline_end(text)
     if not end:
         return list(candidates)

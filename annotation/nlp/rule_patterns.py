@@ -21,11 +21,12 @@ ROLE_EXTENDED, ROLE_WORDS = 0.8, 0.6
 ORG_HEAD = EVENT_HEAD = ACRONYM = 0.75
 HEADLINE = 0.4  # a pattern match inside a title-case headline, where every word is capitalised
 REPEAT, FIRST_NAME, ACRONYM_REPEAT = 0.6, 0.55, 0.7
-ORDINAL_EVENT, CREDIT = 0.7, 0.6
+ORDINAL_EVENT, CREDIT, OUTLET = 0.7, 0.6, 0.7
 BARE_YEAR = 0.4  # the dates' score for a bare year, which an event name may end with
 
 _ROMAN = frozenset({"I", "II", "III", "IV", "V", "VI", "VII", "VIII"})
 _JOINERS = frozenset({"-", "'", "’"})
+_DASHES = frozenset({"-", "–", "—", "--"})
 _INITIAL = re.compile(r"^[A-Z]\.$")
 
 
@@ -320,6 +321,28 @@ def credits(view: View, owner: list[Span | None], spans: list[Span],
         if (i - k >= 2 and owner[i - 1] is None and rw.is_name(words[k])
                 and (words[i] == "/" or view.sentence_start(k))):
             out.append(view.span(k, i, "PER", CREDIT, "rules:pattern"))  # 'Nama - Agensi'
+    return out
+
+
+def outlets(view: View, owner: list[Span | None], spans: list[Span]) -> list[Span]:
+    """The outlet in a dateline: 'Jakarta, IDN Times - ', 'Jakarta, CNN Indonesia -- '.
+
+    A place opening a line, a comma, one to four words that each hold a capital (and are
+    no date, person or title), and a dash with spaces round it.
+    """
+    words, n, out = view.words, view.n, []
+    for span in spans:
+        e = span.end
+        if span.label != "GPE" or not view.sentence_start(span.start) or e + 2 >= n \
+                or words[e] != ",":
+            continue
+        k = e + 1
+        while (k < n and k - e <= 4 and any(c.isupper() for c in words[k])
+               and (owner[k] is None or owner[k].label in ("ORG", "GPE", "LOC"))):
+            k += 1
+        if k > e + 1 and k < n and words[k] in _DASHES and view.spaces[k - 1] \
+                and view.spaces[k]:
+            out.append(view.span(e + 1, k, "ORG", OUTLET, "rules:pattern"))
     return out
 
 

@@ -47,7 +47,8 @@ ORIGINS = {
                    "(0.6), and the PER after a title (0.8; 0.65 after a comma)",
     "rules:pattern": "ORG or EVENT from a head word (0.75; 0.4 in a title-case headline), a "
                      "bracketed acronym after a name (0.75), an ORG with an ordinal as EVENT "
-                     "(0.7), a name in a photo credit or byline (0.6)",
+                     "(0.7), a name in a photo credit or byline (0.6), the outlet in a "
+                     "dateline (0.7)",
     "rules:repeat": "a PER name or acronym found by a rule above, seen again (0.6; a "
                     "first name alone 0.55)",
 }
@@ -94,7 +95,8 @@ class RuleSuggester:
         spans = _insert(spans, owner, found)
         titled = rp.titles(view, owner, spans, rw)
         short = rp.acronyms(view, owner, spans)
-        spans = _insert(spans, owner, titled + short + rp.credits(view, owner, spans, rw))
+        spans = _insert(spans, owner, titled + short + rp.credits(view, owner, spans, rw)
+                        + rp.outlets(view, owner, spans))
         names = [s for s in titled if s.label == "PER"]
         if names or short:
             spans = _insert(spans, owner, rp.repeats(view, owner, names, short, rw))
