@@ -5,11 +5,13 @@
 On the same generated news articles of about 3 KB (see generate.py), in one run:
 - spaCy's blank Indonesian tokenizer alone (`spacy.blank("id")`, as spaCy ships it), and the
   rule layer alone (Sorot's tokenizer, sentence splitting and rules), for the ratio rules /
-  tokenizer (target at least 0.8); Sorot's tokenizer alone is timed too, after the rules,
-  and so is the rules' own share on Docs already made;
+  tokenizer (target at least 0.8); Sorot's tokenizer alone (another instance) is timed too,
+  and so is the rules' own share of the rule layer; two passes, the caches cold and warm;
 - the shipped statistical model alone (`nlp.pipe` over the texts), and the full default set
   (rules, model, memory, combination and relations), for the ratio full / model (target at
-  least 0.8); the model runs first and again last, as this machine's speed drifts;
+  least 0.8);
+- in each pair, the two sides take turns on every chunk of 256 (64) articles, so that this
+  machine's drift over minutes weighs on both alike;
 - loading the default suggesters from a cold interpreter (target under 3 s);
 - how long an article opened without suggestions waits for them (target under 200 ms).
 """
@@ -42,10 +44,17 @@ def texts_of(data: Path, count: int) -> list[str]:
         return [json.loads(line)["text"] for line, _ in zip(f, range(count))]
 
 
-def rate(texts: list[str], run) -> float:
-    began = time.perf_counter()
-    run(texts)
-    return len(texts) / (time.perf_counter() - began)
+def interleaved(texts: list[str], runs: dict, chunk: int) -> dict[str, float]:
+    """Articles per second of each run, the runs taking turns on each chunk of the texts, so
+    that this machine's drift over minutes (and other processes) weighs on all alike."""
+    spent = dict.fromkeys(runs, 0.0)
+    for i in range(0, len(texts), chunk):
+        part = texts[i:i + chunk]
+        for name, run in runs.items():
+            began = time.perf_counter()
+            run(part)
+            spent[name] += time.perf_counter() - began
+    return {name: len(texts) / seconds for name, seconds in spent.items()}
 
 
 def load_seconds() -> float:
@@ -112,70 +121,53 @@ def main() -> None:
 
     blank = spacy.blank("id").tokenizer
     tok = tokenizer()
+    alone = tokenizer.__wrapped__()  # its own cache: the rule layer's does not warm it
     rules = RuleSuggester(tok.vocab)
-
-    def tokenize_blank(batch):
-        for _ in blank.pipe(batch, batch_size=256):
-            pass
-
-    def tokenize_sorot(batch):
-        for _ in tok.pipe(batch, batch_size=256):
-            pass
-
-    def rule_layer(batch):
-        for i in range(0, len(batch), 256):
-            docs = list(tok.pipe(batch[i:i + 256], batch_size=256))
-            for doc in docs:
-                split_sentences(doc)
-            rules.suggest(docs)
-
     spent = [0.0]  # seconds in sentences and rules alone
 
-    def rules_on_docs(batch):
-        for i in range(0, len(batch), 256):
-            docs = list(tok.pipe(batch[i:i + 256], batch_size=256))
-            began = time.perf_counter()
-            for doc in docs:
-                split_sentences(doc)
-            rules.suggest(docs)
-            spent[0] += time.perf_counter() - began
+    def rule_layer(batch):
+        docs = list(tok.pipe(batch))
+        began = time.perf_counter()
+        for doc in docs:
+            split_sentences(doc)
+        rules.suggest(docs)
+        spent[0] += time.perf_counter() - began
 
-    steps = [("tokenizer", tokenize_blank), ("rules", rule_layer),
-             ("sorot_tokenizer", tokenize_sorot)]
-    if not args.rules_only:
-        model = spacy.load(DEFAULT_MODEL)
-        engine = load_engine(default_schema())
-
-        def model_alone(batch):
-            for _ in model.pipe(batch, batch_size=64):
+    def tokenize(tokenizer_):
+        def run(batch):
+            for _ in tokenizer_.pipe(batch):
                 pass
+        return run
 
-        def full(batch):
-            for i in range(0, len(batch), 64):
-                engine.suggest_texts(batch[i:i + 64])
-
-        steps += [("model", model_alone), ("full", full)]
-    steps += [("tokenizer_again", tokenize_blank), ("rules_again", rule_layer),
-              ("sorot_tokenizer_again", tokenize_sorot)]
-    if not args.rules_only:
-        steps.append(("model_again", model_alone))
-    figures = {}
-    for name, run in steps:
-        figures[name] = rate(texts, run)
-        print(f"  {name:<22}{figures[name]:>10.1f} articles/s", flush=True)
-    rules_on_docs(texts)
-    tok_rate = (figures["tokenizer"] + figures["tokenizer_again"]) / 2
-    rules_rate = (figures["rules"] + figures["rules_again"]) / 2
-    sorot_rate = (figures["sorot_tokenizer"] + figures["sorot_tokenizer_again"]) / 2
-    print(f"rules / tokenizer: {rules_rate / tok_rate:.2f}x (target 0.8)")
-    print(f"Sorot's tokenizer / spaCy's: {sorot_rate / tok_rate:.2f}x; per article: spaCy's "
-          f"tokenizer {1e3 / tok_rate:.2f} ms, Sorot's {1e3 / sorot_rate:.2f} ms, sentences "
-          f"and rules on Docs made {spent[0] * 1e3 / len(texts):.2f} ms")
+    sides = {"spaCy tokenizer": tokenize(blank), "rule layer": rule_layer,
+             "Sorot tokenizer": tokenize(alone)}
+    for cache in ("cold", "warm"):
+        spent[0] = 0.0
+        rates = interleaved(texts, sides, 256)
+        print(f"  {cache} caches: " + ", ".join(f"{k} {v:,.0f}" for k, v in rates.items())
+              + " articles/s")
+        print(f"    rules / tokenizer: {rates['rule layer'] / rates['spaCy tokenizer']:.2f}x "
+              f"(target 0.8); per article: spaCy's tokenizer "
+              f"{1e3 / rates['spaCy tokenizer']:.2f} ms, Sorot's "
+              f"{1e3 / rates['Sorot tokenizer']:.2f} ms, sentences and rules "
+              f"{spent[0] * 1e3 / len(texts):.2f} ms", flush=True)
     if args.rules_only:
         return
-    model_rate = (figures["model"] + figures["model_again"]) / 2
-    print(f"full / model:      {figures['full'] / model_rate:.2f}x (target 0.8)")
-    print("full set, seconds per part:",
+
+    model = spacy.load(DEFAULT_MODEL)
+    engine = load_engine(default_schema())
+
+    def model_alone(batch):
+        for _ in model.pipe(batch, batch_size=64):
+            pass
+
+    def full(batch):
+        engine.suggest_texts(batch)
+
+    rates = interleaved(texts, {"model": model_alone, "full": full}, 64)
+    print(f"  model alone {rates['model']:.1f}, full default set {rates['full']:.1f} "
+          f"articles/s: full / model {rates['full'] / rates['model']:.2f}x (target 0.8)")
+    print("  full set, seconds per part:",
           {k: round(v, 1) for k, v in sorted(engine.timings.items())})
     loads = [load_seconds() for _ in range(3)]
     print(f"load default suggesters, cold: {min(loads):.2f} s best, {max(loads):.2f} s worst "
