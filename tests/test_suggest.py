@@ -70,6 +70,16 @@ def test_combine_prefers_longer_nested_spans_then_priority_then_score():
     assert kept == [a, c, f]
 
 
+def test_a_name_the_rules_found_after_a_title_and_see_again_outranks_the_models_reading():
+    # 'Presiden Prancis Laurent Marchal ... Marchal bertemu': the model reads the lone
+    # surname as ORG; the rules repeat the PER they found after the title
+    model = cand(50, 57, "ORG", "model", 0.9)
+    repeat = cand(50, 57, "PER", "rules:repeat", 0.6)
+    title = cand(60, 68, "ROLE", "rules:title", 0.8)
+    model_role = cand(60, 68, "ORG", "model", 0.9)
+    assert combine([model, repeat, title, model_role]) == [repeat, model_role]
+
+
 def test_a_longer_span_beats_the_memory_inside_it_but_a_merge_of_two_entities_loses():
     bank = cand(0, 14, "ORG", "model", 0.8)  # "Bank Indonesia"
     indonesia = cand(5, 14, "GPE", "memory", 0.95)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from annotation.nlp.suggestion import Candidate
 
-DEFAULT_PRIORITY = ("memory", "rules:gazetteer", "model", "rules")
+DEFAULT_PRIORITY = ("memory", "rules:gazetteer", "rules:repeat", "model", "rules")
 PERSON = "PER"
 
 
