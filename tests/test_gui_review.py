@@ -83,6 +83,9 @@ def test_review_from_start_to_an_exported_gold_layer(qtbot, project_path, tmp_pa
     window.actions.start_review.trigger()
     pane = window.pane
     assert pane.review == ["ana", "budi"]
+    # Review has its own order, by disagreement: the list's order box and the menu step aside.
+    assert pane.article_list._order.isHidden()
+    assert not window.actions.uncertain_first.isEnabled()
     c = pane.controller
     stormy = c.article.id
     assert c.article.title == "stormy"  # the most disagreeing article comes first
@@ -122,6 +125,9 @@ def test_review_from_start_to_an_exported_gold_layer(qtbot, project_path, tmp_pa
     assert set(gold(project_path, calm)) == {"Retno Marsudi", "Wang Yi"}
     qtbot.keyClick(view, Qt.Key_Return)  # ana's GPE for Beijing
     qtbot.keyClick(view, Qt.Key_Return, Qt.ControlModifier)
+    window.actions.leave_review.trigger()  # back to annotating: the order is offered again
+    assert not window.pane.review and not window.pane.article_list._order.isHidden()
+    assert window.actions.uncertain_first.isEnabled()
     window.close()
 
     out = tmp_path / "gold.jsonl"
