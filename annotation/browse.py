@@ -302,6 +302,12 @@ def most_uncertain(
             for i, title, score, places, disputed, engine in found]
 
 
+def unmeasured(store: Store) -> int:
+    """How many articles have no uncertainty yet (never suggested since it was measured)."""
+    return store.db.execute("SELECT count(*) FROM articles WHERE id NOT IN "
+                            "(SELECT article_id FROM uncertainty)").fetchone()[0]
+
+
 def progress(store: Store, annotator: str) -> tuple[int, int]:
     """How many articles the annotator has marked done, and how many there are in all."""
     done = store.db.execute(

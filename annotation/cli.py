@@ -291,11 +291,11 @@ def _stats(args: argparse.Namespace, annotator: str) -> int:
 
 def _uncertain(args: argparse.Namespace, annotator: str) -> int:
     from annotation.browse import most_uncertain
+    from annotation.browse import unmeasured as count_unmeasured
 
     with Store.open(args.project, readonly=True) as store:
         found = most_uncertain(store, annotator, max(args.uncertain, 0))
-        unmeasured = store.count_articles() - store.db.execute(
-            "SELECT count(*) FROM uncertainty").fetchone()[0]
+        unmeasured = count_unmeasured(store)
     if args.json:
         print(json.dumps({"annotator": annotator, "unmeasured": unmeasured,
                           "articles": [vars(a) for a in found]}, ensure_ascii=False, indent=2))

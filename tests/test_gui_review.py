@@ -84,7 +84,7 @@ def test_review_from_start_to_an_exported_gold_layer(qtbot, project_path, tmp_pa
     pane = window.pane
     assert pane.review == ["ana", "budi"]
     # Review has its own order, by disagreement: the list's order box and the menu step aside.
-    assert pane.article_list._order.isHidden()
+    assert pane.article_list.order_box.isHidden()
     assert not window.actions.uncertain_first.isEnabled()
     c = pane.controller
     stormy = c.article.id
@@ -126,7 +126,7 @@ def test_review_from_start_to_an_exported_gold_layer(qtbot, project_path, tmp_pa
     qtbot.keyClick(view, Qt.Key_Return)  # ana's GPE for Beijing
     qtbot.keyClick(view, Qt.Key_Return, Qt.ControlModifier)
     window.actions.leave_review.trigger()  # back to annotating: the order is offered again
-    assert not window.pane.review and not window.pane.article_list._order.isHidden()
+    assert not window.pane.review and not window.pane.article_list.order_box.isHidden()
     assert window.actions.uncertain_first.isEnabled()
     window.close()
 
