@@ -27,6 +27,8 @@ class Actions(NamedTuple):
     shrink_end: QAction
     widen_start: QAction
     shrink_start: QAction
+    link: QAction
+    go_to: QAction
     add_relation: QAction
     accept_label: QAction
     accept_all: QAction
@@ -69,7 +71,11 @@ SPECS: dict[str, tuple[str, list[str], str]] = {
                     "Move the span's start left"),
     "shrink_start": ("Shrink start by a token", ["Ctrl+Shift+Right"],
                      "Move the span's start right"),
-    "add_relation": ("Add &relation…", ["R"], "Link the current entity to another"),
+    "link": ("&Link to…", ["L"],
+             "Link the current entity: type the letters shown on the other end, then the type"),
+    "go_to": ("&Go to entity…", ["G"], "Make an entity in sight current by its letters"),
+    "add_relation": ("Add &relation…", ["R"],
+                     "Link the current entity to another, chosen from a list"),
     "accept_label": ("Accept all of this &label", ["Ctrl+Shift+A"],
                      "Accept every open suggestion with the current entity's label"),
     "accept_all": ("Accept all &suggestions", ["Ctrl+Alt+A"],
@@ -104,7 +110,7 @@ MENUS = {
     "&Edit": ["undo", "redo", None, "edit_schema", "set_annotator"],
     "&Annotate": ["accept", "reject", "next_item", "previous_item", "delete", None,
                   "widen_end", "shrink_end", "widen_start", "shrink_start", None,
-                  "add_relation", "accept_label", "accept_all", None, "done_next",
+                  "link", "go_to", "add_relation", "accept_label", "accept_all", None, "done_next",
                   "skip_next", None, "train"],
     "&View": ["find", "uncertain_first", None, "zoom_in", "zoom_out", "zoom_reset", None,
               "suggestion_use"],

@@ -270,3 +270,30 @@ class ArticlePainter:
         painter.setBrush(QBrush(colour))
         painter.drawPolygon(QPolygonF([tip, QPointF(tip.x() - 4, tip.y() - 7),
                                        QPointF(tip.x() + 4, tip.y() - 7)]))
+
+    def hints(self, painter: QPainter, entities: list[Shown], codes: dict[int, str],
+              typed: str) -> None:
+        """Hint codes in badges at the start of each entity: the letters still to type in
+        black on yellow, those already typed greyed (the same in both palettes)."""
+        font = QFont(self.metrics.tag_font)
+        font.setPointSizeF(self.metrics.tag_font.pointSizeF() * 1.25)
+        painter.setFont(font)
+        metrics = QFontMetricsF(font)
+        for entity in entities:
+            rects = self.rects(entity)
+            code = codes.get(entity.id)
+            if not rects or code is None:
+                continue
+            width = metrics.horizontalAdvance(code.upper()) + 8
+            box = QRectF(rects[0].left() - 2, rects[0].top() - metrics.height() * 0.6,
+                         width, metrics.height() + 2)
+            painter.setPen(QPen(QColor("#7a5c00"), 1))
+            painter.setBrush(QColor("#ffd84d"))
+            painter.drawRoundedRect(box, 3, 3)
+            done = metrics.horizontalAdvance(typed.upper())
+            painter.setPen(QColor("#8a7a40"))
+            painter.drawText(box.adjusted(4, 0, 0, 0), Qt.AlignVCenter | Qt.AlignLeft,
+                             typed.upper())
+            painter.setPen(QColor("#000000"))
+            painter.drawText(box.adjusted(4 + done, 0, 0, 0), Qt.AlignVCenter | Qt.AlignLeft,
+                             code[len(typed):].upper())

@@ -8,11 +8,14 @@ another asks for a relation between them.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontDatabase,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -23,6 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QFrame, QTextEdit, QWidget
 
+from annotation.model import Entity
 from annotation.spans import TokenIndex, Utf16Map, stack_slots
 from gui.article_paint import ArticlePainter, Metrics, Shown, ShownRelation
 
@@ -35,6 +39,9 @@ class ArticleView(QTextEdit):
     entityClicked = Signal(int)
     relationDragged = Signal(int, int)  # head entity id, child entity id
     selectionMade = Signal()
+    pressed = Signal()  # any mouse press: a hint mode ends
+    # While set, every plain key press goes here first (hint modes), before shortcuts.
+    key_handler: Callable[[QKeyEvent], bool] | None = None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +70,8 @@ class ArticleView(QTextEdit):
         self._drag_from: int | None = None
         self._drag_to: QPoint | None = None
         self._press: QPoint | None = None
+        self._hints: dict[int, str] = {}  # entity id -> hint code, while a hint mode is on
+        self._typed = ""
         self._apply_font()
 
     # -- content ----------------------------------------------------------------------------
@@ -103,6 +112,18 @@ class ArticleView(QTextEdit):
     @property
     def current(self) -> int | None:
         return self._current
+
+    def set_hints(self, hints: dict[int, str], typed: str) -> None:
+        """Draw these hint codes on their entities (`typed`: the letters typed so far)."""
+        self._hints, self._typed = hints, typed
+        self.viewport().update()
+
+    def below(self, entity: Entity) -> QPoint:
+        """A viewport point just under an entity's first line, for a popup."""
+        rects = self._painter().rects(Shown(entity.id, entity.start, entity.end, "", ""))
+        if not rects:
+            return QPoint(12, 12)
+        return QPoint(int(rects[0].left()), int(rects[0].bottom() + self._metrics.tag_height))
 
     @property
     def offsets(self) -> Utf16Map:
@@ -219,6 +240,9 @@ class ArticleView(QTextEdit):
                      if end in self._by_id}
             painter.arcs(p, relations, shown, self._current, self._current_relation)
             self._draw_drag(p, painter)
+            if self._hints:
+                painter.hints(p, [e for e in visible if e.id in self._hints], self._hints,
+                              self._typed)
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         self._hits_stale = True
@@ -227,6 +251,12 @@ class ArticleView(QTextEdit):
     def resizeEvent(self, event) -> None:
         self._hits_stale = True
         super().resizeEvent(event)
+
+    def visible_entities(self) -> list[Shown]:
+        """The entities wholly or partly in sight, in reading order."""
+        painter, sight = self._painter(), QRectF(self.viewport().rect())
+        return [e for e in self._visible_entities()
+                if any(sight.intersects(r) for r in painter.rects(e))]
 
     def _visible_entities(self) -> list[Shown]:
         top = self.cursorForPosition(QPoint(0, 0)).position()
@@ -266,7 +296,20 @@ class ArticleView(QTextEdit):
                 if r.adjusted(-1, -1, 1, 1).contains(QPointF(pos))]
         return min(hits)[1] if hits else None
 
+    def event(self, event: QEvent) -> bool:
+        # In a hint mode the picker takes plain keys before the window's shortcuts do.
+        if self.key_handler is not None and event.type() in (QEvent.ShortcutOverride,
+                                                             QEvent.KeyPress):
+            if event.modifiers() & (Qt.ControlModifier | Qt.AltModifier | Qt.MetaModifier):
+                return super().event(event)
+            if event.type() == QEvent.ShortcutOverride:
+                event.accept()
+                return True
+            return self.key_handler(event) or super().event(event)
+        return super().event(event)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.pressed.emit()
         entity_id = self.entity_at(event.position().toPoint())
         if event.button() == Qt.LeftButton and entity_id is not None \
                 and not event.modifiers() & (Qt.ShiftModifier | Qt.AltModifier):

@@ -103,6 +103,7 @@ class MainWindow(TeamMenu, QMainWindow):
         self.pane = ProjectPane(self.workspace, review)
         self.setCentralWidget(self.pane)  # deletes the pane shown before
         self.pane.view.relationDragged.connect(self._ask_relation)
+        self.pane.picker.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.pane.controller.articleOpened.connect(self._on_article_opened)
         self.pane.article_list.orderChanged.connect(self._show_order)
         self._show_order(self.pane.article_list.order())
@@ -232,6 +233,8 @@ class MainWindow(TeamMenu, QMainWindow):
         self._on(a.accept_all, lambda c: c.accept_all())
         self._on(a.accept_label, lambda c: c.current_entity() and c.accept_all(
             c.current_entity().label))
+        a.link.triggered.connect(lambda: self.pane and self.pane.picker.start_link())
+        a.go_to.triggered.connect(lambda: self.pane and self.pane.picker.start_go())
         a.add_relation.triggered.connect(lambda: self._ask_relation(None, None))
         a.done_next.triggered.connect(lambda: self._finish(ArticleStatus.DONE))
         a.skip_next.triggered.connect(lambda: self._finish(ArticleStatus.SKIPPED))

@@ -11,6 +11,7 @@ from gui.article_controller import ArticleController, Item
 from gui.article_list import ArticleListWidget
 from gui.article_view import ArticleView
 from gui.panels import EntityTable, LabelPalette, MetadataPanel, RelationTable
+from gui.relation_picker import RelationPicker
 from gui.review_controller import ReviewController
 from gui.review_panel import ReviewPanel
 from gui.workspace import Workspace
@@ -32,6 +33,7 @@ class ProjectPane(QSplitter):
             self.controller: ArticleController = ReviewController(workspace, self.view, review)
         else:
             self.controller = ArticleController(workspace, self.view)
+        self.picker = RelationPicker(self.controller, self.view)
         self.palette_panel = LabelPalette()
         self.entity_table = EntityTable()
         self.relation_table = RelationTable()

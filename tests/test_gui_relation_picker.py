@@ -1,0 +1,187 @@
+"""Relations by hint keys (L), jumps by hint keys (G) and drags, driven with real key and
+mouse events on the window; the project file is read after each gesture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+
+from annotation.importer import import_paths
+from annotation.model import EntityStatus
+from annotation.relation_picking import hint_codes, sentence_bounds
+from annotation.settings import Settings
+from annotation.store import NewEntity, Store
+from gui.article_controller import Item
+from gui.main_window import MainWindow
+
+TEXT = ("Jokowi Bertemu Macron\n\n"
+        "Presiden Joko Widodo bertemu Presiden Prancis Emmanuel Macron di Paris, Senin. "
+        "Indonesia dan Prancis sepakat memperluas kerja sama pertahanan.\n\n"
+        "Dalam kesempatan terpisah, Uni Eropa mengecam Rusia. Jepang diam.")
+ENTITIES = [("Joko Widodo", "PER", 0), ("Prancis", "GPE", 0), ("Emmanuel Macron", "PER", 0),
+            ("Paris", "GPE", 0), ("Indonesia", "GPE", 0), ("Prancis", "GPE", 1),
+            ("Uni Eropa", "ORG", 0), ("Rusia", "GPE", 0), ("Jepang", "GPE", 0)]
+
+
+def find(surface: str, nth: int = 0) -> int:
+    at = -1
+    for _ in range(nth + 1):
+        at = TEXT.index(surface, at + 1)
+    return at
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path) -> MainWindow:
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    path = tmp_path / "p.sorot"
+    with Store.create(path) as store:
+        assert import_paths(store, [tmp_path / "a.txt"], annotator="ana").ok
+        article_id = store.article_ids()[0]
+        store.add_annotations(article_id, [
+            NewEntity(find(s, n), find(s, n) + len(s), label, status=EntityStatus.ACCEPTED)
+            for s, label, n in ENTITIES], [], annotator="ana")
+        store.db.conn.commit()
+    win = MainWindow(Settings(annotator="ana"), suggestions=False)
+    qtbot.addWidget(win)
+    assert win.open_project(path)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    win.windowHandle().requestActivate()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    win.pane.view.setFocus()
+    return win
+
+
+def entity_id(win: MainWindow, surface: str, nth: int = 0) -> int:
+    start = find(surface, nth)
+    return next(e.id for e in win.pane.controller.entities if e.start == start)
+
+
+def make_current(win: MainWindow, surface: str, nth: int = 0) -> None:
+    win.pane.controller.set_current(Item("entity", entity_id(win, surface, nth)))
+
+
+def press(qtbot, win: MainWindow, *keys) -> None:
+    for key in keys:
+        if isinstance(key, str):
+            qtbot.keyClicks(win.pane.view, key)
+        else:
+            qtbot.keyClick(win.pane.view, key)
+
+
+def relations(win: MainWindow) -> set[tuple[str, str, str]]:
+    with Store.open(win.workspace.store.path, readonly=True) as store:
+        article_id = store.article_ids()[0]
+        by_id = {e.id: TEXT[e.start:e.end] for e in store.entities(article_id)}
+        return {(by_id[r.head], r.label, by_id[r.child])
+                for r in store.relations(article_id) if r.status == EntityStatus.ACCEPTED}
+
+
+def code_of(win: MainWindow, surface: str, nth: int = 0) -> str:
+    target = entity_id(win, surface, nth)
+    return next(code for code, i in win.pane.picker.hints.items() if i == target)
+
+
+def test_hint_codes_are_prefix_free_and_short_first() -> None:
+    for count in (1, 26, 27, 80, 700):
+        codes = hint_codes(count)
+        assert len(codes) == len(set(codes)) == count
+        assert all(not b.startswith(a) for a in codes for b in codes if a != b)
+        assert codes == sorted(codes, key=len)
+    assert hint_codes(27)[:25] == list("asdfghjklqwertyuiopzxcvbn")
+
+
+def test_sentence_bounds_follow_the_suggesters_splitter() -> None:
+    text = "Satu dua. Tiga empat!\nLima"
+    starts = [0, 5, 8, 10, 15, 20, 21, 22]
+    ends = [4, 8, 9, 14, 20, 21, 22, 26]
+    assert sentence_bounds(text, starts, ends) == [0, 10, 22]
+
+
+def test_link_offers_nearby_allowed_entities_and_adds_the_chosen_type(qtbot, window) -> None:
+    make_current(window, "Joko Widodo")
+    press(qtbot, window, Qt.Key_L)
+    picker = window.pane.picker
+    assert picker.stage == "pick"
+    offered = {window.pane.controller.surface(window.pane.controller.entity(i))
+               for i in picker.hints.values()}
+    # The same and the next sentence; "Uni Eropa" and "Rusia" are two sentences away.
+    assert offered == {"Prancis", "Emmanuel Macron", "Paris", "Indonesia"}
+    assert len(picker.hints) == 5  # both "Prancis"
+    assert code_of(window, "Prancis") == "a"  # the nearest gets the first code
+    press(qtbot, window, code_of(window, "Emmanuel Macron"))
+    assert picker.stage == "type"
+    labels = [label for _, _, label in picker.options]
+    assert labels[0] == "MEETS"  # "bertemu" stands between them
+    assert "HOLDS_ROLE" not in labels
+    press(qtbot, window, "1")
+    assert picker.stage == "idle"
+    assert relations(window) == {("Joko Widodo", "MEETS", "Emmanuel Macron")}
+    # The window's own one-letter keys work again.
+    assert window.pane.view.key_handler is None
+
+
+def test_type_by_first_letters_and_flip_direction(qtbot, window) -> None:
+    make_current(window, "Rusia")
+    press(qtbot, window, Qt.Key_L)
+    press(qtbot, window, code_of(window, "Uni Eropa"))
+    picker = window.pane.picker
+    assert picker.stage == "type"
+    assert all(head == entity_id(window, "Rusia") for head, _, _ in picker.options)
+    press(qtbot, window, Qt.Key_Tab)  # Uni Eropa → Rusia
+    assert all(head == entity_id(window, "Uni Eropa") for head, _, _ in picker.options)
+    assert picker.options[0][2] == "OPPOSES"  # "mengecam" signals it
+    press(qtbot, window, "op")
+    assert relations(window) == {("Uni Eropa", "OPPOSES", "Rusia")}
+
+
+def test_a_pair_with_one_allowed_type_is_added_at_once(qtbot, window) -> None:
+    start = find("Presiden")
+    window.pane.view.select_span(start, start + len("Presiden"))
+    press(qtbot, window, "2")  # ROLE, drawn as the researcher would
+    make_current(window, "Joko Widodo")
+    press(qtbot, window, Qt.Key_L)
+    press(qtbot, window, code_of(window, "Presiden"))
+    assert window.pane.picker.stage == "idle"
+    assert relations(window) == {("Joko Widodo", "HOLDS_ROLE", "Presiden")}
+
+
+def test_escape_and_stray_keys_change_nothing(qtbot, window) -> None:
+    make_current(window, "Joko Widodo")
+    press(qtbot, window, Qt.Key_L, Qt.Key_X, Qt.Key_Escape)  # x is not an offered code
+    assert window.pane.picker.stage == "idle"
+    press(qtbot, window, Qt.Key_L)
+    press(qtbot, window, code_of(window, "Paris"), Qt.Key_Escape)
+    assert window.pane.picker.stage == "idle"
+    with Store.open(window.workspace.store.path, readonly=True) as store:
+        article_id = store.article_ids()[0]
+        assert store.relations(article_id) == []
+        assert all(e.status == EntityStatus.ACCEPTED for e in store.entities(article_id))
+
+
+def test_go_makes_an_entity_current_by_its_letters(qtbot, window) -> None:
+    press(qtbot, window, Qt.Key_G)
+    picker = window.pane.picker
+    assert picker.stage == "go"
+    assert len(picker.hints) == len(ENTITIES)
+    press(qtbot, window, code_of(window, "Rusia"))
+    assert picker.stage == "idle"
+    assert window.pane.controller.current == Item("entity", entity_id(window, "Rusia"))
+
+
+def test_link_without_a_current_entity_says_what_to_do(qtbot, window) -> None:
+    window.pane.controller.set_current(None)
+    press(qtbot, window, Qt.Key_L)
+    assert window.pane.picker.stage == "idle"
+    assert "current" in window.statusBar().currentMessage()
+
+
+def test_a_mouse_press_ends_a_hint_mode(qtbot, window) -> None:
+    make_current(window, "Joko Widodo")
+    press(qtbot, window, Qt.Key_L)
+    qtbot.mouseClick(window.pane.view.viewport(), Qt.LeftButton, pos=QPoint(5, 5))
+    assert window.pane.picker.stage == "idle"
