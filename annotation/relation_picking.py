@@ -120,3 +120,34 @@ def lexicon_cues() -> dict[str, tuple[str, ...]]:
     for trigger in load_triggers(RESOURCES / "lexicons" / "relation_triggers.tsv"):
         cues.setdefault(trigger.label, []).append(trigger.phrase)
     return {label: tuple(phrases) for label, phrases in cues.items()}
+
+
+def candidate_rows(schema: LabelSchema, entity: Entity, others: Sequence[Entity],
+                   text: str) -> list[tuple[Entity, list[Choice]]]:
+    """Each other entity once, nearest first, with every relation the schema allows between
+    it and `entity` in either direction (a symmetric type once)."""
+    rows = []
+    for other in sorted(others, key=lambda o: (_gap(entity, o), o.start)):
+        if other.id == entity.id:
+            continue
+        forward = [(entity.id, other.id, label)
+                   for label in schema.allowed_relations(entity.label, other.label)]
+        symmetric = {label for _, _, label in forward
+                     if (t := schema.relation(label)) is not None and t.symmetric}
+        backward = [(other.id, entity.id, label)
+                    for label in schema.allowed_relations(other.label, entity.label)
+                    if label not in symmetric]
+        if forward or backward:
+            rows.append((other, forward + backward))
+    return rows
+
+
+def context(text: str, entity: Entity, width: int = 48) -> tuple[int, str]:
+    """(line number from 1, the text around `entity` on one line with it in brackets)."""
+    line = text.count("\n", 0, entity.start) + 1
+    before = text[max(0, entity.start - width):entity.start]
+    after = text[entity.end:entity.end + width]
+    before = before[before.rfind("\n") + 1:]
+    after = after.split("\n", 1)[0]
+    shown = f"{before}[{text[entity.start:entity.end]}]{after}"
+    return line, " ".join(shown.split())

@@ -151,7 +151,10 @@ class ArticleController(QObject):
         self.currentChanged.emit()
 
     def _on_entity_clicked(self, entity_id: int) -> None:
-        self.set_current(Item("entity", entity_id))
+        # What was clicked is in sight: scrolling now would move text under the pointer and
+        # a drag begun on this entity would end on another.
+        self.current = Item("entity", entity_id)
+        self._show_current(scroll=False)
 
     def open_items(self) -> list[Item]:
         """Open suggestions in reading order: an entity where it starts, a relation where

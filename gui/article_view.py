@@ -152,10 +152,16 @@ class ArticleView(QTextEdit):
         self.selectionMade.emit()
 
     def clear_selection(self) -> None:
-        cursor = self.textCursor()
-        cursor.clearSelection()
-        self.setTextCursor(cursor)
         self._selection = None
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return
+        cursor.clearSelection()
+        # setTextCursor scrolls to the cursor; the text must stay where the researcher is.
+        h, v = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
+        self.setTextCursor(cursor)
+        self.horizontalScrollBar().setValue(h)
+        self.verticalScrollBar().setValue(v)
 
     # -- reading comfort ----------------------------------------------------------------------
 

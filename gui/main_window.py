@@ -26,7 +26,7 @@ from gui import dialogs
 from gui.actions import build_actions
 from gui.article_view import DEFAULT_POINT_SIZE
 from gui.project_pane import ProjectPane
-from gui.relation_dialog import RelationDialog, relation_choices
+from gui.relation_dialog import RelationDialog, relation_rows
 from gui.suggestions import SuggestionService
 from gui.team_menu import TeamMenu
 from gui.window_state import qsettings
@@ -304,8 +304,8 @@ class MainWindow(TeamMenu, QMainWindow):
         others = [e for e in c.linkable() if e.id != entity.id]
         if child is not None:
             others = [e for e in others if e.id == child]
-        dialog = RelationDialog(relation_choices(self.workspace.schema, entity, others,
-                                                 c.article.text), self)
+        dialog = RelationDialog(relation_rows(self.workspace.schema, entity, others,
+                                              c.article.text), self, c.surface(entity))
         if dialog.exec() and (choice := dialog.choice()) is not None:
             c.add_relation(*choice)
 

@@ -1,7 +1,9 @@
-"""Choosing the other end and the type of a new relation, from the keyboard.
+"""Choosing the other end and the type of a new relation from a list (R, or a drag).
 
-Only the relation types the schema allows between the two entities' labels are offered,
-in either direction; the nearest entities come first, and typing filters the list.
+Each entity the current one may be linked to is listed once, nearest first, with its line
+and the words around it, so that one "AS" can be told from another. The types the schema
+allows for the selected pair (in either direction) are listed beside it. Typing filters
+both: a word found in an entity's row narrows the entities, the others narrow the types.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -19,87 +22,127 @@ from PySide6.QtWidgets import (
 )
 
 from annotation.model import Entity
+from annotation.relation_picking import Choice, candidate_rows, context
 from annotation.schema import LabelSchema
 
-Choice = tuple[int, int, str]  # head id, child id, relation label
+Row = tuple[str, list[tuple[str, Choice]]]  # an entity's line of text, and its types
 
 
-def relation_choices(schema: LabelSchema, entity: Entity, others: list[Entity],
-                     text: str) -> list[tuple[str, Choice]]:
-    """Every allowed (head, child, label) between `entity` and each other, nearest first."""
-    def quote(e: Entity) -> str:
-        surface = text[e.start:e.end].replace("\n", " ")
-        return f"“{surface[:40]}” {e.label}"
+def relation_rows(schema: LabelSchema, entity: Entity, others: list[Entity],
+                  text: str) -> list[Row]:
+    """What the dialog lists: each other entity once, with the types it may be linked by."""
+    def name(e: Entity) -> str:
+        return " ".join(text[e.start:e.end].split())[:40]
 
-    choices = []
-    for other in sorted(others, key=lambda o: abs(o.start - entity.start)):
-        if other.id == entity.id:
-            continue
-        for label in schema.allowed_relations(entity.label, other.label):
+    rows = []
+    for other, choices in candidate_rows(schema, entity, others, text):
+        line, around = context(text, other)
+        types = []
+        for head, child, label in choices:
+            arrow = "→" if head == entity.id else "←"
             rel_type = schema.relation(label)
-            arrow = "—" if rel_type and rel_type.symmetric else "→"
-            choices.append((f"{quote(entity)} {arrow} {label} {arrow} {quote(other)}",
-                            (entity.id, other.id, label)))
-        for label in schema.allowed_relations(other.label, entity.label):
-            rel_type = schema.relation(label)
-            if rel_type and rel_type.symmetric:
-                continue  # already offered above
-            choices.append((f"{quote(other)} → {label} → {quote(entity)}",
-                            (other.id, entity.id, label)))
-    return choices
+            if rel_type is not None and rel_type.symmetric:
+                arrow = "—"
+            types.append((f"{arrow} {label} {arrow}", (head, child, label)))
+        rows.append((f"“{name(other)}” {other.label} · line {line} · {around}", types))
+    return rows
 
 
 class RelationDialog(QDialog):
-    """Lists the allowed relations from (or to) one entity; Enter takes the selected one."""
+    """Lists the entities one may be linked to and the types for each; Enter adds."""
 
-    def __init__(self, choices: list[tuple[str, Choice]], parent: QWidget | None = None) -> None:
+    def __init__(self, rows: list[Row], parent: QWidget | None = None,
+                 head: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Add relation")
-        self.resize(620, 420)
-        self._filter = QLineEdit(placeholderText="Type to filter by name or relation type")
-        self._list = QListWidget()
-        for text, choice in choices:
-            item = QListWidgetItem(text)
-            item.setData(Qt.UserRole, choice)
-            self._list.addItem(item)
-        self._list.setCurrentRow(0)
-        self._list.itemActivated.connect(self.accept)
+        self.resize(860, 460)
+        self._rows = rows
+        self._filter = QLineEdit(placeholderText="Type to filter by name, words around it "
+                                                 "or relation type")
+        self._entities = QListWidget()
+        self._types = QListWidget()
+        for text, _ in rows:
+            self._entities.addItem(QListWidgetItem(text))
+        self._entities.currentRowChanged.connect(self._show_types)
+        self._entities.itemActivated.connect(self._on_entity_activated)
+        self._types.itemActivated.connect(self.accept)
         self._filter.textChanged.connect(self._on_filter)
-        self._filter.returnPressed.connect(self.accept)
+        self._filter.returnPressed.connect(self._on_return)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        for button in buttons.buttons():  # Enter means "next step" here, not always "OK"
+            button.setAutoDefault(False)
+            button.setDefault(False)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        hint = "No relation type in the schema fits these entities." if not choices else \
-            "Up and Down choose, Enter adds, Esc cancels."
-        layout.addWidget(QLabel(hint))
+        hint = ("No relation type in the schema fits these entities." if not rows else
+                f"From “{head}”: Up and Down choose the other end, Enter goes to its types "
+                "(or adds the only one), Enter adds, Esc cancels.")
+        message = QLabel(hint)
+        message.setTextFormat(Qt.PlainText)
+        message.setWordWrap(True)
+        layout.addWidget(message)
         layout.addWidget(self._filter)
-        layout.addWidget(self._list)
+        lists = QHBoxLayout()
+        lists.addWidget(self._entities, 3)
+        lists.addWidget(self._types, 1)
+        layout.addLayout(lists)
         layout.addWidget(buttons)
         self._filter.installEventFilter(self)
+        self._entities.setCurrentRow(0)
+        if len(rows) == 1:  # a drag names both ends: only the type is left to choose
+            self._types.setFocus()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
-        # Up and Down in the filter box move through the list, so hands stay on the keys.
+        # Up and Down in the filter box move through the entities, so hands stay on the keys.
         if watched is self._filter and event.type() == event.Type.KeyPress \
                 and event.key() in (Qt.Key_Up, Qt.Key_Down, Qt.Key_PageUp, Qt.Key_PageDown):
-            self._list.keyPressEvent(event)
+            self._entities.keyPressEvent(event)
             return True
         return super().eventFilter(watched, event)
 
-    def _on_filter(self, text: str) -> None:
-        words = text.lower().split()
-        first = None
-        for row in range(self._list.count()):
-            item = self._list.item(row)
-            hidden = not all(w in item.text().lower() for w in words)
-            item.setHidden(hidden)
+    def _words(self) -> list[str]:
+        return self._filter.text().lower().split()
+
+    def _on_filter(self, _: str) -> None:
+        words = self._words()
+        first = by_name = None
+        for row, (text, types) in enumerate(self._rows):
+            labels = " ".join(label for _, (_, _, label) in types).lower()
+            hidden = not all(w in text.lower() or w in labels for w in words)
+            self._entities.item(row).setHidden(hidden)
             if not hidden and first is None:
                 first = row
-        if first is not None:
-            self._list.setCurrentRow(first)
+            name = text.split(" · ", 1)[0].lower()
+            if not hidden and by_name is None and any(w in name for w in words):
+                by_name = row  # a row named by the words beats one that only mentions them
+        row = by_name if by_name is not None else first
+        self._entities.setCurrentRow(row if row is not None else -1)
+        self._show_types(self._entities.currentRow())
+
+    def _show_types(self, row: int) -> None:
+        self._types.clear()
+        if row < 0 or self._entities.item(row).isHidden():
+            return
+        text = self._rows[row][0].lower()
+        # Words not found in the entity's row are about the type.
+        wanted = [w for w in self._words() if w not in text]
+        for shown, choice in self._rows[row][1]:
+            if all(w in choice[2].lower() for w in wanted):
+                item = QListWidgetItem(shown)
+                item.setData(Qt.UserRole, choice)
+                self._types.addItem(item)
+        self._types.setCurrentRow(0)
+
+    def _on_return(self) -> None:
+        if self._types.count() == 1:
+            self.accept()
+        elif self._types.count():
+            self._types.setFocus()
+
+    def _on_entity_activated(self, _: QListWidgetItem) -> None:
+        self._on_return()
 
     def choice(self) -> Choice | None:
-        item = self._list.currentItem()
-        if item is None or item.isHidden():
-            return None
-        return item.data(Qt.UserRole)
+        item = self._types.currentItem()
+        return item.data(Qt.UserRole) if item is not None else None

@@ -192,15 +192,20 @@ def test_a_relation_offers_only_types_the_schema_allows(qtbot, window, project_p
     def answer() -> None:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, RelationDialog)
-        seen.append([dialog._list.item(i).text() for i in range(dialog._list.count())])
+        seen.append([dialog._entities.item(i).text() for i in range(dialog._entities.count())])
+        seen.append([dialog._types.item(i).text() for i in range(dialog._types.count())])
         qtbot.keyClicks(dialog._filter, "MEETS Macron")
         qtbot.keyClick(dialog._filter, Qt.Key_Return)
 
     QTimer.singleShot(0, answer)
     key(qtbot, window, Qt.Key_R)  # Joko Widodo (PER) is current
-    offered = seen[0]
-    assert offered and all("Joko Widodo" in line for line in offered)
-    assert not any("Rabu (13/3/2024)" in line and "MEETS" in line for line in offered)
+    offered, types = seen[0], seen[1]
+    # Each other entity once, nearest first, with its line and the words around it.
+    assert offered[0].startswith("“Presiden”") or offered[0].startswith("“Prancis”")
+    assert len(offered) == len(set(offered))
+    assert not any(line.startswith("“Rabu") for line in offered)  # no type fits a DATE
+    assert all("line 3" in line for line in offered)
+    assert "→ MEETS →" not in types and "— MEETS —" in types
     with saved(project_path) as store:
         [relation] = store.relations(article)
         text = store.article(article).text

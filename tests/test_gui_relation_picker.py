@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from annotation.importer import import_paths
@@ -185,3 +185,56 @@ def test_a_mouse_press_ends_a_hint_mode(qtbot, window) -> None:
     press(qtbot, window, Qt.Key_L)
     qtbot.mouseClick(window.pane.view.viewport(), Qt.LeftButton, pos=QPoint(5, 5))
     assert window.pane.picker.stage == "idle"
+
+
+def test_drag_from_an_entity_that_is_not_current_links_that_pair(qtbot, tmp_path) -> None:
+    filler = "".join(f"Baris pengisi nomor {i} tanpa nama.\n" for i in range(40))
+    text = filler + "OKI mendesak Uni Eropa bertindak.\n" + filler
+    (tmp_path / "b.txt").write_text(text, encoding="utf-8")
+    path = tmp_path / "q.sorot"
+    with Store.create(path) as store:
+        assert import_paths(store, [tmp_path / "b.txt"], annotator="ana").ok
+        article_id = store.article_ids()[0]
+        spans = [("OKI", "ORG"), ("Uni Eropa", "ORG")]
+        store.add_annotations(article_id, [
+            NewEntity(text.index(s), text.index(s) + len(s), label,
+                      status=EntityStatus.ACCEPTED) for s, label in spans], [],
+            annotator="ana")
+        store.db.conn.commit()
+    win = MainWindow(Settings(annotator="ana"), suggestions=False)
+    qtbot.addWidget(win)
+    assert win.open_project(path)
+    win.resize(1000, 500)
+    win.show()
+    qtbot.waitExposed(win)
+    view = win.pane.view
+    head, child = (next(e for e in win.pane.controller.entities
+                        if text[e.start:e.end] == s) for s, _ in spans)
+    # Bring the line to the bottom edge of the view, where making an entity current scrolls.
+    bar = view.verticalScrollBar()
+    bar.setValue(0)
+    line = view.below(head).y()
+    bar.setValue(bar.value() + line - view.viewport().height() + 6)
+    qtbot.wait(10)
+    start, end = view.below(head), view.below(child)
+    assert 0 < start.y() <= view.viewport().height() + 30
+    start = QPoint(start.x() + 4, int(start.y() - view._metrics.tag_height - 8))
+    end = QPoint(end.x() + 4, start.y())
+    assert view.entity_at(start) == head.id and view.entity_at(end) == child.id
+    seen: list[list[str]] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        seen.append([dialog._entities.item(i).text()
+                     for i in range(dialog._entities.count())])
+        dialog.reject()
+
+    QTimer.singleShot(0, answer)
+    before = bar.value()
+    qtbot.mousePress(view.viewport(), Qt.LeftButton, pos=start)
+    for step in range(1, 6):
+        qtbot.mouseMove(view.viewport(), QPoint(start.x() + (end.x() - start.x()) * step // 5,
+                                                start.y()))
+    qtbot.mouseRelease(view.viewport(), Qt.LeftButton, pos=end)
+    assert bar.value() == before  # the view did not move under the pointer
+    assert seen and len(seen[0]) == 1 and seen[0][0].startswith("“Uni Eropa”")
