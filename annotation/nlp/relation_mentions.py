@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Collection, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from annotation.nlp.relation_lexicon import word_hash
 
@@ -26,6 +26,12 @@ _KIND = {PER: "actor", GPE: "actor", ORG: "actor", LOC: "place", EVENT: "event"}
 # Words that join coordinated mentions; a list of bare commas must end in one of these.
 COORDINATORS = ("dan", ", dan", "serta", ", serta", "bersama", ", bersama", "maupun",
                 "atau", ", atau", "&", "dan juga")
+# Collective nouns and quantifiers that may open a conjunct before its name: "Indonesia dan
+# anggota OKI", "Indonesia bersama 57 negara OKI", "AS dan kekuatan-kekuatan Barat".
+COLLECTIVE = ("anggota", "negara", "negara-negara", "para", "semua", "seluruh", "pihak",
+              "kelompok", "sekutu", "sekutunya", "mitra", "kekuatan", "sejumlah", "beberapa",
+              "pemerintah", "delegasi", "-")
+_MAX_COLLECTIVE = 3  # words of them in one conjunct
 
 # Scores of relations stated by layout alone, without a trigger word.
 SCORE_ROLE = 0.9  # "Presiden Joko Widodo"
@@ -38,12 +44,12 @@ SCORE_EVENT_PLACE = 0.6  # "KTT G20 di Bali"
 
 
 @functools.lru_cache(maxsize=1)
-def _words() -> dict[str, object]:
+def _words() -> dict[str, Any]:
     comma, dash, open_, close = (word_hash(w) for w in (",", "-", "(", ")"))
     coordinators = {tuple(word_hash(w) for w in c.split()) for c in
                     (c.replace(",", " , ") for c in COORDINATORS)}
     return {"comma": (comma,), "dash": (dash,), "open": (open_,), "close": close,
-            "coordinators": coordinators}
+            "coordinators": coordinators, "collective": {word_hash(w) for w in COLLECTIVE}}
 
 
 class Words(NamedTuple):
@@ -53,6 +59,7 @@ class Words(NamedTuple):
     starts: list[int]
     ends: list[int]
     broken: list[bool]  # a line break or extra space comes before this word
+    numeric: Sequence[bool] = ()  # the word is a number ("57 negara")
 
     def gap(self, first: int, last: int) -> tuple[int, ...]:
         """Hashes of the words in [first, last)."""
@@ -193,18 +200,19 @@ def build_groups(
     commas: list[bool] = []
     comma = w["comma"]
     for a, b in zip(mentions, mentions[1:]):
+        same = a.sent == b.sent and a.kind is not None and a.kind == b.kind
         if b.first - a.last > 2:  # no coordinator is longer than ", dan"
-            links.append(False)
+            links.append(same and _collective(words, a.last, b.first, w))
             commas.append(False)
             continue
         gap = words.gap(a.last, b.first)
-        same = a.sent == b.sent and a.kind is not None and a.kind == b.kind
         if gap == w["dash"]:  # "Kuba-Iran", but not a dateline's spaced dash
             linked = same and words.ends[a.last - 1] == words.starts[a.last] \
                 and words.ends[a.last] == words.starts[b.first]
         else:
             linked = same and words.flowing(a.last, b.first) and (
-                gap in w["coordinators"] or gap == comma)
+                gap in w["coordinators"] or gap == comma
+                or _collective(words, a.last, b.first, w))
         links.append(linked)
         commas.append(gap == comma)
     i = 0
@@ -229,6 +237,20 @@ def build_groups(
         else:
             groups.append(Group(mention))
     return groups, pairs
+
+
+def _collective(words: Words, first: int, last: int, w: dict[str, Any]) -> bool:
+    """Whether words [first, last) are a coordinator and then collective nouns or numbers."""
+    if last - first > 2 + _MAX_COLLECTIVE or not words.flowing(first, last):
+        return False
+    for size in (1, 2):
+        if words.gap(first, first + size) in w["coordinators"]:
+            rest = range(first + size, last)
+            if 0 < len(rest) <= _MAX_COLLECTIVE and all(
+                    words.lower[i] in w["collective"]
+                    or (words.numeric and words.numeric[i]) for i in rest):
+                return True
+    return False
 
 
 def layout_relations(spans: Sequence[Span], mentions: Sequence[Mention]

@@ -47,8 +47,15 @@ from annotation.paths import RESOURCES
 from annotation.schema import LabelSchema, RelationType
 
 DEFAULT_LEXICON = RESOURCES / "lexicons" / "relation_triggers.tsv"
+# Bump when the rules change how relations are read, so that projects suggest again (the
+# lexicon's own changes reach the fingerprint through its digest).
+RULES_VERSION = 2
 DECAY = 0.9  # score kept per word between a trigger and its entity
 INHERITED = 0.8  # score kept when the subject comes from the sentence's previous trigger
+JOINT = 0.85  # score kept for the partners of a joint call ("A dan B mendesak C": A with B)
+COOPERATES = "COOPERATES_WITH"
+# Calls and stands that a coordinated subject makes together: its members cooperate.
+_JOINT = ("URGES", "SUPPORTS")
 
 # Closed-class Indonesian words that steer the search; grammar, so they live here.
 _CLAUSE = (
@@ -66,6 +73,13 @@ _PREPOSITIONS = ("terhadap", "ke", "kepada", "atas", "untuk", "bagi", "dengan", 
 # An entity after one of these is an adjunct ("hubungan dengan Iran", "di Gaza"), no subject.
 _OBLIQUE = (*_PREPOSITIONS, "di", "dari", "dalam", "oleh", "menuju", "tentang", "sejak", "pro")
 _BETWEEN = "antara"  # "pertemuan antara A dan B"
+# Words of the me- verb shape that take no object: after them a name may be a subject.
+_NOT_TRANSITIVE = frozenset((
+    "menteri", "mereka", "merdeka", "meskipun", "melainkan", "memang", "mengatakan",
+    "menyatakan", "menegaskan", "menyebut", "menyebutkan", "mengungkapkan", "menjelaskan",
+    "menambahkan", "mengklaim", "menilai", "memastikan", "mengakui", "meyakini", "menganggap",
+    "melaporkan", "mengumumkan", "menduga", "mengira", "berharap", "menginginkan",
+))
 
 # Each class of words is a bit, so one dictionary lookup a word finds all its classes.
 _STOP_B, _STOP_A, _SHARE, _PURP, _PREP, _BETW, _OBL, _DI, _YANG = (1 << i for i in range(9))
@@ -104,8 +118,9 @@ class RelationSuggester:
                 key = word_hash(word)
                 self._codes[key] = self._codes.get(key, 0) | bit
         self._coded = _hash_array(self._codes)
+        self._transitive: dict[int, bool] = {}  # word hash -> a me- verb with an object
         digest = hashlib.blake2b(Path(lexicon_path).read_bytes(), digest_size=4).hexdigest()
-        self.fingerprint = f"{self.name}@{digest}"
+        self.fingerprint = f"{self.name}@{RULES_VERSION}.{digest}"
 
     def suggest(self, doc: Any, entities: Sequence[Candidate]) -> list[RelationCandidate]:
         """Relation candidates among `entities` (indexes into it), each within one sentence.
@@ -129,10 +144,11 @@ class _Article:
 
     def __init__(self, owner: RelationSuggester, doc: Any, entities: Sequence[Candidate]):
         import numpy as np
-        from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER, SENT_START
+        from spacy.attrs import IDX, IS_SPACE, LENGTH, LIKE_NUM, LOWER, SENT_START
 
         self.o = owner
-        arr = doc.to_array([LOWER, IDX, LENGTH, IS_SPACE, SENT_START])
+        self.strings = doc.vocab.strings
+        arr = doc.to_array([LOWER, IDX, LENGTH, IS_SPACE, SENT_START, LIKE_NUM])
         if len(arr) > 1 and not arr[1:, 4].any():  # doc.has_annotation walks every token
             raise SuggesterError("relations: the Doc has no sentence boundaries; "
                                  "set them (e.g. with spaCy's sentencizer) first")
@@ -143,7 +159,8 @@ class _Article:
         self._starts, self._ends, self._lower = starts, starts + arr[keep, 2], arr[keep, 0]
         self.lower = self._lower.tolist()
         self.sent = (arr[:, 4] == 1).cumsum()[keep].tolist()
-        self.words = Words(self.lower, starts.tolist(), self._ends.tolist(), broken.tolist())
+        self.words = Words(self.lower, starts.tolist(), self._ends.tolist(), broken.tolist(),
+                           (arr[keep, 5] != 0).tolist())
         self.found: dict[tuple[str, int, int], RelationCandidate] = {}
         self._place(entities)
         self.mentions = build_mentions(self.words, self.spans)
@@ -222,6 +239,9 @@ class _Article:
         before = self._before(first, trigger, before_types, subject.get(sent),
                               noun=trigger.voice == "noun")
         after = self._after(last, trigger.after, after_types)
+        if (before is not None and not passive and rel.name in _JOINT
+                and len(before[0].mentions) > 1 and not self._relative(before[0])):
+            self._joint(before[0], trigger.strength * DECAY ** before[2] * JOINT, span)
         if (trigger.voice == "noun" and after is not None and after[2] > 0
                 and not self._any(self.prepositions, last, after[0].first)):
             after = None  # "mencegat ancaman rudal Iran": a noun's partner takes a preposition
@@ -283,7 +303,8 @@ class _Article:
             if self._any(self.stop_before, group.last, first) or (
                     noun and self._any(self.verbs, group.last, first)):
                 break
-            if group.first - 1 in self.oblique and not self._relative(group):
+            if (group.first - 1 in self.oblique or self._object(group)) \
+                    and not self._relative(group):
                 continue
             picked = group.pick(types)
             if picked:
@@ -315,6 +336,24 @@ class _Article:
                 return group, picked, dist, False
         return None
 
+    def _object(self, group: Group) -> bool:
+        """Whether a me- verb that is no trigger comes right before the group, its object.
+
+        "Pezeshkian meninggalkan Teheran menuju Rusia": Teheran is what is left, so the
+        subject of "menuju" lies further back. A trigger's own object is its `_after`.
+        """
+        i = group.first - 1
+        if i < 0 or self.sent[i] != group.sent or self._any(self.verbs, i, i + 1):
+            return False
+        cache = self.o._transitive
+        word = self.lower[i]
+        found = cache.get(word)
+        if found is None:
+            text = self.strings[word]
+            found = cache[word] = (len(text) >= 6 and text[:2] == "me" and text[2] in "mnlrwy"
+                                   and text.isalpha() and text not in _NOT_TRANSITIVE)
+        return found
+
     def _relative(self, group: Group) -> bool:
         """Whether "yang" follows the group, which heads a relative clause ("X yang ...")."""
         return group.last in self.yang
@@ -332,6 +371,12 @@ class _Article:
         for head in heads:
             for child in children:
                 self._emit(head, child, rel.name, score, span)
+
+    def _joint(self, group: Group, score: float, span: tuple[int, int]) -> None:
+        """The members of a subject that calls or stands together cooperate."""
+        rel = self.o._relations.get(COOPERATES)
+        if rel is not None:
+            self._among(group.pick(set(rel.head) | set(rel.child)), rel, score, span)
 
     def _among(self, members: list[int], rel: RelationType, score: float,
                span: tuple[int, int]) -> None:
