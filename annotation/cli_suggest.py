@@ -51,6 +51,12 @@ def add_parsers(sub: Any) -> None:
                    help="map a suggested label onto the gold file's labels (GPE=LOC); "
                    "FROM= leaves it out")
     p.add_argument("--no-relations", action="store_true", help="entities only")
+    p.add_argument("--relation-model", type=Path, metavar="DIR",
+                   help="suggest relations with the rules and this relation model (a folder "
+                   "`sorot train` wrote: an adopted one, an --out folder or its relations/)")
+    p.add_argument("--gold-entities", action="store_true",
+                   help="score relations only, suggested among the gold entities, so that "
+                   "entity errors do not count against them")
     p.add_argument("--learn", action="store_true",
                    help="simulate a labelling session: after each batch, teach the memory "
                    "the gold answers (accepted spans, rejected suggestions) before going on")
@@ -67,8 +73,17 @@ def load(schema: LabelSchema, args: argparse.Namespace, relations: bool = True):
         label_map = parse_label_map(args.pipeline_label_map)
     except ValueError as exc:
         raise SuggesterError(str(exc)) from None
+    relation_model = getattr(args, "relation_model", None)
+    if relation_model is not None:
+        from annotation.nlp.relation_model import find_model
+
+        found = find_model(relation_model)
+        if found is None:
+            raise SuggesterError(f"--relation-model {relation_model}: no relation model there")
+        relation_model = found
     engine = engine_from_settings(schema, Settings.load(), args.source, label_map,
-                                  relations=relations, project=getattr(args, "project", None))
+                                  relations=relations, project=getattr(args, "project", None),
+                                  relation_model=relation_model)
     for problem in engine.problems:
         print(f"sorot: warning: {problem}; going on without it", file=sys.stderr)
     return engine
@@ -112,9 +127,19 @@ def evaluate(args: argparse.Namespace, annotator: str, progress: Any) -> int:
     except ValueError as exc:
         print(f"sorot: error: --label-map: {exc}", file=sys.stderr)
         return 2
+    from annotation.nlp.suggestion import SuggesterError
+
+    if args.gold_entities and args.no_relations:
+        print("sorot: error: --gold-entities scores relations; drop --no-relations",
+              file=sys.stderr)
+        return 2
     schema = default_schema()
     began = time.perf_counter()
-    engine = load(schema, args, relations=not args.no_relations)
+    try:
+        engine = load(schema, args, relations=not args.no_relations)
+    except SuggesterError as exc:
+        print(f"sorot: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     if not engine.suggesters:
         return EXIT_ERROR
     load_seconds = time.perf_counter() - began
@@ -122,6 +147,7 @@ def evaluate(args: argparse.Namespace, annotator: str, progress: Any) -> int:
     try:
         result = run_evaluation(args.gold, engine, schema, label_map=label_map,
                                 progress=bar, load_seconds=load_seconds, learn=args.learn,
+                                gold_entities=args.gold_entities,
                                 batch_size=16 if args.learn else 64)
     finally:
         bar.close()

@@ -22,7 +22,10 @@ def add_parsers(sub: Any) -> None:
         "one) and the new one are scored on it, and the new model is kept beside the project "
         "(PROJECT.models/) only if its micro F1 is higher. The project file is only read. "
         "For experiments, --out DIR keeps the model in DIR whatever it scores and adopts "
-        "nothing.",
+        "nothing. Then, on the same articles and split, the relation model is trained on the "
+        "accepted relations (rejected suggestions as strong negatives) and adopted only if "
+        "its relation F1 on the held-out articles (their accepted entities given) beats the "
+        "current relation suggester's.",
         epilog="Example (a learning-curve point): sorot train p.sorot --base blank --held-out 0 "
         "--out runs/p-100 && sorot evaluate dev.jsonl --source rules --source runs/p-100. "
         "Exit codes: 0 trained (adopted, written to --out, or neither: see the report); "
@@ -46,6 +49,12 @@ def add_parsers(sub: Any) -> None:
                    "an earlier --out model, which is replaced. Score it with `sorot evaluate "
                    "--source DIR`")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--no-relations", action="store_true",
+                       help="train the entity model only")
+    which.add_argument("--relations-only", action="store_true",
+                       help="train the relation model only (with --out, DIR is the relation "
+                       "model; otherwise it goes to DIR/relations)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
@@ -65,7 +74,9 @@ def train(args: argparse.Namespace, annotator: str) -> int:
         with Store.open(args.project, readonly=True) as store:
             report = train_project(store, who, labels=args.labels, base=args.base,
                                    epochs=args.epochs, held_out=args.held_out,
-                                   seed=args.seed, out=args.out, progress=progress)
+                                   seed=args.seed, out=args.out, progress=progress,
+                                   relations=not args.no_relations,
+                                   ner=not args.relations_only)
     except (TrainError, ProjectError) as exc:
         return _error(str(exc))
     print(json.dumps(report.to_json(), indent=1) if args.json else report.format())

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotation.nlp.engine import Engine
+from annotation.nlp.engine import Engine, Result
+from annotation.nlp.suggestion import Candidate
 from annotation.readers import Problem, Record, Refused, Source, read
 from annotation.schema import LabelSchema
 
@@ -65,6 +66,8 @@ class Evaluation:
     per_relation: dict[str, Scores] = field(default_factory=dict)
     ignored: Counter[str] = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
+    gold_entities: bool = False  # relations were suggested among the gold entities
+    relation_suggester: str = ""
 
     @property
     def rate(self) -> float:
@@ -80,14 +83,20 @@ class Evaluation:
             "per_label": {k: v.to_json() for k, v in sorted(self.per_label.items())},
             "relations": self.relations.to_json() if self.relations else None,
             "per_relation": {k: v.to_json() for k, v in sorted(self.per_relation.items())},
-            "ignored_labels": dict(self.ignored),
+            "ignored_labels": dict(self.ignored), "gold_entities": self.gold_entities,
+            "relation_suggester": self.relation_suggester,
             "problems": [str(p) for p in self.problems],
         }
 
     def format(self) -> str:
         lines = [f"{self.path}: {self.records} records, suggesters: {', '.join(self.sources)}"]
+        if self.relation_suggester:
+            lines.append(f"relations from {self.relation_suggester}")
+        if self.gold_entities:
+            lines.append("relations suggested among the gold entities (entities not scored)")
         lines.append(f"{'':18}{'P':>7}{'R':>7}{'F1':>7}{'gold':>7}")
-        rows = [("entities", self.entities), *sorted(self.per_label.items())]
+        rows = [] if self.gold_entities else [("entities", self.entities),
+                                              *sorted(self.per_label.items())]
         if self.relations is not None:
             rows += [("relations", self.relations), *sorted(self.per_relation.items())]
         for name, s in rows:
@@ -120,17 +129,22 @@ def evaluate(
     path: Path, engine: Engine, schema: LabelSchema, *,
     label_map: dict[str, str | None] | None = None, batch_size: int = 64,
     progress: Callable[[int, int], None] | None = None, load_seconds: float = 0.0,
-    learn: bool = False,
+    learn: bool = False, gold_entities: bool = False,
 ) -> Evaluation:
     """Suggest for every gold record's text and compare with its spans and relations.
 
     With `learn`, the engine's memory is taught each batch's gold answers after it is
     scored, as if a researcher had corrected the suggestions in file order: the figures then
     show what the memory adds over a labelling session, not the suggesters' first guess.
+    With `gold_entities`, only relations are suggested, among each record's gold entities,
+    so that their scores are not confounded by entity errors.
     """
     records, problems = read_gold(path, schema)
     label_map = label_map or {}
-    result = Evaluation(str(path), engine.names, problems=problems, load_seconds=load_seconds)
+    result = Evaluation(str(path), engine.names, problems=problems, load_seconds=load_seconds,
+                        gold_entities=gold_entities)
+    if engine.relations is not None:
+        result.relation_suggester = getattr(engine.relations, "source", "") or "rules"
     gold_labels = {e.label for r in records for e in r.entities}
     symmetric = {r.name for r in schema.relations if r.symmetric}
     has_relations = any(r.relations for r in records)
@@ -139,7 +153,8 @@ def evaluate(
     began = time.perf_counter()
     for i in range(0, len(records), batch_size):
         batch = records[i:i + batch_size]
-        suggestions = engine.suggest_texts([r.text for r in batch])
+        suggestions = (_given_entities(engine, batch) if gold_entities
+                       else engine.suggest_texts([r.text for r in batch]))
         for record, suggested in zip(batch, suggestions):
             _score(result, record, suggested, label_map, gold_labels, symmetric)
             if learn and engine.memory is not None:
@@ -185,6 +200,16 @@ def _score(
     for label in {k[2] for k in gold_rel | pred_rel}:
         result.per_relation.setdefault(label, Scores()).add(
             {k for k in gold_rel if k[2] == label}, {k for k in pred_rel if k[2] == label})
+
+
+def _given_entities(engine: Engine, records: Sequence[Record]) -> list[Result]:
+    """Each record's gold entities as the suggestions, with relations suggested among them."""
+    results = []
+    for record, doc in zip(records, engine.docs([(r.text, None) for r in records])):
+        entities = [Candidate(e.start, e.end, e.label, "gold") for e in record.entities]
+        relations = engine.relations.suggest(doc, entities) if engine.relations else []
+        results.append(Result(entities, relations))
+    return results
 
 
 def _corrections(record: Record, suggested: Any) -> list[tuple[str, str, bool]]:

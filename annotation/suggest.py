@@ -63,15 +63,18 @@ class SuggestReport:
 def engine_from_settings(
     schema: LabelSchema, settings: Settings, names: Sequence[str] | None = None,
     label_map: dict[str, str | None] | None = None, *, relations: bool = True,
-    project: Path | None = None,
+    project: Path | None = None, relation_model: Path | None = None,
 ) -> Engine:
     """Load the suggesters named (default: the settings' list), with their label maps.
 
     Names other than "rules" and "model" are installed spaCy pipelines; `label_map`
     applies to all of them, else each uses its map from the settings. "model" is the
-    project's own trained model when `sorot train` adopted one, else the shipped model.
+    project's own trained model when `sorot train` adopted one, else the shipped model;
+    likewise relations come from the rules with the project's adopted relation model, if
+    any. `relation_model` (a folder) overrides the adopted one.
     """
     from annotation.nlp.engine import SOURCES, PipelineSource, load_engine
+    from annotation.nlp.model_folders import current_relation_model
     from annotation.nlp.train_project import current_model
 
     names = list(names or settings.suggesters)
@@ -79,7 +82,9 @@ def engine_from_settings(
                  for n in names if n not in SOURCES]
     return load_engine(schema, [n for n in names if n in SOURCES], pipelines,
                        relations=relations,
-                       model_path=current_model(project) if project is not None else None)
+                       model_path=current_model(project) if project is not None else None,
+                       relation_model=relation_model or (
+                           current_relation_model(project) if project is not None else None))
 
 
 def load_memory(store: Store, engine: Engine) -> int:

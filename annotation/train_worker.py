@@ -10,8 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 
-def serve(path: str, annotator: str, base: str, epochs: int, reports: Any, stop: Any) -> None:
-    """Train on the project at `path` (opened read-only) and report to the window."""
+def serve(path: str, annotator: str, base: str, epochs: int, reports: Any, stop: Any,
+          relations: bool = True) -> None:
+    """Train on the project at `path` (opened read-only) and report to the window.
+
+    With `relations`, the relation model is trained after the entity model; "adopted" in
+    the report is then true when either model was adopted.
+    """
     from annotation.db import ProjectError
     from annotation.nlp.train_project import TrainError, train_project
     from annotation.store import Store
@@ -21,8 +26,9 @@ def serve(path: str, annotator: str, base: str, epochs: int, reports: Any, stop:
             report = train_project(
                 store, annotator, base=base, epochs=epochs,
                 progress=lambda e, n, loss: reports.put(("progress", e, n, float(loss))),
-                should_stop=stop.is_set)
-        reports.put(("done", report.format(), report.adopted, report.cancelled))
+                should_stop=stop.is_set, relations=relations)
+        adopted = report.adopted or bool(report.relations and report.relations.adopted)
+        reports.put(("done", report.format(), adopted, report.cancelled))
     except (TrainError, ProjectError) as exc:
         reports.put(("error", str(exc)))
     except Exception as exc:  # shown to the researcher; the window carries on

@@ -2,6 +2,8 @@
 
     <project stem>.models/ner-<time>/      an adopted pipeline, with sorot-model.json
     <project stem>.models/current          the name of the adopted folder
+    <project stem>.models/relations-<time>/  an adopted relation model (`relation_model`)
+    <project stem>.models/current-relations  the name of the adopted relation model folder
 
 A model written with `sorot train --out DIR` goes to DIR instead, never into the models
 folder. Every folder is written under a hidden `.NAME.partial` name first and renamed when
@@ -14,11 +16,13 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 MODELS_SUFFIX = ".models"
 POINTER = "current"
+RELATION_POINTER = "current-relations"
 METADATA = "sorot-model.json"
 
 
@@ -40,6 +44,20 @@ def current_model(project_path: str | Path) -> Path | None:
         return None
     return target
 
+
+def current_relation_model(project_path: str | Path) -> Path | None:
+    """The project's adopted relation model folder, or None when it has none (or it has gone)."""
+    from annotation.nlp.relation_model import is_model
+
+    folder = models_dir(project_path)
+    try:
+        name = (folder / RELATION_POINTER).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    target = folder / name
+    if not name or "/" in name or "\\" in name or not is_model(target):
+        return None
+    return target
 
 
 def save(nlp: Any, folder: Path, metadata: dict[str, Any]) -> None:
@@ -80,12 +98,38 @@ def check_out(project_path: Path, out: Path) -> Path:
 
 def write_out(nlp: Any, target: Path, metadata: dict[str, Any]) -> None:
     """Write the model to `target`, replacing an earlier one only once the new one is whole."""
+    _write_whole(target, lambda folder: save(nlp, folder, metadata))
+
+
+def write_out_relations(model: Any, target: Path, metadata: dict[str, Any]) -> None:
+    """Write a relation model to `target` whole, as `write_out` does a pipeline."""
+    _write_whole(target, lambda folder: _save_relations(model, folder, metadata))
+
+
+def adopt(project_path: Path, nlp: Any, metadata: dict[str, Any]) -> Path:
+    """Keep the pipeline beside the project and point `current` at it."""
+    return _adopt(project_path, "ner", POINTER, lambda folder: save(nlp, folder, metadata))
+
+
+def adopt_relations(project_path: Path, model: Any, metadata: dict[str, Any]) -> Path:
+    """Keep the relation model beside the project and point `current-relations` at it."""
+    return _adopt(project_path, "relations", RELATION_POINTER,
+                  lambda folder: _save_relations(model, folder, metadata))
+
+
+def _save_relations(model: Any, folder: Path, metadata: dict[str, Any]) -> None:
+    model.to_disk(folder)
+    (folder / METADATA).write_text(json.dumps(metadata, ensure_ascii=False, indent=1),
+                                   encoding="utf-8")
+
+
+def _write_whole(target: Path, writer: Callable[[Path], None]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(partial, ignore_errors=True)
     try:
-        save(nlp, partial, metadata)
+        writer(partial)
         if target.exists():
             os.replace(target, old)
         os.replace(partial, target)
@@ -94,21 +138,22 @@ def write_out(nlp: Any, target: Path, metadata: dict[str, Any]) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def adopt(project_path: Path, nlp: Any, metadata: dict[str, Any]) -> Path:
+def _adopt(project_path: Path, prefix: str, pointer_name: str,
+           writer: Callable[[Path], None]) -> Path:
     folder = models_dir(project_path)
     folder.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
-    name, n = f"ner-{stamp}", 1
+    name, n = f"{prefix}-{stamp}", 1
     while (folder / name).exists():
         n += 1
-        name = f"ner-{stamp}-{n}"
+        name = f"{prefix}-{stamp}-{n}"
     partial = folder / f".{name}.partial"
     try:
-        save(nlp, partial, metadata)
+        writer(partial)
         os.replace(partial, folder / name)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
-    pointer = folder / f".{POINTER}.tmp"
+    pointer = folder / f".{pointer_name}.tmp"
     pointer.write_text(name + "\n", encoding="utf-8")
-    os.replace(pointer, folder / POINTER)
+    os.replace(pointer, folder / pointer_name)
     return folder / name

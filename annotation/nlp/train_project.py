@@ -11,6 +11,10 @@ project's models and pointer are left alone: for experiments (learning curves, a
 that score the model elsewhere, e.g. with `sorot evaluate --source DIR`. Only then may the
 held-out share be 0 (train on every done article, compare with nothing).
 
+A companion step then trains the relation model on the same articles with the same split
+(`train_relations`), with its own verdict; with `out` it goes to `out/relations`, or to
+`out` itself when only relations are trained.
+
 The project file itself is only read.
 """
 
@@ -29,6 +33,7 @@ from annotation.evaluate import Scores
 from annotation.model import ArticleStatus, EntityStatus
 from annotation.nlp.docs import make_doc
 from annotation.nlp.model_folders import adopt, check_out, current_model, write_out
+from annotation.nlp.train_relations import RelationReport, split
 from annotation.store import Store
 
 BASES = ("shipped", "blank")
@@ -79,6 +84,8 @@ class TrainReport:
     data_hash: str = ""
     cancelled: bool = False
     seconds: float = 0.0
+    ner: bool = True  # False: only the relation model was trained
+    relations: RelationReport | None = None
 
     @property
     def current_f1(self) -> float:
@@ -89,7 +96,9 @@ class TrainReport:
         return self.new["ALL"].f1 if self.new else 0.0
 
     def format(self) -> str:
-        """Both score tables and the verdict, as the CLI prints them."""
+        """Both score tables and the verdict, as the CLI prints them (then the relations')."""
+        if not self.ner:
+            return self.relations.format() if self.relations is not None else ""
         lines = [f"trained on {self.train_articles} articles of {self.annotator} "
                  f"({self.entities} entities; base {self.base}, {self.epochs} epochs), "
                  f"held out {self.heldout_articles}"]
@@ -116,6 +125,8 @@ class TrainReport:
             lines.append(f"adopted: {self.model_dir} ({self.reason})")
         else:
             lines.append(f"not adopted: {self.reason}")
+        if self.relations is not None:
+            lines += ["", self.relations.format()]
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
@@ -129,7 +140,8 @@ class TrainReport:
                 "losses": [round(x, 4) for x in self.losses], "adopted": self.adopted,
                 "reason": self.reason, "data_hash": self.data_hash, "out": self.out,
                 "model_dir": str(self.model_dir) if self.model_dir else None,
-                "seconds": round(self.seconds, 2)}
+                "seconds": round(self.seconds, 2), "ner": self.ner,
+                "relations": self.relations.to_json() if self.relations else None}
 
 
 # -- training data --------------------------------------------------------------------------
@@ -169,13 +181,7 @@ def data_hash(items: Sequence[_Item]) -> str:
 
 
 def _split(items: list[_Item], share: float, seed: int) -> tuple[list[_Item], list[_Item]]:
-    if share == 0:
-        return list(items), []
-    order = list(range(len(items)))
-    random.Random(seed).shuffle(order)
-    held = set(order[:min(len(items) - 1, max(1, round(len(items) * share)))])
-    return ([x for i, x in enumerate(items) if i not in held],
-            [x for i, x in enumerate(items) if i in held])
+    return split(items, share, seed)  # the relation step holds out the same articles
 
 
 def _example(nlp: Any, item: _Item, report: TrainReport | None) -> Any:
@@ -243,15 +249,17 @@ def train_project(
     store: Store, annotator: str, *, labels: Sequence[str] | None = None,
     base: str = "shipped", epochs: int = 10, held_out: float = 0.2, seed: int = 0,
     out: Path | None = None, progress: Callable[[int, int, float], None] | None = None,
-    should_stop: Callable[[], bool] | None = None,
+    should_stop: Callable[[], bool] | None = None, relations: bool = True,
+    ner: bool = True,
 ) -> TrainReport:
     """Train a model on the annotator's done articles; adopt it if it beats the current one.
 
     With `out`, write it to that folder instead, whatever it scores, and adopt nothing
     (`held_out` may then be 0). `progress(epoch, epochs, loss)` is called after each epoch;
     `should_stop()` returning True stops the run before anything is written
-    (`report.cancelled`). Raise TrainError when there is nothing to train on or an argument
-    is wrong.
+    (`report.cancelled`). With `relations`, the relation model is then trained too, when
+    the annotator accepted relations (`report.relations`); `ner=False` trains only it.
+    Raise TrainError when there is nothing to train on or an argument is wrong.
     """
     from spacy.util import fix_random_seed, minibatch
 
@@ -278,6 +286,12 @@ def train_project(
         raise TrainError(f"no label {', '.join(unknown)} in the project's schema")
     stop = should_stop or (lambda: False)
     report = TrainReport(annotator, base, epochs)
+    if not ner:
+        report.ner = False
+        report.relations = _relations(store, annotator, held_out, seed, target, stop, True)
+        report.cancelled = report.relations.cancelled
+        report.seconds = time.perf_counter() - began
+        return report
     items = _collect(store, annotator, wanted, report)
     if held_out == 0 and not items:
         raise TrainError(f"{annotator!r} has marked no articles done; there is nothing to "
@@ -359,5 +373,25 @@ def train_project(
             report.model_dir = target
         else:
             report.model_dir = adopt(store.path, nlp, metadata)
+    if relations:
+        report.relations = _relations(
+            store, annotator, held_out, seed,
+            target / "relations" if target is not None else None, stop, False)
+        report.cancelled = report.relations.cancelled
     report.seconds = time.perf_counter() - began
     return report
+
+
+def _relations(store: Store, annotator: str, held_out: float, seed: int, out: Path | None,
+               stop: Callable[[], bool], required: bool) -> RelationReport:
+    from annotation.nlp.train_relations import train_relations
+
+    if required and held_out > 0:
+        done = store.db.execute(
+            "SELECT count(*) FROM article_status WHERE annotator = ? AND status = ?",
+            (annotator, ArticleStatus.DONE)).fetchone()[0]
+        if done < 2:
+            raise TrainError(f"{annotator!r} has marked {done} articles done; training needs "
+                             "at least 2 (one to learn from, one to test on)")
+    return train_relations(store, annotator, held_out=held_out, seed=seed, out=out,
+                           should_stop=stop, required=required)
