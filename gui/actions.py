@@ -36,6 +36,7 @@ class Actions(NamedTuple):
     skip_next: QAction
     find: QAction
     uncertain_first: QAction
+    relations_shown: QAction
     zoom_in: QAction
     zoom_out: QAction
     zoom_reset: QAction
@@ -88,6 +89,9 @@ SPECS: dict[str, tuple[str, list[str], str]] = {
     "uncertain_first": ("&Uncertain first", [],
                         "List the articles the suggesters were least sure about first; "
                         "off: corpus order"),
+    "relations_shown": ("&Relations drawn: current", ["V"],
+                        "Which relations are drawn in full, in turn: the current entity's "
+                        "(the others thin), all, or none"),
     "zoom_in": ("Zoom &in", [QKeySequence.ZoomIn, "Ctrl+="], "Larger text"),
     "zoom_out": ("Zoom &out", [QKeySequence.ZoomOut], "Smaller text"),
     "zoom_reset": ("&Normal size", ["Ctrl+0"], "Default text size"),
@@ -110,10 +114,10 @@ MENUS = {
     "&Edit": ["undo", "redo", None, "edit_schema", "set_annotator"],
     "&Annotate": ["accept", "reject", "next_item", "previous_item", "delete", None,
                   "widen_end", "shrink_end", "widen_start", "shrink_start", None,
-                  "link", "go_to", "add_relation", "accept_label", "accept_all", None, "done_next",
-                  "skip_next", None, "train"],
-    "&View": ["find", "uncertain_first", None, "zoom_in", "zoom_out", "zoom_reset", None,
-              "suggestion_use"],
+                  "link", "go_to", "add_relation", "accept_label", "accept_all", None,
+                  "done_next", "skip_next", None, "train"],
+    "&View": ["find", "uncertain_first", None, "relations_shown", None, "zoom_in", "zoom_out",
+              "zoom_reset", None, "suggestion_use"],
     "&Review": ["merge", "agreement", None, "start_review", "leave_review"],
     "&Help": ["help_keys"],
 }

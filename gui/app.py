@@ -16,6 +16,7 @@ from annotation.cli import ensure_sample_project
 from annotation.db import ProjectError
 from annotation.settings import Settings
 from annotation.store import Store
+from gui.article_paint import FOCUS_MODES
 from gui.main_window import MainWindow
 from gui.window_state import qsettings
 
@@ -97,6 +98,9 @@ def screenshot(argv: list[str]) -> int:
     parser.add_argument("--current", type=int, metavar="N",
                         help="make the N-th open suggestion current (as after N Tabs)")
     parser.add_argument("--point-size", type=float, help="text size in points")
+    parser.add_argument("--relations", choices=FOCUS_MODES,
+                        help="which relations are drawn in full (default: as the window was "
+                        "left; else current)")
     parser.add_argument("--palette", choices=["system", "light", "dark"], default="system",
                         help="colour scheme to render with (default: the system's)")
     args = parser.parse_args(argv)
@@ -120,6 +124,8 @@ def screenshot(argv: list[str]) -> int:
         return 1
     if args.point_size:
         window.pane.view.set_point_size(args.point_size)
+    if args.relations:
+        window.pane.view.set_focus_mode(args.relations)
     if args.article is not None:
         if args.article not in window.workspace.store.article_ids():
             print(f"sorot: error: {args.project}: no article {args.article}", file=sys.stderr)

@@ -49,6 +49,8 @@ class ArticleController(QObject):
         workspace.changed.connect(self._on_changed)
         workspace.schemaChanged.connect(self.reload)
         view.entityClicked.connect(self._on_entity_clicked)
+        view.relationClicked.connect(
+            lambda relation_id: self.set_current(Item("relation", relation_id)))
         view.relationDragged.connect(self.relationRequested)
 
     # -- opening and reloading ----------------------------------------------------------------

@@ -9,6 +9,7 @@ coordinates and returns where it drew each entity, for hit-testing clicks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -27,9 +28,12 @@ from PySide6.QtGui import (
 from annotation.model import EntityStatus
 from annotation.spans import Utf16Map, place_tags
 
+if TYPE_CHECKING:
+    from gui.arc_plan import ArcPart, ArcPlan
+
 SUGGESTED = EntityStatus.SUGGESTED
 VERSION = "version"  # an annotator's entity shown for review, not part of gold
-ARC_LEVELS = 3
+FOCUS_MODES = ("current", "all", "none")  # which relations are drawn in full
 
 
 @dataclass(frozen=True)
@@ -70,15 +74,25 @@ class Metrics:
         self.tag_font.setPointSizeF(max(6.0, self.font.pointSizeF() * 0.72))
         self.tag_font.setBold(True)
         self.tag_height = QFontMetricsF(self.tag_font).height() + 2
-        self.arc_step = QFontMetricsF(self.tag_font).height() * 0.9
+        # Labels on neighbouring levels never touch: a level is a label's height apart.
+        self.label_height = QFontMetricsF(self.tag_font).height()
+        self.arc_step = self.label_height + 2
+
+    left_edge = 12.0  # the document's side margins, where split arcs leave their line
+    right_edge = 12.0
+
+    def level_offset(self, level: int) -> float:
+        """How far above its line's text an arc of this level runs."""
+        return 4 + self.label_height / 2 + (level - 1) * self.arc_step
+
+    def arc_room(self, levels: int) -> float:
+        """The room above a line whose highest arc has this level."""
+        return self.level_offset(levels) + self.label_height / 2 + 2 if levels else 0.0
 
     @property
-    def arc_room(self) -> float:
-        return self.arc_step * ARC_LEVELS + 4
-
-    @property
-    def line_gap(self) -> float:
-        return self.tag_height * self.tag_rows + self.arc_room + 2
+    def tag_room(self) -> float:
+        """The room under every line for its label tags."""
+        return self.tag_height * self.tag_rows + 2
 
 
 def span_rects(doc: QTextDocument, start: int, end: int) -> list[QRectF]:
@@ -108,6 +122,19 @@ def text_colour(background: QColor) -> QColor:
     """Black or white, whichever reads better on `background`."""
     r, g, b = background.redF(), background.greenF(), background.blueF()
     return QColor(Qt.black) if 0.299 * r + 0.587 * g + 0.114 * b > 0.55 else QColor(Qt.white)
+
+
+def label_colours(palette: QPalette, status: str) -> tuple[QColor, QColor]:
+    """(ink, background) of a relation label: the palette's text on its base, tinted a
+    little for accepted relations. Suggested ones differ by more than colour too: a dashed
+    border, italics and a trailing "?"."""
+    ink, base = palette.color(QPalette.Text), palette.color(QPalette.Base)
+    if status == SUGGESTED:
+        return ink, base
+    tint = QColor(*(round(b * 0.88 + i * 0.12) for b, i in
+                    ((base.red(), ink.red()), (base.green(), ink.green()),
+                     (base.blue(), ink.blue()))))
+    return ink, tint
 
 
 class ArticlePainter:
@@ -205,55 +232,49 @@ class ArticlePainter:
         painter.drawText(rect, Qt.AlignCenter, self._tag_text(entity))
 
     def arcs(self, painter: QPainter, relations: list[ShownRelation], entities: dict[int, Shown],
-             current: int | None, current_relation: int | None) -> None:
-        """Draw each relation as an arc from head to child above their lines."""
-        painter.setFont(self.metrics.tag_font)
+             plan: ArcPlan, current: int | None, current_relation: int | None,
+             focus: str) -> list[tuple[QRectF, int]]:
+        """Draw each relation as brat-style arcs at the levels `plan` gave them.
+
+        In focus mode "current", only the relations of the current entity (and the current
+        relation) carry labels; the others are thin, unlabelled arcs at their levels.
+        Returns where each label was drawn, for clicks.
+        """
+        hits: list[tuple[QRectF, int]] = []
         font_metrics = QFontMetricsF(self.metrics.tag_font)
         ink = self.palette.color(QPalette.Text)
-        placed: list[QRectF] = []
+        focused = current is not None or current_relation is not None
+        # Draw the emphasised ones last, over the others.
         for relation in sorted(relations, key=lambda r: self._emphasis(r, current,
                                                                        current_relation)):
             head, child = entities.get(relation.head), entities.get(relation.child)
-            if head is None or child is None:
+            if head is None or child is None or relation.id not in plan.parts:
                 continue
-            head_rects, child_rects = self.rects(head), self.rects(child)
-            if not head_rects or not child_rects:
-                continue
-            strength = self._emphasis(relation, current, current_relation)
+            strong = self._emphasis(relation, current, current_relation) == 2
+            labelled = focus == "all" or strong or not focused
             colour = QColor(ink)
-            colour.setAlphaF((0.22, 0.6, 1.0)[strength])
-            pen = QPen(colour, (1.0, 1.2, 2.0)[strength])
-            if relation.status == SUGGESTED:
-                pen.setStyle(Qt.DashLine)
-            elif relation.status == VERSION:
-                pen.setStyle(Qt.DotLine)
-            a = QPointF(head_rects[0].center().x(), head_rects[0].top() - 1)
-            b = QPointF(child_rects[0].center().x(), child_rects[0].top() - 1)
+            if not labelled:
+                colour.setAlphaF(0.35)
+            pen = QPen(colour, 2.0 if strong else (1.1 if labelled else 0.8))
+            pen.setStyle(Qt.DashLine if relation.status == SUGGESTED else
+                         Qt.DotLine if relation.status == VERSION else Qt.SolidLine)
             text = relation.label + ("?" if relation.status == SUGGESTED else "")
-            width = font_metrics.horizontalAdvance(text) + 6
-            first = 1 + min(ARC_LEVELS - 1, int(abs(a.x() - b.x()) // 260))
-            for level in range(first, ARC_LEVELS + 3):  # climb until the label finds room
-                top = min(a.y(), b.y()) - self.metrics.arc_step * level
-                path = QPainterPath(a)
-                path.cubicTo(QPointF(a.x(), top), QPointF(b.x(), top), b)
-                mid = path.pointAtPercent(0.5)
-                box = QRectF(mid.x() - width / 2, mid.y() - font_metrics.height() / 2,
-                             width, font_metrics.height())
-                if not any(box.intersects(other) for other in placed):
-                    break
-            placed.append(box)
-            painter.setPen(pen)
-            painter.setBrush(Qt.NoBrush)
-            painter.drawPath(path)
-            if relation.directed:
-                self._arrowhead(painter, b, colour)
-            background = QColor(self.palette.color(QPalette.Base))
-            background.setAlphaF(0.85 if strength else 0.5)
-            painter.setPen(Qt.NoPen)
-            painter.setBrush(background)
-            painter.drawRoundedRect(box, 3, 3)
-            painter.setPen(colour)
-            painter.drawText(box, Qt.AlignCenter, text)
+            for part in plan.parts[relation.id]:
+                path, box = self._part_path(part, head, child, relation, font_metrics, text)
+                if path is None:
+                    continue
+                painter.setPen(pen)
+                painter.setBrush(Qt.NoBrush)
+                painter.drawPath(path)
+                if relation.directed and part.child_end:
+                    tip = self._end_point(child)
+                    if tip is not None:
+                        self._arrowhead(painter, tip, colour)
+                if labelled:
+                    self._arc_label(painter, box, text, relation.status,
+                                    relation.id == current_relation)
+                    hits.append((box, relation.id))
+        return hits
 
     @staticmethod
     def _emphasis(relation: ShownRelation, current: int | None,
@@ -270,6 +291,69 @@ class ArticlePainter:
         painter.setBrush(QBrush(colour))
         painter.drawPolygon(QPolygonF([tip, QPointF(tip.x() - 4, tip.y() - 7),
                                        QPointF(tip.x() + 4, tip.y() - 7)]))
+
+    def _end_point(self, entity: Shown) -> QPointF | None:
+        rects = self.rects(entity)
+        return QPointF(rects[0].center().x(), rects[0].top() - 1) if rects else None
+
+    def _part_path(self, part: ArcPart, head: Shown, child: Shown, relation: ShownRelation,
+                   font_metrics: QFontMetricsF, text: str
+                   ) -> tuple[QPainterPath | None, QRectF]:
+        """The path of one arc segment and its label box, in viewport coordinates."""
+        first, second = (head, child) if part.head_first else (child, head)
+        a = self._end_point(first) if part.left_end else None
+        b = self._end_point(second) if part.right_end else None
+        anchor = a or b
+        if anchor is None:
+            return None, QRectF()
+        left = a.x() if a else self.scroll.x() + self.metrics.left_edge
+        right = b.x() if b else self.scroll.x() + self.doc.textWidth() - self.metrics.right_edge
+        y = anchor.y() - self.metrics.level_offset(part.level)
+        radius = min(5.0, abs(right - left) / 2)
+        path = QPainterPath()
+        if a:
+            path.moveTo(a)
+            path.lineTo(a.x(), y + radius)
+            path.quadTo(a.x(), y, a.x() + radius, y)
+        else:
+            path.moveTo(left, y)
+        if b:
+            path.lineTo(b.x() - radius, y)
+            path.quadTo(b.x(), y, b.x(), y + radius)
+            path.lineTo(b)
+        else:
+            path.lineTo(right, y)
+        width = font_metrics.horizontalAdvance(text) + 8
+        height = font_metrics.height()
+        # Centred on its run, but never left of where the run starts (a split arc's run
+        # may be shorter than its label): the plan reserved [left, left + width] for it.
+        box_left = max(left, (left + right) / 2 - width / 2) if not (a and b) else \
+            (left + right) / 2 - width / 2
+        return path, QRectF(box_left, y - height / 2, width, height)
+
+    def _arc_label(self, painter: QPainter, box: QRectF, text: str, status: str,
+                   current: bool) -> None:
+        ink, background = label_colours(self.palette, status)
+        painter.setBrush(background)
+        pen = QPen(ink, 1.0, Qt.DashLine if status == SUGGESTED else Qt.SolidLine)
+        painter.setPen(pen)
+        painter.drawRoundedRect(box, 3, 3)
+        if current:  # drawn as the current item: the system's highlight ring
+            painter.setBrush(Qt.NoBrush)
+            painter.setPen(QPen(self.palette.color(QPalette.Highlight), 2.5))
+            painter.drawRoundedRect(box.adjusted(-3, -3, 3, 3), 5, 5)
+        font = QFont(self.metrics.tag_font)
+        font.setItalic(status == SUGGESTED)
+        painter.setFont(font)
+        painter.setPen(ink)
+        painter.drawText(box, Qt.AlignCenter, text)
+
+    def outline(self, painter: QPainter, entity: Shown) -> None:
+        """A ring in the highlight colour around an end of the current relation."""
+        painter.setBrush(Qt.NoBrush)
+        painter.setPen(QPen(self.palette.color(QPalette.Highlight), 2.5))
+        for rect in self.rects(entity):
+            painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), 5, 5)
 
     def hints(self, painter: QPainter, entities: list[Shown], codes: dict[int, str],
               typed: str) -> None:

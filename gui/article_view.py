@@ -28,7 +28,8 @@ from PySide6.QtWidgets import QApplication, QFrame, QTextEdit, QWidget
 
 from annotation.model import Entity
 from annotation.spans import TokenIndex, Utf16Map, stack_slots
-from gui.article_paint import ArticlePainter, Metrics, Shown, ShownRelation
+from gui.arc_plan import ArcPlan, plan_arcs
+from gui.article_paint import FOCUS_MODES, ArticlePainter, Metrics, Shown, ShownRelation
 
 DEFAULT_POINT_SIZE = 12.0
 
@@ -37,6 +38,7 @@ class ArticleView(QTextEdit):
     """Read-only text view that paints entities, tags and arcs."""
 
     entityClicked = Signal(int)
+    relationClicked = Signal(int)
     relationDragged = Signal(int, int)  # head entity id, child entity id
     selectionMade = Signal()
     pressed = Signal()  # any mouse press: a hint mode ends
@@ -65,6 +67,10 @@ class ArticleView(QTextEdit):
         self._current: int | None = None
         self._current_relation: int | None = None
         self._hits: list[tuple[QRectF, int]] = []
+        self._label_hits: list[tuple[QRectF, int]] = []  # relation labels drawn last paint
+        self._plan = ArcPlan()
+        self._rooms: dict[int, tuple[int, int]] = {}  # block -> arc levels it has room for
+        self._focus = FOCUS_MODES[0]
         self._hits_stale = True
         self._selection: tuple[int, int] | None = None
         self._drag_from: int | None = None
@@ -83,7 +89,9 @@ class ArticleView(QTextEdit):
         self._current = self._current_relation = None
         self._selection = None
         self.setPlainText(text)
-        self._format_lines()
+        self._entities, self._by_id, self._relations = [], {}, []
+        self._rooms = {}
+        self._relayout()
         self.verticalScrollBar().setValue(0)
 
     def set_annotations(self, entities: list[Shown], relations: list[ShownRelation],
@@ -98,7 +106,7 @@ class ArticleView(QTextEdit):
         self._colours = colours
         if self._current not in self._by_id:
             self._current = None
-        self.viewport().update()
+        self._relayout()
 
     def set_current(self, entity_id: int | None, relation_id: int | None = None,
                     reveal: int | None = None) -> None:
@@ -124,6 +132,18 @@ class ArticleView(QTextEdit):
         if not rects:
             return QPoint(12, 12)
         return QPoint(int(rects[0].left()), int(rects[0].bottom() + self._metrics.tag_height))
+
+    @property
+    def focus_mode(self) -> str:
+        return self._focus
+
+    def set_focus_mode(self, mode: str) -> None:
+        """Which relations are drawn in full: "current" (those of the current entity and
+        the current relation; the others thin, unlabelled), "all", or "none"."""
+        if mode not in FOCUS_MODES:
+            raise ValueError(f"focus mode {mode!r} is not one of {', '.join(FOCUS_MODES)}")
+        self._focus = mode
+        self._relayout()
 
     @property
     def offsets(self) -> Utf16Map:
@@ -187,30 +207,62 @@ class ArticleView(QTextEdit):
 
     def _apply_font(self) -> None:
         self.document().setDefaultFont(self._metrics.font)
-        self._format_lines()
+        self._rooms = {}
+        self._relayout()
 
-    def _format_lines(self) -> None:
-        """Leave room under every line for label tags and the next line's arcs."""
+    def _relayout(self) -> None:
+        """Plan the arcs and give each line the room its arcs need, and no more.
+
+        Lines are spaced per paragraph (Qt spaces a block's lines alike): a paragraph's
+        top margin holds its first line's arcs, and the spacing under each of its lines
+        holds that line's tags and the arcs of the line after it.
+        """
         doc = self.document()
         root = doc.rootFrame().frameFormat()
-        root.setTopMargin(self._metrics.arc_room + 4)
-        root.setLeftMargin(12)
-        root.setRightMargin(12)
-        root.setBottomMargin(12)
-        doc.rootFrame().setFrameFormat(QTextFrameFormat(root))
-        spaced = QTextBlockFormat()
-        spaced.setLineHeight(self._metrics.line_gap, QTextBlockFormat.LineDistanceHeight.value)
-        tight = QTextBlockFormat()  # an empty paragraph needs no room for tags or arcs
-        tight.setLineHeight(0, QTextBlockFormat.LineDistanceHeight.value)
+        margins = (4, self._metrics.left_edge, self._metrics.right_edge, 12)
+        if (root.topMargin(), root.leftMargin(), root.rightMargin(),
+                root.bottomMargin()) != margins:
+            root.setTopMargin(margins[0])
+            root.setLeftMargin(margins[1])
+            root.setRightMargin(margins[2])
+            root.setBottomMargin(margins[3])
+            doc.rootFrame().setFrameFormat(QTextFrameFormat(root))
+        self._plan = ArcPlan()
+        if self._relations and self._focus != "none":
+            doc.documentLayout().documentSize()  # lays out the whole text: lines are known
+            self._plan = plan_arcs(doc, self._offsets, self._by_id, self._relations,
+                                   self._metrics)
+        rooms: dict[int, tuple[int, int]] = {}
+        for (block, line), levels in self._plan.room.items():
+            first, inner = rooms.get(block, (0, 0))
+            rooms[block] = (max(first, levels), inner) if line == 0 else \
+                (first, max(inner, levels))
         cursor = QTextCursor(doc)
         cursor.beginEditBlock()
         block = doc.begin()
         while block.isValid():
-            cursor.setPosition(block.position())
-            cursor.mergeBlockFormat(spaced if block.length() > 1 else tight)
+            number = block.blockNumber()
+            room = rooms.get(number, (0, 0))
+            if self._rooms.get(number) != room:
+                cursor.setPosition(block.position())
+                cursor.mergeBlockFormat(self._block_format(block.length() > 1, *room))
             block = block.next()
         cursor.endEditBlock()
+        self._rooms = {block.blockNumber(): rooms.get(block.blockNumber(), (0, 0))
+                       for block in _blocks(doc)}
+        self._hits_stale = True
         self.viewport().update()
+
+    def _block_format(self, text: bool, first: int, inner: int) -> QTextBlockFormat:
+        block_format = QTextBlockFormat()
+        # An empty paragraph needs no room for tags or arcs.
+        spacing = self._metrics.tag_room + self._metrics.arc_room(inner) if text else 0
+        block_format.setLineHeight(spacing, QTextBlockFormat.LineDistanceHeight.value)
+        block_format.setTopMargin(self._metrics.arc_room(first))
+        # Under its last line a paragraph needs only the tags: the next paragraph's top
+        # margin holds that one's arcs.
+        block_format.setBottomMargin(-self._metrics.arc_room(inner))
+        return block_format
 
     # -- painting -----------------------------------------------------------------------------
 
@@ -244,7 +296,13 @@ class ArticleView(QTextEdit):
                          if r.head in in_sight or r.child in in_sight]
             shown = {end: self._by_id[end] for r in relations for end in (r.head, r.child)
                      if end in self._by_id}
-            painter.arcs(p, relations, shown, self._current, self._current_relation)
+            self._label_hits = painter.arcs(p, relations, shown, self._plan, self._current,
+                                            self._current_relation, self._focus)
+            current = next((r for r in self._relations if r.id == self._current_relation),
+                           None)
+            for end in (current.head, current.child) if current else ():
+                if end in self._by_id:
+                    painter.outline(p, self._by_id[end])
             self._draw_drag(p, painter)
             if self._hints:
                 painter.hints(p, [e for e in visible if e.id in self._hints], self._hints,
@@ -256,7 +314,10 @@ class ArticleView(QTextEdit):
 
     def resizeEvent(self, event) -> None:
         self._hits_stale = True
+        width = self.document().textWidth()
         super().resizeEvent(event)
+        if self.document().textWidth() != width:  # lines wrap anew: so do the arcs
+            self._relayout()
 
     def visible_entities(self) -> list[Shown]:
         """The entities wholly or partly in sight, in reading order."""
@@ -285,7 +346,7 @@ class ArticleView(QTextEdit):
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._offsets.to_qt(entity.start))
         rect = self.cursorRect(cursor)
-        margin = int(self._metrics.line_gap * 2)
+        margin = int((self._metrics.tag_room + self._metrics.arc_room(3)) * 2)
         bar = self.verticalScrollBar()
         if rect.top() - margin < 0:
             bar.setValue(bar.value() + rect.top() - margin)
@@ -314,8 +375,17 @@ class ArticleView(QTextEdit):
             return self.key_handler(event) or super().event(event)
         return super().event(event)
 
+    def relation_at(self, pos: QPoint) -> int | None:
+        """The relation whose label is drawn at a viewport point."""
+        return next((relation_id for box, relation_id in reversed(self._label_hits)
+                     if box.contains(QPointF(pos))), None)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.pressed.emit()
+        relation_id = self.relation_at(event.position().toPoint())
+        if event.button() == Qt.LeftButton and relation_id is not None:
+            self.relationClicked.emit(relation_id)
+            return
         entity_id = self.entity_at(event.position().toPoint())
         if event.button() == Qt.LeftButton and entity_id is not None \
                 and not event.modifiers() & (Qt.ShiftModifier | Qt.AltModifier):
@@ -385,3 +455,10 @@ class _painting:
 
     def __exit__(self, *exc: object) -> None:
         self._painter.end()
+
+
+def _blocks(doc):
+    block = doc.begin()
+    while block.isValid():
+        yield block
+        block = block.next()

@@ -24,6 +24,7 @@ from annotation.settings import Settings
 from annotation.store import Store
 from gui import dialogs
 from gui.actions import build_actions
+from gui.article_paint import FOCUS_MODES
 from gui.article_view import DEFAULT_POINT_SIZE
 from gui.project_pane import ProjectPane
 from gui.relation_dialog import RelationDialog, relation_rows
@@ -33,6 +34,8 @@ from gui.window_state import qsettings
 from gui.workspace import Workspace
 
 MAX_RECENT = 8
+FOCUS_WORDS = {"current": "the current entity's in full, the others thin",
+               "all": "all in full", "none": "none"}
 PROJECT_FILTER = f"Sorot projects (*{PROJECT_SUFFIX})"
 
 
@@ -108,6 +111,8 @@ class MainWindow(TeamMenu, QMainWindow):
         self.pane.article_list.orderChanged.connect(self._show_order)
         self._show_order(self.pane.article_list.order())
         self._build_review_actions()
+        mode = qsettings().value("view/relations")
+        self._show_relations(mode if mode in FOCUS_MODES else FOCUS_MODES[0])
         first = self._next_article(None)
         if first is None and self.workspace.store.count_articles():
             first = self.workspace.store.article_ids()[0]
@@ -240,6 +245,7 @@ class MainWindow(TeamMenu, QMainWindow):
         a.skip_next.triggered.connect(lambda: self._finish(ArticleStatus.SKIPPED))
         a.find.triggered.connect(lambda: self.pane and self.pane.article_list.focus_search())
         a.uncertain_first.toggled.connect(self._on_uncertain_toggled)
+        a.relations_shown.triggered.connect(self._cycle_relations)
         a.zoom_in.triggered.connect(lambda: self._zoom(1))
         a.zoom_out.triggered.connect(lambda: self._zoom(-1))
         a.zoom_reset.triggered.connect(lambda: self._zoom(None))
@@ -364,6 +370,19 @@ class MainWindow(TeamMenu, QMainWindow):
     def _export(self) -> None:
         if self.workspace is not None:
             dialogs.ExportDialog(self.workspace, self).exec()
+
+    def _cycle_relations(self) -> None:
+        if self.pane is None:
+            return
+        modes = FOCUS_MODES
+        mode = modes[(modes.index(self.pane.view.focus_mode) + 1) % len(modes)]
+        self._show_relations(mode)
+        qsettings().setValue("view/relations", mode)
+        self.statusBar().showMessage(f"Relations drawn: {FOCUS_WORDS[mode]}", 4000)
+
+    def _show_relations(self, mode: str) -> None:
+        self.pane.view.set_focus_mode(mode)
+        self.actions.relations_shown.setText(f"&Relations drawn: {mode}")
 
     def _zoom(self, steps: int | None) -> None:
         if self.pane is None:

@@ -122,7 +122,7 @@ class _Rows(QAbstractTableModel):
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
         item_id, cells, colour = self.rows[index.row()]
-        if role == Qt.DisplayRole:
+        if role in (Qt.DisplayRole, Qt.ToolTipRole):
             return cells[index.column()]
         if role == Qt.DecorationRole and index.column() == 1 and colour:
             return swatch(colour, 10)
@@ -189,16 +189,29 @@ class EntityTable(_ItemTable):
 
 
 class RelationTable(_ItemTable):
-    """The open article's relations: head, label, child, status."""
+    """The open article's relations in reading order: head, label, child, status."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(["Head", "Relation", "Child", "Status"], parent)
+        # Both ends' text share what the label and status columns leave.
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.Stretch)
+        header.setMinimumSectionSize(40)
 
     def show_relations(self, text: str, relations: list[Relation],
                        entities: dict[int, Entity]) -> None:
+        def position(r: Relation) -> tuple[int, int, int]:
+            ends = sorted(e.start for e in (entities.get(r.head), entities.get(r.child)) if e)
+            return (ends[0], ends[-1], r.id) if ends else (-1, -1, r.id)
+
+        rows = sorted(relations, key=position)
         self.fill([(r.id, [_surface(text, entities.get(r.head)), r.label,
                            _surface(text, entities.get(r.child)),
-                           STATUS_WORDS.get(r.status, r.status)], None) for r in relations])
+                           STATUS_WORDS.get(r.status, r.status)], None) for r in rows])
+        labels = {r.label for r in rows}
+        widest = max((self.fontMetrics().horizontalAdvance(label) for label in labels),
+                     default=60)
+        self.horizontalHeader().resizeSection(1, widest + 16)
 
 
 class MetadataPanel(QScrollArea):
