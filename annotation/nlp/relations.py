@@ -13,6 +13,11 @@ links the nearest group of entities before it to the nearest group after it:
 - Clause words stop the search ("bahwa", "setelah", quotes); before a trigger, "dan" or
   "untuk" means the subject was left out, so the subject of the sentence's previous
   trigger is taken ("X menyambut baik ... dan mendesak Y": X urges Y).
+- A left-out subject may be named elsewhere: "ia", "keduanya", "pihaknya" and a quote's
+  "kami" stand for their antecedent or speaker (`relation_discourse`); a name right after a
+  me- verb that is no trigger is that verb's object, not the next verb's subject.
+- A coordinated subject that urges or supports together also cooperates ("Rusia dan Iran
+  mendesak ..."), as the gold guidelines count joint calls.
 - A symmetric relation with a group on one side only ("Kuba dan Iran sepakat", "pertemuan
   antara A dan B") links the group's members to each other, once per pair.
 
@@ -29,9 +34,14 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from annotation.nlp.relation_discourse import Discourse
 from annotation.nlp.relation_lexicon import Trigger, TriggerTable, load_triggers, word_hash
 from annotation.nlp.relation_mentions import (
+    GPE,
     LOCATED_IN,
+    ORG,
+    PER,
+    REPRESENTS,
     SCORE_EVENT_PLACE,
     SCORE_PLACE_PAIR,
     Group,
@@ -42,6 +52,24 @@ from annotation.nlp.relation_mentions import (
     event_places,
     layout_relations,
 )
+from annotation.nlp.relation_words import (
+    BETW,
+    BETWEEN,
+    CONTROL,
+    DI,
+    NOT_TRANSITIVE,
+    OBL,
+    PREP,
+    PRON,
+    PURP,
+    QUOTE,
+    SAYS,
+    SHARE,
+    STOP_A,
+    STOP_B,
+    WORD_CLASSES,
+    YANG,
+)
 from annotation.nlp.suggestion import Candidate, RelationCandidate, SuggesterError
 from annotation.paths import RESOURCES
 from annotation.schema import LabelSchema, RelationType
@@ -49,44 +77,15 @@ from annotation.schema import LabelSchema, RelationType
 DEFAULT_LEXICON = RESOURCES / "lexicons" / "relation_triggers.tsv"
 # Bump when the rules change how relations are read, so that projects suggest again (the
 # lexicon's own changes reach the fingerprint through its digest).
-RULES_VERSION = 2
+RULES_VERSION = 3
 DECAY = 0.9  # score kept per word between a trigger and its entity
 INHERITED = 0.8  # score kept when the subject comes from the sentence's previous trigger
+SCORE_ORIGIN = 0.6  # "Xi Jinping dari Tiongkok": REPRESENTS
 JOINT = 0.85  # score kept for the partners of a joint call ("A dan B mendesak C": A with B)
 COOPERATES = "COOPERATES_WITH"
 # Calls and stands that a coordinated subject makes together: its members cooperate.
 _JOINT = ("URGES", "SUPPORTS")
 
-# Closed-class Indonesian words that steer the search; grammar, so they live here.
-_CLAUSE = (
-    "bahwa", "namun", "tetapi", "tapi", "sedangkan", "sementara", "karena", "sehingga", "agar",
-    "supaya", "setelah", "sesudah", "sebelum", "ketika", "meski", "meskipun", "walaupun", "jika",
-    "kata", "ujar", "ucap", "ungkap", "tutur", "pungkas", "sambung", ";", ":", '"', "\u201c",
-    "\u201d",
-)  # a clause or a quote starts: the subject or object lies beyond it
-_STOP_BEFORE = _CLAUSE
-_STOP_AFTER = (*_CLAUSE, "di", "dari", "dalam", "sejak", "menurut")  # places, times, sources
-_SHARED = ("dan", "serta", "untuk", "guna", "lalu", "kemudian")  # "..., dan mendesak Y"
-_PURPOSE = ("untuk", "guna")  # "mendesak X untuk mendukung Y": X is who supports
-_CONTROL = ("URGES",)  # relations whose child does what follows _PURPOSE
-_PREPOSITIONS = ("terhadap", "ke", "kepada", "atas", "untuk", "bagi", "dengan", "pada", "antara")
-# An entity after one of these is an adjunct ("hubungan dengan Iran", "di Gaza"), no subject.
-_OBLIQUE = (*_PREPOSITIONS, "di", "dari", "dalam", "oleh", "menuju", "tentang", "sejak", "pro")
-_BETWEEN = "antara"  # "pertemuan antara A dan B"
-# Words of the me- verb shape that take no object: after them a name may be a subject.
-_NOT_TRANSITIVE = frozenset((
-    "menteri", "mereka", "merdeka", "meskipun", "melainkan", "memang", "mengatakan",
-    "menyatakan", "menegaskan", "menyebut", "menyebutkan", "mengungkapkan", "menjelaskan",
-    "menambahkan", "mengklaim", "menilai", "memastikan", "mengakui", "meyakini", "menganggap",
-    "melaporkan", "mengumumkan", "menduga", "mengira", "berharap", "menginginkan",
-))
-
-# Each class of words is a bit, so one dictionary lookup a word finds all its classes.
-_STOP_B, _STOP_A, _SHARE, _PURP, _PREP, _BETW, _OBL, _DI, _YANG = (1 << i for i in range(9))
-_WORD_CLASSES = {
-    _STOP_B: _STOP_BEFORE, _STOP_A: _STOP_AFTER, _SHARE: _SHARED, _PURP: _PURPOSE,
-    _PREP: _PREPOSITIONS, _BETW: (_BETWEEN,), _OBL: _OBLIQUE, _DI: ("di",), _YANG: ("yang",),
-}
 
 
 class _Previous(NamedTuple):
@@ -94,7 +93,7 @@ class _Previous(NamedTuple):
 
     end: int  # the word after the trigger
     subject: Group
-    controlled: Group | None  # the object of a _CONTROL trigger: "mendesak X untuk ..."
+    controlled: Group | None  # the object of a CONTROL trigger: "mendesak X untuk ..."
 
 
 class RelationSuggester:
@@ -112,12 +111,13 @@ class RelationSuggester:
         located = schema.relation(LOCATED_IN)
         self._place_pairs = {(h, c) for h in located.head for c in located.child} \
             if located is not None else set()
-        self._codes: dict[int, int] = {}  # word hash -> its _WORD_CLASSES bits
-        for bit, words in _WORD_CLASSES.items():
+        self._codes: dict[int, int] = {}  # word hash -> its WORD_CLASSES bits
+        for bit, words in WORD_CLASSES.items():
             for word in words:
                 key = word_hash(word)
                 self._codes[key] = self._codes.get(key, 0) | bit
         self._coded = _hash_array(self._codes)
+        self._dari = word_hash("dari")
         self._transitive: dict[int, bool] = {}  # word hash -> a me- verb with an object
         digest = hashlib.blake2b(Path(lexicon_path).read_bytes(), digest_size=4).hexdigest()
         self.fingerprint = f"{self.name}@{RULES_VERSION}.{digest}"
@@ -162,6 +162,7 @@ class _Article:
         self.words = Words(self.lower, starts.tolist(), self._ends.tolist(), broken.tolist(),
                            (arr[keep, 5] != 0).tolist())
         self.found: dict[tuple[str, int, int], RelationCandidate] = {}
+        self.pairs: dict[int, tuple[int, int]] = {}  # sentence -> its first symmetric pair
         self._place(entities)
         self.mentions = build_mentions(self.words, self.spans)
         after_di = {i for i, s in enumerate(self.spans) if s.first - 1 in self.di}
@@ -205,9 +206,15 @@ class _Article:
                    np.flatnonzero(coded[at] == self._lower).tolist() if not inside[i]]
         self.stop_before, self.stop_after, self.shared, self.purpose, self.prepositions, \
             self.between = ([i for i, c in flagged if c & bit]
-                            for bit in (_STOP_B, _STOP_A, _SHARE, _PURP, _PREP, _BETW))
+                            for bit in (STOP_B, STOP_A, SHARE, PURP, PREP, BETW))
         self.oblique, self.di, self.yang = (
-            {i for i, c in flagged if c & bit} for bit in (_OBL, _DI, _YANG))
+            {i for i, c in flagged if c & bit} for bit in (OBL, DI, YANG))
+        self.discourse = Discourse(self, *([i for i, c in flagged if c & bit]
+                                           for bit in (PRON, QUOTE, SAYS)))
+
+    def sent_first(self, position: int) -> int:
+        """The first word of the sentence of word `position`."""
+        return bisect_left(self.sent, self.sent[position])
 
     def suggest(self) -> list[RelationCandidate]:
         for head, child, label, score in layout_relations(self.spans, self.mentions):
@@ -216,12 +223,22 @@ class _Article:
             self._emit(head, child, LOCATED_IN, SCORE_PLACE_PAIR, None)
         for head, child in self.event_places:
             self._emit(head, child, LOCATED_IN, SCORE_EVENT_PLACE, None)
+        for head, child in self._origins():
+            self._emit(head, child, REPRESENTS, SCORE_ORIGIN, None)
         matches = self.o._table.find(self.lower, self.inside)
         self.verbs = [s for s, _, t in matches if t.voice != "noun"]
         subject: dict[int, _Previous] = {}  # sentence -> its latest main-clause trigger
         for first, last, trigger in matches:
             self._trigger(first, last, trigger, subject)
         return sorted(self.found.values(), key=lambda r: (min(r.head, r.child), r.head, r.label))
+
+    def _origins(self) -> list[tuple[int, int]]:
+        """(person, body) written "Xi Jinping dari Tiongkok": the person represents it."""
+        spans, lower, dari = self.spans, self.lower, self.o._dari
+        return [(i, i + 1) for i in range(len(spans) - 1)
+                if spans[i].label == PER and spans[i + 1].label in (GPE, ORG)
+                and spans[i + 1].first == spans[i].last + 1 and lower[spans[i].last] == dari
+                and spans[i + 1].sent == spans[i].sent]
 
     # -- one trigger ----------------------------------------------------------------------
 
@@ -240,18 +257,19 @@ class _Article:
                               noun=trigger.voice == "noun")
         after = self._after(last, trigger.after, after_types)
         if (before is not None and not passive and rel.name in _JOINT
-                and len(before[0].mentions) > 1 and not self._relative(before[0])):
+                and len(before[0].mentions) > 1 and not before[3]
+                and not self._relative(before[0])):
             self._joint(before[0], trigger.strength * DECAY ** before[2] * JOINT, span)
         if (trigger.voice == "noun" and after is not None and after[2] > 0
                 and not self._any(self.prepositions, last, after[0].first)):
             after = None  # "mencegat ancaman rudal Iran": a noun's partner takes a preposition
         if before is not None and trigger.voice != "noun" and not self._relative(before[0]):
             # A relative clause ("X yang ...") keeps the main clause's subject.
-            controlled = after[0] if after is not None and rel.name in _CONTROL else None
+            controlled = after[0] if after is not None and rel.name in CONTROL else None
             subject[sent] = _Previous(last, before[0], controlled)
         strength = trigger.strength
         if after is not None and rel.symmetric and (
-                trigger.words[-1] == _BETWEEN or self._any(self.between, last, after[0].first)):
+                trigger.words[-1] == BETWEEN or self._any(self.between, last, after[0].first)):
             self._among(after[1], rel, strength * DECAY ** after[2], span)
         elif before is not None and after is not None:
             score = strength * DECAY ** (before[2] + after[2]) * (INHERITED if before[3] else 1)
@@ -292,7 +310,11 @@ class _Article:
     def _before(self, first: int, trigger: Trigger, types: Any,
                 previous: _Previous | None, noun: bool
                 ) -> tuple[Group, list[int], int, bool] | None:
-        """(group, picked entities, distance, inherited) of the trigger's subject side."""
+        """(group, picked entities, distance, inherited) of the trigger's subject side.
+
+        A pronoun nearer than any name stands for its antecedent, "kami" in a quote for its
+        speaker (see `relation_discourse`).
+        """
         sent = self.sent[first]
         found = None
         for k in range(bisect_right(self.group_lasts, first) - 1, -1, -1):
@@ -310,6 +332,11 @@ class _Article:
             if picked:
                 found = (group, picked, dist, False)
                 break
+        pronoun = self.discourse.pronoun(first, trigger.before,
+                                         found[0].last if found is not None else -1)
+        if pronoun is not None and (picked := pronoun[0].pick(types)) and not (
+                noun and self._any(self.verbs, pronoun[2], first)):
+            return pronoun[0], picked, pronoun[1], True
         if found is not None and not self._any(self.shared, found[0].last, first):
             return found
         if previous is not None and not noun:
@@ -351,7 +378,7 @@ class _Article:
         if found is None:
             text = self.strings[word]
             found = cache[word] = (len(text) >= 6 and text[:2] == "me" and text[2] in "mnlrwy"
-                                   and text.isalpha() and text not in _NOT_TRANSITIVE)
+                                   and text.isalpha() and text not in NOT_TRANSITIVE)
         return found
 
     def _relative(self, group: Group) -> bool:
@@ -390,6 +417,8 @@ class _Article:
         first, second = self.spans[head].label, self.spans[child].label
         if rel is None or head == child or not rel.allows(first, second):
             return
+        if rel.symmetric and trigger is not None:
+            self.pairs.setdefault(self.spans[head].sent, (min(head, child), max(head, child)))
         head, child = self.index[head], self.index[child]
         if rel.symmetric:  # one candidate per pair, the lower index as head where types allow
             forward = first in rel.head and second in rel.child

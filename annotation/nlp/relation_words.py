@@ -1,0 +1,50 @@
+"""Closed-class Indonesian words that steer the relation search: grammar, not lexicon.
+
+Each class is a bit, so that one lookup per word finds all of its classes
+(`relations._Article` flags the words of an article with one sorted-array search).
+"""
+
+from __future__ import annotations
+
+from annotation.nlp.relation_discourse import (
+    BOTH,
+    BOTH_OF,
+    PARTY,
+    PERSON,
+    QUOTES,
+    SAY,
+    SAY_AFTER_QUOTE,
+    SPEAKER,
+)
+
+CLAUSE = (
+    "bahwa", "namun", "tetapi", "tapi", "sedangkan", "sementara", "karena", "sehingga", "agar",
+    "supaya", "setelah", "sesudah", "sebelum", "ketika", "meski", "meskipun", "walaupun", "jika",
+    ";", ":", *QUOTES, *SAY,
+)  # a clause or a quote starts: the subject or object lies beyond it
+STOP_BEFORE = CLAUSE
+STOP_AFTER = (*CLAUSE, "di", "dari", "dalam", "sejak", "menurut")  # places, times, sources
+SHARED = ("dan", "serta", "untuk", "guna", "lalu", "kemudian")  # "..., dan mendesak Y"
+PURPOSE = ("untuk", "guna")  # "mendesak X untuk mendukung Y": X is who supports
+CONTROL = ("URGES",)  # relations whose child does what follows PURPOSE
+PREPOSITIONS = ("terhadap", "ke", "kepada", "atas", "untuk", "bagi", "dengan", "pada", "antara")
+# An entity after one of these is an adjunct ("hubungan dengan Iran", "di Gaza"), no subject.
+OBLIQUE = (*PREPOSITIONS, "di", "dari", "dalam", "oleh", "menuju", "tentang", "sejak", "pro")
+BETWEEN = "antara"  # "pertemuan antara A dan B"
+# Words of the me- verb shape that take no object: after them a name may be a subject.
+NOT_TRANSITIVE = frozenset((
+    "menteri", "mereka", "merdeka", "meskipun", "melainkan", "memang", "mengatakan",
+    "menyatakan", "menegaskan", "menyebut", "menyebutkan", "mengungkapkan", "menjelaskan",
+    "menambahkan", "mengklaim", "menilai", "memastikan", "mengakui", "meyakini", "menganggap",
+    "melaporkan", "mengumumkan", "menduga", "mengira", "berharap", "menginginkan",
+))
+
+# Each class of words is a bit, so one dictionary lookup a word finds all its classes.
+STOP_B, STOP_A, SHARE, PURP, PREP, BETW, OBL, DI, YANG, QUOTE, SAYS, PRON = (
+    1 << i for i in range(12))
+WORD_CLASSES = {
+    STOP_B: STOP_BEFORE, STOP_A: STOP_AFTER, SHARE: SHARED, PURP: PURPOSE,
+    PREP: PREPOSITIONS, BETW: (BETWEEN,), OBL: OBLIQUE, DI: ("di",), YANG: ("yang",),
+    QUOTE: QUOTES, SAYS: (*SAY, *SAY_AFTER_QUOTE),
+    PRON: (*PERSON, *PARTY, *BOTH, *BOTH_OF, *SPEAKER),
+}
