@@ -38,16 +38,30 @@ class ArcPlan:
     room: dict[Hashable, int] = field(default_factory=dict)  # line -> its highest level
 
 
+Anchors = dict[tuple[int, int, int], "tuple[float, Line] | None"]  # (id, start, end) ->
+
+
 def plan_arcs(doc: QTextDocument, offsets: Utf16Map, entities: dict[int, Shown],
-              relations: list[ShownRelation], metrics: Metrics) -> ArcPlan:
-    """Levels for every relation's arc parts, so that no two labels on a line collide."""
+              relations: list[ShownRelation], metrics: Metrics,
+              anchors: Anchors | None = None) -> ArcPlan:
+    """Levels for every relation's arc parts, so that no two labels on a line collide.
+
+    `anchors` caches where each entity's arcs attach; it stays valid while the text, its
+    width and its font do (line spacing does not move anything sideways).
+    """
     label_metrics = QFontMetricsF(metrics.tag_font)
-    anchors: dict[int, tuple[float, Line] | None] = {}
+    anchors = {} if anchors is None else anchors
+    laid_out = False
 
     def anchor(entity: Shown) -> tuple[float, Line] | None:
-        if entity.id not in anchors:
-            anchors[entity.id] = _anchor(doc, offsets, entity)
-        return anchors[entity.id]
+        nonlocal laid_out
+        key = (entity.id, entity.start, entity.end)
+        if key not in anchors:
+            if not laid_out:  # lines are known only where the text is laid out
+                doc.documentLayout().documentSize()
+                laid_out = True
+            anchors[key] = _anchor(doc, offsets, entity)
+        return anchors[key]
 
     right_margin = doc.textWidth() - metrics.right_edge
     pending: list[tuple[int, dict]] = []

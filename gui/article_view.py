@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QApplication, QFrame, QTextEdit, QWidget
 
 from annotation.model import Entity
 from annotation.spans import TokenIndex, Utf16Map, stack_slots
-from gui.arc_plan import ArcPlan, plan_arcs
+from gui.arc_plan import Anchors, ArcPlan, plan_arcs
 from gui.article_paint import FOCUS_MODES, ArticlePainter, Metrics, Shown, ShownRelation
 
 DEFAULT_POINT_SIZE = 12.0
@@ -70,6 +70,8 @@ class ArticleView(QTextEdit):
         self._label_hits: list[tuple[QRectF, int]] = []  # relation labels drawn last paint
         self._plan = ArcPlan()
         self._rooms: dict[int, tuple[int, int]] = {}  # block -> arc levels it has room for
+        self._anchors: Anchors = {}  # where entities' arcs attach, while text and width hold
+        self._drawn: tuple | None = None  # what the arcs were last planned for
         self._focus = FOCUS_MODES[0]
         self._hits_stale = True
         self._selection: tuple[int, int] | None = None
@@ -90,7 +92,7 @@ class ArticleView(QTextEdit):
         self._selection = None
         self.setPlainText(text)
         self._entities, self._by_id, self._relations = [], {}, []
-        self._rooms = {}
+        self._rooms, self._anchors, self._drawn = {}, {}, None
         self._relayout()
         self.verticalScrollBar().setValue(0)
 
@@ -207,7 +209,7 @@ class ArticleView(QTextEdit):
 
     def _apply_font(self) -> None:
         self.document().setDefaultFont(self._metrics.font)
-        self._rooms = {}
+        self._rooms, self._anchors, self._drawn = {}, {}, None
         self._relayout()
 
     def _relayout(self) -> None:
@@ -227,11 +229,18 @@ class ArticleView(QTextEdit):
             root.setRightMargin(margins[2])
             root.setBottomMargin(margins[3])
             doc.rootFrame().setFrameFormat(QTextFrameFormat(root))
+        drawn = self._focus != "none" and tuple(
+            (r.id, r.label, r.status, self._span(r.head), self._span(r.child))
+            for r in self._relations)
+        if drawn == self._drawn:  # an entity decided, the current item moved: same arcs
+            self._hits_stale = True
+            self.viewport().update()
+            return
+        self._drawn = drawn
         self._plan = ArcPlan()
-        if self._relations and self._focus != "none":
-            doc.documentLayout().documentSize()  # lays out the whole text: lines are known
+        if drawn:
             self._plan = plan_arcs(doc, self._offsets, self._by_id, self._relations,
-                                   self._metrics)
+                                   self._metrics, self._anchors)
         rooms: dict[int, tuple[int, int]] = {}
         for (block, line), levels in self._plan.room.items():
             first, inner = rooms.get(block, (0, 0))
@@ -252,6 +261,10 @@ class ArticleView(QTextEdit):
                        for block in _blocks(doc)}
         self._hits_stale = True
         self.viewport().update()
+
+    def _span(self, entity_id: int) -> tuple[int, int] | None:
+        entity = self._by_id.get(entity_id)
+        return (entity.start, entity.end) if entity is not None else None
 
     def _block_format(self, text: bool, first: int, inner: int) -> QTextBlockFormat:
         block_format = QTextBlockFormat()
@@ -317,6 +330,7 @@ class ArticleView(QTextEdit):
         width = self.document().textWidth()
         super().resizeEvent(event)
         if self.document().textWidth() != width:  # lines wrap anew: so do the arcs
+            self._anchors, self._drawn = {}, None
             self._relayout()
 
     def visible_entities(self) -> list[Shown]:
