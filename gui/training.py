@@ -7,6 +7,7 @@ import queue
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -36,6 +37,8 @@ class TrainDialog(QDialog):
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 200)
         self.epochs.setValue(10)
+        self.relations = QCheckBox("Also train the relation model")
+        self.relations.setChecked(True)
         self.bar = QProgressBar()
         self.result = QPlainTextEdit()
         self.result.setReadOnly(True)
@@ -52,11 +55,14 @@ class TrainDialog(QDialog):
         form.addRow("Annotator", QLabel(workspace.annotator))
         form.addRow("Start from", self.base)
         form.addRow("Epochs", self.epochs)
+        form.addRow("Relations", self.relations)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(
             "Trains on your accepted entities in the articles you marked done. A held-out "
             "fifth of them decides: the new model replaces the current one only if it scores "
-            "better there. The project file is only read."))
+            "better there. The relation model then learns from your accepted and rejected "
+            "relations in the same articles and is judged the same way, on its own. The "
+            "project file is only read."))
         layout.addLayout(form)
         layout.addWidget(self.bar)
         layout.addWidget(self.result, 1)
@@ -78,7 +84,8 @@ class TrainDialog(QDialog):
         self._process = context.Process(
             target=serve, name="sorot-train", daemon=True,
             args=(str(self.workspace.store.path), self.workspace.annotator,
-                  self.base.currentText(), self.epochs.value(), self._reports, self._stop))
+                  self.base.currentText(), self.epochs.value(), self._reports, self._stop,
+                  self.relations.isChecked()))
         self._process.start()
         self.start_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
@@ -98,7 +105,10 @@ class TrainDialog(QDialog):
             if report[0] == "progress":
                 _, epoch, epochs, loss = report
                 self.bar.setValue(epoch)
-                self.result.setPlainText(f"Epoch {epoch} of {epochs}, loss {loss:.2f}")
+                text = f"Epoch {epoch} of {epochs}, loss {loss:.2f}"
+                if epoch == epochs and self.relations.isChecked():
+                    text += "\nTraining the relation model…"
+                self.result.setPlainText(text)
             else:
                 self._finish(report)
         if self._process is not None and not self._process.is_alive() and self.outcome is None:

@@ -19,6 +19,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -164,18 +165,28 @@ def data_hash(items: Sequence[RelItem]) -> str:
 
 def documents(items: Sequence[RelItem]) -> list[Any]:
     """A Doc with sentence boundaries for each item, as the engine builds them."""
-    import spacy
-
     from annotation.nlp.docs import make_doc
     from annotation.nlp.sentences import split_sentences
 
-    vocab = spacy.blank("id").vocab
+    vocab = _vocab()
     docs = []
     for item in items:
         doc = make_doc(vocab, item.text, item.tokens)
         split_sentences(doc)
         docs.append(doc)
     return docs
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> Any:
+    import spacy
+
+    from annotation.nlp.pipeline import _NO_RULES_TOKENIZER
+
+    # Docs come from stored tokens (or are tokenized by `make_doc`), so the Indonesian
+    # tokenizer's special cases, seconds to build, would be wasted.
+    return spacy.blank("id", config={"nlp": {"tokenizer": {
+        "@tokenizers": _NO_RULES_TOKENIZER}}}).vocab
 
 
 def examples(item: RelItem, doc: Any, rules: Any, schema: LabelSchema,
