@@ -1,0 +1,88 @@
+"""The keystroke benchmark, run as anyone would run it, on two short articles of our own.
+
+tests/data/keystrokes/gold.jsonl holds two Indonesian news paragraphs whose gold differs from
+what the shipped suggesters propose: a wrong entity (a headline read as a person), a boundary
+to fix (the headline's "Jokowi Terima Macron" is "Jokowi"), a missing entity ("Macron" in
+the headline), a wrong relation suggestion and missing relations, one of them between ends
+too far apart for L.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotation.spans import TokenIndex
+from benchmarks.keystrokes import Fate, entity_cost, load_gold, plan_entities, resize_path
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "tests" / "data" / "keystrokes" / "gold.jsonl"
+
+
+@pytest.mark.parametrize("strategy", ["cheapest", "walk"])
+def test_the_benchmark_reaches_the_gold_and_counts_sanely(strategy: str, tmp_path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "keystrokes.py"), str(GOLD), "--json",
+         "--strategy", strategy], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]  # it checks the export against the gold
+    f = json.loads(done.stdout)
+    assert (f["articles"], f["gold_entities"], f["gold_relations"]) == (2, 26, 16)
+    ents, rels = f["entity_suggestions"], f["relation_suggestions"]
+    assert ents["right"] + ents["fixed"] + ents["missing"] == 26
+    assert ents["fixed"] >= 1 and ents["rejected"] >= 1 and ents["missing"] >= 1, ents
+    assert rels["right"] + rels["missing"] == 16
+    assert rels["rejected"] >= 1 and rels["missing"] >= 1, rels
+    a = f["actions"]
+    assert a["total"] == a["entities"] + a["relations"] + a["done"] and a["done"] == 2
+    assert sum(f["gestures"].values()) == a["total"]
+    # Every fix and addition costs at least one action; nothing costs absurdly many.
+    assert ents["fixed"] + ents["rejected"] + 2 * ents["missing"] <= a["entities"] <= 2 * 26
+    assert 2 * rels["missing"] <= a["relations"] <= 5 * 16
+    gestures = f["gestures"]
+    assert gestures.get("entity resize") and gestures.get("entity label")
+    assert gestures.get("entity drag", 0) + gestures.get("entity alt-drag", 0) >= 1
+    assert gestures.get("relation reject") and gestures.get("relation accept") == rels["right"]
+    if strategy == "walk":
+        assert f["strategies"] == {"walk": 2} and "entity accept all" not in gestures
+
+
+def test_resize_path_shrinks_first_and_gives_up_past_its_limit() -> None:
+    text = "Jokowi Terima Macron di Bogor"
+    tokens = TokenIndex([0, 7, 14, 21, 24], [6, 13, 20, 23, 29], text)
+    assert resize_path(tokens, (0, 20), (0, 6), 3) == (("end", -1), ("end", -1))
+    assert resize_path(tokens, (7, 13), (0, 20), 3) == (("start", -1), ("end", 1))
+    assert resize_path(tokens, (0, 29), (24, 29), 3) is None  # four keys
+    assert resize_path(tokens, (0, 6), (1, 6), 3) is None  # not on a token edge
+
+
+class _Suggestion:
+    def __init__(self, id: int, start: int, end: int, label: str) -> None:
+        self.id, self.start, self.end, self.label = id, start, end, label
+
+
+def test_plan_entities_keeps_exact_spans_fixes_near_ones_and_rejects_the_rest() -> None:
+    text = "Jokowi Terima Macron di Bogor"
+    tokens = TokenIndex([0, 7, 14, 21, 24], [6, 13, 20, 23, 29], text)
+    gold = [(0, 6, "PER"), (14, 20, "PER"), (24, 29, "GPE")]
+    suggestions = [_Suggestion(1, 0, 20, "PER"), _Suggestion(2, 24, 29, "LOC"),
+                   _Suggestion(3, 21, 23, "ORG")]
+    fates = plan_entities(suggestions, gold, tokens, 3)
+    assert fates[1] == Fate(0, (("end", -1), ("end", -1)))  # the cheapest, leftmost first
+    assert fates[2] == Fate(2, (), "GPE") and fates[2].kind == "fixed"
+    assert fates[3].kind == "rejected"
+    assert entity_cost(fates, "walk") == 3 + 2 + 1
+    assert entity_cost(fates, "accept-all") == 1 + 3 + 2 + 2
+
+
+def test_the_gold_file_of_this_test_reads_back() -> None:
+    golds = load_gold(GOLD)
+    assert [len(g.spans) for g in golds] == [12, 14]
+    for g in golds:
+        assert all(g.text[s:e] for s, e, _ in g.spans)
+        assert all(0 <= h < len(g.spans) and 0 <= c < len(g.spans) for h, c, _ in g.relations)
