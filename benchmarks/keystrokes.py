@@ -482,10 +482,11 @@ class Article:
         if (i := index_of(self.schema, picker.options, want)) is None:
             raise RuntimeError(f"the picker does not offer {want}: {picker.options}")
         if i < 9:
-            r.key("link", "type", Qt.Key_Return if i == 0 else getattr(Qt, f"Key_{i + 1}"))
+            r.key("link", "type first" if i == 0 else "type number",
+                  Qt.Key_Return if i == 0 else getattr(Qt, f"Key_{i + 1}"))
         else:
             labels = [o[2] for o in picker.options]
-            r.letters("link", "type", want[2][:next(
+            r.letters("link", "type letters", want[2][:next(
                 n for n in range(1, 30) if sum(x.startswith(want[2][:n]) for x in labels) == 1)])
 
     def through_dialog(self, opener, want: tuple, dragged: bool = False) -> None:
