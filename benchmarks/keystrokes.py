@@ -586,13 +586,17 @@ def run(gold_path: Path, limit: int | None = None, strategy: str = "cheapest") -
     window.open_project(project)
     window.resize(1600, 1000)
     window.show()
+    schema = window.workspace.schema
+    unknown = {lab for g in golds for *_, lab in g.spans if schema.entity(lab) is None} | {
+        lab for g in golds for *_, lab in g.relations if schema.relation(lab) is None}
+    if unknown:
+        raise SystemExit(f"labels not in the project's schema: {', '.join(sorted(unknown))}")
     r = Researcher(app, window)
     r.activate()
     by_text = {g.text: g for g in golds}
     for _ in golds:
         Article(r, by_text[r.c.article.text], strategy).run()
         r.key("article", "done", Qt.Key_Return, Qt.ControlModifier)
-    schema = window.workspace.schema
     window.close()
     if problems := check_export(project, golds, schema):
         raise SystemExit("the project does not equal the gold:\n" + "\n".join(problems))
