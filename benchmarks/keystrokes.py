@@ -182,20 +182,20 @@ class Researcher:
 
     def reveal(self, kind: str, start: int, end: int) -> None:
         """Turn the wheel until [start, end) is in sight: one gesture, one action."""
-        bar, viewport, turns = self.view.verticalScrollBar(), self.view.viewport(), 0
-        while turns < 200:
+        bar, viewport = self.view.verticalScrollBar(), self.view.viewport()
+        first = bar.value()
+        for _ in range(200):
             top, bottom, before = self.caret(start).top(), self.caret(end).bottom(), bar.value()
-            if top > 10 and bottom < viewport.height() - 10:
+            if top >= 0 and bottom <= viewport.height():
                 break
             at = QPointF(viewport.rect().center())
             QApplication.sendEvent(viewport, QWheelEvent(
-                at, viewport.mapToGlobal(at), QPoint(), QPoint(0, 120 - 240 * (top > 10)),
+                at, viewport.mapToGlobal(at), QPoint(), QPoint(0, 120 - 240 * (top >= 0)),
                 Qt.NoButton, Qt.NoModifier, Qt.NoScrollPhase, False))
             self.app.processEvents()
-            turns += 1
             if bar.value() == before:
                 break
-        if turns:
+        if bar.value() != first:
             self.actions[kind, "scroll"] += 1
 
     def inside(self, entity) -> QPoint:
