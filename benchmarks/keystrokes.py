@@ -22,6 +22,7 @@ import argparse
 import contextlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -599,7 +600,9 @@ def run(gold_path: Path, limit: int | None = None, strategy: str = "cheapest") -
         r.key("article", "done", Qt.Key_Return, Qt.ControlModifier)
     window.close()
     if problems := check_export(project, golds, schema):
-        raise SystemExit("the project does not equal the gold:\n" + "\n".join(problems))
+        raise SystemExit(f"the project ({project}) does not equal the gold:\n"
+                         + "\n".join(problems))
+    shutil.rmtree(work, ignore_errors=True)
     spent = Counter()
     for (kind, _), n in r.actions.items():
         spent[{"link": "relation"}.get(kind, kind)] += n
