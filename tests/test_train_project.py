@@ -155,6 +155,8 @@ def test_cli_train_prints_both_tables(project_path: Path, capsys) -> None:
     assert cli_train.train(args, ANA) == 0
     out = capsys.readouterr().out
     assert "current model" in out and "new model" in out and "not adopted" in out
+    # No relations were accepted: the relation step says so and writes nothing.
+    assert "relation model: not trained ('ana' has accepted no relations" in out
     args = parser.parse_args(["train", str(project_path), "--gold", "budi"])
     assert cli_train.train(args, ANA) == 1
     assert "done" in capsys.readouterr().err
