@@ -257,9 +257,7 @@ def train_relations(
     schema = store.schema
     report = RelationReport()
     items = collect(store, annotator)
-    report.relations = sum(len(item.accepted) for item in items)
-    report.rejected = sum(len(item.rejected) for item in items)
-    if not report.relations:
+    if not any(item.accepted for item in items):
         report.skipped = f"{annotator!r} has accepted no relations in the articles marked done"
         if required:
             raise TrainError(report.skipped)
@@ -267,6 +265,8 @@ def train_relations(
     report.data_hash = data_hash(items)
     train_items, heldout = split(items, held_out, seed)
     report.train_articles, report.heldout_articles = len(train_items), len(heldout)
+    report.relations = sum(len(item.accepted) for item in train_items)
+    report.rejected = sum(len(item.rejected) for item in train_items)
     report.labels = sorted({label for item in items for _, _, label in item.accepted})
     rules = RelationSuggester(schema)
     current_path = current_relation_model(store.path) if store.path is not None else None
