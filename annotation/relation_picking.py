@@ -73,20 +73,45 @@ def _gap(a: Entity, b: Entity) -> int:
 
 
 def type_options(schema: LabelSchema, head: Entity, child: Entity, text: str,
-                 cues: dict[str, Sequence[str]] | None = None) -> list[Choice]:
+                 cues: dict[str, Sequence[str]] | None = None,
+                 prior: dict[tuple[str, str, str], int] | None = None) -> list[Choice]:
     """The relation types allowed from `head` to `child`, most likely first.
 
-    `cues` maps a relation label to phrases that signal it (the trigger lexicon); a type
-    with a cue in the text around the pair (from a few words before the first to a few
-    after the last) comes before the rest, which keep the schema's order.
+    Each type scores by how the text around the pair speaks for it: a cue (a trigger phrase
+    of the lexicon, `cues`) between the two entities counts most, one just around them
+    less; a name written with its country ("Presiden Kuba Miguel Diaz-Canel") speaks for
+    REPRESENTS-like layouts, a place after a comma or "di" for LOCATED_IN-like ones. Ties
+    go to the type the project has accepted most often between these labels (`prior`,
+    keyed by head label, child label, type), then to the schema's order.
     """
     labels = schema.allowed_relations(head.label, child.label)
-    window = _window(text, head, child).lower()
-    hit = {label for label in labels if any(_has(window, phrase)
-                                            for phrase in (cues or {}).get(label, ()))}
-    ordered = [label for label in labels if label in hit] + \
-        [label for label in labels if label not in hit]
-    return [(head.id, child.id, label) for label in ordered]
+    first, second = sorted((head, child), key=lambda e: e.start)
+    between = text[first.end:second.start].lower()
+    around = _window(text, head, child).lower()
+
+    def score(label: str) -> tuple[float, int]:
+        points = 0.0
+        for phrase in (cues or {}).get(label, ()):
+            if _has(between, phrase):
+                points = max(points, 3.0)
+            elif _has(around, phrase):
+                points = max(points, 1.0)
+        points += _layout(label, head, child, between)
+        return points, (prior or {}).get((head.label, child.label, label), 0)
+
+    ranked = sorted(labels, key=lambda label: score(label), reverse=True)  # stable
+    return [(head.id, child.id, label) for label in ranked]
+
+
+def _layout(label: str, head: Entity, child: Entity, between: str) -> float:
+    """What the ends written side by side say for a type (the layouts the rule suggester
+    reads too, in relation_mentions, as far as a gap of a few characters shows)."""
+    gap = between.strip()
+    if label == "REPRESENTS" and child.end <= head.start and gap == "":
+        return 2.0  # "Presiden Kuba Miguel Diaz-Canel": the country just before the name
+    if label == "LOCATED_IN" and head.end <= child.start and gap in (",", "di"):
+        return 2.0  # "Dubai, Uni Emirat Arab", "KTT ... di Kazan"
+    return 0.0
 
 
 def _window(text: str, a: Entity, b: Entity, margin: int = 60) -> str:
@@ -123,20 +148,21 @@ def lexicon_cues() -> dict[str, tuple[str, ...]]:
 
 
 def candidate_rows(schema: LabelSchema, entity: Entity, others: Sequence[Entity],
-                   text: str) -> list[tuple[Entity, list[Choice]]]:
+                   text: str, cues: dict[str, Sequence[str]] | None = None,
+                   prior: dict[tuple[str, str, str], int] | None = None
+                   ) -> list[tuple[Entity, list[Choice]]]:
     """Each other entity once, nearest first, with every relation the schema allows between
-    it and `entity` in either direction (a symmetric type once)."""
+    it and `entity` in either direction (a symmetric type once), each direction's types
+    most likely first (see `type_options`)."""
     rows = []
     for other in sorted(others, key=lambda o: (_gap(entity, o), o.start)):
         if other.id == entity.id:
             continue
-        forward = [(entity.id, other.id, label)
-                   for label in schema.allowed_relations(entity.label, other.label)]
+        forward = type_options(schema, entity, other, text, cues, prior)
         symmetric = {label for _, _, label in forward
                      if (t := schema.relation(label)) is not None and t.symmetric}
-        backward = [(other.id, entity.id, label)
-                    for label in schema.allowed_relations(other.label, entity.label)
-                    if label not in symmetric]
+        backward = [o for o in type_options(schema, other, entity, text, cues, prior)
+                    if o[2] not in symmetric]
         if forward or backward:
             rows.append((other, forward + backward))
     return rows

@@ -69,3 +69,14 @@ def format_stats(stats: dict[str, Any]) -> str:
     for name, c in stats["annotators"].items():
         lines.append(f"  {name}: {c['entities']} entities, {c['relations']} relations decided")
     return "\n".join(lines)
+
+
+def relation_type_counts(store: Store, annotator: str) -> dict[tuple[str, str, str], int]:
+    """How often `annotator` accepted each relation type between two entity labels:
+    (head label, child label, type) -> count, for ranking the types offered by hand."""
+    rows = store.db.execute(
+        "SELECT h.label, c.label, r.label, count(*) FROM relations r "
+        "JOIN entities h ON h.id = r.head JOIN entities c ON c.id = r.child "
+        "WHERE r.status = ? AND r.annotator = ? GROUP BY h.label, c.label, r.label",
+        [EntityStatus.ACCEPTED, annotator])
+    return {(head, child, label): n for head, child, label, n in rows}

@@ -29,6 +29,7 @@ class Actions(NamedTuple):
     shrink_start: QAction
     link: QAction
     go_to: QAction
+    retype: QAction
     add_relation: QAction
     accept_label: QAction
     accept_all: QAction
@@ -75,12 +76,15 @@ SPECS: dict[str, tuple[str, list[str], str]] = {
     "link": ("&Link to…", ["L"],
              "Link the current entity: type the letters shown on the other end, then the type"),
     "go_to": ("&Go to entity…", ["G"], "Make an entity in sight current by its letters"),
+    "retype": ("Change relation &type…", ["T"],
+               "Give the current relation another type, or turn it round (Tab)"),
     "add_relation": ("Add &relation…", ["R"],
                      "Link the current entity to another, chosen from a list"),
     "accept_label": ("Accept all of this &label", ["Ctrl+Shift+A"],
                      "Accept every open suggestion with the current entity's label"),
     "accept_all": ("Accept all &suggestions", ["Ctrl+Alt+A"],
-                   "Accept every open entity suggestion in this article"),
+                   "Accept every open suggestion in this article: entities, then the "
+                   "relations between them"),
     "done_next": ("&Done, next article", ["Ctrl+Return", "Ctrl+Enter"],
                   "Mark this article done and open the next one to do"),
     "skip_next": ("&Skip, next article", ["Ctrl+Shift+K"],
@@ -114,7 +118,7 @@ MENUS = {
     "&Edit": ["undo", "redo", None, "edit_schema", "set_annotator"],
     "&Annotate": ["accept", "reject", "next_item", "previous_item", "delete", None,
                   "widen_end", "shrink_end", "widen_start", "shrink_start", None,
-                  "link", "go_to", "add_relation", "accept_label", "accept_all", None,
+                  "link", "go_to", "retype", "add_relation", "accept_label", "accept_all", None,
                   "done_next", "skip_next", None, "train"],
     "&View": ["find", "uncertain_first", None, "relations_shown", None, "zoom_in", "zoom_out",
               "zoom_reset", None, "suggestion_use"],

@@ -282,12 +282,15 @@ class ArticleController(QObject):
         return self._do(cmd.ResizeEntity(entity.id, start, end))
 
     def accept_all(self, label: str | None = None) -> int:
-        """Accept every open entity suggestion (of one label), as one undo step."""
+        """Accept every open entity suggestion (of one label), as one undo step; without a
+        label, then every open relation suggestion whose ends are both accepted."""
         if self.article is None:
             return 0
         todo = [e for e in self.entities if e.status == SUGGESTED
                 and (label is None or e.label == label)]
-        if not todo:
+        relations = [r for r in self.relations if r.status == SUGGESTED] if label is None \
+            else []
+        if not todo and not relations:
             return 0
         stack = self.workspace.stack
         name = f"Accept all {label}" if label else "Accept all suggestions"
@@ -300,6 +303,15 @@ class ArticleController(QObject):
                         accepted += 1
                     except cmd.CommandError:
                         continue  # overlaps an accepted entity: leave it for the researcher
+                store = self.workspace.store
+                for relation in relations:
+                    ends = (store.entity(relation.head), store.entity(relation.child))
+                    if all(e.status == ACCEPTED for e in ends):
+                        try:
+                            stack.do(cmd.AcceptRelation(relation.id))
+                            accepted += 1
+                        except cmd.CommandError:
+                            continue
                 if accepted and self.workspace.store.article_status(
                         self.article.id, self.workspace.annotator) == ArticleStatus.TODO:
                     stack.do(cmd.SetArticleStatus(self.article.id, ArticleStatus.IN_PROGRESS))
@@ -311,6 +323,24 @@ class ArticleController(QObject):
 
     def add_relation(self, head: int, child: int, label: str) -> bool:
         return self._do(cmd.AddRelation(head, child, label))
+
+    def retype_relation(self, relation_id: int, head: int, child: int, label: str) -> bool:
+        """Give a relation another type, or (head and child swapped) the other direction:
+        one undo step either way."""
+        relation = self.relation(relation_id)
+        if relation is None:
+            return False
+        if (head, child) == (relation.head, relation.child):
+            return self._do(cmd.RelabelRelation(relation_id, label))
+        stack = self.workspace.stack
+        try:
+            with stack.group(f"Turn {relation.label} into {label}"):
+                stack.do(cmd.DeleteRelation(relation_id))
+                stack.do(cmd.AddRelation(head, child, label))
+        except cmd.CommandError as exc:
+            self.workspace.failed.emit(str(exc))
+            return False
+        return True
 
     def set_status(self, status: str) -> bool:
         if self.article is None:

@@ -21,6 +21,7 @@ from annotation.browse import CORPUS, UNCERTAIN
 from annotation.db import PROJECT_SUFFIX, ProjectError
 from annotation.model import ArticleStatus
 from annotation.settings import Settings
+from annotation.stats import relation_type_counts
 from annotation.store import Store
 from gui import dialogs
 from gui.actions import build_actions
@@ -240,6 +241,7 @@ class MainWindow(TeamMenu, QMainWindow):
             c.current_entity().label))
         a.link.triggered.connect(lambda: self.pane and self.pane.picker.start_link())
         a.go_to.triggered.connect(lambda: self.pane and self.pane.picker.start_go())
+        a.retype.triggered.connect(lambda: self.pane and self.pane.picker.start_retype())
         a.add_relation.triggered.connect(lambda: self._ask_relation(None, None))
         a.done_next.triggered.connect(lambda: self._finish(ArticleStatus.DONE))
         a.skip_next.triggered.connect(lambda: self._finish(ArticleStatus.SKIPPED))
@@ -310,8 +312,9 @@ class MainWindow(TeamMenu, QMainWindow):
         others = [e for e in c.linkable() if e.id != entity.id]
         if child is not None:
             others = [e for e in others if e.id == child]
+        prior = relation_type_counts(self.workspace.store, self.workspace.annotator)
         dialog = RelationDialog(relation_rows(self.workspace.schema, entity, others,
-                                              c.article.text), self, c.surface(entity))
+                                              c.article.text, prior), self, c.surface(entity))
         if dialog.exec() and (choice := dialog.choice()) is not None:
             c.add_relation(*choice)
 

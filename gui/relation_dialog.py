@@ -22,20 +22,22 @@ from PySide6.QtWidgets import (
 )
 
 from annotation.model import Entity
-from annotation.relation_picking import Choice, candidate_rows, context
+from annotation.relation_picking import Choice, candidate_rows, context, lexicon_cues
 from annotation.schema import LabelSchema
 
 Row = tuple[str, list[tuple[str, Choice]]]  # an entity's line of text, and its types
 
 
-def relation_rows(schema: LabelSchema, entity: Entity, others: list[Entity],
-                  text: str) -> list[Row]:
-    """What the dialog lists: each other entity once, with the types it may be linked by."""
+def relation_rows(schema: LabelSchema, entity: Entity, others: list[Entity], text: str,
+                  prior: dict[tuple[str, str, str], int] | None = None) -> list[Row]:
+    """What the dialog lists: each other entity once, with the types it may be linked by,
+    the likeliest first (each type's name first, so typing its letters finds it)."""
     def name(e: Entity) -> str:
         return " ".join(text[e.start:e.end].split())[:40]
 
     rows = []
-    for other, choices in candidate_rows(schema, entity, others, text):
+    for other, choices in candidate_rows(schema, entity, others, text, lexicon_cues(),
+                                         prior):
         line, around = context(text, other)
         types = []
         for head, child, label in choices:
@@ -43,7 +45,7 @@ def relation_rows(schema: LabelSchema, entity: Entity, others: list[Entity],
             rel_type = schema.relation(label)
             if rel_type is not None and rel_type.symmetric:
                 arrow = "—"
-            types.append((f"{arrow} {label} {arrow}", (head, child, label)))
+            types.append((f"{label}  {arrow}", (head, child, label)))
         rows.append((f"“{name(other)}” {other.label} · line {line} · {around}", types))
     return rows
 

@@ -23,6 +23,7 @@ from annotation.relation_picking import (
     sentence_bounds,
     type_options,
 )
+from annotation.stats import relation_type_counts
 from gui.article_controller import ArticleController, Item
 from gui.article_view import ArticleView
 
@@ -77,26 +78,52 @@ class RelationPicker(QObject):
         self._other: Entity | None = None
         self._flipped = False
         self._bounds: tuple[int, list[int]] | None = None  # (article id, sentence starts)
+        self._prior: dict[tuple[str, str, str], int] | None = None  # types accepted so far
+        self._retype: int | None = None  # the relation whose type is being changed
+        self._reach = 1  # sentences either side offered when linking
         self.chooser = TypeChooser(view.viewport())
-        controller.articleOpened.connect(lambda _: self.cancel())
+        controller.articleOpened.connect(self._on_article_opened)
         view.pressed.connect(self.cancel)
 
     # -- starting -----------------------------------------------------------------------------
 
-    def start_link(self) -> bool:
-        """Hint codes on the entities the current one may be linked to."""
+    def _on_article_opened(self, _: int) -> None:
+        self.cancel()
+        self._prior = None  # the project's habits are read again, once an article
+
+    def start_link(self, reach: int = 1) -> bool:
+        """Hint codes on the entities the current one may be linked to, within `reach`
+        sentences of it."""
         c = self.controller
         entity = c.current_entity()
         if entity is None or c.article is None:
             self.message.emit("Make an entity current first (Tab, G or a click), then press L")
             return False
-        targets = pick_targets(c.workspace.schema, entity, c.linkable(), self._sentences())
+        targets = pick_targets(c.workspace.schema, entity, c.linkable(), self._sentences(),
+                               reach)
         if not targets:
             self.message.emit("No entity in this or the next sentences can be linked to "
                               f"“{c.surface(entity)}”")
             return False
-        self._origin = entity
+        self._origin, self._reach = entity, reach
         self._begin(PICK, [e.id for e in targets])
+        return True
+
+    def start_retype(self) -> bool:
+        """The type chooser for the current relation: a new type, or Tab for the other
+        direction."""
+        c = self.controller
+        relation = c.current_relation()
+        if relation is None:
+            self.message.emit("Make a relation current first (Tab or a click on its label), "
+                              "then press T")
+            return False
+        self._origin, self._other = c.entity(relation.head), c.entity(relation.child)
+        if self._origin is None or self._other is None:
+            return False
+        self._retype, self._flipped, self._typed = relation.id, False, ""
+        self._set_stage(TYPE)
+        self._show_types()
         return True
 
     def start_go(self) -> bool:
@@ -132,6 +159,12 @@ class RelationPicker(QObject):
             return True
         if self.stage == TYPE:
             return self._type_key(key, event.text())
+        if key in (Qt.Key_Tab, Qt.Key_Backtab) and self.stage == PICK:
+            origin = self._origin
+            self.cancel()  # offer the whole article: every entity the schema allows
+            self.controller.set_current(Item("entity", origin.id))
+            self.start_link(reach=1_000_000)
+            return True
         if key == Qt.Key_Backspace:
             self._typed = self._typed[:-1]
             self._show_hints()
@@ -141,7 +174,8 @@ class RelationPicker(QObject):
             return True  # swallowed: a stray key must not act on the article meanwhile
         found, still_open = match_code(self._open_codes(), self._typed + letter)
         if found is not None:
-            self._chosen(found)
+            # Shift on the last letter takes the first type offered as well: one key less.
+            self._chosen(found, first_type=bool(event.modifiers() & Qt.ShiftModifier))
         elif still_open:
             self._typed += letter
             self._show_hints()
@@ -150,7 +184,7 @@ class RelationPicker(QObject):
     def _open_codes(self) -> dict[str, int]:
         return {code: i for code, i in self.hints.items() if code.startswith(self._typed)}
 
-    def _chosen(self, entity_id: int) -> None:
+    def _chosen(self, entity_id: int, first_type: bool = False) -> None:
         if self.stage == GO:
             self.cancel()
             self.controller.set_current(Item("entity", entity_id))
@@ -158,7 +192,7 @@ class RelationPicker(QObject):
         self._other = self.controller.entity(entity_id)
         self.view.set_hints({}, "")
         forward, backward = self._directions()
-        if len(forward) + len(backward) == 1:
+        if len(forward) + len(backward) == 1 or (first_type and (forward or backward)):
             self._add((forward or backward)[0])
             return
         self._flipped = not forward
@@ -169,11 +203,16 @@ class RelationPicker(QObject):
     def _directions(self) -> tuple[list[Choice], list[Choice]]:
         c, origin, other = self.controller, self._origin, self._other
         schema, text, cues = c.workspace.schema, c.article.text, lexicon_cues()
-        forward = type_options(schema, origin, other, text, cues)
+        if self._prior is None:
+            self._prior = relation_type_counts(c.workspace.store, c.workspace.annotator)
+        forward = type_options(schema, origin, other, text, cues, self._prior)
         symmetric = {label for _, _, label in forward
                      if (t := schema.relation(label)) is not None and t.symmetric}
-        backward = [o for o in type_options(schema, other, origin, text, cues)
+        backward = [o for o in type_options(schema, other, origin, text, cues, self._prior)
                     if o[2] not in symmetric]
+        if self._retype is not None:  # its own type is no change
+            now = c.relation(self._retype)
+            forward = [o for o in forward if now is None or o[2] != now.label]
         return forward, backward
 
     def _type_key(self, key: int, text: str) -> bool:
@@ -214,9 +253,15 @@ class RelationPicker(QObject):
     # -- ending -------------------------------------------------------------------------------
 
     def _add(self, choice: Choice) -> None:
+        retype = self._retype
         self.cancel()
         c = self.controller
         head, child, label = choice
+        if retype is not None:
+            if c.retype_relation(retype, head, child, label):
+                self.message.emit(f"Changed to “{c.surface(c.entity(head))}” → {label} → "
+                                  f"“{c.surface(c.entity(child))}”")
+            return
         if c.add_relation(head, child, label):
             self.message.emit(f"Added “{c.surface(c.entity(head))}” → {label} → "
                               f"“{c.surface(c.entity(child))}”")
@@ -227,6 +272,7 @@ class RelationPicker(QObject):
             return
         self.hints, self.options, self._typed = {}, [], ""
         self._origin = self._other = None
+        self._retype = None
         self.chooser.hide()
         self.view.set_hints({}, "")
         self._set_stage(IDLE)

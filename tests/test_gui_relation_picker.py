@@ -13,7 +13,7 @@ from annotation.importer import import_paths
 from annotation.model import EntityStatus
 from annotation.relation_picking import hint_codes, sentence_bounds
 from annotation.settings import Settings
-from annotation.store import NewEntity, Store
+from annotation.store import NewEntity, NewRelation, Store
 from gui.article_controller import Item
 from gui.main_window import MainWindow
 
@@ -238,3 +238,95 @@ def test_drag_from_an_entity_that_is_not_current_links_that_pair(qtbot, tmp_path
     qtbot.mouseRelease(view.viewport(), Qt.LeftButton, pos=end)
     assert bar.value() == before  # the view did not move under the pointer
     assert seen and len(seen[0]) == 1 and seen[0][0].startswith("“Uni Eropa”")
+
+
+def test_shift_on_the_last_letter_takes_the_first_type_too(qtbot, window) -> None:
+    make_current(window, "Joko Widodo")
+    press(qtbot, window, Qt.Key_L)
+    code = code_of(window, "Emmanuel Macron")
+    for letter in code[:-1]:
+        press(qtbot, window, letter)
+    qtbot.keyClick(window.pane.view, code[-1].upper(), Qt.ShiftModifier)
+    assert window.pane.picker.stage == "idle"
+    assert relations(window) == {("Joko Widodo", "MEETS", "Emmanuel Macron")}
+
+
+def test_tab_while_picking_offers_the_whole_article(qtbot, window) -> None:
+    make_current(window, "Joko Widodo")
+    press(qtbot, window, Qt.Key_L)
+    assert entity_id(window, "Rusia") not in window.pane.picker.hints.values()
+    press(qtbot, window, Qt.Key_Tab)
+    assert window.pane.picker.stage == "pick"
+    assert entity_id(window, "Rusia") in window.pane.picker.hints.values()
+    press(qtbot, window, code_of(window, "Rusia"))
+    assert window.pane.picker.stage == "type"
+
+
+def test_t_changes_the_current_relations_type_or_turns_it_round(qtbot, window) -> None:
+    make_current(window, "Rusia")
+    press(qtbot, window, Qt.Key_L)
+    press(qtbot, window, code_of(window, "Uni Eropa"), Qt.Key_Tab, "op")
+    assert relations(window) == {("Uni Eropa", "OPPOSES", "Rusia")}
+    c = window.pane.controller
+    c.set_current(Item("relation", c.relations[0].id))
+    press(qtbot, window, Qt.Key_T)
+    picker = window.pane.picker
+    assert picker.stage == "type"
+    assert "OPPOSES" not in [label for _, _, label in picker.options]  # no change offered
+    press(qtbot, window, "sa")
+    assert relations(window) == {("Uni Eropa", "SANCTIONS", "Rusia")}
+    c.set_current(Item("relation", c.relations[0].id))
+    press(qtbot, window, Qt.Key_T, Qt.Key_Tab, "su")
+    assert relations(window) == {("Rusia", "SUPPORTS", "Uni Eropa")}
+    window.workspace.undo()  # turning round is one step
+    assert relations(window) == {("Uni Eropa", "SANCTIONS", "Rusia")}
+
+
+def test_accept_all_accepts_relations_between_accepted_ends(qtbot, tmp_path) -> None:
+    text = "Indonesia mendukung Palestina. Rusia mengecam Ukraina."
+    (tmp_path / "c.txt").write_text(text, encoding="utf-8")
+    path = tmp_path / "r.sorot"
+    with Store.create(path) as store:
+        assert import_paths(store, [tmp_path / "c.txt"], annotator="ana").ok
+        article_id = store.article_ids()[0]
+        names = ["Indonesia", "Palestina", "Rusia", "Ukraina"]
+        store.add_annotations(article_id, [
+            NewEntity(text.index(n), text.index(n) + len(n), "GPE",
+                      status=EntityStatus.SUGGESTED, origin="rules") for n in names],
+            [NewRelation(0, 1, "SUPPORTS", status=EntityStatus.SUGGESTED, origin="relations"),
+             NewRelation(2, 3, "OPPOSES", status=EntityStatus.SUGGESTED, origin="relations")])
+        store.db.conn.commit()
+    win = MainWindow(Settings(annotator="ana"), suggestions=False)
+    qtbot.addWidget(win)
+    assert win.open_project(path)
+    assert win.pane.controller.accept_all() == 6
+    with Store.open(path, readonly=True) as store:
+        article_id = store.article_ids()[0]
+        assert {r.status for r in store.relations(article_id)} == {EntityStatus.ACCEPTED}
+    win.workspace.undo()
+    with Store.open(path, readonly=True) as store:
+        assert {r.status for r in store.relations(article_id)} == {EntityStatus.SUGGESTED}
+        assert {e.status for e in store.entities(article_id)} == {EntityStatus.SUGGESTED}
+
+
+def test_types_are_ranked_by_cues_layout_and_the_projects_habits() -> None:
+    from annotation.model import Entity
+    from annotation.relation_picking import type_options
+    from annotation.schema import default_schema
+
+    schema = default_schema()
+    text = "Presiden Kuba Miguel Diaz-Canel tiba. Jokowi dan Albanese hadir."
+    kuba = Entity(1, 1, 9, 13, "GPE")
+    miguel = Entity(2, 1, 14, 31, "PER")
+    jokowi = Entity(3, 1, 38, 44, "PER")
+    albanese = Entity(4, 1, 49, 57, "PER")
+
+    def first(head, child, prior=None):
+        return type_options(schema, head, child, text, {}, prior)[0][2]
+
+    assert first(miguel, kuba) == "REPRESENTS"  # the country written just before the name
+    assert first(jokowi, albanese) == "MEETS"  # nothing speaks: the schema's order
+    assert first(jokowi, albanese, {("PER", "PER", "COOPERATES_WITH"): 3}) == \
+        "COOPERATES_WITH"
+    cue = {"SUPPORTS": ("dan",)}
+    assert type_options(schema, jokowi, albanese, text, cue)[0][2] == "SUPPORTS"
