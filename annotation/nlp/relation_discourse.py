@@ -15,7 +15,7 @@ News writing names an actor once and then leaves it out or refers back to it:
   group of two or more actors in this or the previous sentences, else the pair that met or
   agreed in the previous sentence.
 
-Everything reads word hashes and positions from `relations._Article`, like the rest.
+Everything reads word hashes and positions from `relation_article.ArticleBase`, like the rest.
 """
 
 from __future__ import annotations

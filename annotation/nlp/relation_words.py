@@ -1,7 +1,7 @@
 """Closed-class Indonesian words that steer the relation search: grammar, not lexicon.
 
 Each class is a bit, so that one lookup per word finds all of its classes
-(`relations._Article` flags the words of an article with one sorted-array search).
+(`relation_article.ArticleBase` flags the words of an article with one sorted-array search).
 """
 
 from __future__ import annotations

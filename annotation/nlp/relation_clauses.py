@@ -1,0 +1,181 @@
+"""Reading one trigger of the lexicon: its subject side, its object side, and direction.
+
+Within one sentence, each trigger links the nearest group of entities before it to the
+nearest group after it (see `relations` for the whole picture). Active voice makes the
+entity before the head, passive ("dikecam oleh") the one after; a noun trigger followed by
+its owner ("serangan Israel terhadap Gaza") takes the owner as head and the entity after the
+preposition as child. Clause words stop the search; "dan" or "untuk" before a trigger means
+the subject was left out and is the one of the sentence's previous trigger.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from typing import Any, NamedTuple
+
+from annotation.nlp.relation_article import ArticleBase
+from annotation.nlp.relation_lexicon import Trigger
+from annotation.nlp.relation_mentions import Group
+from annotation.nlp.relation_words import BETWEEN, CONTROL, NOT_TRANSITIVE
+from annotation.schema import RelationType
+
+DECAY = 0.9  # score kept per word between a trigger and its entity
+INHERITED = 0.8  # score kept when the subject comes from the sentence's previous trigger
+JOINT = 0.85  # score kept for the partners of a joint call ("A dan B mendesak C": A with B)
+# Calls and stands that a coordinated subject makes together: its members cooperate.
+_JOINT = ("URGES", "SUPPORTS")
+
+
+class Previous(NamedTuple):
+    """A sentence's latest main-clause trigger, whose subject a later trigger may share."""
+
+    end: int  # the word after the trigger
+    subject: Group
+    controlled: Group | None  # the object of a CONTROL trigger: "mendesak X untuk ..."
+
+
+class Clauses(ArticleBase):
+    """The trigger reading of an article."""
+
+    def _trigger(self, first: int, last: int, trigger: Trigger,
+                 subject: dict[int, Previous]) -> None:
+        rel = self.o._relations[trigger.label]
+        span = (self.words.starts[first], self.words.ends[last - 1])
+        sent = self.sent[first]
+        both = set(rel.head) | set(rel.child)
+        if trigger.voice == "noun" and self._noun(first, last, trigger, rel, span, both):
+            return
+        passive = trigger.voice == "passive"
+        before_types = both if rel.symmetric else (rel.child if passive else rel.head)
+        after_types = both if rel.symmetric else (rel.head if passive else rel.child)
+        before = self._before(first, trigger, before_types, subject.get(sent),
+                              noun=trigger.voice == "noun")
+        after = self._after(last, trigger.after, after_types)
+        if (before is not None and not passive and rel.name in _JOINT
+                and len(before[0].mentions) > 1 and not before[3]
+                and not self._relative(before[0])):
+            self._joint(before[0], trigger.strength * DECAY ** before[2] * JOINT, span)
+        if (trigger.voice == "noun" and after is not None and after[2] > 0
+                and not self._any(self.prepositions, last, after[0].first)):
+            after = None  # "mencegat ancaman rudal Iran": a noun's partner takes a preposition
+        if before is not None and trigger.voice != "noun" and not self._relative(before[0]):
+            # A relative clause ("X yang ...") keeps the main clause's subject.
+            controlled = after[0] if after is not None and rel.name in CONTROL else None
+            subject[sent] = Previous(last, before[0], controlled)
+        strength = trigger.strength
+        if after is not None and rel.symmetric and (
+                trigger.words[-1] == BETWEEN or self._any(self.between, last, after[0].first)):
+            self._among(after[1], rel, strength * DECAY ** after[2], span)
+        elif before is not None and after is not None:
+            score = strength * DECAY ** (before[2] + after[2]) * (INHERITED if before[3] else 1)
+            heads, children = (after[1], before[1]) if passive else (before[1], after[1])
+            self._cross(heads, children, rel, score, span)
+        elif rel.symmetric and (before or after):
+            side = before or after
+            if not side[3]:
+                self._among(side[1], rel, strength * DECAY ** side[2], span)
+
+    def _noun(self, first: int, last: int, trigger: Trigger, rel: RelationType,
+              span: tuple[int, int], both: set[str]) -> bool:
+        """Read "N owner prep child"; False when no owner follows, to read it as active."""
+        k = bisect_left(self.group_firsts, last)
+        if k == len(self.groups):
+            return False
+        owner = self.groups[k]
+        if owner.first != last or owner.sent != self.sent[first]:
+            return False  # the owner follows at once: "kritik ketidakefektifan DK" is a verb
+        heads = owner.pick(both if rel.symmetric else rel.head)
+        if not heads:
+            return False
+        child_types = both if rel.symmetric else rel.child
+        for group in self.groups[k + 1:]:
+            dist = self.cum[group.first] - self.cum[owner.last]
+            if (group.sent != owner.sent or dist > trigger.after
+                    or self._any(self.stop_after, owner.last, group.first)
+                    or self._any(self.verbs, owner.last, group.first)):
+                break
+            children = group.pick(child_types)
+            if children and self._any(self.prepositions, owner.last, group.first):
+                self._cross(heads, children, rel, trigger.strength * DECAY ** dist, span)
+                return True
+        if rel.symmetric:
+            self._among(heads, rel, trigger.strength, span)
+        return True
+
+    def _before(self, first: int, trigger: Trigger, types: Any,
+                previous: Previous | None, noun: bool
+                ) -> tuple[Group, list[int], int, bool] | None:
+        """(group, picked entities, distance, inherited) of the trigger's subject side.
+
+        A pronoun nearer than any name stands for its antecedent, "kami" in a quote for its
+        speaker (see `relation_discourse`).
+        """
+        sent = self.sent[first]
+        found = None
+        for k in range(bisect_right(self.group_lasts, first) - 1, -1, -1):
+            group = self.groups[k]
+            dist = self.cum[first] - self.cum[group.last]
+            if group.sent != sent or dist > trigger.before:
+                break
+            if self._any(self.stop_before, group.last, first) or (
+                    noun and self._any(self.verbs, group.last, first)):
+                break
+            if (group.first - 1 in self.oblique or self._object(group)) \
+                    and not self._relative(group):
+                continue
+            picked = group.pick(types)
+            if picked:
+                found = (group, picked, dist, False)
+                break
+        pronoun = self.discourse.pronoun(first, trigger.before,
+                                         found[0].last if found is not None else -1)
+        if pronoun is not None and (picked := pronoun[0].pick(types)) and not (
+                noun and self._any(self.verbs, pronoun[2], first)):
+            return pronoun[0], picked, pronoun[1], True
+        if found is not None and not self._any(self.shared, found[0].last, first):
+            return found
+        if previous is not None and not noun:
+            end, group, controlled = previous
+            if controlled is not None and self._any(self.purpose, end, first):
+                group = controlled
+            picked = group.pick(types)
+            if (picked and group.sent == sent and self._any(self.shared, end, first)
+                    and not self._any(self.stop_before, end, first)):
+                return group, picked, 0, True
+        return None
+
+    def _after(self, last: int, limit: int, types: Any
+               ) -> tuple[Group, list[int], int, bool] | None:
+        for group in self.groups[bisect_left(self.group_firsts, last):]:
+            dist = self.cum[group.first] - self.cum[last]
+            if group.sent != self.sent[last - 1] or dist > limit:
+                return None
+            if (self._any(self.stop_after, last, group.first)
+                    or self._any(self.verbs, last, group.first)):
+                return None
+            picked = group.pick(types)
+            if picked:
+                return group, picked, dist, False
+        return None
+
+    def _object(self, group: Group) -> bool:
+        """Whether a me- verb that is no trigger comes right before the group, its object.
+
+        "Pezeshkian meninggalkan Teheran menuju Rusia": Teheran is what is left, so the
+        subject of "menuju" lies further back. A trigger's own object is its `_after`.
+        """
+        i = group.first - 1
+        if i < 0 or self.sent[i] != group.sent or self._any(self.verbs, i, i + 1):
+            return False
+        cache = self.o._transitive
+        word = self.lower[i]
+        found = cache.get(word)
+        if found is None:
+            text = self.strings[word]
+            found = cache[word] = (len(text) >= 6 and text[:2] == "me" and text[2] in "mnlrwy"
+                                   and text.isalpha() and text not in NOT_TRANSITIVE)
+        return found
+
+    def _relative(self, group: Group) -> bool:
+        """Whether "yang" follows the group, which heads a relative clause ("X yang ...")."""
+        return group.last in self.yang
