@@ -193,3 +193,36 @@ def test_labels_read_at_wcag_aa_in_both_palettes(qtbot, dark) -> None:
     # The hint badges: black on yellow.
     assert contrast_ratio((0, 0, 0), (1.0, 0xd8 / 255, 0x4d / 255)) >= 4.5
 
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (1280, 720)])
+def test_corpus_articles_with_every_relation_drawn_have_no_label_collisions(
+        qtbot, tmp_path, corpus_files, size) -> None:
+    from annotation.cli import run as cli
+
+    path = tmp_path / "corpus.sorot"
+    assert cli(["import", str(path), *map(str, corpus_files[:2]), "--annotator", "ana"]) == 0
+    win = MainWindow(Settings(annotator="ana"), suggestions=False)
+    qtbot.addWidget(win)
+    assert win.open_project(path)
+    win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    view = win.pane.view
+    view.set_focus_mode("all")
+    checked = 0
+    for article_id in win.workspace.store.article_ids():
+        win.pane.open_article(article_id)
+        win.pane.controller.set_current(None)
+        qtbot.wait(20)  # the new text is laid out in the event loop
+        assert win.pane.controller.relations  # the suggesters found some
+        bar = view.verticalScrollBar()
+        for value in range(0, bar.maximum() + 1, max(1, view.viewport().height() // 2)):
+            bar.setValue(value)
+            boxes = [box for box, _ in paint(win)]
+            lines = line_rects(win)
+            for i, a in enumerate(boxes):
+                assert not any(a.intersects(b) for b in boxes[:i]), a
+                assert not any(a.intersects(line) for line in lines), a
+            checked += len(boxes)
+    assert checked > 20
