@@ -41,6 +41,7 @@ from annotation.nlp.suggestion import Candidate, RelationCandidate, SuggesterErr
 from annotation.schema import RelationType
 
 COOPERATES = "COOPERATES_WITH"
+MEETS = "MEETS"
 
 
 class ArticleBase:
@@ -70,9 +71,11 @@ class ArticleBase:
                            (arr[keep, 5] != 0).tolist())
         self.found: dict[tuple[str, int, int], RelationCandidate] = {}
         self.pairs: dict[int, tuple[int, int]] = {}  # sentence -> its first symmetric pair
+        self.meetings: dict[int, set[int]] = {}  # sentence -> the sides of its MEETS
+        self.comma = owner._comma
         self._place(entities)
         self.mentions = build_mentions(self.words, self.spans)
-        after_di = {i for i, s in enumerate(self.spans) if s.first - 1 in self.di}
+        self.after_di = after_di = {i for i, s in enumerate(self.spans) if s.first - 1 in self.di}
         self.groups, self.place_pairs = build_groups(
             self.words, self.spans, self.mentions, owner._place_pairs, after_di)
         self.event_places = event_places(self.spans, after_di)
@@ -119,6 +122,11 @@ class ArticleBase:
         self.discourse = Discourse(self, *([i for i, c in flagged if c & bit]
                                            for bit in (PRON, QUOTE, SAYS)))
 
+    def first_group(self, position: int) -> int | None:
+        """The index of the first group that starts at or after word `position`."""
+        k = bisect_left(self.group_firsts, position)
+        return k if k < len(self.groups) else None
+
     def sent_first(self, position: int) -> int:
         """The first word of the sentence of word `position`."""
         return bisect_left(self.sent, self.sent[position])
@@ -157,6 +165,8 @@ class ArticleBase:
             return
         if rel.symmetric and trigger is not None:
             self.pairs.setdefault(self.spans[head].sent, (min(head, child), max(head, child)))
+            if label == MEETS:
+                self.meetings.setdefault(self.spans[head].sent, set()).update((head, child))
         head, child = self.index[head], self.index[child]
         if rel.symmetric:  # one candidate per pair, the lower index as head where types allow
             forward = first in rel.head and second in rel.child

@@ -109,6 +109,17 @@ class Discourse:
                 return _group_of(a.spans, [bodies[0]])
         return group
 
+    def said_by(self, position: int) -> Group | None:
+        """The speaker whose attribution `position` follows: '"...," ujar X saat di P'."""
+        if self._quotes is None:
+            self._find_quotes(self._marks, set(self._says))
+        assert self._quotes is not None
+        sent = self.a.sent[position]
+        for _, close, speaker in self._quotes:
+            if close < position and self.a.sent[close] == sent and speaker.last <= position:
+                return speaker
+        return None
+
     def speaker(self, position: int) -> Group | None:
         """The speaker of the quote that `position` lies in, if it is attributed."""
         if self._quotes is None:

@@ -44,6 +44,7 @@ from annotation.nlp.relation_mentions import (
     SCORE_PLACE_PAIR,
     layout_relations,
 )
+from annotation.nlp.relation_places import presence_visits
 from annotation.nlp.relation_words import WORD_CLASSES
 from annotation.nlp.suggestion import Candidate, RelationCandidate
 from annotation.paths import RESOURCES
@@ -52,7 +53,8 @@ from annotation.schema import LabelSchema
 DEFAULT_LEXICON = RESOURCES / "lexicons" / "relation_triggers.tsv"
 # Bump when the rules change how relations are read, so that projects suggest again (the
 # lexicon's own changes reach the fingerprint through its digest).
-RULES_VERSION = 3
+RULES_VERSION = 4
+VISITS = "VISITS"
 SCORE_ORIGIN = 0.6  # "Xi Jinping dari Tiongkok": REPRESENTS
 
 
@@ -78,6 +80,7 @@ class RelationSuggester:
                 self._codes[key] = self._codes.get(key, 0) | bit
         self._coded = _hash_array(self._codes)
         self._dari = word_hash("dari")
+        self._comma = word_hash(",")
         self._transitive: dict[int, bool] = {}  # word hash -> a me- verb with an object
         digest = hashlib.blake2b(Path(lexicon_path).read_bytes(), digest_size=4).hexdigest()
         self.fingerprint = f"{self.name}@{RULES_VERSION}.{digest}"
@@ -109,13 +112,16 @@ class _Article(Clauses):
             self._emit(head, child, LOCATED_IN, SCORE_PLACE_PAIR, None)
         for head, child in self.event_places:
             self._emit(head, child, LOCATED_IN, SCORE_EVENT_PLACE, None)
-        for head, child in self._origins():
+        self.origins = self._origins()
+        for head, child in self.origins:
             self._emit(head, child, REPRESENTS, SCORE_ORIGIN, None)
         matches = self.o._table.find(self.lower, self.inside)
         self.verbs = [s for s, _, t in matches if t.voice != "noun"]
         subject: dict[int, Previous] = {}  # sentence -> its latest main-clause trigger
         for first, last, trigger in matches:
             self._trigger(first, last, trigger, subject)
+        for head, child, score in presence_visits(self):
+            self._emit(head, child, VISITS, score, None)
         return sorted(self.found.values(), key=lambda r: (min(r.head, r.child), r.head, r.label))
 
     def _origins(self) -> list[tuple[int, int]]:

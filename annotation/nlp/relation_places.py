@@ -1,0 +1,185 @@
+"""Whose country a place or a person is, and the visits that presence in a place states.
+
+News seldom writes "berkunjung ke" when it can place a foreign actor somewhere: "A bertemu
+B di Doha", "Diaz-Canel bicarakan ... di Qatar", "ujar Putin saat berada di Kremlin". Who
+travelled follows from countries: the place's (a country, a city of the gazetteers' library
+lists, or the next place of a chain "di Istana Konstantinovsky, St. Petersburg") and the
+people's (the body written in their name, "Presiden Kuba Miguel Diaz-Canel", carried to
+later mentions by surname). At a meeting, when one side is at home, the others visit; a
+sentence's subject, or a quote's speaker, whose country differs from the place's visits it.
+An actor whose country is not written is never taken as a visitor on its own.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from typing import Any
+
+from annotation.nlp.relation_mentions import GPE, LOC, PER
+from annotation.paths import RESOURCES
+
+_LIBRARY = RESOURCES / "gazetteers" / "library"
+# Indonesian exonyms and short forms the library lists (ISO and GeoNames) spell otherwise.
+_ALIASES = {
+    "AS": "US", "Amerika": "US", "Inggris": "GB", "Britania Raya": "GB", "Korsel": "KR",
+    "Korut": "KP", "Moskow": "RU", "Teheran": "IR", "Kairo": "EG", "Jenewa": "CH",
+    "Brussel": "BE", "Den Haag": "NL", "St. Petersburg": "RU", "Yerusalem": "IL",
+    "Tepi Barat": "PS", "Jalur Gaza": "PS", "Gaza": "PS", "Washington DC": "US",
+    "Kremlin": "RU", "Gedung Putih": "US", "Istana Merdeka": "ID", "Istana Bogor": "ID",
+}
+SCORE_MEETING_PLACE = 0.65  # "A bertemu B di Doha": the side not at home visits Doha
+SCORE_PRESENCE = 0.55  # "Diaz-Canel bicarakan ... di Qatar"
+_SUBJECT_WITHIN = 6  # words before a sentence's subject ("Pada Minggu (3/12), X ...")
+_PLACE_WITHIN = 8  # words from the subject to "di": "X bicarakan masalah Y di Qatar"
+
+
+def _key(text: str) -> str:
+    return "".join(text.lower().split())
+
+
+@functools.lru_cache(maxsize=1)
+def countries() -> dict[str, str]:
+    """Place name (lowercase, spaces removed) -> ISO 3166 country code."""
+    found: dict[str, str] = {}
+    for name in ("countries.tsv", "cities.tsv", "regions.tsv"):
+        for line in (_LIBRARY / name).read_text(encoding="utf-8").splitlines():
+            if line.startswith("#") or line.count("\t") < 2:
+                continue
+            text, _, note = line.split("\t")[:3]
+            code = _code(note)
+            if code:
+                found.setdefault(_key(text), code)
+    found.update((_key(k), v) for k, v in _ALIASES.items())
+    return found
+
+
+def _code(note: str) -> str | None:
+    """The country code of a library note: "RU id short", "capital of QA; ...", "ID-JK ..."."""
+    first = note.split(";")[0].split()
+    for word in (first[0] if first else "", first[-1] if first else ""):
+        code = word.split("-")[0]
+        if len(code) == 2 and code.isupper():
+            return code
+    return None
+
+
+class Countries:
+    """The countries of an article's places and people, by entity position."""
+
+    def __init__(self, art: Any) -> None:
+        self.a = art
+        self._place: dict[int, str | None] = {}
+        self.people = self._people()
+
+    def text(self, pos: int) -> str:
+        """An entity's words, lowercase and joined without spaces."""
+        a, span = self.a, self.a.spans[pos]
+        return "".join(a.strings[h] for h in a.lower[span.first:span.last])
+
+    def place(self, pos: int) -> str | None:
+        if pos not in self._place:
+            self._place[pos] = countries().get(self.text(pos))
+        return self._place[pos]
+
+    def _people(self) -> dict[int, str]:
+        a = self.a
+        by_name: dict[int, str] = {}  # a person's last word -> the country written with it
+        own: dict[int, str] = {}
+        for mention in a.mentions:
+            members = mention.members
+            person = next((m for m in members if a.spans[m].label == PER), None)
+            body = next((m for m in members if a.spans[m].label == GPE), None)
+            if person is not None and body is not None and (code := self.place(body)):
+                own[person] = code
+                by_name.setdefault(a.lower[a.spans[person].last - 1], code)
+        for person, body in a.origins:
+            if a.spans[body].label == GPE and (code := self.place(body)):
+                own.setdefault(person, code)
+                by_name.setdefault(a.lower[a.spans[person].last - 1], code)
+        for pos, span in enumerate(a.spans):
+            if span.label == PER and pos not in own:
+                code = by_name.get(a.lower[span.last - 1])
+                if code is not None:
+                    own[pos] = code
+        return own
+
+    def of(self, pos: int) -> str | None:
+        """The country of a person or a political entity, if the article writes it."""
+        label = self.a.spans[pos].label
+        return self.people.get(pos) if label == PER else self.place(pos) if label == GPE else None
+
+    def chain(self, pos: int) -> tuple[list[int], str | None]:
+        """The places visited in "di A, B, C" from `pos` on, and the first country known.
+
+        The visit is to the places up to the first political entity, the city: "di Istana
+        Konstantinovsky, St. Petersburg" names two, "di Moskow, Rusia" one.
+        """
+        a = self.a
+        places, code, n = [pos], self.place(pos), pos
+        while (n + 1 < len(a.spans) and a.spans[n + 1].label in (GPE, LOC)
+               and a.spans[n + 1].sent == a.spans[pos].sent
+               and a.spans[n + 1].first == a.spans[n].last + 1
+               and a.lower[a.spans[n].last] == a.comma):
+            n += 1
+            code = code or self.place(n)
+            if a.spans[places[-1]].label != GPE:
+                places.append(n)
+        return places, code
+
+
+def presence_visits(art: Any) -> Iterator[tuple[int, int, float]]:
+    """(visitor, place, score) stated by meetings held in a place and by presence there."""
+    places_by_sent: dict[int, list[int]] = {}
+    for pos in sorted(art.after_di):
+        if art.spans[pos].label in (GPE, LOC):
+            places_by_sent.setdefault(art.spans[pos].sent, []).append(pos)
+    if not places_by_sent:
+        return
+    c = Countries(art)
+    for sent, starts in places_by_sent.items():
+        chains = [c.chain(p) for p in starts]
+        chains = [(places, code) for places, code in chains if code is not None]
+        if not chains:
+            continue
+        sides = art.meetings.get(sent, ())
+        for places, code in chains:
+            if any(p in sides for p in places):
+                continue
+            known = {p: c.of(p) for p in sides}
+            if sides and code in known.values():  # one side is at home: the others travelled
+                for p in sides:
+                    if known[p] != code and art.spans[p].label == PER:
+                        yield from ((p, place, SCORE_MEETING_PLACE) for place in places)
+            for p in _present(art, sent, places[0]):
+                if (country := c.of(p)) is not None and country != code:
+                    yield from ((p, place, SCORE_PRESENCE) for place in places)
+
+
+def _present(art: Any, sent: int, place: int) -> list[int]:
+    """The people a sentence places at `place`: its subject, or a quote's speaker."""
+    di = art.spans[place].first - 1
+    start = art.sent_first(di)
+    found: list[int] = []
+    k = art.first_group(start)
+    while k is not None and k < len(art.groups):
+        group = art.groups[k]
+        if (group.sent != sent or group.last > di
+                or art.cum[group.first] - art.cum[start] > _SUBJECT_WITHIN
+                or art._any(art.stop_before, start, group.first)):
+            break
+        people = group.pick((PER,))
+        if people and group.first - 1 not in art.oblique:
+            if (not art._any(art.stop_before, group.last, di)
+                    and art.cum[di] - art.cum[group.last] <= _PLACE_WITHIN
+                    and not any(group.last <= y < di for y in art.yang)):
+                found = people
+            break
+        k += 1
+    k = art.first_group(art.spans[place].first)
+    if k and art.groups[k - 1].last == di:  # "Presiden Kuba Miguel Diaz-Canel di Doha"
+        found += [p for p in art.groups[k - 1].pick((PER,)) if p not in found]
+    speaker = art.discourse.said_by(di)
+    if speaker is not None:
+        found += [p for p in speaker.pick((PER,)) if p not in found]
+    return found
