@@ -6,15 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gui_support import one_article_project, open_window, spans_of
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from annotation.contrast import contrast_ratio
-from annotation.importer import import_paths
 from annotation.model import EntityStatus
-from annotation.settings import Settings
-from annotation.store import NewEntity, NewRelation, Store
+from annotation.store import NewRelation
 from gui.app import dark_palette
 from gui.article_controller import Item
 from gui.article_paint import SUGGESTED, label_colours
@@ -33,37 +32,17 @@ RELATIONS = [(1, 0, "HOLDS_ROLE"), (4, 2, "HOLDS_ROLE"), (4, 3, "REPRESENTS"),
              (1, 8, "VISITS"), (4, 8, "VISITS"), (7, 8, "VISITS")]
 
 
-def find(surface: str, nth: int) -> int:
-    at = -1
-    for _ in range(nth + 1):
-        at = TEXT.index(surface, at + 1)
-    return at
+def find(surface: str, nth: int = 0) -> int:
+    return spans_of(TEXT, [(surface, "", nth)])[0][0]
 
 
 @pytest.fixture
 def window(qtbot, tmp_path: Path) -> MainWindow:
-    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
-    path = tmp_path / "p.sorot"
-    with Store.create(path) as store:
-        assert import_paths(store, [tmp_path / "a.txt"], annotator="ana").ok
-        article_id = store.article_ids()[0]
-        entities = [NewEntity(find(s, n), find(s, n) + len(s), label,
-                              status=EntityStatus.ACCEPTED) for s, label, n in SPANS]
-        relations = [NewRelation(h, c, label, status=EntityStatus.SUGGESTED if i % 3 else
-                                 EntityStatus.ACCEPTED) for i, (h, c, label)
-                     in enumerate(RELATIONS)]
-        store.add_annotations(article_id, entities, relations, annotator="ana")
-        store.db.conn.commit()
-    win = MainWindow(Settings(annotator="ana"), suggestions=False)
-    qtbot.addWidget(win)
-    assert win.open_project(path)
-    win.resize(1500, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.windowHandle().requestActivate()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
-    win.pane.view.setFocus()
-    return win
+    spans = spans_of(TEXT, SPANS)
+    relations = [NewRelation(h, c, label, status=EntityStatus.SUGGESTED if i % 3 else
+                             EntityStatus.ACCEPTED) for i, (h, c, label) in enumerate(RELATIONS)]
+    return open_window(qtbot, one_article_project(tmp_path, TEXT, spans, relations),
+                       (1500, 800))
 
 
 def paint(win: MainWindow) -> list[tuple[QRectF, int]]:
@@ -202,12 +181,7 @@ def test_corpus_articles_with_every_relation_drawn_have_no_label_collisions(
 
     path = tmp_path / "corpus.sorot"
     assert cli(["import", str(path), *map(str, corpus_files[:2]), "--annotator", "ana"]) == 0
-    win = MainWindow(Settings(annotator="ana"), suggestions=False)
-    qtbot.addWidget(win)
-    assert win.open_project(path)
-    win.resize(*size)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, path, size)
     view = win.pane.view
     view.set_focus_mode("all")
     checked = 0

@@ -6,14 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gui_support import one_article_project, open_window, spans_of
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from annotation.importer import import_paths
 from annotation.model import EntityStatus
 from annotation.relation_picking import hint_codes, sentence_bounds
-from annotation.settings import Settings
-from annotation.store import NewEntity, NewRelation, Store
+from annotation.store import NewRelation, Store
 from gui.article_controller import Item
 from gui.main_window import MainWindow
 
@@ -27,33 +26,13 @@ ENTITIES = [("Joko Widodo", "PER", 0), ("Prancis", "GPE", 0), ("Emmanuel Macron"
 
 
 def find(surface: str, nth: int = 0) -> int:
-    at = -1
-    for _ in range(nth + 1):
-        at = TEXT.index(surface, at + 1)
-    return at
+    return spans_of(TEXT, [(surface, "", nth)])[0][0]
 
 
 @pytest.fixture
 def window(qtbot, tmp_path: Path) -> MainWindow:
-    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
-    path = tmp_path / "p.sorot"
-    with Store.create(path) as store:
-        assert import_paths(store, [tmp_path / "a.txt"], annotator="ana").ok
-        article_id = store.article_ids()[0]
-        store.add_annotations(article_id, [
-            NewEntity(find(s, n), find(s, n) + len(s), label, status=EntityStatus.ACCEPTED)
-            for s, label, n in ENTITIES], [], annotator="ana")
-        store.db.conn.commit()
-    win = MainWindow(Settings(annotator="ana"), suggestions=False)
-    qtbot.addWidget(win)
-    assert win.open_project(path)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.windowHandle().requestActivate()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
-    win.pane.view.setFocus()
-    return win
+    spans = spans_of(TEXT, ENTITIES)
+    return open_window(qtbot, one_article_project(tmp_path, TEXT, spans), (1200, 800))
 
 
 def entity_id(win: MainWindow, surface: str, nth: int = 0) -> int:
@@ -190,23 +169,10 @@ def test_a_mouse_press_ends_a_hint_mode(qtbot, window) -> None:
 def test_drag_from_an_entity_that_is_not_current_links_that_pair(qtbot, tmp_path) -> None:
     filler = "".join(f"Baris pengisi nomor {i} tanpa nama.\n" for i in range(40))
     text = filler + "OKI mendesak Uni Eropa bertindak.\n" + filler
-    (tmp_path / "b.txt").write_text(text, encoding="utf-8")
-    path = tmp_path / "q.sorot"
-    with Store.create(path) as store:
-        assert import_paths(store, [tmp_path / "b.txt"], annotator="ana").ok
-        article_id = store.article_ids()[0]
-        spans = [("OKI", "ORG"), ("Uni Eropa", "ORG")]
-        store.add_annotations(article_id, [
-            NewEntity(text.index(s), text.index(s) + len(s), label,
-                      status=EntityStatus.ACCEPTED) for s, label in spans], [],
-            annotator="ana")
-        store.db.conn.commit()
-    win = MainWindow(Settings(annotator="ana"), suggestions=False)
-    qtbot.addWidget(win)
-    assert win.open_project(path)
-    win.resize(1000, 500)
-    win.show()
-    qtbot.waitExposed(win)
+    spans = [("OKI", "ORG"), ("Uni Eropa", "ORG")]
+    path = one_article_project(tmp_path, text, [(text.index(s), text.index(s) + len(s), label)
+                                                for s, label in spans])
+    win = open_window(qtbot, path, (1000, 500))
     view = win.pane.view
     head, child = (next(e for e in win.pane.controller.entities
                         if text[e.start:e.end] == s) for s, _ in spans)
@@ -284,21 +250,13 @@ def test_t_changes_the_current_relations_type_or_turns_it_round(qtbot, window) -
 
 def test_accept_all_accepts_relations_between_accepted_ends(qtbot, tmp_path) -> None:
     text = "Indonesia mendukung Palestina. Rusia mengecam Ukraina."
-    (tmp_path / "c.txt").write_text(text, encoding="utf-8")
-    path = tmp_path / "r.sorot"
-    with Store.create(path) as store:
-        assert import_paths(store, [tmp_path / "c.txt"], annotator="ana").ok
-        article_id = store.article_ids()[0]
-        names = ["Indonesia", "Palestina", "Rusia", "Ukraina"]
-        store.add_annotations(article_id, [
-            NewEntity(text.index(n), text.index(n) + len(n), "GPE",
-                      status=EntityStatus.SUGGESTED, origin="rules") for n in names],
-            [NewRelation(0, 1, "SUPPORTS", status=EntityStatus.SUGGESTED, origin="relations"),
-             NewRelation(2, 3, "OPPOSES", status=EntityStatus.SUGGESTED, origin="relations")])
-        store.db.conn.commit()
-    win = MainWindow(Settings(annotator="ana"), suggestions=False)
-    qtbot.addWidget(win)
-    assert win.open_project(path)
+    names = ["Indonesia", "Palestina", "Rusia", "Ukraina"]
+    path = one_article_project(
+        tmp_path, text, [(text.index(n), text.index(n) + len(n), "GPE") for n in names],
+        [NewRelation(0, 1, "SUPPORTS", status=EntityStatus.SUGGESTED, origin="relations"),
+         NewRelation(2, 3, "OPPOSES", status=EntityStatus.SUGGESTED, origin="relations")],
+        status=EntityStatus.SUGGESTED)
+    win = open_window(qtbot, path)
     assert win.pane.controller.accept_all() == 6
     with Store.open(path, readonly=True) as store:
         article_id = store.article_ids()[0]

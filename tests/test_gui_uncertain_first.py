@@ -10,8 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from gui_support import open_window
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from annotation.commands import CommandStack, SetArticleStatus
 from annotation.importer import import_paths
@@ -137,15 +137,7 @@ def test_suggestions_arriving_do_not_reshuffle_the_list(qtbot, widget: ArticleLi
 
 @pytest.fixture
 def window(qtbot, project_path: Path) -> MainWindow:
-    win = MainWindow(Settings(annotator=ME), suggestions=False)
-    qtbot.addWidget(win)
-    assert win.open_project(project_path)
-    win.show()
-    qtbot.waitExposed(win)
-    win.windowHandle().requestActivate()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
-    win.pane.view.setFocus()
-    return win
+    return open_window(qtbot, project_path, annotator=ME)
 
 
 def done_and_next(qtbot, window: MainWindow) -> int:
