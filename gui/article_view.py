@@ -20,9 +20,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPen,
-    QTextBlockFormat,
     QTextCursor,
-    QTextFrameFormat,
 )
 from PySide6.QtWidgets import QApplication, QFrame, QTextEdit, QWidget
 
@@ -30,6 +28,7 @@ from annotation.model import Entity
 from annotation.spans import TokenIndex, Utf16Map, stack_slots
 from gui.arc_plan import Anchors, ArcPlan, plan_arcs
 from gui.article_paint import FOCUS_MODES, ArticlePainter, Metrics, Shown, ShownRelation
+from gui.line_room import LineRoom
 
 DEFAULT_POINT_SIZE = 12.0
 
@@ -69,7 +68,7 @@ class ArticleView(QTextEdit):
         self._hits: list[tuple[QRectF, int]] = []
         self._label_hits: list[tuple[QRectF, int]] = []  # relation labels drawn last paint
         self._plan = ArcPlan()
-        self._rooms: dict[int, tuple[int, int]] = {}  # block -> arc levels it has room for
+        self._room = LineRoom()
         self._anchors: Anchors = {}  # where entities' arcs attach, while text and width hold
         self._drawn: tuple | None = None  # what the arcs were last planned for
         self._focus = FOCUS_MODES[0]
@@ -92,7 +91,8 @@ class ArticleView(QTextEdit):
         self._selection = None
         self.setPlainText(text)
         self._entities, self._by_id, self._relations = [], {}, []
-        self._rooms, self._anchors, self._drawn = {}, {}, None
+        self._anchors, self._drawn = {}, None
+        self._room.forget()
         self._relayout()
         self.verticalScrollBar().setValue(0)
 
@@ -209,73 +209,27 @@ class ArticleView(QTextEdit):
 
     def _apply_font(self) -> None:
         self.document().setDefaultFont(self._metrics.font)
-        self._rooms, self._anchors, self._drawn = {}, {}, None
+        self._anchors, self._drawn = {}, None
+        self._room.forget()
         self._relayout()
 
     def _relayout(self) -> None:
-        """Plan the arcs and give each line the room its arcs need, and no more.
-
-        Lines are spaced per paragraph (Qt spaces a block's lines alike): a paragraph's
-        top margin holds its first line's arcs, and the spacing under each of its lines
-        holds that line's tags and the arcs of the line after it.
-        """
-        doc = self.document()
-        root = doc.rootFrame().frameFormat()
-        margins = (4, self._metrics.left_edge, self._metrics.right_edge, 12)
-        if (root.topMargin(), root.leftMargin(), root.rightMargin(),
-                root.bottomMargin()) != margins:
-            root.setTopMargin(margins[0])
-            root.setLeftMargin(margins[1])
-            root.setRightMargin(margins[2])
-            root.setBottomMargin(margins[3])
-            doc.rootFrame().setFrameFormat(QTextFrameFormat(root))
+        """Plan the arcs again if what they show changed, and give lines room for them."""
         drawn = self._focus != "none" and tuple(
             (r.id, r.label, r.status, self._span(r.head), self._span(r.child))
             for r in self._relations)
-        if drawn == self._drawn:  # an entity decided, the current item moved: same arcs
-            self._hits_stale = True
-            self.viewport().update()
-            return
-        self._drawn = drawn
-        self._plan = ArcPlan()
-        if drawn:
-            self._plan = plan_arcs(doc, self._offsets, self._by_id, self._relations,
-                                   self._metrics, self._anchors)
-        rooms: dict[int, tuple[int, int]] = {}
-        for (block, line), levels in self._plan.room.items():
-            first, inner = rooms.get(block, (0, 0))
-            rooms[block] = (max(first, levels), inner) if line == 0 else \
-                (first, max(inner, levels))
-        cursor = QTextCursor(doc)
-        cursor.beginEditBlock()
-        block = doc.begin()
-        while block.isValid():
-            number = block.blockNumber()
-            room = rooms.get(number, (0, 0))
-            if self._rooms.get(number) != room:
-                cursor.setPosition(block.position())
-                cursor.mergeBlockFormat(self._block_format(block.length() > 1, *room))
-            block = block.next()
-        cursor.endEditBlock()
-        self._rooms = {block.blockNumber(): rooms.get(block.blockNumber(), (0, 0))
-                       for block in _blocks(doc)}
+        if drawn != self._drawn:  # else an entity was decided or the current item moved
+            self._drawn = drawn
+            self._plan = plan_arcs(self.document(), self._offsets, self._by_id,
+                                   self._relations, self._metrics, self._anchors) \
+                if drawn else ArcPlan()
+            self._room.apply(self.document(), self._plan.room, self._metrics)
         self._hits_stale = True
         self.viewport().update()
 
     def _span(self, entity_id: int) -> tuple[int, int] | None:
         entity = self._by_id.get(entity_id)
         return (entity.start, entity.end) if entity is not None else None
-
-    def _block_format(self, text: bool, first: int, inner: int) -> QTextBlockFormat:
-        block_format = QTextBlockFormat()
-        # An empty paragraph needs no room for tags or arcs.
-        spacing = self._metrics.tag_room + self._metrics.arc_room(inner) if text else 0
-        block_format.setLineHeight(spacing, QTextBlockFormat.LineDistanceHeight.value)
-        block_format.setTopMargin(self._metrics.arc_room(first))
-        # Under its last line a paragraph needs only the tags: the next paragraph's top
-        # margin holds that one's arcs.
-        block_format.setBottomMargin(-self._metrics.arc_room(inner))
-        return block_format
 
     # -- painting -----------------------------------------------------------------------------
 
@@ -470,9 +424,3 @@ class _painting:
     def __exit__(self, *exc: object) -> None:
         self._painter.end()
 
-
-def _blocks(doc):
-    block = doc.begin()
-    while block.isValid():
-        yield block
-        block = block.next()
