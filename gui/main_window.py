@@ -21,26 +21,23 @@ from annotation.browse import CORPUS, UNCERTAIN
 from annotation.db import PROJECT_SUFFIX, ProjectError
 from annotation.model import ArticleStatus
 from annotation.settings import Settings
-from annotation.stats import relation_type_counts
 from annotation.store import Store
 from gui import dialogs
 from gui.actions import build_actions
 from gui.article_paint import FOCUS_MODES
 from gui.article_view import DEFAULT_POINT_SIZE
 from gui.project_pane import ProjectPane
-from gui.relation_dialog import RelationDialog, relation_rows
+from gui.relation_menu import RelationMenu
 from gui.suggestions import SuggestionService
 from gui.team_menu import TeamMenu
 from gui.window_state import qsettings
 from gui.workspace import Workspace
 
 MAX_RECENT = 8
-FOCUS_WORDS = {"current": "the current entity's in full, the others thin",
-               "all": "all in full", "none": "none"}
 PROJECT_FILTER = f"Sorot projects (*{PROJECT_SUFFIX})"
 
 
-class MainWindow(TeamMenu, QMainWindow):
+class MainWindow(TeamMenu, RelationMenu, QMainWindow):
     """One window, one open project at a time."""
 
     def __init__(self, settings: Settings, suggestions: bool = True,
@@ -300,24 +297,6 @@ class MainWindow(TeamMenu, QMainWindow):
 
     # -- gestures that need a dialog ----------------------------------------------------------
 
-    def _ask_relation(self, head: int | None, child: int | None) -> None:
-        if self.pane is None:
-            return
-        c = self.pane.controller
-        entity = c.entity(head) if head is not None else c.current_entity()
-        if entity not in c.linkable() or c.article is None:
-            self.statusBar().showMessage("Make an entity current first (click it or press Tab)",
-                                         5000)
-            return
-        others = [e for e in c.linkable() if e.id != entity.id]
-        if child is not None:
-            others = [e for e in others if e.id == child]
-        prior = relation_type_counts(self.workspace.store, self.workspace.annotator)
-        dialog = RelationDialog(relation_rows(self.workspace.schema, entity, others,
-                                              c.article.text, prior), self, c.surface(entity))
-        if dialog.exec() and (choice := dialog.choice()) is not None:
-            c.add_relation(*choice)
-
     def _finish(self, status: str) -> None:
         if self.pane is None or self.pane.controller.article is None:
             return
@@ -373,19 +352,6 @@ class MainWindow(TeamMenu, QMainWindow):
     def _export(self) -> None:
         if self.workspace is not None:
             dialogs.ExportDialog(self.workspace, self).exec()
-
-    def _cycle_relations(self) -> None:
-        if self.pane is None:
-            return
-        modes = FOCUS_MODES
-        mode = modes[(modes.index(self.pane.view.focus_mode) + 1) % len(modes)]
-        self._show_relations(mode)
-        qsettings().setValue("view/relations", mode)
-        self.statusBar().showMessage(f"Relations drawn: {FOCUS_WORDS[mode]}", 4000)
-
-    def _show_relations(self, mode: str) -> None:
-        self.pane.view.set_focus_mode(mode)
-        self.actions.relations_shown.setText(f"&Relations drawn: {mode}")
 
     def _zoom(self, steps: int | None) -> None:
         if self.pane is None:
