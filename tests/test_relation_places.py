@@ -80,3 +80,9 @@ def test_a_place_far_from_the_subject_or_in_a_relative_clause_is_no_presence(
     marked = ("[Presiden|ROLE] [Brasil|GPE] [Lula|PER] mengecam perang yang terus "
               "berlangsung di [Gaza|GPE].")
     assert visits(suggester, nlp, marked) == set()
+
+
+def test_the_place_of_an_event_met_at_is_no_visit(suggester, nlp):
+    marked = ("[Menteri|ROLE] [Jepang|GPE] [Iwaya|PER] bertemu [Menteri|ROLE] [AS|GPE] "
+              "[Rubio|PER] di sela-sela [Sidang Majelis Umum PBB|EVENT] di [New York|GPE].")
+    assert visits(suggester, nlp, marked) == set()

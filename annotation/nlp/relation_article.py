@@ -25,7 +25,12 @@ from annotation.nlp.relation_mentions import (
 )
 from annotation.nlp.relation_words import (
     BETW,
+    COMMA,
+    COPS,
+    DASH,
     DI,
+    DISP,
+    HOSTS,
     OBL,
     PREP,
     PRON,
@@ -35,6 +40,7 @@ from annotation.nlp.relation_words import (
     SHARE,
     STOP_A,
     STOP_B,
+    SUBORD,
     YANG,
 )
 from annotation.nlp.suggestion import Candidate, RelationCandidate, SuggesterError
@@ -42,6 +48,8 @@ from annotation.schema import RelationType
 
 COOPERATES = "COOPERATES_WITH"
 MEETS = "MEETS"
+_DATELINE = 6  # words of a dateline before its dash: "Kuala Lumpur, Kabar Kini - "
+_SUBJECT_WITHIN = 5  # words before a clause's subject: "Pada Minggu (3/12/2023), X ..."
 
 
 class ArticleBase:
@@ -79,6 +87,7 @@ class ArticleBase:
         self.groups, self.place_pairs = build_groups(
             self.words, self.spans, self.mentions, owner._place_pairs, after_di)
         self.event_places = event_places(self.spans, after_di)
+        self.event_place_of = {event for event, _ in self.event_places}
         self.group_firsts = [g.first for g in self.groups]
         self.group_lasts = [g.last for g in self.groups]
 
@@ -117,6 +126,9 @@ class ArticleBase:
         self.stop_before, self.stop_after, self.shared, self.purpose, self.prepositions, \
             self.between = ([i for i, c in flagged if c & bit]
                             for bit in (STOP_B, STOP_A, SHARE, PURP, PREP, BETW))
+        self.subordinate, self.commas, self.dashes, self.disputes, self.hosts, self.copulas = (
+            [i for i, c in flagged if c & bit]
+            for bit in (SUBORD, COMMA, DASH, DISP, HOSTS, COPS))
         self.oblique, self.di, self.yang = (
             {i for i, c in flagged if c & bit} for bit in (OBL, DI, YANG))
         self.discourse = Discourse(self, *([i for i, c in flagged if c & bit]
@@ -126,6 +138,41 @@ class ArticleBase:
         """The index of the first group that starts at or after word `position`."""
         k = bisect_left(self.group_firsts, position)
         return k if k < len(self.groups) else None
+
+    def clause_start(self, position: int) -> int:
+        """Where the main clause of `position`'s sentence starts: past a dateline
+        ("Moskow, Lintas Dunia - ") and a fronted clause ("Sebelum bertolak ke Rusia, ").
+        """
+        start = self.sent_first(position)
+        i = bisect_left(self.dashes, start)
+        if (i < len(self.dashes) and self.cum[self.dashes[i]] - self.cum[start] <= _DATELINE
+                and self.words.starts[self.dashes[i]] > self.words.ends[self.dashes[i] - 1]):
+            start = self.dashes[i] + 1  # a spaced dash: "Kota, Media - "
+        if self._any(self.subordinate, start, start + 1):
+            i = bisect_left(self.commas, start)
+            if i < len(self.commas) and self.sent[self.commas[i]] == self.sent[start]:
+                start = self.commas[i] + 1
+        return start
+
+    def clause_subject(self, position: int, types: Any) -> tuple[Group, list[int]] | None:
+        """The named subject of `position`'s main clause, for a clause that left it out.
+
+        The first group of the main clause within a few words of its start that is no
+        adjunct ("di Gaza"), before any clause word.
+        """
+        start = self.clause_start(position)
+        k = self.first_group(start)
+        while k is not None and k < len(self.groups):
+            group = self.groups[k]
+            if (group.sent != self.sent[start] or self.cum[group.first] - self.cum[start]
+                    > _SUBJECT_WITHIN or self._any(self.stop_before, start, group.first)):
+                return None
+            if group.first - 1 not in self.oblique:
+                picked = group.pick(types)
+                return (group, picked) if picked and group.mentions[0].kind == "actor" \
+                    else None
+            k += 1
+        return None
 
     def sent_first(self, position: int) -> int:
         """The first word of the sentence of word `position`."""

@@ -24,6 +24,10 @@ INHERITED = 0.8  # score kept when the subject comes from the sentence's previou
 JOINT = 0.85  # score kept for the partners of a joint call ("A dan B mendesak C": A with B)
 # Calls and stands that a coordinated subject makes together: its members cooperate.
 _JOINT = ("URGES", "SUPPORTS")
+_LEFT_OUT = 2  # words from "setelah", "dan" or a comma to a trigger that left its subject out
+_MODIFIERS = 2  # words between a symmetric noun and its owners: "kerja sama trilateral A, B"
+_PARTIES = 6  # words from a mediation trigger to "antara" or "konflik"
+MEDIATES = "MEDIATES"
 
 
 class Previous(NamedTuple):
@@ -58,22 +62,55 @@ class Clauses(ArticleBase):
         if (trigger.voice == "noun" and after is not None and after[2] > 0
                 and not self._any(self.prepositions, last, after[0].first)):
             after = None  # "mencegat ancaman rudal Iran": a noun's partner takes a preposition
-        if before is not None and trigger.voice != "noun" and not self._relative(before[0]):
+        if (before is not None and trigger.voice != "noun" and not self._relative(before[0])
+                and not self._any(self.copulas, before[0].last, first)):
             # A relative clause ("X yang ...") keeps the main clause's subject.
             controlled = after[0] if after is not None and rel.name in CONTROL else None
             subject[sent] = Previous(last, before[0], controlled)
         strength = trigger.strength
+        if rel.name == MEDIATES and (parties := self._parties(last, rel.child)) is not None:
+            after = None if passive else parties  # "ditengahi AS antara A dan B": AS mediates
+            if passive and (head := self._after(last, trigger.after, rel.head)) is not None:
+                self._cross(head[1], parties[1], rel, strength * DECAY ** head[2], span)
         if after is not None and rel.symmetric and (
                 trigger.words[-1] == BETWEEN or self._any(self.between, last, after[0].first)):
             self._among(after[1], rel, strength * DECAY ** after[2], span)
+            if before is not None and not before[3] and self._any(
+                    self.hosts, before[0].last, first):
+                self._host(before[1], after[1], strength * DECAY ** before[2], span)
         elif before is not None and after is not None:
             score = strength * DECAY ** (before[2] + after[2]) * (INHERITED if before[3] else 1)
             heads, children = (after[1], before[1]) if passive else (before[1], after[1])
             self._cross(heads, children, rel, score, span)
-        elif rel.symmetric and (before or after):
-            side = before or after
-            if not side[3]:
-                self._among(side[1], rel, strength * DECAY ** side[2], span)
+        elif rel.symmetric and before is not None:
+            if not before[3]:
+                self._among(before[1], rel, strength * DECAY ** before[2], span)
+        elif (rel.symmetric and after is not None and trigger.voice == "noun"
+              and not self._any(self.prepositions, last, after[0].first)):
+            # "kerja sama A dan B"; after a verb or "dengan" the group is partner to a
+            # subject left out ("... melalui kerja sama dengan WFP dan PMI").
+            self._among(after[1], rel, strength * DECAY ** after[2], span)
+
+    def _parties(self, last: int, types: Any) -> tuple[Group, list[int], int, bool] | None:
+        """The parties a mediator stands between: the group after "antara" or "konflik"."""
+        i = bisect_left(self.disputes, last)
+        if i == len(self.disputes):
+            return None
+        word = self.disputes[i]
+        if (self.sent[word] != self.sent[last - 1]
+                or self.cum[word] - self.cum[last] > _PARTIES
+                or self._any(self.stop_before, last, word)):
+            return None
+        found = self._after(word + 1, 1, types)
+        return found if found is not None and len(found[1]) > 1 else None
+
+    def _host(self, hosts: list[int], parties: list[int], score: float,
+              span: tuple[int, int]) -> None:
+        """Who holds talks between others mediates them: "Mesir menggelar perundingan
+        antara Israel dan Hamas"."""
+        rel = self.o._relations.get(MEDIATES)
+        if rel is not None:
+            self._cross(hosts, [p for p in parties if p not in hosts], rel, score, span)
 
     def _noun(self, first: int, last: int, trigger: Trigger, rel: RelationType,
               span: tuple[int, int], both: set[str]) -> bool:
@@ -82,8 +119,17 @@ class Clauses(ArticleBase):
         if k == len(self.groups):
             return False
         owner = self.groups[k]
-        if owner.first != last or owner.sent != self.sent[first]:
-            return False  # the owner follows at once: "kritik ketidakefektifan DK" is a verb
+        if owner.sent != self.sent[first]:
+            return False
+        if owner.first != last:  # the owner follows at once: "kritik ketidakefektifan DK"
+            if (rel.symmetric and len(owner.mentions) > 1
+                    and self.cum[owner.first] - self.cum[last] <= _MODIFIERS
+                    and not self._any(self.prepositions, last, owner.first)
+                    and not self._any(self.stop_after, last, owner.first)):
+                # "kerja sama trilateral AS, Jepang, dan Korea Selatan"
+                self._among(owner.pick(both), rel, trigger.strength * DECAY, span)
+                return True
+            return False
         heads = owner.pick(both if rel.symmetric else rel.head)
         if not heads:
             return False
@@ -142,6 +188,12 @@ class Clauses(ArticleBase):
             if (picked and group.sent == sent and self._any(self.shared, end, first)
                     and not self._any(self.stop_before, end, first)):
                 return group, picked, 0, True
+        if not noun and (self._any(self.subordinate, first - _LEFT_OUT, first)
+                         or self._any(self.shared, first - _LEFT_OUT, first)
+                         or self._any(self.commas, first - _LEFT_OUT, first)):
+            found = self.clause_subject(first, types)
+            if found is not None:
+                return found[0], found[1], 1, True
         return None
 
     def _after(self, last: int, limit: int, types: Any

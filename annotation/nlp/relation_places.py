@@ -144,8 +144,8 @@ def presence_visits(art: Any) -> Iterator[tuple[int, int, float]]:
             continue
         sides = art.meetings.get(sent, ())
         for places, code in chains:
-            if any(p in sides for p in places):
-                continue
+            if any(p in sides for p in places) or places[0] - 1 in art.event_place_of:
+                continue  # "di sela-sela KTT X di New York": the event's place, not a visit
             known = {p: c.of(p) for p in sides}
             if sides and code in known.values():  # one side is at home: the others travelled
                 for p in sides:

@@ -31,6 +31,17 @@ PREPOSITIONS = ("terhadap", "ke", "kepada", "atas", "untuk", "bagi", "dengan", "
 # An entity after one of these is an adjunct ("hubungan dengan Iran", "di Gaza"), no subject.
 OBLIQUE = (*PREPOSITIONS, "di", "dari", "dalam", "oleh", "menuju", "tentang", "sejak", "pro")
 BETWEEN = "antara"  # "pertemuan antara A dan B"
+# A clause that leaves its subject out to the sentence's: "X sepakat ... setelah bertemu Y",
+# "Sebelum bertolak ke Rusia, Prabowo ...", "X, salah satu ..., mengecam Y".
+SUBORDINATE = ("setelah", "sesudah", "sebelum", "usai", "seusai", "saat", "ketika", "sambil",
+               "sembari", "selagi", "tatkala", "sejak")
+# A nominal predicate ("X sebagai mitra Y") is no verb whose subject a later "dan ..." shares.
+COPULA = ("sebagai", "adalah", "merupakan", "ialah")
+# What a mediator stands between: "menengahi sengketa antara A dan B", "konflik A-B".
+DISPUTE = (BETWEEN, "konflik", "sengketa", "perselisihan", "pertikaian", "perang")
+# Verbs of a host of talks: "X menggelar perundingan antara A dan B" mediates them.
+HOST = ("menggelar", "memfasilitasi", "menyelenggarakan", "mensponsori", "memprakarsai",
+        "tuan", "memediasi", "menengahi")
 # Words of the me- verb shape that take no object: after them a name may be a subject.
 NOT_TRANSITIVE = frozenset((
     "menteri", "mereka", "merdeka", "meskipun", "melainkan", "memang", "mengatakan",
@@ -40,11 +51,12 @@ NOT_TRANSITIVE = frozenset((
 ))
 
 # Each class of words is a bit, so one dictionary lookup a word finds all its classes.
-STOP_B, STOP_A, SHARE, PURP, PREP, BETW, OBL, DI, YANG, QUOTE, SAYS, PRON = (
-    1 << i for i in range(12))
+STOP_B, STOP_A, SHARE, PURP, PREP, BETW, OBL, DI, YANG, QUOTE, SAYS, PRON, SUBORD, COMMA, \
+    DASH, DISP, HOSTS, COPS = (1 << i for i in range(18))
 WORD_CLASSES = {
     STOP_B: STOP_BEFORE, STOP_A: STOP_AFTER, SHARE: SHARED, PURP: PURPOSE,
     PREP: PREPOSITIONS, BETW: (BETWEEN,), OBL: OBLIQUE, DI: ("di",), YANG: ("yang",),
     QUOTE: QUOTES, SAYS: (*SAY, *SAY_AFTER_QUOTE),
-    PRON: (*PERSON, *PARTY, *BOTH, *BOTH_OF, *SPEAKER),
+    PRON: (*PERSON, *PARTY, *BOTH, *BOTH_OF, *SPEAKER), SUBORD: SUBORDINATE, COMMA: (",",),
+    DASH: ("-", "\u2013", "\u2014"), DISP: DISPUTE, HOSTS: HOST, COPS: COPULA,
 }
