@@ -154,10 +154,16 @@ class _ItemTable(QTableView):
             header.resizeSection(column, self.fontMetrics().horizontalAdvance("suggested") + 28)
         self.setWordWrap(False)
         self.clicked.connect(lambda index: self.chosen.emit(index.data(Qt.UserRole)))
+        # Up and Down in the table choose too, as a click does.
+        self.selectionModel().currentRowChanged.connect(self._on_row)
 
     def fill(self, rows: list[tuple[int, list[str], str | None]]) -> None:
         """Rows of (id, cells, colour of the second cell's swatch)."""
         self._rows.set_rows(rows)
+
+    def _on_row(self, current: QModelIndex, _: QModelIndex) -> None:
+        if self.hasFocus() and current.isValid():
+            self.chosen.emit(current.data(Qt.UserRole))
 
     def select_id(self, item_id: int | None) -> None:
         self.blockSignals(True)

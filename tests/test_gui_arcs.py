@@ -159,8 +159,11 @@ def test_the_relations_panel_lists_both_ends_in_reading_order_and_selects(qtbot,
     # The Head column is wide enough for a name.
     assert table.columnWidth(0) > table.fontMetrics().horizontalAdvance("Emmanuel Macron")
     index = model.index(3, 0)
-    table.clicked.emit(index)
+    window.pane.tabs.setCurrentWidget(table)
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=table.visualRect(index).center())
     assert c.current == Item("relation", index.data(Qt.UserRole))
+    qtbot.keyClick(table, Qt.Key_Down)  # the keyboard chooses as the mouse does
+    assert c.current == Item("relation", model.index(4, 0).data(Qt.UserRole))
 
 
 @pytest.mark.parametrize("dark", [False, True])
