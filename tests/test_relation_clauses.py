@@ -108,3 +108,29 @@ def test_a_nominal_predicate_lends_no_subject_to_a_later_dan(suggester, nlp):
     found = suggest(suggester, nlp, marked)
     assert ("Macron", "SUPPORTS", "Berlin") in found
     assert ("Jerman", "SUPPORTS", "Berlin") not in found
+
+
+# -- headlines -------------------------------------------------------------------------------
+
+def test_bare_stems_undo_the_nasal_prefix():
+    from annotation.nlp.relation_lexicon import bare_stems
+
+    assert bare_stems("mendesak") == ["desak"]
+    assert bare_stems("menolak")[0] == "tolak"
+    assert "kecam" in bare_stems("mengecam") and "ancam" in bare_stems("mengancam")
+    assert bare_stems("memblokir") == ["blokir"]
+    assert bare_stems("menyerang") == ["serang"]
+    assert bare_stems("memperingatkan") == ["peringatkan"]
+
+
+def test_a_headline_verb_without_its_prefix_is_a_trigger_only_capitalised(suggester, nlp):
+    assert suggest(suggester, nlp, "[Hongaria|GPE] Blokir Paket Bantuan [Uni Eropa|ORG]") == {
+        ("Hongaria", "OPPOSES", "Uni Eropa")}
+    assert suggest(suggester, nlp, "[Hongaria|GPE] akan blokir paket [Uni Eropa|ORG].") == set()
+
+
+def test_a_noun_right_after_its_subject_is_a_headline_verb(suggester, nlp):
+    assert suggest(suggester, nlp, "[Iran|GPE] kritik ketidakefektifan [PBB|ORG]") == {
+        ("Iran", "OPPOSES", "PBB")}
+    assert suggest(suggester, nlp, "Kritik [Berlin|GPE] terhadap [Pretoria|GPE] memicu "
+                                   "protes.") == {("Berlin", "OPPOSES", "Pretoria")}

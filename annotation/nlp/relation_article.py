@@ -60,11 +60,11 @@ class ArticleBase:
 
     def __init__(self, owner: Any, doc: Any, entities: Sequence[Candidate]):
         import numpy as np
-        from spacy.attrs import IDX, IS_SPACE, LENGTH, LIKE_NUM, LOWER, SENT_START
+        from spacy.attrs import IDX, IS_SPACE, IS_TITLE, LENGTH, LIKE_NUM, LOWER, SENT_START
 
         self.o = owner
         self.strings = doc.vocab.strings
-        arr = doc.to_array([LOWER, IDX, LENGTH, IS_SPACE, SENT_START, LIKE_NUM])
+        arr = doc.to_array([LOWER, IDX, LENGTH, IS_SPACE, SENT_START, LIKE_NUM, IS_TITLE])
         if len(arr) > 1 and not arr[1:, 4].any():  # doc.has_annotation walks every token
             raise SuggesterError("relations: the Doc has no sentence boundaries; "
                                  "set them (e.g. with spaCy's sentencizer) first")
@@ -74,6 +74,7 @@ class ArticleBase:
         starts = arr[keep, 1]
         self._starts, self._ends, self._lower = starts, starts + arr[keep, 2], arr[keep, 0]
         self.lower = self._lower.tolist()
+        self.title = (arr[keep, 6] != 0).tolist()  # capitalised: a headline's bare verb
         self.sent = (arr[:, 4] == 1).cumsum()[keep].tolist()
         self.words = Words(self.lower, starts.tolist(), self._ends.tolist(), broken.tolist(),
                            (arr[keep, 5] != 0).tolist())

@@ -60,8 +60,11 @@ class Clauses(ArticleBase):
                 and not self._relative(before[0])):
             self._joint(before[0], trigger.strength * DECAY ** before[2] * JOINT, span)
         if (trigger.voice == "noun" and after is not None and after[2] > 0
-                and not self._any(self.prepositions, last, after[0].first)):
-            after = None  # "mencegat ancaman rudal Iran": a noun's partner takes a preposition
+                and not self._any(self.prepositions, last, after[0].first)
+                and not (before is not None and before[2] == 0)):
+            # "mencegat ancaman rudal Iran": a noun's partner takes a preposition, unless
+            # the noun is a headline's verb right after its subject ("Iran kritik ... DK").
+            after = None
         if (before is not None and trigger.voice != "noun" and not self._relative(before[0])
                 and not self._any(self.copulas, before[0].last, first)):
             # A relative clause ("X yang ...") keeps the main clause's subject.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from annotation.nlp.suggestion import SuggesterError
@@ -99,36 +99,86 @@ def word_hash(word: str) -> int:
     return hash_string(word)
 
 
+HEADLINE = 0.95  # strength kept by a headline's bare verb ("Hongaria Blokir ...")
+# Stems that are also common function words: never read as a headline's verb.
+_NOT_STEMS = frozenset(("tentang", "pada", "bom", "darat"))
+_SURE = 0.7  # weaker triggers ("menggelar", "menyambut") keep their prefix in headlines too
+
+
 class TriggerTable:
-    """Triggers indexed by their first word's hash, longest phrase first."""
+    """Triggers indexed by their first word's hash, longest phrase first.
+
+    Headlines and captions drop the me- prefix ("Prancis Desak Israel", "Hongaria Blokir
+    Paket Sanksi"): each active trigger's first me- word also matches as its bare stem, when
+    that word is capitalised and the stem is no phrase of the lexicon itself.
+    """
 
     def __init__(self, triggers: Sequence[Trigger]) -> None:
-        self._first: dict[int, list[tuple[tuple[int, ...], Trigger]]] = {}
+        self._first: dict[int, list[tuple[tuple[int, ...], Trigger, bool]]] = {}
+        phrases = {t.words for t in triggers}
         for trigger in triggers:
             for variant in _variants(trigger.words):
                 hashes = tuple(word_hash(w) for w in variant)
-                self._first.setdefault(hashes[0], []).append((hashes, trigger))
+                self._first.setdefault(hashes[0], []).append((hashes, trigger, False))
+            if trigger.voice != "active" or trigger.strength < _SURE:
+                continue
+            for stem in bare_stems(trigger.words[0]):
+                words = (stem, *trigger.words[1:])
+                if words in phrases or stem in _NOT_STEMS:
+                    continue
+                phrases.add(words)
+                bare = replace(trigger, words=words, strength=trigger.strength * HEADLINE)
+                for variant in _variants(words):
+                    hashes = tuple(word_hash(w) for w in variant)
+                    self._first.setdefault(hashes[0], []).append((hashes, bare, True))
         for entries in self._first.values():
             entries.sort(key=lambda e: -len(e[0]))
 
-    def find(self, lower: Sequence[int], blocked: Sequence[bool]) -> list[tuple[int, int, Trigger]]:
+    def find(self, lower: Sequence[int], blocked: Sequence[bool],
+             title: Sequence[bool] = ()) -> list[tuple[int, int, Trigger]]:
         """Non-overlapping (first word, end word, trigger) matches, longest first, left to right.
 
         `lower` holds each word's lowercase hash; a match may not touch a `blocked` word
-        (one inside an entity, so that "Kerja Sama" in an organisation's name is no trigger).
+        (one inside an entity, so that "Kerja Sama" in an organisation's name is no trigger);
+        a bare stem matches only a word that `title` marks as capitalised.
         """
         found = []
         first, n, free = self._first, len(lower), 0
         for i in [i for i, h in enumerate(lower) if h in first]:
             if i < free or blocked[i]:
                 continue
-            for hashes, trigger in first[lower[i]]:
+            for hashes, trigger, headline in first[lower[i]]:
                 end = i + len(hashes)
-                if end <= n and tuple(lower[i:end]) == hashes and not any(blocked[i:end]):
+                if (end <= n and tuple(lower[i:end]) == hashes and not any(blocked[i:end])
+                        and (not headline or (title and title[i]))):
                     found.append((i, end, trigger))
                     free = end
                     break
         return found
+
+
+def bare_stems(word: str) -> list[str]:
+    """The stems a me- verb may have without its prefix (meN- assimilates the stem's first
+    sound): "mendesak" -> "desak", "menolak" -> "tolak", "mengecam" -> "kecam" or "ecam"."""
+    vowels = "aeiou"
+    if not word.startswith("me") or len(word) < 6:
+        return []
+    if word.startswith("memper"):
+        return ["per" + word[6:]]
+    if word.startswith("meny") and word[4] in vowels:
+        return ["s" + word[4:]]
+    if word.startswith("meng"):
+        rest = word[4:]
+        return [rest] if rest[0] not in vowels else ["k" + rest, rest]
+    if word.startswith("mem"):
+        rest = word[3:]
+        return ["p" + rest, "m" + rest] if rest[0] in vowels else [rest]
+    if word.startswith("men"):
+        rest = word[3:]
+        return ["t" + rest, "n" + rest] if rest[0] in vowels else [rest]
+    if word[2] in "lrwy":
+        return [word[2:]]
+    return []
 
 def _variants(words: tuple[str, ...]) -> list[tuple[str, ...]]:
     """The phrase as written, and with hyphenated words split as spaCy may split them."""

@@ -115,7 +115,7 @@ class _Article(Clauses):
         self.origins = self._origins()
         for head, child in self.origins:
             self._emit(head, child, REPRESENTS, SCORE_ORIGIN, None)
-        matches = self.o._table.find(self.lower, self.inside)
+        matches = self.o._table.find(self.lower, self.inside, self.title)
         self.verbs = [s for s, _, t in matches if t.voice != "noun"]
         subject: dict[int, Previous] = {}  # sentence -> its latest main-clause trigger
         for first, last, trigger in matches:
