@@ -1,10 +1,13 @@
-"""The keystroke benchmark, run as anyone would run it, on two short articles of our own.
+"""The keystroke benchmark, run as anyone would run it, on three short articles of our own.
 
-tests/data/keystrokes/gold.jsonl holds two Indonesian news paragraphs whose gold differs from
-what the shipped suggesters propose: a wrong entity (a headline read as a person), a boundary
-to fix (the headline's "Jokowi Terima Macron" is "Jokowi"), a missing entity ("Macron" in
-the headline), a wrong relation suggestion and missing relations, one of them between ends
-too far apart for L.
+tests/data/keystrokes/gold.jsonl holds three Indonesian news paragraphs whose gold differs
+from what the shipped suggesters propose: a wrong entity (a headline read as a person), a
+boundary to fix (the headline's "Jokowi Terima Macron" is "Jokowi"), a missing entity
+("Macron" in the headline), a wrong relation suggestion, one with the right ends and the
+wrong type (the gold has "Amerika Serikat" SANCTIONS "Iran" where the trigger "mengecam"
+suggests OPPOSES: T changes it), and missing relations, one of them between ends too far
+apart for L without Tab, one whose first type offered is right (Shift on the hint's last
+letter).
 """
 
 from __future__ import annotations
@@ -17,8 +20,22 @@ from pathlib import Path
 
 import pytest
 
+from annotation.model import Entity, Relation
+from annotation.schema import default_schema
 from annotation.spans import TokenIndex
-from benchmarks.keystrokes import Fate, entity_cost, load_gold, plan_entities, resize_path
+from benchmarks.keystroke_plan import (
+    Fate,
+    RelFate,
+    entity_cost,
+    list_keys,
+    list_search,
+    load_gold,
+    plan_entities,
+    plan_relations,
+    resize_path,
+    retype_keys,
+    type_stage,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "data" / "keystrokes" / "gold.jsonl"
@@ -32,24 +49,26 @@ def test_the_benchmark_reaches_the_gold_and_counts_sanely(strategy: str, tmp_pat
          "--strategy", strategy], capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]  # it checks the export against the gold
     f = json.loads(done.stdout)
-    assert (f["articles"], f["gold_entities"], f["gold_relations"]) == (2, 26, 16)
+    assert (f["articles"], f["gold_entities"], f["gold_relations"]) == (3, 41, 26)
     ents, rels = f["entity_suggestions"], f["relation_suggestions"]
-    assert ents["right"] + ents["fixed"] + ents["missing"] == 26
+    assert ents["right"] + ents["fixed"] + ents["missing"] == 41
     assert ents["fixed"] >= 1 and ents["rejected"] >= 1 and ents["missing"] >= 1, ents
-    assert rels["right"] + rels["missing"] == 16
-    assert rels["rejected"] >= 1 and rels["missing"] >= 1, rels
+    assert rels["right"] + rels["fixed"] + rels["missing"] == 26
+    assert rels["rejected"] >= 1 and rels["fixed"] >= 1 and rels["missing"] >= 1, rels
     a = f["actions"]
-    assert a["total"] == a["entities"] + a["relations"] + a["done"] and a["done"] == 2
+    assert a["total"] == a["entities"] + a["relations"] + a["done"] and a["done"] == 3
     assert sum(f["gestures"].values()) == a["total"]
     # Every fix and addition costs at least one action; nothing costs absurdly many.
-    assert ents["fixed"] + ents["rejected"] + 2 * ents["missing"] <= a["entities"] <= 2 * 26
-    assert 2 * rels["missing"] <= a["relations"] <= 5 * 16
+    assert ents["fixed"] + ents["rejected"] + 2 * ents["missing"] <= a["entities"] <= 2 * 41
+    assert 2 * rels["missing"] + 2 * rels["fixed"] <= a["relations"] <= 5 * 26
     gestures = f["gestures"]
     assert gestures.get("entity resize") and gestures.get("entity label")
     assert gestures.get("entity drag", 0) + gestures.get("entity alt-drag", 0) >= 1
-    assert gestures.get("relation reject") and gestures.get("relation accept") == rels["right"]
+    assert gestures.get("relation reject") and gestures.get("relation T") == rels["fixed"]
     if strategy == "walk":
-        assert f["strategies"] == {"walk": 2} and "entity accept all" not in gestures
+        assert f["strategies"] == {"walk": 3} and "entity accept all" not in gestures
+        assert gestures.get("relation accept") == rels["right"]
+        assert gestures.get("link hint+type")  # Shift on the last letter: the first type
 
 
 def test_resize_path_shrinks_first_and_gives_up_past_its_limit() -> None:
@@ -82,7 +101,46 @@ def test_plan_entities_keeps_exact_spans_fixes_near_ones_and_rejects_the_rest() 
 
 def test_the_gold_file_of_this_test_reads_back() -> None:
     golds = load_gold(GOLD)
-    assert [len(g.spans) for g in golds] == [12, 14]
+    assert [len(g.spans) for g in golds] == [12, 14, 15]
     for g in golds:
         assert all(g.text[s:e] for s, e, _ in g.spans)
         assert all(0 <= h < len(g.spans) and 0 <= c < len(g.spans) for h, c, _ in g.relations)
+
+
+def _entity(id: int, text: str, surface: str, label: str, nth: int = 0) -> Entity:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return Entity(id, 1, start, start + len(surface), label)
+
+
+def test_a_suggestion_with_the_right_ends_is_changed_by_t_not_rejected() -> None:
+    schema = default_schema()
+    text = "Amerika Serikat mengecam Iran dan menjatuhkan sanksi baru."
+    us, iran = _entity(1, text, "Amerika Serikat", "GPE"), _entity(2, text, "Iran", "GPE")
+    suggested = Relation(7, 1, 1, 2, "OPPOSES")
+    fates = {1: Fate(0), 2: Fate(1)}
+    rel_fates = plan_relations(schema, [suggested], fates, [(0, 1, "SANCTIONS")])
+    assert rel_fates == {7: RelFate((0, 1, "SANCTIONS"), "fixed")}
+    keys = retype_keys(schema, suggested, us, iran, text, {}, (1, 2, "SANCTIONS"))
+    assert keys[0] == ("T", "T") and len(keys) == 2  # "sanksi" just after: ranked first
+    turned = retype_keys(schema, suggested, us, iran, text, {}, (2, 1, "OPPOSES"))
+    assert turned[:2] == [("T", "T"), ("flip", "Tab")]
+    assert plan_relations(schema, [suggested], {1: Fate(0), 2: Fate(None)},
+                          [(0, 1, "SANCTIONS")]) == {7: RelFate(None, "rejected")}
+
+
+def test_shift_takes_the_first_type_and_the_dialog_list_jumps_by_letters() -> None:
+    schema = default_schema()
+    forward = [(1, 2, "MEETS"), (1, 2, "COOPERATES_WITH"), (1, 2, "SUPPORTS")]
+    backward = [(2, 1, "SUPPORTS")]
+    assert type_stage(schema, forward, backward, (1, 2, "MEETS")) == (True, [])
+    assert type_stage(schema, forward, backward, (1, 2, "SUPPORTS")) == (
+        False, [("type number", "3")])
+    assert type_stage(schema, forward, backward, (2, 1, "SUPPORTS")) == (
+        False, [("flip", "Tab"), ("type first", "Return")])
+    rows = ["MEETS  —", "COOPERATES_WITH  —", "SUPPORTS  →", "SANCTIONS  →", "SUPPORTS  ←"]
+    assert list_search(rows, 0, "s") == 2 and list_search(rows, 0, "ss") == 2  # no stepping
+    assert list_search(rows, 0, "sa") == 3 and list_search(rows, 2, "s") == 3
+    assert list_keys(rows, 0, 1) == [("list key", "Down")]
+    assert list_keys(rows, 0, 3) == [("list letters", "s"), ("list letters", "a")]
