@@ -77,7 +77,7 @@ class ArticleBase:
         self.title = (arr[keep, 6] != 0).tolist()  # capitalised: a headline's bare verb
         self.sent = (arr[:, 4] == 1).cumsum()[keep].tolist()
         self.words = Words(self.lower, starts.tolist(), self._ends.tolist(), broken.tolist(),
-                           (arr[keep, 5] != 0).tolist())
+                           (arr[keep, 5] != 0).tolist(), self.title)
         self.found: dict[tuple[str, int, int], RelationCandidate] = {}
         self.pairs: dict[int, tuple[int, int]] = {}  # sentence -> its first symmetric pair
         self.meetings: dict[int, set[int]] = {}  # sentence -> the sides of its MEETS

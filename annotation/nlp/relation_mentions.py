@@ -49,6 +49,7 @@ def _words() -> dict[str, Any]:
     coordinators = {tuple(word_hash(w) for w in c.split()) for c in
                     (c.replace(",", " , ") for c in COORDINATORS)}
     return {"comma": (comma,), "dash": (dash,), "open": (open_,), "close": close,
+            "di": word_hash("di"),
             "coordinators": coordinators, "collective": {word_hash(w) for w in COLLECTIVE}}
 
 
@@ -60,6 +61,7 @@ class Words(NamedTuple):
     ends: list[int]
     broken: list[bool]  # a line break or extra space comes before this word
     numeric: Sequence[bool] = ()  # the word is a number ("57 negara")
+    title: Sequence[bool] = ()  # the word is capitalised ("Jenderal")
 
     def gap(self, first: int, last: int) -> tuple[int, ...]:
         """Hashes of the words in [first, last)."""
@@ -82,7 +84,8 @@ class Span(NamedTuple):
 class Mention:
     """Entities naming one actor, by position in the sorted entity list."""
 
-    __slots__ = ("members", "first", "last", "sent", "comma", "appositive", "order", "kind")
+    __slots__ = ("members", "first", "last", "sent", "comma", "appositive", "order", "kind",
+                 "person")
 
     def __init__(self, pos: int, span: Span) -> None:
         self.members = [pos]
@@ -91,6 +94,7 @@ class Mention:
         self.appositive = False  # "PER, ROLE GPE"
         self.order: list[tuple[str, int]] = []  # (label, member), best first
         self.kind: str | None = None  # "actor", "place", "event": what it may join
+        self.person: int | None = None  # "Wakil Tetap RI di Jenewa, X": X, a mention apart
 
     def finish(self, spans: Sequence[Span]) -> None:
         """Rank the members (the person first, then from the name backwards) and set kind."""
@@ -151,7 +155,14 @@ def build_mentions(words: Words, spans: Sequence[Span]) -> list[Mention]:
                 cur.members.append(pos)
                 cur.last, labels = span.last, (ROLE, span.label)
                 continue
-            if (glued and (not gap or gap == w["comma"]) and labels[0] == ROLE
+            if glued and not gap and len(labels) == 2 and labels[0] == ROLE \
+                    and span.label == ROLE:  # a rank: "Panglima Angkatan Bersenjata Jenderal"
+                cur.members.append(pos)
+                cur.last, labels = span.last, (*labels, ROLE)
+                continue
+            rank = len(gap) == 1 and bool(words.title) and words.title[cur.last] \
+                and gap != w["open"]  # "Panglima ... Sudan Jenderal Abdel Fattah"
+            if (glued and (not gap or gap == w["comma"] or rank) and labels[0] == ROLE
                     and PER not in labels and span.label == PER):
                 cur.members.append(pos)
                 cur.last, labels, cur.comma = span.last, (*labels, PER), bool(gap)
@@ -180,6 +191,15 @@ def _join_appositions(words: Words, spans: Sequence[Span],
         out.append(mention)
     for mention in out:
         mention.finish(spans)
+    di = _words()["di"]
+    for a, b, c in zip(out, out[1:], out[2:]):  # "Perwakilan UNHCR di Indonesia, Erika"
+        if (spans[a.members[0]].label == ROLE and a.order[0][0] != PER
+                and len(b.members) == 1 and len(c.members) == 1
+                and spans[b.members[0]].label in (GPE, LOC) and spans[c.members[0]].label == PER
+                and b.first == a.last + 1 and words.lower[a.last] == di
+                and a.sent == b.sent == c.sent and words.flowing(a.last, c.first)
+                and (c.first == b.last or words.gap(b.last, c.first) == comma)):
+            a.person = c.members[0]
     return out
 
 
@@ -258,12 +278,12 @@ def layout_relations(spans: Sequence[Span], mentions: Sequence[Mention]
     """(head, child, label, score) stated by how a mention is written, by entity position."""
     found = []
     for mention in mentions:
-        if len(mention.members) < 2:
+        if len(mention.members) < 2 and mention.person is None:
             continue
         by_label: dict[str, int] = {}
         for m in mention.members:
             by_label.setdefault(spans[m].label, m)
-        role, per = by_label.get(ROLE), by_label.get(PER)
+        role, per = by_label.get(ROLE), by_label.get(PER, mention.person)
         body = next((m for m in mention.members if spans[m].label in _BODIES), None)
         if role is None:
             continue
@@ -272,7 +292,8 @@ def layout_relations(spans: Sequence[Span], mentions: Sequence[Mention]
                 scores = (SCORE_APPOSITION, SCORE_APPOSITION - 0.05)
             else:
                 scores = (SCORE_ROLE_COMMA if mention.comma else SCORE_ROLE, SCORE_REPRESENTS)
-            found.append((per, role, HOLDS_ROLE, scores[0]))
+            found += [(per, m, HOLDS_ROLE, scores[0]) for m in mention.members
+                      if spans[m].label == ROLE]
             if body is not None:
                 found.append((per, body, REPRESENTS, scores[1]))
         elif body is not None:
