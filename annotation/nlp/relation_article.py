@@ -9,6 +9,7 @@ in `relation_clauses`; what the suggester runs, in `relations`.
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import accumulate
@@ -23,7 +24,9 @@ from annotation.nlp.relation_mentions import (
     build_mentions,
     event_places,
 )
+from annotation.nlp.relation_places import Countries
 from annotation.nlp.relation_words import (
+    ACCORD,
     BETW,
     COMMA,
     COPS,
@@ -38,6 +41,7 @@ from annotation.nlp.relation_words import (
     QUOTE,
     SAYS,
     SHARE,
+    SPEAK,
     STOP_A,
     STOP_B,
     SUBORD,
@@ -130,10 +134,17 @@ class ArticleBase:
         self.subordinate, self.commas, self.dashes, self.disputes, self.hosts, self.copulas = (
             [i for i, c in flagged if c & bit]
             for bit in (SUBORD, COMMA, DASH, DISP, HOSTS, COPS))
+        self.speech, self.according = ([i for i, c in flagged if c & bit]
+                                       for bit in (SPEAK, ACCORD))
         self.oblique, self.di, self.yang = (
             {i for i, c in flagged if c & bit} for bit in (OBL, DI, YANG))
         self.discourse = Discourse(self, *([i for i, c in flagged if c & bit]
                                            for bit in (PRON, QUOTE, SAYS)))
+
+    @functools.cached_property
+    def countries(self) -> Countries:
+        """The countries of the article's places and people (built when first asked)."""
+        return Countries(self)
 
     def first_group(self, position: int) -> int | None:
         """The index of the first group that starts at or after word `position`."""

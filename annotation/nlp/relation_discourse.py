@@ -109,6 +109,13 @@ class Discourse:
                 return _group_of(a.spans, [bodies[0]])
         return group
 
+    def quotes(self) -> list[tuple[int, int, Group]]:
+        """The article's attributed quotes: (opening word, closing mark, speaker)."""
+        if self._quotes is None:
+            self._find_quotes(self._marks, set(self._says))
+        assert self._quotes is not None
+        return self._quotes
+
     def said_by(self, position: int) -> Group | None:
         """The speaker whose attribution `position` follows: '"...," ujar X saat di P'."""
         if self._quotes is None:

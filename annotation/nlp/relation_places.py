@@ -16,7 +16,7 @@ import functools
 from collections.abc import Iterator
 from typing import Any
 
-from annotation.nlp.relation_mentions import GPE, LOC, PER
+from annotation.nlp.relation_mentions import GPE, LOC, PER, ROLE
 from annotation.paths import RESOURCES
 
 _LIBRARY = RESOURCES / "gazetteers" / "library"
@@ -86,9 +86,12 @@ class Countries:
         a = self.a
         by_name: dict[int, str] = {}  # a person's last word -> the country written with it
         own: dict[int, str] = {}
+        self.officials: set[int] = set()  # last words of people named with an office
         for mention in a.mentions:
             members = mention.members
-            person = next((m for m in members if a.spans[m].label == PER), None)
+            person = next((m for m in members if a.spans[m].label == PER), mention.person)
+            if person is not None and a.spans[members[0]].label == ROLE:
+                self.officials.add(a.lower[a.spans[person].last - 1])
             body = next((m for m in members if a.spans[m].label == GPE), None)
             if person is not None and body is not None and (code := self.place(body)):
                 own[person] = code
@@ -103,6 +106,10 @@ class Countries:
                 if code is not None:
                     own[pos] = code
         return own
+
+    def official(self, pos: int) -> bool:
+        """Whether the person at `pos` is named with an office somewhere in the article."""
+        return self.a.lower[self.a.spans[pos].last - 1] in self.officials
 
     def of(self, pos: int) -> str | None:
         """The country of a person or a political entity, if the article writes it."""
@@ -136,7 +143,7 @@ def presence_visits(art: Any) -> Iterator[tuple[int, int, float]]:
             places_by_sent.setdefault(art.spans[pos].sent, []).append(pos)
     if not places_by_sent:
         return
-    c = Countries(art)
+    c = art.countries
     for sent, starts in places_by_sent.items():
         chains = [c.chain(p) for p in starts]
         chains = [(places, code) for places, code in chains if code is not None]

@@ -35,6 +35,9 @@ BETWEEN = "antara"  # "pertemuan antara A dan B"
 # "Sebelum bertolak ke Rusia, Prabowo ...", "X, salah satu ..., mengecam Y".
 SUBORDINATE = ("setelah", "sesudah", "sebelum", "usai", "seusai", "saat", "ketika", "sambil",
                "sembari", "selagi", "tatkala", "sejak")
+# Verbs that report a statement: "X mengatakan Indonesia ..." (see `relation_speech`).
+SPEECH = ("mengatakan", "menyatakan", "menegaskan", "menyebut", "menyebutkan",
+          "mengungkapkan", "menjelaskan", "menambahkan", "menekankan", "menyampaikan")
 # A nominal predicate ("X sebagai mitra Y") is no verb whose subject a later "dan ..." shares.
 COPULA = ("sebagai", "adalah", "merupakan", "ialah")
 # What a mediator stands between: "menengahi sengketa antara A dan B", "konflik A-B".
@@ -52,11 +55,12 @@ NOT_TRANSITIVE = frozenset((
 
 # Each class of words is a bit, so one dictionary lookup a word finds all its classes.
 STOP_B, STOP_A, SHARE, PURP, PREP, BETW, OBL, DI, YANG, QUOTE, SAYS, PRON, SUBORD, COMMA, \
-    DASH, DISP, HOSTS, COPS = (1 << i for i in range(18))
+    DASH, DISP, HOSTS, COPS, SPEAK, ACCORD = (1 << i for i in range(20))
 WORD_CLASSES = {
     STOP_B: STOP_BEFORE, STOP_A: STOP_AFTER, SHARE: SHARED, PURP: PURPOSE,
     PREP: PREPOSITIONS, BETW: (BETWEEN,), OBL: OBLIQUE, DI: ("di",), YANG: ("yang",),
     QUOTE: QUOTES, SAYS: (*SAY, *SAY_AFTER_QUOTE),
     PRON: (*PERSON, *PARTY, *BOTH, *BOTH_OF, *SPEAKER), SUBORD: SUBORDINATE, COMMA: (",",),
     DASH: ("-", "\u2013", "\u2014"), DISP: DISPUTE, HOSTS: HOST, COPS: COPULA,
+    SPEAK: SPEECH, ACCORD: ("menurut",),
 }

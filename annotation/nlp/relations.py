@@ -45,6 +45,7 @@ from annotation.nlp.relation_mentions import (
     layout_relations,
 )
 from annotation.nlp.relation_places import presence_visits
+from annotation.nlp.relation_speech import speakers
 from annotation.nlp.relation_words import WORD_CLASSES
 from annotation.nlp.suggestion import Candidate, RelationCandidate
 from annotation.paths import RESOURCES
@@ -122,6 +123,8 @@ class _Article(Clauses):
             self._trigger(first, last, trigger, subject)
         for head, child, score in presence_visits(self):
             self._emit(head, child, VISITS, score, None)
+        for head, child, score in speakers(self):
+            self._emit(head, child, REPRESENTS, score, None)
         return sorted(self.found.values(), key=lambda r: (min(r.head, r.child), r.head, r.label))
 
     def _origins(self) -> list[tuple[int, int]]:
