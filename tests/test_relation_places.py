@@ -86,3 +86,10 @@ def test_the_place_of_an_event_met_at_is_no_visit(suggester, nlp):
     marked = ("[Menteri|ROLE] [Jepang|GPE] [Iwaya|PER] bertemu [Menteri|ROLE] [AS|GPE] "
               "[Rubio|PER] di sela-sela [Sidang Majelis Umum PBB|EVENT] di [New York|GPE].")
     assert visits(suggester, nlp, marked) == set()
+
+
+def test_an_official_named_without_a_country_is_indonesian_abroad(suggester, nlp):
+    marked = ("[Menteri Luar Negeri|ROLE] [Sugiono|PER] membahas isu itu di [Den Haag|GPE]. "
+              "[Perdana Menteri|ROLE] [Kosovo|GPE] [Albin Kurti|PER] berbicara di "
+              "[Pristina|GPE].")
+    assert visits(suggester, nlp, marked) == {("Sugiono", "VISITS", "Den Haag")}

@@ -22,12 +22,15 @@ from annotation.paths import RESOURCES
 _LIBRARY = RESOURCES / "gazetteers" / "library"
 # Indonesian exonyms and short forms the library lists (ISO and GeoNames) spell otherwise.
 _ALIASES = {
-    "AS": "US", "Amerika": "US", "Inggris": "GB", "Britania Raya": "GB", "Korsel": "KR",
+    "RI": "ID", "AS": "US", "Amerika": "US", "Inggris": "GB", "Britania Raya": "GB", "Korsel": "KR",
     "Korut": "KP", "Moskow": "RU", "Teheran": "IR", "Kairo": "EG", "Jenewa": "CH",
     "Brussel": "BE", "Den Haag": "NL", "St. Petersburg": "RU", "Yerusalem": "IL",
     "Tepi Barat": "PS", "Jalur Gaza": "PS", "Gaza": "PS", "Washington DC": "US",
     "Kremlin": "RU", "Gedung Putih": "US", "Istana Merdeka": "ID", "Istana Bogor": "ID",
 }
+# Whose office an official named without a country holds, in Indonesian news:
+# "Menteri Luar Negeri Sugiono" is Indonesia's.
+HOME = "ID"
 SCORE_MEETING_PLACE = 0.65  # "A bertemu B di Doha": the side not at home visits Doha
 SCORE_PRESENCE = 0.55  # "Diaz-Canel bicarakan ... di Qatar"
 _SUBJECT_WITHIN = 6  # words before a sentence's subject ("Pada Minggu (3/12), X ...")
@@ -87,12 +90,15 @@ class Countries:
         by_name: dict[int, str] = {}  # a person's last word -> the country written with it
         own: dict[int, str] = {}
         self.officials: set[int] = set()  # last words of people named with an office
+        self.foreign: set[int] = set()  # ... and of people named with a country
         for mention in a.mentions:
             members = mention.members
             person = next((m for m in members if a.spans[m].label == PER), mention.person)
             if person is not None and a.spans[members[0]].label == ROLE:
                 self.officials.add(a.lower[a.spans[person].last - 1])
             body = next((m for m in members if a.spans[m].label == GPE), None)
+            if person is not None and body is not None:
+                self.foreign.add(a.lower[a.spans[person].last - 1])
             if person is not None and body is not None and (code := self.place(body)):
                 own[person] = code
                 by_name.setdefault(a.lower[a.spans[person].last - 1], code)
@@ -107,9 +113,13 @@ class Countries:
                     own[pos] = code
         return own
 
-    def official(self, pos: int) -> bool:
-        """Whether the person at `pos` is named with an office somewhere in the article."""
-        return self.a.lower[self.a.spans[pos].last - 1] in self.officials
+    def home(self, pos: int) -> str | None:
+        """The country of a person, or Indonesia for an official named without a country."""
+        found = self.of(pos)
+        name = self.a.lower[self.a.spans[pos].last - 1]
+        if found is None and name in self.officials and name not in self.foreign:
+            return HOME
+        return found
 
     def of(self, pos: int) -> str | None:
         """The country of a person or a political entity, if the article writes it."""
@@ -159,7 +169,8 @@ def presence_visits(art: Any) -> Iterator[tuple[int, int, float]]:
                     if known[p] != code and art.spans[p].label == PER:
                         yield from ((p, place, SCORE_MEETING_PLACE) for place in places)
             for p in _present(art, sent, places[0]):
-                if (country := c.of(p)) is not None and country != code:
+                country = c.home(p)
+                if country is not None and country != code:
                     yield from ((p, place, SCORE_PRESENCE) for place in places)
 
 

@@ -18,9 +18,6 @@ from annotation.nlp.relation_mentions import GPE, PER
 
 SCORE_SPEAKS_FOR = 0.55
 _OPENS = 3  # words from a statement's start to the country it opens with
-# Whose office an official named without a country holds, in Indonesian news:
-# "Menteri Luar Negeri Sugiono" is Indonesia's.
-HOME = "ID"
 
 
 def speakers(art: Any) -> Iterator[tuple[int, int, float]]:
@@ -57,7 +54,7 @@ def _sentence_end(art: Any, position: int) -> int:
 def _spoken_for(art: Any, person: int, start: int, end: int) -> list[int]:
     """The countries the statement opens with that are the speaker's own."""
     c = art.countries
-    own = c.of(person) or (HOME if c.official(person) else None)
+    own = c.home(person)
     k = art.first_group(start)
     if own is None or k is None:
         return []
