@@ -221,7 +221,8 @@ class Article:
             if r.in_sight(a) and r.in_sight(b) and (
                     typing := self.dialog_type_keys(a, b, want)) is not None:
                 ways.append((1 + len(typing), "drag", a, b, None))
-        _, how, a, b, keys = min(ways, key=lambda w: w[0])
+        # At equal cost the keys win: the hands stay on the keyboard.
+        _, how, a, b, keys = min(ways, key=lambda w: (w[0], w[1] != "L"))
         if how == "drag":
             self.through_dialog(lambda: r.drag("link", "drag", r.inside(a), r.inside(b)),
                                 want, dragged=True)
