@@ -93,3 +93,25 @@ def test_an_official_named_without_a_country_is_indonesian_abroad(suggester, nlp
               "[Perdana Menteri|ROLE] [Kosovo|GPE] [Albin Kurti|PER] berbicara di "
               "[Pristina|GPE].")
     assert visits(suggester, nlp, marked) == {("Sugiono", "VISITS", "Den Haag")}
+
+
+def participates(suggester, nlp, marked: str) -> set[tuple[str, str, str]]:
+    text, entities = parse(marked)
+    doc = nlp(text)
+    split_sentences(doc)
+    return {r for r in readable(text, entities, suggester.suggest(doc, entities))
+            if r[1] == "PARTICIPATES_IN"}
+
+
+def test_acting_at_an_event_is_taking_part_in_it(suggester, nlp):
+    marked = ("[Menteri Luar Negeri|ROLE] [Retno Marsudi|PER] menyampaikan pidato dalam "
+              "[Sidang Majelis Umum PBB|EVENT] di [New York|GPE]. [Ramaphosa|PER] bertemu "
+              "[Lula|PER] di sela-sela [KTT G20|EVENT].")
+    assert participates(suggester, nlp, marked) == {
+        ("Retno Marsudi", "PARTICIPATES_IN", "Sidang Majelis Umum PBB"),
+        ("Ramaphosa", "PARTICIPATES_IN", "KTT G20"), ("Lula", "PARTICIPATES_IN", "KTT G20")}
+
+
+def test_an_event_in_a_relative_clause_is_not_the_subjects(suggester, nlp):
+    marked = "[Retno Marsudi|PER] mengecam negara yang absen dalam [KTT G20|EVENT]."
+    assert participates(suggester, nlp, marked) == set()

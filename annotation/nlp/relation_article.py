@@ -27,6 +27,7 @@ from annotation.nlp.relation_mentions import (
 from annotation.nlp.relation_places import Countries
 from annotation.nlp.relation_words import (
     ACCORD,
+    AT,
     BETW,
     COMMA,
     COPS,
@@ -134,8 +135,8 @@ class ArticleBase:
         self.subordinate, self.commas, self.dashes, self.disputes, self.hosts, self.copulas = (
             [i for i, c in flagged if c & bit]
             for bit in (SUBORD, COMMA, DASH, DISP, HOSTS, COPS))
-        self.speech, self.according = ([i for i, c in flagged if c & bit]
-                                       for bit in (SPEAK, ACCORD))
+        self.speech, self.according, self.at_words = ([i for i, c in flagged if c & bit]
+                                                      for bit in (SPEAK, ACCORD, AT))
         self.oblique, self.di, self.yang = (
             {i for i, c in flagged if c & bit} for bit in (OBL, DI, YANG))
         self.discourse = Discourse(self, *([i for i, c in flagged if c & bit]

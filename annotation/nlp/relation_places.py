@@ -13,10 +13,11 @@ An actor whose country is not written is never taken as a visitor on its own.
 from __future__ import annotations
 
 import functools
+from bisect import bisect_left
 from collections.abc import Iterator
 from typing import Any
 
-from annotation.nlp.relation_mentions import GPE, LOC, PER, ROLE
+from annotation.nlp.relation_mentions import EVENT, GPE, LOC, ORG, PER, ROLE
 from annotation.paths import RESOURCES
 
 _LIBRARY = RESOURCES / "gazetteers" / "library"
@@ -201,3 +202,37 @@ def _present(art: Any, sent: int, place: int) -> list[int]:
     if speaker is not None:
         found += [p for p in speaker.pick((PER,)) if p not in found]
     return found
+
+
+SCORE_AT_EVENT = 0.55  # "Arrmanatha menyampaikan pernyataan dalam Sesi ke-60 Dewan HAM PBB"
+_EVENT_WITHIN = 12  # words from the subject to "dalam"/"di"/"pada" before the event
+_EVENT_AFTER = 3  # words from that preposition to the event: "pada pembukaan COP30"
+
+
+def event_presence(art: Any) -> Iterator[tuple[int, int, float]]:
+    """(participant, event) stated by acting at an event: "X ... dalam/di/pada EVENT"."""
+    for pos, span in enumerate(art.spans):
+        if span.label != EVENT:
+            continue
+        i = bisect_left(art.at_words, span.first) - 1
+        if i < 0:
+            continue
+        at = art.at_words[i]
+        if (art.sent[at] != span.sent or span.first - at - 1 > _EVENT_AFTER
+                or any(art.inside[at:span.first])):
+            continue
+        actors = (PER, GPE, ORG)
+        found = art.clause_subject(at, actors)
+        people: list[int] = []
+        if (found is not None and found[0].last <= at
+                and art.cum[at] - art.cum[found[0].last] <= _EVENT_WITHIN
+                and not art._any(art.stop_before, found[0].last, at)
+                and not any(found[0].last <= y < at for y in art.yang)):
+            people += found[1]
+        people += sorted(art.meetings.get(span.sent, ()))
+        speaker = art.discourse.said_by(at)
+        if speaker is not None:
+            people += speaker.pick(actors)
+        for p in dict.fromkeys(people):
+            if p != pos:
+                yield p, pos, SCORE_AT_EVENT

@@ -55,12 +55,12 @@ NOT_TRANSITIVE = frozenset((
 
 # Each class of words is a bit, so one dictionary lookup a word finds all its classes.
 STOP_B, STOP_A, SHARE, PURP, PREP, BETW, OBL, DI, YANG, QUOTE, SAYS, PRON, SUBORD, COMMA, \
-    DASH, DISP, HOSTS, COPS, SPEAK, ACCORD = (1 << i for i in range(20))
+    DASH, DISP, HOSTS, COPS, SPEAK, ACCORD, AT = (1 << i for i in range(21))
 WORD_CLASSES = {
     STOP_B: STOP_BEFORE, STOP_A: STOP_AFTER, SHARE: SHARED, PURP: PURPOSE,
     PREP: PREPOSITIONS, BETW: (BETWEEN,), OBL: OBLIQUE, DI: ("di",), YANG: ("yang",),
     QUOTE: QUOTES, SAYS: (*SAY, *SAY_AFTER_QUOTE),
     PRON: (*PERSON, *PARTY, *BOTH, *BOTH_OF, *SPEAKER), SUBORD: SUBORDINATE, COMMA: (",",),
     DASH: ("-", "\u2013", "\u2014"), DISP: DISPUTE, HOSTS: HOST, COPS: COPULA,
-    SPEAK: SPEECH, ACCORD: ("menurut",),
+    SPEAK: SPEECH, ACCORD: ("menurut",), AT: ("di", "dalam", "pada"),
 }

@@ -44,7 +44,7 @@ from annotation.nlp.relation_mentions import (
     SCORE_PLACE_PAIR,
     layout_relations,
 )
-from annotation.nlp.relation_places import presence_visits
+from annotation.nlp.relation_places import event_presence, presence_visits
 from annotation.nlp.relation_speech import speakers
 from annotation.nlp.relation_words import WORD_CLASSES
 from annotation.nlp.suggestion import Candidate, RelationCandidate
@@ -55,7 +55,7 @@ DEFAULT_LEXICON = RESOURCES / "lexicons" / "relation_triggers.tsv"
 # Bump when the rules change how relations are read, so that projects suggest again (the
 # lexicon's own changes reach the fingerprint through its digest).
 RULES_VERSION = 4
-VISITS = "VISITS"
+VISITS, PARTICIPATES_IN = "VISITS", "PARTICIPATES_IN"
 SCORE_ORIGIN = 0.6  # "Xi Jinping dari Tiongkok": REPRESENTS
 
 
@@ -123,6 +123,8 @@ class _Article(Clauses):
             self._trigger(first, last, trigger, subject)
         for head, child, score in presence_visits(self):
             self._emit(head, child, VISITS, score, None)
+        for head, child, score in event_presence(self):
+            self._emit(head, child, PARTICIPATES_IN, score, None)
         for head, child, score in speakers(self):
             self._emit(head, child, REPRESENTS, score, None)
         return sorted(self.found.values(), key=lambda r: (min(r.head, r.child), r.head, r.label))
