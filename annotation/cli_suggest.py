@@ -24,6 +24,9 @@ def add_source_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pipeline-label-map", action="append", default=[], metavar="FROM=TO",
                    help="map a label of the --source pipelines to a project label "
                    "(PERSON=PER); FROM= drops the label")
+    p.add_argument("--no-relation-model", action="store_true",
+                   help="suggest relations with the rules alone, without the shipped relation "
+                   "model or the project's own (default: from settings, else with it)")
 
 
 def add_parsers(sub: Any) -> None:
@@ -74,6 +77,8 @@ def load(schema: LabelSchema, args: argparse.Namespace, relations: bool = True):
     except ValueError as exc:
         raise SuggesterError(str(exc)) from None
     relation_model = getattr(args, "relation_model", None)
+    if relation_model is not None and args.no_relation_model:
+        raise SuggesterError("--relation-model and --no-relation-model: choose one")
     if relation_model is not None:
         from annotation.nlp.relation_model import find_model
 
@@ -83,7 +88,8 @@ def load(schema: LabelSchema, args: argparse.Namespace, relations: bool = True):
         relation_model = found
     engine = engine_from_settings(schema, Settings.load(), args.source, label_map,
                                   relations=relations, project=getattr(args, "project", None),
-                                  relation_model=relation_model)
+                                  relation_model=relation_model,
+                                  learned_relations=False if args.no_relation_model else None)
     for problem in engine.problems:
         print(f"sorot: warning: {problem}; going on without it", file=sys.stderr)
     return engine

@@ -25,7 +25,8 @@ def add_parsers(sub: Any) -> None:
         "nothing. Then, on the same articles and split, the relation model is trained on the "
         "accepted relations (rejected suggestions as strong negatives) and adopted only if "
         "its relation F1 on the held-out articles (their accepted entities given) beats the "
-        "current relation suggester's.",
+        "current relation suggester's (the rules with the adopted relation model, else with the "
+        "shipped one).",
         epilog="Example (a learning-curve point): sorot train p.sorot --base blank --held-out 0 "
         "--out runs/p-100 && sorot evaluate dev.jsonl --source rules --source runs/p-100. "
         "Exit codes: 0 trained (adopted, written to --out, or neither: see the report); "

@@ -38,6 +38,9 @@ class Settings:
     # each such pipeline with an optional label map {"PERSON": "PER", "MISC": null}.
     suggesters: list[str] = field(default_factory=lambda: ["rules", "model"])
     pipeline_label_maps: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    # Relations from the rules with a learned relation model: the project's adopted one, else
+    # the shipped one (resources/models/relations_id); false: the rules alone.
+    relation_model: bool = True
 
     @property
     def path(self) -> Path:
@@ -58,6 +61,8 @@ class Settings:
             names = data.get("suggesters")
             if isinstance(names, list) and all(isinstance(n, str) for n in names):
                 settings.suggesters = names
+            if isinstance(data.get("relation_model"), bool):
+                settings.relation_model = data["relation_model"]
             maps = data.get("pipeline_label_maps")
             if isinstance(maps, dict):
                 settings.pipeline_label_maps = {

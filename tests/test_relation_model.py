@@ -20,6 +20,7 @@ from annotation.nlp.model_folders import (
 from annotation.nlp.relation_features import candidate_pairs
 from annotation.nlp.relation_model import (
     ORIGIN,
+    SHIPPED_MODEL,
     Example,
     LearnedRelations,
     RelationModel,
@@ -225,7 +226,8 @@ def test_sorot_train_adopts_a_better_model_and_refuses_one_that_is_not(
     report = json.loads(capsys.readouterr().out)["relations"]
     assert report["adopted"], report
     assert report["new"]["ALL"]["f1"] > report["current"]["ALL"]["f1"]
-    assert report["current_model"] == "rules"
+    # Compared with what suggests now: the rules with the shipped model.
+    assert report["current_model"] == f"rules + {SHIPPED_MODEL}"
     assert (report["train_articles"], report["heldout_articles"]) == (13, 3)
     adopted = current_relation_model(path)
     assert adopted is not None and str(adopted) == report["model_dir"]
@@ -270,14 +272,17 @@ def test_out_writes_the_relation_model_and_evaluate_scores_it(tmp_path: Path, ca
     gold.write_text("".join(json.dumps(_record(100 + i, done=False)) + "\n"
                             for i in range(3)), encoding="utf-8")
     base = ["evaluate", str(gold), "--source", "rules", "--gold-entities", "--json"]
-    assert run(base) == 0
+    assert run([*base, "--no-relation-model"]) == 0
     rules = json.loads(capsys.readouterr().out)
+    assert rules["relation_suggester"] == "rules"
     assert run([*base, "--relation-model", str(out)]) == 0
     learned = json.loads(capsys.readouterr().out)
     assert learned["gold_entities"] and learned["relation_suggester"] == str(out)
     assert rules["relations"]["tp"] == 0 and learned["relations"]["tp"] == 3
     assert run([*base, "--relation-model", str(tmp_path)]) == 1
     assert "no relation model" in capsys.readouterr().err
+    assert run([*base, "--relation-model", str(out), "--no-relation-model"]) == 1
+    assert "choose one" in capsys.readouterr().err
 
     # Both steps with --out: the entity model in DIR, the relation model in DIR/relations.
     both = tmp_path / "both"
@@ -297,12 +302,14 @@ def test_the_engine_suggests_with_the_adopted_model(tmp_path: Path) -> None:
     settings = Settings(suggesters=["rules"])
     with Store.open(path) as store:
         plain = engine_from_settings(store.schema, settings, project=store.path)
-        assert isinstance(plain.relations, RelationSuggester)
+        assert isinstance(plain.relations, LearnedRelations)
+        assert plain.relations.source == str(SHIPPED_MODEL)  # until the project has its own
         suggest_articles(store, plain, pending(store, plain))
         report = train_project(store, ANA, ner=False)
         assert report.relations.adopted
         learned = engine_from_settings(store.schema, settings, project=store.path)
         assert isinstance(learned.relations, LearnedRelations)
+        assert learned.relations.source == report.relations.model_dir.as_posix()
         assert learned.fingerprint != plain.fingerprint
         undone = store.article_ids()[-2:]
         assert set(undone) <= set(pending(store, learned))  # suggested again, with the model
@@ -335,7 +342,7 @@ def test_an_unreadable_relation_model_is_reported_and_the_rules_suggest(
     broken.mkdir()
     (broken / "relation-model.json").write_text("{", encoding="utf-8")
     engine = load_engine(schema, ["rules"], relation_model=broken)
-    assert isinstance(engine.relations, RelationSuggester)
+    assert isinstance(engine.relations, RelationSuggester)  # neither it nor the shipped one
     assert any("relation model" in p for p in engine.problems)
     with pytest.raises(Exception, match="cannot be read"):
         load_learned(schema, broken)

@@ -131,15 +131,15 @@ def load_engine(
     schema: LabelSchema, sources: Sequence[str] = SOURCES,
     pipelines: Sequence[PipelineSource] = (), *, priority: Sequence[str] | None = None,
     memory: bool = True, relations: bool = True, model_path: Path | None = None,
-    relation_model: Path | None = None,
+    relation_model: Path | None = None, shipped_relations: bool = True,
 ) -> Engine:
     """Load the named suggesters; any that fail are reported in `problems`, not raised.
 
     `sources` are "rules" and "model" (the shipped model); `pipelines` are other spaCy
-    pipelines, each suggesting under its own name. With `relation_model` (a folder that
-    `sorot train` wrote), relations come from the rules corrected and extended by that
-    model (`relation_model.LearnedRelations`); one that cannot be read is reported and the
-    rules suggest alone.
+    pipelines, each suggesting under its own name. Relations come from the rules corrected
+    and extended by a relation model (`relation_model.LearnedRelations`): `relation_model`
+    (a folder that `sorot train` wrote), else, with `shipped_relations`, the shipped one.
+    A model that cannot be read is reported and the rules suggest alone.
     """
     import spacy
 
@@ -172,14 +172,14 @@ def load_engine(
             problems.append(str(exc))
     relation_suggester = None
     if relations:
+        from annotation.nlp.relation_model import SHIPPED_MODEL, load_learned
         from annotation.nlp.relations import RelationSuggester
 
         relation_suggester = RelationSuggester(schema)
-        if relation_model is not None:
-            from annotation.nlp.relation_model import load_learned
-
+        folder = relation_model or (SHIPPED_MODEL if shipped_relations else None)
+        if folder is not None:
             try:
-                relation_suggester = load_learned(schema, relation_model, relation_suggester)
+                relation_suggester = load_learned(schema, folder, relation_suggester)
             except SuggesterError as exc:
                 problems.append(str(exc))
     default_priority = [*DEFAULT_PRIORITY, *(p.name for p in pipelines)]

@@ -101,9 +101,13 @@ def write_out(nlp: Any, target: Path, metadata: dict[str, Any]) -> None:
     _write_whole(target, lambda folder: save(nlp, folder, metadata))
 
 
-def write_out_relations(model: Any, target: Path, metadata: dict[str, Any]) -> None:
-    """Write a relation model to `target` whole, as `write_out` does a pipeline."""
-    _write_whole(target, lambda folder: _save_relations(model, folder, metadata))
+def write_out_relations(model: Any, target: Path, metadata: dict[str, Any],
+                        extra: dict[str, str] | None = None) -> None:
+    """Write a relation model to `target` whole, as `write_out` does a pipeline.
+
+    `extra` maps file names to texts written into the folder with it (a TRAINING.md).
+    """
+    _write_whole(target, lambda folder: _save_relations(model, folder, metadata, extra))
 
 
 def adopt(project_path: Path, nlp: Any, metadata: dict[str, Any]) -> Path:
@@ -117,10 +121,13 @@ def adopt_relations(project_path: Path, model: Any, metadata: dict[str, Any]) ->
                   lambda folder: _save_relations(model, folder, metadata))
 
 
-def _save_relations(model: Any, folder: Path, metadata: dict[str, Any]) -> None:
+def _save_relations(model: Any, folder: Path, metadata: dict[str, Any],
+                    extra: dict[str, str] | None = None) -> None:
     model.to_disk(folder)
     (folder / METADATA).write_text(json.dumps(metadata, ensure_ascii=False, indent=1),
                                    encoding="utf-8")
+    for name, text in (extra or {}).items():
+        (folder / name).write_text(text, encoding="utf-8")
 
 
 def _write_whole(target: Path, writer: Callable[[Path], None]) -> None:

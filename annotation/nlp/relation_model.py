@@ -28,8 +28,12 @@ from typing import Any
 
 from annotation.nlp.relation_features import Pair, candidate_pairs
 from annotation.nlp.suggestion import Candidate, RelationCandidate, SuggesterError
+from annotation.paths import RESOURCES
 from annotation.schema import LabelSchema
 
+# Trained on the development gold by `python -m annotation.nlp.train_relations_base`; the
+# engine uses it when a project has no relation model of its own.
+SHIPPED_MODEL = RESOURCES / "models" / "relations_id"
 NONE = "none"
 ORIGIN = "relation-model"
 WEIGHTS, SETTINGS = "relation-model.npz", "relation-model.json"

@@ -6,9 +6,10 @@ accepted entities are the entities; the accepted relations among them are positi
 relation suggestions they rejected are strong negatives, and every other pair the schema
 allows is a negative. Held-out articles are scored with the annotator's accepted entities
 given, so that relation scores are not confounded by entity errors: the current suggester
-(the rules alone, or the rules with the adopted relation model) against the rules with the
-new model. The new model is kept beside the project (`model_folders`) only if its relation
-F1 is higher; with `out` it is written there whatever it scores, and nothing is adopted.
+(the rules with the adopted relation model, else with the shipped one) against the rules
+with the new model, which would replace either. The new model is kept beside the project
+(`model_folders`) only if its relation F1 is higher; with `out` it is written there whatever
+it scores, and nothing is adopted.
 """
 
 from __future__ import annotations
@@ -25,7 +26,13 @@ from typing import Any
 
 from annotation.evaluate import Scores
 from annotation.model import ArticleStatus, EntityStatus
-from annotation.nlp.relation_model import Example, RelationModel, TrainSettings, load_learned
+from annotation.nlp.relation_model import (
+    SHIPPED_MODEL,
+    Example,
+    RelationModel,
+    TrainSettings,
+    load_learned,
+)
 from annotation.nlp.suggestion import Candidate
 from annotation.schema import LabelSchema
 from annotation.store import Store
@@ -271,12 +278,13 @@ def train_relations(
     rules = RelationSuggester(schema)
     current_path = current_relation_model(store.path) if store.path is not None else None
     current: Any = rules
-    if current_path is not None:
-        try:
-            current = load_learned(schema, current_path, rules)
-            report.current_model = f"rules + {current_path}"
-        except Exception:  # an unreadable adopted model: the rules are what suggests then
-            current_path = None
+    # What suggests now, as the engine chooses: the adopted model, else the shipped one.
+    folder = current_path or SHIPPED_MODEL
+    try:
+        current = load_learned(schema, folder, rules)
+        report.current_model = f"rules + {folder}"
+    except Exception:  # an unreadable model: the rules are what suggests then
+        pass
     train_docs = documents(train_items)
     data = [ex for item, doc in zip(train_items, train_docs)
             for ex in examples(item, doc, rules, schema, settings.window)]
