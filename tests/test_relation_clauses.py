@@ -134,3 +134,14 @@ def test_a_noun_right_after_its_subject_is_a_headline_verb(suggester, nlp):
         ("Iran", "OPPOSES", "PBB")}
     assert suggest(suggester, nlp, "Kritik [Berlin|GPE] terhadap [Pretoria|GPE] memicu "
                                    "protes.") == {("Berlin", "OPPOSES", "Pretoria")}
+
+
+def test_a_noun_after_a_light_verb_shares_the_left_out_subject(suggester, nlp):
+    marked = ("[Kanada|GPE] mendesak [Rusia|GPE] mundur dan menyatakan dukungan bagi "
+              "[Ukraina|GPE].")
+    assert ("Kanada", "SUPPORTS", "Ukraina") in suggest(suggester, nlp, marked)
+
+
+def test_an_attack_by_its_owner_at_a_place(suggester, nlp):
+    marked = "Asap mengepul setelah serangan udara [Israel|GPE] di [Khiam|GPE] pagi itu."
+    assert suggest(suggester, nlp, marked) == {("Israel", "ATTACKS", "Khiam")}

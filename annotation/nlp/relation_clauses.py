@@ -27,7 +27,7 @@ _JOINT = ("URGES", "SUPPORTS")
 _LEFT_OUT = 2  # words from "setelah", "dan" or a comma to a trigger that left its subject out
 _MODIFIERS = 2  # words between a symmetric noun and its owners: "kerja sama trilateral A, B"
 _PARTIES = 6  # words from a mediation trigger to "antara" or "konflik"
-MEDIATES = "MEDIATES"
+MEDIATES, ATTACKS = "MEDIATES", "ATTACKS"
 
 
 class Previous(NamedTuple):
@@ -139,12 +139,14 @@ class Clauses(ArticleBase):
         child_types = both if rel.symmetric else rel.child
         for group in self.groups[k + 1:]:
             dist = self.cum[group.first] - self.cum[owner.last]
+            at_place = rel.name == ATTACKS and group.first - 1 in self.di \
+                and group.first - 1 == owner.last  # "serangan udara Israel di Khiam"
             if (group.sent != owner.sent or dist > trigger.after
-                    or self._any(self.stop_after, owner.last, group.first)
+                    or (self._any(self.stop_after, owner.last, group.first) and not at_place)
                     or self._any(self.verbs, owner.last, group.first)):
                 break
             children = group.pick(child_types)
-            if children and self._any(self.prepositions, owner.last, group.first):
+            if children and (at_place or self._any(self.prepositions, owner.last, group.first)):
                 self._cross(heads, children, rel, trigger.strength * DECAY ** dist, span)
                 return True
         if rel.symmetric:
@@ -183,7 +185,10 @@ class Clauses(ArticleBase):
             return pronoun[0], picked, pronoun[1], True
         if found is not None and not self._any(self.shared, found[0].last, first):
             return found
-        if previous is not None and not noun:
+        # "... dan menyatakan dukungan bagi X": a noun after a light me- verb is its object,
+        # and the verb's subject may be left out like any verb's.
+        light = not noun or (first > 0 and self._me(self.lower[first - 1]))
+        if previous is not None and light:
             end, group, controlled = previous
             if controlled is not None and self._any(self.purpose, end, first):
                 group = controlled
@@ -191,7 +196,7 @@ class Clauses(ArticleBase):
             if (picked and group.sent == sent and self._any(self.shared, end, first)
                     and not self._any(self.stop_before, end, first)):
                 return group, picked, 0, True
-        if not noun and (self._any(self.subordinate, first - _LEFT_OUT, first)
+        if light and (self._any(self.subordinate, first - _LEFT_OUT, first)
                          or self._any(self.shared, first - _LEFT_OUT, first)
                          or self._any(self.commas, first - _LEFT_OUT, first)):
             found = self.clause_subject(first, types)
@@ -230,6 +235,11 @@ class Clauses(ArticleBase):
             found = cache[word] = (len(text) >= 6 and text[:2] == "me" and text[2] in "mnlrwy"
                                    and text.isalpha() and text not in NOT_TRANSITIVE)
         return found
+
+    def _me(self, word: int) -> bool:
+        """Whether a word has the shape of a me- verb ("menyatakan", "memberikan")."""
+        text = self.strings[word]
+        return len(text) >= 6 and text[:2] == "me" and text.isalpha()
 
     def _relative(self, group: Group) -> bool:
         """Whether "yang" follows the group, which heads a relative clause ("X yang ...")."""
