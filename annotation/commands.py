@@ -335,6 +335,11 @@ class RelabelRelation(_RelationCommand):
         head, child = store.entity(rel.head), store.entity(rel.child)
         if not rel_type.allows(head.label, child.label):
             raise CommandError(f"{self.new_label} does not allow {head.label} → {child.label}")
+        for entity in (head, child):  # a relation decided decides its ends, as Accept does
+            if entity.status == REJECTED:
+                raise CommandError(f"{entity.label} {_quote(store, entity)} was rejected")
+            if entity.status == SUGGESTED:
+                _decide(tx, entity, annotator)
         tx.update("relations", (rel.id,), label=self.new_label, status=ACCEPTED,
                   annotator=annotator, updated=now())
 

@@ -343,6 +343,11 @@ class ArticleView(QTextEdit):
             return self.key_handler(event) or super().event(event)
         return super().event(event)
 
+    @property
+    def label_boxes(self) -> list[tuple[QRectF, int]]:
+        """Where the last paint drew each relation label (viewport), with its relation."""
+        return list(self._label_hits)
+
     def relation_at(self, pos: QPoint) -> int | None:
         """The relation whose label is drawn at a viewport point."""
         return next((relation_id for box, relation_id in reversed(self._label_hits)

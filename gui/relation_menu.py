@@ -7,7 +7,6 @@ window's `workspace`, `pane`, `actions` and status bar.
 
 from __future__ import annotations
 
-from annotation.stats import relation_type_counts
 from gui.article_paint import FOCUS_MODES
 from gui.relation_dialog import RelationDialog, relation_rows
 from gui.window_state import qsettings
@@ -31,7 +30,7 @@ class RelationMenu:
         others = [e for e in c.linkable() if e.id != entity.id]
         if child is not None:
             others = [e for e in others if e.id == child]
-        prior = relation_type_counts(self.workspace.store, self.workspace.annotator)
+        prior = self.pane.picker.prior()  # the same order as the hint keys offer
         dialog = RelationDialog(relation_rows(self.workspace.schema, entity, others,
                                               c.article.text, prior), self, c.surface(entity))
         if dialog.exec() and (choice := dialog.choice()) is not None:

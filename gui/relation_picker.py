@@ -28,6 +28,7 @@ from gui.article_controller import ArticleController, Item
 from gui.article_view import ArticleView
 
 IDLE, PICK, TYPE, GO = "idle", "pick", "type", "go"
+WHOLE = 1_000_000  # sentences: the whole article
 
 
 class TypeChooser(QFrame):
@@ -101,13 +102,25 @@ class RelationPicker(QObject):
             return False
         targets = pick_targets(c.workspace.schema, entity, c.linkable(), self._sentences(),
                                reach)
+        if not targets and reach < WHOLE:  # nothing near: offer the whole article at once
+            reach = WHOLE
+            targets = pick_targets(c.workspace.schema, entity, c.linkable(),
+                                   self._sentences(), reach)
         if not targets:
-            self.message.emit("No entity in this or the next sentences can be linked to "
+            self.message.emit(f"No entity of this article can be linked to "
                               f"“{c.surface(entity)}”")
             return False
         self._origin, self._reach = entity, reach
         self._begin(PICK, [e.id for e in targets])
         return True
+
+    def prior(self) -> dict[tuple[str, str, str], int]:
+        """How often the annotator accepted each type between two labels, read once an
+        article (types are offered in this order after what the text says)."""
+        if self._prior is None:
+            c = self.controller
+            self._prior = relation_type_counts(c.workspace.store, c.workspace.annotator)
+        return self._prior
 
     def start_retype(self) -> bool:
         """The type chooser for the current relation: a new type, or Tab for the other
@@ -163,7 +176,7 @@ class RelationPicker(QObject):
             origin = self._origin
             self.cancel()  # offer the whole article: every entity the schema allows
             self.controller.set_current(Item("entity", origin.id))
-            self.start_link(reach=1_000_000)
+            self.start_link(reach=WHOLE)
             return True
         if key == Qt.Key_Backspace:
             self._typed = self._typed[:-1]
@@ -203,12 +216,11 @@ class RelationPicker(QObject):
     def _directions(self) -> tuple[list[Choice], list[Choice]]:
         c, origin, other = self.controller, self._origin, self._other
         schema, text, cues = c.workspace.schema, c.article.text, lexicon_cues()
-        if self._prior is None:
-            self._prior = relation_type_counts(c.workspace.store, c.workspace.annotator)
-        forward = type_options(schema, origin, other, text, cues, self._prior)
+        prior = self.prior()
+        forward = type_options(schema, origin, other, text, cues, prior)
         symmetric = {label for _, _, label in forward
                      if (t := schema.relation(label)) is not None and t.symmetric}
-        backward = [o for o in type_options(schema, other, origin, text, cues, self._prior)
+        backward = [o for o in type_options(schema, other, origin, text, cues, prior)
                     if o[2] not in symmetric]
         if self._retype is not None:  # its own type is no change
             now = c.relation(self._retype)

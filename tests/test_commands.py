@@ -207,6 +207,17 @@ def test_relation_accept_reject_relabel_delete(project: Store, article: int) -> 
     assert snapshot(project) == start
 
 
+def test_relabelling_a_suggested_relation_decides_its_ends(project: Store, article: int) -> None:
+    stack = CommandStack(project, "ana")
+    [rel] = project.relations(article)
+    assert {project.entity(i).status for i in (rel.head, rel.child)} == {"suggested"}
+    stack.do(RelabelRelation(rel.id, "COOPERATES_WITH"))
+    assert {project.entity(i).status for i in (rel.head, rel.child)} == {"accepted"}
+    stack.undo()
+    assert {project.entity(i).status for i in (rel.head, rel.child)} == {"suggested"}
+    assert project.relation(rel.id).status == "suggested"
+
+
 def test_group_is_one_transaction_and_one_undo_step(project: Store, article: int) -> None:
     stack = CommandStack(project, "ana")
     before = snapshot(project)

@@ -288,3 +288,15 @@ def test_types_are_ranked_by_cues_layout_and_the_projects_habits() -> None:
         "COOPERATES_WITH"
     cue = {"SUPPORTS": ("dan",)}
     assert type_options(schema, jokowi, albanese, text, cue)[0][2] == "SUPPORTS"
+
+
+def test_link_with_nothing_near_offers_the_whole_article(qtbot, tmp_path) -> None:
+    text = "Jepang diam.\n\nCuaca cerah.\n\nHujan turun.\n\nKorea Selatan menunggu."
+    path = one_article_project(tmp_path, text, [(0, 6, "GPE"), (text.index("Korea"),
+                                                               len(text) - 10, "GPE")])
+    win = open_window(qtbot, path)
+    c = win.pane.controller
+    c.set_current(Item("entity", c.entities[0].id))
+    press(qtbot, win, Qt.Key_L)
+    assert win.pane.picker.stage == "pick"
+    assert list(win.pane.picker.hints.values()) == [c.entities[1].id]
