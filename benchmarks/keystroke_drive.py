@@ -39,11 +39,12 @@ def qt_key(name: str) -> tuple:
 
 
 class Peek:
-    """The window's private state the benchmark has to read, all in one place: nothing
-    public says (1) which accepted types the picker ranks by (it reads them once an
-    article, at the first pair picked; the planner must rank with the same counts), (2)
-    where a relation's label is drawn (to click it), (3) where the Tab walk stands, and
-    (4) the relation dialog's lists and filter box (to type into them)."""
+    """What the benchmark reads of the window beyond its public face, all in one place:
+    (1) which accepted types the picker ranks by (it reads them once an article, at the
+    first pair picked; `picker.prior()` would read them now and so change what the window
+    does, hence the private look), (2) where a relation's label is drawn (public), (3)
+    where the Tab walk stands, and (4) the relation dialog's lists and filter box (to type
+    into them)."""
 
     @staticmethod
     def picker_prior(window: MainWindow) -> dict:
@@ -54,7 +55,7 @@ class Peek:
     @staticmethod
     def label_boxes(view, relation_id: int) -> list:
         view.viewport().repaint()  # the boxes are those of the last paint
-        return [box for box, rid in view._label_hits if rid == relation_id]
+        return [box for box, rid in view.label_boxes if rid == relation_id]
 
     @staticmethod
     def reading_position(controller, item) -> tuple:
