@@ -44,6 +44,7 @@ ANNOTATOR = "gold"
 TRAINING = "TRAINING.md"
 SEED = 0
 FOLDS = 6
+L2 = (1e-3, 3e-4, 1e-4)
 ADD_AT = (0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
 DROP_BELOW = (0.05, 0.1, 0.15, 0.2, 0.3)
 
@@ -167,6 +168,7 @@ def evaluate_sets(sets: Sequence[GoldSet], relations: dict[str, Any],
 
 def training_md(*, dev: GoldSet, scored: Sequence[GoldSet], items: Sequence[RelItem],
                 pairs: int, settings: TrainSettings, cv: dict[tuple[float, float], Scores],
+                by_l2: dict[float, dict[tuple[float, float], Scores]],
                 scores: dict[str, dict[str, dict[str, Scores]]], metadata: dict[str, Any],
                 model: RelationModel, train_seconds: float, folds: int,
                 grid: tuple[Sequence[float], Sequence[float]]) -> str:
@@ -222,10 +224,13 @@ def training_md(*, dev: GoldSet, scored: Sequence[GoldSet], items: Sequence[RelI
         "",
         "    " + json.dumps(metadata["settings"], sort_keys=True),
         "",
-        f"Thresholds chosen by {folds}-fold cross-validation on the development articles "
-        "(every article tested once, relations among the gold entities, micro F1 over the "
-        f"folds; the rules alone: F1 {cv[(-1.0, -1.0)].f1:.3f}). Rows: add at; columns: drop "
-        "below.",
+        f"`l2` and the thresholds were chosen by {folds}-fold cross-validation on the "
+        "development articles (every article tested once, relations among the gold entities, "
+        f"micro F1 over the folds; the rules alone: F1 {cv[(-1.0, -1.0)].f1:.3f}), the best "
+        "thresholds for each `l2`: "
+        + "; ".join(f"{l2:g}: F1 {grid_l2[best(grid_l2, settings)].f1:.3f}"
+                    for l2, grid_l2 in by_l2.items())
+        + f". For `l2` {settings.l2:g}, rows: add at; columns: drop below.",
         "",
         "| add at | " + " | ".join(f"{d:g}" for d in grid[1]) + " |",
         "|---|" + "---:|" * len(grid[1]),
@@ -323,10 +328,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         items = gold_items(dev.jsonl, work)
         docs = documents(items)
         settings = TrainSettings(**args.settings)
-        cv = cross_validate(items, docs, rules, schema, settings, args.folds)
+        by_l2 = {}
+        for l2 in ([settings.l2] if "l2" in args.settings else L2):
+            by_l2[l2] = cross_validate(items, docs, rules, schema, replace(settings, l2=l2),
+                                       args.folds)
+        settings.l2 = max(by_l2, key=lambda l2: round(by_l2[l2][best(by_l2[l2], settings)].f1,
+                                                      4))
+        cv = by_l2[settings.l2]
         settings.add_at, settings.drop_below = best(cv, settings)
-        print(f"thresholds: add at {settings.add_at}, drop below {settings.drop_below}",
-              flush=True)
+        print(f"l2 {settings.l2}, thresholds: add at {settings.add_at}, drop below "
+              f"{settings.drop_below}", flush=True)
         trained = time.perf_counter()
         model = fit(items, docs, rules, schema, settings)
         train_seconds = time.perf_counter() - trained
@@ -348,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                           for mode, by in modes.items()} for name, modes in scores.items()},
     }
     text = training_md(dev=dev, scored=scored, items=items, pairs=pairs, settings=settings,
-                       cv=cv, scores=scores, metadata=metadata, model=model,
+                       cv=cv, by_l2=by_l2, scores=scores, metadata=metadata, model=model,
                        train_seconds=train_seconds, folds=args.folds,
                        grid=(ADD_AT, DROP_BELOW))
     write_out_relations(model, args.out, metadata, extra={TRAINING: text})
