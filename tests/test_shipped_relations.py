@@ -22,12 +22,14 @@ from annotation.nlp.relation_model import (
     is_model,
 )
 from annotation.nlp.relations import RULES_VERSION, RelationSuggester
-from annotation.nlp.train_relations_base import TRAINING
+from annotation.nlp.train_relations import documents
+from annotation.nlp.train_relations_base import TRAINING, dev_items, rules_digest
 from annotation.schema import default_schema
 from annotation.settings import Settings
 from annotation.suggest import engine_from_settings
 
 schema = default_schema()
+DEV = Path(__file__).resolve().parents[1] / "benchmarks" / "gold" / "dev"
 RETRAIN = ("retrain it: .venv/bin/python -m annotation.nlp.train_relations_base --gold "
            "benchmarks/gold/dev --out resources/models/relations_id (about a minute), and "
            "commit the folder with the rule change")
@@ -71,6 +73,16 @@ def test_the_shipped_model_was_trained_against_the_current_rules() -> None:
     assert meta["fingerprint"] == rules.fingerprint and rules.fingerprint in training, (
         f"the shipped relation model was trained against the rules {meta['fingerprint']}, "
         f"they are now {rules.fingerprint} (the trigger lexicon changed); {RETRAIN}")
+
+
+@pytest.mark.skipif(not DEV.is_dir(), reason="benchmarks/gold/dev is absent")
+def test_the_rules_still_suggest_what_the_shipped_model_learned_from(tmp_path: Path) -> None:
+    # Rule changes that leave RULES_VERSION alone still change the model's rule features.
+    items = dev_items(DEV, tmp_path)
+    digest = rules_digest(items, documents(items), RelationSuggester(schema))
+    assert digest == _shipped_meta()["rules"]["output_digest"], (
+        "the rules suggest other relations on the development articles than when the shipped "
+        f"relation model was trained; {RETRAIN}")
 
 
 def test_training_md_records_data_settings_and_scores() -> None:

@@ -101,6 +101,30 @@ def gold_items(jsonl: Path, work: Path) -> list[RelItem]:
         return collect(store, ANNOTATOR)
 
 
+def rules_digest(items: Sequence[RelItem], docs: Sequence[Any], rules: Any) -> str:
+    """A digest of what the rules suggest among the items' entities: the model's rule features.
+
+    It changes with any change of the rules' behaviour on these articles, whether or not
+    `RULES_VERSION` was raised, so a test can tell that the shipped model needs retraining.
+    """
+    import hashlib
+
+    found = [[item.hash, sorted((r.head, r.child, r.label, r.origin, round(r.score, 3))
+                                for r in rules.suggest(doc, item.entities))]
+             for item, doc in zip(items, docs)]
+    return hashlib.sha256(json.dumps(sorted(found)).encode()).hexdigest()[:16]
+
+
+def dev_items(gold: Path, work: Path) -> list[RelItem]:
+    """The development gold as training items (a temporary project's done articles)."""
+    files = sorted(gold.parent.glob(f"{gold.name}_*.jsonl"))
+    if not files:
+        raise SystemExit(f"no {gold.name}_*.jsonl beside {gold}")
+    built = build_gold(GoldSet(gold.name, gold, files), work)
+    assert built.jsonl is not None
+    return gold_items(built.jsonl, work)
+
+
 def fit(items: Sequence[RelItem], docs: Sequence[Any], rules: Any, schema: LabelSchema,
         settings: TrainSettings) -> RelationModel:
     data = [ex for item, doc in zip(items, docs)
@@ -202,6 +226,8 @@ def training_md(*, dev: GoldSet, scored: Sequence[GoldSet], items: Sequence[RelI
         f"- `RULES_VERSION`: **{rules['version']}** (`annotation/nlp/relations.py`)",
         f"- relation suggester fingerprint: `{rules['fingerprint']}` (the version and the "
         "trigger lexicon's digest)",
+        f"- what the rules suggest among the gold entities of the development articles, "
+        f"digested: `{rules['output_digest']}`",
         "",
         "The model reads the rules' candidates as features, so a change of the rules needs a "
         "retrain with the command above; `tests/test_shipped_relations.py` fails until then.",
@@ -350,7 +376,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "kind": "relations", "name": "relations_id", "annotator": ANNOTATOR,
         "data_hash": data_hash(items),
         "labels": sorted({label for item in items for *_, label in item.accepted}),
-        "rules": {"version": RULES_VERSION, "fingerprint": rules.fingerprint},
+        "rules": {"version": RULES_VERSION, "fingerprint": rules.fingerprint,
+                  "output_digest": rules_digest(items, docs, rules)},
         "settings": {"seed": SEED, "held_out": 0, **settings.to_json()},
         "articles": {"train": len(items), "heldout": 0},
         "train_files": [_rel(p) for p in dev_files],
