@@ -77,7 +77,8 @@ def load(schema: LabelSchema, args: argparse.Namespace, relations: bool = True):
     except ValueError as exc:
         raise SuggesterError(str(exc)) from None
     relation_model = getattr(args, "relation_model", None)
-    if relation_model is not None and args.no_relation_model:
+    no_model = getattr(args, "no_relation_model", False)
+    if relation_model is not None and no_model:
         raise SuggesterError("--relation-model and --no-relation-model: choose one")
     if relation_model is not None:
         from annotation.nlp.relation_model import find_model
@@ -89,7 +90,7 @@ def load(schema: LabelSchema, args: argparse.Namespace, relations: bool = True):
     engine = engine_from_settings(schema, Settings.load(), args.source, label_map,
                                   relations=relations, project=getattr(args, "project", None),
                                   relation_model=relation_model,
-                                  learned_relations=False if args.no_relation_model else None)
+                                  learned_relations=False if no_model else None)
     for problem in engine.problems:
         print(f"sorot: warning: {problem}; going on without it", file=sys.stderr)
     return engine
