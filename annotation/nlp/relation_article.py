@@ -46,6 +46,7 @@ from annotation.nlp.relation_words import (
     STOP_A,
     STOP_B,
     SUBORD,
+    WORD_CLASSES,
     YANG,
 )
 from annotation.nlp.suggestion import Candidate, RelationCandidate, SuggesterError
@@ -126,21 +127,18 @@ class ArticleBase:
         coded = self.o._coded
         at = np.searchsorted(coded, self._lower)
         at[at == len(coded)] = 0
-        codes, lower = self.o._codes, self.lower
-        flagged = [(i, codes[lower[i]]) for i in
-                   np.flatnonzero(coded[at] == self._lower).tolist() if not inside[i]]
+        # The classes of each flagged word, a bit each, split into one list per class.
+        found = np.flatnonzero((coded[at] == self._lower)
+                               & (np.frombuffer(bytes(inside), dtype=np.uint8) == 0))
+        bits = self.o._bits[at[found]]
+        by_bit = {bit: found[(bits & bit) != 0].tolist() for bit in WORD_CLASSES}
         self.stop_before, self.stop_after, self.shared, self.purpose, self.prepositions, \
-            self.between = ([i for i, c in flagged if c & bit]
-                            for bit in (STOP_B, STOP_A, SHARE, PURP, PREP, BETW))
-        self.subordinate, self.commas, self.dashes, self.disputes, self.hosts, self.copulas = (
-            [i for i, c in flagged if c & bit]
-            for bit in (SUBORD, COMMA, DASH, DISP, HOSTS, COPS))
-        self.speech, self.according, self.at_words = ([i for i, c in flagged if c & bit]
-                                                      for bit in (SPEAK, ACCORD, AT))
-        self.oblique, self.di, self.yang = (
-            {i for i, c in flagged if c & bit} for bit in (OBL, DI, YANG))
-        self.discourse = Discourse(self, *([i for i, c in flagged if c & bit]
-                                           for bit in (PRON, QUOTE, SAYS)))
+            self.between, self.subordinate, self.commas, self.dashes, self.disputes, \
+            self.hosts, self.copulas, self.speech, self.according, self.at_words = (
+                by_bit[bit] for bit in (STOP_B, STOP_A, SHARE, PURP, PREP, BETW, SUBORD, COMMA,
+                                        DASH, DISP, HOSTS, COPS, SPEAK, ACCORD, AT))
+        self.oblique, self.di, self.yang = (set(by_bit[bit]) for bit in (OBL, DI, YANG))
+        self.discourse = Discourse(self, *(by_bit[bit] for bit in (PRON, QUOTE, SAYS)))
 
     @functools.cached_property
     def countries(self) -> Countries:

@@ -118,6 +118,9 @@ class Discourse:
 
     def said_by(self, position: int) -> Group | None:
         """The speaker whose attribution `position` follows: '"...," ujar X saat di P'."""
+        a = self.a
+        if not a._any(self._says, a.sent_first(position), position):
+            return None  # no attribution in the sentence: the quotes need not be found
         if self._quotes is None:
             self._find_quotes(self._marks, set(self._says))
         assert self._quotes is not None

@@ -74,7 +74,11 @@ class Countries:
     def __init__(self, art: Any) -> None:
         self.a = art
         self._place: dict[int, str | None] = {}
-        self.people = self._people()
+
+    @functools.cached_property
+    def people(self) -> dict[int, str]:
+        """Person position -> the country written with the person (built when first asked)."""
+        return self._people()
 
     def text(self, pos: int) -> str:
         """An entity's words, lowercase and joined without spaces."""
@@ -88,12 +92,14 @@ class Countries:
 
     def _people(self) -> dict[int, str]:
         a = self.a
-        by_name: dict[int, str] = {}  # a person's last word -> the country written with it
-        own: dict[int, str] = {}
         self.officials: set[int] = set()  # last words of people named with an office
         self.foreign: set[int] = set()  # ... and of people named with a country
+        by_name: dict[int, str] = {}  # a person's last word -> the country written with it
+        own: dict[int, str] = {}
         for mention in a.mentions:
             members = mention.members
+            if len(members) == 1 and mention.person is None:
+                continue  # most mentions: one name, no office or country written with it
             person = next((m for m in members if a.spans[m].label == PER), mention.person)
             if person is not None and a.spans[members[0]].label == ROLE:
                 self.officials.add(a.lower[a.spans[person].last - 1])
@@ -116,6 +122,7 @@ class Countries:
 
     def home(self, pos: int) -> str | None:
         """The country of a person, or Indonesia for an official named without a country."""
+        self.people  # noqa: B018  builds `officials` and `foreign` too
         found = self.of(pos)
         name = self.a.lower[self.a.spans[pos].last - 1]
         if found is None and name in self.officials and name not in self.foreign:
@@ -148,31 +155,28 @@ class Countries:
 
 def presence_visits(art: Any) -> Iterator[tuple[int, int, float]]:
     """(visitor, place, score) stated by meetings held in a place and by presence there."""
-    places_by_sent: dict[int, list[int]] = {}
-    for pos in sorted(art.after_di):
-        if art.spans[pos].label in (GPE, LOC):
-            places_by_sent.setdefault(art.spans[pos].sent, []).append(pos)
-    if not places_by_sent:
-        return
-    c = art.countries
-    for sent, starts in places_by_sent.items():
-        chains = [c.chain(p) for p in starts]
-        chains = [(places, code) for places, code in chains if code is not None]
-        if not chains:
+    c = None
+    for start in sorted(art.after_di):
+        span = art.spans[start]
+        if span.label not in (GPE, LOC) or start - 1 in art.event_place_of:
+            continue  # "di sela-sela KTT X di New York": the event's place, not a visit
+        sides = art.meetings.get(span.sent, ())
+        present = _present(art, span.sent, start)
+        if not sides and not present:
+            continue  # most places: nobody is placed there
+        c = c or art.countries
+        places, code = c.chain(start)
+        if code is None or any(p in sides for p in places):
             continue
-        sides = art.meetings.get(sent, ())
-        for places, code in chains:
-            if any(p in sides for p in places) or places[0] - 1 in art.event_place_of:
-                continue  # "di sela-sela KTT X di New York": the event's place, not a visit
-            known = {p: c.of(p) for p in sides}
-            if sides and code in known.values():  # one side is at home: the others travelled
-                for p in sides:
-                    if known[p] != code and art.spans[p].label == PER:
-                        yield from ((p, place, SCORE_MEETING_PLACE) for place in places)
-            for p in _present(art, sent, places[0]):
-                country = c.home(p)
-                if country is not None and country != code:
-                    yield from ((p, place, SCORE_PRESENCE) for place in places)
+        known = {p: c.of(p) for p in sides}
+        if code in known.values():  # one side is at home: the others travelled
+            for p in sides:
+                if known[p] != code and art.spans[p].label == PER:
+                    yield from ((p, place, SCORE_MEETING_PLACE) for place in places)
+        for p in present:
+            country = c.home(p)
+            if country is not None and country != code:
+                yield from ((p, place, SCORE_PRESENCE) for place in places)
 
 
 def _present(art: Any, sent: int, place: int) -> list[int]:

@@ -53,12 +53,15 @@ def _sentence_end(art: Any, position: int) -> int:
 
 def _spoken_for(art: Any, person: int, start: int, end: int) -> list[int]:
     """The countries the statement opens with that are the speaker's own."""
-    c = art.countries
-    own = c.home(person)
     k = art.first_group(start)
-    if own is None or k is None:
+    if k is None:
         return []
     group = art.groups[k]
     if group.first >= end or art.cum[group.first] - art.cum[start] > _OPENS:
         return []
-    return [pos for pos in group.pick((GPE,)) if c.place(pos) == own]
+    opening = group.pick((GPE,))
+    if not opening:
+        return []
+    c = art.countries
+    own = c.home(person)
+    return [pos for pos in opening if own is not None and c.place(pos) == own]

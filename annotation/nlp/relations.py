@@ -80,6 +80,7 @@ class RelationSuggester:
                 key = word_hash(word)
                 self._codes[key] = self._codes.get(key, 0) | bit
         self._coded = _hash_array(self._codes)
+        self._bits = _bits_array(self._codes)  # each of `_coded`'s word classes
         self._dari = word_hash("dari")
         self._comma = word_hash(",")
         self._transitive: dict[int, bool] = {}  # word hash -> a me- verb with an object
@@ -101,6 +102,12 @@ def _hash_array(codes: dict[int, int]) -> Any:
     import numpy as np
 
     return np.array(sorted(codes), dtype=np.uint64)
+
+
+def _bits_array(codes: dict[int, int]) -> Any:
+    import numpy as np
+
+    return np.array([codes[h] for h in sorted(codes)], dtype=np.int64)
 
 
 class _Article(Clauses):
