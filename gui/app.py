@@ -18,6 +18,7 @@ from annotation.settings import Settings
 from annotation.store import Store
 from gui.article_paint import FOCUS_MODES
 from gui.main_window import MainWindow
+from gui.platform_check import missing_library
 from gui.window_state import qsettings
 
 
@@ -69,6 +70,10 @@ def run(argv: list[str]) -> int:
               "WAYLAND_DISPLAY is set). The command line works without one: see "
               "`sorot --help`; `sorot screenshot` renders the window to a PNG.",
               file=sys.stderr)
+        return 1
+    missing = missing_library()
+    if missing:
+        print(missing, file=sys.stderr)
         return 1
     app = application()
     settings = Settings.load()
