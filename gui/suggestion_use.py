@@ -1,4 +1,5 @@
-"""How the suggestions were used: a table per suggester and label, and a chart per day."""
+"""How the suggestions were used: tables per suggester and label, and charts per day, for
+entities and for relations."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QGridLayout,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -15,19 +17,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotation.suggestion_stats import OUTCOMES, SuggestionUse, suggestion_use
+from annotation.suggestion_stats import (
+    OUTCOMES,
+    RELATION_OUTCOMES,
+    SuggestionUse,
+    Tally,
+    suggestion_use,
+)
 from gui.workspace import Workspace
 
-# Okabe-Ito colours, one per outcome, distinct for colour-blind readers.
-OUTCOME_COLOURS = dict(zip(OUTCOMES, ("#009E73", "#56B4E9", "#E69F00", "#CC79A7", "#D55E00",
-                                      "#0072B2")))
+# Okabe-Ito colours, one per outcome, distinct for colour-blind readers; a relation's
+# outcomes take the colours of the entity outcomes in the same place.
+_COLOURS = ("#009E73", "#56B4E9", "#E69F00", "#CC79A7", "#D55E00", "#0072B2")
+OUTCOME_COLOURS = dict(zip(OUTCOMES, _COLOURS))
+RELATION_OUTCOME_COLOURS = dict(zip(RELATION_OUTCOMES, _COLOURS))
 
 
 class DayChart(QWidget):
     """Stacked bars: each day's decisions by outcome, with a legend."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, outcomes: tuple[str, ...] = OUTCOMES,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.outcomes = outcomes
+        self.colours = dict(zip(outcomes, _COLOURS))
         self.days: list[tuple[str, dict[str, int]]] = []
         self.setMinimumHeight(220)
 
@@ -40,26 +53,28 @@ class DayChart(QWidget):
             p.setRenderHint(QPainter.Antialiasing)
             ink = self.palette().color(QPalette.Text)
             p.fillRect(self.rect(), self.palette().color(QPalette.Base))
-            legend_y = 6.0
-            x = 8.0
-            for outcome in OUTCOMES:
-                p.fillRect(QRectF(x, legend_y + 3, 10, 10), QColor(OUTCOME_COLOURS[outcome]))
+            x, legend_y = 8.0, 6.0
+            for outcome in self.outcomes:  # the legend, in as many lines as it needs
+                advance = 24 + p.fontMetrics().horizontalAdvance(outcome)
+                if x > 8 and x + advance > self.width():
+                    x, legend_y = 8.0, legend_y + 18
+                p.fillRect(QRectF(x, legend_y + 3, 10, 10), QColor(self.colours[outcome]))
                 p.setPen(ink)
                 p.drawText(QRectF(x + 14, legend_y, 140, 16), Qt.AlignLeft | Qt.AlignVCenter,
                            outcome)
-                x += 24 + p.fontMetrics().horizontalAdvance(outcome)
+                x += advance
             if not self.days:
                 p.drawText(self.rect(), Qt.AlignCenter, "No decisions yet")
                 return
-            top, bottom = 48.0, self.height() - 24.0  # room for the legend and totals
+            top, bottom = legend_y + 42, self.height() - 24.0  # room for legend and totals
             most = max(sum(c.values()) for _, c in self.days) or 1
             width = min(64.0, (self.width() - 16) / len(self.days))
             for i, (day, counts) in enumerate(self.days):
                 left, y = 8 + i * width, bottom
-                for outcome in OUTCOMES:
+                for outcome in self.outcomes:
                     h = (bottom - top) * counts.get(outcome, 0) / most
                     p.fillRect(QRectF(left + 2, y - h, max(width - 4, 1), h),
-                               QColor(OUTCOME_COLOURS[outcome]))
+                               QColor(self.colours[outcome]))
                     y -= h
                 p.setPen(ink)
                 p.drawText(QRectF(left, y - 16, width, 14), Qt.AlignCenter,
@@ -67,49 +82,76 @@ class DayChart(QWidget):
                 p.drawText(QRectF(left, bottom + 4, width, 16), Qt.AlignCenter, day[5:])
 
 
+def _table(outcomes: tuple[str, ...]) -> QTableWidget:
+    table = QTableWidget(0, 2 + len(outcomes))
+    table.setHorizontalHeaderLabels(["Suggester", "Label", *outcomes])
+    table.setEditTriggers(QTableWidget.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fill(table: QTableWidget, tally: Tally) -> None:
+    rows = sorted(tally.by_source.items())
+    table.setRowCount(len(rows))
+    for r, ((source, label), counts) in enumerate(rows):
+        cells = [source, label, *(str(counts.get(o, 0)) for o in tally.outcomes)]
+        for c, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if c >= 2:
+                item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+            table.setItem(r, c, item)
+
+
+def _summary(tally: Tally, noun: str) -> str:
+    offered, kept = tally.offered_kept()
+    return (f"{noun.capitalize()}: {kept:,} of {offered:,} decided suggestions kept as "
+            f"suggested" + (f" ({kept / offered:.0%})" if offered else "")
+            + f"; {tally.totals().get('added', 0):,} {noun} added where nothing was suggested.")
+
+
 class SuggestionUseDialog(QDialog):
-    """Per suggester and label: suggestions kept, resized, relabelled, rejected; additions."""
+    """Per suggester and label: entity and relation suggestions kept, fixed, rejected, and
+    what was added by hand; the decisions per day."""
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("How suggestions were used")
         self.workspace = workspace
-        self.summary = QLabel()
-        self.summary.setTextFormat(Qt.PlainText)
-        self.table = QTableWidget(0, 2 + len(OUTCOMES))
-        self.table.setHorizontalHeaderLabels(["Suggester", "Label", *OUTCOMES])
-        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.chart = DayChart()
+        self.summary, self.relation_summary = QLabel(), QLabel()
+        for label in (self.summary, self.relation_summary):
+            label.setTextFormat(Qt.PlainText)
+        self.table = _table(OUTCOMES)
+        self.relation_table = _table(RELATION_OUTCOMES)
+        self.chart = DayChart(OUTCOMES)
+        self.relation_chart = DayChart(RELATION_OUTCOMES)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
+        grid = QGridLayout()
+        for column, (summary, table, title, chart) in enumerate((
+                (self.summary, self.table, "Entity decisions per day", self.chart),
+                (self.relation_summary, self.relation_table, "Relation decisions per day",
+                 self.relation_chart))):
+            summary.setWordWrap(True)
+            grid.addWidget(summary, 0, column)
+            grid.addWidget(table, 1, column)
+            grid.addWidget(QLabel(title), 2, column)
+            grid.addWidget(chart, 3, column)
+        grid.setRowStretch(1, 2)
+        grid.setRowStretch(3, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 2)
-        layout.addWidget(QLabel("Decisions per day"))
-        layout.addWidget(self.chart, 1)
+        layout.addLayout(grid)
         layout.addWidget(buttons)
-        self.resize(980, 640)
+        self.resize(1240, 680)
         self.refresh()
 
     def refresh(self) -> None:
         use: SuggestionUse = suggestion_use(self.workspace.store)
-        rows = sorted(use.by_source.items())
-        self.table.setRowCount(len(rows))
-        for r, ((source, label), counts) in enumerate(rows):
-            cells = [source, label, *(str(counts.get(o, 0)) for o in OUTCOMES)]
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if c >= 2:
-                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
-                self.table.setItem(r, c, item)
-        total = use.totals()
-        offered = sum(total.get(o, 0) for o in OUTCOMES if o != "added")
-        kept = total.get("accepted", 0)
-        self.summary.setText(
-            f"{kept:,} of {offered:,} decided suggestions kept as suggested"
-            + (f" ({kept / offered:.0%})" if offered else "")
-            + f"; {total.get('added', 0):,} entities added where nothing was suggested.")
+        _fill(self.table, use)
+        _fill(self.relation_table, use.relations)
+        self.summary.setText(_summary(use, "entities"))
+        self.relation_summary.setText(_summary(use.relations, "relations"))
         self.chart.set_days([(day, dict(c)) for day, c in sorted(use.by_day.items())])
+        self.relation_chart.set_days([(day, dict(c))
+                                      for day, c in sorted(use.relations.by_day.items())])
