@@ -34,6 +34,7 @@ from typing import Any
 
 from annotation.nlp.relation_clauses import Clauses, Previous
 from annotation.nlp.relation_lexicon import TriggerTable, load_triggers, word_hash
+from annotation.nlp.relation_located import located
 from annotation.nlp.relation_mentions import (
     GPE,
     LOCATED_IN,
@@ -120,6 +121,8 @@ class _Article(Clauses):
             self._emit(head, child, LOCATED_IN, SCORE_PLACE_PAIR, None)
         for head, child in self.event_places:
             self._emit(head, child, LOCATED_IN, SCORE_EVENT_PLACE, None)
+        for head, child, score in located(self):
+            self._emit(head, child, LOCATED_IN, score, None)
         self.origins = self._origins()
         for head, child in self.origins:
             self._emit(head, child, REPRESENTS, SCORE_ORIGIN, None)
