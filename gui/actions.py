@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
@@ -48,6 +49,18 @@ class Actions(NamedTuple):
     agreement: QAction
     suggestion_use: QAction
     train: QAction
+    caret_left: QAction
+    caret_right: QAction
+    caret_previous_sentence: QAction
+    caret_next_sentence: QAction
+    caret_home: QAction
+    caret_end: QAction
+    next_gap: QAction
+    previous_gap: QAction
+    caret_off: QAction
+    find_text: QAction
+    find_next: QAction
+    find_previous: QAction
 
 
 # name: (menu text, shortcuts, status tip)
@@ -113,7 +126,31 @@ SPECS: dict[str, tuple[str, list[str], str]] = {
               "Train on your done articles; keep it only if it beats the current model"),
     "suggestion_use": ("How &suggestions were used…", [],
                        "Suggestions kept, resized, relabelled, rejected; additions; per day"),
+    # The caret (gui/caret.py): keys free before it, and the arrows only in the article view.
+    "caret_left": ("Caret: previous word", ["Left"],
+                   "Put the caret on the word before (Shift+Left / Right then move its end)"),
+    "caret_right": ("Caret: next word", ["Right"], "Put the caret on the next word"),
+    "caret_previous_sentence": ("Caret: sentence start", ["Ctrl+Left"],
+                                "The first word of this sentence, or of the one before"),
+    "caret_next_sentence": ("Caret: next sentence", ["Ctrl+Right"],
+                            "The first word of the next sentence"),
+    "caret_home": ("Caret: first word of the line", ["Home"], "The line's first word"),
+    "caret_end": ("Caret: last word of the line", ["End"], "The line's last word"),
+    "next_gap": ("&Next gap", ["N"],
+                 "The caret on the next capitalised words no entity covers: a label's number "
+                 "key makes them an entity"),
+    "previous_gap": ("Previous gap", ["Shift+N"], "The caret on the previous gap"),
+    "caret_off": ("Caret off", ["Esc"], "Drop the caret"),
+    "find_text": ("&Find in article…", ["/"],
+                  "Type to put the caret on a match (Enter / Shift+Enter: next / previous)"),
+    "find_next": ("Find next", ["F3"], "The caret on the next match"),
+    "find_previous": ("Find previous", ["Shift+F3"], "The caret on the previous match"),
 }
+
+# Active only while the article view has focus: the arrows, Home, End and Esc stay the other
+# widgets' keys (the article list, the side tables, the help overlay).
+VIEW_ONLY = {"caret_left", "caret_right", "caret_previous_sentence", "caret_next_sentence",
+             "caret_home", "caret_end", "caret_off"}
 
 MENUS = {
     "&File": ["new_project", "open_project", None, "import_files", "export", None, "quit"],
@@ -122,6 +159,9 @@ MENUS = {
                   "widen_end", "shrink_end", "widen_start", "shrink_start", None,
                   "link", "go_to", "retype", "add_relation", "accept_label", "accept_all", None,
                   "done_next", "skip_next", None, "train"],
+    "&Caret": ["caret_left", "caret_right", "caret_previous_sentence", "caret_next_sentence",
+               "caret_home", "caret_end", None, "next_gap", "previous_gap", None,
+               "find_text", "find_next", "find_previous", None, "caret_off"],
     "&View": ["find", "uncertain_first", None, "relations_shown", None, "zoom_in", "zoom_out",
               "zoom_reset", None, "suggestion_use"],
     "&Review": ["merge", "agreement", None, "start_review", "leave_review"],
@@ -136,6 +176,8 @@ def build_actions(window: QMainWindow) -> tuple[Actions, dict[str, QMenu]]:
         action = QAction(text, window)
         action.setShortcuts([QKeySequence(k) for k in keys])
         action.setStatusTip(tip)
+        if name in VIEW_ONLY:  # the article view adds them (gui/caret.py)
+            action.setShortcutContext(Qt.WidgetShortcut)
         window.addAction(action)
         made[name] = action
     menus = {}

@@ -26,6 +26,7 @@ from gui import dialogs
 from gui.actions import build_actions
 from gui.article_paint import FOCUS_MODES
 from gui.article_view import DEFAULT_POINT_SIZE
+from gui.caret import CaretKeys
 from gui.project_pane import ProjectPane
 from gui.relation_menu import RelationMenu
 from gui.suggestions import SuggestionService
@@ -103,6 +104,7 @@ class MainWindow(TeamMenu, RelationMenu, QMainWindow):
         """Show the project for annotation, or (with annotators) for review."""
         self.pane = ProjectPane(self.workspace, review)
         self.setCentralWidget(self.pane)  # deletes the pane shown before
+        self.caret = CaretKeys(self.pane, self.actions)
         self.pane.view.relationDragged.connect(self._ask_relation)
         self.pane.picker.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.pane.controller.articleOpened.connect(self._on_article_opened)
