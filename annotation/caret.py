@@ -41,8 +41,8 @@ CALENDAR = _set("""
     senin selasa rabu kamis jumat sabtu minggu januari februari maret april mei juni juli
     agustus september oktober november desember
 """)
-# Titles and offices come before names ("Presiden Prancis Emmanuel Macron") and are no
-# entity of the default schema: left out at the head of a run, and no gap on their own.
+# Titles and offices ("Presiden", "Menteri Luar Negeri") stand before names and are an entity
+# of their own (ROLE in the default schema): a run is split where they start and end.
 TITLES = _set("""
     presiden wakil wapres menteri menlu mendag menhan ketua sekretaris jenderal sekjen duta
     besar dubes perdana pm raja ratu pangeran putra putri gubernur bupati wali direktur
@@ -106,6 +106,10 @@ def article_bounds(text: str, tokens: TokenIndex) -> list[int]:
     return sentence_bounds(text, tokens.starts, tokens.ends)
 
 
+def _title(text: str, w: Span) -> bool:
+    return text[w[0]:w[1]].lower().rstrip(".") in TITLES
+
+
 def _capitalised(word: str) -> bool:
     return word[:1].isupper()
 
@@ -116,8 +120,8 @@ def gaps(text: str, tokens: TokenIndex, covered: Sequence[Span],
 
     A run may hold a connector ("bin", "of") between two capitalised words. A sentence's
     opening word that is a common opener ("Namun", "Ia") is left out of the run it heads,
-    as are titles at its head ("Presiden", "Menteri Luar Negeri"); a day or month standing
-    alone is no gap.
+    a day or month standing alone is no gap. Titles ("Presiden", "Menteri Luar Negeri") make a
+    gap of their own, apart from the name they stand before.
     """
     spans = words(tokens, text)
     bounds = article_bounds(text, tokens) if bounds is None else bounds
@@ -142,8 +146,6 @@ def gaps(text: str, tokens: TokenIndex, covered: Sequence[Span],
             run.pop()
         if run and run[0][0] in firsts and text[run[0][0]:run[0][1]].lower() in SENTENCE_OPENERS:
             run.pop(0)
-        while run and text[run[0][0]:run[0][1]].lower().rstrip(".") in TITLES:
-            run.pop(0)
         if len(run) == 1 and text[run[0][0]:run[0][1]].lower() in CALENDAR:
             run.clear()
         if run:
@@ -153,7 +155,7 @@ def gaps(text: str, tokens: TokenIndex, covered: Sequence[Span],
     for i, w in enumerate(spans):
         word = text[w[0]:w[1]]
         if _capitalised(word) and free(w):
-            if run and w[0] in firsts:
+            if run and (w[0] in firsts or _title(text, run[-1]) != _title(text, w)):
                 close()
             run.append(w)
             continue

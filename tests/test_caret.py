@@ -25,13 +25,19 @@ def shown(text: str, spans) -> list[str]:
 def test_gaps_are_capitalised_runs_no_entity_touches() -> None:
     tokens = tokens_of(TEXT)
     assert shown(TEXT, caret.gaps(TEXT, tokens, [])) == [
-        "Jokowi Terima Macron", "Prancis Emmanuel Macron", "Mohammed bin Salman",
-        "Istana Bogor", "Bank of America"]  # no "Namun", "Presiden", "Rabu", "Ia", "Senin"
+        "Jokowi Terima Macron", "Presiden", "Prancis Emmanuel Macron", "Mohammed bin Salman",
+        "Istana Bogor", "Bank of America"]  # no "Namun", "Rabu", "Ia", "Senin"
     macron = (TEXT.index("Emmanuel"), TEXT.index(" bertemu"))
     bogor = (TEXT.index("Bogor"), TEXT.index(", Rabu"))  # a part of the run is an entity
     assert shown(TEXT, caret.gaps(TEXT, tokens, [macron, bogor])) == [
-        "Jokowi Terima Macron", "Prancis", "Mohammed bin Salman", "Istana",
+        "Jokowi Terima Macron", "Presiden", "Prancis", "Mohammed bin Salman", "Istana",
         "Bank of America"]
+
+
+def test_titles_are_a_gap_of_their_own() -> None:
+    text = "Kemarin Wakil Menteri Luar Negeri Retno Marsudi dan Presiden Joko Widodo datang."
+    assert shown(text, caret.gaps(text, tokens_of(text), [])) == [
+        "Kemarin", "Wakil Menteri Luar Negeri", "Retno Marsudi", "Presiden", "Joko Widodo"]
 
 
 def test_a_sentence_opener_is_no_gap_but_a_name_opening_a_sentence_is() -> None:
@@ -42,9 +48,11 @@ def test_a_sentence_opener_is_no_gap_but_a_name_opening_a_sentence_is() -> None:
 @pytest.mark.parametrize("text, names", [
     ("Ia menyambut 🇮🇩 Jokowi 😀 ke Prancis.", ["Jokowi", "Prancis"]),
     ("Retno\tMarsudi\r\ndi Beijing.\r\nWang Yi datang.", ["Retno\tMarsudi", "Beijing", "Wang Yi"]),
-    ("Presiden Jose\u0301 Rami\u0301rez bertemu Ce\u0301line.", ["Jose\u0301 Rami\u0301rez",
+    ("Presiden Jose\u0301 Rami\u0301rez bertemu Ce\u0301line.", ["Presiden",
+                                                                   "Jose\u0301 Rami\u0301rez",
                                                                    "Ce\u0301line"]),
-    ("Menlu bertemu محمد بن سلمان dan Netanyahu.", ["Netanyahu"]),  # Arabic has no capitals
+    # Arabic has no capitals.
+    ("Menlu bertemu محمد بن سلمان dan Netanyahu.", ["Menlu", "Netanyahu"]),
 ])
 def test_gaps_and_steps_keep_str_offsets_whatever_the_characters(text: str, names) -> None:
     tokens = tokens_of(text)
