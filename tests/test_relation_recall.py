@@ -52,3 +52,72 @@ def test_places_written_side_by_side(suggester, nlp, marked, expected):
 def test_a_fronted_place_before_a_coordinated_subject_is_no_chain(suggester, nlp):
     marked = "Di [Bangkok|GPE], [Thailand|GPE] dan [Kamboja|GPE] sepakat berdamai."
     assert found(suggester, nlp, marked, "LOCATED_IN") == set()
+
+
+# -- members listed after an organisation -----------------------------------------------------
+
+@pytest.mark.parametrize(("marked", "expected"), [
+    ("Usulan itu datang dari kelompok [G7|ORG], yakni [Kanada|GPE], [Italia|GPE], dan "
+     "[Jerman|GPE].", {("Kanada", "G7"), ("Italia", "G7"), ("Jerman", "G7")}),
+    ("Negara anggota [NATO|ORG] seperti [Norwegia|GPE] dan [Denmark|GPE] menolak.",
+     {("Norwegia", "NATO"), ("Denmark", "NATO")}),
+    ("[BRICS|ORG] beranggotakan [Brasil|GPE], [India|GPE], dan [Tiongkok|GPE].",
+     {("Brasil", "BRICS"), ("India", "BRICS"), ("Tiongkok", "BRICS")}),
+])
+def test_members_listed_after_an_organisation(suggester, nlp, marked, expected):
+    got = found(suggester, nlp, marked, "MEMBER_OF")
+    assert {(h, c) for h, _, c in got} == expected
+
+
+def test_people_listed_after_an_organisation_are_no_members(suggester, nlp):
+    marked = "Ia bertemu pejabat [PBB|ORG], termasuk [Amina Mohammed|PER], di sana."
+    assert found(suggester, nlp, marked, "MEMBER_OF") == set()
+
+
+# -- triggers that reach further ---------------------------------------------------------------
+
+def test_an_attack_reaches_the_place_of_its_target(suggester, nlp):
+    marked = "Pesawat [Rusia|GPE] kembali menyerang sejumlah desa di [Kharkiv|GPE] semalam."
+    assert found(suggester, nlp, marked, "ATTACKS") == {("Rusia", "ATTACKS", "Kharkiv")}
+
+
+def test_a_place_after_di_is_no_target_of_other_verbs(suggester, nlp):
+    marked = "[Rusia|GPE] mengecam sejumlah pejabat di [Kharkiv|GPE] semalam."
+    assert found(suggester, nlp, marked, "OPPOSES") == set()
+
+
+def test_those_met_together_meet_each_other(suggester, nlp):
+    marked = "[Anwar|PER] bertemu dengan [Marcos|PER] dan [Widodo|PER] di sela KTT."
+    assert {frozenset((h, c)) for h, _, c in found(suggester, nlp, marked, "MEETS")} == {
+        frozenset(p) for p in (("Anwar", "Marcos"), ("Anwar", "Widodo"),
+                               ("Marcos", "Widodo"))}
+
+
+def test_a_mediator_between_parties_named_after_the_dispute(suggester, nlp):
+    marked = ("[Qatar|GPE] menengahi sengketa perbatasan antara [Sudan|GPE] dan "
+              "[Sudan Selatan|GPE].")
+    assert found(suggester, nlp, marked, "MEDIATES") == {
+        ("Qatar", "MEDIATES", "Sudan"), ("Qatar", "MEDIATES", "Sudan Selatan")}
+
+
+@pytest.mark.parametrize(("marked", "expected"), [
+    ("[Guterres|PER] memuji [Kenya|GPE] atas misi itu.", ("Guterres", "SUPPORTS", "Kenya")),
+    ("[Kanada|GPE] akan selalu berdiri bersama [Ukraina|GPE].",
+     ("Kanada", "SUPPORTS", "Ukraina")),
+    ("[Nikaragua|GPE] memaparkan gugatannya terhadap [Jerman|GPE] di sidang.",
+     ("Nikaragua", "OPPOSES", "Jerman")),
+    ("Kota [Bakhmut|GPE] yang diserbu pasukan [Rusia|GPE] hancur.",
+     ("Rusia", "ATTACKS", "Bakhmut")),
+    ("[Lula|PER] membuka [KTT Amazon|EVENT] di Belem.",
+     ("Lula", "PARTICIPATES_IN", "KTT Amazon")),
+    ("Perundingan [Armenia|GPE]-[Azerbaijan|GPE] yang difasilitasi [Uni Eropa|ORG] berlanjut.",
+     ("Uni Eropa", "MEDIATES", "Armenia")),
+])
+def test_more_trigger_words(suggester, nlp, marked, expected):
+    assert expected in found(suggester, nlp, marked, expected[1])
+
+
+def test_a_coordinated_subject_holding_talks_meets(suggester, nlp):
+    marked = "[Iran|GPE] dan [Arab Saudi|GPE] kembali menggelar perundingan di Baghdad."
+    assert {frozenset((h, c)) for h, _, c in found(suggester, nlp, marked, "MEETS")} == {
+        frozenset(("Iran", "Arab Saudi"))}

@@ -27,7 +27,8 @@ _JOINT = ("URGES", "SUPPORTS")
 _LEFT_OUT = 2  # words from "setelah", "dan" or a comma to a trigger that left its subject out
 _MODIFIERS = 2  # words between a symmetric noun and its owners: "kerja sama trilateral A, B"
 _PARTIES = 6  # words from a mediation trigger to "antara" or "konflik"
-MEDIATES, ATTACKS = "MEDIATES", "ATTACKS"
+_PLACE_WORDS = 2  # more words allowed before the place of an attack's target
+MEDIATES, ATTACKS, MEETS, OPPOSES = "MEDIATES", "ATTACKS", "MEETS", "OPPOSES"
 
 
 class Previous(NamedTuple):
@@ -54,7 +55,11 @@ class Clauses(ArticleBase):
         after_types = both if rel.symmetric else (rel.head if passive else rel.child)
         before = self._before(first, trigger, before_types, subject.get(sent),
                               noun=trigger.voice == "noun")
-        after = self._after(last, trigger.after, after_types)
+        after = self._after(last, trigger.after, after_types,
+                            at_place=rel.name == ATTACKS and not passive)
+        if (after is not None and trigger.voice != "noun" and not rel.symmetric
+                and rel.name != OPPOSES and self._any(self.bonds, last, after[0].first)):
+            after = None  # "memuji persahabatan A dan B" praises the bond, not A or B
         if (before is not None and not passive and rel.name in _JOINT
                 and len(before[0].mentions) > 1 and not before[3]
                 and not self._relative(before[0])):
@@ -85,6 +90,9 @@ class Clauses(ArticleBase):
             score = strength * DECAY ** (before[2] + after[2]) * (INHERITED if before[3] else 1)
             heads, children = (after[1], before[1]) if passive else (before[1], after[1])
             self._cross(heads, children, rel, score, span)
+            if rel.name == MEETS and not passive and len(after[1]) > 1:
+                # "A bertemu dengan B dan C": one meeting, where B and C meet too.
+                self._among(after[1], rel, score * JOINT, span)
         elif rel.symmetric and before is not None:
             if not before[3]:
                 self._among(before[1], rel, strength * DECAY ** before[2], span)
@@ -96,16 +104,16 @@ class Clauses(ArticleBase):
 
     def _parties(self, last: int, types: Any) -> tuple[Group, list[int], int, bool] | None:
         """The parties a mediator stands between: the group after "antara" or "konflik"."""
-        i = bisect_left(self.disputes, last)
-        if i == len(self.disputes):
-            return None
-        word = self.disputes[i]
-        if (self.sent[word] != self.sent[last - 1]
-                or self.cum[word] - self.cum[last] > _PARTIES
-                or self._any(self.stop_before, last, word)):
-            return None
-        found = self._after(word + 1, 1, types)
-        return found if found is not None and len(found[1]) > 1 else None
+        # The first dispute word that names two parties: "sengketa bendungan antara A dan B".
+        for word in self.disputes[bisect_left(self.disputes, last):]:
+            if (self.sent[word] != self.sent[last - 1]
+                    or self.cum[word] - self.cum[last] > _PARTIES
+                    or self._any(self.stop_before, last, word)):
+                return None
+            found = self._after(word + 1, 1, types)
+            if found is not None and len(found[1]) > 1:
+                return found
+        return None
 
     def _host(self, hosts: list[int], parties: list[int], score: float,
               span: tuple[int, int]) -> None:
@@ -163,13 +171,17 @@ class Clauses(ArticleBase):
         """
         sent = self.sent[first]
         found = None
+        # "A dan B menggelar perundingan": a me- verb right before a noun is its light verb,
+        # whose subject the noun shares, even when the verb is a trigger itself.
+        light = not noun or (first > 0 and self._me(self.lower[first - 1]))
+        verb_end = first - 1 if noun and light else first
         for k in range(bisect_right(self.group_lasts, first) - 1, -1, -1):
             group = self.groups[k]
             dist = self.cum[first] - self.cum[group.last]
             if group.sent != sent or dist > trigger.before:
                 break
             if self._any(self.stop_before, group.last, first) or (
-                    noun and self._any(self.verbs, group.last, first)):
+                    noun and self._any(self.verbs, group.last, verb_end)):
                 break
             if (group.first - 1 in self.oblique or self._object(group)) \
                     and not self._relative(group):
@@ -181,13 +193,12 @@ class Clauses(ArticleBase):
         pronoun = self.discourse.pronoun(first, trigger.before,
                                          found[0].last if found is not None else -1)
         if pronoun is not None and (picked := pronoun[0].pick(types)) and not (
-                noun and self._any(self.verbs, pronoun[2], first)):
+                noun and self._any(self.verbs, pronoun[2], verb_end)):
             return pronoun[0], picked, pronoun[1], True
         if found is not None and not self._any(self.shared, found[0].last, first):
             return found
         # "... dan menyatakan dukungan bagi X": a noun after a light me- verb is its object,
         # and the verb's subject may be left out like any verb's.
-        light = not noun or (first > 0 and self._me(self.lower[first - 1]))
         if previous is not None and light:
             end, group, controlled = previous
             if controlled is not None and self._any(self.purpose, end, first):
@@ -204,13 +215,19 @@ class Clauses(ArticleBase):
                 return found[0], found[1], 1, True
         return None
 
-    def _after(self, last: int, limit: int, types: Any
+    def _after(self, last: int, limit: int, types: Any, at_place: bool = False
                ) -> tuple[Group, list[int], int, bool] | None:
+        """(group, picked entities, distance, False) of the trigger's object side.
+
+        With `at_place`, an attack reaches the place where its target is: "membombardir
+        sejumlah desa di Lebanon selatan" (a few more words, and "di" right before it).
+        """
         for group in self.groups[bisect_left(self.group_firsts, last):]:
             dist = self.cum[group.first] - self.cum[last]
-            if group.sent != self.sent[last - 1] or dist > limit:
+            placed = at_place and group.first - 1 in self.di
+            if group.sent != self.sent[last - 1] or dist > limit + _PLACE_WORDS * placed:
                 return None
-            if (self._any(self.stop_after, last, group.first)
+            if (self._any(self.stop_after, last, group.first - placed)
                     or self._any(self.verbs, last, group.first)):
                 return None
             picked = group.pick(types)

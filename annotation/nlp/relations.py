@@ -34,6 +34,7 @@ from typing import Any
 
 from annotation.nlp.relation_clauses import Clauses, Previous
 from annotation.nlp.relation_lexicon import TriggerTable, load_triggers, word_hash
+from annotation.nlp.relation_lists import listed_members
 from annotation.nlp.relation_located import located
 from annotation.nlp.relation_mentions import (
     GPE,
@@ -55,8 +56,8 @@ from annotation.schema import LabelSchema
 DEFAULT_LEXICON = RESOURCES / "lexicons" / "relation_triggers.tsv"
 # Bump when the rules change how relations are read, so that projects suggest again (the
 # lexicon's own changes reach the fingerprint through its digest).
-RULES_VERSION = 4
-VISITS, PARTICIPATES_IN = "VISITS", "PARTICIPATES_IN"
+RULES_VERSION = 5
+VISITS, PARTICIPATES_IN, MEMBER_OF = "VISITS", "PARTICIPATES_IN", "MEMBER_OF"
 SCORE_ORIGIN = 0.6  # "Xi Jinping dari Tiongkok": REPRESENTS
 
 
@@ -123,11 +124,16 @@ class _Article(Clauses):
             self._emit(head, child, LOCATED_IN, SCORE_EVENT_PLACE, None)
         for head, child, score in located(self):
             self._emit(head, child, LOCATED_IN, score, None)
+        for head, child, score in listed_members(self):
+            self._emit(head, child, MEMBER_OF, score, None)
         self.origins = self._origins()
         for head, child in self.origins:
             self._emit(head, child, REPRESENTS, SCORE_ORIGIN, None)
         matches = self.o._table.find(self.lower, self.inside, self.title)
         self.verbs = [s for s, _, t in matches if t.voice != "noun"]
+        # Nouns of a bond ("persahabatan A dan B"): the object of praise, not its partners.
+        self.bonds = [s for s, _, t in matches
+                      if t.voice == "noun" and self.o._relations[t.label].symmetric]
         subject: dict[int, Previous] = {}  # sentence -> its latest main-clause trigger
         for first, last, trigger in matches:
             self._trigger(first, last, trigger, subject)
