@@ -127,7 +127,7 @@ class Article:
             self.add_relation(thing)
         elif what == "draw":
             self.clear_way(thing[:2], None)
-            r.select(thing[0], thing[1])
+            r.keyboard_select(thing[0], thing[1])
             r.label_key(thing[2])
             entity = c.current_entity()
             assert entity and (entity.start, entity.end, entity.label) == thing, entity
@@ -207,18 +207,18 @@ class Article:
 
     def add_relation(self, g: GoldRel) -> None:
         """The cheapest way to add `g`: L from either end (Tab for the whole article, Shift
-        on the last letter for the first type), a drag between two ends in sight, or R's
-        list where L cannot start."""
+        on the last letter for the first type), a drag between two ends in sight (with
+        --mouse), or R's list where L cannot start."""
         r, c, h, ch = self.r, self.c, self.gold_entity(g[0]), self.gold_entity(g[1])
         want = (h.id, ch.id, g[2])
         ways = []
         for a, b in ((h, ch), (ch, h)):
-            here = int(c.current != Item("entity", a.id))
+            here = 2 * (c.current != Item("entity", a.id))  # G and a hint letter
             keys = plan.pick_keys(self.schema, a, b, c.linkable(), self.bounds(), c.article.text,
                                   Peek.picker_prior(r.window), want)
             ways.append((here + len(keys) if keys else NEVER, "L", a, b, keys))
             ways.append((here + 1 + R_GUESS, "R", a, b, None))
-            if r.in_sight(a) and r.in_sight(b) and (
+            if r.mouse and r.in_sight(a) and r.in_sight(b) and (
                     typing := self.dialog_type_keys(a, b, want)) is not None:
                 ways.append((1 + len(typing), "drag", a, b, None))
         # At equal cost the keys win: the hands stay on the keyboard.

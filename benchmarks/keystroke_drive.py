@@ -1,7 +1,10 @@
-"""The keystroke benchmark's hands: real key and mouse events on the real window, counted.
+"""The keystroke benchmark's hands: real key events on the real window, counted.
 
-`Researcher` presses, clicks, drags and scrolls, one action each, and charges it to what it
-served (entity, relation, link, article). `Article` (in keystroke_article) carries out the
+`Researcher` presses keys, one action each, and charges it to what it served (entity,
+relation, link, article). Entities are made current by G and their hint letters (PageDown or
+PageUp first while they are out of sight), missing ones drawn with the caret, gap and find
+keys; the one mouse gesture left is a click on an accepted relation's label, which no key
+makes current. `Article` (in keystroke_article) carries out the
 plan for the open article with it. The window's state is read through its public
 properties; the few private reads it needs are in `Peek`.
 """
@@ -11,12 +14,14 @@ from __future__ import annotations
 import time
 from collections import Counter
 
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QTextCursor, QWheelEvent
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from annotation import caret
 from annotation.stats import relation_type_counts
+from benchmarks import keystroke_caret
 from gui.article_controller import Item
 from gui.main_window import MainWindow
 
@@ -25,17 +30,21 @@ RESIZE = {("end", 1): (Qt.Key_Right, Qt.ShiftModifier),
           ("start", -1): (Qt.Key_Left, Qt.ControlModifier | Qt.ShiftModifier),
           ("start", 1): (Qt.Key_Right, Qt.ControlModifier | Qt.ShiftModifier)}
 NAMED = {"Tab": Qt.Key_Tab, "Return": Qt.Key_Return, "Down": Qt.Key_Down, "Up": Qt.Key_Up,
+         "Right": Qt.Key_Right, "Left": Qt.Key_Left, "Escape": Qt.Key_Escape,
+         "PageDown": Qt.Key_PageDown, "PageUp": Qt.Key_PageUp, "/": Qt.Key_Slash,
          "L": Qt.Key_L, "T": Qt.Key_T, "R": Qt.Key_R, "X": Qt.Key_X, "_": Qt.Key_Underscore}
+MODIFIERS = {"shift": Qt.ShiftModifier, "ctrl": Qt.ControlModifier}
 NEVER = 999
 
 
 def qt_key(name: str) -> tuple:
-    """A planned key's name (see keystroke_plan) as a Qt key and modifiers."""
-    if name in NAMED:
-        return NAMED[name], Qt.NoModifier
-    if name.startswith("shift+"):
-        return getattr(Qt, f"Key_{name[6:].upper()}"), Qt.ShiftModifier
-    return getattr(Qt, f"Key_{name.upper()}"), Qt.NoModifier
+    """A planned key's name (see keystroke_plan: "Right", "shift+a", "ctrl+shift+Left") as a
+    Qt key and modifiers."""
+    *held, key = name.split("+") if name != "+" else ["+"]
+    mods = Qt.NoModifier
+    for m in held:
+        mods |= MODIFIERS[m]
+    return NAMED.get(key) or getattr(Qt, f"Key_{key.upper()}"), mods
 
 
 class Peek:
@@ -62,6 +71,11 @@ class Peek:
         return controller._reading_position(item)
 
     @staticmethod
+    def first_in_sight(window: MainWindow):
+        """The word the caret takes first without an origin."""
+        return window.caret._first_in_sight()
+
+    @staticmethod
     def dialog_parts(dialog) -> tuple:
         """(filter box, entity list, type list, rows)."""
         return dialog._filter, dialog._entities, dialog._types, dialog._rows
@@ -70,12 +84,14 @@ class Peek:
 class Researcher:
     """Drives the window with real events and counts every action by what it served."""
 
-    def __init__(self, app: QApplication, window: MainWindow) -> None:
+    def __init__(self, app: QApplication, window: MainWindow, mouse: bool = False) -> None:
         self.app, self.window = app, window
         self.actions: Counter = Counter()  # (entity|relation|link|article, gesture) -> n
         self.outcome: Counter = Counter()  # (entity|relation, right|fixed|...) -> n
         self.strategies: Counter = Counter()
         self.notes: Counter = Counter()  # moments the window made awkward
+        self._bounds: dict[int, list[int]] = {}  # sentence starts, by article
+        self.mouse = mouse  # may a relation be added by a drag between its ends
 
     c = property(lambda self: self.window.pane.controller)
     view = property(lambda self: self.window.pane.view)
@@ -99,6 +115,18 @@ class Researcher:
         for gesture, name in planned:
             self.key(kind, gesture, *qt_key(name))
 
+    def press(self, kind: str, planned: list) -> None:
+        """Press planned keys on the widget with focus (the find box while it is open); a
+        typed character ("find type") goes as its text."""
+        for gesture, name in planned:
+            widget = QApplication.focusWidget() or self.view
+            if gesture == "find type":
+                QTest.keyClicks(widget, name)
+            else:
+                QTest.keyClick(widget, *qt_key(name))
+            self.app.processEvents()
+            self.actions[kind, gesture] += 1
+
     def label_key(self, label: str) -> None:
         hotkey = self.window.workspace.schema.entity(label).hotkey
         self.key("entity", "label", getattr(Qt, f"Key_{hotkey}"))
@@ -108,23 +136,24 @@ class Researcher:
         cursor.setPosition(self.view.offsets.to_qt(offset))
         return self.view.cursorRect(cursor)
 
-    def reveal(self, kind: str, start: int, end: int) -> None:
-        """Turn the wheel until [start, end) is in sight: one gesture, one action."""
-        bar, viewport = self.view.verticalScrollBar(), self.view.viewport()
-        first = bar.value()
+    def reveal_by_keys(self, kind: str, entity) -> None:
+        """PageDown or PageUp until the entity is in sight, one action each."""
         for _ in range(200):
-            top, bottom, before = self.caret(start).top(), self.caret(end).bottom(), bar.value()
-            if top >= 0 and bottom <= viewport.height():
-                break
-            at = QPointF(viewport.rect().center())
-            QApplication.sendEvent(viewport, QWheelEvent(
-                at, viewport.mapToGlobal(at), QPoint(), QPoint(0, 120 - 240 * (top >= 0)),
-                Qt.NoButton, Qt.NoModifier, Qt.NoScrollPhase, False))
-            self.app.processEvents()
-            if bar.value() == before:
-                break
-        if bar.value() != first:
-            self.actions[kind, "scroll"] += 1
+            if any(e.id == entity.id for e in self.view.visible_entities()):
+                return
+            down = self.caret(entity.start).top() >= self.view.viewport().height()
+            self.key(kind, "page", Qt.Key_PageDown if down else Qt.Key_PageUp)
+        raise RuntimeError(f"PageDown and PageUp do not bring {entity} in sight")
+
+    def go_to(self, kind: str, entity) -> None:
+        """Make an entity current by keys: in sight, G, its hint letters."""
+        self.reveal_by_keys(kind, entity)
+        self.key(kind, "G", Qt.Key_G)
+        code = next((code for code, i in self.picker.hints.items() if i == entity.id), None)
+        if code is None:
+            raise RuntimeError(f"G offers no hint for {entity}: {self.picker.hints}")
+        for ch in code:
+            self.key(kind, "hint", getattr(Qt, f"Key_{ch.upper()}"))
 
     def inside(self, entity) -> QPoint:
         """A viewport point on the entity's first character."""
@@ -143,19 +172,13 @@ class Researcher:
             (rect.top() >= margin or bar.value() == 0) and \
             (rect.bottom() + margin <= height or bar.value() == bar.maximum())
 
-    def click(self, kind: str, entity) -> None:
-        self.reveal(kind, entity.start, entity.end)
-        QTest.mouseClick(self.view.viewport(), Qt.LeftButton, Qt.NoModifier, self.inside(entity))
-        self.app.processEvents()
-        self.actions[kind, "click"] += 1
-
     def click_label(self, kind: str, relation) -> None:
         """Make an accepted relation current by a click on its label, which is drawn while
         one of its ends is current: click an end first if need be."""
         c, current = self.c, self.c.current
         if current is None or current.kind != "entity" or \
                 current.id not in (relation.head, relation.child):
-            self.click(kind, c.entity(relation.head if self.in_sight(c.entity(relation.head))
+            self.go_to(kind, c.entity(relation.head if self.in_sight(c.entity(relation.head))
                                       else relation.child))
         sight = self.view.viewport().rect()
         boxes = [b for b in Peek.label_boxes(self.view, relation.id)
@@ -175,18 +198,25 @@ class Researcher:
         self.app.processEvents()
         self.actions[kind, gesture] += 1
 
-    def select(self, start: int, end: int) -> None:
-        """Select [start, end) with one drag: by tokens, or with Alt by character where the
-        span is not whole tokens or the press would land on an entity."""
-        self.reveal("entity", start, end)
-        press = self.caret(start).center() + QPoint(1, 0)
-        tokens = self.c.tokens.snap(start, end) == (start, end) and \
-            self.view.entity_at(press) is None
-        self.drag("entity", "drag" if tokens else "alt-drag", press,
-                  self.caret(end).center() - QPoint(1, 0),
-                  Qt.NoModifier if tokens else Qt.AltModifier)
-        if self.view.selected_span() != (start, end):
-            raise RuntimeError(f"drag selected {self.view.selected_span()}, not {(start, end)}")
+    def keyboard_select(self, start: int, end: int) -> None:
+        """Select [start, end) by keys: the caret's moves and resize keys, or "/" and the
+        text typed, whichever takes fewer (planned by keystroke_caret)."""
+        c, target = self.c, (start, end)
+        text, span, entity = c.article.text, self.view.selected_span(), c.current_entity()
+        origin = span or ((entity.start, entity.end) if entity is not None else None)
+        if c.article.id not in self._bounds:
+            self._bounds[c.article.id] = caret.article_bounds(text, c.tokens)
+        ways = [keys for keys in (
+            keystroke_caret.caret_keys(text, c.tokens, self._bounds[c.article.id],
+                                       [(e.start, e.end) for e in c.entities], origin,
+                                       span is not None, Peek.first_in_sight(self.window),
+                                       target),
+            keystroke_caret.search_keys(text, target, span)) if keys is not None]
+        if not ways:
+            raise RuntimeError(f"no keys select {target}")
+        self.press("entity", min(ways, key=len))
+        if self.view.selected_span() != target:
+            raise RuntimeError(f"the keys selected {self.view.selected_span()}, not {target}")
 
     def tabs_to(self, item: Item) -> int:
         """Tab presses that make an open suggestion current (NEVER if it is not open)."""
@@ -209,5 +239,5 @@ class Researcher:
         elif item.kind == "relation":
             self.click_label(kind, c.relation(item.id))
         else:
-            self.click(kind, c.entity(item.id))
+            self.go_to(kind, c.entity(item.id))
         assert c.current == item, (c.current, item)

@@ -1,21 +1,27 @@
-"""Keystroke benchmark: the keys and clicks an efficient researcher needs to reach a gold file.
+"""Keystroke benchmark: the keys (and clicks) an efficient researcher needs to reach a gold file.
 
     .venv/bin/python benchmarks/keystrokes.py GOLD.jsonl [--limit N] [--json]
-        [--strategy cheapest|walk|accept-all]
+        [--strategy cheapest|walk|accept-all] [--mouse]
 
 The gold texts go without their annotations into a fresh project in a temporary folder by
 `sorot import`, which suggests for them before the window opens, so a run is deterministic.
-The real window is then driven offscreen, article by article, with real key and mouse events
-until it holds the gold exactly. A key press (Shift+letter too), click, drag (Alt-drag too)
-or scroll is one action, charged to entities or relations (making an end current counts for
-the relation). `sorot export` then writes the project, and every article must equal its
-gold, or the differences are listed and the exit code is 1. Strategies: "walk" Tab-walks
+The real window is then driven offscreen, article by article, with real key events until it
+holds the gold exactly. A key press (Shift+letter too), click or drag is one action, charged
+to entities or relations (making an end current counts for the relation). Entities need no
+mouse: one is made current by Tab or by G and its hint letters (PageDown / PageUp to bring it
+in sight), and one the suggestions missed is drawn with the caret (arrows, Ctrl+arrows, the
+gap keys N / Shift+N, Shift+arrows to resize) or found with "/", then given its number key.
+The one mouse gesture left is a click on an accepted relation's label (no key makes one
+current); --mouse lets a relation also be added by a drag between its two ends. `sorot
+export` then writes the project, and every article must equal its gold, or the differences
+are listed and the exit code is 1. Strategies: "walk" Tab-walks
 the suggestions, one key each; "accept-all" presses Ctrl+Alt+A (entities, then the relations
 between them) and fixes the wrong ones; "cheapest" (default) takes, per article, the one the
 planner expects to need fewer actions. Relations: a suggestion with the right ends but
 another type or direction is changed by T; one missing is added by L (Shift on the hint's
 last letter when the first type is right, Tab for an end beyond the neighbouring
-sentences), by a drag between two ends in sight, or by R's list where L cannot start.
+sentences), by a drag between two ends in sight (--mouse), or by R's list where L cannot
+start.
 
 The planning is in keystroke_plan (no Qt), the hands in keystroke_drive, the plan for one
 article in keystroke_article. The planner knows the gold and reads what the window shows
@@ -49,8 +55,11 @@ from benchmarks.keystroke_drive import Researcher  # noqa: E402
 from benchmarks.keystroke_plan import WHO, check_export, load_gold  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
 
+MOUSE = ("click", "label click", "drag", "alt-drag", "scroll")
 
-def run(gold_path: Path, limit: int | None = None, strategy: str = "cheapest") -> dict:
+
+def run(gold_path: Path, limit: int | None = None, strategy: str = "cheapest",
+        mouse: bool = False) -> dict:
     """Run the benchmark and return its figures; SystemExit lists any difference."""
     began, golds = time.perf_counter(), load_gold(gold_path, limit)
     if len({g.text for g in golds}) != len(golds):
@@ -73,7 +82,7 @@ def run(gold_path: Path, limit: int | None = None, strategy: str = "cheapest") -
         lab for g in golds for *_, lab in g.relations if schema.relation(lab) is None}
     if unknown:
         raise SystemExit(f"labels not in the project's schema: {', '.join(sorted(unknown))}")
-    r = Researcher(app, window)
+    r = Researcher(app, window, mouse)
     r.activate()
     by_text = {g.text: g for g in golds}
     for _ in golds:
@@ -97,6 +106,9 @@ def run(gold_path: Path, limit: int | None = None, strategy: str = "cheapest") -
         "per_gold_relation": round(spent["relation"] / max(rels, 1), 3),
         "per_relation_added": round(added / max(r.outcome["relation", "missing"], 1), 3),
         "per_gold_item": round(sum(spent.values()) / max(ents + rels, 1), 3),
+        "mouse_actions": {kind: sum(n for (k, g), n in r.actions.items()
+                                    if g in MOUSE and {"link": "relation"}.get(k, k) == kind)
+                          for kind in ("entity", "relation")},
         **{f"{kind}_suggestions": {k: r.outcome[kind, k]
                                    for k in ("right", "fixed", "rejected", "missing")}
            for kind in ("entity", "relation")},
@@ -112,9 +124,11 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="only the first N articles")
     parser.add_argument("--strategy", choices=["cheapest", "walk", "accept-all"],
                         default="cheapest")
+    parser.add_argument("--mouse", action="store_true",
+                        help="let a relation be added by a drag between its ends")
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
-    f = run(args.gold, args.limit, args.strategy)
+    f = run(args.gold, args.limit, args.strategy, args.mouse)
     if args.json:
         print(json.dumps(f, ensure_ascii=False, indent=2))
         return
@@ -124,7 +138,8 @@ def main() -> None:
           f"actions: entities {a['entities']} ({f['per_gold_entity']} per gold entity), "
           f"relations {a['relations']} ({f['per_gold_relation']} per gold relation; "
           f"{f['per_relation_added']} per relation added by hand), Ctrl+Enter {a['done']}; "
-          f"total {a['total']} ({f['per_gold_item']} per gold entity or relation)")
+          f"total {a['total']} ({f['per_gold_item']} per gold entity or relation); mouse: "
+          f"entities {f['mouse_actions']['entity']}, relations {f['mouse_actions']['relation']}")
     for kind in ("entity", "relation"):
         s = f[f"{kind}_suggestions"]
         print(f"{kind} suggestions: {s['right']} right as shown, {s['fixed']} fixed, "

@@ -23,6 +23,7 @@ import pytest
 from annotation.model import Entity, Relation
 from annotation.schema import default_schema
 from annotation.spans import TokenIndex
+from benchmarks.keystroke_caret import caret_keys, search_keys
 from benchmarks.keystroke_plan import (
     Fate,
     RelFate,
@@ -63,7 +64,12 @@ def test_the_benchmark_reaches_the_gold_and_counts_sanely(strategy: str, tmp_pat
     assert 2 * rels["missing"] + 2 * rels["fixed"] <= a["relations"] <= 5 * 26
     gestures = f["gestures"]
     assert gestures.get("entity resize") and gestures.get("entity label")
-    assert gestures.get("entity drag", 0) + gestures.get("entity alt-drag", 0) >= 1
+    # The entity the suggestions missed is drawn by keys: no mouse for entities at all.
+    assert gestures.get("entity gap", 0) + gestures.get("entity caret word", 0) + gestures.get(
+        "entity find", 0) >= 1
+    assert f["mouse_actions"]["entity"] == 0
+    assert not any(g.startswith("entity ") and g.split(" ", 1)[1] in (
+        "click", "drag", "alt-drag", "scroll") for g in gestures)
     assert gestures.get("relation reject") and gestures.get("relation T") == rels["fixed"]
     if strategy == "walk":
         assert f["strategies"] == {"walk": 3} and "entity accept all" not in gestures
@@ -144,3 +150,47 @@ def test_shift_takes_the_first_type_and_the_dialog_list_jumps_by_letters() -> No
     assert list_search(rows, 0, "sa") == 3 and list_search(rows, 2, "s") == 3
     assert list_keys(rows, 0, 1) == [("list key", "Down")]
     assert list_keys(rows, 0, 3) == [("list letters", "s"), ("list letters", "a")]
+
+
+def _tokens(text: str) -> TokenIndex:
+    from annotation.nlp.tokens import decode, tokenize
+
+    starts, ends = decode(next(tokenize([text])))
+    return TokenIndex(starts, ends, text)
+
+
+def test_the_caret_plan_takes_the_fewest_of_arrows_gaps_and_resize_keys() -> None:
+    from annotation.caret import article_bounds
+
+    text = "Jokowi Terima Macron\n\nPresiden Joko Widodo menerima Emmanuel Macron di Bogor."
+    tokens = _tokens(text)
+    bounds = article_bounds(text, tokens)
+    joko = (text.index("Joko "), text.index(" menerima"))
+
+    def plan(target, origin=None, is_caret=False, covered=()):
+        keys = caret_keys(text, tokens, bounds, list(covered), origin, is_caret, (0, 6),
+                          target)
+        return [k for _, k in keys] if keys is not None else None
+
+    macron = (14, 20)
+    assert plan(macron) == ["ctrl+Left", "Left"]  # the last sentence, the word before
+    assert plan(macron, origin=(7, 13), is_caret=True) == ["Right"]
+    # From a current entity the first key must move: Shift+arrows would resize the entity.
+    assert plan((0, 13), origin=(0, 6), is_caret=False) == ["Right", "ctrl+shift+Left"]
+    assert plan((0, 13), origin=(0, 6), is_caret=True) == ["shift+Right"]
+    assert plan(joko, covered=[(0, 20)]) == ["ctrl+Left", "N"]  # "Presiden" is a gap of its own
+    bogor = (text.index("Bogor"), text.index("Bogor") + 5)
+    assert plan(bogor, origin=joko, covered=[joko], is_caret=True) == ["N", "N"]
+    assert plan((0, 20), origin=bogor, covered=[joko], is_caret=True) == ["N"]  # wraps round
+    assert plan((1, 5)) is None  # not whole tokens: the caret cannot
+
+
+def test_find_types_the_text_and_steps_to_the_match_from_the_caret() -> None:
+    text = "Macron bertemu macron, lalu MACRON pulang."
+    third = (28, 34)
+    keys = search_keys(text, third, None)
+    assert keys[0] == ("find", "/") and keys[-1] == ("find close", "Escape")
+    assert "".join(k for g, k in keys if g == "find type") == "MACRON"
+    assert [k for g, k in keys if g == "find next"] == ["shift+Return"]  # back round is nearer
+    assert [k for g, k in search_keys(text, third, (15, 21)) if g == "find next"] == ["Return"]
+    assert search_keys(text, (1, 4), None)[1:4] == [("find type", c) for c in "acr"]
