@@ -121,3 +121,19 @@ def test_a_coordinated_subject_holding_talks_meets(suggester, nlp):
     marked = "[Iran|GPE] dan [Arab Saudi|GPE] kembali menggelar perundingan di Baghdad."
     assert {frozenset((h, c)) for h, _, c in found(suggester, nlp, marked, "MEETS")} == {
         frozenset(("Iran", "Arab Saudi"))}
+
+
+def test_plain_nouns_heading_a_name_are_crossed(suggester, nlp):
+    marked = "[Kanada|GPE] mendesak junta militer [Myanmar|GPE] membebaskan tahanan."
+    assert found(suggester, nlp, marked, "URGES") == {("Kanada", "URGES", "Myanmar")}
+
+
+def test_an_abstract_noun_before_a_name_is_not_crossed(suggester, nlp):
+    marked = "[Kanada|GPE] mendesak gencatan senjata [Armenia|GPE]-[Azerbaijan|GPE] segera."
+    assert found(suggester, nlp, marked, "URGES") == set()
+
+
+def test_sides_of_talks_on_neutral_ground_visit_it(suggester, nlp):
+    marked = "[Iran|GPE] dan [Amerika Serikat|GPE] menggelar perundingan di [Doha|GPE] kemarin."
+    assert found(suggester, nlp, marked, "VISITS") == {
+        ("Iran", "VISITS", "Doha"), ("Amerika Serikat", "VISITS", "Doha")}

@@ -28,6 +28,7 @@ _LEFT_OUT = 2  # words from "setelah", "dan" or a comma to a trigger that left i
 _MODIFIERS = 2  # words between a symmetric noun and its owners: "kerja sama trilateral A, B"
 _PARTIES = 6  # words from a mediation trigger to "antara" or "konflik"
 _PLACE_WORDS = 2  # more words allowed before the place of an attack's target
+_HEAD_NOUNS = 2  # more words allowed for plain nouns heading a name ("junta militer X")
 MEDIATES, ATTACKS, MEETS, OPPOSES = "MEDIATES", "ATTACKS", "MEETS", "OPPOSES"
 
 
@@ -225,7 +226,10 @@ class Clauses(ArticleBase):
         for group in self.groups[bisect_left(self.group_firsts, last):]:
             dist = self.cum[group.first] - self.cum[last]
             placed = at_place and group.first - 1 in self.di
-            if group.sent != self.sent[last - 1] or dist > limit + _PLACE_WORDS * placed:
+            extra = _PLACE_WORDS * placed
+            if dist > limit + extra and not extra and dist <= limit + _HEAD_NOUNS:
+                extra = _HEAD_NOUNS * self._head_nouns(last, group.first)
+            if group.sent != self.sent[last - 1] or dist > limit + extra:
                 return None
             if (self._any(self.stop_after, last, group.first - placed)
                     or self._any(self.verbs, last, group.first)):
@@ -234,6 +238,21 @@ class Clauses(ArticleBase):
             if picked:
                 return group, picked, dist, False
         return None
+
+    def _head_nouns(self, start: int, end: int) -> bool:
+        """Whether words [start, end) are plain lowercase words, the head nouns of a name's
+        phrase ("mendesak junta militer Myanmar", "otoritas Singapura"): no grammar word,
+        number, verb of the me-/di-/ber-/ter- shape or derived noun (pe-, ke-, -an) between."""
+        codes, strings = self.o._codes, self.strings
+        for i in range(start, end):
+            word = self.lower[i]
+            if self.inside[i] or self.title[i] or word in codes:
+                return False
+            text = strings[word]
+            if (not text.isalpha() or text[:2] in ("me", "di", "be", "te", "pe", "ke")
+                    or text.endswith("an")):
+                return False  # a verb, or an abstract noun ("gencatan senjata Hamas-Israel")
+        return True
 
     def _object(self, group: Group) -> bool:
         """Whether a me- verb that is no trigger comes right before the group, its object.

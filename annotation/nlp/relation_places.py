@@ -33,6 +33,7 @@ _ALIASES = {
 # "Menteri Luar Negeri Sugiono" is Indonesia's.
 HOME = "ID"
 SCORE_MEETING_PLACE = 0.65  # "A bertemu B di Doha": the side not at home visits Doha
+SCORE_NEUTRAL = 0.55  # "Iran dan AS menggelar perundingan di Muskat": both sides visit
 SCORE_PRESENCE = 0.55  # "Diaz-Canel bicarakan ... di Qatar"
 _SUBJECT_WITHIN = 6  # words before a sentence's subject ("Pada Minggu (3/12), X ...")
 _PLACE_WITHIN = 8  # words from the subject to "di": "X bicarakan masalah Y di Qatar"
@@ -173,6 +174,11 @@ def presence_visits(art: Any) -> Iterator[tuple[int, int, float]]:
             for p in sides:
                 if known[p] != code and art.spans[p].label == PER:
                     yield from ((p, place, SCORE_MEETING_PLACE) for place in places)
+        elif sides and None not in known.values():
+            # Talks on neutral ground ("Iran dan AS menggelar perundingan di Muskat"): every
+            # side, each of a known country other than the place's, travelled there.
+            for p in sides:
+                yield from ((p, place, SCORE_NEUTRAL) for place in places)
         for p in present:
             country = c.home(p)
             if country is not None and country != code:
