@@ -137,3 +137,11 @@ def test_sides_of_talks_on_neutral_ground_visit_it(suggester, nlp):
     marked = "[Iran|GPE] dan [Amerika Serikat|GPE] menggelar perundingan di [Doha|GPE] kemarin."
     assert found(suggester, nlp, marked, "VISITS") == {
         ("Iran", "VISITS", "Doha"), ("Amerika Serikat", "VISITS", "Doha")}
+
+
+def test_a_subject_joined_by_bersama_acts_together(suggester, nlp):
+    marked = "[Korea Selatan|GPE] bersama [Jepang|GPE] mengecam keras [Korea Utara|GPE]."
+    assert found(suggester, nlp, marked, "COOPERATES_WITH") == {
+        ("Korea Selatan", "COOPERATES_WITH", "Jepang")}
+    marked = "[Korea Selatan|GPE] dan [Jepang|GPE] mengecam keras [Korea Utara|GPE]."
+    assert found(suggester, nlp, marked, "COOPERATES_WITH") == set()

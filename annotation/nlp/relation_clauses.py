@@ -61,7 +61,8 @@ class Clauses(ArticleBase):
         if (after is not None and trigger.voice != "noun" and not rel.symmetric
                 and rel.name != OPPOSES and self._any(self.bonds, last, after[0].first)):
             after = None  # "memuji persahabatan A dan B" praises the bond, not A or B
-        if (before is not None and not passive and rel.name in _JOINT
+        if (before is not None and not passive
+                and (rel.name in _JOINT or self._together(before[0], first))
                 and len(before[0].mentions) > 1 and not before[3]
                 and not self._relative(before[0])):
             self._joint(before[0], trigger.strength * DECAY ** before[2] * JOINT, span)
@@ -238,6 +239,13 @@ class Clauses(ArticleBase):
             if picked:
                 return group, picked, dist, False
         return None
+
+    def _together(self, group: Group, first: int) -> bool:
+        """Whether a coordinated subject acts together: joined by "bersama" ("Korea Selatan
+        bersama AS mengecam ...") or followed by "bersama-sama" before the trigger."""
+        together = self.o._together
+        words = range(group.mentions[0].last, first)
+        return any(self.lower[i] in together for i in words if not self.inside[i])
 
     def _head_nouns(self, start: int, end: int) -> bool:
         """Whether words [start, end) are plain lowercase words, the head nouns of a name's
