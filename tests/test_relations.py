@@ -292,8 +292,10 @@ def test_coordinated_objects_each_get_the_relation(suggester, nlp):
 def test_roles_and_persons_in_a_group(suggester, nlp):
     marked = ("[Presiden|ROLE] [Lula|PER] bersama [Presiden|ROLE] [Argentina|GPE] "
               "[Milei|PER] mengkritik [IMF|ORG].")
+    # "bersama" makes them act together: they also cooperate (see test_relation_recall).
     assert suggest(suggester, nlp, marked) == {
-        ("Lula", "OPPOSES", "IMF"), ("Milei", "OPPOSES", "IMF")}
+        ("Lula", "OPPOSES", "IMF"), ("Milei", "OPPOSES", "IMF"),
+        ("Lula", "COOPERATES_WITH", "Milei")}
 
 
 def test_a_bare_comma_does_not_join_a_group(suggester, nlp):
