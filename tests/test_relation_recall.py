@@ -145,3 +145,14 @@ def test_a_subject_joined_by_bersama_acts_together(suggester, nlp):
         ("Korea Selatan", "COOPERATES_WITH", "Jepang")}
     marked = "[Korea Selatan|GPE] dan [Jepang|GPE] mengecam keras [Korea Utara|GPE]."
     assert found(suggester, nlp, marked, "COOPERATES_WITH") == set()
+
+
+@pytest.mark.parametrize(("marked", "expected"), [
+    ("[Jepang|GPE] menjanjikan 2 miliar dolar untuk [UNRWA|ORG] tahun ini.",
+     {("Jepang", "SUPPORTS", "UNRWA")}),
+    ("[Turki|GPE] siap mengirim tenda dan obat-obatan ke [Suriah|GPE].",
+     {("Turki", "SUPPORTS", "Suriah")}),
+    ("[Turki|GPE] mengirim utusan [Suriah|GPE] pulang.", set()),
+])
+def test_a_verb_of_giving_supports_its_recipient(suggester, nlp, marked, expected):
+    assert found(suggester, nlp, marked, "SUPPORTS") == expected

@@ -57,7 +57,8 @@ class Clauses(ArticleBase):
         before = self._before(first, trigger, before_types, subject.get(sent),
                               noun=trigger.voice == "noun")
         after = self._after(last, trigger.after, after_types,
-                            at_place=rel.name == ATTACKS and not passive)
+                            at_place=rel.name == ATTACKS and not passive,
+                            to=trigger.voice == "give")
         if (after is not None and trigger.voice != "noun" and not rel.symmetric
                 and rel.name != OPPOSES and self._any(self.bonds, last, after[0].first)):
             after = None  # "memuji persahabatan A dan B" praises the bond, not A or B
@@ -217,12 +218,14 @@ class Clauses(ArticleBase):
                 return found[0], found[1], 1, True
         return None
 
-    def _after(self, last: int, limit: int, types: Any, at_place: bool = False
-               ) -> tuple[Group, list[int], int, bool] | None:
+    def _after(self, last: int, limit: int, types: Any, at_place: bool = False,
+               to: bool = False) -> tuple[Group, list[int], int, bool] | None:
         """(group, picked entities, distance, False) of the trigger's object side.
 
         With `at_place`, an attack reaches the place where its target is: "membombardir
         sejumlah desa di Lebanon selatan" (a few more words, and "di" right before it).
+        With `to`, a verb of giving reaches its recipient, the group right after "kepada",
+        "untuk", "bagi" or "ke" ("menjanjikan 3 miliar dolar untuk TFFF").
         """
         for group in self.groups[bisect_left(self.group_firsts, last):]:
             dist = self.cum[group.first] - self.cum[last]
@@ -235,6 +238,8 @@ class Clauses(ArticleBase):
             if (self._any(self.stop_after, last, group.first - placed)
                     or self._any(self.verbs, last, group.first)):
                 return None
+            if to and self.lower[group.first - 1] not in self.o._recipient:
+                continue
             picked = group.pick(types)
             if picked:
                 return group, picked, dist, False

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from annotation.nlp.suggestion import SuggesterError
 
-VOICES = ("active", "passive", "noun")
+VOICES = ("active", "passive", "noun", "give")
 COLUMNS = ("trigger", "label", "voice", "strength", "before", "after")
 _WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")  # letters, inner hyphens allowed
 
@@ -120,7 +120,7 @@ class TriggerTable:
             for variant in _variants(trigger.words):
                 hashes = tuple(word_hash(w) for w in variant)
                 self._first.setdefault(hashes[0], []).append((hashes, trigger, False))
-            if trigger.voice != "active" or trigger.strength < _SURE:
+            if trigger.voice not in ("active", "give") or trigger.strength < _SURE:
                 continue
             for stem in bare_stems(trigger.words[0]):
                 words = (stem, *trigger.words[1:])

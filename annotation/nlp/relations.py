@@ -86,6 +86,7 @@ class RelationSuggester:
         self._dari = word_hash("dari")
         self._comma = word_hash(",")
         self._together = {word_hash(w) for w in ("bersama", "bersama-sama")}
+        self._recipient = {word_hash(w) for w in ("kepada", "untuk", "bagi", "ke")}
         self._transitive: dict[int, bool] = {}  # word hash -> a me- verb with an object
         digest = hashlib.blake2b(Path(lexicon_path).read_bytes(), digest_size=4).hexdigest()
         self.fingerprint = f"{self.name}@{RULES_VERSION}.{digest}"
