@@ -10,6 +10,7 @@ from annotation.review import review_order
 from gui.article_controller import ArticleController, Item
 from gui.article_list import ArticleListWidget
 from gui.article_view import ArticleView
+from gui.empty_project import EmptyProjectHint
 from gui.panels import EntityTable, LabelPalette, MetadataPanel, RelationTable
 from gui.relation_picker import RelationPicker
 from gui.review_controller import ReviewController
@@ -34,6 +35,7 @@ class ProjectPane(QSplitter):
         else:
             self.controller = ArticleController(workspace, self.view)
         self.picker = RelationPicker(self.controller, self.view)
+        self.empty_hint = EmptyProjectHint(self.view)
         self.palette_panel = LabelPalette()
         self.entity_table = EntityTable()
         self.relation_table = RelationTable()
@@ -51,6 +53,9 @@ class ProjectPane(QSplitter):
                 lambda: self.review_panel.show_review(self.controller.review))
             self.article_list.model.set_order(review_order(workspace.store, review))
             self.article_list.order_box.hide()  # review lists by disagreement
+        # Every tab's name stays readable (no scroll arrows hiding "Article"): the side
+        # column is never narrower than its tabs.
+        self.tabs.setMinimumWidth(self.tabs.tabBar().sizeHint().width() + 4)
         side = QSplitter(Qt.Vertical)
         side.addWidget(self.tabs)
         self.addWidget(self.article_list)
@@ -73,6 +78,8 @@ class ProjectPane(QSplitter):
             lambda relation_id: self.controller.set_current(Item("relation", relation_id)))
         workspace.schemaChanged.connect(self._on_schema_changed)
         workspace.changed.connect(self._on_changed)
+        self.article_list.model.modelReset.connect(self._on_list_read)
+        self.empty_hint.setVisible(not workspace.store.count_articles())
 
     def open_article(self, article_id: int) -> None:
         if self.controller.article is not None and self.controller.article.id == article_id:
@@ -80,6 +87,14 @@ class ProjectPane(QSplitter):
         self.controller.open(article_id)
         self.article_list.select_article(article_id)
         self._show_metadata()
+
+    def _on_list_read(self) -> None:
+        """The hint on how to import while there are no articles; once some are imported,
+        the first of them."""
+        empty = not self.workspace.store.count_articles()
+        self.empty_hint.setVisible(empty)
+        if not empty and self.controller.article is None:
+            self.open_article(self.workspace.store.article_ids()[0])
 
     def _on_schema_changed(self) -> None:
         # A method, not a lambda: Qt drops the connection when this pane is deleted.

@@ -1,0 +1,40 @@
+"""What the article area shows while the project holds no articles: how to bring some in."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+HINT = ("This project has no articles yet.\n\n"
+        "Bring them in with File → Import… (Ctrl+I), or drop .txt or .jsonl files, or a "
+        "folder of them, on this window.")
+
+
+class EmptyProjectHint(QWidget):
+    """A hint laid over the article view, covering it, with a button that starts an import."""
+
+    importRequested = Signal()
+
+    def __init__(self, over: QWidget) -> None:
+        super().__init__(over)
+        self.setAutoFillBackground(True)
+        self.text = QLabel(HINT)
+        self.text.setTextFormat(Qt.PlainText)
+        self.text.setWordWrap(True)
+        self.text.setAlignment(Qt.AlignCenter)
+        self.text.setMaximumWidth(460)
+        self.button = QPushButton("Import articles…")
+        self.button.clicked.connect(self.importRequested)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.text, 0, Qt.AlignHCenter)
+        layout.addSpacing(12)
+        layout.addWidget(self.button, 0, Qt.AlignHCenter)
+        layout.addStretch(2)
+        over.installEventFilter(self)
+        self.setGeometry(over.rect())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Resize:
+            self.setGeometry(self.parentWidget().rect())
+        return False
