@@ -156,3 +156,15 @@ def test_a_subject_joined_by_bersama_acts_together(suggester, nlp):
 ])
 def test_a_verb_of_giving_supports_its_recipient(suggester, nlp, marked, expected):
     assert found(suggester, nlp, marked, "SUPPORTS") == expected
+
+
+def test_the_clause_a_passive_sums_up_gives_its_child(suggester, nlp):
+    marked = ("[Vanuatu|GPE] kerap mengangkat isu [Papua|GPE] di forum itu, langkah yang "
+              "selalu ditentang [Jakarta|GPE].")
+    assert found(suggester, nlp, marked, "OPPOSES") == {("Jakarta", "OPPOSES", "Vanuatu")}
+
+
+def test_a_subject_with_a_long_relative_clause(suggester, nlp):
+    marked = ("[Turki|GPE] yang memiliki hubungan dekat dengan [Azerbaijan|GPE], "
+              "[Georgia|GPE], dan berbagai pihak di kawasan itu telah mengkritik [Armenia|GPE].")
+    assert found(suggester, nlp, marked, "OPPOSES") == {("Turki", "OPPOSES", "Armenia")}

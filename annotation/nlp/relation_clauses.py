@@ -56,6 +56,8 @@ class Clauses(ArticleBase):
         after_types = both if rel.symmetric else (rel.head if passive else rel.child)
         before = self._before(first, trigger, before_types, subject.get(sent),
                               noun=trigger.voice == "noun")
+        if passive and (resumed := self._resumed(first, before_types)) is not None:
+            before = resumed  # what ", langkah yang dikecam X" sums up: the clause's subject
         after = self._after(last, trigger.after, after_types,
                             at_place=rel.name == ATTACKS and not passive,
                             to=trigger.voice == "give")
@@ -216,6 +218,14 @@ class Clauses(ArticleBase):
             found = self.clause_subject(first, types)
             if found is not None:
                 return found[0], found[1], 1, True
+        if not noun and found is None:
+            # "Rusia yang memiliki hubungan dengan A, B ... telah mengkritik C": a subject
+            # whose relative clause outruns the trigger's reach.
+            found = self.clause_subject(first, types)
+            if (found is not None and self._relative(found[0])
+                    and not self._any(self.verbs, found[0].last, first)
+                    and not self._any(self.stop_before, found[0].last, first)):
+                return found[0], found[1], 2, True
         return None
 
     def _after(self, last: int, limit: int, types: Any, at_place: bool = False,
@@ -244,6 +254,17 @@ class Clauses(ArticleBase):
             if picked:
                 return group, picked, dist, False
         return None
+
+    def _resumed(self, first: int, types: Any) -> tuple[Group, list[int], int, bool] | None:
+        """The subject of the clause that ", langkah yang dikecam X" sums up: "AS melintasi
+        Selat Taiwan, langkah yang dikecam keras oleh Beijing" (AS is what Beijing opposes).
+        """
+        yang = next((i for i in (first - 1, first - 2) if i in self.yang), None)
+        if (yang is None or yang < 2 or self.lower[yang - 2] != self.comma
+                or not self._head_nouns(yang - 1, yang)):
+            return None
+        found = self.clause_subject(yang - 2, types)
+        return (found[0], found[1], 1, True) if found is not None else None
 
     def _together(self, group: Group, first: int) -> bool:
         """Whether a coordinated subject acts together: joined by "bersama" ("Korea Selatan
