@@ -19,9 +19,11 @@ from annotation.store import ChangeSet, Store, now
 ENTITY, RELATION = "entity", "relation"
 _HOTKEY = re.compile(r"^[0-9A-Za-z]?$")
 # Okabe-Ito first (the default schema's colours), then a few more that stay readable.
+# The default labels' colours first (Paul Tol's, chosen to stay apart for colour-blind
+# readers in light and dark themes: see annotation/colours.py), then more for new labels.
 PALETTE = (
-    "#0072B2", "#F0E442", "#D55E00", "#56B4E9", "#009E73", "#CC79A7", "#E69F00",
-    "#882255", "#44AA99", "#999933", "#AA4499", "#117733", "#DDCC77", "#332288",
+    "#4477AA", "#CCBB44", "#CC3311", "#332288", "#66CCEE", "#CC6677", "#882255",
+    "#44AA99", "#999933", "#AA4499", "#117733", "#DDCC77", "#EE7733", "#009988",
 )
 
 

@@ -25,6 +25,8 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
+from annotation.colours import highlight_alpha
+from annotation.contrast import contrast_ratio
 from annotation.model import EntityStatus
 from annotation.spans import Utf16Map, place_tags
 
@@ -119,9 +121,10 @@ def span_rects(doc: QTextDocument, start: int, end: int) -> list[QRectF]:
 
 
 def text_colour(background: QColor) -> QColor:
-    """Black or white, whichever reads better on `background`."""
-    r, g, b = background.redF(), background.greenF(), background.blueF()
-    return QColor(Qt.black) if 0.299 * r + 0.587 * g + 0.114 * b > 0.55 else QColor(Qt.white)
+    """Black or white, whichever has more contrast (WCAG's) with `background`."""
+    rgb = (background.redF(), background.greenF(), background.blueF())
+    black = contrast_ratio(rgb, (0, 0, 0)) >= contrast_ratio(rgb, (1, 1, 1))
+    return QColor(Qt.black) if black else QColor(Qt.white)
 
 
 def label_colours(palette: QPalette, status: str) -> tuple[QColor, QColor]:
@@ -172,9 +175,9 @@ class ArticlePainter:
                     pen = QPen(colour, 2.5 if entity.id == current else 1.3, style)
                 else:
                     fill = QColor(colour)
-                    fill.setAlphaF(0.55 if self.dark else 0.38)
-                    if entity.id == current:
-                        fill.setAlphaF(0.7 if self.dark else 0.55)
+                    fill.setAlphaF(highlight_alpha(
+                        colour.name(), self.palette.color(QPalette.Base).name(),
+                        self.palette.color(QPalette.Text).name(), entity.id == current))
                     pen = QPen(colour.darker(130) if not self.dark else colour.lighter(130),
                                2.5 if entity.id == current else 1.0)
                 painter.setBrush(fill)
