@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from annotation.export import FORMATS, export
 from annotation.importer import import_paths
 from annotation.model import ArticleStatus
+from annotation.readers import Problem
 from annotation.store import Store
 from gui.actions import key_rows
 from gui.jobs import run_with_progress
@@ -86,14 +87,18 @@ class KeyHelp(QWidget):
         self.close()
 
 
-def choose_annotators(parent: QWidget, store: Store, reviewer: str) -> list[str] | None:
-    """Ask whose work to compare in review; None when cancelled or fewer than two."""
+def choose_annotators(parent: QWidget, store: Store, reviewer: str,
+                      merge_path: str) -> list[str] | None:
+    """Ask whose work to compare in review; None when cancelled or fewer than two.
+
+    `merge_path` is where merging is in the menus ("Review → Merge annotators' work…").
+    """
     others = [a for a in store.annotators() if a != reviewer]
     if len(others) < 2:
         QMessageBox.information(
             parent, "Compare annotators",
             "Review needs the work of at least two annotators besides you "
-            f"({reviewer}). Bring their projects in with File → Merge or `sorot merge`.")
+            f"({reviewer}). Bring their projects in with {merge_path} or `sorot merge`.")
         return None
     dialog = QDialog(parent)
     dialog.setWindowTitle("Compare annotators")
@@ -165,7 +170,7 @@ def import_files(parent: QWidget, workspace: Workspace, paths: list[Path] | None
         return False
     text = result.summary()
     if result.problems:
-        shown = "\n".join(result.problems[:20])
+        shown = "\n".join(_problem_line(p) for p in result.problems[:20])
         more = len(result.problems) - 20
         text += "\n\n" + shown + (f"\n… and {more} more" if more > 0 else "")
         QMessageBox.warning(parent, "Import finished with problems", text)
@@ -173,6 +178,14 @@ def import_files(parent: QWidget, workspace: Workspace, paths: list[Path] | None
         QMessageBox.information(parent, "Import", text)
     workspace.changed.emit(set())
     return True
+
+
+def _problem_line(problem: Problem) -> str:
+    """A rejected record as the researcher reads it: file name, line and why."""
+    where = Path(problem.path).name
+    if problem.line:
+        where += f", line {problem.line}"
+    return f"{where}: {problem.reason}"
 
 
 class ExportDialog(QDialog):

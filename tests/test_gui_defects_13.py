@@ -1,0 +1,232 @@
+"""Defects of issue 13, driven through the window as a researcher would: keys, clicks and
+drops on real widgets, with the project file read back after each step."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from gui_support import open_window
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QTableWidget, QWidget
+
+from annotation.importer import import_paths
+from annotation.model import EntityStatus
+from annotation.store import NewEntity, Store
+from gui.main_window import MainWindow
+
+ARTICLES = {
+    "a.txt": "Kuba dan Indonesia\n\nPresiden Prabowo Subianto bertemu Presiden Kuba "
+             "Miguel Díaz-Canel di Havana.",
+    "b.txt": "Menlu Bertemu\n\nMenteri Luar Negeri Sugiono bertemu Menlu Wang Yi di Beijing.",
+    "c.txt": "Sanksi Baru\n\nUni Eropa menjatuhkan sanksi kepada Rusia.",
+}
+# (surface, label) suggestions per file, as a suggester would have stored them
+SUGGESTIONS = {
+    "a.txt": [("Prabowo Subianto", "PER"), ("Kuba", "GPE"), ("Miguel Díaz-Canel", "PER"),
+              ("Havana", "GPE")],
+    "b.txt": [("Sugiono", "PER"), ("Wang Yi", "PER"), ("Beijing", "GPE")],
+    "c.txt": [("Uni Eropa", "ORG"), ("Rusia", "GPE")],
+}
+# Room a window manager takes in a title bar beside the title (icon and three buttons), and
+# how much larger its title font may be than the dialog's (often bold, a point larger).
+TITLE_BAR_ROOM, TITLE_FONT_SCALE = 120, 1.2
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    path = tmp_path / "p.sorot"
+    with Store.create(path) as store:
+        assert import_paths(store, sorted(folder.iterdir()), annotator="ana").ok
+        for article_id in store.article_ids():
+            article = store.article(article_id)
+            name = next(n for n, t in ARTICLES.items() if t.split("\n")[0] == article.title)
+            body = article.text
+            store.add_annotations(article_id, [
+                NewEntity(body.index(s), body.index(s) + len(s), label,
+                          status=EntityStatus.SUGGESTED, origin="rules", score=0.9)
+                for s, label in SUGGESTIONS[name]], [])
+            store.db.conn.commit()
+    return path
+
+
+@pytest.fixture
+def window(qtbot, project_path: Path) -> MainWindow:
+    return open_window(qtbot, project_path)
+
+
+def saved(path: Path) -> Store:
+    """The project file as another program would read it now."""
+    return Store.open(path, readonly=True)
+
+
+def statuses(path: Path, article_id: int) -> dict[str, str]:
+    with saved(path) as store:
+        text = store.article(article_id).text
+        return {text[e.start:e.end]: e.status for e in store.entities(article_id)}
+
+
+def key(qtbot, window: MainWindow, k, modifier=Qt.NoModifier) -> None:
+    qtbot.keyClick(window.pane.view, k, modifier)
+
+
+def article_named(window: MainWindow, title: str) -> int:
+    store = window.workspace.store
+    return next(a for a in store.article_ids() if store.article(a).title == title)
+
+
+def click_article(qtbot, window: MainWindow, title: str) -> None:
+    """Open an article by clicking its row in the article list, then focus the text."""
+    articles = window.pane.article_list
+    model, table = articles.model, articles.table
+    row = next(r for r in range(model.rowCount())
+               if model.data(model.index(r, 0)) == title)
+    rect = table.visualRect(model.index(row, 0))
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=rect.center())
+    assert window.pane.controller.article.title == title
+    window.pane.view.setFocus()
+
+
+class Modal:
+    """Answers the next modal dialog of `kind` from inside its own event loop."""
+
+    def __init__(self, kind: type, reply: Callable[[QWidget], None]) -> None:
+        self.kind, self.reply = kind, reply
+        self.seen: list[QWidget] = []
+        self._timer = QTimer()
+        self._timer.setInterval(20)
+        self._timer.timeout.connect(self._look)
+        self._timer.start()
+
+    def _look(self) -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, self.kind) and dialog.isVisible():
+            self._timer.stop()
+            self.seen.append(dialog)
+            self.reply(dialog)
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+
+@pytest.fixture
+def answer():
+    """Modal(kind, reply) for this test; every one still waiting is stopped at its end, so
+    that a test failing before its dialog leaves no answer for the next test's dialogs."""
+    made: list[Modal] = []
+
+    def make(kind: type, reply: Callable[[QWidget], None]) -> Modal:
+        made.append(Modal(kind, reply))
+        return made[-1]
+
+    yield make
+    for modal in made:
+        modal.stop()
+
+
+# -- 2: a GUI import with a rejected record --------------------------------------------------
+
+
+def test_an_import_with_a_bad_line_reports_it_and_keeps_the_good_ones(
+        qtbot, window, tmp_path, answer) -> None:
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text(
+        '{"text": "Presiden Prabowo Subianto tiba di Tokyo.", "title": "Prabowo ke Tokyo"}\n'
+        '{"text": "Menlu Sugiono bertemu Wang Yi.", "title": "Sugiono"\n'
+        '{"text": "Uni Eropa menjatuhkan sanksi kepada Iran.", "title": "Sanksi Iran"}\n',
+        encoding="utf-8")
+    report: list[tuple[str, str]] = []
+
+    def read_and_close(box: QWidget) -> None:
+        report.append((box.windowTitle(), box.text()))
+        qtbot.keyClick(box, Qt.Key_Return)
+
+    modal = answer(QMessageBox, read_and_close)
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(mixed))])
+    window.dropEvent(QDropEvent(QPointF(10, 10), Qt.CopyAction, data, Qt.LeftButton,
+                                Qt.NoModifier))
+    modal.stop()
+    [(title, text)] = report
+    assert "problems" in title
+    assert "2 imported" in text and "1 rejected" in text
+    assert "mixed.jsonl, line 2: invalid JSON" in text
+    model = window.pane.article_list.model
+    titles = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
+    assert "Prabowo ke Tokyo" in titles and "Sanksi Iran" in titles and "Sugiono" not in titles
+    assert "Done 0 / 5" in window._progress.text()
+
+
+# -- 5: the training dialog's result, and the add-label dialog's title -----------------------
+
+
+def test_the_training_dialog_keeps_qdialog_result(qtbot, window) -> None:
+    from gui.training import TrainDialog
+
+    dialog = TrainDialog(window.workspace, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClick(dialog, Qt.Key_Escape)
+    assert callable(dialog.result) and dialog.result() == TrainDialog.DialogCode.Rejected
+
+
+@pytest.mark.parametrize(("tab", "which", "title"), [
+    ("entities", "add_button", "New label"), ("relations", "add_button", "New label"),
+    ("entities", "rename_button", "Rename")])
+def test_the_label_name_dialogs_are_wide_enough_for_their_titles(
+        qtbot, window, answer, tab, which, title) -> None:
+    from gui.schema_editor import SchemaEditorDialog
+
+    editor = SchemaEditorDialog(window.workspace, window)
+    qtbot.addWidget(editor)
+    editor.show()
+    page = getattr(editor, tab)
+    editor.tabs.setCurrentWidget(page)
+    table = page.findChild(QTableWidget)
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=table.visualRect(
+        table.model().index(0, 0)).center())
+    seen: list[tuple[str, int, int]] = []
+
+    def measure_and_cancel(dialog: QWidget) -> None:
+        shown = dialog.windowTitle()
+        seen.append((shown, dialog.width(), dialog.fontMetrics().horizontalAdvance(shown)))
+        qtbot.keyClick(dialog, Qt.Key_Escape)
+
+    modal = answer(QInputDialog, measure_and_cancel)
+    qtbot.mouseClick(getattr(page, which), Qt.LeftButton)
+    modal.stop()
+    [(shown, width, advance)] = seen
+    assert shown == title
+    assert advance * TITLE_FONT_SCALE + TITLE_BAR_ROOM <= width
+
+
+# -- 7: Compare annotators names the real menu -----------------------------------------------
+
+
+def test_compare_annotators_names_the_menu_that_holds_merge(qtbot, window, answer) -> None:
+    said: list[str] = []
+
+    def read_and_close(box: QWidget) -> None:
+        said.append(box.text())
+        qtbot.keyClick(box, Qt.Key_Escape)
+
+    modal = answer(QMessageBox, read_and_close)
+    key(qtbot, window, Qt.Key_R, Qt.ControlModifier | Qt.ShiftModifier)
+    modal.stop()
+    [text] = said
+    assert "Review → Merge annotators' work…" in text
+    assert "File →" not in text
+    # The words are the menu's own, so renaming the action renames them.
+    window.actions.merge.setText("&Bring in other annotators…")
+    window.windowHandle().requestActivate()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    modal = answer(QMessageBox, read_and_close)
+    key(qtbot, window, Qt.Key_R, Qt.ControlModifier | Qt.ShiftModifier)
+    modal.stop()
+    assert len(said) == 2 and "Review → Bring in other annotators…" in said[-1]
