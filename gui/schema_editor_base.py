@@ -237,7 +237,7 @@ class SchemaTab(QWidget):
         name = self.current()
         if name is None:
             return
-        new = self.ask_name("Rename label", f"New name for {name}:", name)
+        new = self.ask_name("Rename", f"New name for {name}:", name)
         if new is None:
             return
         command = RenameLabel(self.kind, name, new)

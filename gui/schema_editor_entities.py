@@ -72,7 +72,7 @@ class EntityLabelsTab(SchemaTab):
         return EditEntityLabel(name, guideline=text)
 
     def _on_add(self) -> None:
-        name = self.ask_name("Add entity label", "Name of the new entity label:")
+        name = self.ask_name("New label", "Name of the new entity label:")
         if name is not None:
             self.apply_selecting(AddEntityLabel(name), name)
 

@@ -89,7 +89,7 @@ class RelationLabelsTab(SchemaTab):
         return EditRelationLabel(name, guideline=text)
 
     def _on_add(self) -> None:
-        name = self.ask_name("Add relation label", "Name of the new relation label:")
+        name = self.ask_name("New label", "Name of the new relation label:")
         if name is not None:
             self.apply_selecting(AddRelationLabel(name), name)
 

@@ -40,8 +40,8 @@ class TrainDialog(QDialog):
         self.relations = QCheckBox("Also train the relation model")
         self.relations.setChecked(True)
         self.bar = QProgressBar()
-        self.result = QPlainTextEdit()
-        self.result.setReadOnly(True)
+        self.output = QPlainTextEdit()
+        self.output.setReadOnly(True)
         self.start_button = QPushButton("Train")
         self.cancel_button = QPushButton("Cancel training")
         self.cancel_button.setEnabled(False)
@@ -65,7 +65,7 @@ class TrainDialog(QDialog):
             "project file is only read."))
         layout.addLayout(form)
         layout.addWidget(self.bar)
-        layout.addWidget(self.result, 1)
+        layout.addWidget(self.output, 1)
         layout.addWidget(buttons)
         self.resize(760, 520)
         self._process = None
@@ -80,7 +80,7 @@ class TrainDialog(QDialog):
         self.outcome = None
         self.bar.setRange(0, self.epochs.value())
         self.bar.setValue(0)
-        self.result.setPlainText("Starting…")
+        self.output.setPlainText("Starting…")
         self._process = context.Process(
             target=serve, name="sorot-train", daemon=True,
             args=(str(self.workspace.store.path), self.workspace.annotator,
@@ -94,7 +94,7 @@ class TrainDialog(QDialog):
     def cancel(self) -> None:
         if self._process is not None:
             self._stop.set()
-            self.result.appendPlainText("Cancelling…")
+            self.output.appendPlainText("Cancelling…")
 
     def poll(self) -> None:
         while True:
@@ -108,7 +108,7 @@ class TrainDialog(QDialog):
                 text = f"Epoch {epoch} of {epochs}, loss {loss:.2f}"
                 if epoch == epochs and self.relations.isChecked():
                     text += "\nTraining the relation model…"
-                self.result.setPlainText(text)
+                self.output.setPlainText(text)
             else:
                 self._finish(report)
         if self._process is not None and not self._process.is_alive() and self.outcome is None:
@@ -123,9 +123,9 @@ class TrainDialog(QDialog):
         self.start_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         if report[0] == "done":
-            self.result.setPlainText(report[1])
+            self.output.setPlainText(report[1])
         else:
-            self.result.setPlainText(f"Not trained: {report[1]}")
+            self.output.setPlainText(f"Not trained: {report[1]}")
 
     def reject(self) -> None:
         self.cancel()

@@ -203,7 +203,7 @@ def test_training_from_the_window_runs_in_a_process_and_can_be_cancelled(
     dialog.cancel()
     qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=60_000)
     assert dialog.outcome[0] == "done" and dialog.outcome[3] is True  # cancelled
-    assert "cancelled; nothing was written" in dialog.result.toPlainText()
+    assert "cancelled; nothing was written" in dialog.output.toPlainText()
     assert current_model(project_path) is None and not models_dir(project_path).exists()
     assert _sha(project_path) == before
 
@@ -211,7 +211,7 @@ def test_training_from_the_window_runs_in_a_process_and_can_be_cancelled(
     dialog.start()
     qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=120_000)
     assert dialog.outcome[0] == "done" and dialog.outcome[2] is True  # adopted
-    assert "EVENT" in dialog.result.toPlainText()
+    assert "EVENT" in dialog.output.toPlainText()
     assert current_model(project_path) is not None
     assert _sha(project_path) == before
     window.close()
