@@ -7,8 +7,34 @@ window's `workspace`, `pane`, `actions`, `menus` and `_show_pane`.
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QMenuBar
 
 from gui import dialogs
+
+
+def menu_path(bar: QMenuBar, action: QAction) -> str:
+    """Where `action` stands in the menus, as the researcher reads it ("Review → Merge…");
+    empty when no menu holds it. Built from the menus themselves, so it cannot drift."""
+
+    def plain(text: str) -> str:
+        return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+    def find(menu: QMenu, path: list[str]) -> list[str] | None:
+        for item in menu.actions():
+            if item is action:
+                return [*path, plain(item.text())]
+            if item.menu() is not None:
+                found = find(item.menu(), [*path, plain(item.text())])
+                if found:
+                    return found
+        return None
+
+    for top in bar.actions():
+        if top.menu() is not None:
+            found = find(top.menu(), [plain(top.text())])
+            if found:
+                return " → ".join(found)
+    return ""
 
 
 class TeamMenu:
@@ -55,7 +81,9 @@ class TeamMenu:
     def _start_review(self) -> None:
         if self.workspace is None:
             return
-        annotators = dialogs.choose_annotators(self, self.workspace.store, self.workspace.annotator)
+        annotators = dialogs.choose_annotators(
+            self, self.workspace.store, self.workspace.annotator,
+            menu_path(self.menuBar(), self.actions.merge))
         if annotators:
             self._show_pane(annotators)
 
