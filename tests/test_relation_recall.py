@@ -168,3 +168,12 @@ def test_a_subject_with_a_long_relative_clause(suggester, nlp):
     marked = ("[Turki|GPE] yang memiliki hubungan dekat dengan [Azerbaijan|GPE], "
               "[Georgia|GPE], dan berbagai pihak di kawasan itu telah mengkritik [Armenia|GPE].")
     assert found(suggester, nlp, marked, "OPPOSES") == {("Turki", "OPPOSES", "Armenia")}
+
+
+def test_a_military_exercise_and_an_accord_of_two_sides(suggester, nlp):
+    marked = "[Tiongkok|GPE] mengecam latihan militer [Filipina|GPE]-[Jepang|GPE] pekan ini."
+    assert {frozenset((h, c)) for h, _, c in found(suggester, nlp, marked, "COOPERATES_WITH")
+            } == {frozenset(("Filipina", "Jepang"))}
+    marked = "[Kanada|GPE] mendesak [Israel|GPE] menghormati kesepakatan damai dengan [Hamas|ORG]."
+    assert {frozenset((h, c)) for h, _, c in found(suggester, nlp, marked, "COOPERATES_WITH")
+            } == {frozenset(("Israel", "Hamas"))}
