@@ -184,3 +184,20 @@ def test_offsets_stay_str_offsets_with_emoji_crlf_tabs_marks_and_arabic(
         press(qtbot, Qt.Key_Right)
         walked.append(selected(window))
     assert all(w and w == w.strip() and w in text for w in walked)
+
+
+def test_the_help_overlay_lists_the_caret_gap_and_find_keys(qtbot, project):
+    from PySide6.QtWidgets import QLabel
+
+    from gui.dialogs import KeyHelp
+
+    window = open_window(qtbot, project)
+    press(qtbot, Qt.Key_F1)
+    overlay = window.findChild(KeyHelp)
+    texts = [label.text() for label in overlay.findChildren(QLabel)]
+    for keys, what in (("Left", "Caret: previous word"), ("Ctrl+Right", "Caret: next sentence"),
+                       ("N", "Next gap"), ("Shift+N", "Previous gap"),
+                       ("/", "Find in article"), ("F3", "Find next"), ("Shift+Tab",
+                                                                         "Previous suggestion")):
+        assert keys in texts and what in texts, (keys, what)
+    assert "Shift+Tab, Backtab" not in texts
