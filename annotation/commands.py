@@ -373,13 +373,27 @@ class SetArticleStatus(Command):
 # -- the stack -----------------------------------------------------------------------------
 
 
+ALL_ARTICLES = "all"  # a CommandStack scope: every step, in the order they were done
+
+
 class CommandStack:
-    """Runs commands for one annotator, with undo and redo kept in the project file."""
+    """Runs commands for one annotator, with undo and redo kept in the project file.
+
+    Undo and redo reach the steps of one article, the `scope` (the window sets it to the
+    article it shows), and the project-wide steps such as schema edits: one history per
+    article, as an editor keeps one per document, so that they never change an article
+    out of sight. A new step clears the redo of its article and of the project-wide
+    steps (a project-wide step clears every redo). A project-wide step is undone only
+    while it is the annotator's last step anywhere, as later work may rest on it. Scope
+    None reaches the project-wide steps alone; ALL_ARTICLES (the default, for scripts)
+    every step in order.
+    """
 
     def __init__(self, store: Store, annotator: str) -> None:
         if not annotator:
             raise CommandError("every decision is stored with an annotator's name; set one")
         self.store, self.annotator = store, annotator
+        self.scope: int | str | None = ALL_ARTICLES
         self._group: tuple[ChangeSet, list[Command]] | None = None
 
     def do(self, command: Command) -> Command:
@@ -419,7 +433,14 @@ class CommandStack:
     def _push(self, label: str, changes: list[Change], article_id: int | None) -> None:
         db = self.store.db
         event = self.store.log_event(self.annotator, "do", label, changes, article_id)
-        db.execute("DELETE FROM history WHERE annotator = ? AND undone = 1", (self.annotator,))
+        if article_id is None:
+            db.execute("DELETE FROM history WHERE annotator = ? AND undone = 1",
+                       (self.annotator,))
+        else:
+            db.execute(
+                "DELETE FROM history WHERE annotator = ? AND undone = 1 AND event_id IN "
+                "(SELECT id FROM events WHERE article_id = ? OR article_id IS NULL)",
+                (self.annotator, article_id))
         db.execute(
             "INSERT INTO history (annotator, seq, event_id) VALUES (?, "
             "(SELECT coalesce(max(seq), 0) + 1 FROM history WHERE annotator = ?), ?)",
@@ -428,12 +449,26 @@ class CommandStack:
 
     def _next(self, undone: int) -> tuple[int, int, str, str, int | None] | None:
         order = "DESC" if undone == 0 else "ASC"
+        where, args = "", ()
+        if self.scope is None:
+            where = " AND e.article_id IS NULL"
+        elif self.scope != ALL_ARTICLES:
+            where, args = " AND (e.article_id = ? OR e.article_id IS NULL)", (self.scope,)
         return self.store.db.execute(
             "SELECT h.seq, e.id, e.label, e.changes, e.article_id FROM history h "
-            "JOIN events e ON e.id = h.event_id WHERE h.annotator = ? AND h.undone = ? "
-            f"ORDER BY h.seq {order} LIMIT 1",
-            (self.annotator, undone),
+            "JOIN events e ON e.id = h.event_id WHERE h.annotator = ? AND h.undone = ?"
+            f"{where} ORDER BY h.seq {order} LIMIT 1",
+            (self.annotator, undone, *args),
         ).fetchone()
+
+    def _check_project_wide(self, seq: int, label: str) -> None:
+        later = self.store.db.execute(
+            "SELECT 1 FROM history WHERE annotator = ? AND undone = 0 AND seq > ? LIMIT 1",
+            (self.annotator, seq)).fetchone()
+        if later is not None:
+            raise CommandError(
+                f"cannot undo “{label}”: it changed the whole project and you have worked in "
+                "other articles since; change it again instead")
 
     def can_undo(self) -> bool:
         return self._next(0) is not None
@@ -466,6 +501,8 @@ class CommandStack:
         if step is None:
             return ""
         seq, event_id, label, changes_json, article_id = step
+        if article_id is None and undone == 0 and self.scope != ALL_ARTICLES:
+            self._check_project_wide(seq, label)
         changes = [Change.from_json(c) for c in json.loads(changes_json)]
         verb = "undo" if undone == 0 else "redo"
         try:

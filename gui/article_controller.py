@@ -46,6 +46,7 @@ class ArticleController(QObject):
         self.entities = []
         self.relations = []
         self.current: Item | None = None
+        workspace.stack.scope = None  # no article shown: undo reaches project-wide steps
         workspace.changed.connect(self._on_changed)
         workspace.schemaChanged.connect(self.reload)
         view.entityClicked.connect(self._on_entity_clicked)
@@ -62,6 +63,7 @@ class ArticleController(QObject):
             else Tokens([], [])
         self.tokens = TokenIndex(tokens.starts, tokens.ends, self.article.text)
         self.current = None
+        self.workspace.stack.scope = article_id  # undo and redo act on the article shown
         self.view.show_text(self.article.text, self.tokens)
         self.reload()
         self.articleOpened.emit(article_id)

@@ -109,6 +109,7 @@ class MainWindow(TeamMenu, RelationMenu, QMainWindow):
         self.pane.picker.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.pane.empty_hint.importRequested.connect(self.actions.import_files.trigger)
         self.pane.controller.articleOpened.connect(self._on_article_opened)
+        self.pane.controller.articleOpened.connect(self._update_undo)
         self.pane.article_list.orderChanged.connect(self._show_order)
         self._show_order(self.pane.article_list.order())
         self._build_review_actions()

@@ -13,7 +13,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QTableWidget, QWidget
 
 from annotation.importer import import_paths
-from annotation.model import EntityStatus
+from annotation.model import ArticleStatus, EntityStatus
 from annotation.store import NewEntity, Store
 from gui.main_window import MainWindow
 
@@ -230,3 +230,52 @@ def test_compare_annotators_names_the_menu_that_holds_merge(qtbot, window, answe
     key(qtbot, window, Qt.Key_R, Qt.ControlModifier | Qt.ShiftModifier)
     modal.stop()
     assert len(said) == 2 and "Review → Bring in other annotators…" in said[-1]
+
+
+# -- 3: undo and redo act on the article shown -----------------------------------------------
+
+
+def test_redo_stays_with_its_article(qtbot, window, project_path) -> None:
+    a, b = article_named(window, "Kuba dan Indonesia"), article_named(window, "Menlu Bertemu")
+    assert window.pane.controller.article.id == a
+    key(qtbot, window, Qt.Key_Return)  # Kuba, in the title, is the first suggestion
+    assert statuses(project_path, a)["Kuba"] == "accepted"
+    key(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
+    assert statuses(project_path, a)["Kuba"] == "suggested"
+    assert window.actions.redo.text() == "&Redo Accept GPE “Kuba”"
+    click_article(qtbot, window, "Menlu Bertemu")
+    # Nothing was undone in this article: nothing to redo, and the key changes nothing.
+    assert not window.actions.redo.isEnabled() and "Kuba" not in window.actions.redo.text()
+    key(qtbot, window, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert statuses(project_path, a)["Kuba"] == "suggested"
+    key(qtbot, window, Qt.Key_Return)  # accept Sugiono: a step in this article only
+    assert statuses(project_path, b)["Sugiono"] == "accepted"
+    click_article(qtbot, window, "Kuba dan Indonesia")
+    # Back in the first article its redo waits, although work was done elsewhere since.
+    assert window.actions.redo.text() == "&Redo Accept GPE “Kuba”"
+    key(qtbot, window, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert statuses(project_path, a)["Kuba"] == "accepted"
+    assert statuses(project_path, b)["Sugiono"] == "accepted"
+
+
+def test_undo_stays_with_its_article(qtbot, window, project_path) -> None:
+    a, b = article_named(window, "Kuba dan Indonesia"), article_named(window, "Menlu Bertemu")
+    key(qtbot, window, Qt.Key_Tab)  # from Kuba to Prabowo Subianto
+    key(qtbot, window, Qt.Key_Return)
+    assert window.actions.undo.text() == "&Undo Accept PER “Prabowo Subianto”"
+    click_article(qtbot, window, "Menlu Bertemu")
+    assert not window.actions.undo.isEnabled() and window.actions.undo.text() == "&Undo"
+    key(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
+    assert statuses(project_path, a)["Prabowo Subianto"] == "accepted"
+    key(qtbot, window, Qt.Key_X)  # reject Sugiono
+    assert window.actions.undo.text() == "&Undo Reject PER “Sugiono”"
+    key(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
+    assert statuses(project_path, b)["Sugiono"] == "suggested"
+    assert statuses(project_path, a)["Prabowo Subianto"] == "accepted"
+    assert not window.actions.undo.isEnabled()
+    click_article(qtbot, window, "Kuba dan Indonesia")
+    assert window.actions.undo.text() == "&Undo Accept PER “Prabowo Subianto”"
+    key(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
+    assert statuses(project_path, a)["Prabowo Subianto"] == "suggested"
+    with saved(project_path) as store:
+        assert store.article_status(a, "ana") == ArticleStatus.TODO
