@@ -201,3 +201,12 @@ def test_the_help_overlay_lists_the_caret_gap_and_find_keys(qtbot, project):
                                                                          "Previous suggestion")):
         assert keys in texts and what in texts, (keys, what)
     assert "Shift+Tab, Backtab" not in texts
+    # Closed by a key, it gives the keyboard back to the article: N is a gap key again, not
+    # a letter typed into the article list's search box.
+    press(qtbot, Qt.Key_Space)
+    qtbot.waitUntil(lambda: window.findChild(KeyHelp) is None)
+    assert QApplication.focusWidget() is window.pane.view
+    window.pane.controller.set_current(None)
+    press(qtbot, Qt.Key_N)
+    assert selected(window) == "Jokowi Terima Macron"
+    assert window.pane.article_list.search_box.text() == ""
