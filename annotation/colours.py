@@ -54,3 +54,20 @@ def highlight_alpha(colour: str, base: str, ink: str, current: bool = False) -> 
 def highlight(colour: str, base: str, ink: str, current: bool = False) -> RGB:
     """The colour the text of an accepted entity sits on."""
     return over(rgb(colour), rgb(base), highlight_alpha(colour, base, ink, current))
+
+
+OUTLINE_CONTRAST = 3.0  # WCAG's for graphics that must be seen (non-text contrast)
+
+
+@functools.lru_cache(maxsize=1024)
+def outline(colour: str, base: str) -> str:
+    """A label's colour for lines drawn on `base` (a suggestion's dashed outline): the colour
+    itself, or mixed towards white on a dark background (black on a light one) until it has
+    WCAG's 3:1 non-text contrast with `base`."""
+    c, b = rgb(colour), rgb(base)
+    towards = (1.0, 1.0, 1.0) if is_dark(b) else (0.0, 0.0, 0.0)
+    mixed, share = c, 0.0
+    while share < 1.0 and contrast_ratio(mixed, b) < OUTLINE_CONTRAST:
+        share += 0.05
+        mixed = over(towards, c, share)
+    return "#" + "".join(f"{round(v * 255):02X}" for v in mixed)

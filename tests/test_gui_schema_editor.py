@@ -103,7 +103,7 @@ def test_entity_labels_show_name_hotkey_and_count(dialog: SchemaEditorDialog) ->
     assert tab.table.rowCount() == len(default_schema().entities)
     assert row_texts(tab, "PER") == ["PER", "1", "2"]
     assert row_texts(tab, "LOC") == ["LOC", "5", "0"]
-    assert tab.table.item(tab.table.currentRow(), 0).toolTip() == "#66CCEE"
+    assert tab.table.item(tab.table.currentRow(), 0).toolTip() == "#FFAABB"
     assert dialog.tabs.tabText(1) == "Relation labels"
     assert row_texts(dialog.relations, "HOLDS_ROLE") == ["HOLDS_ROLE", "PER → ROLE", "0"]
     assert row_texts(dialog.relations, "MEETS")[2] == "1"
@@ -162,8 +162,8 @@ def test_recolour(dialog, workspace, modals) -> None:
     modals.colour = QColor()  # the researcher cancelled
     dialog.entities.colour_button.click()
     workspace.undo()
-    assert workspace.schema.entity("PER").colour == "#4477AA"
-    assert dialog.entities.table.item(dialog.entities.table.currentRow(), 0).toolTip() == "#4477AA"
+    assert workspace.schema.entity("PER").colour == "#33BBEE"
+    assert dialog.entities.table.item(dialog.entities.table.currentRow(), 0).toolTip() == "#33BBEE"
 
 
 def test_rekey_and_duplicate_hotkey_is_refused(dialog, workspace, modals) -> None:

@@ -182,7 +182,7 @@ def test_rename_entity_label_undo_and_redo_across_entities_and_relation_types(an
         assert reopened.schema.relation("MEETS").head == ("PERSON", "GPE", "ORG")
         assert reopened.schema.relation("HOLDS_ROLE").head == ("PERSON",)
         assert "PER" not in reopened.schema.entity_labels
-        assert reopened.schema.entity("PERSON").colour == "#4477AA"
+        assert reopened.schema.entity("PERSON").colour == "#33BBEE"
     [meets] = store.relations(article)
     assert (store.entity(meets.head).label, store.entity(meets.child).label) == (
         "PERSON", "PERSON")
