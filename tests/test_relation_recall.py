@@ -177,3 +177,28 @@ def test_a_military_exercise_and_an_accord_of_two_sides(suggester, nlp):
     marked = "[Kanada|GPE] mendesak [Israel|GPE] menghormati kesepakatan damai dengan [Hamas|ORG]."
     assert {frozenset((h, c)) for h, _, c in found(suggester, nlp, marked, "COOPERATES_WITH")
             } == {frozenset(("Israel", "Hamas"))}
+
+
+# -- entity errors that cost relations -----------------------------------------------------
+
+def test_a_linked_storys_headline_is_checked_like_the_top_one():
+    from annotation.nlp.headline import check_headline
+    from annotation.nlp.suggestion import Candidate
+
+    body = ("Presiden Kenya William Ruto menerima Perdana Menteri India Narendra Modi di "
+            "Nairobi pada Senin. Kedua pemimpin membahas perdagangan dan keamanan maritim "
+            "di Samudra Hindia selama dua jam di istana kepresidenan.\n\n")
+    linked = "Baca Juga: Nepal Gugat Bhutan ke Mahkamah Internasional soal Pengungsi\n\n"
+    byline = "Editor: Rina Marlina\n"
+    text = body + linked + byline
+
+    def at(surface: str, label: str, origin: str = "model") -> Candidate:
+        start = text.index(surface)
+        return Candidate(start, start + len(surface), label, origin, 0.8)
+
+    kept = check_headline(text, [
+        at("William Ruto", "PER"), at("Nepal Gugat Bhutan", "ORG"),
+        at("Nepal", "GPE", "rules:gazetteer"), at("Bhutan", "GPE", "rules:gazetteer"),
+        at("Rina Marlina", "PER")])
+    assert {text[c.start:c.end] for c in kept} == {
+        "William Ruto", "Nepal", "Bhutan", "Rina Marlina"}

@@ -4,7 +4,9 @@ Indonesian news headlines capitalise every word ("Indonesia Desak Percepatan Kod
 China Selatan"). A model trained on running text reads such a line as one long name. But an
 entity in a headline is almost always named again in the body, where the model reads it in
 ordinary sentence case. So in a headline, a model's candidate is kept only when the model
-finds the same string in the body, and it takes the label the model gives it there.
+finds the same string in the body, and it takes the label the model gives it there. The
+same holds for title-case lines of five words or more further down, the headlines of
+linked stories ("Baca Juga: ...").
 
 The story's first line often opens with a dateline: a place, perhaps the outlet, and a dash
 ("Jakarta, IDN Times - Presiden ...", "Mataram – Pemerintah ..."). A model trained on
@@ -26,6 +28,7 @@ MAX_HEADLINE = 200  # characters
 MIN_BODY = 200
 MIN_CAPITALISED = 0.6
 MAX_LINES = 3
+MIN_LINKED = 5  # words of a linked story's headline; "Editor: Rina Marlina" is a byline
 DATELINE_LINES = 8  # lines from the top in which the story's first line is looked for
 # A place of one to four words, the first and last capitalised ('Rio de Janeiro'), perhaps
 # a comma and the outlet in up to four words, then a dash with spaces round it:
@@ -91,18 +94,36 @@ def check_headline(text: str, candidates: Sequence[Candidate]) -> list[Candidate
         candidates = [c for c in candidates
                       if not (_statistical(c) and c.start < b and a < c.end)]
     end = headline_end(text)
-    if not end:
+    lines = ([(0, end)] if end else []) + _later_headlines(text, end)
+    if not lines:
         return list(candidates)
+
+    def in_headline(c: Candidate) -> bool:
+        return any(a <= c.start and c.end <= b for a, b in lines)
+
     body: dict[tuple[str, str], Counter[str]] = {}
     for c in candidates:
-        if c.start >= end and _statistical(c):
+        if _statistical(c) and not in_headline(c):
             body.setdefault((c.origin, text[c.start:c.end]), Counter())[c.label] += 1
     kept = []
     for c in candidates:
-        if c.end <= end and _statistical(c):
+        if _statistical(c) and in_headline(c):
             labels = body.get((c.origin, text[c.start:c.end]))
             if not labels:
                 continue
             c = Candidate(c.start, c.end, labels.most_common(1)[0][0], c.origin, c.score)
         kept.append(c)
     return kept
+
+
+def _later_headlines(text: str, start: int) -> list[tuple[int, int]]:
+    """Title-case lines below the top ones: the headlines of linked stories ("Baca Juga:
+    Nikaragua Gugat Jerman ke ICJ"), which a model misreads as the top headline."""
+    if len(text) < MIN_BODY:
+        return []
+    found = []
+    for m in re.finditer(r"[^\n]+", text[start:]):
+        line = m.group()
+        if _title_case(line) and sum(w[:1].isalpha() for w in line.split()) >= MIN_LINKED:
+            found.append((start + m.start(), start + m.end()))
+    return found
