@@ -12,11 +12,11 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from annotation import __version__
-from annotation.cli import ensure_sample_project
 from annotation.db import ProjectError
 from annotation.settings import Settings
 from annotation.store import Store
 from gui.article_paint import FOCUS_MODES
+from gui.first_start import sample_project
 from gui.main_window import MainWindow
 from gui.platform_check import missing_library
 from gui.window_state import qsettings
@@ -49,13 +49,14 @@ def dark_palette() -> QPalette:
 
 
 def project_to_open(settings: Settings, requested: Path | None) -> Path:
-    """The project named on the command line, else the last one used, else the sample."""
+    """The project named on the command line, else the last one used, else the sample
+    (built on the first start behind a progress window)."""
     if requested is not None:
         return requested
     for entry in settings.recent_projects:
         if Path(entry).is_file():
             return Path(entry)
-    return ensure_sample_project(settings.effective_annotator())
+    return sample_project(settings.effective_annotator())
 
 
 def run(argv: list[str]) -> int:
@@ -80,7 +81,11 @@ def run(argv: list[str]) -> int:
     window = MainWindow(settings, suggestions=True)
     if not settings.annotator:
         window.ask_annotator(first=True)
-    path = project_to_open(settings, args.project)
+    try:
+        path = project_to_open(settings, args.project)
+    except RuntimeError as exc:
+        print(f"sorot: error: {exc}", file=sys.stderr)
+        return 1
     if not window.open_project(path):
         return 1
     point_size = qsettings().value("view/point_size")

@@ -50,3 +50,44 @@ def test_a_project_with_articles_shows_no_hint(qtbot, tmp_path) -> None:
     assert not window.findChild(EmptyProjectHint).isVisible()
 
 
+
+
+def test_the_sample_project_is_built_behind_a_window_naming_the_step(qtbot,
+                                                                      monkeypatch) -> None:
+    import threading
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    from annotation.settings import Settings, default_project_path
+    from gui import first_start
+    from gui.app import project_to_open
+
+    assert not default_project_path().exists()
+    shown: list[str] = []
+    looked = threading.Event()
+
+    def look() -> None:  # on the GUI thread, while the worker waits
+        shown.extend(d.labelText() for d in QApplication.topLevelWidgets()
+                     if isinstance(d, QProgressDialog) and d.isVisible())
+        looked.set()
+
+    real = first_start.ensure_sample_project
+
+    def build(annotator: str):
+        QTimer.singleShot(0, QApplication.instance(), look)  # noqa: B023
+        assert looked.wait(20), "the progress window never came up"
+        return real(annotator)
+
+    monkeypatch.setattr(first_start, "ensure_sample_project", build)
+    path = project_to_open(Settings(annotator="ana"), None)
+    assert path == default_project_path() and path.exists()
+    assert len(shown) == 1 and "Building the sample project" in shown[0]
+    assert "suggesting entities and relations" in shown[0]
+    # Once built, it opens at once: no window.
+    shown.clear()
+    looked.clear()
+    monkeypatch.setattr(first_start, "ensure_sample_project",
+                        lambda annotator: (look(), real(annotator))[1])
+    assert project_to_open(Settings(annotator="ana"), None) == path
+    assert shown == []
