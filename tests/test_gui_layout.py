@@ -29,3 +29,40 @@ def test_the_review_tab_fits_too(qtbot, tmp_path) -> None:
     assert bar.tabText(0) == "Review"
     assert bar.sizeHint().width() <= bar.width()
     assert not any(b.isVisible() for b in bar.findChildren(QToolButton))
+
+
+def visible_lines(view) -> int:
+    """How many lines of text the article view shows whole."""
+    top, height = view.verticalScrollBar().value(), view.viewport().height()
+    count, block = 0, view.document().begin()
+    while block.isValid():
+        layout = block.layout()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            y = layout.position().y() + line.y() - top
+            count += bool(line.textLength()) and y >= 0 and y + line.height() <= height
+        block = block.next()
+    return count
+
+
+@pytest.fixture
+def corpus_window(qtbot, tmp_path, corpus_files):
+    """The window at 1280x720 on the first corpus article, with its suggestions made."""
+    from annotation.cli import run
+
+    path = tmp_path / "corpus.sorot"
+    assert run(["import", str(path), str(corpus_files[0])]) == 0
+    return open_window(qtbot, path, size=(1280, 720))
+
+
+def test_the_window_leaves_room_for_15_lines_at_1280x720(qtbot, corpus_window) -> None:
+    view = corpus_window.pane.view
+    assert len(corpus_window.pane.controller.relations) > 10  # a typical article
+    view.set_focus_mode("none")  # lines without room for arcs: what the chrome leaves
+    qtbot.waitUntil(lambda: visible_lines(view) >= 15)
+
+
+@pytest.mark.xfail(strict=True, reason="with relations drawn, every line of a paragraph gets "
+                   "room for its deepest arcs (about 89 px a line): 7 lines at 1280x720")
+def test_15_lines_show_with_the_relations_drawn(qtbot, corpus_window) -> None:
+    assert visible_lines(corpus_window.pane.view) >= 15
