@@ -202,3 +202,20 @@ def test_a_linked_storys_headline_is_checked_like_the_top_one():
         at("Rina Marlina", "PER")])
     assert {text[c.start:c.end] for c in kept} == {
         "William Ruto", "Nepal", "Bhutan", "Rina Marlina"}
+
+
+# -- quotes and their attributions -------------------------------------------------------------
+
+def test_the_speaker_acts_in_the_attribution(suggester, nlp):
+    marked = ('"Kami akan terus membantu," kata [Blinken|PER] saat meninggalkan [Kairo|GPE], '
+              "setelah pertemuan dengan [El-Sisi|PER].")
+    assert {frozenset((h, c)) for h, _, c in found(suggester, nlp, marked, "MEETS")} == {
+        frozenset(("Blinken", "El-Sisi"))}
+
+
+def test_the_speaker_meets_whom_he_speaks_to(suggester, nlp):
+    marked = '"Kami menentang embargo itu," ucap [Lula|PER] kepada [Petro|PER] di Brasilia.'
+    assert {frozenset((h, c)) for h, _, c in found(suggester, nlp, marked, "MEETS")} == {
+        frozenset(("Lula", "Petro"))}
+    marked = '"Kami menentang embargo itu," ucap [Lula|PER] kepada wartawan di Brasilia.'
+    assert found(suggester, nlp, marked, "MEETS") == set()

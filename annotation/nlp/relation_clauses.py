@@ -218,6 +218,11 @@ class Clauses(ArticleBase):
             found = self.clause_subject(first, types)
             if found is not None:
                 return found[0], found[1], 1, True
+        if light and (speaker := self.discourse.said_by(first)) is not None and (
+                picked := speaker.pick(types)) and not self._any(self.verbs, speaker.last, first):
+            # In a quote's attribution the speaker acts: '"...," kata Blinken setelah
+            # pertemuan dengan Netanyahu'.
+            return speaker, picked, 1, True
         if not noun and found is None:
             # "Rusia yang memiliki hubungan dengan A, B ... telah mengkritik C": a subject
             # whose relative clause outruns the trigger's reach.

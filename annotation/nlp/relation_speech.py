@@ -65,3 +65,21 @@ def _spoken_for(art: Any, person: int, start: int, end: int) -> list[int]:
     c = art.countries
     own = c.home(person)
     return [pos for pos in opening if own is not None and c.place(pos) == own]
+
+
+SCORE_TOLD = 0.6
+
+
+def told(art: Any) -> Iterator[tuple[int, int, float]]:
+    """(speaker, listener) of '"...," ucap Putin kepada Diaz-Canel': the two meet."""
+    kepada = art.o._kepada
+    for _, _, group in art.discourse.quotes():
+        at = group.last
+        if at + 1 >= len(art.lower) or art.lower[at] != kepada:
+            continue
+        k = art.first_group(at + 1)
+        if k is None or art.groups[k].first != at + 1:
+            continue
+        for person in group.pick((PER,))[:1]:
+            for listener in art.groups[k].pick((PER,)):
+                yield person, listener, SCORE_TOLD

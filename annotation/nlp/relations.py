@@ -47,7 +47,7 @@ from annotation.nlp.relation_mentions import (
     layout_relations,
 )
 from annotation.nlp.relation_places import event_presence, presence_visits
-from annotation.nlp.relation_speech import speakers
+from annotation.nlp.relation_speech import speakers, told
 from annotation.nlp.relation_words import WORD_CLASSES
 from annotation.nlp.suggestion import Candidate, RelationCandidate
 from annotation.paths import RESOURCES
@@ -57,7 +57,7 @@ DEFAULT_LEXICON = RESOURCES / "lexicons" / "relation_triggers.tsv"
 # Bump when the rules change how relations are read, so that projects suggest again (the
 # lexicon's own changes reach the fingerprint through its digest).
 RULES_VERSION = 5
-VISITS, PARTICIPATES_IN, MEMBER_OF = "VISITS", "PARTICIPATES_IN", "MEMBER_OF"
+VISITS, PARTICIPATES_IN, MEMBER_OF, MEETS = "VISITS", "PARTICIPATES_IN", "MEMBER_OF", "MEETS"
 SCORE_ORIGIN = 0.6  # "Xi Jinping dari Tiongkok": REPRESENTS
 
 
@@ -86,6 +86,7 @@ class RelationSuggester:
         self._dari = word_hash("dari")
         self._comma = word_hash(",")
         self._together = {word_hash(w) for w in ("bersama", "bersama-sama")}
+        self._kepada = word_hash("kepada")
         self._recipient = {word_hash(w) for w in ("kepada", "untuk", "bagi", "ke")}
         self._transitive: dict[int, bool] = {}  # word hash -> a me- verb with an object
         digest = hashlib.blake2b(Path(lexicon_path).read_bytes(), digest_size=4).hexdigest()
@@ -145,6 +146,8 @@ class _Article(Clauses):
             self._emit(head, child, PARTICIPATES_IN, score, None)
         for head, child, score in speakers(self):
             self._emit(head, child, REPRESENTS, score, None)
+        for head, child, score in told(self):
+            self._emit(head, child, MEETS, score, None)
         return sorted(self.found.values(), key=lambda r: (min(r.head, r.child), r.head, r.label))
 
     def _origins(self) -> list[tuple[int, int]]:
