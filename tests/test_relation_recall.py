@@ -219,3 +219,10 @@ def test_the_speaker_meets_whom_he_speaks_to(suggester, nlp):
         frozenset(("Lula", "Petro"))}
     marked = '"Kami menentang embargo itu," ucap [Lula|PER] kepada wartawan di Brasilia.'
     assert found(suggester, nlp, marked, "MEETS") == set()
+
+
+def test_those_named_after_in_that_meeting_meet(suggester, nlp):
+    marked = ("Dalam pertemuan itu, [Presiden|ROLE] [Lula|PER] dan [Petro|PER] menyerukan "
+              "gencatan senjata.")
+    assert {frozenset((h, c)) for h, _, c in found(suggester, nlp, marked, "MEETS")} == {
+        frozenset(("Lula", "Petro"))}
