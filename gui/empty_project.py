@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 HINT = ("This project has no articles yet.\n\n"
-        "Bring them in with File → Import… (Ctrl+I), or drop .txt or .jsonl files, or a "
-        "folder of them, on this window.")
+        "Bring them in with File → Import files… (Ctrl+I), or drop .txt or .jsonl files, "
+        "or a folder of them, on this window.")
 
 
 class EmptyProjectHint(QWidget):
@@ -18,11 +19,14 @@ class EmptyProjectHint(QWidget):
     def __init__(self, over: QWidget) -> None:
         super().__init__(over)
         self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.Base)  # the article area's own background
         self.text = QLabel(HINT)
         self.text.setTextFormat(Qt.PlainText)
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignCenter)
-        self.text.setMaximumWidth(460)
+        # A fixed size: a layout gives a wrapped label aligned in it too little height.
+        self.text.setFixedWidth(440)
+        self.text.setFixedHeight(self.text.heightForWidth(440))
         self.button = QPushButton("Import articles…")
         self.button.clicked.connect(self.importRequested)
         layout = QVBoxLayout(self)

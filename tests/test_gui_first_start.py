@@ -20,6 +20,8 @@ def test_an_empty_project_says_how_to_import_until_articles_come(qtbot, tmp_path
     hint = window.findChild(EmptyProjectHint)
     assert hint is not None and hint.isVisible()
     assert "Ctrl+I" in hint.text.text() and ".jsonl" in hint.text.text()
+    assert "File → Import files…" in hint.text.text()  # the menu item's own words
+    assert hint.text.height() >= hint.text.heightForWidth(hint.text.width())  # not clipped
     # It covers the article area.
     assert hint.geometry() == window.pane.view.rect()
     # Its button starts the import: the window's file dialog opens.
