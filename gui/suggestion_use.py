@@ -128,22 +128,25 @@ class SuggestionUseDialog(QDialog):
         self.relation_chart = DayChart(RELATION_OUTCOMES)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
+        # The tables one above the other (each wide enough for its columns), the charts
+        # side by side under them.
         grid = QGridLayout()
-        for column, (summary, table, title, chart) in enumerate((
-                (self.summary, self.table, "Entity decisions per day", self.chart),
-                (self.relation_summary, self.relation_table, "Relation decisions per day",
-                 self.relation_chart))):
+        for row, (summary, table) in enumerate(((self.summary, self.table),
+                                                (self.relation_summary, self.relation_table))):
             summary.setWordWrap(True)
-            grid.addWidget(summary, 0, column)
-            grid.addWidget(table, 1, column)
-            grid.addWidget(QLabel(title), 2, column)
-            grid.addWidget(chart, 3, column)
-        grid.setRowStretch(1, 2)
-        grid.setRowStretch(3, 1)
+            grid.addWidget(summary, 2 * row, 0, 1, 2)
+            grid.addWidget(table, 2 * row + 1, 0, 1, 2)
+            grid.setRowStretch(2 * row + 1, 2)
+        for column, (title, chart) in enumerate((("Entity decisions per day", self.chart),
+                                                 ("Relation decisions per day",
+                                                  self.relation_chart))):
+            grid.addWidget(QLabel(title), 4, column)
+            grid.addWidget(chart, 5, column)
+        grid.setRowStretch(5, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addWidget(buttons)
-        self.resize(1240, 680)
+        self.resize(1000, 820)
         self.refresh()
 
     def refresh(self) -> None:
