@@ -226,3 +226,10 @@ def test_those_named_after_in_that_meeting_meet(suggester, nlp):
               "gencatan senjata.")
     assert {frozenset((h, c)) for h, _, c in found(suggester, nlp, marked, "MEETS")} == {
         frozenset(("Lula", "Petro"))}
+
+
+def test_a_phrase_of_quantified_nouns_heading_names(suggester, nlp):
+    marked = ("[Inggris|GPE] menjatuhkan sanksi baru terhadap sejumlah perusahaan dan pejabat "
+              "[Iran|GPE] dan [Suriah|GPE] pekan ini.")
+    assert found(suggester, nlp, marked, "SANCTIONS") == {
+        ("Inggris", "SANCTIONS", "Iran"), ("Inggris", "SANCTIONS", "Suriah")}

@@ -17,11 +17,15 @@ class Reach(ArticleBase):
 
     def _head_nouns(self, start: int, end: int) -> bool:
         """Whether words [start, end) are plain lowercase words, the head nouns of a name's
-        phrase ("mendesak junta militer Myanmar", "otoritas Singapura"): no grammar word,
+        phrase ("mendesak junta militer Myanmar", "otoritas Singapura"), perhaps after a
+        preposition and with quantifiers and "dan" ("terhadap sejumlah perusahaan dan pejabat
+        Korea Utara"): no other grammar word,
         number, verb of the me-/di-/ber-/ter- shape or derived noun (pe-, ke-, -an) between."""
-        codes, strings = self.o._codes, self.strings
+        codes, strings, joins = self.o._codes, self.strings, self.o._phrase_words
         for i in range(start, end):
             word = self.lower[i]
+            if (word in joins or word in self.o._actor_nouns) and not self.inside[i]:
+                continue  # "terhadap sejumlah perusahaan dan pejabat Korea Utara"
             if self.inside[i] or self.title[i] or word in codes:
                 return False
             text = strings[word]

@@ -87,6 +87,14 @@ class RelationSuggester:
         self._comma = word_hash(",")
         self._together = {word_hash(w) for w in ("bersama", "bersama-sama")}
         self._kepada = word_hash("kepada")
+        # Nouns of actors that head a name though shaped like derived nouns (pe-, -an).
+        self._actor_nouns = {word_hash(w) for w in (
+            "pejabat", "pemerintah", "perusahaan", "pasukan", "angkatan", "pemimpin",
+            "penguasa", "kementerian", "perwakilan", "pemberontak", "pejuang")}
+        # Words that may join the plain nouns heading a name (see relation_reach).
+        self._phrase_words = {word_hash(w) for w in (
+            "dan", "serta", "sejumlah", "beberapa", "para", "seluruh", "semua", "terhadap",
+            "kepada", "atas", "bagi")}
         self._recipient = {word_hash(w) for w in ("kepada", "untuk", "bagi", "ke")}
         self._transitive: dict[int, bool] = {}  # word hash -> a me- verb with an object
         digest = hashlib.blake2b(Path(lexicon_path).read_bytes(), digest_size=4).hexdigest()
