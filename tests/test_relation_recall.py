@@ -233,3 +233,10 @@ def test_a_phrase_of_quantified_nouns_heading_names(suggester, nlp):
               "[Iran|GPE] dan [Suriah|GPE] pekan ini.")
     assert found(suggester, nlp, marked, "SANCTIONS") == {
         ("Inggris", "SANCTIONS", "Iran"), ("Inggris", "SANCTIONS", "Suriah")}
+
+
+def test_indonesian_exonyms_of_capitals_have_their_country():
+    from annotation.nlp.relation_places import countries
+
+    table = countries()
+    assert (table["muskat"], table["beograd"], table["wina"]) == ("OM", "RS", "AT")

@@ -28,6 +28,10 @@ _ALIASES = {
     "Brussel": "BE", "Den Haag": "NL", "St. Petersburg": "RU", "Yerusalem": "IL",
     "Tepi Barat": "PS", "Jalur Gaza": "PS", "Gaza": "PS", "Washington DC": "US",
     "Kremlin": "RU", "Gedung Putih": "US", "Istana Merdeka": "ID", "Istana Bogor": "ID",
+    "Muskat": "OM", "Beograd": "RS", "Bagdad": "IQ", "Damaskus": "SY", "Mekkah": "SA",
+    "Makkah": "SA", "Jeddah": "SA", "Kopenhagen": "DK", "Praha": "CZ", "Wina": "AT",
+    "Roma": "IT", "Warsawa": "PL", "Athena": "GR", "Kiev": "UA", "Lisabon": "PT",
+    "Dubai": "AE",
 }
 # Whose office an official named without a country holds, in Indonesian news:
 # "Menteri Luar Negeri Sugiono" is Indonesia's.
