@@ -25,8 +25,9 @@ def add_source_options(p: argparse.ArgumentParser) -> None:
                    help="map a label of the --source pipelines to a project label "
                    "(PERSON=PER); FROM= drops the label")
     p.add_argument("--no-relation-model", action="store_true",
-                   help="suggest relations with the rules alone, without the shipped relation "
-                   "model or the project's own (default: from settings, else with it)")
+                   help="suggest relations with the rules alone, without the project's "
+                   "adopted relation model or the shipped one (the shipped one is used only "
+                   "when the settings say \"relation_model\": true)")
 
 
 def add_parsers(sub: Any) -> None:

@@ -71,9 +71,10 @@ def engine_from_settings(
     Names other than "rules" and "model" are installed spaCy pipelines; `label_map`
     applies to all of them, else each uses its map from the settings. "model" is the
     project's own trained model when `sorot train` adopted one, else the shipped model;
-    likewise relations come from the rules with the project's adopted relation model, else
-    the shipped one. `relation_model` (a folder) overrides both; `learned_relations` False
-    (default: the settings' `relation_model`) leaves the rules alone.
+    likewise relations come from the rules with the project's adopted relation model, else,
+    when the settings' `relation_model` is true (it is false by default), the shipped one.
+    `relation_model` (a folder) overrides both; `learned_relations` True asks for the shipped
+    model whatever the settings, False leaves the rules alone.
     """
     from annotation.nlp.engine import SOURCES, PipelineSource, load_engine
     from annotation.nlp.model_folders import current_relation_model
@@ -82,13 +83,13 @@ def engine_from_settings(
     names = list(names or settings.suggesters)
     pipelines = [PipelineSource(n, label_map or settings.pipeline_label_maps.get(n, {}))
                  for n in names if n not in SOURCES]
-    learned = settings.relation_model if learned_relations is None else learned_relations
-    if relation_model is None and learned and project is not None:
+    shipped = settings.relation_model if learned_relations is None else learned_relations
+    if relation_model is None and learned_relations is not False and project is not None:
         relation_model = current_relation_model(project)
     return load_engine(schema, [n for n in names if n in SOURCES], pipelines,
                        relations=relations,
                        model_path=current_model(project) if project is not None else None,
-                       relation_model=relation_model, shipped_relations=learned)
+                       relation_model=relation_model, shipped_relations=shipped)
 
 
 def load_memory(store: Store, engine: Engine) -> int:

@@ -302,8 +302,12 @@ def test_the_engine_suggests_with_the_adopted_model(tmp_path: Path) -> None:
     settings = Settings(suggesters=["rules"])
     with Store.open(path) as store:
         plain = engine_from_settings(store.schema, settings, project=store.path)
-        assert isinstance(plain.relations, LearnedRelations)
-        assert plain.relations.source == str(SHIPPED_MODEL)  # until the project has its own
+        # The rules alone until the project has its own (the shipped model is off by default).
+        assert not isinstance(plain.relations, LearnedRelations)
+        settings.relation_model = True
+        shipped = engine_from_settings(store.schema, settings, project=store.path)
+        assert shipped.relations.source == str(SHIPPED_MODEL)
+        settings.relation_model = False
         suggest_articles(store, plain, pending(store, plain))
         report = train_project(store, ANA, ner=False)
         assert report.relations.adopted

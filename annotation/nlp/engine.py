@@ -131,14 +131,15 @@ def load_engine(
     schema: LabelSchema, sources: Sequence[str] = SOURCES,
     pipelines: Sequence[PipelineSource] = (), *, priority: Sequence[str] | None = None,
     memory: bool = True, relations: bool = True, model_path: Path | None = None,
-    relation_model: Path | None = None, shipped_relations: bool = True,
+    relation_model: Path | None = None, shipped_relations: bool = False,
 ) -> Engine:
     """Load the named suggesters; any that fail are reported in `problems`, not raised.
 
     `sources` are "rules" and "model" (the shipped model); `pipelines` are other spaCy
     pipelines, each suggesting under its own name. Relations come from the rules corrected
     and extended by a relation model (`relation_model.LearnedRelations`): `relation_model`
-    (a folder that `sorot train` wrote), else, with `shipped_relations`, the shipped one.
+    (a folder that `sorot train` wrote), else, with `shipped_relations` (off by default: it
+    adds nothing to the rules on the development or corpus gold), the shipped one.
     A model that cannot be read is reported and the rules suggest alone.
     """
     import spacy

@@ -207,9 +207,11 @@ def training_md(*, dev: GoldSet, scored: Sequence[GoldSet], items: Sequence[RelI
         "(`annotation/nlp/relation_model.py`, features in `relation_features.py`), numpy only. "
         "It corrects and extends the rule relation suggester (`LearnedRelations`): a rule "
         f"candidate it gives less than {settings.drop_below} is dropped, a pair and type it "
-        f"gives {settings.add_at} or more is added with origin `relation-model`. The engine uses "
-        "it whenever a project has adopted no relation model of its own; `--no-relation-model` "
-        "or `\"relation_model\": false` in the settings file turns it off.",
+        f"gives {settings.add_at} or more is added with origin `relation-model`. It is off "
+        "by default, since it adds nothing to the rules in the cross-validation below or on the "
+        "corpus gold; `\"relation_model\": true` in the settings file makes the engine use it "
+        "whenever a project has adopted no relation model of its own, and `--no-relation-model` "
+        "leaves the rules alone.",
         "",
         "## Command",
         "",
