@@ -303,10 +303,10 @@ def training_md(*, dev: GoldSet, scored: Sequence[GoldSet], items: Sequence[RelI
         "benchmarks/out/holdout_gold.jsonl",
         "    .venv/bin/sorot evaluate benchmarks/out/holdout_gold.jsonl --no-relation-model"
         "                 # rules",
-        "    .venv/bin/sorot evaluate benchmarks/out/holdout_gold.jsonl"
-        "                                      # rules + shipped model",
+        "    .venv/bin/sorot evaluate benchmarks/out/holdout_gold.jsonl "
+        "--relation-model resources/models/relations_id   # rules + shipped model",
         "    .venv/bin/sorot evaluate benchmarks/out/holdout_gold.jsonl --gold-entities "
-        "[--no-relation-model]",
+        "[--no-relation-model | --relation-model resources/models/relations_id]",
         "",
         "and likewise `benchmarks/out/corpus_gold.jsonl`.",
         "",
