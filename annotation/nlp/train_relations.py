@@ -278,7 +278,8 @@ def train_relations(
     rules = RelationSuggester(schema)
     current_path = current_relation_model(store.path) if store.path is not None else None
     current: Any = rules
-    # What suggests now, as the engine chooses: the adopted model, else the shipped one.
+    # The bar a new model must clear: the adopted model, else the shipped one (which the
+    # engine leaves off by default, as it scores about as the rules alone do).
     folder = current_path or SHIPPED_MODEL
     try:
         current = load_learned(schema, folder, rules)
