@@ -15,6 +15,9 @@ import appdirs
 
 APP_NAME = "sorot"
 DEFAULT_PROJECT_NAME = "sample.sorot"
+# What Done does with an article's open suggestions: ask, or the answer given once for all.
+ASK, ACCEPT_REST, REJECT_REST, LEAVE_OPEN = "ask", "accept", "reject", "leave"
+DONE_WITH_OPEN = (ASK, ACCEPT_REST, REJECT_REST, LEAVE_OPEN)
 
 
 def config_dir() -> Path:
@@ -43,6 +46,8 @@ class Settings:
     # by default: on the development articles' cross-validation and the corpus gold the
     # shipped model adds nothing to the rules (see its TRAINING.md).
     relation_model: bool = False
+    # Done on an article with open suggestions: one of DONE_WITH_OPEN.
+    done_with_open: str = ASK
 
     @property
     def path(self) -> Path:
@@ -63,6 +68,8 @@ class Settings:
             names = data.get("suggesters")
             if isinstance(names, list) and all(isinstance(n, str) for n in names):
                 settings.suggesters = names
+            if data.get("done_with_open") in DONE_WITH_OPEN:
+                settings.done_with_open = data["done_with_open"]
             if isinstance(data.get("relation_model"), bool):
                 settings.relation_model = data["relation_model"]
             maps = data.get("pipeline_label_maps")

@@ -349,6 +349,44 @@ class ArticleController(QObject):
             return False
         return self.workspace.do(cmd.SetArticleStatus(self.article.id, status))
 
+    def finish_deciding(self, status: str, accept: bool) -> int | None:
+        """Accept (or reject) every open suggestion, then mark the article `status`: one
+        undo step. Return how many were decided (None: refused); a suggestion that cannot
+        be accepted (it overlaps an accepted entity) stays open."""
+        if self.article is None:
+            return None
+        stack, store = self.workspace.stack, self.workspace.store
+        verb = "Accept" if accept else "Reject"
+        decided = 0
+        try:
+            with stack.group(f"{verb} the open suggestions and mark article "
+                             f"{status.replace('_', ' ')}"):
+                for item in self.open_items():
+                    decided += self._decide_open(stack, store, item, accept)
+                stack.do(cmd.SetArticleStatus(self.article.id, status))
+        except cmd.CommandError as exc:
+            self.workspace.failed.emit(str(exc))
+            return None
+        return decided
+
+    @staticmethod
+    def _decide_open(stack: cmd.CommandStack, store, item: Item, accept: bool) -> int:
+        if item.kind == "entity":
+            command = cmd.AcceptEntity(item.id) if accept else cmd.RejectEntity(item.id)
+        else:
+            relation = store.relation(item.id)
+            ends = (store.entity(relation.head), store.entity(relation.child))
+            # Rejecting an entity rejected its relations; accepting one needs both ends.
+            if relation.status != SUGGESTED or (
+                    accept and any(e.status != ACCEPTED for e in ends)):
+                return 0
+            command = cmd.AcceptRelation(item.id) if accept else cmd.RejectRelation(item.id)
+        try:
+            stack.do(command)
+        except cmd.CommandError:
+            return 0  # overlaps an accepted entity: left open, and said so
+        return 1
+
     def linkable(self) -> list[Entity]:
         """The entities a relation may link in this view."""
         return list(self.entities)

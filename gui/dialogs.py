@@ -1,4 +1,4 @@
-"""The window's smaller dialogs: the keys overlay, import and export."""
+"""The window's smaller dialogs: the keys overlay, import, export, and Done's question."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from annotation.export import FORMATS, export
 from annotation.importer import import_paths
 from annotation.model import ArticleStatus
 from annotation.readers import Problem
+from annotation.settings import ACCEPT_REST, ASK, LEAVE_OPEN, REJECT_REST, Settings
 from annotation.store import Store
 from gui.actions import key_rows
 from gui.jobs import run_with_progress
@@ -85,6 +86,49 @@ class KeyHelp(QWidget):
 
     def mousePressEvent(self, event) -> None:
         self.close()
+
+
+def ask_done_with_open(parent: QWidget, settings: Settings, count: int,
+                       title: str) -> str | None:
+    """What Done does with `count` open suggestions: ACCEPT_REST, REJECT_REST or LEAVE_OPEN;
+    None to go back to them. Asks unless an answer was given for good ("Don't ask again")."""
+    if settings.done_with_open != ASK:
+        return settings.done_with_open
+    some = f"{count} open suggestion{'s' * (count != 1)}"
+    box = QMessageBox(QMessageBox.Question, "Open suggestions",
+                      f"“{title}” still has {some}.", parent=parent)
+    box.setInformativeText("Decide them before marking it done? Enter goes back to them.")
+    answers = {
+        box.addButton("&Accept the rest and finish", QMessageBox.AcceptRole): ACCEPT_REST,
+        box.addButton("&Reject the rest and finish", QMessageBox.AcceptRole): REJECT_REST,
+        box.addButton("&Leave them open and finish", QMessageBox.AcceptRole): LEAVE_OPEN,
+    }
+    back = box.addButton("&Go back to them", QMessageBox.RejectRole)
+    # Enter accepts suggestions all day long: one pressed a moment late must decide nothing.
+    box.setDefaultButton(back)
+    box.setEscapeButton(back)
+    again = QCheckBox("&Don't ask again", box)
+    box.setCheckBox(again)
+    box.exec()
+    answer = answers.get(box.clickedButton())
+    box.deleteLater()
+    if answer is not None and again.isChecked():
+        settings.done_with_open = answer
+        settings.save()
+    return answer
+
+
+def done_message(answer: str, decided: int, still_open: int, title: str) -> str:
+    """The status bar's account of what Done did with the open suggestions."""
+    what = {ACCEPT_REST: f"Accepted {decided}", REJECT_REST: f"Rejected {decided}"}
+    if answer == LEAVE_OPEN:
+        text = f"“{title}” marked done with {still_open} suggestion{'s' * (still_open != 1)} " \
+               "left open"
+    else:
+        text = f"{what[answer]} open suggestion{'s' * (decided != 1)} and marked “{title}” done"
+        if still_open:
+            text += f"; {still_open} could not be accepted (an overlap) and stay open"
+    return text + ". Open it again to undo (Ctrl+Z)."
 
 
 def choose_annotators(parent: QWidget, store: Store, reviewer: str,

@@ -24,6 +24,7 @@ from annotation.settings import Settings
 from annotation.store import Store
 from gui import dialogs
 from gui.actions import build_actions
+from gui.article_flow import ArticleFlow
 from gui.article_paint import FOCUS_MODES
 from gui.article_view import DEFAULT_POINT_SIZE
 from gui.caret import CaretKeys
@@ -38,7 +39,7 @@ MAX_RECENT = 8
 PROJECT_FILTER = f"Sorot projects (*{PROJECT_SUFFIX})"
 
 
-class MainWindow(TeamMenu, RelationMenu, QMainWindow):
+class MainWindow(ArticleFlow, TeamMenu, RelationMenu, QMainWindow):
     """One window, one open project at a time."""
 
     def __init__(self, settings: Settings, suggestions: bool = True,
@@ -52,6 +53,7 @@ class MainWindow(TeamMenu, RelationMenu, QMainWindow):
         self.actions, self.menus = build_actions(self)
         self.actions.uncertain_first.setCheckable(True)
         self.actions.uncertain_first.setEnabled(False)  # until a project is open
+        self._build_done_question()
         self._recent_menu = self.menus["&File"].addMenu("Open &recent")
         self.menus["&File"].insertMenu(self.actions.import_files, self._recent_menu)
         self._label_menu = QMenu("&Label", self)
@@ -121,20 +123,6 @@ class MainWindow(TeamMenu, RelationMenu, QMainWindow):
         if first is not None:
             self.pane.open_article(first)
         self.pane.view.setFocus()
-
-    def _next_article(self, after: int | None) -> int | None:
-        """The next article still to do: in the list's order, or in review by disagreement."""
-        store, me = self.workspace.store, self.workspace.annotator
-        if self.pane is None or not self.pane.review:
-            order = self.pane.article_list.order() if self.pane is not None else CORPUS
-            return browse.next_article(store, me, after, order=order)
-        order = self.pane.article_list.model.ranked or []
-        start = order.index(after) + 1 if after in order else 0
-        for article_id in order[start:] + order[:start]:
-            if store.article_status(article_id, me) in (ArticleStatus.TODO,
-                                                        ArticleStatus.IN_PROGRESS):
-                return article_id
-        return None
 
     def _show_order(self, order: str) -> None:
         # The review list has an order of its own (by disagreement).
@@ -300,23 +288,6 @@ class MainWindow(TeamMenu, RelationMenu, QMainWindow):
             self.pane.controller.apply_label(label)
 
     # -- gestures that need a dialog ----------------------------------------------------------
-
-    def _finish(self, status: str) -> None:
-        if self.pane is None or self.pane.controller.article is None:
-            return
-        current = self.pane.controller.article.id
-        if not self.pane.controller.set_status(status):
-            return
-        if not self.pane.review and self.pane.article_list.order() == UNCERTAIN:
-            # Uncertainties measured since the list was read take their place now, between
-            # articles, rather than under the researcher's eyes.
-            self.pane.article_list.refresh()
-        following = self._next_article(current)
-        if following is None or following == current:
-            self.statusBar().showMessage("Every article is done or skipped.", 8000)
-            return
-        self.pane.open_article(following)
-        self.pane.view.setFocus()
 
     def _step(self, which: str) -> None:
         if self.workspace is None:

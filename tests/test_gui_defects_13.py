@@ -73,6 +73,11 @@ def statuses(path: Path, article_id: int) -> dict[str, str]:
 
 
 def key(qtbot, window: MainWindow, k, modifier=Qt.NoModifier) -> None:
+    """A key pressed in the article view, with the window active (as it is again once a
+    dialog closes; the offscreen platform does not give it back by itself)."""
+    if QApplication.activeWindow() is not window:
+        window.windowHandle().requestActivate()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     qtbot.keyClick(window.pane.view, k, modifier)
 
 
@@ -109,7 +114,11 @@ class Modal:
         if isinstance(dialog, self.kind) and dialog.isVisible():
             self._timer.stop()
             self.seen.append(dialog)
-            self.reply(dialog)
+            try:
+                self.reply(dialog)
+            except BaseException:
+                dialog.reject()  # a failed reply must not leave the test waiting on it
+                raise
 
     def stop(self) -> None:
         self._timer.stop()
@@ -224,8 +233,6 @@ def test_compare_annotators_names_the_menu_that_holds_merge(qtbot, window, answe
     assert "File →" not in text
     # The words are the menu's own, so renaming the action renames them.
     window.actions.merge.setText("&Bring in other annotators…")
-    window.windowHandle().requestActivate()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     modal = answer(QMessageBox, read_and_close)
     key(qtbot, window, Qt.Key_R, Qt.ControlModifier | Qt.ShiftModifier)
     modal.stop()
@@ -279,3 +286,106 @@ def test_undo_stays_with_its_article(qtbot, window, project_path) -> None:
     assert statuses(project_path, a)["Prabowo Subianto"] == "suggested"
     with saved(project_path) as store:
         assert store.article_status(a, "ana") == ArticleStatus.TODO
+
+
+# -- 4: Done with open suggestions asks first ------------------------------------------------
+
+
+def press(qtbot, k, modifier=Qt.NoModifier) -> Callable[[QWidget], None]:
+    """A reply to a dialog: one key."""
+    return lambda dialog: qtbot.keyClick(dialog, k, modifier)
+
+
+def test_done_with_open_suggestions_asks_and_rejects_the_rest_in_one_undo_step(
+        qtbot, window, project_path, answer) -> None:
+    a = article_named(window, "Kuba dan Indonesia")
+    key(qtbot, window, Qt.Key_Return)  # accept Kuba; three stay open
+    asked: list[tuple[str, str]] = []
+
+    def read_then_reject(box: QWidget) -> None:
+        asked.append((box.text(), box.defaultButton().text()))
+        qtbot.keyClick(box, Qt.Key_R)  # the mnemonic of "Reject the rest and finish"
+
+    answer(QMessageBox, read_then_reject)
+    key(qtbot, window, Qt.Key_Return, Qt.ControlModifier)
+    [(question, default)] = asked
+    assert "“Kuba dan Indonesia” still has 3 open suggestions" in question
+    assert default == "&Go back to them"
+    assert statuses(project_path, a) == {
+        "Kuba": "accepted", "Prabowo Subianto": "rejected", "Miguel Díaz-Canel": "rejected",
+        "Havana": "rejected"}
+    with saved(project_path) as store:
+        assert store.article_status(a, "ana") == ArticleStatus.DONE
+    assert window.pane.controller.article.title == "Menlu Bertemu"
+    assert window.statusBar().currentMessage().startswith(
+        "Rejected 3 open suggestions and marked “Kuba dan Indonesia” done.")
+    click_article(qtbot, window, "Kuba dan Indonesia")
+    assert window.actions.undo.text() == \
+        "&Undo Reject the open suggestions and mark article done"
+    key(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
+    assert statuses(project_path, a)["Havana"] == "suggested"
+    assert statuses(project_path, a)["Kuba"] == "accepted"
+    with saved(project_path) as store:
+        assert store.article_status(a, "ana") == ArticleStatus.IN_PROGRESS
+
+
+@pytest.mark.parametrize("k", [Qt.Key_Escape, Qt.Key_Return, Qt.Key_G])
+def test_escape_enter_or_g_go_back_to_the_open_suggestions(
+        qtbot, window, project_path, answer, k) -> None:
+    a = article_named(window, "Kuba dan Indonesia")
+    key(qtbot, window, Qt.Key_Tab)
+    key(qtbot, window, Qt.Key_Tab)  # Miguel Díaz-Canel is current
+    modal = answer(QMessageBox, press(qtbot, k))
+    key(qtbot, window, Qt.Key_Return, Qt.ControlModifier)
+    assert modal.seen
+    assert set(statuses(project_path, a).values()) == {"suggested"}
+    with saved(project_path) as store:
+        assert store.article_status(a, "ana") == ArticleStatus.TODO
+    c = window.pane.controller
+    assert c.article.id == a and c.surface(c.current_entity()) == "Kuba"  # the first open one
+    assert "4 open suggestions" in window.statusBar().currentMessage()
+
+
+def test_dont_ask_again_keeps_the_answer_until_the_edit_menu_asks_again(
+        qtbot, window, project_path, answer) -> None:
+    from annotation.settings import Settings
+
+    a, b = article_named(window, "Kuba dan Indonesia"), article_named(window, "Menlu Bertemu")
+
+    def tick_then_accept(box: QWidget) -> None:
+        qtbot.keyClick(box, Qt.Key_D, Qt.AltModifier)  # "Don't ask again"
+        qtbot.waitUntil(box.checkBox().isChecked)  # a mnemonic clicks after a flash
+        qtbot.keyClick(box, Qt.Key_A)
+
+    answer(QMessageBox, tick_then_accept)
+    key(qtbot, window, Qt.Key_Return, Qt.ControlModifier)
+    assert set(statuses(project_path, a).values()) == {"accepted"}
+    assert Settings.load().done_with_open == "accept"
+    ask_again = next(x for x in window.menus["&Edit"].actions() if "open suggestions" in
+                     x.text())
+    assert not ask_again.isChecked()
+    # The next article with open suggestions is finished the same way, with no question.
+    unexpected = answer(QMessageBox, press(qtbot, Qt.Key_Escape))
+    key(qtbot, window, Qt.Key_Return, Qt.ControlModifier)
+    assert not unexpected.seen
+    assert set(statuses(project_path, b).values()) == {"accepted"}
+    assert window.statusBar().currentMessage().startswith(
+        "Accepted 3 open suggestions and marked “Menlu Bertemu” done.")
+    ask_again.trigger()  # Edit → Ask about open suggestions on Done
+    assert Settings.load().done_with_open == "ask"
+    asked = answer(QMessageBox, press(qtbot, Qt.Key_Escape))
+    key(qtbot, window, Qt.Key_Return, Qt.ControlModifier)
+    assert asked.seen
+
+
+def test_done_asks_nothing_when_every_suggestion_is_decided(
+        qtbot, window, project_path, answer) -> None:
+    a = article_named(window, "Kuba dan Indonesia")
+    for _ in range(4):
+        key(qtbot, window, Qt.Key_Return)
+    unexpected = answer(QMessageBox, press(qtbot, Qt.Key_Escape))
+    key(qtbot, window, Qt.Key_Return, Qt.ControlModifier)
+    assert not unexpected.seen
+    with saved(project_path) as store:
+        assert store.article_status(a, "ana") == ArticleStatus.DONE
+    assert window.pane.controller.article.title == "Menlu Bertemu"
