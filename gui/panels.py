@@ -228,16 +228,27 @@ class MetadataPanel(QScrollArea):
         self.setWidgetResizable(True)
         self._body = QWidget()
         self._form = QFormLayout(self._body)
+        self._values: list[tuple[str, QLabel]] = []
         self.setWidget(self._body)
 
     def show_article(self, article: Article | None, status: str = "") -> None:
+        rows = []
+        if article is not None:
+            rows = [("Title", article.title), ("Status", status), ("Source", article.source),
+                    ("Article", str(article.id)),
+                    ("Length", f"{len(article.text):,} characters")]
+            rows += [(str(k), str(v)) for k, v in sorted(article.meta.items())]
+            rows.append(("Hash", article.hash))
+        if [key for key, _ in rows] == [key for key, _ in self._values]:
+            # Every change to the article shown calls this: set the texts, keep the rows.
+            for (_, value), (_, label) in zip(rows, self._values):
+                if label.text() != value:
+                    label.setText(value)
+            return
         while self._form.rowCount():
             self._form.removeRow(0)
-        if article is None:
-            return
-        rows = [("Title", article.title), ("Status", status), ("Source", article.source),
-                ("Article", str(article.id)), ("Length", f"{len(article.text):,} characters")]
-        rows += [(str(k), str(v)) for k, v in sorted(article.meta.items())]
-        rows.append(("Hash", article.hash))
+        self._values = []
         for key, value in rows:
-            self._form.addRow(plain_label(key), plain_label(value))
+            label = plain_label(value)
+            self._form.addRow(plain_label(key), label)
+            self._values.append((key, label))

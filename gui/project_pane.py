@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
 
 from annotation.review import review_order
 from gui.article_controller import ArticleController, Item
-from gui.article_list import ArticleListWidget
+from gui.article_list import STATUS_WORDS, ArticleListWidget
 from gui.article_view import ArticleView
 from gui.empty_project import EmptyProjectHint
 from gui.panels import EntityTable, LabelPalette, MetadataPanel, RelationTable
@@ -80,6 +82,10 @@ class ProjectPane(QSplitter):
         workspace.changed.connect(self._on_changed)
         self.article_list.model.modelReset.connect(self._on_list_read)
         self.empty_hint.setVisible(not workspace.store.count_articles())
+        # What is built by now (modules, Qt wrappers, the schema) lives as long as the window:
+        # keep it out of the collector's full scans, which otherwise cost a long article about
+        # half of a key press's time (benchmarks/bench_gui.py).
+        gc.freeze()
 
     def open_article(self, article_id: int) -> None:
         if self.controller.article is not None and self.controller.article.id == article_id:
@@ -109,7 +115,7 @@ class ProjectPane(QSplitter):
         status = ""
         if article is not None:
             status = self.workspace.store.article_status(article.id, self.workspace.annotator)
-        self.metadata.show_article(article, status.replace("_", " "))
+        self.metadata.show_article(article, STATUS_WORDS.get(status, status))
 
     def _on_changed(self, articles: set[int]) -> None:
         if self.controller.article is not None and self.controller.article.id in articles:
