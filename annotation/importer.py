@@ -1,8 +1,13 @@
 """Importing articles into a project: read, parse, deduplicate, tokenize, store in batches.
 
 Articles are written in batches, one transaction each, committed between articles only: an
-import that is killed leaves whole articles (with all their entities and relations) or none.
-A large import parses and tokenizes in helper processes while this one stores.
+import that is killed leaves whole articles (with all their entities and relations) or none,
+and each batch logs an event for the articles it committed, so `sorot log` lists them all.
+An import that cannot go on once some articles are committed (another process kept the
+project's write lock, the disk filled up) returns its report with `stopped` saying why; it
+raises only while nothing is committed. A large import parses and tokenizes in helper
+processes while this one stores. Every write goes through `Store.bulk` and
+`Store.transaction`, which take the project's write lock up front.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import pickle
 import queue
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import threading
@@ -44,8 +50,9 @@ Line = tuple[int, int, bytes]
 Parsed = tuple[int, Record | Problem, bytes | None]
 
 
-class ReadError(Exception):
-    """A path that cannot be imported at all (missing, or neither a file nor a folder)."""
+class ReadError(OSError):
+    """A path that cannot be imported at all: missing, unreadable, or neither a file nor a
+    folder (a named pipe, a device). The message names it and says why."""
 
 
 @dataclass
@@ -60,6 +67,7 @@ class FileReport:
     rejected: int = 0
     skipped: int = 0
     refused: bool = False
+    done: bool = False  # every record of the file was stored (or refused)
 
 
 @dataclass
@@ -69,6 +77,8 @@ class ImportReport:
     files: list[FileReport] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    unread: list[Problem] = field(default_factory=list)  # folders and files left unread
+    stopped: Problem | None = None  # why storing stopped before the end, if it did
 
     @property
     def imported(self) -> int:
@@ -84,8 +94,10 @@ class ImportReport:
 
     @property
     def rejected(self) -> int:
-        """Bad records, plus refused files (each counted once)."""
-        return sum(f.rejected + f.refused for f in self.files)
+        """Bad records, plus refused files, unreadable folders and the files an import that
+        stopped did not finish (each counted once)."""
+        unfinished = sum(not (f.done or f.refused) for f in self.files) if self.stopped else 0
+        return sum(f.rejected + f.refused for f in self.files) + len(self.unread) + unfinished
 
     @property
     def ok(self) -> bool:
@@ -101,8 +113,16 @@ class ImportReport:
         refused = sum(f.refused for f in self.files)
         if refused:
             text += f" ({refused} file{'s' * (refused > 1)} refused)"
+        if self.unread:
+            text += f" ({_n(len(self.unread), 'path')} unreadable)"
         if self.skipped:
             text += f", {len(self.skipped)} skipped (rejected or ignored tasks)"
+        if self.stopped is not None:
+            unfinished = [f.name for f in self.files if not (f.done or f.refused)]
+            text += (f"; stopped before the end of {', '.join(unfinished[:3])}"
+                     f"{' and more' if len(unfinished) > 3 else ''}: {self.stopped.reason}. "
+                     f"The {_articles(self.imported)} imported are committed (`sorot log` "
+                     "lists them); import the same files again to add the rest")
         return text
 
 
@@ -112,6 +132,7 @@ class _Batch:
 
     lines: list[Line] = field(default_factory=list)
     sources: dict[int, tuple[Source, str | None]] = field(default_factory=dict)
+    started: list[int] = field(default_factory=list)  # files whose first line is here
     finished: list[int] = field(default_factory=list)  # files that end with this batch
     refused: list[Problem] = field(default_factory=list)  # files refused before its lines
     done: int = 0  # bytes read when the batch was sent, for progress
@@ -140,7 +161,8 @@ def import_paths(
         raise ValueError(f"title_from must be one of {', '.join(readers.TITLE_FROM)}")
     if store.readonly:
         raise ProjectError(f"{store.path}: opened read-only; cannot import")
-    sources = collect(paths, fmt)
+    unread: list[Problem] = []
+    sources = collect(paths, fmt, unread)
     sizes = [s.size for s in sources]
     total = sum(sizes)
     if workers is None:
@@ -148,65 +170,128 @@ def import_paths(
         workers = 0 if total < PARALLEL_BYTES or cores < 2 else 1 if cores < 4 else 2
     if store.path is None or getattr(sys, "frozen", False):
         workers = 0  # helpers open the project by path, and need a Python to run
-    report = ImportReport(files=[FileReport(s.name, s.fmt) for s in sources])
+    report = ImportReport(files=[FileReport(s.name, s.fmt) for s in sources], unread=unread)
+    report.problems.extend(unread)
     store_batch = _Storer(store, report, annotator, spans_as == SUGGESTED, progress, total)
-    with _bulk_pragmas(store.db.conn), _Parsers(store, title_from, workers) as parsers:
+    with store.bulk("import"), _Parsers(store, title_from, workers) as parsers:
         in_flight: deque[_Batch] = deque()
-        for batch in _batches(sources, sizes, store.schema, title_from, report, batch_size):
-            if len(in_flight) >= parsers.size:
+        try:
+            for batch in _batches(sources, sizes, store.schema, title_from, report,
+                                  batch_size):
+                if len(in_flight) >= parsers.size:
+                    store_batch(in_flight.popleft(), parsers.receive())
+                parsers.send(batch)
+                in_flight.append(batch)
+            while in_flight:
                 store_batch(in_flight.popleft(), parsers.receive())
-            parsers.send(batch)
-            in_flight.append(batch)
-        while in_flight:
-            store_batch(in_flight.popleft(), parsers.receive())
+        except (ProjectError, sqlite3.Error, OSError) as exc:
+            if not (report.imported or report.added):
+                raise  # nothing was committed: the error stands for the whole import
+            name = next((f.name for f in report.files if not (f.done or f.refused)), "")
+            report.stopped = Problem(name, 0, _why(exc))
+            report.problems.append(report.stopped)
     return report
 
 
-@contextlib.contextmanager
-def _bulk_pragmas(conn: sqlite3.Connection) -> Iterator[None]:
-    """Give this connection a larger page cache and rarer checkpoints while importing.
-
-    With SQLite's 2 MB default, a large import spends a fifth of its storing time
-    re-reading index pages and checkpointing; both settings are restored afterwards.
-    """
-    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    checkpoint = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
-    conn.execute("PRAGMA cache_size = -65536")  # KiB: 64 MB
-    conn.execute("PRAGMA wal_autocheckpoint = 10000")  # pages: about 40 MB of WAL
-    try:
-        yield
-    finally:
-        conn.execute(f"PRAGMA cache_size = {int(cache)}")
-        conn.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
+def _why(exc: BaseException) -> str:
+    """An error that stopped storing, in the researcher's words."""
+    if isinstance(exc, ProjectError):
+        return str(exc)
+    text = str(exc)
+    if "disk is full" in text or getattr(exc, "errno", None) == 28:
+        return "the disk holding the project is full"
+    if isinstance(exc, sqlite3.Error):
+        return f"the project file could not be written ({text})"
+    return text
 
 
-def collect(paths: Iterable[str | Path], fmt: str | None = None) -> list[Source]:
-    """Expand files and folders into the files to read; raise ReadError for a missing path.
+def collect(
+    paths: Iterable[str | Path], fmt: str | None = None,
+    unread: list[Problem] | None = None,
+) -> list[Source]:
+    """Expand files and folders into the files to read.
 
     Folders are searched recursively, in sorted order, for .txt files (and .jsonl/.ndjson
     unless `fmt` is "txt"). Hidden files are left out: macOS leaves binary "._name.txt"
-    twins beside real files.
+    twins beside real files. Raise ReadError for a path that is missing, unreadable, or
+    neither a file nor a folder (a named pipe, a device). A folder inside that cannot be
+    read, or a named pipe among the files, is added to `unread` (raised as ReadError when
+    `unread` is None): never skipped without a word.
     """
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     suffixes = (".txt",) if fmt == "txt" else JSONL_SUFFIXES if fmt else (
         ".txt", *JSONL_SUFFIXES)
+    problems: list[Problem] = []
     sources: list[Source] = []
     for path in map(Path, paths):
-        if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*")
-                if p.suffix.lower() in suffixes and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            raise ReadError(f"{path}: no such file or folder") from None
+        except OSError as exc:
+            raise ReadError(f"{path}: cannot read ({exc.strerror})") from None
+        if stat.S_ISDIR(mode):
+            found = _walk(path, suffixes, problems)
             sources.extend(Source(p, p.relative_to(path).as_posix(), fmt) for p in found)
-        elif path.is_file():
+        elif stat.S_ISREG(mode):
             sources.append(Source(path, path.name, fmt))
-        elif path.exists():
-            raise ReadError(f"{path}: neither a file nor a folder")
         else:
-            raise ReadError(f"{path}: no such file or folder")
+            raise ReadError(f"{path}: {_kind(mode)}, neither a file nor a folder; Sorot "
+                            "imports text and JSONL files, and folders of them")
+    if problems and unread is None:
+        raise ReadError(str(problems[0]))
+    if unread is not None:
+        unread.extend(problems)
     return sources
+
+
+def _walk(folder: Path, suffixes: tuple[str, ...], problems: list[Problem]) -> list[Path]:
+    """The files to import under `folder`, sorted; unreadable places go to `problems`."""
+    found: list[Path] = []
+    errors: list[OSError] = []
+    seen: set[tuple[int, int]] = set()
+    for root, dirs, files in os.walk(folder, onerror=errors.append, followlinks=True):
+        here = Path(root)
+        with contextlib.suppress(OSError):
+            info = here.stat()
+            if (info.st_dev, info.st_ino) in seen:  # a link back up the tree
+                dirs[:] = []
+                continue
+            seen.add((info.st_dev, info.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            path = here / name
+            if name.startswith(".") or path.suffix.lower() not in suffixes:
+                continue
+            try:
+                mode = path.stat().st_mode
+            except OSError as exc:
+                problems.append(Problem(str(path), 0, f"cannot read ({exc.strerror}); "
+                                        "not imported"))
+                continue
+            if stat.S_ISREG(mode):
+                found.append(path)
+            else:
+                problems.append(Problem(str(path), 0, f"{_kind(mode)}, not a file; not "
+                                        "imported"))
+    for exc in errors:
+        where = Path(exc.filename) if exc.filename else folder
+        if where == folder:
+            raise ReadError(f"{folder}: cannot read the folder ({exc.strerror})")
+        problems.append(Problem(str(where), 0, f"cannot read the folder ({exc.strerror}); "
+                                "the files in it were not imported"))
+    return sorted(found)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
 
 
 def _batches(
@@ -232,17 +317,28 @@ def _batches(
             lines: Iterable[tuple[int, bytes]] = [(1, reader.data or b"")]
         else:
             lines = reader.lines()
-        for line, raw in lines:
+        # One line is read ahead, so that the batch holding a file's last line says so.
+        ahead = iter(lines)
+        item = next(ahead, None)
+        if item is None:
+            report.files[number].fmt = reader.fmt
+            batch.finished.append(number)
+        else:
+            batch.started.append(number)
+        while item is not None:
+            line, raw = item
             reader.sniff(raw)
             batch.lines.append((number, line, raw))
             batch.sources[number] = (source, reader.fmt)
+            item = next(ahead, None)
+            if item is None:
+                report.files[number].fmt = reader.fmt
+                batch.finished.append(number)
             if len(batch.lines) >= batch_size:
                 batch.done = base + reader.done
                 yield batch
                 batch = _Batch()
-        report.files[number].fmt = reader.fmt
         base += size
-        batch.finished.append(number)
     if batch.lines or batch.finished or batch.refused:
         batch.done = base
         yield batch
@@ -470,29 +566,54 @@ class _Storer:
         self.suggested, self.progress, self.total = suggested, progress, total
 
     def __call__(self, batch: _Batch, parsed: list[Parsed]) -> None:
-        store, files, report = self.store, self.report.files, self.report
+        with self.store.transaction():
+            outcomes = self._store(batch, parsed)
+        # Counted once committed, so that a batch that failed counts for nothing.
+        files, report = self.report.files, self.report
         report.problems.extend(batch.refused)
-        with store.db.atomic():
-            for number, item, data in parsed:
-                counts = files[number]
-                if type(item) is Record:
-                    if data is not None and self._add(item, data) is not None:
-                        counts.imported += 1
-                    else:
-                        counts.duplicate += 1
-                        counts.added += self._add_to_existing(item)
-                elif isinstance(item, Skipped):
-                    counts.skipped += 1
-                    report.skipped.append(item)
-                else:
-                    counts.rejected += 1
-                    report.problems.append(item)
-            for number in batch.finished:
-                if files[number].imported:
-                    store.log_event(self.annotator, "import", f"Import {files[number].name}: "
-                                    f"{_articles(files[number].imported)}", [], None)
+        for number, outcome, item in outcomes:
+            counts = files[number]
+            setattr(counts, outcome, getattr(counts, outcome) + 1)
+            if outcome == "added":
+                counts.duplicate += 1
+            elif outcome == "skipped":
+                report.skipped.append(item)
+            elif outcome == "rejected":
+                report.problems.append(item)
+        for number in batch.finished:
+            files[number].done = True
         if self.progress is not None:
             self.progress(batch.done, self.total)
+
+    def _store(self, batch: _Batch, parsed: list[Parsed]) -> list[tuple[int, str, Any]]:
+        """Store the batch's new articles; return what became of each line."""
+        outcomes: list[tuple[int, str, Any]] = []
+        imported: dict[int, list[int]] = {}  # file -> line numbers imported in this batch
+        for (number, item, data), (_, line, _) in zip(parsed, batch.lines):
+            if type(item) is Record:
+                if data is not None and self._add(item, data) is not None:
+                    outcomes.append((number, "imported", item))
+                    imported.setdefault(number, []).append(line)
+                elif self._add_to_existing(item):
+                    outcomes.append((number, "added", item))
+                else:
+                    outcomes.append((number, "duplicate", item))
+            elif isinstance(item, Skipped):
+                outcomes.append((number, "skipped", item))
+            else:
+                outcomes.append((number, "rejected", item))
+        # One event per file and batch, committed with the articles it names: a killed
+        # import's articles are in the log too.
+        files = self.report.files
+        for number, lines in imported.items():
+            count = len(lines)
+            whole = number in batch.started and number in batch.finished
+            where = "" if whole else f" (line {lines[0]})" if count == 1 else \
+                f" (lines {lines[0]}–{lines[-1]})"
+            self.store.log_event(self.annotator, "import",
+                                 f"Import {files[number].name}{where}: {_articles(count)}",
+                                 [], None)
+        return outcomes
 
     def _add(self, record: Record, data: bytes) -> int | None:
         entities, relations = record.entities, record.relations
@@ -527,3 +648,7 @@ class _Storer:
 
 def _articles(n: int) -> str:
     return f"{n} article" if n == 1 else f"{n} articles"
+
+
+def _n(count: int, one: str) -> str:
+    return f"{count} {one}" if count == 1 else f"{count} {one}s"

@@ -1,14 +1,22 @@
 """The Store: reads the project file and applies recorded changes to it.
 
-Every mutation goes through `Store.transaction()`, which yields a `ChangeSet`. The change
-set writes rows and remembers each row's before and after values, so that any change can
-be undone, redone and audited from the event log, also after a restart.
+Every mutation goes through `Store.transaction()`, which takes the project's write lock up
+front (BEGIN IMMEDIATE) and yields a `ChangeSet`. The change set writes rows and remembers
+each row's before and after values, so that any change can be undone, redone and audited
+from the event log, also after a restart. Bulk writers (import, merge, suggest) run inside
+`Store.bulk()`, which lists the process as the project's writer and tunes the connection,
+and write in transactions of their own; `add_article` and `add_annotations` store imported
+rows without recording them one by one, and listeners hear which articles they touched.
+
+Another process holding the write lock is waited for (`BUSY_TIMEOUT_S`, or the wait given to
+`transaction`); then `ProjectBusy` says who it is, when it is known (`annotation.writers`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -18,6 +26,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from annotation import db as dbmod
+from annotation import writers
 from annotation.model import (
     HUMAN,
     Article,
@@ -79,6 +88,38 @@ class NewRelation:
 
 class StaleChangeError(Exception):
     """A recorded change no longer matches the project (the row was changed since)."""
+
+
+class ProjectBusy(dbmod.ProjectError):
+    """Another process kept the project's write lock longer than this one would wait.
+
+    Nothing was written. `writers` are the processes listed as writing (see
+    `annotation.writers`); the message names them when they are known.
+    """
+
+    def __init__(self, path: Path | None, found: list[writers.Writer]) -> None:
+        self.path, self.writers = path, found
+        where = str(path) if path is not None else "the project"
+        if len(found) == 1:
+            who = f"another Sorot process ({found[0].describe()}) is"
+        elif found:
+            who = "other Sorot processes (" + "; ".join(w.describe() for w in found) + ") are"
+        else:
+            who = "another Sorot process (a window or a command) is"
+        super().__init__(f"{who} writing {where}; try again when it finishes")
+
+
+def busy_timeout() -> float:
+    """How long a write waits for another process's write lock, in seconds."""
+    return float(getattr(dbmod, "BUSY_TIMEOUT_S", 5.0))
+
+
+def is_locked(exc: BaseException) -> bool:
+    """Whether an SQLite error means another connection holds the lock (not damage)."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    name = getattr(exc, "sqlite_errorname", "")
+    return name.startswith("SQLITE_BUSY") or str(exc).startswith("database is locked")
 
 
 def now() -> str:
@@ -168,6 +209,9 @@ class Store:
         self.readonly = readonly
         self._schema: LabelSchema | None = None
         self._listeners: list[Callable[[list[Change]], None]] = []
+        self._touched: set[int] = set()  # articles written in bulk by this transaction
+        self._bulk: list[writers.Writer] = []
+        self._closing: list[Callable[[], None]] = []
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -194,7 +238,15 @@ class Store:
         return cls(db)
 
     def close(self) -> None:
+        """Run the closing hooks (a command stack saving edits that waited), then close."""
+        hooks, self._closing = self._closing, []
+        for hook in hooks:
+            hook()
         self.db.close()
+
+    def on_close(self, hook: Callable[[], None]) -> None:
+        """Call `hook()` before the project is closed."""
+        self._closing.append(hook)
 
     def __enter__(self) -> Store:
         return self
@@ -205,27 +257,50 @@ class Store:
     # -- writing ---------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[ChangeSet]:
-        """One atomic unit of work; listeners hear of its changes once it is committed."""
+    def transaction(self, wait: float | None = None) -> Iterator[ChangeSet]:
+        """One atomic unit of work; listeners hear of its changes once it is committed.
+
+        The write lock is taken up front; another process's is waited for `wait` seconds
+        (default `busy_timeout()`), then ProjectBusy is raised and nothing is written.
+        Inside another transaction this is a savepoint of it.
+        """
         if self.readonly:
             raise dbmod.ProjectError(f"{self.path}: opened read-only")
         changes = ChangeSet(self)
         outermost = not self.db.conn.in_transaction
-        with self._immediate() if outermost else self.db.atomic():
+        if not outermost:
+            with self.db.atomic():
+                yield changes
+            return
+        self._touched = set()
+        with self._immediate(wait):
             yield changes
         if any(c.table == "meta" for c in changes.changes):
             self._schema = None
-        if outermost and changes.changes:
+        touched, self._touched = self._touched, set()
+        heard = changes.changes + [Change("articles", (a,), None, {"article_id": a})
+                                   for a in sorted(touched)]
+        if heard:
             for listener in list(self._listeners):
-                listener(changes.changes)
+                listener(heard)
 
     @contextlib.contextmanager
-    def _immediate(self) -> Iterator[None]:
+    def _immediate(self, wait: float | None) -> Iterator[None]:
         # Take the write lock before reading: another connection (the app's suggestion
-        # worker) may commit between a deferred transaction's first read and its first
-        # write, and SQLite then refuses the write at once instead of waiting its turn.
+        # worker, an import) may commit between a deferred transaction's first read and
+        # its first write, and SQLite then refuses the write at once instead of waiting
+        # its turn. With the FTS5 trigger on articles even a first insert is refused so.
         conn = self.db.conn
-        conn.execute("BEGIN IMMEDIATE")
+        seconds = busy_timeout() if wait is None else wait
+        conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if is_locked(exc):
+                raise ProjectBusy(self.path, self.writers()) from exc
+            raise
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
         try:
             yield
         except BaseException:
@@ -233,6 +308,47 @@ class Store:
                 conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+    def writers(self) -> list[writers.Writer]:
+        """The other processes listed as writing this project (see annotation.writers)."""
+        return writers.current(self.path) if self.path is not None else []
+
+    @contextlib.contextmanager
+    def bulk(self, what: str) -> Iterator[None]:
+        """A long piece of writing work (import, merge, suggest), in transactions of its own.
+
+        Refuses a read-only project at once; waits for the write lock (raising ProjectBusy
+        before any work is done when another process keeps it); lists this process as the
+        project's writer meanwhile, so that another process told to wait can say who; and
+        gives the connection a larger page cache and rarer checkpoints, which a large
+        import otherwise spends a fifth of its storing time on. The work's writes each go
+        through `transaction()`.
+        """
+        if self.readonly:
+            raise dbmod.ProjectError(f"{self.path}: opened read-only; cannot {what} into it")
+        if self._bulk or self.path is None or self.db.conn.in_transaction:
+            yield  # nested in another bulk piece of work, or in memory: nothing to add
+            return
+        with self.transaction():  # the lock, and the writer file changed only under it
+            me = writers.add(self.path, what)
+        self._bulk.append(me)
+        conn = self.db.conn
+        cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+        checkpoint = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        conn.execute("PRAGMA cache_size = -65536")  # KiB: 64 MB
+        conn.execute("PRAGMA wal_autocheckpoint = 10000")  # pages: about 40 MB of WAL
+        try:
+            yield
+        finally:
+            self._bulk.remove(me)
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute(f"PRAGMA cache_size = {int(cache)}")
+                conn.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
+            try:
+                with self.transaction():
+                    writers.remove(self.path, me)
+            except (dbmod.ProjectError, sqlite3.Error):
+                writers.remove(self.path, me)  # unguarded, rather than leave it listed
 
     def subscribe(self, listener: Callable[[list[Change]], None]) -> None:
         """Call `listener(changes)` after each committed transaction that changed rows."""
@@ -258,9 +374,9 @@ class Store:
     ) -> int | None:
         """Add an article with its annotations, unless its text is already in the project.
 
-        Bulk import calls this inside its own transaction, which it commits between
-        articles, so an article is never stored half. `relations` index into `entities`.
-        Return the new article's id, or None for a duplicate.
+        Call it inside `transaction()`: bulk import commits between articles only, so an
+        article is never stored half; listeners hear the article's id. `relations` index
+        into `entities`. Return the new article's id, or None for a duplicate.
         """
         _check_relations(entities, relations)
         conn, time = self.db.conn, now()
@@ -274,6 +390,7 @@ class Store:
             return None
         article_id = cursor.lastrowid
         conn.execute("INSERT INTO tokens (article_id, data) VALUES (?, ?)", (article_id, tokens))
+        self._touched.add(article_id)
         self.add_annotations(article_id, entities, relations, annotator, status, time)
         return article_id
 
@@ -284,6 +401,7 @@ class Store:
         """Add imported entities, relations and status to an article (see `add_article`)."""
         _check_relations(entities, relations)
         conn, time = self.db.conn, time or now()
+        self._touched.add(article_id)
         # Ids are given, not left to SQLite, so that one executemany can store them all and
         # relations can refer to them; AUTOINCREMENT's sequence says which are free.
         ids = self._next_ids("entities", len(entities))

@@ -413,9 +413,14 @@ def test_helper_processes_give_the_same_result(tmp_path: Path) -> None:
         ("a.jsonl", 4, 1, False), ("b.jsonl", 1, 1, False), ("latin1.txt", 0, 0, True),
         ("txt/0.txt", 1, 0, False), ("txt/1.txt", 1, 0, False), ("txt/2.txt", 1, 0, False),
         ("txt/3.txt", 1, 0, False)]
-    assert results[0][6] == [("Import a.jsonl: 4 articles",), ("Import b.jsonl: 1 article",),
-                             ("Import txt/0.txt: 1 article",), ("Import txt/1.txt: 1 article",),
-                             ("Import txt/2.txt: 1 article",), ("Import txt/3.txt: 1 article",)]
+    # One event per file and batch (three lines here), committed with its articles, so that
+    # a killed import's articles are in the log too; a file within one batch has one.
+    assert results[0][6] == [
+        ("Import a.jsonl (line 1): 1 article",), ("Import a.jsonl (line 14): 1 article",),
+        ("Import a.jsonl (line 33): 1 article",), ("Import a.jsonl (line 35): 1 article",),
+        ("Import b.jsonl: 1 article",), ("Import txt/0.txt: 1 article",),
+        ("Import txt/1.txt: 1 article",), ("Import txt/2.txt: 1 article",),
+        ("Import txt/3.txt: 1 article",)]
 
 
 # -- files that are refused ----------------------------------------------------------------
