@@ -12,15 +12,13 @@ goes is worked out in `annotation.caret`; this module only reads the view and se
 
 from __future__ import annotations
 
-import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QAction, QPainter, QPen, QTextCursor
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from annotation import caret
 from gui.actions import VIEW_ONLY, Actions
 from gui.article_search import ArticleSearch
-from gui.dialogs import KeyHelp
 
 
 class CaretKeys(QObject):
@@ -53,19 +51,6 @@ class CaretKeys(QObject):
             # A bound method: Qt drops the connection when this pane's view goes.
             action.triggered.connect(self._on_action)
         self.controller.currentChanged.connect(self._on_current_changed)
-        QApplication.instance().focusChanged.connect(self._on_focus_changed)
-
-    def _on_focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
-        # The help overlay (F1) takes the keyboard; once closed, Qt gives it to the next
-        # widget in the focus chain (the article list's search box), where N or a number
-        # key would be typed. Give it back to where it was.
-        if isinstance(new, KeyHelp) and old is not None:
-            new.destroyed.connect(lambda: shiboken6.isValid(self) and self._refocus(old))
-
-    def _refocus(self, widget: QWidget) -> None:
-        target = widget if shiboken6.isValid(widget) and widget.isVisible() else self.view
-        if shiboken6.isValid(target):
-            target.setFocus(Qt.OtherFocusReason)
 
     def _on_action(self) -> None:
         move = self._moves.get(self.sender())

@@ -1,11 +1,11 @@
-"""The window's smaller dialogs: the keys overlay, import, export, and Done's question."""
+"""The window's smaller dialogs: import, export, merge, review's annotators and Done's
+question."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -13,9 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -31,61 +29,9 @@ from annotation.model import ArticleStatus
 from annotation.readers import Problem
 from annotation.settings import ACCEPT_REST, ASK, LEAVE_OPEN, REJECT_REST, Settings
 from annotation.store import Store
-from gui.actions import key_rows
 from gui.jobs import run_with_progress
 from gui.panels import plain_label
 from gui.workspace import Workspace
-
-
-class KeyHelp(QWidget):
-    """A translucent sheet over the window listing every key; any key or click closes it."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setAttribute(Qt.WA_DeleteOnClose)
-        self.setFocusPolicy(Qt.StrongFocus)
-        grid = QGridLayout(self)
-        grid.setContentsMargins(60, 40, 60, 40)
-        title = QLabel("Keys")
-        title.setStyleSheet("font-size: 18pt; font-weight: bold; color: white;")
-        grid.addWidget(title, 0, 0, 1, 4)
-        rows = key_rows() + [("1 … 9, 0", "Label the selection / relabel (see the Label menu)"),
-                             ("Alt + drag", "Select by character, not by token"),
-                             ("Drag entity → entity", "Add a relation between them")]
-        half = (len(rows) + 1) // 2
-        for i, (keys, what) in enumerate(rows):
-            col, row = (0, i) if i < half else (2, i - half)
-            key = QLabel(keys)
-            key.setStyleSheet("color: #ffd866; font-family: monospace;")
-            text = QLabel(what)
-            text.setStyleSheet("color: white;")
-            grid.addWidget(key, row + 1, col)
-            grid.addWidget(text, row + 1, col + 1)
-        hint = QLabel("Press any key or click to close")
-        hint.setStyleSheet("color: #cccccc;")
-        grid.addWidget(hint, half + 2, 0, 1, 4)
-        parent.installEventFilter(self)
-
-    def show_over(self, parent: QWidget) -> None:
-        self.setGeometry(parent.rect())
-        self.show()
-        self.raise_()
-        self.setFocus()
-
-    def paintEvent(self, event) -> None:
-        with QPainter(self) as painter:
-            painter.fillRect(self.rect(), QColor(20, 20, 28, 225))
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Resize:
-            self.setGeometry(self.parentWidget().rect())
-        return False
-
-    def keyPressEvent(self, event) -> None:
-        self.close()
-
-    def mousePressEvent(self, event) -> None:
-        self.close()
 
 
 def ask_done_with_open(parent: QWidget, settings: Settings, count: int,

@@ -28,6 +28,7 @@ from gui.article_flow import ArticleFlow
 from gui.article_paint import FOCUS_MODES
 from gui.article_view import DEFAULT_POINT_SIZE
 from gui.caret import CaretKeys
+from gui.key_help import show_keys
 from gui.project_pane import ProjectPane
 from gui.relation_menu import RelationMenu
 from gui.suggestions import SuggestionService
@@ -240,7 +241,8 @@ class MainWindow(ArticleFlow, TeamMenu, RelationMenu, QMainWindow):
         a.zoom_in.triggered.connect(lambda: self._zoom(1))
         a.zoom_out.triggered.connect(lambda: self._zoom(-1))
         a.zoom_reset.triggered.connect(lambda: self._zoom(None))
-        a.help_keys.triggered.connect(lambda: dialogs.KeyHelp(self).show_over(self))
+        a.help_keys.triggered.connect(
+            lambda: show_keys(self, self.workspace and self.workspace.schema))
         a.start_review.triggered.connect(self._start_review)
         a.merge.triggered.connect(self._merge)
         a.agreement.triggered.connect(self._agreement)

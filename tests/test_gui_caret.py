@@ -189,7 +189,7 @@ def test_offsets_stay_str_offsets_with_emoji_crlf_tabs_marks_and_arabic(
 def test_the_help_overlay_lists_the_caret_gap_and_find_keys(qtbot, project):
     from PySide6.QtWidgets import QLabel
 
-    from gui.dialogs import KeyHelp
+    from gui.key_help import KeyHelp
 
     window = open_window(qtbot, project)
     press(qtbot, Qt.Key_F1)

@@ -13,7 +13,7 @@ from annotation.importer import import_paths
 from annotation.model import ArticleStatus, EntityStatus
 from annotation.settings import LEAVE_OPEN, Settings
 from annotation.store import NewEntity, Store
-from gui.dialogs import KeyHelp
+from gui.key_help import KeyHelp
 from gui.main_window import MainWindow
 from gui.relation_dialog import RelationDialog
 
