@@ -32,6 +32,10 @@ class Actions(NamedTuple):
     go_to: QAction
     retype: QAction
     add_relation: QAction
+    next_relation: QAction
+    previous_relation: QAction
+    next_article_relation: QAction
+    previous_article_relation: QAction
     accept_label: QAction
     accept_all: QAction
     done_next: QAction
@@ -95,6 +99,18 @@ SPECS: dict[str, tuple[str, list[str], str]] = {
                "Give the current relation another type, or turn it round (Tab)"),
     "add_relation": ("Add &relation…", ["R"],
                      "Link the current entity to another, chosen from a list"),
+    # Accepted relations too (Tab walks only the open suggestions), so that T, Delete and X
+    # reach a wrong one without the mouse (gui/relation_walk.py).
+    "next_relation": ("Next relation of the entity", ["]"],
+                      "Make the current entity's next relation current, accepted or "
+                      "suggested, in reading order; after its last, the entity again"),
+    "previous_relation": ("Previous relation of the entity", ["["],
+                          "Make the current entity's previous relation current"),
+    "next_article_relation": ("Next relation in the article", ["Ctrl+]"],
+                              "Make the article's next relation current, accepted or "
+                              "suggested, in reading order (as the Relations panel lists them)"),
+    "previous_article_relation": ("Previous relation in the article", ["Ctrl+["],
+                                  "Make the article's previous relation current"),
     "accept_label": ("Accept all of this &label", ["Ctrl+Shift+A"],
                      "Accept every open suggestion with the current entity's label"),
     "accept_all": ("Accept all &suggestions", ["Ctrl+Alt+A"],
@@ -157,7 +173,9 @@ MENUS = {
     "&Edit": ["undo", "redo", None, "edit_schema", "set_annotator"],
     "&Annotate": ["accept", "reject", "next_item", "previous_item", "delete", None,
                   "widen_end", "shrink_end", "widen_start", "shrink_start", None,
-                  "link", "go_to", "retype", "add_relation", "accept_label", "accept_all", None,
+                  "link", "go_to", "retype", "add_relation", "next_relation",
+                  "previous_relation", "next_article_relation", "previous_article_relation",
+                  None, "accept_label", "accept_all", None,
                   "done_next", "skip_next", None, "train"],
     "&Caret": ["caret_left", "caret_right", "caret_previous_sentence", "caret_next_sentence",
                "caret_home", "caret_end", None, "next_gap", "previous_gap", None,
@@ -175,7 +193,8 @@ KEY_GROUPS: dict[str, list[str]] = {
     "Move": ["next_item", "previous_item", "go_to"],
     "Decide": ["accept", "reject", "delete", "accept_label", "accept_all", "undo", "redo"],
     "Entities": ["widen_end", "shrink_end", "widen_start", "shrink_start"],
-    "Relations": ["link", "retype", "add_relation"],
+    "Relations": ["next_relation", "previous_relation", "next_article_relation",
+                  "previous_article_relation", "link", "retype", "add_relation"],
     "Caret & find": ["caret_left", "caret_right", "caret_previous_sentence",
                      "caret_next_sentence", "caret_home", "caret_end", "next_gap",
                      "previous_gap", "find_text", "find_next", "find_previous", "caret_off"],

@@ -2,8 +2,9 @@
 
 The current item is an entity or a relation. Tab walks the open suggestions in reading
 order; accepting or rejecting one moves on to the next, so a well-suggested article is a
-run of Enter presses. Every change goes through the workspace's command stack; the view
-redraws when the store reports the commit.
+run of Enter presses; ] and [ reach accepted relations too (gui/relation_walk.py). Every
+change goes through the workspace's command stack; the view redraws when the store reports
+the commit.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class ArticleController(QObject):
         self.entities = []
         self.relations = []
         self.current: Item | None = None
+        self.came_from: int | None = None  # the entity last current (gui/relation_walk.py)
         workspace.stack.scope = None  # no article shown: undo reaches project-wide steps
         workspace.changed.connect(self._on_changed)
         workspace.schemaChanged.connect(self.reload)
@@ -62,7 +64,7 @@ class ArticleController(QObject):
         tokens = Tokens.from_bytes(store.tokens(article_id)) if store.tokens(article_id) \
             else Tokens([], [])
         self.tokens = TokenIndex(tokens.starts, tokens.ends, self.article.text)
-        self.current = None
+        self.current = self.came_from = None
         self.workspace.stack.scope = article_id  # undo and redo act on the article shown
         self.view.show_text(self.article.text, self.tokens)
         self.reload()
@@ -140,6 +142,12 @@ class ArticleController(QObject):
             return self.relation(self.current.id)
         return None
 
+    def came_from_end(self, relation: Relation) -> int:
+        """The end of `relation` the researcher came to it from: the entity current last,
+        else its head."""
+        return self.came_from if self.came_from in (relation.head, relation.child) \
+            else relation.head
+
     def set_current(self, item: Item | None) -> None:
         self.current = item
         self._show_current(scroll=True)
@@ -147,6 +155,8 @@ class ArticleController(QObject):
     def _show_current(self, scroll: bool) -> None:
         entity = self.current_entity()
         relation = self.current_relation()
+        if entity is not None:
+            self.came_from = entity.id
         reveal = None
         if scroll:
             reveal = entity.id if entity else relation.head if relation else None
@@ -241,9 +251,15 @@ class ArticleController(QObject):
         return done
 
     def delete(self) -> bool:
+        """Delete the current entity (with its relations) or relation; after a relation, the
+        end it was reached from is current, to go on with its other relations."""
         relation, entity = self.current_relation(), self.current_entity()
         if relation is not None:
-            return self._do(cmd.DeleteRelation(relation.id))
+            end = self.came_from_end(relation)
+            done = self._do(cmd.DeleteRelation(relation.id))
+            if done and self.entity(end) is not None:
+                self.set_current(Item("entity", end))
+            return done
         if entity is not None:
             return self._do(cmd.DeleteEntity(entity.id))
         return False

@@ -31,6 +31,7 @@ from gui.caret import CaretKeys
 from gui.key_help import show_keys
 from gui.project_pane import ProjectPane
 from gui.relation_menu import RelationMenu
+from gui.relation_walk import RelationWalk
 from gui.suggestions import SuggestionService
 from gui.team_menu import TeamMenu
 from gui.window_state import qsettings
@@ -108,6 +109,8 @@ class MainWindow(ArticleFlow, TeamMenu, RelationMenu, QMainWindow):
         self.pane = ProjectPane(self.workspace, review)
         self.setCentralWidget(self.pane)  # deletes the pane shown before
         self.caret = CaretKeys(self.pane, self.actions)
+        self.relation_walk = RelationWalk(self.pane.controller, self.actions)
+        self.relation_walk.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.pane.view.relationDragged.connect(self._ask_relation)
         self.pane.picker.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.pane.empty_hint.importRequested.connect(self.actions.import_files.trigger)

@@ -128,8 +128,9 @@ class RelationPicker(QObject):
         c = self.controller
         relation = c.current_relation()
         if relation is None:
-            self.message.emit("Make a relation current first (Tab or a click on its label), "
-                              "then press T")
+            self.message.emit("Make a relation current first (] or [ from one of its ends, "
+                              "Ctrl+] in the article, Tab, or a click on its label), then "
+                              "press T")
             return False
         self._origin, self._other = c.entity(relation.head), c.entity(relation.child)
         if self._origin is None or self._other is None:

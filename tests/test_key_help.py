@@ -70,6 +70,7 @@ def test_each_key_stands_beside_what_it_does(qtbot, path) -> None:
             assert (menu_text(name), keys) in rows, (name, keys)
     for entity in win.workspace.schema.entities:
         assert (entity.name, (entity.hotkey,)) in rows
+    assert ("Next relation of the entity", ("]",)) in rows
     for caps, text in rows.values():
         key, what = in_overlay(overlay, caps[-1]), in_overlay(overlay, text)
         assert 0 <= what.left() - key.right() <= 12, (text.text(), key, what)

@@ -107,6 +107,7 @@ def test_the_canonical_key_makes_backtab_shift_tab() -> None:
 def test_no_key_is_bound_twice_in_the_annotating_window(window: MainWindow) -> None:
     names = {name for name, _, _ in bindings(window)}
     assert {"&Previous suggestion", "&Next suggestion", "PER"} <= names  # label keys too
+    assert {"Next relation of the entity", "Previous relation in the article"} <= names
     assert clashes(window) == []
 
 
