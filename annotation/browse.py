@@ -12,6 +12,7 @@ and the articles never measured in corpus order, the latter after all measured o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ CORPUS, UNCERTAIN = "corpus", "uncertain"  # the orders of the list
 ORDERS = (CORPUS, UNCERTAIN)
 # SQLite allows 32,766 parameters; a page is far smaller, but callers may pass any list.
 _CHUNK = 10_000
+_UNSEARCHABLE = re.compile("[\0\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,9 @@ def fts_query(search: str) -> str:
     that starts with one). Words without a letter or digit are dropped: the tokenizer
     would find nothing in them. Return "" when nothing is left to search for.
     """
-    words = [w for w in search.split() if any(c.isalnum() for c in w)]
+    # A NUL ends an FTS5 string early ("unterminated string"), and a lone surrogate cannot
+    # be sent to SQLite at all: both separate words here.
+    words = [w for w in _UNSEARCHABLE.sub(" ", search).split() if any(c.isalnum() for c in w)]
     if not words:
         return ""
     quoted = ['"' + w.replace('"', '""') + '"' for w in words]

@@ -1,58 +1,64 @@
 """Reading articles to import: plain text, Prodigy-style JSONL and doccano JSONL.
 
 Pure parsing and validation against the label schema; nothing here touches the project.
-A file in the wrong encoding is refused whole (`Refused`); a bad record becomes a `Problem`
-and the reader goes on with the next one.
+A file in the wrong encoding is refused whole (`Refused`, see `annotation.input_files`); a
+bad record becomes a `Problem` and the reader goes on with the next one.
+
+JSON is read as Python's parser reads it, with two exceptions: NaN and Infinity (and numbers
+too large for a float), which are not JSON although Python writes them, read as null; and a
+record nested more deeply than Sorot keeps (`limits.MAX_JSON_DEPTH` in its metadata, or so
+deep that the parser gives up) is that record's problem.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from annotation.input_files import (
+    BOM,
+    JSONL_SUFFIXES,
+    Problem,
+    Refused,
+    Skipped,
+    Source,
+    check_encoding,
+    check_shape,
+    read_txt,
+    scan_encoding,
+    too_long,
+)
+from annotation.limits import MAX_ARTICLE_CHARS, MAX_JSON_DEPTH, MAX_LINE_BYTES, json_depth
 from annotation.model import ArticleStatus, EntityStatus
 from annotation.schema import LabelSchema
 from annotation.store import NewEntity, NewRelation
 
+__all__ = ["BOM", "FORMATS", "JSONL_SUFFIXES", "TITLE_FROM", "Problem", "Reader", "Record",
+           "Refused", "Skipped", "Source", "read"]
+
 FORMATS = ("txt", "jsonl", "doccano")
 TITLE_FROM = ("first-line", "filename")
-BOM = b"\xef\xbb\xbf"
-JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _SOROT_META = ("article_id", "title", "source", "annotator", "status")
 _DOCCANO_KEYS = frozenset(("id", "text", "entities", "relations", "label"))
-_CHUNK = 1 << 22
 ACCEPTED, SUGGESTED = EntityStatus.ACCEPTED, EntityStatus.SUGGESTED
 # The first line with any non-space character, up to any of the breaks str.splitlines knows.
 _FIRST_LINE = re.compile(r"\S[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]*")
+_TOO_DEEP = ("invalid JSON: arrays or objects nested too deeply to read (hundreds of levels "
+             f"inside one another; Sorot keeps at most {MAX_JSON_DEPTH})")
 
 
-@dataclass(frozen=True)
-class Problem:
-    """A record (or a whole file) that was not imported, and why."""
-
-    path: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.reason}"
+def _finite(text: str) -> float | None:
+    value = float(text)
+    return value if math.isfinite(value) else None
 
 
-class Skipped(Problem):
-    """A record left out on purpose (a rejected or ignored Prodigy task), not an error."""
-
-
-class Refused(Exception):
-    """A file refused whole (wrong encoding, binary); nothing from it is imported."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(str(problem))
-        self.problem = problem
+# NaN, Infinity and numbers like 1e999 are not JSON numbers: they read as null.
+_DECODE = json.JSONDecoder(parse_constant=lambda _: None, parse_float=_finite).decode
 
 
 @dataclass
@@ -68,22 +74,6 @@ class Record:
     relations: list[NewRelation] = field(default_factory=list)
     annotator: str | None = None
     status: str | None = None
-
-
-@dataclass(frozen=True)
-class Source:
-    """A file to read: its path, the name to show and store, and the format asked for."""
-
-    path: Path
-    name: str
-    fmt: str | None = None
-
-    @property
-    def size(self) -> int:
-        try:
-            return self.path.stat().st_size
-        except OSError:
-            return 0
 
 
 class _Bad(Exception):
@@ -103,11 +93,11 @@ def read(source: Source, schema: LabelSchema, title_from: str = "first-line") ->
     if fmt is None and source.path.suffix.lower() == ".txt":
         fmt = "txt"
     if fmt == "txt":
-        data = _read_bytes(source)
-        _check_encoding(source, data)
+        data = read_txt(source)
+        check_encoding(source, data)
         return Reader(source, "txt", schema, title_from, data)
-    _scan_encoding(source)
-    _check_shape(source, fmt)
+    scan_encoding(source)
+    check_shape(source, fmt)
     return Reader(source, fmt, schema, title_from)
 
 
@@ -150,31 +140,38 @@ class Reader:
         """Settle the format from this line if it is the file's first JSON object."""
         # The first record decides for the whole file, so one odd record cannot switch
         # the format under the others.
-        if self.fmt is None:
-            with contextlib.suppress(ValueError):
-                obj = json.loads(raw)
+        if self.fmt is None and len(raw) <= MAX_LINE_BYTES:
+            with contextlib.suppress(ValueError, RecursionError):
+                obj = _DECODE(raw.decode("utf-8"))
                 if type(obj) is dict:
-                    self.fmt = "doccano" if "entities" in obj or type(obj.get("label")) is list \
-                        else "jsonl"
+                    self.fmt = "doccano" if _doccano_shaped(obj) else "jsonl"
 
     def parse_txt(self, data: bytes) -> Record | Problem:
         """A plain-text file, already checked to be UTF-8, as one record."""
         text = data[len(BOM):].decode() if data.startswith(BOM) else data.decode()
         if not text.strip():
             return Problem(self._path, 1, "the file is empty (no text to import)")
+        if len(text) > MAX_ARTICLE_CHARS:
+            return Problem(self._path, 1, too_long(len(text)))
         return Record(1, text, self._title(text, 1), self.source.path.name,
                       {"file": self.source.name})
 
     def parse(self, line: int, raw: bytes) -> Record | Problem:
         """One JSONL line (not blank) as a Record, or the Problem that keeps it out."""
+        if len(raw) > MAX_LINE_BYTES:
+            return Problem(self._path, line, f"the line is {len(raw) / 1e6:,.1f} MB, longer "
+                           f"than any record Sorot takes (an article of at most "
+                           f"{MAX_ARTICLE_CHARS:,} characters, with its tokens and spans)")
         try:
-            obj = json.loads(raw)
+            obj = _DECODE(raw.decode("utf-8"))
         except ValueError as exc:
             return Problem(self._path, line, _json_error(exc))
+        except RecursionError:
+            return Problem(self._path, line, _TOO_DEEP)
         if type(obj) is not dict:
             return Problem(self._path, line, f"not a JSON object but {_kind(obj)}")
         if self.fmt is None:
-            self.sniff(raw)
+            self.fmt = "doccano" if _doccano_shaped(obj) else "jsonl"
         answer = obj.get("answer")
         if self.fmt == "jsonl" and answer in ("reject", "ignore"):
             return Skipped(self._path, line, f"answer is {answer!r}: only accepted tasks are "
@@ -198,6 +195,7 @@ class Reader:
     # -- Prodigy -------------------------------------------------------------------------
 
     def _prodigy(self, obj: dict[str, Any], line: int) -> Record:
+        _other_format(obj, "jsonl", self.source.fmt is not None)
         text = _text(obj)
         spans = obj.get("spans") or []
         if type(spans) is not list:
@@ -214,6 +212,7 @@ class Reader:
     # -- doccano -------------------------------------------------------------------------
 
     def _doccano(self, obj: dict[str, Any], line: int) -> Record:
+        _other_format(obj, "doccano", self.source.fmt is not None)
         text = _text(obj)
         raw, labels = obj.get("entities") or [], obj.get("label") or []
         if type(raw) is not list:
@@ -378,6 +377,12 @@ class Reader:
         """Take Sorot's own fields out of meta and build the Record."""
         if not isinstance(meta, dict):
             raise _Bad(f"'meta' is {_kind(meta)}, not an object")
+        depth = json_depth(meta)
+        if depth > MAX_JSON_DEPTH:
+            what = "its other fields" if self.fmt == "doccano" else "'meta'"
+            raise _Bad(f"{what} nest more than {MAX_JSON_DEPTH} levels deep (lists or objects "
+                       f"inside one another); Sorot keeps metadata up to {MAX_JSON_DEPTH} "
+                       "levels")
         meta = dict(meta)
         meta.pop("article_id", None)
         values = {key: meta.pop(key, None) for key in _SOROT_META[1:]}
@@ -463,6 +468,9 @@ def _suggested(raw: dict[str, Any], name: str) -> tuple[str, str, float | None]:
         raise _Bad(f"{name}: status {status!r} is neither {ACCEPTED!r} nor {SUGGESTED!r}")
     if score is not None and (type(score) not in (int, float)):
         raise _Bad(f"{name}: score {json.dumps(score)} is not a number")
+    if type(score) is int:
+        # Stored as a float: an integer beyond a float's range has no score to keep.
+        score = float(score) if abs(score) < 1e300 else None
     return SUGGESTED, origin if isinstance(origin, str) and origin else "import", score
 
 
@@ -474,6 +482,8 @@ def _text(obj: dict[str, Any]) -> str:
         raise _Bad(f"'text' is {_kind(text)}, not a string")
     if not text.strip():
         raise _Bad("'text' is empty")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise _Bad(too_long(len(text)))
     return text
 
 
@@ -485,6 +495,33 @@ def _check_surrogates(obj: Any) -> None:
     except UnicodeEncodeError as exc:
         raise _Bad(f"a string holds a lone surrogate {exc.object[exc.start]!r}, "
                    "half of an escaped emoji or other character (invalid Unicode)") from None
+    except RecursionError:
+        raise _Bad(_TOO_DEEP) from None
+
+
+def _doccano_shaped(obj: dict[str, Any]) -> bool:
+    """Whether a record has doccano's annotations ("entities", or "label" as a list)."""
+    return "entities" in obj or type(obj.get("label")) is list
+
+
+def _prodigy_shaped(obj: dict[str, Any]) -> bool:
+    """Whether a record has Prodigy's annotations ("spans") and none of doccano's."""
+    return "spans" in obj and not _doccano_shaped(obj)
+
+
+def _other_format(obj: dict[str, Any], fmt: str, given: bool) -> None:
+    """Refuse a record of the other format: read as this one, its annotations would be lost
+    (a Prodigy record's spans kept as doccano metadata, a doccano record's entities dropped).
+    """
+    why = "as asked" if given else "the format of its first record"
+    if fmt == "doccano" and _prodigy_shaped(obj):
+        raise _Bad(f"a Prodigy-style record (it has 'spans', not 'entities') in a file read as "
+                   f"doccano ({why}); import such records from a file of their own")
+    if fmt == "jsonl" and _doccano_shaped(obj) and "spans" not in obj:
+        found = "'entities'" if "entities" in obj else "'label' as a list"
+        raise _Bad(f"a doccano record (it has {found}, not 'spans') in a file read as "
+                   f"Prodigy-style JSONL ({why}); import such records from a file of their "
+                   "own")
 
 
 def _kind(value: Any) -> str:
@@ -497,71 +534,3 @@ def _json_error(exc: ValueError) -> str:
     if isinstance(exc, json.JSONDecodeError):
         return f"invalid JSON: {exc.msg} (column {exc.colno})"
     return f"invalid JSON: {exc}"  # e.g. bytes that are not UTF-8 (checked before, though)
-
-
-def _read_bytes(source: Source) -> bytes:
-    try:
-        return source.path.read_bytes()
-    except OSError as exc:
-        raise Refused(Problem(str(source.path), 0, f"cannot read: {exc.strerror}")) from exc
-
-
-def _check_encoding(source: Source, data: bytes, offset: int = 0, lines: int = 0) -> None:
-    """Raise Refused unless `data` (the file from byte `offset`, line `lines` + 1) is UTF-8."""
-    path = str(source.path)
-    if offset == 0:
-        if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-            raise Refused(Problem(path, 1, "UTF-32 text (it starts with a UTF-32 byte-order "
-                                           "mark); Sorot reads UTF-8 only: save it as UTF-8"))
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise Refused(Problem(path, 1, "UTF-16 text (it starts with a UTF-16 byte-order "
-                                           "mark); Sorot reads UTF-8 only: save it as UTF-8"))
-    nul = data.find(b"\0")
-    if nul >= 0:
-        line = lines + data.count(b"\n", 0, nul) + 1
-        raise Refused(Problem(path, line, f"a NUL byte at byte {offset + nul}: this is a binary "
-                                          "file or text not in UTF-8; nothing was imported"))
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = lines + data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise Refused(Problem(
-            path, line, f"not UTF-8: byte {offset + exc.start} (0x{data[exc.start]:02x}, line "
-                        f"{line}, column {column}) cannot be decoded; save the file as UTF-8 "
-                        "(nothing was imported)")) from None
-
-
-def _scan_encoding(source: Source) -> None:
-    """Check a whole file before any of it is imported, in chunks that end at a newline."""
-    offset = lines = 0
-    try:
-        with open(source.path, "rb") as f:
-            while chunk := f.read(_CHUNK):
-                # Ending each chunk at a newline keeps every character whole, because
-                # b"\n" never occurs inside a multi-byte UTF-8 sequence.
-                chunk += f.readline()
-                _check_encoding(source, chunk, offset, lines)
-                offset += len(chunk)
-                lines += chunk.count(b"\n")
-    except OSError as exc:
-        raise Refused(Problem(str(source.path), 0, f"cannot read: {exc.strerror}")) from exc
-
-
-def _check_shape(source: Source, fmt: str | None) -> None:
-    """Refuse a JSON document or a file of unknown kind before it floods the report."""
-    with open(source.path, "rb") as f:
-        first = f.readline()
-        while first and not first.strip():
-            first = f.readline()
-    first = first.removeprefix(BOM).strip()
-    if first.startswith(b"["):
-        try:
-            json.loads(first)
-        except ValueError:
-            raise Refused(Problem(str(source.path), 1, "a JSON array spread over lines, not "
-                                  "JSON Lines (one object per line)")) from None
-    elif first and not first.startswith(b"{") and fmt is None \
-            and source.path.suffix.lower() not in (*JSONL_SUFFIXES, ".json"):
-        raise Refused(Problem(str(source.path), 1, "cannot tell the format: neither a .txt "
-                              "file nor JSON Lines; give the format (txt, jsonl or doccano)"))

@@ -11,8 +11,9 @@ from typing import Any
 from annotation.paths import RESOURCES
 
 DEFAULT_SCHEMA_PATH = RESOURCES / "schema" / "default.json"
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
-_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+# Matched whole (fullmatch): `$` would also match before a final newline ("PER\n").
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*")
+_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
 class SchemaError(ValueError):
@@ -92,11 +93,18 @@ class LabelSchema:
         """Build and validate a schema; raise SchemaError naming the first problem."""
         if not isinstance(data, dict):
             raise SchemaError("a schema must be a JSON object")
+        for key in ("entities", "relations"):
+            if not isinstance(data.get(key, []), list):
+                raise SchemaError(f"'{key}' must be a list")
+        try:
+            version = int(data.get("version", 1))
+        except (TypeError, ValueError, OverflowError):
+            raise SchemaError(f"version {data.get('version')!r} is not a whole number") from None
         entities = tuple(_entity_type(i, e) for i, e in enumerate(data.get("entities", [])))
         relations = tuple(_relation_type(i, r) for i, r in enumerate(data.get("relations", [])))
         schema = cls(
             name=str(data.get("name", "untitled")),
-            version=int(data.get("version", 1)),
+            version=version,
             allow_overlap=bool(data.get("allow_overlap", False)),
             entities=entities,
             relations=relations,
@@ -113,6 +121,9 @@ class LabelSchema:
             raise SchemaError(f"{path}: cannot read: {exc}") from exc
         except json.JSONDecodeError as exc:
             raise SchemaError(f"{path}: line {exc.lineno}: invalid JSON: {exc.msg}") from exc
+        except RecursionError:
+            raise SchemaError(f"{path}: invalid JSON: lists or objects nested too deeply "
+                              "to read") from None
         try:
             return cls.from_dict(data)
         except SchemaError as exc:
@@ -147,13 +158,13 @@ def _entity_type(index: int, data: Any) -> EntityType:
     if not isinstance(data, dict) or not isinstance(data.get("name"), str):
         raise SchemaError(f"entity type #{index + 1} needs a name")
     name = data["name"]
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise SchemaError(f"entity label {name!r}: use letters, digits, '_' or '-'")
     colour = str(data.get("colour", "#999999"))
-    if not _COLOUR.match(colour):
+    if not _COLOUR.fullmatch(colour):
         raise SchemaError(f"entity label {name}: colour {colour!r} is not #RRGGBB")
     hotkey = str(data.get("hotkey", ""))
-    if len(hotkey) > 1:
+    if len(hotkey) > 1 or (hotkey and (hotkey.isspace() or not hotkey.isprintable())):
         raise SchemaError(f"entity label {name}: hotkey {hotkey!r} must be one key")
     return EntityType(name, colour, hotkey, str(data.get("guideline", "")))
 
@@ -162,7 +173,7 @@ def _relation_type(index: int, data: Any) -> RelationType:
     if not isinstance(data, dict) or not isinstance(data.get("name"), str):
         raise SchemaError(f"relation type #{index + 1} needs a name")
     name = data["name"]
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise SchemaError(f"relation label {name!r}: use letters, digits, '_' or '-'")
     ends = {}
     for end in ("head", "child"):

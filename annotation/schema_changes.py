@@ -17,7 +17,7 @@ from annotation.schema import EntityType, LabelSchema, RelationType, SchemaError
 from annotation.store import ChangeSet, Store, now
 
 ENTITY, RELATION = "entity", "relation"
-_HOTKEY = re.compile(r"^[0-9A-Za-z]?$")
+_HOTKEY = re.compile(r"[0-9A-Za-z]?")  # matched whole: `$` lets "1\n" through
 # Okabe-Ito first (the default schema's colours), then a few more that stay readable.
 # The default labels' colours first (Paul Tol's, chosen to stay apart for colour-blind
 # readers in light and dark themes: see annotation/colours.py), then more for new labels.
@@ -88,7 +88,7 @@ def checked(schema: LabelSchema) -> LabelSchema:
 
 def check_hotkey(schema: LabelSchema, label: str, hotkey: str) -> None:
     """Refuse a hotkey that is not one digit or letter, or that another label has already."""
-    if not _HOTKEY.match(hotkey):
+    if not _HOTKEY.fullmatch(hotkey):
         raise SchemaError(f"hotkey {hotkey!r}: use one digit (0-9) or letter")
     for other in schema.entities:
         if hotkey and other.name != label and other.hotkey.lower() == hotkey.lower():

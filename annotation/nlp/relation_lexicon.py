@@ -15,7 +15,7 @@ from annotation.nlp.suggestion import SuggesterError
 
 VOICES = ("active", "passive", "noun", "give")
 COLUMNS = ("trigger", "label", "voice", "strength", "before", "after")
-_WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")  # letters, inner hyphens allowed
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # letters, inner hyphens allowed
 
 
 class LexiconError(SuggesterError):
@@ -70,11 +70,11 @@ def _parse(line: str, number: int) -> Trigger:
                          f"({', '.join(COLUMNS)}), found {len(fields)}")
     phrase, label, voice, strength, before, after = (f.strip() for f in fields)
     words = tuple(phrase.split())
-    if not words or not all(_WORD.match(w) for w in words):
+    if not words or not all(_WORD.fullmatch(w) for w in words):
         raise ValueError(f"trigger {phrase!r} must be words of letters (inner hyphens allowed)")
     if phrase != phrase.lower():
         raise ValueError(f"trigger {phrase!r} must be lowercase")
-    if not re.match(r"^[A-Za-z][A-Za-z0-9_\-]*$", label):
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_\-]*", label):
         raise ValueError(f"label {label!r} is not a relation label")
     if voice not in VOICES:
         raise ValueError(f"voice {voice!r} must be one of {', '.join(VOICES)}")
