@@ -10,12 +10,11 @@ Project costs a handful of queries and is never re-tokenized.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import itertools
 import json
+import math
 import operator
 import os
-import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _quote_json
@@ -24,10 +23,13 @@ from typing import IO, Any
 
 import numpy as np
 
+from annotation import temp_files
+from annotation.limits import MAX_JSON_DEPTH, json_depth
 from annotation.merge import work_origins
 from annotation.model import ArticleStatus, EntityStatus
 from annotation.nlp.tokens import Tokens, decode_arrays, tokenize
 from annotation.store import Store
+from annotation.temp_files import TargetError, check_target
 from annotation.token_json import tokens_json, tokens_json_many
 
 FORMATS = ("jsonl", "doccano", "spacy")
@@ -35,6 +37,9 @@ ACCEPTED, SUGGESTED = EntityStatus.ACCEPTED, EntityStatus.SUGGESTED
 _PROGRESS_EVERY = 256
 PARALLEL_MIN = 4000  # fewer articles export faster than worker processes start
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# Metadata stored by an older Sorot may hold NaN or Infinity (Python writes them; JSON has
+# no such numbers): they are exported as null.
+_load_meta = json.JSONDecoder(parse_constant=lambda _: None).decode
 _REF = '{"start":%d,"end":%d,"token_start":%d,"token_end":%d,"label":%s'
 _RELATION = '{"head":%d,"child":%d,"label":%s,"head_span":%s,"child_span":%s'
 _LINE_HEAD = '{"text":%s,"meta":%s,"_input_hash":%d,"_task_hash":%d,"tokens":'
@@ -96,7 +101,7 @@ def export(
         for task in _tasks(store, *options, report, progress):
             if not writer.add(task.record(), report.warnings, report.errors):
                 report.records -= 1
-        write_atomic(path, lambda f: f.write(writer.to_bytes()))
+        write_atomic(path, lambda f: f.write(writer.to_bytes()), report.warnings)
         return report
     workers = workers or min(4, os.cpu_count() or 1)
     if workers > 1 and store.path is not None and store.count_articles() >= PARALLEL_MIN:
@@ -105,7 +110,7 @@ def export(
         write_in_parts(store, path, fmt, options, report, progress, workers)
         return report
     write_atomic(path, lambda f: f.writelines(render_lines(store, fmt, options, report,
-                                                            progress)))
+                                                            progress)), report.warnings)
     return report
 
 
@@ -276,8 +281,8 @@ class _Article:
 
     def __init__(self, row: tuple, report: ExportReport) -> None:
         self.id, self.title, self.text, self.source, meta_json, data = row
-        self.meta = json.loads(meta_json) if meta_json else {}
         self.report = report
+        self.meta = self._read_meta(meta_json) if meta_json else {}
         self._split_reported: set[tuple[int, int]] = set()
         if not data:
             # Articles stored without tokens (never by the importer): tokenize this one.
@@ -287,6 +292,25 @@ class _Article:
         self._tokens: Tokens | None = None
         self._tokens_json: bytes | None = None
         self.input_hash = _hash(self.text)
+
+    def _read_meta(self, meta_json: str) -> dict[str, Any]:
+        """The stored metadata, or {} (an error in the report) if it cannot be exported."""
+        why = ""
+        try:
+            meta = _load_meta(meta_json)
+        except RecursionError:  # stored, nested past what can be read, by an older Sorot
+            meta, why = None, f"nests more than {MAX_JSON_DEPTH} levels deep"
+        except ValueError:  # the project edited by hand
+            meta, why = None, "is not JSON"
+        if meta is not None and not isinstance(meta, dict):
+            why = "is not a JSON object"
+        elif (meta is not None and meta_json.count("[") + meta_json.count("{") > MAX_JSON_DEPTH
+              and json_depth(meta) > MAX_JSON_DEPTH):
+            why = f"nests more than {MAX_JSON_DEPTH} levels deep"
+        if not why:
+            return meta
+        self.report.errors.append(f"article {self.id}: its metadata {why}; exported without it")
+        return {}
 
     def task(
         self, store: Store, who: str | None, status: str, ents: list[tuple], rels: list[tuple],
@@ -546,8 +570,8 @@ def _has(values: list[int], value: int) -> bool:
 def _suggested(origin: str, score: float | None) -> dict[str, Any]:
     # Prodigy marks a model's spans with "source" (and "score"); "status" sets them apart.
     extra: dict[str, Any] = {"status": SUGGESTED, "source": origin}
-    if score is not None:
-        extra["score"] = score
+    if score is not None and math.isfinite(score):
+        extra["score"] = score  # NaN and Infinity are not JSON: no score
     return extra
 
 
@@ -583,41 +607,22 @@ def _check_statuses(statuses: Iterable[str] | None) -> frozenset[str]:
 # -- writing -------------------------------------------------------------------------------
 
 
-def write_atomic(path: Path, write: Callable[[IO[bytes]], Any]) -> None:
-    """Write through a temporary file beside `path`, then replace it; on failure keep it."""
-    _check_target(path)
-    fd, tmp = _create_temp(path)
+def write_atomic(
+    path: Path, write: Callable[[IO[bytes]], Any], notes: list[str] | None = None,
+) -> None:
+    """Write through a temporary file beside `path`, then replace it; on failure keep it.
+
+    Temporary files that interrupted exports of `path` left are removed first (see
+    `annotation.temp_files`), each noted in `notes`.
+    """
     try:
-        with os.fdopen(fd, "wb", buffering=1 << 20) as f:
-            f.path = tmp  # type: ignore[attr-defined]  # for writers in other processes
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        with contextlib.suppress(OSError):
-            # Keep the permissions the last export had; otherwise the umask's, as usual.
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+        temp_files.write_atomic(path, write, notes)
+    except TargetError as exc:
+        raise ExportError(str(exc)) from None
 
 
 def _check_target(path: Path) -> None:
-    if not path.parent.is_dir():
-        raise ExportError(f"{path.parent}: no such folder")
-    if path.is_dir():
-        raise ExportError(f"{path}: is a folder")
-
-
-def _create_temp(path: Path) -> tuple[int, str]:
-    # Not mkstemp: its files are private (0600), and an export is meant to be shared.
-    for _ in range(100):
-        tmp = str(path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp"))
-        try:
-            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise ExportError(f"{path.parent}: cannot write there ({exc.strerror})") from exc
-    raise ExportError(f"{path.parent}: cannot make a temporary file there")
+    try:
+        check_target(path)
+    except TargetError as exc:
+        raise ExportError(str(exc)) from None

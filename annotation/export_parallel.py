@@ -5,12 +5,16 @@ object), so one process leaves the other cores idle. Workers open the project re
 render a range of articles in memory, take the next place in the file in article order
 (a shared counter), and write their part there themselves, into the one temporary file
 that then replaces the target.
+
+A worker ends when the export process ends, however it ends (kill -9 included): it watches
+its parent's sentinel, a pipe that closes when the parent dies, on every platform.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -50,7 +54,7 @@ def write_in_parts(
                 raise
         out.seek(next_offset.value)  # the file's end, for write_atomic's flush and sync
 
-    write_atomic(path, join)
+    write_atomic(path, join, report.warnings)
 
 
 class _PartReport(ExportReport):
@@ -61,9 +65,20 @@ _worker: dict = {}
 
 
 def _start_worker(project, fmt, options, target, turn, next_part, next_offset) -> None:
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        # Waiting on the parent's sentinel returns when the export process ends, even by
+        # kill -9, which gives the pool no chance to stop its workers.
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True,
+                         name="exit-with-parent").start()
     _worker.update(store=Store.open(project, readonly=True), fmt=fmt, options=options,
-                   fd=os.open(target, os.O_WRONLY), turn=turn, next_part=next_part,
-                   next_offset=next_offset)
+                   fd=os.open(target, os.O_WRONLY | getattr(os, "O_BINARY", 0)), turn=turn,
+                   next_part=next_part, next_offset=next_offset)
+
+
+def _exit_with(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()
+    os._exit(1)
 
 
 def _write_part(job: tuple[int, int, int]) -> _PartReport:
@@ -81,13 +96,28 @@ def _write_part(job: tuple[int, int, int]) -> _PartReport:
         w["next_offset"].value = offset + len(data)
         w["next_part"].value = number + 1
         w["turn"].notify_all()
-    view = memoryview(data)
-    while view:
-        written = os.pwrite(w["fd"], view, offset)
-        view, offset = view[written:], offset + written
+    write_at(w["fd"], data, offset)
     report.articles_read = w["store"].db.execute(
         "SELECT count(*) FROM articles WHERE id BETWEEN ? AND ?", (lo, hi)).fetchone()[0]
     return report
+
+
+def write_at(fd: int, data: bytes, offset: int) -> None:
+    """Write all of `data` at `offset` of the file open as `fd`."""
+    view = memoryview(data)
+    while view:
+        written = _pwrite(fd, view, offset)
+        view, offset = view[written:], offset + written
+
+
+def seek_and_write(fd: int, data: bytes | memoryview, offset: int) -> int:
+    """os.pwrite where there is none (Windows): each worker opens the file itself, so its
+    file position is its own to move."""
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.write(fd, data)
+
+
+_pwrite = getattr(os, "pwrite", seek_and_write)
 
 
 def _merge(report: ExportReport, part: ExportReport) -> None:
