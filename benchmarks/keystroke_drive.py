@@ -3,10 +3,11 @@
 `Researcher` presses keys, one action each, and charges it to what it served (entity,
 relation, link, article). Entities are made current by G and their hint letters (PageDown or
 PageUp first while they are out of sight), missing ones drawn with the caret, gap and find
-keys; the one mouse gesture left is a click on an accepted relation's label, which no key
-makes current. `Article` (in keystroke_article) carries out the
-plan for the open article with it. The window's state is read through its public
-properties; the few private reads it needs are in `Peek`.
+keys; a relation by Tab while it is an open suggestion, or, accepted too, by ] and [ from
+one of its ends or Ctrl+] and Ctrl+[ through the article, whichever takes fewest keys. No
+gesture needs the mouse (--mouse lets a relation be added by a drag). `Article` (in
+keystroke_article) carries out the plan for the open article with it. The window's state is
+read through its public properties; the few private reads it needs are in `Peek`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from annotation import caret
+from annotation.relation_picking import hint_codes
 from annotation.stats import relation_type_counts
 from benchmarks import keystroke_caret
 from gui.article_controller import Item
@@ -51,20 +53,14 @@ class Peek:
     """What the benchmark reads of the window beyond its public face, all in one place:
     (1) which accepted types the picker ranks by (it reads them once an article, at the
     first pair picked; `picker.prior()` would read them now and so change what the window
-    does, hence the private look), (2) where a relation's label is drawn (public), (3)
-    where the Tab walk stands, and (4) the relation dialog's lists and filter box (to type
-    into them)."""
+    does, hence the private look), (2) where the Tab walk stands, and (3) the relation
+    dialog's lists and filter box (to type into them)."""
 
     @staticmethod
     def picker_prior(window: MainWindow) -> dict:
         picker, ws = window.pane.picker, window.workspace
         prior = picker._prior
         return prior if prior is not None else relation_type_counts(ws.store, ws.annotator)
-
-    @staticmethod
-    def label_boxes(view, relation_id: int) -> list:
-        view.viewport().repaint()  # the boxes are those of the last paint
-        return [box for box, rid in view.label_boxes if rid == relation_id]
 
     @staticmethod
     def reading_position(controller, item) -> tuple:
@@ -172,24 +168,6 @@ class Researcher:
             (rect.top() >= margin or bar.value() == 0) and \
             (rect.bottom() + margin <= height or bar.value() == bar.maximum())
 
-    def click_label(self, kind: str, relation) -> None:
-        """Make an accepted relation current by a click on its label, which is drawn while
-        one of its ends is current: click an end first if need be."""
-        c, current = self.c, self.c.current
-        if current is None or current.kind != "entity" or \
-                current.id not in (relation.head, relation.child):
-            self.go_to(kind, c.entity(relation.head if self.in_sight(c.entity(relation.head))
-                                      else relation.child))
-        sight = self.view.viewport().rect()
-        boxes = [b for b in Peek.label_boxes(self.view, relation.id)
-                 if sight.contains(b.center().toPoint())]
-        if not boxes:
-            raise RuntimeError(f"the label of relation {relation.id} is not in sight")
-        QTest.mouseClick(self.view.viewport(), Qt.LeftButton, Qt.NoModifier,
-                         boxes[0].center().toPoint())
-        self.app.processEvents()
-        self.actions[kind, "label click"] += 1
-
     def drag(self, kind: str, gesture: str, press: QPoint, release: QPoint, mods=Qt.NoModifier):
         viewport = self.view.viewport()
         QTest.mousePress(viewport, Qt.LeftButton, mods, press)
@@ -226,18 +204,56 @@ class Researcher:
         return (ahead + [i for i in items if i not in ahead]).index(item) + 1 \
             if item in items else NEVER
 
+    def go_cost(self, entity) -> int:
+        """The keys G takes to make an entity current: G and its hint letters when it is in
+        sight; out of sight a PageDown or two more (an estimate)."""
+        in_sight = [e.id for e in self.view.visible_entities()]
+        if entity.id not in in_sight:
+            return 4
+        return 1 + len(hint_codes(len(in_sight))[in_sight.index(entity.id)])
+
+    def relation_ways(self, item: Item) -> list[tuple]:
+        """The ways to make a relation current, cheapest first: (keys, way, the entity to
+        go to first or None, key, presses). Tab while it is an open suggestion; ] or [
+        from one of its ends (G to that end first unless the walk is already with it);
+        Ctrl+] or Ctrl+[ through the article from where the current item is."""
+        c, walk = self.c, self.window.relation_walk
+        relation, ways = c.relation(item.id), []
+        if (tabs := self.tabs_to(item)) < NEVER:
+            ways.append((tabs, 0, "tab", None, (Qt.Key_Tab, Qt.NoModifier), tabs))
+        anchor = walk.anchor()
+        for end in (c.entity(relation.head), c.entity(relation.child)):
+            ring = [None] + [r.id for r in walk.of_entity(end)]
+            here = anchor is not None and anchor.id == end.id
+            at = ring.index(c.current.id) if here and c.current.kind == "relation" else 0
+            before = 0 if here else self.go_cost(end)
+            to = ring.index(item.id)
+            for n, key in (((to - at) % len(ring), Qt.Key_BracketRight),
+                           ((at - to) % len(ring), Qt.Key_BracketLeft)):
+                ways.append((before + n, 1, "]" if key == Qt.Key_BracketRight else "[",
+                             None if here else end, (key, Qt.NoModifier), n))
+        ids = [r.id for r in walk.in_article()]
+        for step, key, name in ((1, Qt.Key_BracketRight, "ctrl+]"),
+                                (-1, Qt.Key_BracketLeft, "ctrl+[")):
+            first = walk.landing(step)
+            n = 1 + (ids.index(item.id) - first) * step % len(ids)
+            ways.append((n, 2, name, None, (key, Qt.ControlModifier), n))
+        return sorted(ways, key=lambda w: w[:2])
+
     def make_current(self, kind: str, item: Item) -> None:
-        """Tab when the item is next in the walk (as often as need be for a relation
-        suggestion), else a click on the entity, or on an accepted relation's label."""
+        """An entity: Tab when it is next in the walk, else G and its letters. A relation:
+        the fewest keys of Tab, ] or [ from an end, Ctrl+] or Ctrl+[ (relation_ways)."""
         c = self.c
         if c.current == item:
             return
-        tabs = self.tabs_to(item)
-        if tabs == 1 or (item.kind == "relation" and tabs < NEVER):
-            for _ in range(tabs):
-                self.key(kind, "tab", Qt.Key_Tab)
-        elif item.kind == "relation":
-            self.click_label(kind, c.relation(item.id))
+        if item.kind == "relation":
+            _, _, name, end, key, presses = self.relation_ways(item)[0]
+            if end is not None:
+                self.go_to(kind, end)
+            for _ in range(presses):
+                self.key(kind, name, *key)
+        elif self.tabs_to(item) == 1:
+            self.key(kind, "tab", Qt.Key_Tab)
         else:
             self.go_to(kind, c.entity(item.id))
         assert c.current == item, (c.current, item)

@@ -164,9 +164,9 @@ def plan_relations(schema: LabelSchema, relations: list, fates: dict[int, Fate],
 def relation_cost(rel_fates: dict[int, RelFate], relations: list, fates: dict[int, Fate],
                   strategy: str) -> int:
     """Relation actions a strategy needs for the relation suggestions (an estimate: a T
-    takes three keys; an accepted relation is made current by two clicks, an end and its
-    label). After Ctrl+Alt+A the right ones cost nothing, and one whose end is rejected
-    goes with it either way."""
+    takes three keys; an accepted relation is made current by three, G, a hint letter
+    and ] from one of its ends). After Ctrl+Alt+A the right ones cost nothing, and one
+    whose end is rejected goes with it either way."""
     walk, cost = strategy == "walk", 0
     by_id = {r.id: r for r in relations}
     for rid, rf in rel_fates.items():
@@ -175,9 +175,9 @@ def relation_cost(rel_fates: dict[int, RelFate], relations: list, fates: dict[in
         if rf.kind == "right":
             cost += walk
         elif rf.kind == "fixed":
-            cost += (1 if walk else 2) + 2
+            cost += (1 if walk else 3) + 2
         elif not gone:
-            cost += 1 if walk else 3
+            cost += 1 if walk else 4
     return cost
 
 

@@ -11,10 +11,11 @@ to entities or relations (making an end current counts for the relation). Entiti
 mouse: one is made current by Tab or by G and its hint letters (PageDown / PageUp to bring it
 in sight), and one the suggestions missed is drawn with the caret (arrows, Ctrl+arrows, the
 gap keys N / Shift+N, Shift+arrows to resize) or found with "/", then given its number key.
-The one mouse gesture left is a click on an accepted relation's label (no key makes one
-current); --mouse lets a relation also be added by a drag between its two ends. `sorot
-export` then writes the project, and every article must equal its gold, or the differences
-are listed and the exit code is 1. Strategies: "walk" Tab-walks
+Relations need no mouse either: one is made current by Tab while it is an open suggestion,
+and, accepted too, by ] or [ from one of its ends or Ctrl+] or Ctrl+[ through the article,
+whichever takes fewest keys; --mouse lets a relation also be added by a drag between its two
+ends. `sorot export` then writes the project, and every article must equal its gold, or the
+differences are listed and the exit code is 1. Strategies: "walk" Tab-walks
 the suggestions, one key each; "accept-all" presses Ctrl+Alt+A (entities, then the relations
 between them) and fixes the wrong ones; "cheapest" (default) takes, per article, the one the
 planner expects to need fewer actions. Relations: a suggestion with the right ends but
@@ -55,7 +56,7 @@ from benchmarks.keystroke_drive import Researcher  # noqa: E402
 from benchmarks.keystroke_plan import WHO, check_export, load_gold  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
 
-MOUSE = ("click", "label click", "drag", "alt-drag", "scroll")
+MOUSE = ("click", "drag", "alt-drag", "scroll")
 
 
 def run(gold_path: Path, limit: int | None = None, strategy: str = "cheapest",

@@ -108,29 +108,34 @@ class RelationWalk(QObject):
     def step_article(self, step: int) -> bool:
         """Make the article's next (1) or previous (-1) relation current, counting from the
         current item (from the current entity's place when an entity is current)."""
-        c = self.controller
         relations = self.in_article()
         if not relations:
             self.message.emit("This article has no relations")
             return False
+        at = self.landing(step)
+        self.controller.set_current(Item("relation", relations[at].id))
+        self.message.emit(f"{self._describe(relations[at])}: relation {at + 1} of "
+                          f"{len(relations)}")
+        return True
+
+    def landing(self, step: int) -> int:
+        """Where in `in_article()` (not empty) a step of the article's walk goes: after or
+        before the current relation, round at the ends; from an entity, the first relation
+        from its place on, or the last one before it."""
+        c = self.controller
+        relations = self.in_article()
         ids = [r.id for r in relations]
         relation, entity = c.current_relation(), c.current_entity()
         if relation is not None and relation.id in ids:
-            at = (ids.index(relation.id) + step) % len(ids)
-        elif entity is not None:
-            starts = {e.id: e.start for e in c.entities}
-            first_ends = [min(starts.get(r.head, -1), starts.get(r.child, -1))
-                          for r in relations]
-            if step > 0:  # the first relation from the entity on; wraps round
-                at = next((i for i, s in enumerate(first_ends) if s >= entity.start), 0)
-            else:
-                at = next((i for i in reversed(range(len(ids)))
-                           if first_ends[i] < entity.start), len(ids) - 1)
-        else:
-            at = 0 if step > 0 else len(ids) - 1
-        c.set_current(Item("relation", ids[at]))
-        self.message.emit(f"{self._describe(relations[at])}: relation {at + 1} of {len(ids)}")
-        return True
+            return (ids.index(relation.id) + step) % len(ids)
+        if entity is None:
+            return 0 if step > 0 else len(ids) - 1
+        starts = {e.id: e.start for e in c.entities}
+        first_ends = [min(starts.get(r.head, -1), starts.get(r.child, -1)) for r in relations]
+        if step > 0:
+            return next((i for i, s in enumerate(first_ends) if s >= entity.start), 0)
+        return next((i for i in reversed(range(len(ids))) if first_ends[i] < entity.start),
+                    len(ids) - 1)
 
     def _describe(self, relation: Relation) -> str:
         c = self.controller
