@@ -14,9 +14,13 @@ not joined, and `renames` ({"ana": "ana_b"}) merges it under another name, which
 remembered for the next merge of that Project. `merges` and `merged_items` keep where each
 added Article, Entity and Relation came from (see `provenance`).
 
-All sources are merged in one transaction, so a failure leaves the Project as it was. Merges
-are logged as events (kind "merge") but are not undone through the command stack. Source
-files are only read: Projects are opened read-only (an older format is upgraded in memory).
+All sources are merged in one transaction, so a failure leaves the Project as it was. The
+slow part, tokenizing the Articles the Project lacks, is done before it, so the Project's
+write lock is held only while rows are written (`Store.bulk`, then one
+`Store.transaction`); rows are looked up one Article at a time, through the Article indexes.
+Merges are logged as events (kind "merge") but are not undone through the command stack.
+Source files are only read: Projects are opened read-only (an older format is upgraded in
+memory).
 """
 
 from __future__ import annotations
@@ -151,9 +155,11 @@ def merge(
     """Add the sources' Annotators' work to the Project; see the module docstring.
 
     `sources` are Project files or Sorot JSONL exports; `renames` maps a source's Annotator
-    name to the name to merge it under; `progress(done, total)` counts source Articles;
-    `annotator` is who is logged as merging. Raise MergeError (a ProjectError), before
-    anything is written, for a source that is neither a Project nor a Sorot JSONL export.
+    name to the name to merge it under; `progress(done, total)` counts the new Articles
+    tokenized, then every source Article merged; `annotator` is who is logged as merging.
+    Raise MergeError (a ProjectError), before anything is written, for a source that is
+    neither a Project nor a Sorot JSONL export; ProjectBusy when another process keeps the
+    Project's write lock.
     """
     if store.readonly:
         raise dbmod.ProjectError(f"{store.path}: opened read-only; cannot merge into it")
@@ -163,20 +169,61 @@ def merge(
     try:
         for path in map(Path, sources):
             opened.append(open_source(path, store))
-        total, done = sum(s.total for s in opened), 0
-        with store.transaction() as tx:
-            for src in opened:
-                part = SourceReport(str(src.path), src.kind, src.source_id,
-                                    problems=list(src.problems))
-                report.sources.append(part)
-                plan = _plan(store, src, renames, part)
-                done = _Merger(store, tx, src, plan, part, annotator).run(progress, done, total)
+        with store.bulk("merge"):
+            tokens, done, total = _tokenize_new(store, opened, progress)
+            with store.transaction() as tx:
+                for src in opened:
+                    part = SourceReport(str(src.path), src.kind, src.source_id,
+                                        problems=list(src.problems))
+                    report.sources.append(part)
+                    plan = _plan(store, src, renames, part)
+                    merger = _Merger(store, tx, src, plan, part, annotator, tokens)
+                    done = merger.run(progress, done, total)
     finally:
         for src in opened:
             src.close()
     used = {name for src in opened for name in src.origins}
     report.unused_renames = sorted(set(renames) - used)
     return report
+
+
+def _tokenize_new(
+    store: Store, opened: list[Source], progress: Progress | None,
+) -> tuple[dict[str, bytes], int, int]:
+    """Tokens of the source texts the Project lacks, by text hash; and progress so far.
+
+    Done before the write lock is taken: tokenizing is most of the work of adding an
+    Article. A text another process adds meanwhile is simply found in the Project later.
+    """
+    from annotation.nlp.tokens import tokenize
+
+    texts: dict[str, str] = {}
+    for src in opened:
+        for text in src.texts():
+            texts.setdefault(content_hash(text), text)
+    known = _known(store, list(texts))
+    new = [(h, t) for h, t in texts.items() if h not in known]
+    total, done = len(new) + sum(s.total for s in opened), 0
+    tokens: dict[str, bytes] = {}
+    for start in range(0, len(new), _CHUNK):
+        chunk = new[start:start + _CHUNK]
+        for (text_hash, _), data in zip(chunk, tokenize([t for _, t in chunk])):
+            tokens[text_hash] = data
+        done += len(chunk)
+        if progress is not None:
+            progress(done, total)
+    return tokens, done, total
+
+
+def _known(store: Store, hashes: list[str]) -> dict[str, int]:
+    """The Project's Article ids for those of these text hashes it holds."""
+    found: dict[str, int] = {}
+    for start in range(0, len(hashes), 500):
+        chunk = hashes[start:start + 500]
+        found.update(store.db.execute(
+            f"SELECT hash, id FROM articles WHERE hash IN ({', '.join('?' * len(chunk))})",
+            chunk).fetchall())
+    return found
 
 
 # -- whose work ----------------------------------------------------------------------------
@@ -229,14 +276,20 @@ class _Merger:
     """Adds one source's joined Annotators' work inside the merge's transaction."""
 
     def __init__(self, store: Store, tx: ChangeSet, src: Source, plan: dict[str, str],
-                 part: SourceReport, annotator: str) -> None:
+                 part: SourceReport, annotator: str, tokens: dict[str, bytes]) -> None:
         self.store, self.tx, self.src, self.plan, self.part = store, tx, src, plan, part
-        self.annotator, self.time = annotator, now()
+        self.annotator, self.time, self.tokens = annotator, now(), tokens
         self.conn = store.db.conn
         self.entity_labels = set(store.schema.entity_labels)
         self.relation_labels = set(store.schema.relation_labels)
         self.unknown: Counter[str] = Counter()
         self.added_by: set[str] = set()
+        # Rows to insert at the end of each chunk, in a few executemany calls, with ids
+        # given here (AUTOINCREMENT's sequence says which are free) so relations and
+        # provenance can name them before they are written.
+        self.rows: dict[str, list[tuple[Any, ...]]] = {"entities": [], "relations": []}
+        self.next_id = {table: _next_id(self.conn, table) for table in self.rows}
+        self.provenance: list[tuple[str, int, int]] = []
         self.merge_id = self.conn.execute(
             "INSERT INTO merges (time, source, source_kind, source_id) VALUES (?, ?, ?, ?)",
             (self.time, str(src.path), src.kind, src.source_id)).lastrowid
@@ -256,24 +309,36 @@ class _Merger:
                total: int) -> int:
         from annotation.nlp.tokens import tokenize
 
-        ids = [self.store.article_id_for_hash(content_hash(a.text)) for a in chunk]
-        new = [i for i, found in enumerate(ids) if found is None]
-        for i, tokens in zip(new, tokenize([chunk[i].text for i in new]) if new else ()):
-            a = chunk[i]
-            ids[i] = self.store.add_article(a.text, a.title, a.source, a.meta, tokens)
-            if ids[i] is None:  # the same text earlier in this chunk
-                ids[i] = self.store.article_id_for_hash(content_hash(a.text))
-            else:
-                self._provenance("article", ids[i])
-                self.part.articles += 1
-        for article, article_id in zip(chunk, ids):
-            self._article(article, article_id)
+        hashes = [content_hash(a.text) for a in chunk]
+        ids = _known(self.store, hashes)
+        for a, text_hash in zip(chunk, hashes):
+            if text_hash in ids:
+                continue
+            data = self.tokens.pop(text_hash, None)
+            if data is None:  # deleted from the Project since it was looked for
+                data = next(iter(tokenize([a.text])))
+            article_id = self.store.add_article(a.text, a.title, a.source, a.meta, data)
+            ids[text_hash] = article_id
+            self.provenance.append(("article", article_id, self.merge_id))
+            self.part.articles += 1
+        for article, text_hash in zip(chunk, hashes):
+            self._article(article, ids[text_hash])
             done += 1
             if progress is not None:
                 progress(done, total)
+        for table, sql in _INSERT.items():
+            self.conn.executemany(sql, self.rows[table])
+            self.rows[table] = []
+        # New entity and relation ids are never reused (AUTOINCREMENT); an article id may be,
+        # after a deletion, so its provenance replaces the deleted one's.
+        self.conn.executemany("INSERT OR REPLACE INTO merged_items (kind, item_id, merge_id) "
+                              "VALUES (?, ?, ?)", self.provenance)
+        self.provenance = []
         return done
 
     def _article(self, a: SourceArticle, article_id: int) -> None:
+        here = _Here(self.conn, article_id)
+        before = self.next_id["entities"], self.next_id["relations"]
         found: dict[int, int] = {}
         for key, e in a.entities.items():
             if e.status == SUGGESTED or e.annotator not in self.plan:
@@ -282,13 +347,9 @@ class _Merger:
                 self.unknown[f"entity label {e.label!r}"] += 1
                 continue
             name = self.plan[e.annotator]
-            row = self.conn.execute(
-                'SELECT id FROM entities WHERE article_id = ? AND start = ? AND "end" = ? '
-                "AND label = ? AND annotator = ? AND status = ? ORDER BY id LIMIT 1",
-                (article_id, e.start, e.end, e.label, name, e.status)).fetchone()
-            found[key] = row[0] if row else self._insert("entities", "entity", {
-                "article_id": article_id, "start": e.start, "end": e.end, "label": e.label},
-                e, name)
+            same = (e.start, e.end, e.label, name, e.status)
+            found[key] = here.entities.get(same) or here.add_entity(same, self._insert(
+                "entities", "entity", (article_id, e.start, e.end, e.label), e, name))
         for r in a.relations:
             if r.status == SUGGESTED or r.annotator not in self.plan:
                 continue
@@ -296,7 +357,7 @@ class _Merger:
                 self.unknown[f"relation label {r.label!r}"] += 1
                 continue
             name = self.plan[r.annotator]
-            ends = [found.get(k) or self._end(a, k, article_id) for k in (r.head, r.child)]
+            ends = [found.get(k) or self._end(a, k, here) for k in (r.head, r.child)]
             if None in ends or ends[0] == ends[1]:
                 why = ("its head is not in this project" if ends[0] is None else
                        "its child is not in this project" if ends[1] is None else
@@ -305,41 +366,39 @@ class _Merger:
                            f"relation left out: {why}")
                 (self.part.notes if r.status == REJECTED else self.part.problems).append(message)
                 continue
-            row = self.conn.execute(
-                "SELECT id FROM relations WHERE article_id = ? AND head = ? AND child = ? "
-                "AND label = ? AND annotator = ? AND status = ? LIMIT 1",
-                (article_id, *ends, r.label, name, r.status)).fetchone()
-            if row is None:
-                self._insert("relations", "relation", {
-                    "article_id": article_id, "head": ends[0], "child": ends[1],
-                    "label": r.label}, r, name)
+            same = (ends[0], ends[1], r.label, name, r.status)
+            if same not in here.relations:
+                here.relations.add(same)
+                self._insert("relations", "relation", (article_id, *ends, r.label), r, name)
         for who, status, updated in a.statuses:
             if who in self.plan:
                 self._status(article_id, self.plan[who], status, updated)
+        if before != (self.next_id["entities"], self.next_id["relations"]):
+            self.tx.touch(article_id)
 
-    def _insert(self, table: str, kind: str, row: dict[str, Any], item: Ent | Rel,
+    def _insert(self, table: str, kind: str, row: tuple[Any, ...], item: Ent | Rel,
                 name: str) -> int:
-        item_id = self.tx.insert(table, {
-            **row, "status": item.status, "origin": item.origin, "score": item.score,
-            "annotator": name, "created": item.created or self.time,
-            "updated": item.updated or self.time})
-        self._provenance(kind, item_id)
+        """Add an entity or relation row (article, start/head, end/child, label) to write."""
+        item_id = self.next_id[table]
+        self.next_id[table] += 1
+        self.rows[table].append((item_id, *row, item.status, item.origin, item.score, name,
+                                 item.created or self.time, item.updated or self.time))
+        self.provenance.append((kind, item_id, self.merge_id))
         setattr(self.part, table, getattr(self.part, table) + 1)
         self.added_by.add(name)
         return item_id
 
-    def _end(self, a: SourceArticle, key: int, article_id: int) -> int | None:
+    def _end(self, a: SourceArticle, key: int, here: _Here) -> int | None:
         """The Project's Entity for a Relation end that was not merged (another's, or a
         Suggestion): the same span and label, by preference the same Annotator and Status."""
         e = a.entities.get(key)
         if e is None:
             return None
-        row = self.conn.execute(
-            'SELECT id FROM entities WHERE article_id = ? AND start = ? AND "end" = ? '
-            "AND label = ? ORDER BY annotator IS ? DESC, status = ? DESC, id LIMIT 1",
-            (article_id, e.start, e.end, e.label, self.plan.get(e.annotator or "", None),
-             e.status)).fetchone()
-        return row[0] if row else None
+        target = self.plan.get(e.annotator or "", None)
+        candidates = here.spans.get((e.start, e.end, e.label), [])
+        if not candidates:
+            return None
+        return min(candidates, key=lambda c: (c[1] != target, c[2] != e.status, c[0]))[0]
 
     def _status(self, article_id: int, name: str, status: str, updated: str | None) -> None:
         # Absent means "todo". A differing status is taken only if the source's is newer;
@@ -359,10 +418,6 @@ class _Merger:
             return
         self.part.statuses += 1
         self.added_by.add(name)
-
-    def _provenance(self, kind: str, item_id: int) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO merged_items (kind, item_id, merge_id) "
-                          "VALUES (?, ?, ?)", (kind, item_id, self.merge_id))
 
     def _finish(self) -> None:
         part, own = self.part, None
@@ -391,6 +446,39 @@ class _Merger:
                              f"{_n(part.articles, 'article')}, "
                              f"{_n(part.entities, 'entity', 'entities')}, "
                              f"{_n(part.relations, 'relation')} added", [])
+
+
+_INSERT = {table: f"INSERT INTO {table} (id, article_id, {ends}, label, status, origin, score, "
+                  "annotator, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+           for table, ends in (("entities", 'start, "end"'), ("relations", "head, child"))}
+
+
+def _next_id(conn: sqlite3.Connection, table: str) -> int:
+    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+    return (row[0] if row else 0) + 1
+
+
+class _Here:
+    """One Project Article's Entities and Relations, read once, kept up to date as the
+    merge adds to them (one query each through the Article indexes, not one per item)."""
+
+    def __init__(self, conn: sqlite3.Connection, article_id: int) -> None:
+        # (start, end, label, annotator, status) -> the first such Entity's id
+        self.entities: dict[tuple[Any, ...], int] = {}
+        # (start, end, label) -> [(id, annotator, status)], for Relation ends
+        self.spans: dict[tuple[int, int, str], list[tuple[int, str | None, str]]] = {}
+        for eid, start, end, label, who, status in conn.execute(
+                'SELECT id, start, "end", label, annotator, status FROM entities '
+                "WHERE article_id = ? ORDER BY id", (article_id,)):
+            self.add_entity((start, end, label, who, status), eid)
+        self.relations: set[tuple[Any, ...]] = set(conn.execute(
+            "SELECT head, child, label, annotator, status FROM relations WHERE article_id = ?",
+            (article_id,)))
+
+    def add_entity(self, same: tuple[Any, ...], entity_id: int) -> int:
+        self.entities.setdefault(same, entity_id)
+        self.spans.setdefault(same[:3], []).append((entity_id, same[3], same[4]))
+        return entity_id
 
 
 def _n(count: int, one: str, many: str | None = None) -> str:

@@ -26,6 +26,7 @@ from annotation.store import Store
 PROJECT, JSONL = "project", "jsonl"
 SUGGESTED = EntityStatus.SUGGESTED
 _ID_SINCE = 4  # the project format (m004) from which a project file carries its own id
+_PAGE = 256  # source articles read together
 
 
 class MergeError(dbmod.ProjectError):
@@ -84,6 +85,7 @@ class Source:
     origins: dict[str, str]  # Annotator (as named in the source) -> origin Project id
     articles: Callable[[], Iterator[SourceArticle]]
     total: int
+    texts: Callable[[], Iterator[str]]  # the Articles' texts alone, in the same order
     problems: list[str] = field(default_factory=list)
     split: dict[str, int] = field(default_factory=dict)  # JSONL names from several projects
     close: Callable[[], None] = lambda: None
@@ -149,23 +151,40 @@ def _open_project(path: Path, head: bytes) -> Source:
         "SELECT annotator FROM article_status", (SUGGESTED,))]
 
     def articles() -> Iterator[SourceArticle]:
-        for article_id, text, title, source, meta in conn.execute(
-                "SELECT id, text, title, source, meta FROM articles ORDER BY id"):
-            a = SourceArticle(f"article {article_id}", text, title, source, json.loads(meta))
+        # A page of articles at a time, with their rows read by id range (three queries a
+        # page, not three an article).
+        last = 0
+        while True:
+            page = conn.execute("SELECT id, text, title, source, meta FROM articles "
+                                "WHERE id > ? ORDER BY id LIMIT ?", (last, _PAGE)).fetchall()
+            if not page:
+                return
+            first, last = page[0][0], page[-1][0]
+            found = {row[0]: SourceArticle(f"article {row[0]}", row[1], row[2], row[3],
+                                           json.loads(row[4])) for row in page}
             for row in conn.execute(
-                    'SELECT id, start, "end", label, status, origin, score, annotator, '
-                    "created, updated FROM entities WHERE article_id = ?", (article_id,)):
-                a.entities[row[0]] = Ent(*row[1:])
-            a.relations = [Rel(*row) for row in conn.execute(
-                "SELECT head, child, label, status, origin, score, annotator, created, "
-                "updated FROM relations WHERE article_id = ? ORDER BY id", (article_id,))]
-            a.statuses = conn.execute("SELECT annotator, status, updated FROM article_status "
-                                      "WHERE article_id = ?", (article_id,)).fetchall()
-            yield a
+                    'SELECT article_id, id, start, "end", label, status, origin, score, '
+                    "annotator, created, updated FROM entities WHERE article_id BETWEEN ? AND ? "
+                    "ORDER BY article_id, start, id", (first, last)):
+                found[row[0]].entities[row[1]] = Ent(*row[2:])
+            for row in conn.execute(
+                    "SELECT article_id, head, child, label, status, origin, score, annotator, "
+                    "created, updated FROM relations WHERE article_id BETWEEN ? AND ? "
+                    "ORDER BY id", (first, last)):
+                found[row[0]].relations.append(Rel(*row[1:]))
+            for row in conn.execute(
+                    "SELECT article_id, annotator, status, updated FROM article_status "
+                    "WHERE article_id BETWEEN ? AND ?", (first, last)):
+                found[row[0]].statuses.append(tuple(row[1:]))
+            yield from found.values()
+
+    def texts() -> Iterator[str]:
+        for (text,) in conn.execute("SELECT text FROM articles ORDER BY id"):
+            yield text
 
     return Source(path, PROJECT, source_id,
                   {name: origins.get(name, source_id) for name in names}, articles,
-                  src.count_articles(), close=src.close)
+                  src.count_articles(), texts, close=src.close)
 
 
 def _upgraded_copy(path: Path) -> Store:
@@ -247,7 +266,7 @@ def _open_jsonl(path: Path, store: Store) -> Source:
     return Source(
         path, JSONL, source_id,
         {name: next(iter(found)) or file_id or source_id for name, found in origins.items()},
-        lambda: iter(articles), len(articles), problems,
+        lambda: iter(articles), len(articles), lambda: (a.text for a in articles), problems,
         {name: len(found) for name, found in origins.items() if len(found) > 1})
 
 

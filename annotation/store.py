@@ -37,6 +37,7 @@ from annotation.model import (
     content_hash,
 )
 from annotation.schema import LabelSchema, default_schema
+from annotation.writers import ProjectBusy, busy_timeout, is_locked
 
 KEYS: dict[str, tuple[str, ...]] = {
     "entities": ("id",),
@@ -86,40 +87,12 @@ class NewRelation:
     annotator: str | None = None
 
 
+__all__ = ["Change", "ChangeSet", "NewEntity", "NewRelation", "ProjectBusy", "StaleChangeError",
+           "Store", "busy_timeout", "entity_row", "is_locked", "now", "relation_row"]
+
+
 class StaleChangeError(Exception):
     """A recorded change no longer matches the project (the row was changed since)."""
-
-
-class ProjectBusy(dbmod.ProjectError):
-    """Another process kept the project's write lock longer than this one would wait.
-
-    Nothing was written. `writers` are the processes listed as writing (see
-    `annotation.writers`); the message names them when they are known.
-    """
-
-    def __init__(self, path: Path | None, found: list[writers.Writer]) -> None:
-        self.path, self.writers = path, found
-        where = str(path) if path is not None else "the project"
-        if len(found) == 1:
-            who = f"another Sorot process ({found[0].describe()}) is"
-        elif found:
-            who = "other Sorot processes (" + "; ".join(w.describe() for w in found) + ") are"
-        else:
-            who = "another Sorot process (a window or a command) is"
-        super().__init__(f"{who} writing {where}; try again when it finishes")
-
-
-def busy_timeout() -> float:
-    """How long a write waits for another process's write lock, in seconds."""
-    return float(getattr(dbmod, "BUSY_TIMEOUT_S", 5.0))
-
-
-def is_locked(exc: BaseException) -> bool:
-    """Whether an SQLite error means another connection holds the lock (not damage)."""
-    if not isinstance(exc, sqlite3.OperationalError):
-        return False
-    name = getattr(exc, "sqlite_errorname", "")
-    return name.startswith("SQLITE_BUSY") or str(exc).startswith("database is locked")
 
 
 def now() -> str:
@@ -184,6 +157,11 @@ class ChangeSet:
             raise KeyError(f"{table} {key} does not exist")
         self._store.db.execute(f"DELETE FROM {table} WHERE {_where(table)}", key)
         self.changes.append(Change(table, key, before, None))
+
+    def touch(self, article_id: int) -> None:
+        """Say that rows of this article were written in bulk, without being recorded one
+        by one (import, merge): listeners hear the article's id."""
+        self._store._touched.add(article_id)
 
     def replay(self, changes: list[Change]) -> None:
         """Apply recorded changes, checking that each row is still as it was recorded."""

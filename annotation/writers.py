@@ -1,4 +1,8 @@
-"""Who is writing a project: a small file beside it names the processes doing long writes.
+"""Who is writing a project, and the error that names them when they keep it waiting.
+
+A process that wants to write waits for another one's write lock (`busy_timeout()`), then
+gives up with `ProjectBusy`, whose message names the writer when it is known: a small file
+beside the project names the processes doing long writes.
 
 SQLite tells a process that another one holds the write lock, never which one. So that a
 researcher told to wait can be told who, each long piece of writing work (an import, a
@@ -15,9 +19,13 @@ import contextlib
 import json
 import os
 import socket
+import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+from annotation import db
+from annotation.db import ProjectError
 
 SUFFIX = "-writer"
 
@@ -35,6 +43,38 @@ class Writer:
         """'PID 1234, sorot import since 10:02' as a message names it."""
         since = self.since[11:16] if len(self.since) >= 16 else self.since
         return f"PID {self.pid}, sorot {self.what} since {since} UTC"
+
+
+class ProjectBusy(ProjectError):
+    """Another process kept the project's write lock longer than this one would wait.
+
+    Nothing was written. `writers` are the processes listed as writing (see
+    `annotation.writers`); the message names them when they are known.
+    """
+
+    def __init__(self, path: Path | None, found: list[Writer]) -> None:
+        self.path, self.writers = path, found
+        where = str(path) if path is not None else "the project"
+        if len(found) == 1:
+            who = f"another Sorot process ({found[0].describe()}) is"
+        elif found:
+            who = "other Sorot processes (" + "; ".join(w.describe() for w in found) + ") are"
+        else:
+            who = "another Sorot process (a window or a command) is"
+        super().__init__(f"{who} writing {where}; try again when it finishes")
+
+
+def busy_timeout() -> float:
+    """How long a write waits for another process's write lock, in seconds."""
+    return float(getattr(db, "BUSY_TIMEOUT_S", 5.0))
+
+
+def is_locked(exc: BaseException) -> bool:
+    """Whether an SQLite error means another connection holds the lock (not damage)."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    name = getattr(exc, "sqlite_errorname", "")
+    return name.startswith("SQLITE_BUSY") or str(exc).startswith("database is locked")
 
 
 def path_for(project: Path) -> Path:
