@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -167,7 +167,8 @@ class KeyHelp(QWidget):
     """An opaque sheet over the window listing every key by task; any key or click closes
     it and gives the keyboard back to where it was."""
 
-    def __init__(self, parent: QWidget, labels: list[tuple[str, str]] = ()) -> None:
+    def __init__(self, parent: QWidget, labels: list[tuple[str, str]] = (),
+                 review: list[Row] = ()) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WA_DeleteOnClose)
         self.setAttribute(Qt.WA_StyledBackground)  # the style sheet paints it, opaque
@@ -187,6 +188,8 @@ class KeyHelp(QWidget):
         for title, rows in key_groups():
             extra = (LABEL_NOTE, list(labels)) if title == "Entities" and labels else ()
             self.groups.append(KeyGroup(title, rows, *extra))
+        if review:  # in review, the keys that take an annotator's version
+            self.groups.append(KeyGroup("Review", list(review)))
         self.groups.append(KeyGroup("With the mouse", MOUSE_ROWS))
         self._scroll = QScrollArea()
         self._scroll.setWidgetResizable(True)
@@ -264,9 +267,13 @@ class KeyHelp(QWidget):
         super().closeEvent(event)
 
 
-def show_keys(window: QWidget, schema: LabelSchema | None) -> KeyHelp:
-    """Open the overlay over `window`, with `schema`'s label keys (none without a project)."""
+def show_keys(window: QWidget, schema: LabelSchema | None,
+              review: list[QAction] = ()) -> KeyHelp:
+    """Open the overlay over `window`, with `schema`'s label keys (none without a project)
+    and, in review, the review mode's own actions."""
     labels = [(t.hotkey, t.name) for t in schema.entities if t.hotkey] if schema else []
-    overlay = KeyHelp(window, labels)
+    rows = [([a.shortcut().toString(QKeySequence.NativeText)], a.text().replace("&", ""))
+            for a in review if not a.shortcut().isEmpty()]
+    overlay = KeyHelp(window, labels, rows)
     overlay.show_over()
     return overlay

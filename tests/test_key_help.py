@@ -145,3 +145,13 @@ def test_a_click_closes_it_and_the_keyboard_goes_back_where_it_was(qtbot, path) 
     qtbot.mouseClick(first, Qt.LeftButton)
     qtbot.waitUntil(lambda: win.findChild(KeyHelp) is None)
     assert QApplication.focusWidget() is table
+
+
+def test_in_review_it_lists_the_keys_that_take_a_version(qtbot, path) -> None:
+    win = open_window(qtbot, path)
+    win._show_pane(["budi", "cici"])
+    win.pane.view.setFocus()
+    overlay = open_overlay(qtbot, win)
+    review = next(g for g in overlay.groups if g.title == "Review")
+    rows = [(tuple(c.text() for c in caps), text.text()) for caps, text in review.pairs]
+    assert rows == [(("Alt+1",), "Take budi's version"), (("Alt+2",), "Take cici's version")]
