@@ -36,7 +36,9 @@ def add_parsers(sub: Any) -> None:
                        description="Suggest entities and relations for the project's articles "
                        "that have none from these suggesters yet (or for --articles), in "
                        "batches, committing after each batch: stop at any time and run again "
-                       "to go on. Decisions are never changed.")
+                       "to go on. Decisions are never changed, also those made while it "
+                       "runs. Exit code 3 when it stopped part-way (what was suggested "
+                       "until then is kept) or a suggester could not be loaded.")
     p.add_argument("project", type=Path)
     p.add_argument("--articles", type=int, nargs="+", metavar="ID",
                    help="only these articles (suggested again even if they have suggestions)")
@@ -120,6 +122,10 @@ def suggest(args: argparse.Namespace, annotator: str, progress: Any) -> int:
         finally:
             bar.close()
     print(report.summary())
+    if report.stopped:
+        # Exit code 1 says nothing was changed; the batches before the stop are committed.
+        print(f"sorot: error: suggesting stopped: {report.stopped}", file=sys.stderr)
+        return EXIT_REJECTED
     return EXIT_REJECTED if engine.problems else EXIT_OK
 
 

@@ -3,6 +3,12 @@
 A command checks its preconditions and writes through a `ChangeSet`, which records each
 row's before and after values. The stack writes those records to the event log, so undo
 and redo work on any command, across restarts, and every label's history can be audited.
+
+A decision is never lost to another process holding the project's write lock (an import or
+a merge): the stack waits for it (`busy_wait`), and then, when it `holds` edits (the window
+does), keeps the edit in `pending`, raises `Waiting` (a CommandError, so the researcher is
+told), and saves it, before any later one, at the next `do` or `flush`. A script's stack
+raises ProjectBusy instead, and nothing was written.
 """
 
 from __future__ import annotations
@@ -16,8 +22,10 @@ from annotation.model import HUMAN, ArticleStatus, Entity, EntityStatus, Relatio
 from annotation.store import (
     Change,
     ChangeSet,
+    ProjectBusy,
     StaleChangeError,
     Store,
+    busy_timeout,
     entity_row,
     now,
     relation_row,
@@ -29,6 +37,20 @@ LIVE = (SUGGESTED, ACCEPTED)
 
 class CommandError(Exception):
     """A command that cannot be carried out; the message says why, for the researcher."""
+
+
+class Waiting(CommandError):
+    """The edit is kept, not yet saved: another process holds the project's write lock.
+
+    Raised by a stack that holds edits (`CommandStack.holds`); the edit is saved at the
+    next `do` or `flush` once the lock is free. `busy` is the ProjectBusy that kept it.
+    """
+
+    def __init__(self, busy: ProjectBusy, waiting: int) -> None:
+        self.busy, self.waiting = busy, waiting
+        edits = "your edit is" if waiting == 1 else f"your {waiting} edits are"
+        super().__init__(f"Not saved yet: {busy}. Nothing is lost: {edits} kept and saved "
+                         "as soon as it is free")
 
 
 class Command(ABC):
@@ -394,41 +416,130 @@ class CommandStack:
             raise CommandError("every decision is stored with an annotator's name; set one")
         self.store, self.annotator = store, annotator
         self.scope: int | str | None = ALL_ARTICLES
-        self._group: tuple[ChangeSet, list[Command]] | None = None
+        self._group: tuple[ChangeSet | None, list[Command]] | None = None
+        self.holds = False  # keep edits the write lock refuses in `pending` (the window)
+        self.busy_wait: float | None = None  # seconds; None: the store's busy timeout
+        # Edits waiting for the write lock, oldest first: (label, commands) each.
+        self.pending: list[tuple[str, list[Command]]] = []
+        self.refused: list[str] = []  # waiting edits that no longer applied, and why
+        store.on_close(self._save_before_closing)
 
     def do(self, command: Command) -> Command:
-        """Carry a command out (inside the open group, if any) and return it."""
+        """Carry a command out (inside the open group, if any) and return it.
+
+        Raises Waiting (a stack that holds edits) or ProjectBusy when another process
+        keeps the project's write lock longer than `busy_wait`.
+        """
         if self._group is not None:
             tx, commands = self._group
-            command.do(tx, self.store, self.annotator)
-            commands.append(command)
+            if tx is not None:
+                command.do(tx, self.store, self.annotator)
+            commands.append(command)  # a group that waits for the lock: done later
             return command
-        with self.store.transaction() as tx:
-            changes = command.do(tx, self.store, self.annotator)
-            if changes:
-                self._push(command.label, changes, command.article_id)
+        self._wait_or_hold("", [command])
         return command
 
     @contextlib.contextmanager
     def group(self, label: str = "") -> Iterator[None]:
         """Make every command done in the block one transaction and one undo step.
 
-        Without a label the step is named after the first command done in it.
+        Without a label the step is named after the first command done in it. When the
+        write lock is not to be had and the stack holds edits, the block's commands are
+        kept and done together later, and Waiting is raised when the block ends.
         """
         if self._group is not None:
             yield
             return
-        with self.store.transaction() as tx:
+        with contextlib.ExitStack() as scope:
+            busy: ProjectBusy | None = None
+            tx: ChangeSet | None = None
+            try:
+                if self.pending:
+                    self.flush()
+                tx = scope.enter_context(self.store.transaction(self.busy_wait))
+            except ProjectBusy as exc:
+                if not self.holds:
+                    raise
+                busy = exc
             self._group = (tx, [])
             try:
                 yield
                 commands = self._group[1]
             finally:
                 self._group = None
-            if tx.changes:
-                articles = {c.article_id for c in commands}
-                label = label or (commands[0].label if commands else "")
-                self._push(label, tx.changes, articles.pop() if len(articles) == 1 else None)
+            if tx is not None:
+                self._push_group(tx, commands, label)
+                return
+        if commands and busy is not None:
+            self.pending.append((label, commands))
+            raise Waiting(busy, len(self.pending))
+
+    def _push_group(self, tx: ChangeSet, commands: list[Command], label: str) -> None:
+        if tx.changes:
+            articles = {c.article_id for c in commands}
+            label = label or (commands[0].label if commands else "")
+            self._push(label, tx.changes, articles.pop() if len(articles) == 1 else None)
+
+    def _wait_or_hold(self, label: str, commands: list[Command]) -> None:
+        """Do the commands as one step after the waiting ones, or keep them waiting."""
+        try:
+            if self.pending:
+                self.flush()
+            self._commit(label, commands, self.busy_wait)
+        except ProjectBusy as busy:
+            if not self.holds:
+                raise
+            self.pending.append((label, commands))
+            raise Waiting(busy, len(self.pending)) from None
+
+    def _commit(self, label: str, commands: list[Command], wait: float | None,
+                skip_refused: bool = False) -> None:
+        """Do the commands in one transaction and one undo step. With `skip_refused` (edits
+        that waited) one that no longer applies is left out and said in `refused`."""
+        with self.store.transaction(wait) as tx:
+            done = []
+            for command in commands:
+                if not skip_refused:
+                    command.do(tx, self.store, self.annotator)
+                    done.append(command)
+                    continue
+                first = len(tx.changes)
+                try:
+                    with self.store.transaction():  # a savepoint: a refused one leaves nothing
+                        command.do(tx, self.store, self.annotator)
+                except (CommandError, KeyError, StaleChangeError) as exc:
+                    del tx.changes[first:]
+                    self.refused.append(f"{command.label}: {exc}")
+                    continue
+                done.append(command)
+            self._push_group(tx, done, label)
+
+    def flush(self, wait: float | None = 0.0) -> int:
+        """Save the edits that waited for the write lock, oldest first; return how many.
+
+        Raises ProjectBusy when the lock is still not to be had (those not saved stay in
+        `pending`). A waiting edit that no longer applies once it can be done (the project
+        changed meanwhile) is left out, and why is added to `refused`.
+        """
+        saved = 0
+        while self.pending:
+            label, commands = self.pending[0]
+            self._commit(label, commands, wait, skip_refused=True)
+            self.pending.pop(0)
+            saved += 1
+        return saved
+
+    def _save_before_closing(self) -> None:
+        if not self.pending:
+            return
+        try:
+            self.flush(wait=6 * busy_timeout())
+        except ProjectBusy as busy:
+            import sys
+
+            labels = "; ".join(label or commands[0].label for label, commands in self.pending)
+            print(f"sorot: error: {len(self.pending)} edits could not be saved before the "
+                  f"project was closed ({labels}): {busy}", file=sys.stderr)
 
     def _push(self, label: str, changes: list[Change], article_id: int | None) -> None:
         db = self.store.db
@@ -497,6 +608,12 @@ class CommandStack:
     def _step(self, undone: int) -> str:
         if self._group is not None:
             raise CommandError("cannot undo or redo inside a group")
+        if self.pending:
+            try:
+                self.flush(self.busy_wait)
+            except ProjectBusy as busy:
+                raise CommandError(f"cannot undo or redo while edits wait to be saved: "
+                                   f"{busy}") from None
         step = self._next(undone)
         if step is None:
             return ""
@@ -506,7 +623,7 @@ class CommandStack:
         changes = [Change.from_json(c) for c in json.loads(changes_json)]
         verb = "undo" if undone == 0 else "redo"
         try:
-            with self.store.transaction() as tx:
+            with self.store.transaction(self.busy_wait) as tx:
                 if undone == 0:
                     Command.undo(tx, changes)
                 else:

@@ -9,18 +9,29 @@ suggestions gets them on the spot (`ensure_suggested`). With the suggestions, in
 transaction, goes the article's uncertainty (`annotation.nlp.uncertainty`) and the engine
 that measured it; `refresh` (the memory only) leaves it as the full run measured it.
 
+The researcher (or another process) may decide, delete or add while the engine runs, which
+takes a while: the article's decisions are read again inside the transaction that stores its
+suggestions, and what became stale is dropped there (a suggestion that now overlaps an
+accepted entity or repeats a rejected one, a relation to an entity deleted meanwhile, the
+whole article if it was deleted), so the invariants hold whatever happened meanwhile.
+A run that cannot go on after some batches were committed (another process kept the write
+lock, the disk filled up) returns its report with `stopped` saying why.
+
 The memory learns from every decision in the project and, through `MemorySync`, follows
 each new decision (and each undo) as it is committed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotation.db import ProjectError
 from annotation.model import EntityStatus
 from annotation.nlp.combine import Decided, combine
 from annotation.nlp.engine import Engine, Result
@@ -53,11 +64,24 @@ class SuggestReport:
     relations: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    stale: int = 0  # suggestions dropped because the article changed while they were made
+    gone: int = 0  # articles deleted while their suggestions were made
+    stopped: str | None = None  # why the run stopped before the end, if it did
+    left: int = 0  # articles not suggested because it stopped
 
     def summary(self) -> str:
         rate = self.articles / self.seconds if self.seconds else 0.0
-        return (f"suggested {self.entities} entities and {self.relations} relations in "
+        text = (f"suggested {self.entities} entities and {self.relations} relations in "
                 f"{self.articles} articles ({rate:,.1f} articles/s)")
+        if self.stale:
+            text += (f"; {self.stale} left out, as the articles were changed meanwhile "
+                     "(an entity accepted, deleted or rejected there)")
+        if self.gone:
+            text += f"; {self.gone} articles were deleted meanwhile"
+        if self.stopped:
+            text += (f"; stopped with {self.left} articles to go: {self.stopped}. What was "
+                     "suggested is committed; run `sorot suggest` again to go on")
+        return text
 
 
 def engine_from_settings(
@@ -136,25 +160,55 @@ def suggest_articles(
     store: Store, engine: Engine, article_ids: Sequence[int], *, batch_size: int = BATCH,
     progress: Callable[[int, int], None] | None = None,
 ) -> SuggestReport:
-    """Suggest for these articles in batches, committing after each batch."""
+    """Suggest for these articles in batches, committing after each batch.
+
+    A run of more than one batch lists this process as the project's writer (`Store.bulk`).
+    """
     report = SuggestReport()
     began = time.perf_counter()
-    for i in range(0, len(article_ids), batch_size):
-        batch = article_ids[i:i + batch_size]
-        items = [(store.article(a).text, store.tokens(a)) for a in batch]
-        decided = [_decided(store, a) for a in batch]
-        results = engine.run(engine.docs(items), [[d for d, _ in ds] for ds in decided])
-        with store.transaction() as tx:
-            for article_id, result, ds in zip(batch, results, decided):
-                _sync(tx, store, article_id, result, ds, engine.fingerprint)
-                report.entities += len(result.entities)
-                report.relations += len(result.relations)
-        report.articles += len(batch)
-        if progress:
-            progress(report.articles, len(article_ids))
+    many = len(article_ids) > batch_size
+    with store.bulk("suggest") if many else contextlib.nullcontext():
+        for i in range(0, len(article_ids), batch_size):
+            try:
+                _suggest_batch(store, engine, article_ids[i:i + batch_size], report)
+            except (ProjectError, sqlite3.Error) as exc:
+                if not report.articles:
+                    raise  # nothing was committed: the error stands for the whole run
+                report.stopped, report.left = str(exc), len(article_ids) - i
+                break
+            if progress:
+                progress(min(i + batch_size, len(article_ids)), len(article_ids))
     report.seconds = time.perf_counter() - began
     report.timings = dict(engine.timings)
     return report
+
+
+def _suggest_batch(store: Store, engine: Engine, batch: Sequence[int],
+                   report: SuggestReport) -> None:
+    items, found = [], []
+    for article_id in batch:
+        try:  # an article deleted since it was listed is skipped
+            items.append((store.article(article_id).text, store.tokens(article_id)))
+        except KeyError:
+            report.gone += 1
+            continue
+        found.append(article_id)
+    decided = [_decided(store, a) for a in found]
+    results = engine.run(engine.docs(items), [[d for d, _ in ds] for ds in decided])
+    counts = [0, 0, 0, 0]
+    with store.transaction() as tx:
+        for article_id, result, ds in zip(found, results, decided):
+            stored = _sync(tx, store, article_id, result, ds, engine.fingerprint)
+            if stored is None:
+                counts[3] += 1
+                continue
+            for n, value in enumerate(stored):
+                counts[n] += value
+    report.entities += counts[0]
+    report.relations += counts[1]
+    report.stale += counts[2]
+    report.gone += counts[3]
+    report.articles += len(found) - counts[3]
 
 
 def ensure_suggested(store: Store, engine: Engine, article_id: int) -> bool:
@@ -181,7 +235,10 @@ def refresh_ids(store: Store, engine: Engine, article_ids: Sequence[int]) -> set
     if engine.memory is None:
         return changed
     for article_id in article_ids:
-        article = store.article(article_id)
+        try:
+            article = store.article(article_id)
+        except KeyError:  # deleted meanwhile
+            continue
         doc = engine.docs([(article.text, store.tokens(article_id))])[0]
         memory = engine.memory
         stored = [Candidate(e.start, e.end, e.label, e.origin, e.score or 0.0)
@@ -201,8 +258,9 @@ def refresh_ids(store: Store, engine: Engine, article_ids: Sequence[int]) -> set
                         if d.accepted]
             relations = engine.relations.suggest(doc, kept + accepted)
         with store.transaction() as tx:
-            _sync(tx, store, article_id, Result(kept, relations), decided, None)
-        changed.add(article_id)
+            written = _sync(tx, store, article_id, Result(kept, relations), decided, None)
+        if written is not None:
+            changed.add(article_id)
     return changed
 
 
@@ -256,12 +314,29 @@ def _decided(store: Store, article_id: int) -> list[tuple[Decided, int]]:
 def _sync(
     tx: ChangeSet, store: Store, article_id: int, result: Result,
     decided: list[tuple[Decided, int]], fingerprint: str | None,
-) -> None:
-    """Make the article's undecided suggestions exactly `result`, leaving decisions alone."""
+) -> tuple[int, int, int] | None:
+    """Make the article's undecided suggestions exactly `result`, leaving decisions alone.
+
+    `decided` are the decisions the engine was given; they are read again here, inside the
+    transaction, and what became stale since is dropped (see the module docstring). Return
+    the entities and relations stored and the stale ones dropped, or None when the article
+    itself was deleted meanwhile.
+    """
+    if store.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
+        return None
     time_ = now()
+    now_decided = _decided(store, article_id)
+    accepted = [d for d, _ in now_decided if d.accepted]
+    vetoed = {(d.start, d.end, d.label) for d, _ in now_decided if not d.accepted}
     existing = {(e.start, e.end, e.label): e for e in store.entities(article_id, (SUGGESTED,))}
-    ids: list[int] = []
+    ids: list[int | None] = []  # as the result's relations index them; None: left out
+    stale = 0
     for cand in result.entities:
+        if (cand.start, cand.end, cand.label) in vetoed or any(
+                cand.start < d.end and d.start < cand.end for d in accepted):
+            ids.append(None)
+            stale += 1
+            continue
         old = existing.pop((cand.start, cand.end, cand.label), None)
         if old is None:
             ids.append(tx.insert("entities", entity_row(
@@ -271,9 +346,10 @@ def _sync(
         if (old.origin, old.score) != (cand.origin, cand.score):
             tx.update("entities", (old.id,), origin=cand.origin, score=cand.score, updated=time_)
         ids.append(old.id)
-    ids += [entity_id for d, entity_id in decided if d.accepted]
+    still = {entity_id for d, entity_id in now_decided if d.accepted}
+    ids += [entity_id if entity_id in still else None for d, entity_id in decided if d.accepted]
     stale_entities = {e.id for e in existing.values()}
-    _sync_relations(tx, store, article_id, result, ids, stale_entities, time_)
+    dropped = _sync_relations(tx, store, article_id, result, ids, stale_entities, time_)
     for entity_id in stale_entities:
         tx.delete("entities", (entity_id,))
     if fingerprint is not None:
@@ -284,12 +360,15 @@ def _sync(
             tx.upsert("uncertainty", {"article_id": article_id, "engine": fingerprint,
                                       "score": u.score, "places": u.places,
                                       "disputed": u.disputed, "updated": time_})
+    return len(result.entities) - stale, len(result.relations) - dropped, stale + dropped
 
 
 def _sync_relations(
-    tx: ChangeSet, store: Store, article_id: int, result: Result, ids: list[int],
+    tx: ChangeSet, store: Store, article_id: int, result: Result, ids: list[int | None],
     stale_entities: set[int], time_: str,
-) -> None:
+) -> int:
+    """Make the article's undecided relations the result's; return how many were left out
+    because an end was left out or deleted meanwhile."""
     schema = store.schema
     relations = store.relations(article_id)
     decided = set()
@@ -299,8 +378,12 @@ def _sync_relations(
             suggested[(rel.head, rel.child, rel.label)] = rel
         else:
             decided.add((rel.head, rel.child, rel.label))
+    dropped = 0
     for cand in result.relations:
         head, child = ids[cand.head], ids[cand.child]
+        if head is None or child is None:
+            dropped += 1
+            continue
         key = (head, child, cand.label)
         rel_type = schema.relation(cand.label)
         symmetric = rel_type is not None and rel_type.symmetric
@@ -322,3 +405,4 @@ def _sync_relations(
             # A decided relation keeps its ends: never delete what it stands on.
             stale_entities.discard(rel.head)
             stale_entities.discard(rel.child)
+    return dropped

@@ -13,16 +13,25 @@ serves, most urgent first:
 Reports are ("ready",), ("suggested", [ids]), ("backlog", n) and ("problem", message).
 A separate process, not a thread: the model's inference then neither holds the window's
 interpreter lock nor shares native libraries' state with the GUI toolkit.
+
+The researcher goes on deciding while the worker suggests: `annotation.suggest` stores each
+article's suggestions against its decisions as they are when it commits. When another
+process keeps the project's write lock (a long import or merge), the work waits and is
+tried again a moment later, once reported; the worker does not stop for it.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import queue
+import time
 from typing import Any
+
+from annotation.store import ProjectBusy
 
 IDLE_BATCH = 8
 REFRESH_CHUNK = 24
+BUSY_PAUSE_S = 1.0  # before work the project's write lock kept waiting is tried again
 _ORDER = {"open": 0, "decided": 1}
 
 
@@ -53,6 +62,8 @@ class _Worker:
         self.current: int | None = None
         self.waiting: list[int] = []  # articles to re-combine with the memory
         self.pending: list[int] = []
+        self.retry: list[tuple[str, Any]] = []  # requests the write lock kept waiting
+        self.busy = False  # told the window the project is busy, not yet that it is free
 
     def run(self, requests: Any) -> None:
         sg, store, engine = self.sg, self.store, self.engine
@@ -65,14 +76,19 @@ class _Worker:
             self.pending = sg.pending(store, engine) if self.background else []
             self.reports.put(("backlog", len(self.pending)))
             while True:
-                jobs = self._take(requests, block=not (self.waiting or self.pending))
+                jobs = self._take(requests, block=not (self.waiting or self.pending
+                                                       or self.retry))
+                if self.retry and not jobs:
+                    time.sleep(BUSY_PAUSE_S)
+                jobs, self.retry = self.retry + jobs, []
                 for kind, value in jobs:
                     if kind != "stop":
-                        self._handle(kind, value)
+                        self._attempt(lambda k=kind, v=value: self._handle(k, v),
+                                      (kind, value))
                 if any(kind == "stop" for kind, _ in jobs):
                     return  # after what was asked before it, before the idle work
                 if not jobs:
-                    self._idle()
+                    self._attempt(self._idle, None)
         finally:
             store.close()
 
@@ -98,6 +114,19 @@ class _Worker:
             pass
         return sorted(jobs, key=lambda job: _ORDER.get(job[0], 9))
 
+    def _attempt(self, work: Any, request: tuple[str, Any] | None) -> None:
+        """Do some work; if another process keeps the write lock, keep it for later."""
+        try:
+            work()
+        except ProjectBusy as exc:
+            if request is not None:
+                self.retry.append(request)
+            if not self.busy:
+                self.busy = True
+                self.reports.put(("problem", f"Suggestions wait: {exc}"))
+            return
+        self.busy = False
+
     def _handle(self, kind: str, value: Any) -> None:
         sg, store, engine = self.sg, self.store, self.engine
         if kind == "open":
@@ -108,24 +137,28 @@ class _Worker:
             self.sync(value)
             touched = self.sync.take()
             if touched:
-                if self.current is not None:
-                    self._report(sg.refresh_ids(store, engine, [self.current]))
                 others = [a for a in sg.articles_containing(store, touched)
                           if a != self.current]
                 rest = set(others)
                 self.waiting = others + [a for a in self.waiting if a not in rest]
+                if self.current is not None:
+                    # Listed until it is refreshed: the write lock may keep it waiting.
+                    self.waiting.insert(0, self.current)
+                    self._report(sg.refresh_ids(store, engine, [self.current]))
+                    self.waiting.remove(self.current)
 
     def _idle(self) -> None:
         sg, store, engine = self.sg, self.store, self.engine
         if self.waiting:
-            chunk, self.waiting = self.waiting[:REFRESH_CHUNK], self.waiting[REFRESH_CHUNK:]
+            chunk = self.waiting[:REFRESH_CHUNK]
             self._report(sg.refresh_ids(store, engine, chunk))
+            self.waiting = self.waiting[len(chunk):]  # kept until done: ProjectBusy
             return
-        batch, self.pending = self.pending[:IDLE_BATCH], self.pending[IDLE_BATCH:]
-        batch = sg.pending(store, engine, batch)
+        batch = sg.pending(store, engine, self.pending[:IDLE_BATCH])
         if batch:
             sg.suggest_articles(store, engine, batch)
             self._report(set(batch))
+        self.pending = self.pending[IDLE_BATCH:]
         self.reports.put(("backlog", len(self.pending)))
 
     def _report(self, ids: set[int]) -> None:
