@@ -1,13 +1,13 @@
 """The project file: its SQL schema, migrations, and safe opening.
 
 A project is one SQLite file. Opening checks, before anything is written, that the file is
-an SQLite database carrying Sorot's application id, that it was not made by a newer Sorot,
-and that it can be written; a file that fails any check is never modified.
+an SQLite database carrying Sorot's application id and a project's tables, that it was not
+made by a newer Sorot, that it can be written and that SQLite finds it whole; a file that
+fails any check is never modified. The checks themselves live in `annotation.project_file`.
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import uuid
 from pathlib import Path
@@ -15,15 +15,21 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from annotation.project_file import atomic, causes, checks, connection
+from annotation.project_file.checks import SQLITE_MAGIC
+from annotation.project_file.connection import on_notice
+from annotation.project_file.errors import ProjectError, ProjectExistsError
+
+__all__ = ["APPLICATION_ID", "BUSY_TIMEOUT_S", "PROJECT_SUFFIX", "SCHEMA_VERSION",
+           "SQLITE_MAGIC", "ProjectError", "ProjectExistsError", "checkpoint", "create_project",
+           "migrate", "on_notice", "open_database"]
+
 APPLICATION_ID = 0x536F726F  # "Soro"
-SQLITE_MAGIC = b"SQLite format 3\x00"
 PROJECT_SUFFIX = ".sorot"
+# How long a write waits for another connection's write to finish before giving up.
+BUSY_TIMEOUT_S = 5
 
 migrations = Migrations("sorot")
-
-
-class ProjectError(Exception):
-    """A project file that cannot be opened or used, with a message for the researcher."""
 
 
 @migrations()
@@ -225,76 +231,93 @@ def m005_uncertainty(db: Database) -> None:
 
 SCHEMA_VERSION = len(migrations._migrations)
 
-
 def create_project(path: Path, schema_json: str) -> None:
-    """Create a new, empty project file at `path`, atomically: it appears whole or not at all."""
+    """Create a new, empty project file at `path`, atomically: it appears whole or not at all.
+
+    Raises ProjectExistsError when the path is taken, also when another process created the
+    project in the meantime (open it then).
+    """
+    path = Path(path)
     if path.exists():
-        raise ProjectError(f"{path}: already exists")
+        raise ProjectExistsError(f"{path}: already exists")
     if not path.parent.is_dir():
         raise ProjectError(f"{path.parent}: no such folder")
-    tmp = path.with_name(f".{path.name}.creating")
-    tmp.unlink(missing_ok=True)
+    tmp = atomic.scratch_path(path, "creating")
     try:
-        db = Database(tmp)
-        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        migrate(db)
-        with db.atomic():
-            db["meta"].insert({"key": "schema", "value": schema_json})
-        db.close()
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        db = Database(sqlite3.connect(tmp))
+        try:
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.execute("PRAGMA journal_mode = WAL")
+            migrate(db)
+            with db.atomic():
+                db["meta"].insert({"key": "schema", "value": schema_json})
+        finally:
+            db.close()
+        atomic.publish(tmp, path)
+    except (sqlite3.Error, OSError) as exc:
+        raise ProjectError(causes.explain(path, exc)) from exc
+    finally:
+        atomic.remove_scratch(tmp)
 
 
 def open_database(path: Path, readonly: bool = False) -> Database:
     """Open an existing project file, after checks that never modify it.
 
-    Raises ProjectError when the file is missing, not a Sorot project, made by a newer
-    Sorot, read-only (unless `readonly`), or corrupt.
+    Raises ProjectError, naming the cause, when the file is missing, not a Sorot project,
+    incomplete, made by a newer Sorot (unless `readonly`), read-only (unless `readonly`),
+    or damaged (checked before the first write in this process).
     """
-    header = _read_header(path)
-    if not header.startswith(SQLITE_MAGIC):
-        raise ProjectError(f"{path}: not a Sorot project (not an SQLite database)")
-    app_id = int.from_bytes(header[68:72], "big")
-    if app_id != APPLICATION_ID:
-        raise ProjectError(f"{path}: not a Sorot project (an SQLite file of another program)")
-    if not readonly and not _writable(path):
+    path = Path(path)
+    header = checks.read_header(path)
+    checks.check_header(path, header, APPLICATION_ID)
+    if not readonly and not connection.writable(path):
         raise ProjectError(
-            f"{path}: the project file or its folder is read-only; "
-            "make it writable, or copy it somewhere you can write"
+            f"{path}: the project file or its folder is read-only; make it writable, or "
+            f"`sorot backup {path} COPY.sorot` to a place you can write and work there"
         )
-    conn = None
+    ignore_wal = connection.set_aside_foreign_wal(path, readonly)
     try:
-        conn = (
-            sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            if readonly
-            else sqlite3.connect(path)
-        )
+        conn = connection.connect(path, readonly, BUSY_TIMEOUT_S, ignore_wal)
+    except (sqlite3.Error, OSError) as exc:
+        raise ProjectError(causes.explain(path, exc)) from exc
+    try:
+        checks.check_tables(conn, path)
+        newer = checks.newer_than_this(conn, (m.name for m in migrations._migrations),
+                                       SCHEMA_VERSION)
+        if newer is not None:
+            message = checks.newer_message(path, newer)
+            if not readonly:
+                raise ProjectError(message)
+            connection.notify(f"{message}; reading it only")
+        if not readonly:
+            connection.check_once(conn, path)
         db = Database(conn)
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            db.close()
-            raise ProjectError(
-                f"{path}: made by a newer version of Sorot (project format {version}, "
-                f"this Sorot reads up to {SCHEMA_VERSION}); update Sorot to open it"
-            )
-        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        if version < SCHEMA_VERSION:
+        if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
             if readonly:
-                db.close()
                 raise ProjectError(f"{path}: needs upgrading; open it writable first")
             migrate(db)
         db.execute("PRAGMA foreign_keys = ON")
         if not readonly:
-            db.execute("PRAGMA journal_mode = WAL")
+            if header[18:20] != b"\x02\x02":  # not in WAL mode yet (an old project)
+                db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = FULL")
-        db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    except ProjectError:
+        conn.close()
+        raise
     except sqlite3.DatabaseError as exc:
-        if conn is not None:
-            conn.close()
-        raise ProjectError(f"{path}: the project file is damaged ({exc})") from exc
+        conn.close()
+        raise ProjectError(causes.explain(path, exc)) from exc
     return db
+
+
+def checkpoint(db: Database, mode: str = "PASSIVE") -> bool:
+    """Copy the -wal's committed steps into the project file, so that the file alone is
+    whole (what a researcher copies). PASSIVE never waits; return whether all were copied."""
+    try:
+        busy, frames, done = db.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+    except sqlite3.Error:
+        return False
+    return not busy and frames == done
 
 
 def migrate(db: Database) -> None:
@@ -303,20 +326,3 @@ def migrate(db: Database) -> None:
     db.execute(f"PRAGMA user_version = {len(migrations.applied(db))}")
 
 
-def _read_header(path: Path) -> bytes:
-    try:
-        with open(path, "rb") as f:
-            return f.read(100)
-    except FileNotFoundError:
-        raise ProjectError(f"{path}: no such project file") from None
-    except IsADirectoryError:
-        raise ProjectError(f"{path}: is a folder, not a project file") from None
-    except OSError as exc:
-        raise ProjectError(f"{path}: cannot read ({exc.strerror})") from exc
-
-
-def _writable(path: Path) -> bool:
-    # os.access alone says yes to root for a file marked read-only; honour the marking too.
-    folder = path.resolve().parent
-    marked = path.stat().st_mode & 0o222 and folder.stat().st_mode & 0o222
-    return bool(marked) and os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)

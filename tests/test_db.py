@@ -76,7 +76,7 @@ def test_newer_project_is_refused_and_unchanged(tmp_path: Path) -> None:
     conn.commit()
     conn.close()
     before = digest(path)
-    with pytest.raises(ProjectError, match="newer version of Sorot"):
+    with pytest.raises(ProjectError, match="made by a newer Sorot"):
         Store.open(path)
     assert digest(path) == before
 
