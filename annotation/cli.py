@@ -14,15 +14,17 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from annotation import __version__, cli_agreement, cli_merge, cli_suggest, cli_train
+from annotation import __version__, cli_agreement, cli_files, cli_merge, cli_suggest, cli_train
+from annotation import db as dbmod
 from annotation.commands import CommandError, CommandStack
-from annotation.db import ProjectError
+from annotation.db import ProjectError, ProjectExistsError
 from annotation.export import ExportError
 from annotation.model import ArticleStatus
 from annotation.nlp.suggestion import SuggesterError
 from annotation.paths import SAMPLE_DIR
+from annotation.project_file import causes, places
 from annotation.schema import LabelSchema, SchemaError
-from annotation.settings import Settings, default_project_path
+from annotation.settings import Settings, data_dir, default_project_path
 from annotation.stats import format_stats, project_stats
 from annotation.store import Store
 
@@ -95,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_merge.add_parsers(sub)
     cli_agreement.add_parsers(sub)
     cli_train.add_parsers(sub)
+    cli_files.add_parsers(sub)
 
     p = sub.add_parser("stats", help="count articles, entities and relations",
                        description="Articles by status; entities and relations by label and "
@@ -145,21 +148,29 @@ def run(argv: list[str] | None = None) -> int:
         "merge": lambda a, n: cli_merge.merge(a, n, _progress),
         "agreement": cli_agreement.agreement,
         "train": cli_train.train,
+        "backup": cli_files.backup,
+        "recover": cli_files.recover,
     }[args.command]
+    project = getattr(args, "project", None)
+    stop_notices = dbmod.on_notice(lambda text: print(f"sorot: warning: {text}",
+                                                      file=sys.stderr))
     try:
+        if isinstance(project, Path) and project.is_file():
+            warning = places.warn_once(project, data_dir() / places.WARNED_FILE)
+            if warning:
+                print(f"sorot: warning: {warning}", file=sys.stderr)
         return handler(args, annotator)
     except (CliError, ProjectError, SchemaError, CommandError, ExportError,
             SuggesterError) as exc:
         print(f"sorot: error: {exc}", file=sys.stderr)
-    except OSError as exc:  # a file that vanished or cannot be written, mid-command
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"sorot: error: {where}{exc.strerror or exc}", file=sys.stderr)
-    except sqlite3.DatabaseError as exc:
-        print(f"sorot: error: the project file is damaged or unreadable ({exc})",
-              file=sys.stderr)
+    except (OSError, sqlite3.DatabaseError) as exc:
+        # Named by its real cause: a lock, a full disk, a permission, a damaged file ...
+        print(f"sorot: error: {causes.explain(project, exc)}", file=sys.stderr)
     except KeyboardInterrupt:
         print("sorot: interrupted; work committed so far is kept", file=sys.stderr)
         return 130
+    finally:
+        stop_notices()
     return EXIT_ERROR
 
 
@@ -184,7 +195,10 @@ def _open_or_create(path: Path, schema_path: Path | None) -> Store:
             raise CliError(f"{path}: exists already; use `sorot schema --set` to change its schema")
         return Store.open(path)
     schema = LabelSchema.load(schema_path) if schema_path else None
-    return Store.create(path, schema)
+    try:
+        return Store.create(path, schema)
+    except ProjectExistsError:  # another process created it a moment ago: use theirs
+        return Store.open(path)
 
 
 def ensure_sample_project(annotator: str) -> Path:
