@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotation import __version__
 from annotation.db import ProjectError
+from annotation.project_file.connection import writable as can_write
 from annotation.settings import Settings
 from annotation.store import Store
 from gui.article_paint import FOCUS_MODES
 from gui.first_start import sample_project
 from gui.main_window import MainWindow
 from gui.platform_check import missing_library
+from gui.project_file import failure, is_headless, on_database_error
 from gui.window_state import qsettings
 
 
@@ -32,7 +35,26 @@ def application(argv: list[str] | None = None) -> QApplication:
         app.setApplicationName("Sorot")
         app.setApplicationVersion(__version__)
         app.setOrganizationName("Sorot")
+        sys.excepthook = _database_errors_said(sys.excepthook)
     return app
+
+
+def _database_errors_said(previous):
+    """An excepthook that turns a failed read or write of the project inside the window (in
+    a model or a slot, where it cannot be caught) into the project closed with the reason."""
+
+    def hook(kind, exc, tb) -> None:
+        if not isinstance(exc, sqlite3.DatabaseError):
+            previous(kind, exc, tb)
+            return
+        windows = [w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, MainWindow) and w.workspace is not None]
+        if not windows:
+            previous(kind, exc, tb)
+        for window in windows:
+            on_database_error(window, exc)
+
+    return hook
 
 
 def dark_palette() -> QPalette:
@@ -87,6 +109,10 @@ def run(argv: list[str]) -> int:
         print(f"sorot: error: {exc}", file=sys.stderr)
         return 1
     if not window.open_project(path):
+        box = window.findChild(QMessageBox, "project-failure")
+        if box is not None and not is_headless():
+            box.finished.connect(app.quit)  # the reason stays on screen until read
+            app.exec()
         return 1
     point_size = qsettings().value("view/point_size")
     if point_size:
@@ -120,17 +146,23 @@ def screenshot(argv: list[str]) -> int:
         parser.error(f"--size must be WxH, like 1600x1000, not {args.size!r}")
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # A project that cannot be written (a read-only file, folder or disk) is shown as it is,
+    # without making suggestions; one that can is checked as the window would before writing.
+    readonly = args.project.is_file() and not can_write(args.project)
     try:
-        Store.open(args.project, readonly=True).close()
+        Store.open(args.project, readonly=readonly).close()
     except ProjectError as exc:
         print(f"sorot: error: {exc}", file=sys.stderr)
         return 1
+    if readonly:
+        print(f"sorot: note: {args.project} is read-only: rendered as it is, without making "
+              f"suggestions", file=sys.stderr)
     app = application()
     if args.palette != "system":
         app.setStyle("Fusion")
         app.setPalette(dark_palette() if args.palette == "dark" else app.style().standardPalette())
     window = MainWindow(Settings.load(), suggestions=False)
-    if not window.open_project(args.project):
+    if not window.open_project(args.project, readonly=readonly):
         return 1
     if args.point_size:
         window.pane.view.set_point_size(args.point_size)
@@ -141,9 +173,12 @@ def screenshot(argv: list[str]) -> int:
             print(f"sorot: error: {args.project}: no article {args.article}", file=sys.stderr)
             return 1
         window.pane.open_article(args.article)
-    service = window.start_suggestions(background=False)
-    service.stop(120)  # after suggesting for the open article
-    QApplication.processEvents()
+    if not readonly:
+        service = window.start_suggestions(background=False)
+        service.stop(120)  # after suggesting for the open article
+        QApplication.processEvents()
+    if failure(window):
+        return 1
     window.pane.controller.reload()
     window.pane.controller.current = None
     for _ in range(args.current or 0):
@@ -152,7 +187,10 @@ def screenshot(argv: list[str]) -> int:
     window.show()
     for _ in range(3):
         QApplication.processEvents()
-    if not window.grab().save(str(args.out)):
+    image = window.grab()
+    if failure(window):  # a read failed while drawing: the reason is printed
+        return 1
+    if not image.save(str(args.out)):
         print(f"sorot: error: {args.out}: cannot write the PNG", file=sys.stderr)
         return 1
     print(f"wrote {args.out} ({width}x{height})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
@@ -22,7 +23,7 @@ from annotation.db import PROJECT_SUFFIX, ProjectError
 from annotation.model import ArticleStatus
 from annotation.settings import Settings
 from annotation.store import Store
-from gui import dialogs
+from gui import dialogs, project_file
 from gui.actions import build_actions
 from gui.article_flow import ArticleFlow
 from gui.article_paint import FOCUS_MODES
@@ -73,6 +74,7 @@ class MainWindow(ArticleFlow, TeamMenu, RelationMenu, QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1360, 860)
         self._connect()
+        project_file.install(self)
         self._update_recent()
         state = qsettings()
         geometry = state.value("window/geometry")
@@ -81,12 +83,11 @@ class MainWindow(ArticleFlow, TeamMenu, RelationMenu, QMainWindow):
 
     # -- projects -----------------------------------------------------------------------------
 
-    def open_project(self, path: Path) -> bool:
-        """Open a project file in this window; say why if it cannot be opened."""
-        try:
-            store = Store.open(path)
-        except ProjectError as exc:
-            QMessageBox.warning(self, "Cannot open project", str(exc))
+    def open_project(self, path: Path, readonly: bool = False) -> bool:
+        """Open a project file in this window; say why (without blocking) if it cannot be
+        opened. `readonly`: to look at it only (no suggestions are made)."""
+        store = project_file.open_store(self, path, readonly)
+        if store is None:
             return False
         self._close_project()
         self.workspace = Workspace(store, self.settings.effective_annotator(), self)
@@ -94,15 +95,28 @@ class MainWindow(ArticleFlow, TeamMenu, RelationMenu, QMainWindow):
         self.workspace.changed.connect(self._update_undo)
         self.workspace.schemaChanged.connect(self._build_label_actions)
         self.workspace.failed.connect(self._on_failed)
-        self.setWindowTitle(f"{path.name} — Sorot")
+        self.setWindowTitle(f"{path.name}{' (read-only)' if readonly else ''} — Sorot")
         self._remember(path)
-        self._build_label_actions()
-        self._update_status()
-        self._update_undo()
-        self._show_pane(None)
-        if self._suggest:
+        try:  # the first reads of every table: a damaged file may fail here
+            self._build_label_actions()
+            self._update_status()
+            self._update_undo()
+            self._show_pane(None)
+        except sqlite3.DatabaseError as exc:
+            project_file.on_database_error(self, exc)
+            return False
+        project_file.guard(self, store)
+        if self._suggest and not readonly:
             self.start_suggestions()
         return True
+
+    def close_project(self) -> None:
+        """Close the open project; the window stays, empty."""
+        self._close_project()
+        self.setCentralWidget(QWidget())
+        self.setWindowTitle("Sorot")
+        for label in (self._annotator, self._progress, self._path, self._backlog):
+            label.clear()
 
     def _show_pane(self, review: list[str] | None) -> None:
         """Show the project for annotation, or (with annotators) for review."""
