@@ -290,7 +290,7 @@ def open_database(path: Path, readonly: bool = False) -> Database:
                 raise ProjectError(message)
             connection.notify(f"{message}; reading it only")
         if not readonly:
-            connection.check_once(conn, path)
+            connection.check_once(path)
         db = Database(conn)
         if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
             if readonly:

@@ -60,15 +60,16 @@ class RecoverReport:
                              f"cannot be read)")
                 continue
             note = f"   {lost:,} lost" if lost else ""
+            left = self.left_out.get(table, 0)
             if table == "articles" and lost and self.lost_articles:
                 shown = ", ".join(map(str, self.lost_articles[:20]))
                 more = " ..." if len(self.lost_articles) > 20 else ""
-                note += f" (ids {shown}{more})"
+                note += f" ({'ids' if len(self.lost_articles) > 1 else 'id'} {shown}{more})"
+            elif left:
+                note += (" with the lost articles" if left == lost else
+                         f" ({left:,} with the lost articles)" if lost else
+                         f"   {left:,} left out with the lost articles")
             lines.append(f"  {words:<18} {copied:>8,} of {before:,}{note}")
-        left = {REPORTED.get(t, t): n for t, n in self.left_out.items() if n}
-        if left:
-            lines.append("Left out because the article or entities they belong to were lost: "
-                         + ", ".join(f"{n:,} {words}" for words, n in left.items()) + ".")
         if self.unplaced:
             lines.append(f"{self.unplaced:,} fragments of rows could not be placed in any "
                          f"table.")

@@ -74,7 +74,7 @@ def test_damage_found_only_while_drawing_closes_the_project_with_a_dialog(
     # Damage quick_check did not get to (out of time on a huge file): the first reads fail
     # inside the models, where Qt calls Python and nothing can catch the error.
     damage(project)
-    monkeypatch.setattr(connection, "check_once", lambda conn, path: None)
+    monkeypatch.setattr(connection, "check_once", lambda path: None)
     monkeypatch.setattr(sys, "excepthook", gui_app._database_errors_said(sys.excepthook))
     win = _window(qtbot)
     opened = win.open_project(project)
