@@ -63,11 +63,17 @@ def open_store(window: QMainWindow, path: Path, readonly: bool = False) -> Store
     return store
 
 
-def show_notice(window: QMainWindow, message: str) -> None:
-    """Something opening the project did on its own, or a warning about where it lies."""
+def show_notice(window: QMainWindow, message: str, box: bool = True) -> None:
+    """Something opening the project did on its own (a -wal set aside), or a warning about
+    where it lies: in the status bar and, unless `box` is false, a dialog that does not
+    block (these come once, and matter)."""
     if is_headless():
         print(f"sorot: warning: {message}", file=sys.stderr)
     window.statusBar().showMessage(message, 20000)
+    if box:
+        notice = QMessageBox(QMessageBox.Information, "Sorot", message, QMessageBox.Ok, window)
+        notice.setObjectName("project-notice")
+        notice.open()
 
 
 def install(window: QMainWindow) -> QAction:
@@ -186,7 +192,7 @@ class FileGuard(QObject):
                 wal.set_aside(path)
         if renamed is not None and self.window.open_project(renamed):
             show_notice(self.window, f"The project file was renamed to {renamed.name} while "
-                        f"open; Sorot reopened it there")
+                        f"open; Sorot reopened it there", box=False)
             return
         what = ("replaced by another file" if now is not None
                 else "moved away or deleted")

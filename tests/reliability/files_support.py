@@ -83,6 +83,20 @@ def make_project(folder: Path, count: int = ARTICLES, seed: int = 14,
     return path
 
 
+def crash_after_writing(path: Path, titles: list[str]) -> None:
+    """A process that commits articles and dies without closing the project: its
+    committed steps stay in the -wal beside the file."""
+    code = (
+        "import os, sys\n"
+        "from annotation.store import Store\n"
+        "store = Store.open(sys.argv[1])\n"
+        "for title in sys.argv[2:]:\n"
+        "    with store.transaction():\n"
+        "        store.add_article(f'{title}\\nIsi artikel {title}.', title=title)\n"
+        "os._exit(0)\n")
+    subprocess.run([sys.executable, "-c", code, str(path), *titles], check=True, cwd=ROOT)
+
+
 def damage(path: Path, seed: int = 14) -> None:
     """Overwrite a few bytes at the start of three pages in the middle of the file, as a bad
     sector or a half-copied file does."""

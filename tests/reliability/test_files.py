@@ -22,6 +22,7 @@ import pytest
 from files_support import (
     ROOT,
     count_rows,
+    crash_after_writing,
     damage,
     digest,
     make_project,
@@ -253,20 +254,6 @@ def test_a_full_disk_can_still_be_read_and_exported_elsewhere(project: Path,
 # -- 11. copies, backups and moves -------------------------------------------------------
 
 
-def _crash_after_writing(path: Path, titles: list[str]) -> None:
-    """A process that commits articles and dies without closing the project: its
-    committed steps stay in the -wal beside the file."""
-    code = (
-        "import os, sys\n"
-        "from annotation.store import Store\n"
-        "store = Store.open(sys.argv[1])\n"
-        "for title in sys.argv[2:]:\n"
-        "    with store.transaction():\n"
-        "        store.add_article(f'{title}\\nIsi artikel {title}.', title=title)\n"
-        "os._exit(0)\n")
-    subprocess.run([sys.executable, "-c", code, str(path), *titles], check=True, cwd=ROOT)
-
-
 def test_each_command_leaves_the_file_whole_while_the_window_has_it_open(
         project: Path, tmp_path: Path) -> None:
     window = sqlite3.connect(project)  # another process's reader, as the window is
@@ -287,9 +274,9 @@ def test_each_command_leaves_the_file_whole_while_the_window_has_it_open(
 def test_a_stale_wal_beside_an_older_copy_is_set_aside(project: Path, tmp_path: Path) -> None:
     older = tmp_path / "older.sorot"
     shutil.copyfile(project, older)
-    _crash_after_writing(project, [f"Dulu {i}" for i in range(20)])
+    crash_after_writing(project, [f"Dulu {i}" for i in range(20)])
     Store.open(project).close()  # the next session checkpoints those into the file
-    _crash_after_writing(project, [f"Baru {i}" for i in range(30)])
+    crash_after_writing(project, [f"Baru {i}" for i in range(30)])
     wal = project.with_name(project.name + "-wal")
     assert wal.stat().st_size > 0
     shutil.copyfile(older, project)  # restore the older copy; the newer -wal stays beside it
@@ -303,7 +290,7 @@ def test_a_stale_wal_beside_an_older_copy_is_set_aside(project: Path, tmp_path: 
 
 
 def test_a_wal_left_by_a_crash_is_kept(project: Path, tmp_path: Path) -> None:
-    _crash_after_writing(project, [f"Baru {i}" for i in range(3)])
+    crash_after_writing(project, [f"Baru {i}" for i in range(3)])
     done = sorot("stats", project)
     assert done.returncode == 0, done.stderr
     assert "Articles: 15" in done.stdout

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from files_support import damage, digest, make_project, quick_check
+from files_support import crash_after_writing, damage, digest, make_project, quick_check
 from PySide6.QtWidgets import QMessageBox
 
 from annotation import commands as cmd
@@ -193,3 +193,38 @@ def test_save_a_copy_holds_every_step(qtbot, project: Path, tmp_path: Path,
     assert quick_check(target) == ["ok"]
     win.close()
     assert int.from_bytes(target.read_bytes()[68:72], "big") == dbmod.APPLICATION_ID
+
+
+def _notice(win: MainWindow) -> str:
+    box = win.findChild(QMessageBox, "project-notice")
+    return box.text() if box is not None and box.isVisible() else ""
+
+
+def test_a_stale_wal_is_set_aside_and_the_window_says_so(qtbot, project: Path,
+                                                         tmp_path: Path) -> None:
+    older = Path(shutil.copyfile(project, tmp_path / "older.sorot"))
+    crash_after_writing(project, [f"Dulu {i}" for i in range(20)])
+    dbmod.open_database(project).close()  # checkpointed: the file moves on from the copy
+    crash_after_writing(project, [f"Baru {i}" for i in range(30)])
+    shutil.copyfile(older, project)
+    win = _window(qtbot)
+    assert win.open_project(project)
+    assert "did not belong to p.sorot" in _notice(win) and "set aside" in _notice(win)
+    assert win.workspace.store.count_articles() == 12
+    win.close()
+
+
+def test_a_project_in_a_synced_folder_is_warned_about_once(qtbot, project: Path,
+                                                          tmp_path: Path) -> None:
+    synced = tmp_path / "OneDrive - Universitas" / "riset"
+    synced.mkdir(parents=True)
+    path = Path(shutil.copyfile(project, synced / "p.sorot"))
+    win = _window(qtbot)
+    assert win.open_project(path)
+    assert "synced by OneDrive" in _notice(win)
+    win.findChild(QMessageBox, "project-notice").close()
+    again = _window(qtbot)
+    assert again.open_project(path)
+    assert _notice(again) == ""
+    win.close()
+    again.close()
