@@ -13,7 +13,6 @@ label) is never offered again.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -58,7 +57,7 @@ def combine(
         key=lambda c: (c.start - c.end, rank(c.origin, priority), -c.score, c.start, c.label),
     )
     kept: list[Candidate] = []
-    taken = _Intervals()
+    taken = Coverage()
     for start, end in accepted:
         taken.add(start, end)
     for cand in ordered:
@@ -83,7 +82,8 @@ def _without_merges(candidates: list[Candidate]) -> list[Candidate]:
     merges = set()
     for i, outer in enumerate(by_start):
         inside, reach, person = 0, outer.start, False
-        for inner in by_start[i + 1:]:
+        for j in range(i + 1, len(by_start)):  # not a slice: that copies the rest each time
+            inner = by_start[j]
             if inner.start >= outer.end:
                 break
             if (inner.end <= outer.end and inner.start >= reach
@@ -96,26 +96,26 @@ def _without_merges(candidates: list[Candidate]) -> list[Candidate]:
     return [c for c in candidates if c not in merges]
 
 
-class _Intervals:
-    """Spans kept so far, so that an overlap check costs a bisection, not a scan.
+class Coverage:
+    """The characters that spans taken so far cover, so that an overlap check costs a scan
+    of the candidate's own characters (in C), whatever the number of spans.
 
-    Accepted spans may overlap each other (a schema can allow it), so each check looks at
-    the span that starts last before the candidate's end and at the longest span so far.
+    Accepted spans may overlap each other (a schema can allow it). An empty span covers no
+    character but still splits one that contains it, as an interval check would.
     """
 
     def __init__(self) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        self.longest = 0
+        self._marks = bytearray()
+        self._points: list[int] = []
 
     def add(self, start: int, end: int) -> None:
-        i = bisect.bisect_left(self.starts, start)
-        self.starts.insert(i, start)
-        self.ends.insert(i, end)
-        self.longest = max(self.longest, end - start)
+        if end <= start:
+            self._points.append(start)
+            return
+        if end > len(self._marks):
+            self._marks.extend(bytes(end - len(self._marks)))
+        self._marks[start:end] = b"\1" * (end - start)
 
     def overlaps(self, start: int, end: int) -> bool:
-        # Any span that overlaps [start, end) starts before `end` and after start - longest.
-        lo = bisect.bisect_right(self.starts, start - self.longest)
-        hi = bisect.bisect_left(self.starts, end)
-        return any(self.ends[i] > start for i in range(lo, hi))
+        return self._marks.find(1, start, end) >= 0 or any(
+            start < p < end for p in self._points)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from annotation.nlp.docview import View
 from annotation.nlp.tokens import Tokens, tokenizer
 
 
@@ -19,7 +20,9 @@ def make_doc(vocab: Any, text: str, tokens: bytes | None = None) -> Any:
     toks = Tokens.from_bytes(tokens)
     words = [text[s:e] for s, e in zip(toks.starts, toks.ends)]
     doc = Doc(vocab, words=words, spaces=toks.whitespace(text))
-    if doc.text != text:
+    # The View (kept for the suggesters) joins the text in one go; Doc.text is a Python
+    # loop over every token.
+    if View.of(doc).text != text:
         raise ValueError("stored tokens do not reproduce the article text")
     return doc
 

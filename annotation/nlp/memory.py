@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from annotation.nlp.docview import View
 from annotation.nlp.suggestion import Candidate
 
 ORIGIN = "memory"
@@ -111,7 +112,7 @@ class Memory:
         """Drop candidates whose string the researcher rejected with that label."""
         if not self.rejected:
             return list(candidates)
-        text = doc.text
+        text = View.of(doc).text  # Doc.text joins every token anew
         return [c for c in candidates if not self.vetoes(text[c.start:c.end].strip(), c.label)]
 
     def _state(self, surface: str) -> tuple[Any, ...]:

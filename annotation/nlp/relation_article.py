@@ -138,6 +138,7 @@ class ArticleBase:
                 by_bit[bit] for bit in (STOP_B, STOP_A, SHARE, PURP, PREP, BETW, SUBORD, COMMA,
                                         DASH, DISP, HOSTS, COPS, SPEAK, ACCORD, AT))
         self.oblique, self.di, self.yang = (set(by_bit[bit]) for bit in (OBL, DI, YANG))
+        self.yang_at = by_bit[YANG]  # sorted, for `_any`: a scan of the set is quadratic
         self.discourse = Discourse(self, *(by_bit[bit] for bit in (PRON, QUOTE, SAYS)))
 
     @functools.cached_property

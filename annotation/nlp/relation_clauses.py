@@ -110,7 +110,9 @@ class Clauses(Reach):
     def _parties(self, last: int, types: Any) -> tuple[Group, list[int], int, bool] | None:
         """The parties a mediator stands between: the group after "antara" or "konflik"."""
         # The first dispute word that names two parties: "sengketa bendungan antara A dan B".
-        for word in self.disputes[bisect_left(self.disputes, last):]:
+        # Indices, not a slice: a slice copies the rest of a long article's list each time.
+        for j in range(bisect_left(self.disputes, last), len(self.disputes)):
+            word = self.disputes[j]
             if (self.sent[word] != self.sent[last - 1]
                     or self.cum[word] - self.cum[last] > _PARTIES
                     or self._any(self.stop_before, last, word)):
@@ -150,7 +152,8 @@ class Clauses(Reach):
         if not heads:
             return False
         child_types = both if rel.symmetric else rel.child
-        for group in self.groups[k + 1:]:
+        for j in range(k + 1, len(self.groups)):
+            group = self.groups[j]
             dist = self.cum[group.first] - self.cum[owner.last]
             at_place = rel.name == ATTACKS and group.first - 1 in self.di \
                 and group.first - 1 == owner.last  # "serangan udara Israel di Khiam"
@@ -242,7 +245,8 @@ class Clauses(Reach):
         With `to`, a verb of giving reaches its recipient, the group right after "kepada",
         "untuk", "bagi" or "ke" ("menjanjikan 3 miliar dolar untuk TFFF").
         """
-        for group in self.groups[bisect_left(self.group_firsts, last):]:
+        for j in range(bisect_left(self.group_firsts, last), len(self.groups)):
+            group = self.groups[j]
             dist = self.cum[group.first] - self.cum[last]
             placed = at_place and group.first - 1 in self.di
             extra = _PLACE_WORDS * placed

@@ -119,14 +119,21 @@ class Discourse:
     def said_by(self, position: int) -> Group | None:
         """The speaker whose attribution `position` follows: '"...," ujar X saat di P'."""
         a = self.a
-        if not a._any(self._says, a.sent_first(position), position):
+        first = a.sent_first(position)
+        if not a._any(self._says, first, position):
             return None  # no attribution in the sentence: the quotes need not be found
         if self._quotes is None:
             self._find_quotes(self._marks, set(self._says))
         assert self._quotes is not None
-        sent = self.a.sent[position]
-        for _, close, speaker in self._quotes:
-            if close < position and self.a.sent[close] == sent and speaker.last <= position:
+        # Quotes close in text order: only those closing in this sentence before `position`
+        # can be its attribution's, the first that fits wins.
+        quotes = self._quotes
+        k = bisect_left(quotes, first, key=_close)
+        for j in range(k, len(quotes)):
+            _, close, speaker = quotes[j]
+            if close >= position:
+                break
+            if speaker.last <= position:
                 return speaker
         return None
 
@@ -225,6 +232,10 @@ class Discourse:
             if i > 0 and pair is not None and names(pair[:1]) and names(pair[1:]):
                 return _group_of(a.spans, [pair[0]], [pair[1]])  # "A bertemu B. Keduanya"
         return None
+
+
+def _close(quote: tuple[int, int, Group]) -> int:
+    return quote[1]
 
 
 def _group_of(spans: Sequence[Span], *members: list[int]) -> Group:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotation.nlp.docview import View
 from annotation.nlp.suggestion import Candidate, RelationCandidate
 from annotation.schema import LabelSchema
 
@@ -104,13 +105,14 @@ def candidate_pairs(
     symmetric = {r.name for r in schema.relations if r.symmetric}
     by_pair: dict[tuple[int, int], list[str]] = {}
     proposed: dict[tuple[int, int], dict[str, tuple[float, str]]] = {}
+    text = View.of(doc).text  # once: Doc.text joins every token anew
     for rc in rules:
         ends = [(rc.head, rc.child)] + ([(rc.child, rc.head)] if rc.label in symmetric else [])
         for key in ends:
             old = proposed.setdefault(key, {}).get(rc.label)
             if old is None or rc.score > old[0]:
                 proposed[key][rc.label] = (rc.score, rc.origin)
-        trigger = doc.text[rc.trigger[0]:rc.trigger[1]].lower() if rc.trigger else ""
+        trigger = text[rc.trigger[0]:rc.trigger[1]].lower() if rc.trigger else ""
         feats = [f"R={rc.label}", f"RO={rc.origin}|{rc.label}",
                  f"RS={bucket(rc.score, (0.3, 0.5, 0.7, 0.9))}|{rc.label}"]
         feats += [f"RT={word}|{rc.label}" for word in trigger.split()]
@@ -122,7 +124,8 @@ def candidate_pairs(
     placed = sorted(units.unit_of.items(), key=lambda item: item[1])
     pairs = []
     for x, (a, ua) in enumerate(placed):
-        for b, ub in placed[x + 1:]:
+        for y in range(x + 1, len(placed)):  # not a slice: that copies the rest each time
+            b, ub = placed[y]
             gap = units.sent[ub] - units.sent[ua]
             if gap > window:
                 break

@@ -205,7 +205,7 @@ def _present(art: Any, sent: int, place: int) -> list[int]:
         if people and group.first - 1 not in art.oblique:
             if (not art._any(art.stop_before, group.last, di)
                     and art.cum[di] - art.cum[group.last] <= _PLACE_WITHIN
-                    and not any(group.last <= y < di for y in art.yang)):
+                    and not art._any(art.yang_at, group.last, di)):
                 found = people
             break
         k += 1
@@ -241,7 +241,7 @@ def event_presence(art: Any) -> Iterator[tuple[int, int, float]]:
         if (found is not None and found[0].last <= at
                 and art.cum[at] - art.cum[found[0].last] <= _EVENT_WITHIN
                 and not art._any(art.stop_before, found[0].last, at)
-                and not any(found[0].last <= y < at for y in art.yang)):
+                and not art._any(art.yang_at, found[0].last, at)):
             people += found[1]
         people += sorted(art.meetings.get(span.sent, ()))
         speaker = art.discourse.said_by(at)

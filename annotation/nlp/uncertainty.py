@@ -30,7 +30,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from annotation.nlp.combine import Decided
+from annotation.nlp.combine import Coverage, Decided
 from annotation.nlp.suggestion import Candidate
 
 Span = tuple[int, int]
@@ -62,12 +62,15 @@ def measure(
             label). Candidates of other origins (the memory, humans) are left out.
         decided: the article's human decisions; candidates they settle are left out.
     """
-    accepted = [(d.start, d.end) for d in decided if d.accepted]
+    accepted = Coverage()
+    for d in decided:
+        if d.accepted:
+            accepted.add(d.start, d.end)
     rejected = {(d.start, d.end, d.label) for d in decided if not d.accepted}
     kept = sorted(
         (c for c in candidates
          if voter_of(c.origin) in voters and (c.start, c.end, c.label) not in rejected
-         and not any(s < c.end and c.start < e for s, e in accepted)),
+         and not accepted.overlaps(c.start, c.end)),
         key=lambda c: (c.start, -c.end),
     )
     doubts = [_doubt(place, voters) for place in _places(kept)]
