@@ -9,11 +9,11 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from annotation.db import open_for_copy
 from annotation.project_file.backup import backup as backup_project
 from annotation.project_file.errors import ProjectError
 from annotation.project_file.recover import recover as recover_project
 from annotation.schema import default_schema
-from annotation.store import Store
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
 
@@ -44,8 +44,11 @@ def backup(args: argparse.Namespace, annotator: str) -> int:
     if args.copy.exists() and args.project.exists() and os.path.samefile(args.copy,
                                                                          args.project):
         raise ProjectError(f"{args.copy}: is the project itself; name another file")
-    with Store.open(args.project, readonly=True) as store:
-        report = backup_project(store.db.conn, args.project, args.copy, replace=args.replace)
+    conn = open_for_copy(args.project)  # any format version: a copy before an upgrade too
+    try:
+        report = backup_project(conn, args.project, args.copy, replace=args.replace)
+    finally:
+        conn.close()
     print(report.summary())
     return EXIT_OK
 

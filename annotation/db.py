@@ -22,7 +22,7 @@ from annotation.project_file.errors import ProjectError, ProjectExistsError
 
 __all__ = ["APPLICATION_ID", "BUSY_TIMEOUT_S", "PROJECT_SUFFIX", "SCHEMA_VERSION",
            "SQLITE_MAGIC", "ProjectError", "ProjectExistsError", "checkpoint", "create_project",
-           "migrate", "on_notice", "open_database"]
+           "migrate", "on_notice", "open_database", "open_for_copy"]
 
 APPLICATION_ID = 0x536F726F  # "Soro"
 PROJECT_SUFFIX = ".sorot"
@@ -308,6 +308,25 @@ def open_database(path: Path, readonly: bool = False) -> Database:
         conn.close()
         raise ProjectError(causes.explain(path, exc)) from exc
     return db
+
+
+def open_for_copy(path: Path) -> sqlite3.Connection:
+    """A read-only connection to a project of any format version, for copying it whole
+    (`sorot backup`): after the checks that need no upgrade, a -wal of another copy set
+    aside, and without leaving anything beside a file that cannot be written."""
+    path = Path(path)
+    checks.check_header(path, checks.read_header(path), APPLICATION_ID)
+    ignore_wal = connection.set_aside_foreign_wal(path, readonly=True)
+    try:
+        conn = connection.connect(path, True, BUSY_TIMEOUT_S, ignore_wal)
+    except (sqlite3.Error, OSError) as exc:
+        raise ProjectError(causes.explain(path, exc)) from exc
+    try:
+        checks.check_tables(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 def checkpoint(db: Database, mode: str = "PASSIVE") -> bool:

@@ -90,7 +90,9 @@ def recover(source: Path, target: Path, default_schema: str,
     from annotation import db as dbmod  # the schema of the new project
 
     source, target = Path(source), Path(target)
-    checks.read_header(source)
+    header = checks.read_header(source)
+    if header.startswith(checks.SQLITE_MAGIC):  # else the header itself is damaged: try
+        checks.check_header(source, header, dbmod.APPLICATION_ID)
     if target.exists():
         raise ProjectExistsError(f"{target}: already exists; choose another name")
     if not target.parent.is_dir():
@@ -112,6 +114,7 @@ def recover(source: Path, target: Path, default_schema: str,
         report = RecoverReport(source, target, method, before=_counts(copy))
         found = sqlite3.connect(salvage)
         try:
+            _refuse_newer(found, source, dbmod)
             schema = _value(found, "SELECT value FROM meta WHERE key = 'schema'")
             new = atomic.scratch_path(target, "recovering")
             try:
@@ -123,6 +126,18 @@ def recover(source: Path, target: Path, default_schema: str,
         finally:
             found.close()
     return report
+
+
+def _refuse_newer(found: sqlite3.Connection, source: Path, dbmod: object) -> None:
+    # A newer Sorot's tables and columns would not fit this Sorot's new project: lost.
+    try:
+        newer = checks.newer_than_this(found, (m.name for m in dbmod.migrations._migrations),
+                                       dbmod.SCHEMA_VERSION)
+    except sqlite3.DatabaseError:  # no record of the migrations was salvaged
+        return
+    if newer is not None:
+        raise ProjectError(f"{checks.newer_message(source, newer)}; recover it with that "
+                           f"Sorot, which knows all of its tables")
 
 
 def _cli_salvage(cli: str, copy: Path, salvage: Path) -> str:
@@ -153,7 +168,10 @@ def _python_salvage(copy: Path, salvage: Path) -> None:
                 f"{copy.name}: even the list of its tables cannot be read ({exc}); install "
                 f"the sqlite3 command (SQLite's tools), whose .recover can find rows without "
                 f"it, and run `sorot recover` again") from exc
-        for table in (*TABLES, "sqlite_sequence"):
+        version = _value(src, "PRAGMA user_version")
+        if isinstance(version, int):
+            out.execute(f"PRAGMA user_version = {version}")
+        for table in (*TABLES, "sqlite_sequence", checks.MIGRATIONS_TABLE):
             if table not in names:
                 continue
             columns = [r[1] for r in src.execute(f"PRAGMA table_info({table})")]
@@ -161,8 +179,9 @@ def _python_salvage(copy: Path, salvage: Path) -> None:
             # SQLite keeps the name sqlite_sequence to itself; .recover's output uses it.
             name = SEQUENCE if table == "sqlite_sequence" else table
             out.execute(f"CREATE TABLE {name} ({quoted})")
-            rows = (_whole(src, table, quoted) if table in ("merged_items", "sqlite_sequence")
-                    else _readable_rows(src, table, quoted))
+            rows = (_whole(src, table, quoted) if table in (
+                "merged_items", "sqlite_sequence", checks.MIGRATIONS_TABLE)
+                else _readable_rows(src, table, quoted))
             out.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(columns))})",
                             rows)
         out.commit()

@@ -30,6 +30,7 @@ from files_support import (
     sorot,
     with_application_id_only,
 )
+from sqlite_utils import Database
 
 from annotation import db as dbmod
 from annotation.store import Store
@@ -456,3 +457,38 @@ def test_a_project_in_a_synced_folder_is_warned_about_once(project: Path,
     assert first.returncode == second.returncode == 0
     assert "Dropbox" in first.stderr and "sorot backup" in first.stderr
     assert "Dropbox" not in second.stderr
+
+
+def test_backup_copies_an_older_project_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "old.sorot"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id = {dbmod.APPLICATION_ID}")
+    db = Database(conn)
+    dbmod.migrations.apply(db, stop_before="m005_uncertainty")
+    conn.execute("PRAGMA user_version = 4")
+    conn.execute("INSERT INTO meta (key, value) VALUES ('schema', '{}')")
+    conn.commit()
+    conn.close()
+    before = digest(path)
+    done = sorot("backup", path, tmp_path / "copy.sorot")
+    assert done.returncode == 0, done.stderr
+    assert digest(path) == before  # a copy before the upgrade, not after it
+    copy = sqlite3.connect(tmp_path / "copy.sorot")
+    assert copy.execute("PRAGMA user_version").fetchone()[0] == 4
+    copy.close()
+
+
+def test_recover_refuses_other_programs_and_newer_files(project: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    _refused(sorot("recover", other, tmp_path / "a.sorot"), "another program")
+    conn = sqlite3.connect(project)
+    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                 "VALUES ('sorot', 'm099_future', '2031-01-01 00:00:00')")
+    conn.commit()
+    conn.close()
+    _refused(sorot("recover", project, tmp_path / "b.sorot"), "made by a newer Sorot")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db", "p.sorot"]
