@@ -165,7 +165,8 @@ def run(argv: list[str] | None = None) -> int:
         print(f"sorot: error: {exc}", file=sys.stderr)
     except (OSError, sqlite3.DatabaseError) as exc:
         # Named by its real cause: a lock, a full disk, a permission, a damaged file ...
-        print(f"sorot: error: {causes.explain(project, exc)}", file=sys.stderr)
+        writing = getattr(args, "out", None) or getattr(args, "copy", None)
+        print(f"sorot: error: {causes.explain(project, exc, writing)}", file=sys.stderr)
     except KeyboardInterrupt:
         print("sorot: interrupted; work committed so far is kept", file=sys.stderr)
         return 130

@@ -45,13 +45,14 @@ def permission_message(path: Path, detail: str) -> str:
             f"you can write and work there")
 
 
-def explain(path: Path | None, exc: BaseException) -> str:
-    """The message for an error met while using the project file at `path`."""
+def explain(path: Path | None, exc: BaseException, writing: Path | None = None) -> str:
+    """The message for an error met while using the project file at `path` (and writing the
+    file `writing`, as an export does: a full disk without a file named is that one's)."""
     if isinstance(exc, ProjectError):
         return str(exc)
     path = Path(path) if path is not None else Path("the project file")
     if isinstance(exc, OSError):
-        return _explain_os(path, exc)
+        return _explain_os(Path(writing) if writing is not None else path, exc)
     name = getattr(exc, "sqlite_errorname", "") or ""
     primary = "_".join(name.split("_")[:2])
     detail = str(exc)
@@ -93,6 +94,8 @@ def _explain_os(path: Path, exc: OSError) -> str:
         return disk_full_message(where)
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return permission_message(where, exc.strerror or str(exc))
+    if not exc.filename:  # a pipe closed, a device gone: no file of ours to blame
+        return str(exc.strerror or exc)
     return f"{where}: {exc.strerror or exc}"
 
 

@@ -33,6 +33,7 @@ from files_support import (
 from sqlite_utils import Database
 
 from annotation import db as dbmod
+from annotation.project_file import places
 from annotation.store import Store
 
 
@@ -492,3 +493,23 @@ def test_recover_refuses_other_programs_and_newer_files(project: Path, tmp_path:
     conn.close()
     _refused(sorot("recover", project, tmp_path / "b.sorot"), "made by a newer Sorot")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db", "p.sorot"]
+
+
+MOUNTS = """/dev/vda / ext4 rw,relatime 0 0
+server:/export/riset /mnt/riset nfs4 rw,relatime 0 0
+//nas/data /media/nas\\040lab cifs rw 0 0
+budi@host:/home/budi /home/ana/remote fuse.sshfs rw 0 0
+"""
+
+
+@pytest.mark.parametrize(("path", "kind"), [
+    ("/home/ana/riset/p.sorot", None),
+    ("/mnt/riset/p.sorot", "a network share (nfs4)"),
+    ("/media/nas lab/tim/p.sorot", "a network share (cifs)"),
+    ("/home/ana/remote/p.sorot", "a network share (fuse.sshfs)"),
+    ("/home/ana/Dropbox (Personal)/p.sorot", "a folder synced by Dropbox"),
+    ("/Users/ana/Library/CloudStorage/GoogleDrive-ana@ui.ac.id/My Drive/p.sorot",
+     "a folder synced by a cloud storage app"),
+])
+def test_network_shares_and_synced_folders_are_recognised(path: str, kind: str | None) -> None:
+    assert places.storage_kind(Path(path), MOUNTS) == kind
