@@ -26,6 +26,7 @@ from annotation.store import Change, Store
 
 WATCH_MS = 2000  # how often the file's identity is checked
 IDLE_S = 3.0  # a checkpoint once the project has been quiet this long
+EVERY_S = 30.0  # and at least this often (the suggestion worker writes in another process)
 
 
 def is_headless() -> bool:
@@ -135,7 +136,7 @@ class FileGuard(QObject):
         self.window, self.store, self.path = window, store, store.path
         self.identity = _identity(self.path)
         self.dirty = False
-        self.last_commit = 0.0
+        self.last_commit = self.last_checkpoint = time.monotonic()
         store.subscribe(self._on_commit)
         self.timer = QTimer(self)
         self.timer.setInterval(WATCH_MS)
@@ -149,7 +150,10 @@ class FileGuard(QObject):
             QTimer.singleShot(0, self.checkpoint)
 
     def checkpoint(self) -> None:
-        if self.store is self._open_store() and dbmod.checkpoint(self.store.db):
+        if self.store is not self._open_store():
+            return
+        self.last_checkpoint = time.monotonic()
+        if dbmod.checkpoint(self.store.db):
             self.dirty = False
 
     def check(self) -> bool:
@@ -160,7 +164,8 @@ class FileGuard(QObject):
             return True
         now = _identity(self.path)
         if now == self.identity:
-            if self.dirty and time.monotonic() - self.last_commit >= IDLE_S:
+            quiet = time.monotonic() - self.last_commit >= IDLE_S
+            if quiet and (self.dirty or time.monotonic() - self.last_checkpoint >= EVERY_S):
                 self.checkpoint()
             return True
         self.timer.stop()
