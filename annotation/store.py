@@ -328,6 +328,14 @@ class Store:
             except (dbmod.ProjectError, sqlite3.Error):
                 writers.remove(self.path, me)  # unguarded, rather than leave it listed
 
+    def data_version(self) -> int:
+        """A number that changes whenever another connection commits to the project."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def forget_cached(self) -> None:
+        """Forget what was read once and kept (the schema): another process changed it."""
+        self._schema = None
+
     def subscribe(self, listener: Callable[[list[Change]], None]) -> None:
         """Call `listener(changes)` after each committed transaction that changed rows."""
         self._listeners.append(listener)

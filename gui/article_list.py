@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from annotation import browse
 from annotation.browse import CORPUS, ORDERS, UNCERTAIN, ArticleQuery, ArticleRow
 from annotation.model import ArticleStatus
+from gui.project_watch import ProjectWatch
 from gui.window_state import qsettings
 from gui.workspace import Workspace
 
@@ -295,6 +296,8 @@ class ArticleListWidget(QWidget):
         self._table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.search_action.triggered.connect(self.focus_search)
         workspace.schemaChanged.connect(self._on_schema_changed)
+        # Articles another process added or deleted (an import, a merge) are listed at once.
+        ProjectWatch.attach(workspace).listChanged.connect(self.refresh)
 
     # -- public ----------------------------------------------------------------------------
 
