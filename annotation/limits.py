@@ -25,8 +25,8 @@ MAX_JSON_DEPTH = 64
 
 
 def describe_size(chars: int) -> str:
-    """A size in characters for a message: "48,000,000 characters (48.0 MB)"."""
-    return f"{chars:,} characters ({chars / 1e6:.1f} MB)"
+    """A size in characters for a message: "48,000,000 characters (about 48.0 MB)"."""
+    return f"{chars:,} characters (about {chars / 1e6:,.1f} MB)"
 
 
 def json_depth(value: Any, limit: int = MAX_JSON_DEPTH) -> int:

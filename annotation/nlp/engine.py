@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotation.limits import MAX_ARTICLE_CHARS, describe_size
 from annotation.nlp.combine import DEFAULT_PRIORITY, Decided, combine
 from annotation.nlp.docs import make_doc
+from annotation.nlp.docview import View
 from annotation.nlp.headline import check_headline
 from annotation.nlp.suggestion import Candidate, RelationCandidate, Suggester, SuggesterError
 from annotation.nlp.uncertainty import Uncertainty, measure
@@ -78,9 +80,18 @@ class Engine:
         return names + (["memory"] if self.memory is not None else [])
 
     def docs(self, items: Sequence[tuple[str, bytes | None]]) -> list[Any]:
-        """Docs with sentence boundaries, from (text, stored tokens or None) pairs."""
+        """Docs with sentence boundaries, from (text, stored tokens or None) pairs.
+
+        Raise SuggesterError for a text longer than `limits.MAX_ARTICLE_CHARS` (which import
+        refuses, but an older Sorot took): its Doc alone would take gigabytes.
+        """
         docs = []
         for text, tokens in items:
+            if len(text) > MAX_ARTICLE_CHARS:
+                raise SuggesterError(
+                    f"an article of {describe_size(len(text))} is longer than the "
+                    f"{MAX_ARTICLE_CHARS:,} characters Sorot suggests for (an older Sorot "
+                    "imported it); split it into articles and import them again")
             doc = make_doc(self.vocab, text, tokens or None)
             if self.split is not None:
                 self.split(doc)
@@ -101,7 +112,8 @@ class Engine:
         began = time.perf_counter()
         results = []
         for doc, found, decisions in zip(docs, per_doc, decided):
-            found = check_headline(doc.text, found)
+            # The View's text is the Doc's, joined once: Doc.text joins every token anew.
+            found = check_headline(View.of(doc).text, found)
             if self.memory is not None:
                 found = self.memory.filter(doc, found)
             kept = combine(found, self.priority, decisions)

@@ -2,12 +2,14 @@
 
 The pipeline's tokenizer never runs: the Docs handed in already carry the article's exact text
 and stored tokens, so a candidate's offsets are offsets into the article. Only the pipeline's
-components run, in batches.
+components run, in batches; a long article runs as windows of sentences (`windows.py`), so
+that memory stays bounded.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +23,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from annotation.nlp.suggestion import Candidate, SuggesterError
+from annotation.nlp.windows import BATCH_TOKENS, WINDOW_TOKENS, is_long, windows
 from annotation.paths import RESOURCES
 
 DEFAULT_MODEL = RESOURCES / "models" / "ner_id"
@@ -90,11 +93,30 @@ class PipelineSuggester:
         """
         own = [doc if doc.vocab is self.vocab and not doc.ents else self._copy(doc)
                for doc in docs]
+        found: list[list[Candidate]] = [[] for _ in own]
+        short = [i for i, doc in enumerate(own) if not is_long(doc)]
         try:
-            done = list(self._nlp.pipe(own, batch_size=self.batch_size))
+            for i, doc in zip(short, self._nlp.pipe([own[i] for i in short],
+                                                   batch_size=self.batch_size)):
+                found[i] = self._candidates(doc)
+            for i, doc in enumerate(own):
+                if is_long(doc):
+                    found[i] = self._in_windows(doc)
         except Exception as err:  # a third-party pipeline can fail in many ways
             raise SuggesterError(f"spaCy pipeline {self.name!r} failed to run: {err}") from err
-        return [self._candidates(doc) for doc in done]
+        return found
+
+    def _in_windows(self, doc: Doc) -> list[Candidate]:
+        """A long Doc's candidates, found in windows of sentences a few at a time."""
+        found: list[Candidate] = []
+        batch = max(1, BATCH_TOKENS // WINDOW_TOKENS)
+        parts = windows(doc)
+        while chunk := list(itertools.islice(parts, batch)):
+            done = self._nlp.pipe([window for _, window in chunk], batch_size=batch)
+            for (offset, _), window in zip(chunk, done):
+                found.extend(Candidate(c.start + offset, c.end + offset, c.label, c.origin,
+                                       c.score) for c in self._candidates(window))
+        return sorted(set(found))
 
     def _copy(self, doc: Doc) -> Doc:
         starts = [token.is_sent_start for token in doc]
