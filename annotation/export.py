@@ -9,7 +9,6 @@ Project costs a handful of queries and is never re-tokenized.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import json
 import math
@@ -21,8 +20,6 @@ from json.encoder import encode_basestring as _quote_json
 from pathlib import Path
 from typing import IO, Any
 
-import numpy as np
-
 from annotation import temp_files
 from annotation.limits import MAX_JSON_DEPTH, json_depth
 from annotation.merge import work_origins
@@ -30,7 +27,8 @@ from annotation.model import ArticleStatus, EntityStatus
 from annotation.nlp.tokens import Tokens, decode_arrays, tokenize
 from annotation.store import Store
 from annotation.temp_files import TargetError, check_target
-from annotation.token_json import tokens_json, tokens_json_many
+from annotation.token_json import token_dicts, tokens_json, tokens_json_many, tokens_json_of
+from annotation.token_spans import fill_gaps, token_span, token_spans
 
 FORMATS = ("jsonl", "doccano", "spacy")
 ACCEPTED, SUGGESTED = EntityStatus.ACCEPTED, EntityStatus.SUGGESTED
@@ -165,21 +163,27 @@ def iter_records(
 def to_doccano(record: Record) -> Record:
     """A Prodigy-style record as a doccano relation-extraction example (ids count per line)."""
     ids = {(s["start"], s["end"], s["label"]): i for i, s in enumerate(record["spans"], 1)}
+    # A suggestion keeps its status, origin and score (doccano ignores them), so that an
+    # export with suggestions reads back as it was, overlaps and all.
     relations = [
         {"id": i, "from_id": ids[_key(r["head_span"])], "to_id": ids[_key(r["child_span"])],
-         "type": r["label"]}
+         "type": r["label"], **_suggestion_keys(r)}
         for i, r in enumerate(record["relations"], 1)
     ]
     meta = record["meta"]
     out: Record = {
         "id": meta["article_id"], "text": record["text"],
         "entities": [{"id": ids[_key(s)], "label": s["label"], "start_offset": s["start"],
-                      "end_offset": s["end"]} for s in record["spans"]],
+                      "end_offset": s["end"], **_suggestion_keys(s)} for s in record["spans"]],
         "relations": relations,
     }
     # doccano keeps other columns as the example's meta; none may shadow a field.
     out.update((k, v) for k, v in meta.items() if k not in out and k != "article_id")
     return out
+
+
+def _suggestion_keys(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: item[k] for k in ("status", "source", "score") if k in item}
 
 
 def _key(span: dict[str, Any]) -> Key:
@@ -374,7 +378,7 @@ class _Article:
 
     def tokens_json(self, tokens: Tokens | None) -> bytes:
         if tokens is not None and tokens is not self._tokens:
-            return _tokens_json(self.text, tokens)
+            return tokens_json_of(self.text, tokens)
         if self._tokens_json is None:  # shared by the article's records
             self._tokens_json = tokens_json(self.text, *self._arrays)
         return self._tokens_json
@@ -384,19 +388,19 @@ class _Article:
     ) -> tuple[Tokens | None, dict[Key, Any]]:
         """The tokens (None: as stored), split where a span edge falls inside one; each
         span's first and last token."""
-        aligned = _token_spans(*self._arrays, spans)
+        aligned = token_spans(*self._arrays, spans)
         inside = [key for key, found in aligned.items() if found is None]
         if not inside:
             return None, aligned
         tokens = Tokens(list(self.tokens.starts), list(self.tokens.ends))
         splits = tokens.split_at({k[0] for k in spans} | {k[1] for k in spans})
-        self.report.splits += splits + _fill_gaps(tokens, len(self.text), spans)
+        self.report.splits += splits + fill_gaps(tokens, len(self.text), spans)
         for key in inside:
             if key[:2] not in self._split_reported:
                 self._split_reported.add(key[:2])
                 self.warn(f"{key[2]} {self.quote(key)} ({key[0]}-{key[1]}) does not start and "
                           "end on token edges; tokens split there in the export", who)
-        aligned = {key: _token_span(tokens, key) for key in spans}
+        aligned = {key: token_span(tokens, key) for key in spans}
         return tokens, {key: found for key, found in aligned.items() if found is not None}
 
     def warn(self, message: str, who: str | None) -> None:
@@ -431,7 +435,7 @@ class _Task:
         return {
             "text": text, "meta": self.meta(), "_input_hash": a.input_hash,
             "_task_hash": self.task_hash,
-            "tokens": _token_dicts(text, *self._lists()) if tokens else [],
+            "tokens": token_dicts(text, *self._lists()) if tokens else [],
             "spans": [{**self._ref(key), "text": text[key[0]:key[1]], **(extra or {})}
                       for key, extra in self.spans],
             "relations": [
@@ -479,92 +483,12 @@ class _Task:
         return f"sorot-{self.who}" if self.who is not None else "sorot"
 
 
-# -- tokens --------------------------------------------------------------------------------
-
-
-def _tokens_json(text: str, tokens: Tokens) -> bytes:
-    """json.dumps of the token dicts, made without a dict per token (see token_json)."""
-    return tokens_json(text, np.asarray(tokens.starts, dtype=np.int64),
-                       np.asarray(tokens.ends, dtype=np.int64))
+# -- small helpers -------------------------------------------------------------------------
 
 
 def _utf8(text: str) -> bytes:
     # Article text may hold lone surrogates (kept exactly as imported); so may the export.
     return text.encode("utf-8", "surrogatepass")
-
-
-def _token_dicts(text: str, starts: list[int], ends: list[int]) -> list[dict[str, Any]]:
-    return [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": ws}
-            for i, (s, e, ws) in enumerate(zip(starts, ends, _whitespace(text, starts, ends)))]
-
-
-def _whitespace(text: str, starts: list[int], ends: list[int]) -> Iterator[bool]:
-    # As Tokens.whitespace, lazily: a token has trailing space when the next starts later.
-    following = itertools.chain(itertools.islice(starts, 1, None), (len(text),))
-    return map(operator.lt, ends, following)
-
-
-def _token_spans(
-    starts: np.ndarray, ends: np.ndarray, keys: Iterable[Key],
-) -> dict[Key, tuple[int, int] | None]:
-    """Each span's first and last token, or None where an edge is inside a token."""
-    keys = list(keys)
-    if not keys:
-        return {}
-    span_starts = np.fromiter((k[0] for k in keys), dtype=np.int64, count=len(keys))
-    span_ends = np.fromiter((k[1] for k in keys), dtype=np.int64, count=len(keys))
-    first = np.searchsorted(starts, span_starts)
-    last = np.searchsorted(ends, span_ends)
-    n = len(starts)
-    ok = (first < n) & (last < n) & (first <= last)
-    ok[ok] &= (starts[first[ok]] == span_starts[ok]) & (ends[last[ok]] == span_ends[ok])
-    return {key: (f, la) if good else None
-            for key, f, la, good in zip(keys, first.tolist(), last.tolist(), ok.tolist())}
-
-
-def _token_span(tokens: Tokens, key: Key) -> tuple[int, int] | None:
-    """As Tokens.token_span, without its method call: this runs for every span."""
-    starts, ends = tokens.starts, tokens.ends
-    first, last = bisect.bisect_left(starts, key[0]), bisect.bisect_left(ends, key[1])
-    if first < len(starts) and starts[first] == key[0] and last < len(ends) \
-            and ends[last] == key[1] and first <= last:
-        return first, last
-    return None
-
-
-def _fill_gaps(tokens: Tokens, length: int, spans: Iterable[Key]) -> int:
-    """Make the space between two tokens a token where a span starts or ends on it.
-
-    A span such as " Jakarta" starts on the space that spaCy keeps as the trailing
-    whitespace of the token before; only a whitespace token can be its first token.
-    """
-    starts, ends = tokens.starts, tokens.ends
-    gaps = set()
-    for start, end, _ in spans:
-        # The character that must begin a token (the span's first) or end one (its last).
-        for char, aligned in ((start, _has(starts, start)), (end - 1, _has(ends, end))):
-            if aligned or not 0 <= char < length:
-                continue
-            i = bisect.bisect_right(starts, char) - 1
-            gap_start = ends[i] if i >= 0 else 0
-            gap_end = starts[i + 1] if i + 1 < len(starts) else length
-            if gap_start <= char < gap_end:
-                gaps.add((gap_start, gap_end))
-    for gap_start, gap_end in sorted(gaps):
-        i = bisect.bisect_left(starts, gap_end)
-        starts.insert(i, gap_start)
-        ends.insert(i, gap_end)
-    if not gaps:
-        return 0
-    return len(gaps) + tokens.split_at({k[0] for k in spans} | {k[1] for k in spans})
-
-
-def _has(values: list[int], value: int) -> bool:
-    i = bisect.bisect_left(values, value)
-    return i < len(values) and values[i] == value
-
-
-# -- small helpers -------------------------------------------------------------------------
 
 
 def _suggested(origin: str, score: float | None) -> dict[str, Any]:

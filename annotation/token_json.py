@@ -13,9 +13,15 @@ byte-for-byte `json.dumps(tokens, ensure_ascii=False, separators=(",", ":"))`.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
+import operator
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
+
+from annotation.nlp.tokens import Tokens
 
 _DIGITS = 6  # columns per number: offsets below 10**6 (a million-character article)
 _PREFIX = b'{"text":"'
@@ -187,3 +193,21 @@ def _plain(text: str, starts: np.ndarray, ends: np.ndarray) -> bytes:
         tokens.append({"text": text[s:e], "start": s, "end": e, "id": i, "ws": e < following[i]})
     return json.dumps(tokens, ensure_ascii=False, separators=(",", ":")).encode(
         "utf-8", "surrogatepass")
+
+
+def tokens_json_of(text: str, tokens: Tokens) -> bytes:
+    """`tokens_json` of a Tokens: its token dicts as JSON, made without a dict per token."""
+    return tokens_json(text, np.asarray(tokens.starts, dtype=np.int64),
+                       np.asarray(tokens.ends, dtype=np.int64))
+
+
+def token_dicts(text: str, starts: list[int], ends: list[int]) -> list[dict[str, Any]]:
+    """The token dicts themselves, one per token (for `iter_records`)."""
+    return [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": ws}
+            for i, (s, e, ws) in enumerate(zip(starts, ends, _whitespace(text, starts, ends)))]
+
+
+def _whitespace(text: str, starts: list[int], ends: list[int]) -> Iterator[bool]:
+    # As Tokens.whitespace, lazily: a token has trailing space when the next starts later.
+    following = itertools.chain(itertools.islice(starts, 1, None), (len(text),))
+    return map(operator.lt, ends, following)

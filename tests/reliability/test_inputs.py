@@ -126,6 +126,21 @@ def test_doccano_record_in_a_prodigy_file_is_reported(tmp_path: Path, capsys) ->
     assert articles(project) == [good(1)["text"]]
 
 
+@pytest.mark.parametrize("score", ["1e999", "NaN", "-Infinity", str(2**63), str(10**400)])
+def test_scores_beyond_a_float_read_as_none(tmp_path: Path, score: str) -> None:
+    """Python writes NaN and Infinity; an integer score past 2**63 overflowed SQLite."""
+    start, end = TEXT.index("Bogor"), TEXT.index("Bogor") + 5
+    line = (f'{{"text": {json.dumps(TEXT)}, "spans": [{{"start": {start}, "end": {end}, '
+            f'"label": "GPE", "status": "suggested", "score": {score}}}]}}')
+    data = tmp_path / "in.jsonl"
+    data.write_text(line + "\n", encoding="utf-8")
+    project = tmp_path / "p.sorot"
+    assert run(["import", str(project), str(data), "--no-suggest"]) == EXIT_OK
+    with Store.open(project) as store:
+        [entity] = store.entities(1)
+    assert entity.score is None or entity.score == float(score) < 1e300
+
+
 # -- sizes ---------------------------------------------------------------------------------
 
 
