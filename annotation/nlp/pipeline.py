@@ -205,7 +205,7 @@ def _is_sorot_model(path: Path) -> bool:
     """
     try:
         return "sorot" in json.loads((path / "meta.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, TypeError, RecursionError):  # not a pipeline Sorot made
         return False
 
 

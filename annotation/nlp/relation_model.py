@@ -114,7 +114,7 @@ class RelationModel:
             with np.load(Path(folder) / WEIGHTS) as npz:
                 weights = npz["weights"].astype(np.float32)
                 shared = npz["shared"].astype(np.float32)
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, RecursionError) as exc:
             raise SuggesterError(f"relation model {folder}: cannot be read ({exc})") from None
         if data.get("format") != FORMAT or shared.shape != (SHARED,) or weights.shape != (
                 len(data["features"]), len(data["classes"]) + 1):
