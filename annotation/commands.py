@@ -49,8 +49,8 @@ class Waiting(CommandError):
     def __init__(self, busy: ProjectBusy, waiting: int) -> None:
         self.busy, self.waiting = busy, waiting
         edits = "your edit is" if waiting == 1 else f"your {waiting} edits are"
-        super().__init__(f"Not saved yet: {busy}. Nothing is lost: {edits} kept and saved "
-                         "as soon as it is free")
+        super().__init__(f"Not saved yet: {busy.who}. Nothing is lost: {edits} kept and "
+                         "saved as soon as it finishes")
 
 
 class Command(ABC):

@@ -61,7 +61,8 @@ class ProjectBusy(ProjectError):
             who = "other Sorot processes (" + "; ".join(w.describe() for w in found) + ") are"
         else:
             who = "another Sorot process (a window or a command) is"
-        super().__init__(f"{who} writing {where}; try again when it finishes")
+        self.who = f"{who} writing {where}"  # without the advice, for other messages
+        super().__init__(f"{self.who}; try again when it finishes")
 
 
 def busy_timeout() -> float:

@@ -71,9 +71,8 @@ class ProjectWatch(QObject):
             return
         if version == self._version:
             return
-        self._version = version
         changes = changes_since(store, self._seen)
-        self._seen = changes.mark
+        self._version, self._seen = version, changes.mark
         if changes.schema:
             store.forget_cached()
             self._workspace.schemaChanged.emit()
@@ -92,7 +91,7 @@ class ProjectWatch(QObject):
                 self._reminded = now
                 count = len(stack.pending)
                 edits = "1 edit" if count == 1 else f"{count} edits"
-                self._workspace.failed.emit(f"{edits} waiting to be saved: {busy}")
+                self._workspace.failed.emit(f"{edits} waiting to be saved: {busy.who}")
             return
         refused, stack.refused = stack.refused, []
         edits = "the edit" if saved == 1 else f"the {saved} edits"
