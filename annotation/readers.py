@@ -48,8 +48,7 @@ _DOCCANO_KEYS = frozenset(("id", "text", "entities", "relations", "label"))
 ACCEPTED, SUGGESTED = EntityStatus.ACCEPTED, EntityStatus.SUGGESTED
 # The first line with any non-space character, up to any of the breaks str.splitlines knows.
 _FIRST_LINE = re.compile(r"\S[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]*")
-_TOO_DEEP = ("invalid JSON: arrays or objects nested too deeply to read (hundreds of levels "
-             f"inside one another; Sorot keeps at most {MAX_JSON_DEPTH})")
+_TOO_DEEP = "lists or objects nested hundreds of levels deep, too deeply to read"
 
 
 def _finite(text: str) -> float | None:
@@ -379,8 +378,8 @@ class Reader:
             raise _Bad(f"'meta' is {_kind(meta)}, not an object")
         depth = json_depth(meta)
         if depth > MAX_JSON_DEPTH:
-            what = "its other fields" if self.fmt == "doccano" else "'meta'"
-            raise _Bad(f"{what} nest more than {MAX_JSON_DEPTH} levels deep (lists or objects "
+            what = "its other fields nest" if self.fmt == "doccano" else "'meta' nests"
+            raise _Bad(f"{what} more than {MAX_JSON_DEPTH} levels deep (lists or objects "
                        f"inside one another); Sorot keeps metadata up to {MAX_JSON_DEPTH} "
                        "levels")
         meta = dict(meta)

@@ -76,7 +76,8 @@ def test_deeply_nested_lines_are_their_own_problem(tmp_path: Path) -> None:
     assert done.returncode == EXIT_REJECTED
     for line in (2, 3, 4, 5, 6):
         assert f"{data}:{line}: " in done.stderr
-    assert f"{data}:6: 'meta' nest more than 64 levels deep" in done.stderr
+    assert f"{data}:3: lists or objects nested hundreds of levels deep" in done.stderr
+    assert f"{data}:6: 'meta' nests more than 64 levels deep" in done.stderr
     assert "2 imported" in done.stdout
     assert articles(project) == [good(1)["text"], good(2)["text"]]
 
