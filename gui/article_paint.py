@@ -88,8 +88,28 @@ class Metrics:
         return 4 + self.label_height / 2 + (level - 1) * self.arc_step
 
     def arc_room(self, levels: int) -> float:
-        """The room above a line whose highest arc has this level."""
+        """The room above a line whose highest labelled arc has this level."""
         return self.level_offset(levels) + self.label_height / 2 + 2 if levels else 0.0
+
+    thin_step = 3.0  # thin arcs carry no label: their levels pack this close
+    thin_levels = 2  # at most; more overlapping thin arcs share the highest
+
+    def thin_offset(self, level: int) -> float:
+        """How far above its line's text a thin (unlabelled) arc of this level runs."""
+        return 2.5 + (level - 1) * self.thin_step
+
+    def thin_room(self, levels: int) -> float:
+        """The room above a line for thin arcs up to this level: a band under its labels."""
+        return self.thin_offset(levels) + 1.5 if levels else 0.0
+
+    def room(self, labelled: int, thin: int) -> float:
+        """The room above a line with arcs of these highest levels."""
+        return self.thin_room(thin) + self.arc_room(labelled)
+
+    @property
+    def blank_height(self) -> float:
+        """The height of an empty line (between paragraphs): half a line of text."""
+        return round(QFontMetricsF(self.font).height() / 2)
 
     @property
     def tag_room(self) -> float:
@@ -120,6 +140,14 @@ def span_rects(doc: QTextDocument, start: int, end: int) -> list[QRectF]:
     return rects
 
 
+def attach_x(rect: QRectF, rightward: bool) -> float:
+    """Where on an entity's first line rectangle an arc leaves or arrives: right of its
+    middle for arcs to the right, left of it for arcs from the left, so that the arcs on
+    either side of an entity do not meet (and can share a level)."""
+    spread = min(rect.width() / 4, 10.0)
+    return rect.center().x() + (spread if rightward else -spread)
+
+
 def text_colour(background: QColor) -> QColor:
     """Black or white, whichever has more contrast (WCAG's) with `background`."""
     rgb = (background.redF(), background.greenF(), background.blueF())
@@ -144,47 +172,60 @@ class ArticlePainter:
     """Paints highlights under the text and tags and arcs over it, for one paint event."""
 
     def __init__(self, doc: QTextDocument, offsets: Utf16Map, metrics: Metrics,
-                 colours: dict[str, QColor], palette: QPalette, scroll: QPointF) -> None:
+                 colours: dict[str, QColor], palette: QPalette, scroll: QPointF,
+                 rects: dict[tuple[int, int], list[QRectF]] | None = None) -> None:
+        """`rects` caches where spans are in the document, kept by the view while the
+        lines stay where they are."""
         self.doc, self.offsets, self.metrics = doc, offsets, metrics
         self.colours, self.palette, self.scroll = colours, palette, scroll
         self.dark = palette.color(QPalette.Base).lightnessF() < 0.5
         self._rects: dict[int, list[QRectF]] = {}
+        self._spans = {} if rects is None else rects
+        self._styles: dict[tuple, tuple] = {}  # pens and brushes, made once a paint
 
     def rects(self, entity: Shown) -> list[QRectF]:
         """Viewport rectangles of an entity's text (cached for this paint)."""
         if entity.id not in self._rects:
-            q1, q2 = self.offsets.to_qt(entity.start), self.offsets.to_qt(entity.end)
-            self._rects[entity.id] = [r.translated(self.scroll)
-                                      for r in span_rects(self.doc, q1, q2)]
+            span = (entity.start, entity.end)
+            if span not in self._spans:
+                self._spans[span] = span_rects(self.doc, self.offsets.to_qt(entity.start),
+                                               self.offsets.to_qt(entity.end))
+            self._rects[entity.id] = [r.translated(self.scroll) for r in self._spans[span]]
         return self._rects[entity.id]
 
     def colour(self, label: str) -> QColor:
-        return QColor(self.colours.get(label, QColor("#999999")))
+        colour = self.colours.get(label)
+        return QColor(colour) if colour is not None else QColor(0x99, 0x99, 0x99)
 
     def dashed(self, colour: QColor) -> QColor:
         """The label's colour for a suggestion's outline, seen on the background."""
         return QColor(outline(colour.name(), self.palette.color(QPalette.Base).name()))
 
+    def _highlight_style(self, label: str, status: str, current: bool) -> tuple[QColor, QPen]:
+        key = ("highlight", label, status, current)
+        if key not in self._styles:
+            colour = self.colour(label)
+            fill = QColor(colour)
+            if status in (SUGGESTED, VERSION):
+                fill.setAlphaF(0.10 if not current else 0.22)
+                style = Qt.DashLine if status == SUGGESTED else Qt.DotLine
+                pen = QPen(self.dashed(colour), 2.5 if current else 1.3, style)
+            else:
+                fill.setAlphaF(highlight_alpha(
+                    colour.name(), self.palette.color(QPalette.Base).name(),
+                    self.palette.color(QPalette.Text).name(), current))
+                pen = QPen(colour.darker(130) if not self.dark else colour.lighter(130),
+                           2.5 if current else 1.0)
+            self._styles[key] = fill, pen
+        return self._styles[key]
+
     def highlights(self, painter: QPainter, entities: list[Shown], current: int | None) -> None:
         painter.setRenderHint(QPainter.Antialiasing)
         for entity in entities:
-            colour = self.colour(entity.label)
+            fill, pen = self._highlight_style(entity.label, entity.status, entity.id == current)
             inset = entity.slot * 2.0
             for rect in self.rects(entity):
                 rect = rect.adjusted(-1, inset - 1, 1, 1 - inset)
-                if entity.status in (SUGGESTED, VERSION):
-                    fill = QColor(colour)
-                    fill.setAlphaF(0.10 if entity.id != current else 0.22)
-                    style = Qt.DashLine if entity.status == SUGGESTED else Qt.DotLine
-                    pen = QPen(self.dashed(colour), 2.5 if entity.id == current else 1.3,
-                               style)
-                else:
-                    fill = QColor(colour)
-                    fill.setAlphaF(highlight_alpha(
-                        colour.name(), self.palette.color(QPalette.Base).name(),
-                        self.palette.color(QPalette.Text).name(), entity.id == current))
-                    pen = QPen(colour.darker(130) if not self.dark else colour.lighter(130),
-                               2.5 if entity.id == current else 1.0)
                 painter.setBrush(fill)
                 painter.setPen(pen)
                 painter.drawRoundedRect(rect, 3, 3)
@@ -224,60 +265,69 @@ class ArticlePainter:
     def _tag_text(entity: Shown) -> str:
         return entity.tag or entity.label + ("?" if entity.status == SUGGESTED else "")
 
+    def _tag_style(self, label: str, status: str, current: bool
+                   ) -> tuple[QColor, QPen, QColor]:
+        key = ("tag", label, status, current)
+        if key not in self._styles:
+            colour = self.colour(label)
+            if status in (SUGGESTED, VERSION):
+                style = Qt.DashLine if status == SUGGESTED else Qt.DotLine
+                self._styles[key] = (self.palette.color(QPalette.Base),
+                                     QPen(self.dashed(colour), 1.5 if current else 1.0, style),
+                                     self.palette.color(QPalette.Text))
+            else:
+                self._styles[key] = (colour, QPen(colour.darker(140), 1.5 if current else 0.8),
+                                     text_colour(colour))
+        return self._styles[key]
+
     def _tag(self, painter: QPainter, entity: Shown, rect: QRectF, current: bool) -> None:
-        colour = self.colour(entity.label)
-        if entity.status in (SUGGESTED, VERSION):
-            painter.setBrush(self.palette.color(QPalette.Base))
-            style = Qt.DashLine if entity.status == SUGGESTED else Qt.DotLine
-            painter.setPen(QPen(self.dashed(colour), 1.5 if current else 1.0, style))
-            ink = self.palette.color(QPalette.Text)
-        else:
-            painter.setBrush(colour)
-            painter.setPen(QPen(colour.darker(140), 1.5 if current else 0.8))
-            ink = text_colour(colour)
+        brush, pen, ink = self._tag_style(entity.label, entity.status, current)
+        painter.setBrush(brush)
+        painter.setPen(pen)
         painter.drawRoundedRect(rect, 3, 3)
         painter.setPen(ink)
         painter.drawText(rect, Qt.AlignCenter, self._tag_text(entity))
 
     def arcs(self, painter: QPainter, relations: list[ShownRelation], entities: dict[int, Shown],
-             plan: ArcPlan, current: int | None, current_relation: int | None,
-             focus: str) -> list[tuple[QRectF, int]]:
-        """Draw each relation as brat-style arcs at the levels `plan` gave them.
+             plan: ArcPlan, current: int | None, current_relation: int | None
+             ) -> list[tuple[QRectF, int]]:
+        """Draw each relation as brat-style arcs where `plan` put them.
 
-        In focus mode "current", only the relations of the current entity (and the current
-        relation) carry labels; the others are thin, unlabelled arcs at their levels.
-        Returns where each label was drawn, for clicks.
+        The plan's labelled parts carry labels above their line's band of thin arcs; the
+        relations it plans only as thin arcs (focus mode "current": those out of focus) are
+        faint and unlabelled, packed in that band. Returns where each label was drawn, for
+        clicks.
         """
         hits: list[tuple[QRectF, int]] = []
         font_metrics = QFontMetricsF(self.metrics.tag_font)
         ink = self.palette.color(QPalette.Text)
-        focused = current is not None or current_relation is not None
         # Draw the emphasised ones last, over the others.
         for relation in sorted(relations, key=lambda r: self._emphasis(r, current,
                                                                        current_relation)):
             head, child = entities.get(relation.head), entities.get(relation.child)
-            if head is None or child is None or relation.id not in plan.parts:
+            labelled = relation.id in plan.parts
+            parts = plan.parts.get(relation.id) or plan.thin.get(relation.id)
+            if head is None or child is None or not parts:
                 continue
-            strong = self._emphasis(relation, current, current_relation) == 2
-            labelled = focus == "all" or strong or not focused
+            strong = labelled and self._emphasis(relation, current, current_relation) == 2
             colour = QColor(ink)
             if not labelled:
-                colour.setAlphaF(0.35)
+                colour.setAlphaF(0.5)
             pen = QPen(colour, 2.0 if strong else (1.1 if labelled else 0.8))
             pen.setStyle(Qt.DashLine if relation.status == SUGGESTED else
                          Qt.DotLine if relation.status == VERSION else Qt.SolidLine)
             text = relation.label + ("?" if relation.status == SUGGESTED else "")
-            for part in plan.parts[relation.id]:
-                path, box = self._part_path(part, head, child, relation, font_metrics, text)
+            width = font_metrics.horizontalAdvance(text) + 8
+            for part in parts:
+                path, box, tip = self._part_path(part, head, child, plan, labelled, width,
+                                                 font_metrics.height())
                 if path is None:
                     continue
                 painter.setPen(pen)
                 painter.setBrush(Qt.NoBrush)
                 painter.drawPath(path)
-                if relation.directed and part.child_end:
-                    tip = self._end_point(child)
-                    if tip is not None:
-                        self._arrowhead(painter, tip, colour)
+                if relation.directed and tip is not None:
+                    self._arrowhead(painter, tip, colour, 1.0 if labelled else 0.6)
                 if labelled:
                     self._arc_label(painter, box, text, relation.status,
                                     relation.id == current_relation)
@@ -294,30 +344,39 @@ class ArticlePainter:
         return 0 if (current is not None or current_relation is not None) else 1
 
     @staticmethod
-    def _arrowhead(painter: QPainter, tip: QPointF, colour: QColor) -> None:
+    def _arrowhead(painter: QPainter, tip: QPointF, colour: QColor, size: float) -> None:
         painter.setPen(Qt.NoPen)
         painter.setBrush(QBrush(colour))
-        painter.drawPolygon(QPolygonF([tip, QPointF(tip.x() - 4, tip.y() - 7),
-                                       QPointF(tip.x() + 4, tip.y() - 7)]))
+        painter.drawPolygon(QPolygonF([tip, QPointF(tip.x() - 4 * size, tip.y() - 7 * size),
+                                       QPointF(tip.x() + 4 * size, tip.y() - 7 * size)]))
 
-    def _end_point(self, entity: Shown) -> QPointF | None:
+    def _end_point(self, entity: Shown, rightward: bool) -> QPointF | None:
         rects = self.rects(entity)
-        return QPointF(rects[0].center().x(), rects[0].top() - 1) if rects else None
+        return QPointF(attach_x(rects[0], rightward), rects[0].top() - 1) if rects else None
 
-    def _part_path(self, part: ArcPart, head: Shown, child: Shown, relation: ShownRelation,
-                   font_metrics: QFontMetricsF, text: str
-                   ) -> tuple[QPainterPath | None, QRectF]:
-        """The path of one arc segment and its label box, in viewport coordinates."""
+    def _part_path(self, part: ArcPart, head: Shown, child: Shown, plan: ArcPlan,
+                   labelled: bool, width: float, height: float
+                   ) -> tuple[QPainterPath | None, QRectF, QPointF | None]:
+        """The path of one arc segment, its label box and where its arrowhead goes (at
+        the child, if the segment reaches it), in viewport coordinates."""
         first, second = (head, child) if part.head_first else (child, head)
-        a = self._end_point(first) if part.left_end else None
-        b = self._end_point(second) if part.right_end else None
+        a = self._end_point(first, True) if part.left_end else None
+        b = self._end_point(second, False) if part.right_end else None
         anchor = a or b
         if anchor is None:
-            return None, QRectF()
+            return None, QRectF(), None
+        tip = None
+        if part.child_end:  # the child is its right end when the head is on its left
+            tip = (b if part.head_first else a) if a and b else anchor
         left = a.x() if a else self.scroll.x() + self.metrics.left_edge
         right = b.x() if b else self.scroll.x() + self.doc.textWidth() - self.metrics.right_edge
-        y = anchor.y() - self.metrics.level_offset(part.level)
-        radius = min(5.0, abs(right - left) / 2)
+        if labelled:  # above the band of the line's thin arcs
+            rise = self.metrics.thin_room(plan.thin_room.get(part.line, 0)) + \
+                self.metrics.level_offset(part.level)
+        else:
+            rise = self.metrics.thin_offset(part.level)
+        y = anchor.y() - rise
+        radius = min(5.0, abs(right - left) / 2, rise)
         path = QPainterPath()
         if a:
             path.moveTo(a)
@@ -331,13 +390,8 @@ class ArticlePainter:
             path.lineTo(b)
         else:
             path.lineTo(right, y)
-        width = font_metrics.horizontalAdvance(text) + 8
-        height = font_metrics.height()
-        # Centred on its run, but never left of where the run starts (a split arc's run
-        # may be shorter than its label): the plan reserved [left, left + width] for it.
-        box_left = max(left, (left + right) / 2 - width / 2) if not (a and b) else \
-            (left + right) / 2 - width / 2
-        return path, QRectF(box_left, y - height / 2, width, height)
+        box = QRectF(self.scroll.x() + part.label_left, y - height / 2, width, height)
+        return path, box, tip
 
     def _arc_label(self, painter: QPainter, box: QRectF, text: str, status: str,
                    current: bool) -> None:

@@ -8,7 +8,8 @@ another asks for a relation between them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -68,9 +69,13 @@ class ArticleView(QTextEdit):
         self._hits: list[tuple[QRectF, int]] = []
         self._label_hits: list[tuple[QRectF, int]] = []  # relation labels drawn last paint
         self._plan = ArcPlan()
+        self._thin = ArcPlan()  # every relation's thin arc, in focus mode "current"
         self._room = LineRoom()
+        self._spans: dict[tuple[int, int], list] = {}  # where spans are, while lines stay
         self._anchors: Anchors = {}  # where entities' arcs attach, while text and width hold
         self._drawn: tuple | None = None  # what the arcs were last planned for
+        self._to_draw: tuple | bool = False  # what they show now (False: none)
+        self._labelled: frozenset[int] | None = None  # the relations planned with labels
         self._focus = FOCUS_MODES[0]
         self._hits_stale = True
         self._selection: tuple[int, int] | None = None
@@ -112,9 +117,15 @@ class ArticleView(QTextEdit):
 
     def set_current(self, entity_id: int | None, relation_id: int | None = None,
                     reveal: int | None = None) -> None:
-        """Make an entity (or relation) current; scroll entity `reveal` into sight."""
+        """Make an entity (or relation) current; scroll entity `reveal` into sight.
+
+        In focus mode "current" its relations get their labels, and their lines room for
+        them, while the current item's line stays where it is on screen. During a press on
+        an entity (a drag may follow) the lines keep their places until the release."""
         self._current = entity_id if entity_id in self._by_id else None
         self._current_relation = relation_id
+        if self._press is None:
+            self._relayout(shown_changed=False)
         if reveal in self._by_id:
             self._scroll_to(self._by_id[reveal])
         self.viewport().update()
@@ -213,19 +224,82 @@ class ArticleView(QTextEdit):
         self._room.forget()
         self._relayout()
 
-    def _relayout(self) -> None:
-        """Plan the arcs again if what they show changed, and give lines room for them."""
-        drawn = self._focus != "none" and tuple(
-            (r.id, r.label, r.status, self._span(r.head), self._span(r.child))
-            for r in self._relations)
+    def _relayout(self, shown_changed: bool = True) -> None:
+        """Plan the arcs again if what they show changed (`shown_changed`: the relations,
+        their ends or the focus mode may have), and give lines room for them, keeping the
+        current item (else the top line) where it is on screen."""
+        if shown_changed:
+            self._to_draw = self._focus != "none" and (self._focus, tuple(
+                (r.id, r.label, r.status, self._span(r.head), self._span(r.child))
+                for r in self._relations))
+        drawn, doc = self._to_draw, self.document()
         if drawn != self._drawn:  # else an entity was decided or the current item moved
-            self._drawn = drawn
-            self._plan = plan_arcs(self.document(), self._offsets, self._by_id,
-                                   self._relations, self._metrics, self._anchors) \
-                if drawn else ArcPlan()
-            self._room.apply(self.document(), self._plan.room, self._metrics)
+            self._drawn, self._labelled = drawn, None
+            self._thin = plan_arcs(doc, self._offsets, self._by_id, self._relations,
+                                   self._metrics, self._anchors, thin=True) \
+                if drawn and self._focus == "current" else ArcPlan()
+        labelled = self._labelled_now() if drawn else frozenset()
+        if labelled != self._labelled:
+            self._labelled = labelled
+            relations = [r for r in self._relations if r.id in labelled]
+            plan = plan_arcs(doc, self._offsets, self._by_id, relations, self._metrics,
+                             self._anchors) if relations else ArcPlan()
+            self._plan = plan.with_thin(self._thin)
+            with self._keeping_still():
+                self._room.apply(doc, self._plan.line_room(self._metrics), self._metrics)
+            self._spans = {}
         self._hits_stale = True
         self.viewport().update()
+
+    def _labelled_now(self) -> frozenset[int]:
+        """The relations drawn with labels: all, or in focus mode "current" those of the
+        current entity and the current relation."""
+        if self._focus == "all":
+            return frozenset(r.id for r in self._relations)
+        return frozenset(r.id for r in self._relations if r.id == self._current_relation
+                         or self._current in (r.head, r.child))
+
+    @contextmanager
+    def _keeping_still(self) -> Iterator[None]:
+        """Lines that get or lose room move; keep the current item's line (or, when it is
+        out of sight, the top line) where it is on the screen."""
+        bar = self.verticalScrollBar()
+        # Lines laid out anew (text, width, font) were never seen where they are.
+        position = self._still_position() if self._room.applied else None
+        before = self._line_top(position) if position is not None else None
+        yield
+        if before is None:
+            return
+        self.document().documentLayout().documentSize()
+        moved = self._line_top(position) - before
+        if moved:
+            bar.setValue(bar.value() + round(moved))
+
+    def _still_position(self) -> int | None:
+        height = self.viewport().height()
+        ends = []
+        if self._current in self._by_id:
+            ends.append(self._by_id[self._current])
+        relation = next((r for r in self._relations if r.id == self._current_relation), None)
+        if relation is not None:
+            ends += [self._by_id[e] for e in (relation.head, relation.child) if e in self._by_id]
+        for entity in ends:
+            position = self._offsets.to_qt(entity.start)
+            top = self._line_top(position)
+            if top is not None and 0 <= top - self.verticalScrollBar().value() < height:
+                return position
+        if self.verticalScrollBar().value() == 0:
+            return None
+        return self.cursorForPosition(QPoint(0, 0)).position()
+
+    def _line_top(self, position: int) -> float | None:
+        """The document y of the top of the line holding a document position."""
+        block = self.document().findBlock(position)
+        layout = block.layout()
+        line = layout.lineForTextPosition(position - block.position()) if layout else None
+        if line is None or not line.isValid():
+            return None
+        return layout.position().y() + line.y()
 
     def _span(self, entity_id: int) -> tuple[int, int] | None:
         entity = self._by_id.get(entity_id)
@@ -236,7 +310,7 @@ class ArticleView(QTextEdit):
     def _painter(self) -> ArticlePainter:
         scroll = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
         return ArticlePainter(self.document(), self._offsets, self._metrics, self._colours,
-                              self.palette(), scroll)
+                              self.palette(), scroll, self._spans)
 
     def _layout(self, painter: ArticlePainter) -> tuple[list[Shown], dict[int, QRectF]]:
         """The entities in sight and their tags; remembers both for hit-testing."""
@@ -248,6 +322,7 @@ class ArticleView(QTextEdit):
         return visible, tags
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        self._settle_lines()
         painter = self._painter()
         visible, tags = self._layout(painter)
         with _painting(self.viewport()) as p:
@@ -264,7 +339,7 @@ class ArticleView(QTextEdit):
             shown = {end: self._by_id[end] for r in relations for end in (r.head, r.child)
                      if end in self._by_id}
             self._label_hits = painter.arcs(p, relations, shown, self._plan, self._current,
-                                            self._current_relation, self._focus)
+                                            self._current_relation)
             current = next((r for r in self._relations if r.id == self._current_relation),
                            None)
             for end in (current.head, current.child) if current else ():
@@ -274,6 +349,15 @@ class ArticleView(QTextEdit):
             if self._hints:
                 painter.hints(p, [e for e in visible if e.id in self._hints], self._hints,
                               self._typed)
+
+    def _settle_lines(self) -> None:
+        """Lines in sight that Qt laid out again go back to their places (see LineRoom)."""
+        doc = self.document()
+        first = doc.findBlock(self.cursorForPosition(QPoint(0, 0)).position())
+        last = doc.findBlock(self.cursorForPosition(
+            QPoint(self.viewport().width(), self.viewport().height())).position())
+        if self._room.settle(doc, first.blockNumber(), last.blockNumber() + 1):
+            self._spans = {}
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         self._hits_stale = True
@@ -285,6 +369,7 @@ class ArticleView(QTextEdit):
         super().resizeEvent(event)
         if self.document().textWidth() != width:  # lines wrap anew: so do the arcs
             self._anchors, self._drawn = {}, None
+            self._room.reflow()
             self._relayout()
 
     def visible_entities(self) -> list[Shown]:
@@ -384,10 +469,10 @@ class ArticleView(QTextEdit):
             head, to = self._drag_from, self._drag_to
             self._drag_from = self._drag_to = self._press = None
             self.viewport().update()
-            if to is not None:
-                child = self.entity_at(event.position().toPoint())
-                if child is not None and child != head:
-                    self.relationDragged.emit(head, child)
+            child = self.entity_at(event.position().toPoint()) if to is not None else None
+            self._relayout(shown_changed=False)  # the room for what the press made current
+            if child is not None and child != head:
+                self.relationDragged.emit(head, child)
             return
         super().mouseReleaseEvent(event)
         if event.button() == Qt.LeftButton:

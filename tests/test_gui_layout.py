@@ -62,7 +62,9 @@ def test_the_window_leaves_room_for_15_lines_at_1280x720(qtbot, corpus_window) -
     qtbot.waitUntil(lambda: visible_lines(view) >= 15)
 
 
-@pytest.mark.xfail(strict=True, reason="with relations drawn, every line of a paragraph gets "
-                   "room for its deepest arcs (about 89 px a line): 7 lines at 1280x720")
 def test_15_lines_show_with_the_relations_drawn(qtbot, corpus_window) -> None:
-    assert visible_lines(corpus_window.pane.view) >= 15
+    """Focus mode "current": each line has room for its own arcs, the current entity's
+    labelled and the others thin."""
+    view = corpus_window.pane.view
+    assert view.focus_mode == "current" and corpus_window.pane.controller.current is not None
+    assert visible_lines(view) >= 15
