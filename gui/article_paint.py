@@ -1,27 +1,24 @@
-"""Drawing an article's entities and relations over its text, brat-style.
+"""Drawing an article's entities over its text, brat-style, and the sizes its drawing takes.
 
-Each visual line of text has room below it: first a row of label tags, then the arcs of the
-next line. Accepted entities are filled in their label's colour, suggestions are outlined
-with a dashed pen, the current item is drawn bolder. The painter works in viewport
-coordinates and returns where it drew each entity, for hit-testing clicks.
+Each visual line of text has a row of label tags under it, and above it the room its
+relations' arcs need (`gui.line_room`; the arcs are drawn by `gui.arc_paint`). Accepted
+entities are filled in their label's colour, suggestions are outlined with a dashed pen, the
+current item is drawn bolder. The painter works in viewport coordinates and returns where it
+drew each entity, for hit-testing clicks.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
-    QBrush,
     QColor,
     QFont,
     QFontMetricsF,
     QPainter,
-    QPainterPath,
     QPalette,
     QPen,
-    QPolygonF,
     QTextDocument,
 )
 
@@ -29,9 +26,6 @@ from annotation.colours import highlight_alpha, outline
 from annotation.contrast import contrast_ratio
 from annotation.model import EntityStatus
 from annotation.spans import Utf16Map, place_tags
-
-if TYPE_CHECKING:
-    from gui.arc_plan import ArcPart, ArcPlan
 
 SUGGESTED = EntityStatus.SUGGESTED
 VERSION = "version"  # an annotator's entity shown for review, not part of gold
@@ -287,128 +281,6 @@ class ArticlePainter:
         painter.drawRoundedRect(rect, 3, 3)
         painter.setPen(ink)
         painter.drawText(rect, Qt.AlignCenter, self._tag_text(entity))
-
-    def arcs(self, painter: QPainter, relations: list[ShownRelation], entities: dict[int, Shown],
-             plan: ArcPlan, current: int | None, current_relation: int | None
-             ) -> list[tuple[QRectF, int]]:
-        """Draw each relation as brat-style arcs where `plan` put them.
-
-        The plan's labelled parts carry labels above their line's band of thin arcs; the
-        relations it plans only as thin arcs (focus mode "current": those out of focus) are
-        faint and unlabelled, packed in that band. Returns where each label was drawn, for
-        clicks.
-        """
-        hits: list[tuple[QRectF, int]] = []
-        font_metrics = QFontMetricsF(self.metrics.tag_font)
-        ink = self.palette.color(QPalette.Text)
-        # Draw the emphasised ones last, over the others.
-        for relation in sorted(relations, key=lambda r: self._emphasis(r, current,
-                                                                       current_relation)):
-            head, child = entities.get(relation.head), entities.get(relation.child)
-            labelled = relation.id in plan.parts
-            parts = plan.parts.get(relation.id) or plan.thin.get(relation.id)
-            if head is None or child is None or not parts:
-                continue
-            strong = labelled and self._emphasis(relation, current, current_relation) == 2
-            colour = QColor(ink)
-            if not labelled:
-                colour.setAlphaF(0.5)
-            pen = QPen(colour, 2.0 if strong else (1.1 if labelled else 0.8))
-            pen.setStyle(Qt.DashLine if relation.status == SUGGESTED else
-                         Qt.DotLine if relation.status == VERSION else Qt.SolidLine)
-            text = relation.label + ("?" if relation.status == SUGGESTED else "")
-            width = font_metrics.horizontalAdvance(text) + 8
-            for part in parts:
-                path, box, tip = self._part_path(part, head, child, plan, labelled, width,
-                                                 font_metrics.height())
-                if path is None:
-                    continue
-                painter.setPen(pen)
-                painter.setBrush(Qt.NoBrush)
-                painter.drawPath(path)
-                if relation.directed and tip is not None:
-                    self._arrowhead(painter, tip, colour, 1.0 if labelled else 0.6)
-                if labelled:
-                    self._arc_label(painter, box, text, relation.status,
-                                    relation.id == current_relation)
-                    hits.append((box, relation.id))
-        return hits
-
-    @staticmethod
-    def _emphasis(relation: ShownRelation, current: int | None,
-                  current_relation: int | None) -> int:
-        """2 for the current relation or one touching the current entity; 0 for others
-        while something is current; 1 when nothing is."""
-        if relation.id == current_relation or current in (relation.head, relation.child):
-            return 2
-        return 0 if (current is not None or current_relation is not None) else 1
-
-    @staticmethod
-    def _arrowhead(painter: QPainter, tip: QPointF, colour: QColor, size: float) -> None:
-        painter.setPen(Qt.NoPen)
-        painter.setBrush(QBrush(colour))
-        painter.drawPolygon(QPolygonF([tip, QPointF(tip.x() - 4 * size, tip.y() - 7 * size),
-                                       QPointF(tip.x() + 4 * size, tip.y() - 7 * size)]))
-
-    def _end_point(self, entity: Shown, rightward: bool) -> QPointF | None:
-        rects = self.rects(entity)
-        return QPointF(attach_x(rects[0], rightward), rects[0].top() - 1) if rects else None
-
-    def _part_path(self, part: ArcPart, head: Shown, child: Shown, plan: ArcPlan,
-                   labelled: bool, width: float, height: float
-                   ) -> tuple[QPainterPath | None, QRectF, QPointF | None]:
-        """The path of one arc segment, its label box and where its arrowhead goes (at
-        the child, if the segment reaches it), in viewport coordinates."""
-        first, second = (head, child) if part.head_first else (child, head)
-        a = self._end_point(first, True) if part.left_end else None
-        b = self._end_point(second, False) if part.right_end else None
-        anchor = a or b
-        if anchor is None:
-            return None, QRectF(), None
-        tip = None
-        if part.child_end:  # the child is its right end when the head is on its left
-            tip = (b if part.head_first else a) if a and b else anchor
-        left = a.x() if a else self.scroll.x() + self.metrics.left_edge
-        right = b.x() if b else self.scroll.x() + self.doc.textWidth() - self.metrics.right_edge
-        if labelled:  # above the band of the line's thin arcs
-            rise = self.metrics.thin_room(plan.thin_room.get(part.line, 0)) + \
-                self.metrics.level_offset(part.level)
-        else:
-            rise = self.metrics.thin_offset(part.level)
-        y = anchor.y() - rise
-        radius = min(5.0, abs(right - left) / 2, rise)
-        path = QPainterPath()
-        if a:
-            path.moveTo(a)
-            path.lineTo(a.x(), y + radius)
-            path.quadTo(a.x(), y, a.x() + radius, y)
-        else:
-            path.moveTo(left, y)
-        if b:
-            path.lineTo(b.x() - radius, y)
-            path.quadTo(b.x(), y, b.x(), y + radius)
-            path.lineTo(b)
-        else:
-            path.lineTo(right, y)
-        box = QRectF(self.scroll.x() + part.label_left, y - height / 2, width, height)
-        return path, box, tip
-
-    def _arc_label(self, painter: QPainter, box: QRectF, text: str, status: str,
-                   current: bool) -> None:
-        ink, background = label_colours(self.palette, status)
-        painter.setBrush(background)
-        pen = QPen(ink, 1.0, Qt.DashLine if status == SUGGESTED else Qt.SolidLine)
-        painter.setPen(pen)
-        painter.drawRoundedRect(box, 3, 3)
-        if current:  # drawn as the current item: the system's highlight ring
-            painter.setBrush(Qt.NoBrush)
-            painter.setPen(QPen(self.palette.color(QPalette.Highlight), 2.5))
-            painter.drawRoundedRect(box.adjusted(-3, -3, 3, 3), 5, 5)
-        font = QFont(self.metrics.tag_font)
-        font.setItalic(status == SUGGESTED)
-        painter.setFont(font)
-        painter.setPen(ink)
-        painter.drawText(box, Qt.AlignCenter, text)
 
     def outline(self, painter: QPainter, entity: Shown) -> None:
         """A ring in the highlight colour around an end of the current relation."""

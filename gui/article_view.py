@@ -8,8 +8,8 @@ another asks for a relation between them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -27,9 +27,9 @@ from PySide6.QtWidgets import QApplication, QFrame, QTextEdit, QWidget
 
 from annotation.model import Entity
 from annotation.spans import TokenIndex, Utf16Map, stack_slots
-from gui.arc_plan import Anchors, ArcPlan, plan_arcs
+from gui.arc_layout import ArcLayout, keeping_still, labelled
+from gui.arc_paint import ArcPainter
 from gui.article_paint import FOCUS_MODES, ArticlePainter, Metrics, Shown, ShownRelation
-from gui.line_room import LineRoom
 
 DEFAULT_POINT_SIZE = 12.0
 
@@ -68,14 +68,9 @@ class ArticleView(QTextEdit):
         self._current_relation: int | None = None
         self._hits: list[tuple[QRectF, int]] = []
         self._label_hits: list[tuple[QRectF, int]] = []  # relation labels drawn last paint
-        self._plan = ArcPlan()
-        self._thin = ArcPlan()  # every relation's thin arc, in focus mode "current"
-        self._room = LineRoom()
+        self._arcs = ArcLayout()
         self._spans: dict[tuple[int, int], list] = {}  # where spans are, while lines stay
-        self._anchors: Anchors = {}  # where entities' arcs attach, while text and width hold
-        self._drawn: tuple | None = None  # what the arcs were last planned for
-        self._to_draw: tuple | bool = False  # what they show now (False: none)
-        self._labelled: frozenset[int] | None = None  # the relations planned with labels
+        self._to_draw: tuple | bool = False  # what the arcs show now (False: nothing)
         self._focus = FOCUS_MODES[0]
         self._hits_stale = True
         self._selection: tuple[int, int] | None = None
@@ -96,8 +91,7 @@ class ArticleView(QTextEdit):
         self._selection = None
         self.setPlainText(text)
         self._entities, self._by_id, self._relations = [], {}, []
-        self._anchors, self._drawn = {}, None
-        self._room.forget()
+        self._arcs.forget()
         self._relayout()
         self.verticalScrollBar().setValue(0)
 
@@ -220,8 +214,7 @@ class ArticleView(QTextEdit):
 
     def _apply_font(self) -> None:
         self.document().setDefaultFont(self._metrics.font)
-        self._anchors, self._drawn = {}, None
-        self._room.forget()
+        self._arcs.forget()
         self._relayout()
 
     def _relayout(self, shown_changed: bool = True) -> None:
@@ -232,74 +225,20 @@ class ArticleView(QTextEdit):
             self._to_draw = self._focus != "none" and (self._focus, tuple(
                 (r.id, r.label, r.status, self._span(r.head), self._span(r.child))
                 for r in self._relations))
-        drawn, doc = self._to_draw, self.document()
-        if drawn != self._drawn:  # else an entity was decided or the current item moved
-            self._drawn, self._labelled = drawn, None
-            self._thin = plan_arcs(doc, self._offsets, self._by_id, self._relations,
-                                   self._metrics, self._anchors, thin=True) \
-                if drawn and self._focus == "current" else ArcPlan()
-        labelled = self._labelled_now() if drawn else frozenset()
-        if labelled != self._labelled:
-            self._labelled = labelled
-            relations = [r for r in self._relations if r.id in labelled]
-            plan = plan_arcs(doc, self._offsets, self._by_id, relations, self._metrics,
-                             self._anchors) if relations else ArcPlan()
-            self._plan = plan.with_thin(self._thin)
-            with self._keeping_still():
-                self._room.apply(doc, self._plan.line_room(self._metrics), self._metrics)
+        chosen = labelled(self._focus, self._relations, self._current, self._current_relation)
+
+        def still() -> AbstractContextManager[None]:
+            ends = [self._current] + [end for r in self._relations if r.id ==
+                                      self._current_relation for end in (r.head, r.child)]
+            return keeping_still(self, [self._offsets.to_qt(self._by_id[e].start)
+                                        for e in ends if e in self._by_id],
+                                 self._arcs.room.applied)
+
+        if self._arcs.update(self.document(), self._offsets, self._by_id, self._relations,
+                             self._metrics, self._to_draw, chosen, still):
             self._spans = {}
         self._hits_stale = True
         self.viewport().update()
-
-    def _labelled_now(self) -> frozenset[int]:
-        """The relations drawn with labels: all, or in focus mode "current" those of the
-        current entity and the current relation."""
-        if self._focus == "all":
-            return frozenset(r.id for r in self._relations)
-        return frozenset(r.id for r in self._relations if r.id == self._current_relation
-                         or self._current in (r.head, r.child))
-
-    @contextmanager
-    def _keeping_still(self) -> Iterator[None]:
-        """Lines that get or lose room move; keep the current item's line (or, when it is
-        out of sight, the top line) where it is on the screen."""
-        bar = self.verticalScrollBar()
-        # Lines laid out anew (text, width, font) were never seen where they are.
-        position = self._still_position() if self._room.applied else None
-        before = self._line_top(position) if position is not None else None
-        yield
-        if before is None:
-            return
-        self.document().documentLayout().documentSize()
-        moved = self._line_top(position) - before
-        if moved:
-            bar.setValue(bar.value() + round(moved))
-
-    def _still_position(self) -> int | None:
-        height = self.viewport().height()
-        ends = []
-        if self._current in self._by_id:
-            ends.append(self._by_id[self._current])
-        relation = next((r for r in self._relations if r.id == self._current_relation), None)
-        if relation is not None:
-            ends += [self._by_id[e] for e in (relation.head, relation.child) if e in self._by_id]
-        for entity in ends:
-            position = self._offsets.to_qt(entity.start)
-            top = self._line_top(position)
-            if top is not None and 0 <= top - self.verticalScrollBar().value() < height:
-                return position
-        if self.verticalScrollBar().value() == 0:
-            return None
-        return self.cursorForPosition(QPoint(0, 0)).position()
-
-    def _line_top(self, position: int) -> float | None:
-        """The document y of the top of the line holding a document position."""
-        block = self.document().findBlock(position)
-        layout = block.layout()
-        line = layout.lineForTextPosition(position - block.position()) if layout else None
-        if line is None or not line.isValid():
-            return None
-        return layout.position().y() + line.y()
 
     def _span(self, entity_id: int) -> tuple[int, int] | None:
         entity = self._by_id.get(entity_id)
@@ -338,8 +277,8 @@ class ArticleView(QTextEdit):
                          if r.head in in_sight or r.child in in_sight]
             shown = {end: self._by_id[end] for r in relations for end in (r.head, r.child)
                      if end in self._by_id}
-            self._label_hits = painter.arcs(p, relations, shown, self._plan, self._current,
-                                            self._current_relation)
+            self._label_hits = ArcPainter(painter).arcs(
+                p, relations, shown, self._arcs.plan, self._current, self._current_relation)
             current = next((r for r in self._relations if r.id == self._current_relation),
                            None)
             for end in (current.head, current.child) if current else ():
@@ -356,7 +295,7 @@ class ArticleView(QTextEdit):
         first = doc.findBlock(self.cursorForPosition(QPoint(0, 0)).position())
         last = doc.findBlock(self.cursorForPosition(
             QPoint(self.viewport().width(), self.viewport().height())).position())
-        if self._room.settle(doc, first.blockNumber(), last.blockNumber() + 1):
+        if self._arcs.room.settle(doc, first.blockNumber(), last.blockNumber() + 1):
             self._spans = {}
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
@@ -368,8 +307,7 @@ class ArticleView(QTextEdit):
         width = self.document().textWidth()
         super().resizeEvent(event)
         if self.document().textWidth() != width:  # lines wrap anew: so do the arcs
-            self._anchors, self._drawn = {}, None
-            self._room.reflow()
+            self._arcs.reflow()
             self._relayout()
 
     def visible_entities(self) -> list[Shown]:
