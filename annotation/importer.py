@@ -21,6 +21,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ SUGGESTED = EntityStatus.SUGGESTED
 BATCH_SIZE = 500
 # Below this many bytes, starting helper processes (each loads spaCy) costs more than it saves.
 PARALLEL_BYTES = 4_000_000
+_PAUSE_S = 0.03  # between stored batches, for other writers (see _Parsers.pause)
 
 Progress = Callable[[int, int], None]
 # One line (or one .txt file) to parse: file number, line number, raw bytes.
@@ -177,10 +179,12 @@ def import_paths(
                                   batch_size):
                 if len(in_flight) >= parsers.size:
                     store_batch(in_flight.popleft(), parsers.receive())
+                    parsers.pause()
                 parsers.send(batch)
                 in_flight.append(batch)
             while in_flight:
                 store_batch(in_flight.popleft(), parsers.receive())
+                parsers.pause()
         except (ProjectError, sqlite3.Error, OSError) as exc:
             if not (report.imported or report.added):
                 raise  # nothing was committed: the error stands for the whole import
@@ -349,6 +353,16 @@ class _Parsers:
     def size(self) -> int:
         """How many batches may be in flight."""
         return max(1, 2 * len(self._helpers))
+
+    def pause(self) -> None:
+        """Leave the write lock free a moment after a batch is stored.
+
+        With helpers the next batch is ready at once, and another process waiting for the
+        lock (the window saving a decision) would seldom find it free: SQLite's waiting
+        writers look every few milliseconds. Parsing here leaves that gap anyway.
+        """
+        if self._helpers:
+            time.sleep(_PAUSE_S)
 
     def send(self, batch: _Batch) -> None:
         if not self._helpers:

@@ -30,6 +30,10 @@ from gui.workspace import Workspace
 
 POLL_MS = 1000
 WINDOW_WAIT_S = 0.5  # how long a gesture waits for another process's write lock
+# How long each second's try to save waiting edits waits: long enough for SQLite to look
+# a few times for the moments another writer leaves the lock free (an import pauses between
+# batches), short enough not to be felt.
+SAVE_WAIT_S = 0.1
 REMIND_S = 5.0  # how often the status bar is reminded of edits still waiting
 
 
@@ -84,7 +88,7 @@ class ProjectWatch(QObject):
     def _save_waiting(self) -> None:
         stack = self._workspace.stack
         try:
-            saved = stack.flush()
+            saved = stack.flush(SAVE_WAIT_S)
         except ProjectBusy as busy:
             now = time.monotonic()
             if now - self._reminded >= REMIND_S:
