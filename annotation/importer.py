@@ -95,8 +95,18 @@ class ImportReport:
     def rejected(self) -> int:
         """Bad records, plus refused files, unreadable folders and the files an import that
         stopped did not finish (each counted once)."""
-        unfinished = sum(not (f.done or f.refused) for f in self.files) if self.stopped else 0
-        return sum(f.rejected + f.refused for f in self.files) + len(self.unread) + unfinished
+        return self._bad + len(self.unfinished)
+
+    @property
+    def _bad(self) -> int:
+        return sum(f.rejected + f.refused for f in self.files) + len(self.unread)
+
+    @property
+    def unfinished(self) -> list[str]:
+        """The files an import that stopped did not finish."""
+        if self.stopped is None:
+            return []
+        return [f.name for f in self.files if not (f.done or f.refused)]
 
     @property
     def ok(self) -> bool:
@@ -108,7 +118,7 @@ class ImportReport:
         text = f"{self.imported} imported, {self.duplicate} duplicate"
         if self.added:
             text += f" ({self.added} with another annotator's work, added)"
-        text += f", {self.rejected} rejected"
+        text += f", {self._bad} rejected"
         refused = sum(f.refused for f in self.files)
         if refused:
             text += f" ({refused} file{'s' * (refused > 1)} refused)"
@@ -117,7 +127,7 @@ class ImportReport:
         if self.skipped:
             text += f", {len(self.skipped)} skipped (rejected or ignored tasks)"
         if self.stopped is not None:
-            unfinished = [f.name for f in self.files if not (f.done or f.refused)]
+            unfinished = self.unfinished
             text += (f"; stopped before the end of {', '.join(unfinished[:3])}"
                      f"{' and more' if len(unfinished) > 3 else ''}: {self.stopped.reason}. "
                      f"The {_articles(self.imported)} imported are committed (`sorot log` "

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from concurrency_support import ROOT, count, finish, healthy, start, text
+from concurrency_support import ROOT, count, finish, healthy, hold_lock, start, text
 
 from annotation.commands import AddEntity, CommandStack, DeleteEntity
 from annotation.importer import import_paths
@@ -126,6 +126,39 @@ def test_the_window_worker_stores_nothing_stale(project: Path, engine, monkeypat
     finally:
         seen["close"]()
         worker.store.close()
+    healthy(project)
+
+
+def test_a_run_stopped_by_another_writer_keeps_and_reports_what_it_committed(
+        project: Path, engine, monkeypatch) -> None:
+    """Exit code 1 says nothing was changed: a run that committed batches before another
+    process kept the lock reports what it did and what is left (sorot suggest: exit 3)."""
+    from annotation import db as dbmod
+
+    monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_S", 0.5)
+    holders = []
+    real_run = engine.run
+
+    def run(docs, decided):
+        if len(holders) == 1:  # the second batch: another process writes meanwhile
+            holders.append(hold_lock(project, 30.0, what="import"))
+        else:
+            holders.append(None)
+        return real_run(docs, decided)
+
+    monkeypatch.setattr(engine, "run", run)
+    try:
+        with Store.open(project) as store:
+            report = suggest_articles(store, engine, store.article_ids(), batch_size=1)
+    finally:
+        for holder in holders:
+            if holder is not None:
+                holder.kill()
+                holder.wait()
+    assert report.articles == 1 and report.left == 2
+    assert f"(PID {holders[1].pid}, sorot import since" in report.stopped
+    assert "stopped with 2 articles to go" in report.summary()
+    assert count(project, "suggested") == 1
     healthy(project)
 
 
