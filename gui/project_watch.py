@@ -11,7 +11,7 @@ active, and then tells the views what changed, through the workspace's own signa
   came or went: the whole list (`listChanged`), the schema, and every article.
 
 It also makes the window's command stack hold the edits that the write lock refuses while
-another process writes (`annotation.commands`): the researcher is told at once that the
+another process writes (`annotation.command_stack`): the researcher is told at once that the
 edit is kept, reminded while it waits, and told when it is saved, which the watch tries
 every second. No SQL of its own: `annotation.outside_changes` reads the project.
 """
