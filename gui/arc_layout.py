@@ -33,6 +33,7 @@ class ArcLayout:
         self._anchors: Anchors = {}  # where entities' arcs attach, while text and width hold
         self._drawn: tuple | bool | None = None  # what the arcs were last planned for
         self._labelled: frozenset[int] | None = None  # the relations planned with labels
+        self.most_room = 0.0  # the most room a line has for its arcs
 
     def forget(self) -> None:
         """A new text or font: plan everything again."""
@@ -66,8 +67,10 @@ class ArcLayout:
         plan = plan_arcs(doc, offsets, entities, chosen, metrics, self._anchors) \
             if chosen else ArcPlan()
         self.plan = plan.with_thin(self._thin)
+        room = self.plan.line_room(metrics)
+        self.most_room = max(room.values(), default=0.0)
         with still():
-            self.room.apply(doc, self.plan.line_room(metrics), metrics)
+            self.room.apply(doc, room, metrics)
         return True
 
 

@@ -318,8 +318,9 @@ class ArticleView(QTextEdit):
 
     def _visible_entities(self) -> list[Shown]:
         top = self.cursorForPosition(QPoint(0, 0)).position()
-        bottom = self.cursorForPosition(QPoint(self.viewport().width(),
-                                               self.viewport().height())).position()
+        # The arcs of a line under the bottom edge can rise into sight.
+        below = self.viewport().height() + int(self._arcs.most_room)
+        bottom = self.cursorForPosition(QPoint(self.viewport().width(), below)).position()
         lo, hi = self._offsets.to_py(top), self._offsets.to_py(bottom) + 1
         # A line's first position can be left of the corner's; take a line's worth more.
         lo = max(0, lo - 400)

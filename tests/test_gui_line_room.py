@@ -230,3 +230,26 @@ def test_nothing_is_lost_when_the_window_shows_the_article_at_once(qtbot, tmp_pa
     first = lines_of(win, 0)[0]
     assert boxes[0].bottom() < first.top() and not boxes[0].intersects(first)
     assert view.cursorForPosition(QPoint(5, int(first.center().y()))).position() == 0
+
+
+def test_the_arcs_of_a_line_just_under_the_bottom_edge_are_drawn(qtbot, tmp_path) -> None:
+    """A paragraph whose later lines have arcs too: its first line is raised into its top
+    margin, and the bottom edge can fall in that margin, over the line's arcs."""
+    text = ("Paragraf pengisi tanpa nama.\n" * 12 + "Kemudian di sana Jokowi bertemu Macron. "
+            f"{FILLER} Scholz tiba di Bogor.\n")
+    marks = [("Jokowi", "PER", 0), ("Macron", "PER", 0), ("Scholz", "PER", 0),
+             ("Bogor", "GPE", 0)]
+    relations = [NewRelation(0, 1, "MEETS", status=EntityStatus.ACCEPTED),
+                 NewRelation(2, 3, "VISITS", status=EntityStatus.ACCEPTED)]
+    path = one_article_project(tmp_path, text, spans_of(text, marks), relations)
+    win = open_window(qtbot, path, (1000, 400))
+    view = win.pane.view
+    view.set_focus_mode("all")
+    win.pane.controller.set_current(None)
+    line = lines_of(win, 12)[0]
+    assert line.top() < view.document().findBlockByNumber(12).layout().position().y()
+    bar, height = view.verticalScrollBar(), view.viewport().height()
+    bar.setValue(int(line.top()) - height - 8)  # the line is out of sight, its arcs in it
+    assert bar.value() > 0 and line.top() - bar.value() > height + 5
+    meets = next(r.id for r in win.pane.controller.relations if r.label == "MEETS")
+    assert [relation_id for box, relation_id in paint(win) if box.top() < height] == [meets]
