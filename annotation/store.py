@@ -377,14 +377,26 @@ class Store:
         article_id = cursor.lastrowid
         conn.execute("INSERT INTO tokens (article_id, data) VALUES (?, ?)", (article_id, tokens))
         self._touched.add(article_id)
-        self.add_annotations(article_id, entities, relations, annotator, status, time)
+        self._add_annotations(article_id, entities, relations, annotator, status, time,
+                              fresh=True)
         return article_id
 
     def add_annotations(
         self, article_id: int, entities: list[NewEntity], relations: list[NewRelation],
         annotator: str | None = None, status: str | None = None, time: str | None = None,
     ) -> None:
-        """Add imported entities, relations and status to an article (see `add_article`)."""
+        """Add imported entities, relations and status to an article (see `add_article`).
+
+        On an article the project had, the undecided suggestions of a span an entity is
+        accepted at here are dropped (with their suggested relations): the decision replaces
+        them, as accepting the suggestion would have.
+        """
+        self._add_annotations(article_id, entities, relations, annotator, status, time)
+
+    def _add_annotations(
+        self, article_id: int, entities: list[NewEntity], relations: list[NewRelation],
+        annotator: str | None, status: str | None, time: str | None, fresh: bool = False,
+    ) -> None:
         _check_relations(entities, relations)
         conn, time = self.db.conn, time or now()
         self._touched.add(article_id)
@@ -410,6 +422,31 @@ class Store:
                 "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (article_id, annotator, status, time),
             )
+        accepted = {(e.start, e.end) for e in entities if e.status == EntityStatus.ACCEPTED}
+        if accepted and not fresh:  # a new article's suggestions are those of its record
+            self._drop_suggestions_at(article_id, accepted)
+
+    def _drop_suggestions_at(self, article_id: int, spans: set[tuple[int, int]]) -> None:
+        # Only suggestions of the very span: a record (an export with its suggestions) may
+        # hold a suggestion inside an accepted entity on purpose, and gets it back.
+        conn = self.db.conn
+        under = [i for i, start, end in conn.execute(
+            'SELECT id, start, "end" FROM entities WHERE article_id = ? AND status = ?',
+            (article_id, EntityStatus.SUGGESTED)) if (start, end) in spans]
+        if not under:
+            return
+        marks = ", ".join("?" * len(under))
+        # A decided relation keeps its ends: never delete what it stands on.
+        kept = {i for row in conn.execute(
+            f"SELECT head, child FROM relations WHERE status != ? AND (head IN ({marks}) "
+            f"OR child IN ({marks}))", (EntityStatus.SUGGESTED, *under, *under)) for i in row}
+        under = [i for i in under if i not in kept]
+        if not under:
+            return
+        marks = ", ".join("?" * len(under))
+        conn.execute(f"DELETE FROM relations WHERE head IN ({marks}) OR child IN ({marks})",
+                     (*under, *under))
+        conn.execute(f"DELETE FROM entities WHERE id IN ({marks})", under)
 
     def has_work(self, article_id: int, annotator: str) -> bool:
         """Whether the annotator has any entity, relation or status on the article."""

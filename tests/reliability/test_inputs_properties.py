@@ -116,9 +116,6 @@ def test_import_export_import_keeps_every_span_and_relation(recs: tuple, fmt: st
                 assert _content(second, annotators) == _content(first, annotators)
 
 
-@pytest.mark.xfail(strict=True, reason="importer: a duplicate record's accepted entities are "
-                   "added beside the article's identical suggestions (importer.py "
-                   "_add_to_existing / store.add_annotations, not this helper's to change)")
 def test_a_duplicate_records_accepted_entity_replaces_the_same_suggestion(
         tmp_path: Path) -> None:
     """Found by the property test above: the suggestion stays beside the accepted entity,
