@@ -33,6 +33,7 @@ from annotation.db import ProjectError
 from annotation.import_sources import ReadError, collect
 from annotation.model import EntityStatus, content_hash
 from annotation.nlp.tokens import tokenize
+from annotation.project_file.causes import explain
 from annotation.readers import Problem, Reader, Record, Skipped, Source
 from annotation.schema import LabelSchema
 from annotation.store import NewEntity, NewRelation, Store
@@ -199,21 +200,14 @@ def import_paths(
             if not (report.imported or report.added):
                 raise  # nothing was committed: the error stands for the whole import
             name = next((f.name for f in report.files if not (f.done or f.refused)), "")
-            report.stopped = Problem(name, 0, _why(exc))
+            report.stopped = Problem(name, 0, _why(store.path, exc))
             report.problems.append(report.stopped)
     return report
 
 
-def _why(exc: BaseException) -> str:
-    """An error that stopped storing, in the researcher's words."""
-    if isinstance(exc, ProjectError):
-        return str(exc)
-    text = str(exc)
-    if "disk is full" in text or getattr(exc, "errno", None) == 28:
-        return "the disk holding the project is full"
-    if isinstance(exc, sqlite3.Error):
-        return f"the project file could not be written ({text})"
-    return text
+def _why(path: Path | None, exc: BaseException) -> str:
+    """An error that stopped storing, named by its real cause (a lock, a full disk ...)."""
+    return explain(path, exc)
 
 
 def _batches(

@@ -36,6 +36,7 @@ from annotation.model import EntityStatus
 from annotation.nlp.combine import Decided, combine
 from annotation.nlp.engine import Engine, Result
 from annotation.nlp.suggestion import Candidate
+from annotation.project_file.causes import explain
 from annotation.schema import LabelSchema
 from annotation.settings import Settings
 from annotation.store import Change, ChangeSet, Store, entity_row, now, relation_row
@@ -174,7 +175,7 @@ def suggest_articles(
             except (ProjectError, sqlite3.Error) as exc:
                 if not report.articles:
                     raise  # nothing was committed: the error stands for the whole run
-                report.stopped, report.left = str(exc), len(article_ids) - i
+                report.stopped, report.left = explain(store.path, exc), len(article_ids) - i
                 break
             if progress:
                 progress(min(i + batch_size, len(article_ids)), len(article_ids))
