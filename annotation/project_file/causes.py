@@ -11,6 +11,7 @@ from pathlib import Path
 from annotation.project_file.checks import (
     SQLITE_MAGIC,
     damaged_message,
+    read_start,
 )
 from annotation.project_file.errors import ProjectError
 
@@ -101,7 +102,6 @@ def _explain_os(path: Path, exc: OSError) -> str:
 
 def _header(path: Path) -> bytes:
     try:
-        with open(path, "rb") as f:
-            return f.read(16)
+        return read_start(path, 16)  # never closes a descriptor SQLite's locks depend on
     except OSError:
         return b""

@@ -7,6 +7,7 @@ project made by a newer Sorot, a file SQLite finds damaged.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterable
@@ -22,11 +23,38 @@ MIGRATIONS_TABLE = "_sqlite_migrations"
 QUICK_CHECK_BUDGET_S = 3.0
 
 
+# Closing any descriptor of a file drops every POSIX lock this process holds on it, SQLite's
+# included: a window that opened the header again while it had the project open would lose
+# its locks, and another process closing the project would then delete the -wal under it.
+# So the header is read through one descriptor per file, kept open for the process's life.
+_kept: dict[tuple[int, int], int] = {}
+
+
+def read_start(path: Path, size: int) -> bytes:
+    """The file's first `size` bytes, read without ever closing a descriptor of a file that
+    SQLite may have open in this process. Raises OSError like open()."""
+    info = os.stat(path)
+    key = (info.st_dev, info.st_ino)
+    fd = _kept.get(key)
+    if fd is None:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            data = os.pread(fd, size, 0) if hasattr(os, "pread") else os.read(fd, size)
+        except OSError:
+            os.close(fd)  # not a readable file (a folder): SQLite holds no lock on it
+            raise
+        _kept[key] = fd
+        return data
+    if hasattr(os, "pread"):
+        return os.pread(fd, size, 0)
+    os.lseek(fd, 0, os.SEEK_SET)
+    return os.read(fd, size)
+
+
 def read_header(path: Path) -> bytes:
     """The file's first 100 bytes; ProjectError when it cannot be read at all."""
     try:
-        with open(path, "rb") as f:
-            return f.read(100)
+        return read_start(path, 100)
     except FileNotFoundError:
         raise ProjectError(f"{path}: no such project file") from None
     except IsADirectoryError:
