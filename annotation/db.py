@@ -275,13 +275,8 @@ def open_database(path: Path, readonly: bool = False) -> Database:
             f"{path}: the project file or its folder is read-only; make it writable, or "
             f"`sorot backup {path} COPY.sorot` to a place you can write and work there"
         )
-    ignore_wal = connection.set_aside_foreign_wal(path, readonly)
+    conn = _connect(path, readonly)
     try:
-        conn = connection.connect(path, readonly, BUSY_TIMEOUT_S, ignore_wal)
-    except (sqlite3.Error, OSError) as exc:
-        raise ProjectError(causes.explain(path, exc)) from exc
-    try:
-        checks.check_tables(conn, path)
         newer = checks.newer_than_this(conn, (m.name for m in migrations._migrations),
                                        SCHEMA_VERSION)
         if newer is not None:
@@ -316,13 +311,22 @@ def open_for_copy(path: Path) -> sqlite3.Connection:
     aside, and without leaving anything beside a file that cannot be written."""
     path = Path(path)
     checks.check_header(path, checks.read_header(path), APPLICATION_ID)
-    ignore_wal = connection.set_aside_foreign_wal(path, readonly=True)
+    return _connect(path, readonly=True)
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    """A connection to `path`, whose header passed, with a -wal of another copy set aside
+    and the project's tables checked; ProjectError naming the cause otherwise."""
+    ignore_wal = connection.set_aside_foreign_wal(path, readonly)
     try:
-        conn = connection.connect(path, True, BUSY_TIMEOUT_S, ignore_wal)
+        conn = connection.connect(path, readonly, BUSY_TIMEOUT_S, ignore_wal)
     except (sqlite3.Error, OSError) as exc:
         raise ProjectError(causes.explain(path, exc)) from exc
     try:
         checks.check_tables(conn, path)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise ProjectError(causes.explain(path, exc)) from exc
     except BaseException:
         conn.close()
         raise

@@ -76,9 +76,10 @@ def temp_name(path: Path, pid: int | None = None) -> str:
 def remove_stale(path: Path) -> list[str]:
     """Remove the temporary files that writes of `path` left when their process died.
 
-    Only files named by `temp_name` on this machine whose process no longer runs, and files
-    named the older way (`.NAME.XXXXXXXX.tmp`) untouched for an hour, are removed; a file
-    of a running process, or of another machine sharing the folder, is left alone.
+    Only files named by `temp_name` on this machine whose process no longer runs, and
+    files named the older way (`.NAME.` and eight hex digits `.tmp`) untouched for an
+    hour, are removed; a file of a running process, or of another machine sharing the
+    folder, is left alone.
     Return one line per file removed.
     """
     ours = re.compile(rf"\.{re.escape(path.name)}\.sorot-(\d+)-([0-9a-f]{{6}})-[0-9a-f]{{8}}\.tmp")

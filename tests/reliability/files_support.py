@@ -120,3 +120,15 @@ def with_application_id_only(path: Path) -> Path:
     return path
 
 
+def make_newer(path: Path, how: str) -> None:
+    """Make `path` look written by a newer Sorot: an unknown migration row ("migration") or a
+    higher format version (any other `how`)."""
+    conn = sqlite3.connect(path)
+    if how == "migration":
+        conn.execute("CREATE TABLE future (x)")
+        conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                     "VALUES ('sorot', 'm099_future', '2031-01-01 00:00:00')")
+    else:
+        conn.execute(f"PRAGMA user_version = {dbmod.SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()

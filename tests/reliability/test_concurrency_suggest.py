@@ -29,16 +29,21 @@ def overlaps(store: Store) -> int:
     return store.db.execute(OVERLAPS).fetchone()[0]
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
+def _imported(tmp_path: Path, count: int) -> Path:
+    """A project of `count` news-like articles, imported without suggestions."""
     folder = tmp_path / "in"
     folder.mkdir()
-    for i in range(3):
-        (folder / f"{i}.txt").write_text(text(i), encoding="utf-8")
+    for i in range(count):
+        (folder / f"{i:03}.txt").write_text(text(i), encoding="utf-8")
     path = tmp_path / "p.sorot"
     with Store.create(path) as store:
         assert import_paths(store, [folder], annotator="ana").ok
     return path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return _imported(tmp_path, 3)
 
 
 @pytest.fixture(scope="module")
@@ -199,13 +204,7 @@ print(deleted)
 def test_sorot_suggest_while_another_process_edits(tmp_path: Path) -> None:
     """`sorot suggest` over 200 articles while another process accepts suggestions, labels
     spans across them and deletes articles, as fast as it can."""
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for i in range(200):
-        (folder / f"{i:03}.txt").write_text(text(i), encoding="utf-8")
-    path = tmp_path / "p.sorot"
-    with Store.create(path) as store:
-        assert import_paths(store, [folder], annotator="ana").ok
+    path = _imported(tmp_path, 200)
     stop = tmp_path / "stop"
     editor = subprocess.Popen([sys.executable, "-c", EDITOR, str(path), str(stop)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

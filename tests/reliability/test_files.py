@@ -25,6 +25,7 @@ from files_support import (
     crash_after_writing,
     damage,
     digest,
+    make_newer,
     make_project,
     quick_check,
     sorot,
@@ -109,22 +110,10 @@ def test_a_file_with_sorots_mark_but_no_tables_is_refused_unchanged(
 # -- 3. newer projects ------------------------------------------------------------------------
 
 
-def _make_newer(path: Path, how: str) -> None:
-    conn = sqlite3.connect(path)
-    if how == "migration":
-        conn.execute("CREATE TABLE future (x)")
-        conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-                     "VALUES ('sorot', 'm099_future', '2031-01-01 00:00:00')")
-    else:
-        conn.execute(f"PRAGMA user_version = {dbmod.SCHEMA_VERSION + 1}")
-    conn.commit()
-    conn.close()
-
-
 @pytest.mark.parametrize("command", ["import", "suggest", "merge", "schema", "screenshot"])
 def test_a_newer_project_is_never_modified(project: Path, tmp_path: Path, other: Path,
                                            command: str) -> None:
-    _make_newer(project, "migration")
+    make_newer(project, "migration")
     before = digest(project)
     (tmp_path / "new.txt").write_text("Judul\nIsi artikel baru tentang Jakarta.\n")
     argv = {"import": ["import", project, tmp_path / "new.txt", "--no-suggest"],
@@ -139,7 +128,7 @@ def test_a_newer_project_is_never_modified(project: Path, tmp_path: Path, other:
 
 @pytest.mark.parametrize("how", ["migration", "user_version"])
 def test_a_newer_project_can_still_be_read(project: Path, how: str) -> None:
-    _make_newer(project, how)
+    make_newer(project, how)
     before = digest(project)
     done = sorot("stats", project)
     assert done.returncode == 0, done.stderr

@@ -47,14 +47,18 @@ def _failure_box(win: MainWindow) -> QMessageBox:
     return box
 
 
-def _done(path: Path) -> int:
-    """Articles marked done in the .sorot file alone, read as a copy of it would be."""
+def _with_status(path: Path, status: str) -> int:
+    """Articles with `status` in the .sorot file alone, read as a copy of it would be."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
     try:
-        return conn.execute("SELECT count(*) FROM article_status WHERE status = 'done'"
-                            ).fetchone()[0]
+        return conn.execute("SELECT count(*) FROM article_status WHERE status = ?",
+                            (status,)).fetchone()[0]
     finally:
         conn.close()
+
+
+def _done(path: Path) -> int:
+    return _with_status(path, "done")
 
 
 def test_a_damaged_project_gets_a_dialog_with_the_reason(qtbot, project: Path) -> None:
@@ -121,12 +125,7 @@ def test_after_a_quiet_moment_the_file_alone_holds_the_edits(qtbot, project: Pat
 
 
 def count_skipped(path: Path) -> int:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
-    try:
-        return conn.execute("SELECT count(*) FROM article_status WHERE status = 'skipped'"
-                            ).fetchone()[0]
-    finally:
-        conn.close()
+    return _with_status(path, "skipped")
 
 
 def test_a_project_renamed_while_open_is_reopened_where_it_went(qtbot, project: Path,

@@ -26,13 +26,12 @@ from pathlib import Path
 import pytest
 from files_support import (
     damage,
+    make_newer,
     make_project,
     quick_check,
     sorot,
     with_application_id_only,
 )
-
-from annotation import db as dbmod
 
 pytestmark = pytest.mark.slow
 
@@ -127,15 +126,7 @@ def _make_bad(kind: str, folder: Path, template: Path) -> Path:
     elif kind == "id_only":
         with_application_id_only(path)
     elif kind in ("newer_migration", "newer_version"):
-        conn = sqlite3.connect(path)
-        if kind == "newer_migration":
-            conn.execute("CREATE TABLE future (x)")
-            conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-                         "VALUES ('sorot', 'm099_future', '2031-01-01 00:00:00')")
-        else:
-            conn.execute(f"PRAGMA user_version = {dbmod.SCHEMA_VERSION + 1}")
-        conn.commit()
-        conn.close()
+        make_newer(path, "migration" if kind == "newer_migration" else "version")
     elif kind == "read_only":
         os.chmod(path, 0o444)
     elif kind == "folder":
