@@ -7,6 +7,7 @@ size. A news article is 2 to 20 thousand characters; a long report, a few hundre
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 # The longest article (in characters, as Python counts them): about 2 MB of plain text, some
@@ -22,6 +23,10 @@ MAX_LINE_BYTES = 64 << 20
 # exported as it is. Real metadata nests a few levels; a JSON parser gives up at about 1,000,
 # and code that walks the value would hit Python's recursion limit well before its end.
 MAX_JSON_DEPTH = 64
+
+
+class NestedTooDeeply(ValueError):
+    """Stored JSON that nests lists or objects more than MAX_JSON_DEPTH levels deep."""
 
 
 def describe_size(chars: int) -> str:
@@ -46,3 +51,22 @@ def json_depth(value: Any, limit: int = MAX_JSON_DEPTH) -> int:
         stack.extend((child, level + 1) for child in item
                      if type(child) is dict or type(child) is list)
     return deepest
+
+
+def loads_bounded(text: str | bytes, what: str, limit: int = MAX_JSON_DEPTH) -> Any:
+    """`json.loads(text)` for JSON read back from a project or a settings file, which another
+    program may have written: a value nesting more than `limit` levels deep raises
+    NestedTooDeeply (a ValueError) naming `what`, rather than a RecursionError from the parser
+    or, later, from code that walks, prints or paints the value. Invalid JSON: ValueError."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        value = None
+    else:
+        # Counting brackets is quick; only a text with enough of them can nest too deeply.
+        opening = (b"[", b"{") if isinstance(text, bytes) else ("[", "{")
+        if text.count(opening[0]) + text.count(opening[1]) <= limit:
+            return value
+        if json_depth(value, limit) <= limit:
+            return value
+    raise NestedTooDeeply(f"{what} nests lists or objects more than {limit} levels deep")

@@ -8,10 +8,13 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import appdirs
+
+from annotation.limits import NestedTooDeeply, loads_bounded
 
 APP_NAME = "sorot"
 DEFAULT_PROJECT_NAME = "sample.sorot"
@@ -55,10 +58,16 @@ class Settings:
 
     @classmethod
     def load(cls) -> Settings:
-        """Read the settings file; a missing or unreadable one gives the defaults."""
+        """Read the settings file; a missing or unreadable one gives the defaults, and so does
+        one nesting too deeply (with a warning on stderr, at the start of a command or the
+        window)."""
         settings = cls()
         try:
-            data = json.loads(settings.path.read_text(encoding="utf-8"))
+            data = loads_bounded(settings.path.read_text(encoding="utf-8"), "it")
+        except NestedTooDeeply as exc:  # written by hand or by another program
+            print(f"sorot: warning: {settings.path}: {exc}; using the default settings",
+                  file=sys.stderr)
+            return settings
         except (OSError, ValueError):
             return settings
         if isinstance(data, dict):

@@ -27,6 +27,7 @@ from sqlite_utils import Database
 
 from annotation import db as dbmod
 from annotation import writers
+from annotation.limits import MAX_JSON_DEPTH, NestedTooDeeply, loads_bounded
 from annotation.model import (
     HUMAN,
     Article,
@@ -36,7 +37,7 @@ from annotation.model import (
     Relation,
     content_hash,
 )
-from annotation.schema import LabelSchema, default_schema
+from annotation.schema import LabelSchema, SchemaError, default_schema
 from annotation.writers import ProjectBusy, busy_timeout, is_locked
 
 KEYS: dict[str, tuple[str, ...]] = {
@@ -59,6 +60,15 @@ _ENTITY_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in ENTITY_COLUMNS) + " FRO
 _RELATION_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in RELATION_COLUMNS) + " FROM relations"
 
 Row = dict[str, Any]
+
+
+class UnreadMeta(dict):
+    """An article's metadata that could not be read back (nested too deeply): empty, as the
+    export writes it, with `unread` saying why, for the window to show."""
+
+    def __init__(self, unread: str) -> None:
+        super().__init__()
+        self.unread = unread
 
 
 @dataclass(frozen=True)
@@ -486,7 +496,11 @@ class Store:
     def schema(self) -> LabelSchema:
         if self._schema is None:
             value = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0]
-            self._schema = LabelSchema.from_dict(json.loads(value))
+            try:
+                data = loads_bounded(value, "the project's label schema")
+            except NestedTooDeeply as exc:  # written by another program: no labels to trust
+                raise SchemaError(str(exc)) from None
+            self._schema = LabelSchema.from_dict(data)
         return self._schema
 
     def article(self, article_id: int) -> Article:
@@ -496,7 +510,11 @@ class Store:
         ).fetchone()
         if row is None:
             raise KeyError(f"no article {article_id}")
-        return Article(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5])
+        try:
+            meta = loads_bounded(row[4], f"article {article_id}'s metadata")
+        except NestedTooDeeply:  # stored by another program or an older Sorot; import refuses it
+            meta = UnreadMeta(f"metadata nested too deeply to show: over {MAX_JSON_DEPTH} levels")
+        return Article(row[0], row[1], row[2], row[3], meta, row[5])
 
     def article_ids(self) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from annotation.model import Article, Entity, EntityStatus, Relation
 from annotation.schema import LabelSchema
+from annotation.store import UnreadMeta
 
 _ROOT = QModelIndex()
 STATUS_WORDS = {EntityStatus.SUGGESTED: "suggested", EntityStatus.ACCEPTED: "accepted",
@@ -238,6 +239,8 @@ class MetadataPanel(QScrollArea):
                     ("Article", str(article.id)),
                     ("Length", f"{len(article.text):,} characters")]
             rows += [(str(k), str(v)) for k, v in sorted(article.meta.items())]
+            if isinstance(article.meta, UnreadMeta):  # nested too deeply, by another program
+                rows.append(("Metadata", f"({article.meta.unread})"))
             rows.append(("Hash", article.hash))
         if [key for key, _ in rows] == [key for key, _ in self._values]:
             # Every change to the article shown calls this: set the texts, keep the rows.
