@@ -37,8 +37,9 @@ def add_parsers(sub: Any) -> None:
                        "that have none from these suggesters yet (or for --articles), in "
                        "batches, committing after each batch: stop at any time and run again "
                        "to go on. Decisions are never changed, also those made while it "
-                       "runs. Exit code 3 when it stopped part-way (what was suggested "
-                       "until then is kept) or a suggester could not be loaded.")
+                       "runs. An article longer than Sorot takes (2,000,000 characters) is "
+                       "skipped and named. Exit code 3 when it stopped part-way (what was "
+                       "suggested until then is kept) or a suggester could not be loaded.")
     p.add_argument("project", type=Path)
     p.add_argument("--articles", type=int, nargs="+", metavar="ID",
                    help="only these articles (suggested again even if they have suggestions)")
@@ -100,13 +101,14 @@ def load(schema: LabelSchema, args: argparse.Namespace, relations: bool = True):
 
 
 def suggest(args: argparse.Namespace, annotator: str, progress: Any) -> int:
-    from annotation.suggest import load_memory, pending, suggest_articles
+    from annotation.suggest import TooLong, load_memory, pending, suggest_articles
 
     with Store.open(args.project) as store:
         engine = load(store.schema, args)
         if not engine.suggesters:
             return EXIT_ERROR
         load_memory(store, engine)
+        too_long: list[TooLong] = []
         if args.articles:
             known = set(store.article_ids())
             missing = [a for a in args.articles if a not in known]
@@ -115,12 +117,16 @@ def suggest(args: argparse.Namespace, annotator: str, progress: Any) -> int:
                 return EXIT_ERROR
             ids = args.articles
         else:
-            ids = store.article_ids() if args.all else pending(store, engine)
+            ids = store.article_ids() if args.all else pending(store, engine,
+                                                               too_long=too_long)
         bar = progress("Suggesting", unit=" articles")
         try:
             report = suggest_articles(store, engine, ids, progress=bar)
         finally:
             bar.close()
+    report.too_long[:0] = too_long
+    for skipped in report.too_long:
+        print(f"sorot: warning: {skipped.message()}", file=sys.stderr)
     print(report.summary())
     if report.stopped:
         # Exit code 1 says nothing was changed; the batches before the stop are committed.

@@ -44,7 +44,13 @@ SPANS_AS = (EntityStatus.ACCEPTED, EntityStatus.SUGGESTED)
 IMPORT_ORIGIN = "import"
 SUGGESTED = EntityStatus.SUGGESTED
 BATCH_SIZE = 500
+# A batch also ends once its lines hold this many bytes, so that long articles (up to
+# limits.MAX_LINE_BYTES a line) never put hundreds of megabytes in one batch.
+BATCH_BYTES = 16 << 20
 # Below this many bytes, starting helper processes (each loads spaCy) costs more than it saves.
+# They start at the first new text to tokenize, and only if the text parsed so far and the
+# input still unread come to this much: refused files, articles over the limit and articles
+# the project has already never start them.
 PARALLEL_BYTES = 4_000_000
 _PAUSE_S = 0.03  # between stored batches, for other writers (see _Parsers.pause)
 
@@ -79,6 +85,7 @@ class ImportReport:
     skipped: list[Skipped] = field(default_factory=list)
     unread: list[Problem] = field(default_factory=list)  # folders and files left unread
     stopped: Problem | None = None  # why storing stopped before the end, if it did
+    helpers: int = 0  # helper processes started (each loads spaCy)
 
     @property
     def imported(self) -> int:
@@ -152,7 +159,8 @@ def import_paths(
     store: Store, paths: Iterable[str | Path], fmt: str | None = None, *, annotator: str,
     spans_as: str = EntityStatus.ACCEPTED, title_from: str = "first-line",
     progress: Progress | None = None, batch_size: int = BATCH_SIZE,
-    workers: int | None = None,
+    batch_bytes: int = BATCH_BYTES, workers: int | None = None,
+    parallel_bytes: int = PARALLEL_BYTES,
 ) -> ImportReport:
     """Import .txt files, folders and JSONL files into the project.
 
@@ -161,9 +169,11 @@ def import_paths(
     `spans_as="suggested"`, suggestions of origin "import" that nobody has decided on yet
     (a record's status is then dropped). Spans marked `"status": "suggested"`, as Sorot's
     export writes suggestions, stay suggestions. `progress(done, total)` is called after
-    each batch, in bytes. `workers` helper processes tokenize (one) or parse and tokenize
-    (more); None chooses by the size of the import and the number of cores. Raise
-    ReadError, before anything is imported, when a path does not exist.
+    each batch, in bytes. A batch holds up to `batch_size` lines and `batch_bytes` bytes.
+    `workers` helper processes tokenize (one) or parse and tokenize (more); None chooses by
+    the number of cores, and starts them at the first new text to tokenize, if that text and
+    the input still unread come to `parallel_bytes` (the report's `helpers` says how many
+    started). Raise ReadError, before anything is imported, when a path does not exist.
     """
     if spans_as not in SPANS_AS:
         raise ValueError(f"spans_as must be one of {', '.join(SPANS_AS)}")
@@ -175,19 +185,22 @@ def import_paths(
     sources = collect(paths, fmt, unread)
     sizes = [s.size for s in sources]
     total = sum(sizes)
+    start_after = 0
     if workers is None:
         cores = os.cpu_count() or 1
-        workers = 0 if total < PARALLEL_BYTES or cores < 2 else 1 if cores < 4 else 2
+        workers = 0 if total < parallel_bytes or cores < 2 else 1 if cores < 4 else 2
+        start_after = parallel_bytes
     if store.path is None or getattr(sys, "frozen", False):
         workers = 0  # helpers open the project by path, and need a Python to run
     report = ImportReport(files=[FileReport(s.name, s.fmt) for s in sources], unread=unread)
     report.problems.extend(unread)
     store_batch = _Storer(store, report, annotator, spans_as == SUGGESTED, progress, total)
-    with store.bulk("import"), _Parsers(store, title_from, workers) as parsers:
+    with store.bulk("import"), \
+            _Parsers(store, title_from, workers, start_after, total) as parsers:
         in_flight: deque[_Batch] = deque()
         try:
             for batch in _batches(sources, sizes, store.schema, title_from, report,
-                                  batch_size):
+                                  batch_size, batch_bytes):
                 if len(in_flight) >= parsers.size:
                     store_batch(in_flight.popleft(), parsers.receive())
                     parsers.pause()
@@ -202,6 +215,8 @@ def import_paths(
             name = next((f.name for f in report.files if not (f.done or f.refused)), "")
             report.stopped = Problem(name, 0, _why(store.path, exc))
             report.problems.append(report.stopped)
+        finally:
+            report.helpers = parsers.started
     return report
 
 
@@ -212,10 +227,11 @@ def _why(path: Path | None, exc: BaseException) -> str:
 
 def _batches(
     sources: list[Source], sizes: list[int], schema: LabelSchema, title_from: str,
-    report: ImportReport, batch_size: int,
+    report: ImportReport, batch_size: int, batch_bytes: int = BATCH_BYTES,
 ) -> Iterator[_Batch]:
-    """Read the files (refusing those not in UTF-8) into batches of lines to parse."""
-    batch, base = _Batch(), 0
+    """Read the files (refusing those not in UTF-8) into batches of lines to parse, each
+    of at most `batch_size` lines, ending too at the line that brings it to `batch_bytes`."""
+    batch, base, held = _Batch(), 0, 0
     for number, (source, size) in enumerate(zip(sources, sizes)):
         try:
             reader = readers.read(source, schema, title_from)
@@ -224,7 +240,7 @@ def _batches(
             if batch.lines:
                 batch.done = base
                 yield batch
-                batch = _Batch()
+                batch, held = _Batch(), 0
             report.files[number].refused = True
             batch.refused.append(exc.problem)
             base += size
@@ -245,15 +261,16 @@ def _batches(
             line, raw = item
             reader.sniff(raw)
             batch.lines.append((number, line, raw))
+            held += len(raw)
             batch.sources[number] = (source, reader.fmt)
             item = next(ahead, None)
             if item is None:
                 report.files[number].fmt = reader.fmt
                 batch.finished.append(number)
-            if len(batch.lines) >= batch_size:
+            if len(batch.lines) >= batch_size or held >= batch_bytes:
                 batch.done = base + reader.done
                 yield batch
-                batch = _Batch()
+                batch, held = _Batch(), 0
         base += size
     if batch.lines or batch.finished or batch.refused:
         batch.done = base
@@ -328,30 +345,46 @@ class _Parsers:
     One helper only tokenizes, while this process parses and stores: on two cores that
     balances the work. Two helpers or more parse and tokenize, and this process only
     stores. Each helper holds up to two batches, so that it never waits for the next.
+    With `start_after`, the helpers start only at a batch with new text to tokenize, once
+    the new text parsed so far and the bytes still unread (of `total`) come to that much;
+    until then this process parses (and tokenizes what little is new), so that an import
+    that is refused, over the limit or already in the project never loads spaCy in helpers.
 
     The helpers are plain `python -c` children, not multiprocessing, which would re-run
     the caller's main script unless it has an `if __name__ == "__main__"` guard. Batches
     go round the helpers in turn and come back in the same order.
     """
 
-    def __init__(self, store: Store, title_from: str, workers: int) -> None:
+    def __init__(self, store: Store, title_from: str, workers: int, start_after: int = 0,
+                 total: int = 0) -> None:
         self._local = _Parser(store.schema, title_from, _known_in(store.db.conn))
-        self._pending: deque[tuple[_Batch, list[Parsed] | None, list[int], list[str]]] = \
-            deque()
+        # Each batch in flight, its parsed lines if parsed here, and the helper it went to.
+        self._pending: deque[tuple[_Batch, list[Parsed] | None, list[int], list[str],
+                                   subprocess.Popen[bytes] | None]] = deque()
         self._helpers: list[subprocess.Popen[bytes]] = []
-        self._sent = self._received = 0
+        self._sent = 0
         self._tokenize_only = workers == 1
-        if workers:
-            root = str(Path(__file__).resolve().parents[1])
-            env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-                p for p in (root, os.environ.get("PYTHONPATH")) if p)}
-            setup = (store.schema.to_dict(), title_from, str(store.path))
-            for _ in range(workers):
-                helper = subprocess.Popen([sys.executable, "-c", _HELPER], env=env,
-                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-                self._helpers.append(helper)
-                with contextlib.suppress(OSError):
-                    _put(helper.stdin, setup)
+        self._store, self._title_from = store, title_from
+        self._workers, self._start_after, self._counted = workers, start_after, 0
+        self._total = total
+        self.started = 0  # helper processes started
+        if workers and not start_after:
+            self._start()
+
+    def _start(self) -> None:
+        """Start the helpers (once): from now on batches go to them."""
+        workers, self._workers = self._workers, 0
+        root = str(Path(__file__).resolve().parents[1])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            p for p in (root, os.environ.get("PYTHONPATH")) if p)}
+        setup = (self._store.schema.to_dict(), self._title_from, str(self._store.path))
+        for _ in range(workers):
+            helper = subprocess.Popen([sys.executable, "-c", _HELPER], env=env,
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            self._helpers.append(helper)
+            self.started += 1
+            with contextlib.suppress(OSError):
+                _put(helper.stdin, setup)
 
     @property
     def size(self) -> int:
@@ -369,26 +402,31 @@ class _Parsers:
             time.sleep(_PAUSE_S)
 
     def send(self, batch: _Batch) -> None:
-        if not self._helpers:
-            self._pending.append((batch, None, [], []))
-            return
         parsed: list[Parsed] | None = None
         new: list[int] = []
         texts: list[str] = []
-        if self._tokenize_only:
+        if self._workers and not self._helpers:
+            # Not started yet: parse here, counting the new text that will be tokenized.
             parsed, new, texts = self._local.parse(batch)
-        self._pending.append((batch, parsed, new, texts))
+            self._counted += sum(map(len, texts))
+            unread = max(0, self._total - batch.done)
+            if texts and self._counted + unread >= self._start_after:
+                self._start()
+        if not self._helpers:
+            self._pending.append((batch, parsed, new, texts, None))
+            return
+        if parsed is None and self._tokenize_only:
+            parsed, new, texts = self._local.parse(batch)
         helper = self._helpers[self._sent % len(self._helpers)]
         self._sent += 1
+        self._pending.append((batch, parsed, new, texts, helper))
         with contextlib.suppress(OSError):  # a dead helper shows at receive()
             _put(helper.stdin, batch if parsed is None else texts)
 
     def receive(self) -> list[Parsed]:
         """The parsed lines of the oldest batch in flight."""
-        batch, parsed, new, texts = self._pending.popleft()
-        if self._helpers:
-            helper = self._helpers[self._received % len(self._helpers)]
-            self._received += 1
+        batch, parsed, new, texts, helper = self._pending.popleft()
+        if helper is not None and self._helpers:
             try:
                 result = _get(helper.stdout)
                 return result if parsed is None else _with_tokens(parsed, new, result)
@@ -401,7 +439,7 @@ class _Parsers:
         return _with_tokens(parsed, new, tokenize(texts))
 
     def _stop(self) -> None:
-        helpers, self._helpers = self._helpers, []
+        helpers, self._helpers, self._workers = self._helpers, [], 0
         for helper in helpers:
             for pipe in (helper.stdin, helper.stdout):
                 with contextlib.suppress(OSError):

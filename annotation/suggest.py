@@ -15,7 +15,9 @@ suggestions, and what became stale is dropped there (a suggestion that now overl
 accepted entity or repeats a rejected one, a relation to an entity deleted meanwhile, the
 whole article if it was deleted), so the invariants hold whatever happened meanwhile.
 A run that cannot go on after some batches were committed (another process kept the write
-lock, the disk filled up) returns its report with `stopped` saying why.
+lock, the disk filled up) returns its report with `stopped` saying why. An article longer
+than `limits.MAX_ARTICLE_CHARS` (from an older Sorot, or a project made by hand) is never
+given to the engine, which would take many gigabytes for it: it is skipped, and named.
 
 The memory learns from every decision in the project and, through `MemorySync`, follows
 each new decision (and each undo) as it is committed.
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from annotation.db import ProjectError
+from annotation.limits import MAX_ARTICLE_CHARS
 from annotation.model import EntityStatus
 from annotation.nlp.combine import Decided, combine
 from annotation.nlp.engine import Engine, Result
@@ -58,6 +61,21 @@ _SURFACE_WHERE = 'AND e."end" - e.start = length(:surface) AND substr(a.text, e.
     'e."end" - e.start) = :surface'
 
 
+@dataclass(frozen=True)
+class TooLong:
+    """An article not suggested for, as it is longer than Sorot takes."""
+
+    article_id: int
+    title: str
+    chars: int
+    limit: int = MAX_ARTICLE_CHARS
+
+    def message(self) -> str:
+        title = self.title if len(self.title) <= 60 else self.title[:59] + "…"
+        return (f"article {self.article_id} ({title}): {self.chars:,} characters, over the "
+                f"limit of {self.limit:,}; not suggested")
+
+
 @dataclass
 class SuggestReport:
     articles: int = 0
@@ -69,6 +87,7 @@ class SuggestReport:
     gone: int = 0  # articles deleted while their suggestions were made
     stopped: str | None = None  # why the run stopped before the end, if it did
     left: int = 0  # articles not suggested because it stopped
+    too_long: list[TooLong] = field(default_factory=list)  # skipped: over the limit
 
     def summary(self) -> str:
         rate = self.articles / self.seconds if self.seconds else 0.0
@@ -79,6 +98,9 @@ class SuggestReport:
                      "(an entity accepted, deleted or rejected there)")
         if self.gone:
             text += f"; {self.gone} articles were deleted meanwhile"
+        if self.too_long:
+            text += (f"; {len(self.too_long)} articles over the limit of "
+                     f"{self.too_long[0].limit:,} characters not suggested")
         if self.stopped:
             text += (f"; stopped with {self.left} articles to go: {self.stopped}. What was "
                      "suggested is committed; run `sorot suggest` again to go on")
@@ -138,11 +160,15 @@ def relearn(store: Store, engine: Engine, surfaces: Iterable[str]) -> set[str]:
     return changed
 
 
-def pending(store: Store, engine: Engine, article_ids: Iterable[int] | None = None) -> list[int]:
+def pending(
+    store: Store, engine: Engine, article_ids: Iterable[int] | None = None, *,
+    too_long: list[TooLong] | None = None, max_chars: int = MAX_ARTICLE_CHARS,
+) -> list[int]:
     """Articles that this engine has not suggested for yet, or has not measured.
 
     An article suggested before uncertainty was measured (a project from an older Sorot)
     counts as not suggested: measuring needs the suggesters' candidates, which are not kept.
+    Articles longer than `max_chars` are left out, and added to `too_long` if it is given.
     """
     rows = store.db.execute(
         "SELECT a.id FROM articles a LEFT JOIN suggested s ON s.article_id = a.id "
@@ -154,14 +180,32 @@ def pending(store: Store, engine: Engine, article_ids: Iterable[int] | None = No
     if article_ids is not None:
         wanted = set(article_ids)
         ids = [i for i in ids if i in wanted]
-    return ids
+    over = _too_long(store, ids, max_chars)
+    if too_long is not None:
+        too_long.extend(over)
+    skip = {t.article_id for t in over}
+    return [i for i in ids if i not in skip]
+
+
+def _too_long(store: Store, article_ids: Sequence[int], max_chars: int) -> list[TooLong]:
+    """Those of these articles longer than `max_chars`, in order."""
+    found: list[TooLong] = []
+    for start in range(0, len(article_ids), 500):
+        chunk = article_ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        found.extend(TooLong(i, title, chars, max_chars) for i, title, chars in store.db.execute(
+            f"SELECT id, title, length(text) FROM articles WHERE id IN ({marks}) AND "
+            "length(text) > ? ORDER BY id", (*chunk, max_chars)))
+    return found
 
 
 def suggest_articles(
     store: Store, engine: Engine, article_ids: Sequence[int], *, batch_size: int = BATCH,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None, max_chars: int = MAX_ARTICLE_CHARS,
 ) -> SuggestReport:
     """Suggest for these articles in batches, committing after each batch.
+
+    Articles longer than `max_chars` are skipped and listed in the report's `too_long`.
 
     A run of more than one batch lists this process as the project's writer (`Store.bulk`).
     """
@@ -171,7 +215,8 @@ def suggest_articles(
     with store.bulk("suggest") if many else contextlib.nullcontext():
         for i in range(0, len(article_ids), batch_size):
             try:
-                _suggest_batch(store, engine, article_ids[i:i + batch_size], report)
+                _suggest_batch(store, engine, article_ids[i:i + batch_size], report,
+                               max_chars)
             except (ProjectError, sqlite3.Error) as exc:
                 if not report.articles:
                     raise  # nothing was committed: the error stands for the whole run
@@ -185,11 +230,16 @@ def suggest_articles(
 
 
 def _suggest_batch(store: Store, engine: Engine, batch: Sequence[int],
-                   report: SuggestReport) -> None:
+                   report: SuggestReport, max_chars: int = MAX_ARTICLE_CHARS) -> None:
     items, found = [], []
     for article_id in batch:
         try:  # an article deleted since it was listed is skipped
-            items.append((store.article(article_id).text, store.tokens(article_id)))
+            article = store.article(article_id)
+            if len(article.text) > max_chars:
+                report.too_long.append(TooLong(article_id, article.title, len(article.text),
+                                               max_chars))
+                continue
+            items.append((article.text, store.tokens(article_id)))
         except KeyError:
             report.gone += 1
             continue
