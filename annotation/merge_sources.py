@@ -20,7 +20,9 @@ from sqlite_utils import Database
 
 from annotation import db as dbmod
 from annotation import readers
+from annotation.limits import MAX_JSON_DEPTH, json_depth
 from annotation.model import EntityStatus, content_hash
+from annotation.project_file import causes, checks
 from annotation.store import Store
 
 PROJECT, JSONL = "project", "jsonl"
@@ -31,6 +33,17 @@ _PAGE = 256  # source articles read together
 
 class MergeError(dbmod.ProjectError):
     """A source that cannot be merged at all (named in the message); nothing was changed."""
+
+
+def source_error(path: Path, message: str) -> MergeError:
+    """A MergeError that names `path` as the merge source, so that the researcher knows which
+    of several files failed (and that it is not the project merged into)."""
+    return MergeError(f"merge source {path}: {message.removeprefix(f'{path}: ')}")
+
+
+def _cause(path: Path, exc: BaseException) -> MergeError:
+    """The real cause (a lock, a damaged file, a full disk ...) of an error reading `path`."""
+    return source_error(path, causes.explain(path, exc))
 
 
 class Ent(NamedTuple):
@@ -107,23 +120,27 @@ def sha256(path: Path) -> str:
 
 
 def open_source(path: Path, store: Store) -> Source:
-    """Open a source for reading, or raise MergeError naming it."""
+    """Open a source for reading, or raise MergeError naming it as the merge source."""
     if store.path is not None and path.exists() and path.resolve() == store.path.resolve():
-        raise MergeError(f"{path}: is the project being merged into")
+        raise source_error(path, "is the project being merged into")
     try:
         with open(path, "rb") as f:
             head = f.read(100)
+        if head.startswith(dbmod.SQLITE_MAGIC):
+            return _open_project(path, head)
+        if _first_line(path).startswith(b"{"):
+            return _open_jsonl(path, store)
     except FileNotFoundError:
-        raise MergeError(f"{path}: no such file") from None
+        raise source_error(path, "no such file") from None
     except IsADirectoryError:
-        raise MergeError(f"{path}: is a folder, not a project file or JSONL export") from None
-    except OSError as exc:
-        raise MergeError(f"{path}: cannot read ({exc.strerror})") from exc
-    if head.startswith(dbmod.SQLITE_MAGIC):
-        return _open_project(path, head)
-    if _first_line(path).startswith(b"{"):
-        return _open_jsonl(path, store)
-    raise MergeError(f"{path}: neither a Sorot project nor a Sorot JSONL export")
+        raise source_error(path, "is a folder, not a project file or JSONL export") from None
+    except MergeError:
+        raise
+    except dbmod.ProjectError as exc:
+        raise source_error(path, str(exc)) from None
+    except (OSError, sqlite3.DatabaseError) as exc:
+        raise _cause(path, exc) from exc
+    raise source_error(path, "neither a Sorot project nor a Sorot JSONL export")
 
 
 # -- projects ------------------------------------------------------------------------------
@@ -136,62 +153,137 @@ def _open_project(path: Path, head: bytes) -> Source:
         # Opening read-only refuses an older format; upgrade a copy in memory instead.
         src = _upgraded_copy(path)
         # An older project has no id of its own: its file's hash stands in.
-        source_id = sha256(path) if version < _ID_SINCE else project_id(src)
+        source_id = sha256(path) if version < _ID_SINCE else ""
     else:
-        try:
-            src = Store.open(path, readonly=True)
-        except dbmod.ProjectError as exc:
-            raise MergeError(str(exc)) from None
-        source_id = project_id(src)
+        _refuse_newer(path)
+        src = Store.open(path, readonly=True)
+        source_id = ""
     conn = src.db.conn
-    origins = dict(conn.execute("SELECT name, project_id FROM annotator_origins"))
-    names = [r[0] for r in conn.execute(
-        "SELECT annotator FROM entities WHERE annotator IS NOT NULL AND status != ?1 UNION "
-        "SELECT annotator FROM relations WHERE annotator IS NOT NULL AND status != ?1 UNION "
-        "SELECT annotator FROM article_status", (SUGGESTED,))]
+    try:
+        # Damage SQLite meets only on the pages a query reads could otherwise pass unseen
+        # (an index that no longer finds every row): refused, before anything is written.
+        problems = checks.quick_check(conn)
+        if problems:
+            lines = [line for p in problems for line in p.splitlines()
+                     if not line.startswith("*** in database")]
+            raise source_error(path, checks.damaged_message(path, (lines or problems)[0]))
+        source_id = source_id or project_id(src)
+        origins = dict(conn.execute("SELECT name, project_id FROM annotator_origins"))
+        names = [r[0] for r in conn.execute(
+            "SELECT annotator FROM entities WHERE annotator IS NOT NULL AND status != ?1 "
+            "UNION SELECT annotator FROM relations WHERE annotator IS NOT NULL AND "
+            "status != ?1 UNION SELECT annotator FROM article_status", (SUGGESTED,))]
+        _check_metas(path, conn)
+        total = src.count_articles()
+    except BaseException:
+        src.close()
+        raise
 
     def articles() -> Iterator[SourceArticle]:
-        # A page of articles at a time, with their rows read by id range (three queries a
-        # page, not three an article).
-        last = 0
-        while True:
-            page = conn.execute("SELECT id, text, title, source, meta FROM articles "
-                                "WHERE id > ? ORDER BY id LIMIT ?", (last, _PAGE)).fetchall()
-            if not page:
-                return
-            first, last = page[0][0], page[-1][0]
-            found = {row[0]: SourceArticle(f"article {row[0]}", row[1], row[2], row[3],
-                                           json.loads(row[4])) for row in page}
-            for row in conn.execute(
-                    'SELECT article_id, id, start, "end", label, status, origin, score, '
-                    "annotator, created, updated FROM entities WHERE article_id BETWEEN ? AND ? "
-                    "ORDER BY article_id, start, id", (first, last)):
-                found[row[0]].entities[row[1]] = Ent(*row[2:])
-            for row in conn.execute(
-                    "SELECT article_id, head, child, label, status, origin, score, annotator, "
-                    "created, updated FROM relations WHERE article_id BETWEEN ? AND ? "
-                    "ORDER BY id", (first, last)):
-                found[row[0]].relations.append(Rel(*row[1:]))
-            for row in conn.execute(
-                    "SELECT article_id, annotator, status, updated FROM article_status "
-                    "WHERE article_id BETWEEN ? AND ?", (first, last)):
-                found[row[0]].statuses.append(tuple(row[1:]))
-            yield from found.values()
+        try:
+            yield from _articles(path, conn)
+        except sqlite3.DatabaseError as exc:  # a page SQLite finds damaged only now
+            raise _cause(path, exc) from exc
 
     def texts() -> Iterator[str]:
-        for (text,) in conn.execute("SELECT text FROM articles ORDER BY id"):
-            yield text
+        try:
+            for (text,) in conn.execute("SELECT text FROM articles ORDER BY id"):
+                yield text
+        except sqlite3.DatabaseError as exc:
+            raise _cause(path, exc) from exc
 
     return Source(path, PROJECT, source_id,
                   {name: origins.get(name, source_id) for name in names}, articles,
-                  src.count_articles(), texts, close=src.close)
+                  total, texts, close=src.close)
+
+
+def _articles(path: Path, conn: sqlite3.Connection) -> Iterator[SourceArticle]:
+    # A page of articles at a time, with their rows read by id range (three queries a
+    # page, not three an article).
+    last = 0
+    while True:
+        page = conn.execute("SELECT id, text, title, source, meta FROM articles "
+                            "WHERE id > ? ORDER BY id LIMIT ?", (last, _PAGE)).fetchall()
+        if not page:
+            return
+        first, last = page[0][0], page[-1][0]
+        found = {row[0]: SourceArticle(f"article {row[0]}", row[1], row[2], row[3],
+                                       _meta(path, row[0], row[4])) for row in page}
+        for row in conn.execute(
+                'SELECT article_id, id, start, "end", label, status, origin, score, '
+                "annotator, created, updated FROM entities WHERE article_id BETWEEN ? AND ? "
+                "ORDER BY article_id, start, id", (first, last)):
+            found[row[0]].entities[row[1]] = Ent(*row[2:])
+        for row in conn.execute(
+                "SELECT article_id, head, child, label, status, origin, score, annotator, "
+                "created, updated FROM relations WHERE article_id BETWEEN ? AND ? "
+                "ORDER BY id", (first, last)):
+            found[row[0]].relations.append(Rel(*row[1:]))
+        for row in conn.execute(
+                "SELECT article_id, annotator, status, updated FROM article_status "
+                "WHERE article_id BETWEEN ? AND ?", (first, last)):
+            found[row[0]].statuses.append(tuple(row[1:]))
+        yield from found.values()
+
+
+def _refuse_newer(path: Path) -> None:
+    """Refuse a project made by a newer Sorot: work kept in what this Sorot does not know
+    (its tables and columns) would be left out without a word."""
+    conn = dbmod.open_for_copy(path)  # the checks of opening, without upgrade or notice
+    try:
+        newer = checks.newer_than_this(conn, (m.name for m in dbmod.migrations._migrations),
+                                       dbmod.SCHEMA_VERSION)
+    finally:
+        conn.close()
+    if newer is not None:
+        raise source_error(path, f"made by a newer Sorot ({newer}); update Sorot to merge "
+                                 f"it, or merge this project into that one")
+
+
+# More `{` and `[` than this in an article's metadata: it may nest too deeply (checked).
+_BRACKETS = ("length(meta) - length(replace(replace(meta, '{', ''), '[', ''))")
+
+
+def _check_metas(path: Path, conn: sqlite3.Connection) -> None:
+    """Refuse, before anything is written, a source with an article whose metadata is not a
+    JSON object or nests deeper than Sorot keeps (a hand-made or another tool's file)."""
+    for article_id, raw in conn.execute(
+            f"SELECT id, meta FROM articles WHERE meta IS NULL OR typeof(meta) != 'text' OR "
+            f"ltrim(meta) NOT LIKE '{{%' OR {_BRACKETS} > ?", (MAX_JSON_DEPTH,)):
+        _meta(path, article_id, raw)
+
+
+def _meta(path: Path, article_id: int, raw: object) -> dict[str, Any]:
+    """An article's stored metadata, or MergeError naming the source, article and problem."""
+    why = ""
+    try:
+        meta = json.loads(raw)  # type: ignore[arg-type]
+    except RecursionError:
+        why = f"nests more than {MAX_JSON_DEPTH} levels deep"
+    except (TypeError, ValueError):
+        why = "is not JSON"
+    else:
+        if not isinstance(meta, dict):
+            why = "is not a JSON object"
+        elif json_depth(meta) > MAX_JSON_DEPTH:
+            why = f"nests more than {MAX_JSON_DEPTH} levels deep"
+    if why:
+        raise source_error(path, f"article {article_id}: its metadata {why}, as no Sorot "
+                                 f"project's is (a hand-made or another tool's file)")
+    return meta
 
 
 def _upgraded_copy(path: Path) -> Store:
+    """A copy in memory of an older project, upgraded; MergeError naming the real cause."""
     mem = sqlite3.connect(":memory:")
     try:
-        disk = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        disk = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               timeout=dbmod.BUSY_TIMEOUT_S, isolation_level=None)
         try:
+            # A read transaction first: backup() alone retries a lock held by another
+            # process for as long as it is held, so a merge would wait without a word.
+            disk.execute("BEGIN")
+            disk.execute("SELECT count(*) FROM sqlite_master").fetchone()
             disk.backup(mem)
         finally:
             disk.close()
@@ -199,7 +291,7 @@ def _upgraded_copy(path: Path) -> Store:
         dbmod.migrate(db)
     except sqlite3.DatabaseError as exc:
         mem.close()
-        raise MergeError(f"{path}: the project file is damaged ({exc})") from exc
+        raise _cause(path, exc) from exc
     return Store(db, path, readonly=True)
 
 
@@ -216,7 +308,7 @@ def _open_jsonl(path: Path, store: Store) -> Source:
     try:
         reader = readers.read(readers.Source(path, path.name, "jsonl"), store.schema)
     except readers.Refused as exc:
-        raise MergeError(str(exc.problem)) from None
+        raise source_error(path, str(exc.problem)) from None
     by_hash: dict[str, SourceArticle] = {}
     origins: dict[str, set[str | None]] = {}
     problems: list[str] = []
@@ -257,7 +349,7 @@ def _open_jsonl(path: Path, store: Store) -> Source:
         if item.status:
             a.statuses.append((item.annotator, item.status, None))
     if records and not origins:
-        raise MergeError(f"{path}: not a Sorot JSONL export: no record names its annotator "
+        raise source_error(path, "not a Sorot JSONL export: no record names its annotator "
                          "('_annotator_id'); to add its articles, use `sorot import`")
     ids = {pid for found in origins.values() for pid in found}
     file_id = sha256(path) if None in ids or len(ids) != 1 else None

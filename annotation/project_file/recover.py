@@ -91,7 +91,12 @@ def recover(source: Path, target: Path, default_schema: str,
 
     source, target = Path(source), Path(target)
     header = checks.read_header(source)
-    if header.startswith(checks.SQLITE_MAGIC):  # else the header itself is damaged: try
+    # A file whose first 16 bytes were overwritten still carries Sorot's application id:
+    # recovered like any damaged project. Any other file (empty, text, another program's
+    # SQLite file) is refused here, naming the file given, before anything is made.
+    mark = dbmod.APPLICATION_ID.to_bytes(4, "big")
+    bad_magic = not header.startswith(checks.SQLITE_MAGIC) and header[68:72] == mark
+    if not bad_magic:
         checks.check_header(source, header, dbmod.APPLICATION_ID)
     if target.exists():
         raise ProjectExistsError(f"{target}: already exists; choose another name")
@@ -100,6 +105,9 @@ def recover(source: Path, target: Path, default_schema: str,
     with tempfile.TemporaryDirectory(prefix="sorot-recover-") as tmp:
         copy = Path(tmp) / "damaged.sorot"
         shutil.copyfile(source, copy)
+        if bad_magic:  # so that SQLite reads the copy's pages at all
+            with open(copy, "r+b") as f:
+                f.write(checks.SQLITE_MAGIC)
         if wal.committed_frames(source):
             shutil.copyfile(wal.wal_path(source), wal.wal_path(copy))
             if wal.foreign_wal(copy, checks.QUICK_CHECK_BUDGET_S):
@@ -110,7 +118,7 @@ def recover(source: Path, target: Path, default_schema: str,
         if failed:
             method = "row by row" + (f"; sqlite3's .recover {failed}" if sqlite3_cli else "")
             salvage.unlink(missing_ok=True)
-            _python_salvage(copy, salvage)
+            _python_salvage(copy, salvage, source)
         report = RecoverReport(source, target, method, before=_counts(copy))
         found = sqlite3.connect(salvage)
         try:
@@ -157,7 +165,8 @@ def _cli_salvage(cli: str, copy: Path, salvage: Path) -> str:
     return ""
 
 
-def _python_salvage(copy: Path, salvage: Path) -> None:
+def _python_salvage(copy: Path, salvage: Path, source: Path) -> None:
+    """Salvage row by row from `copy`, a copy of `source` (the file named in messages)."""
     src = sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True)
     out = sqlite3.connect(salvage)
     try:
@@ -165,7 +174,7 @@ def _python_salvage(copy: Path, salvage: Path) -> None:
             names = {r[0] for r in src.execute("SELECT name FROM sqlite_master")}
         except sqlite3.DatabaseError as exc:
             raise ProjectError(
-                f"{copy.name}: even the list of its tables cannot be read ({exc}); install "
+                f"{source}: even the list of its tables cannot be read ({exc}); install "
                 f"the sqlite3 command (SQLite's tools), whose .recover can find rows without "
                 f"it, and run `sorot recover` again") from exc
         version = _value(src, "PRAGMA user_version")

@@ -55,16 +55,7 @@ CAUSES = {
 }
 
 # Combinations that fail today: real findings, kept strict so a fix turns them green.
-KNOWN_GAPS: dict[tuple[str, str], str] = {
-    ("empty", "recover"): (
-        "recover of an empty (0-byte) file exits 3 and makes an empty NEW project, saying "
-        "sqlite3's .recover failed (SQL logic error) and 'how many there were cannot be "
-        "read', instead of exit 1 'not a Sorot project'"),
-    ("text", "recover"): (
-        "recover of a text file names an internal copy 'damaged.sorot', not the file given, "
-        "calls it a table list that cannot be read (file is not a database) and advises "
-        "installing sqlite3, instead of 'not a Sorot project'"),
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
 def expected(kind: str, command: str) -> str:
