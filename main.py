@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
         from gui.app import run as run_window
 
         return run_window(argv)
-    from annotation.cli import run
+    from cli.main import run
 
     return run(argv)
 

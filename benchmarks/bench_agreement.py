@@ -54,9 +54,9 @@ def perturb(rng: random.Random, text: str, base: list[tuple[int, int, str]]):
 
 
 def build(data: Path, project: Path) -> None:
-    from annotation.importer import import_paths
+    from annotation.io.importer import import_paths
     from annotation.model import ArticleStatus, EntityStatus
-    from annotation.store import NewEntity, NewRelation, Store, now
+    from annotation.project.store import NewEntity, NewRelation, Store, now
 
     tmp = project.with_name(project.name + ".building")
     for suffix in ("", "-wal", "-shm"):
@@ -101,20 +101,20 @@ def build(data: Path, project: Path) -> None:
 def cli_command(project: Path) -> list[str]:
     """`sorot agreement` if the main command line has it, else the module on its own."""
     try:
-        from annotation.cli import build_parser
+        from cli.main import build_parser
 
         commands = next(a for a in build_parser()._actions if a.dest == "command").choices
     except ImportError:  # the main command line is mid-change; time the module alone
         commands = {}
     if "agreement" in commands:
         return [sys.executable, str(ROOT / "main.py"), "agreement", str(project), "--json"]
-    return [sys.executable, "-m", "annotation.cli_agreement", str(project), "--json"]
+    return [sys.executable, "-m", "cli.agreement", str(project), "--json"]
 
 
 def measure(project: Path, repeat: int) -> None:
-    from annotation.agreement import compute_agreement, resolve_annotators
-    from annotation.agreement_tokens import load_corpus
-    from annotation.store import Store
+    from annotation.project.store import Store
+    from annotation.team.agreement import compute_agreement, resolve_annotators
+    from annotation.team.agreement_tokens import load_corpus
 
     rows = []
     Store.open(project).close()  # brings a project built by an older Sorot up to date
@@ -156,9 +156,9 @@ def review_list(project: Path, names: list[str]) -> float:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from annotation.review import review_order
-    from annotation.store import Store
-    from gui.article_list import ArticleListModel
+    from annotation.project.store import Store
+    from annotation.team.review import review_order
+    from gui.article.list_pane import ArticleListModel
     from gui.workspace import Workspace
 
     app = QApplication.instance() or QApplication([])

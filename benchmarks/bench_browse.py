@@ -32,9 +32,9 @@ VISIBLE = 40  # rows on screen
 
 def build(data: Path, project: Path) -> None:
     """Import the articles as suggestions and give some of them a status."""
-    from annotation.importer import import_paths
+    from annotation.io.importer import import_paths
     from annotation.model import ArticleStatus
-    from annotation.store import Store, now
+    from annotation.project.store import Store, now
 
     tmp = project.with_name(project.name + ".building")
     for suffix in ("", "-wal", "-shm"):
@@ -65,7 +65,7 @@ def measure_uncertainty(project: Path) -> None:
     """Give nine articles in ten an uncertainty, once, as suggesting them would."""
     import random
 
-    from annotation.store import Store, now
+    from annotation.project.store import Store, now
 
     with Store.open(project) as store:
         if store.db.execute("SELECT count(*) FROM uncertainty").fetchone()[0]:
@@ -99,10 +99,10 @@ def measure(project: Path, repeat: int, migration: bool) -> list[tuple[str, floa
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from annotation.browse import UNCERTAIN, ArticleQuery, next_article, progress
     from annotation.model import ArticleStatus
-    from annotation.store import Store
-    from gui.article_list import ArticleListModel
+    from annotation.project.browse import UNCERTAIN, ArticleQuery, next_article, progress
+    from annotation.project.store import Store
+    from gui.article.list_pane import ArticleListModel
     from gui.workspace import Workspace
 
     app = QApplication.instance() or QApplication([])

@@ -44,8 +44,8 @@ def _tokenize_all(tok, data: Path) -> dict:
 
 
 def _phase_import(data: Path, project: Path, out: Path) -> dict:
-    from annotation.importer import import_paths
-    from annotation.store import Store
+    from annotation.io.importer import import_paths
+    from annotation.project.store import Store
 
     project.unlink(missing_ok=True)
     start = time.perf_counter()
@@ -57,8 +57,8 @@ def _phase_import(data: Path, project: Path, out: Path) -> dict:
 
 
 def _phase_open_stats(data: Path, project: Path, out: Path) -> dict:
-    from annotation.stats import project_stats
-    from annotation.store import Store
+    from annotation.project.stats import project_stats
+    from annotation.project.store import Store
 
     start = time.perf_counter()
     with Store.open(project) as store:
@@ -68,8 +68,8 @@ def _phase_open_stats(data: Path, project: Path, out: Path) -> dict:
 
 
 def _phase_export(data: Path, project: Path, out: Path) -> dict:
-    from annotation.export import export
-    from annotation.store import Store
+    from annotation.io.export import export
+    from annotation.project.store import Store
 
     start = time.perf_counter()
     with Store.open(project, readonly=True) as store:

@@ -27,9 +27,9 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from annotation.importer import import_paths  # noqa: E402
+from annotation.io.importer import import_paths  # noqa: E402
+from annotation.project.store import Store  # noqa: E402
 from annotation.settings import Settings  # noqa: E402
-from annotation.store import Store  # noqa: E402
 from benchmarks.generate import write  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
 

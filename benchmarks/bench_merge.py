@@ -64,9 +64,9 @@ class _LockProbe:
 
 
 def _phase(name: str, data: Path, work: Path) -> dict:
-    from annotation.importer import import_paths
+    from annotation.io.importer import import_paths
     from annotation.nlp.tokens import tokenize
-    from annotation.store import Store
+    from annotation.project.store import Store
 
     list(tokenize(["Pemanasan."]))  # load the tokenizer before any clock starts
     source, team = work / "source.sorot", work / "team.sorot"
@@ -89,7 +89,7 @@ def _phase(name: str, data: Path, work: Path) -> dict:
             counts = {t: store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                       for t in ("articles", "entities", "relations")}
         return {**counts, "seconds": time.perf_counter() - start}
-    from annotation.merge import merge
+    from annotation.team.merge import merge
 
     target = work / "merged.sorot" if name in ("merge_new", "merge_again") else team
     if name == "merge_new":

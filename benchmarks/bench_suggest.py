@@ -68,10 +68,10 @@ def load_seconds() -> float:
 
 def open_latency(data: Path, work: Path, articles: int = 30) -> list[float]:
     """Milliseconds to suggest for an article opened without suggestions, one at a time."""
-    from annotation.importer import import_paths
+    from annotation.io.importer import import_paths
     from annotation.nlp.engine import load_engine
-    from annotation.store import Store
-    from annotation.suggest import ensure_suggested, load_memory
+    from annotation.project.store import Store
+    from annotation.suggest.service import ensure_suggested, load_memory
 
     project = work / "latency.sorot"
     for suffix in ("", "-wal", "-shm"):

@@ -17,9 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotation.importer import import_paths  # noqa: E402
-from annotation.nlp.train_project import train_project  # noqa: E402
-from annotation.store import Store  # noqa: E402
+from annotation.io.importer import import_paths  # noqa: E402
+from annotation.project.store import Store  # noqa: E402
+from annotation.suggest.training import train_project  # noqa: E402
 from benchmarks.generate import cached  # noqa: E402
 
 ANNOTATOR = "bench"

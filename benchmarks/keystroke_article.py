@@ -13,12 +13,12 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from annotation import relation_picking as picking
-from annotation.stats import relation_type_counts
+from annotation.project.stats import relation_type_counts
+from annotation.view import relation_picking as picking
 from benchmarks import keystroke_plan as plan
 from benchmarks.keystroke_drive import NEVER, RESIZE, Peek, Researcher, qt_key
 from benchmarks.keystroke_plan import Fate, Gold, GoldRel, RelFate, Span
-from gui.article_controller import Item
+from gui.article.controller import Item
 
 SUGGESTED, ACCEPTED = "suggested", "accepted"
 R_GUESS = 6  # keys R's list is taken to need, where L cannot start

@@ -1,6 +1,6 @@
 """The keyboard's way to a span the suggestions missed, planned without Qt.
 
-The caret (gui/caret.py) moves by `annotation.caret`, so the planner calls the same
+The caret (gui/article/caret.py) moves by `annotation.view.caret`, so the planner calls the same
 functions the window does: a breadth-first search over the caret's moves (Right, Left,
 Ctrl+Right, Ctrl+Left, N, Shift+N) finds the fewest that put it on a span that the resize
 keys (Shift+arrows, Ctrl+Shift+arrows) then turn into the target; a label's number key
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from annotation import caret
-from annotation.spans import TokenIndex
+from annotation.view import caret
+from annotation.view.spans import TokenIndex
 from benchmarks.keystroke_plan import Key, resize_path
 
 Span = tuple[int, int]

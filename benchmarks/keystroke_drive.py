@@ -20,11 +20,11 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from annotation import caret
-from annotation.relation_picking import hint_codes
-from annotation.stats import relation_type_counts
+from annotation.project.stats import relation_type_counts
+from annotation.view import caret
+from annotation.view.relation_picking import hint_codes
 from benchmarks import keystroke_caret
-from gui.article_controller import Item
+from gui.article.controller import Item
 from gui.main_window import MainWindow
 
 RESIZE = {("end", 1): (Qt.Key_Right, Qt.ShiftModifier),

@@ -2,7 +2,7 @@
 which keys a relation takes, and the check of the export against the gold.
 
 Everything here is a pure function of the gold, the entities and relations the window shows
-and what the window's own ranking (`annotation.relation_picking`) offers, so the driver
+and what the window's own ranking (`annotation.view.relation_picking`) offers, so the driver
 (`keystroke_drive`) only has to press what is planned and check that the window agrees.
 Keys are named as strings: "L", "T", "Tab", "Return", "Down", "Up", a digit, a lower-case
 letter, or "shift+a" (Shift on a hint's last letter takes the first type offered).
@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from annotation import cli
-from annotation import relation_picking as picking
 from annotation.model import Entity
 from annotation.schema import LabelSchema
-from annotation.spans import TokenIndex
+from annotation.view import relation_picking as picking
+from annotation.view.spans import TokenIndex
+from cli import main as cli
 
 Span = tuple[int, int, str]
 GoldRel = tuple[int, int, str]  # head and child as indexes into the gold spans, label

@@ -49,11 +49,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from annotation import cli  # noqa: E402
 from annotation.settings import Settings  # noqa: E402
 from benchmarks.keystroke_article import Article  # noqa: E402
 from benchmarks.keystroke_drive import Researcher  # noqa: E402
 from benchmarks.keystroke_plan import WHO, check_export, load_gold  # noqa: E402
+from cli import main as cli  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
 
 MOUSE = ("click", "drag", "alt-drag", "scroll")

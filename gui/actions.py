@@ -100,7 +100,7 @@ SPECS: dict[str, tuple[str, list[str], str]] = {
     "add_relation": ("Add &relation…", ["R"],
                      "Link the current entity to another, chosen from a list"),
     # Accepted relations too (Tab walks only the open suggestions), so that T, Delete and X
-    # reach a wrong one without the mouse (gui/relation_walk.py).
+    # reach a wrong one without the mouse (gui/article/relation_walk.py).
     "next_relation": ("Next relation of the entity", ["]"],
                       "Make the current entity's next relation current, accepted or "
                       "suggested, in reading order; after its last, the entity again"),
@@ -142,7 +142,7 @@ SPECS: dict[str, tuple[str, list[str], str]] = {
               "Train on your done articles; keep it only if it beats the current model"),
     "suggestion_use": ("How &suggestions were used…", [],
                        "Suggestions kept, resized, relabelled, rejected; additions; per day"),
-    # The caret (gui/caret.py): keys free before it, and the arrows only in the article view.
+    # The caret (gui/article/caret.py): keys free before it; the arrows only in the article view.
     "caret_left": ("Caret: previous word", ["Left"],
                    "Put the caret on the word before (Shift+Left / Right then move its end)"),
     "caret_right": ("Caret: next word", ["Right"], "Put the caret on the next word"),
@@ -212,7 +212,7 @@ def build_actions(window: QMainWindow) -> tuple[Actions, dict[str, QMenu]]:
         action = QAction(text, window)
         action.setShortcuts([QKeySequence(k) for k in keys])
         action.setStatusTip(tip)
-        if name in VIEW_ONLY:  # the article view adds them (gui/caret.py)
+        if name in VIEW_ONLY:  # the article view adds them (gui/article/caret.py)
             action.setShortcutContext(Qt.WidgetShortcut)
         window.addAction(action)
         made[name] = action

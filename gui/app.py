@@ -13,11 +13,11 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotation import __version__
-from annotation.db import ProjectError
-from annotation.project_file.connection import writable as can_write
+from annotation.project.db import ProjectError
+from annotation.project.file.connection import writable as can_write
+from annotation.project.store import Store
 from annotation.settings import Settings
-from annotation.store import Store
-from gui.article_paint import FOCUS_MODES
+from gui.article.paint import FOCUS_MODES
 from gui.first_start import sample_project
 from gui.main_window import MainWindow
 from gui.platform_check import missing_library

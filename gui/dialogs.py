@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotation.export import FORMATS, export
-from annotation.importer import import_paths
+from annotation.io.export import FORMATS, export
+from annotation.io.importer import import_paths
+from annotation.io.readers import Problem
 from annotation.model import ArticleStatus
-from annotation.readers import Problem
+from annotation.project.store import Store
 from annotation.settings import ACCEPT_REST, ASK, LEAVE_OPEN, REJECT_REST, Settings
-from annotation.store import Store
+from gui.article.panels import plain_label
 from gui.jobs import run_with_progress
-from gui.panels import plain_label
 from gui.workspace import Workspace
 
 
@@ -118,7 +118,7 @@ def choose_annotators(parent: QWidget, store: Store, reviewer: str,
 
 def merge_files(parent: QWidget, workspace: Workspace) -> bool:
     """Merge other projects' or exports' annotators' work in, with progress and a report."""
-    from annotation.merge import merge
+    from annotation.team.merge import merge
 
     names, _ = QFileDialog.getOpenFileNames(
         parent, "Merge annotators' work", "",

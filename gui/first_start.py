@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from annotation.cli import ensure_sample_project
 from annotation.settings import default_project_path
+from cli.main import ensure_sample_project
 from gui.jobs import Job
 
 SAMPLE_STEP = ("Building the sample project (only this once): importing its eight articles "

@@ -17,24 +17,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotation import browse
-from annotation.browse import CORPUS, UNCERTAIN
-from annotation.db import PROJECT_SUFFIX, ProjectError
 from annotation.model import ArticleStatus
+from annotation.project import browse
+from annotation.project.browse import CORPUS, UNCERTAIN
+from annotation.project.db import PROJECT_SUFFIX, ProjectError
+from annotation.project.store import Store
 from annotation.settings import Settings
-from annotation.store import Store
 from gui import dialogs, project_file
 from gui.actions import build_actions
-from gui.article_flow import ArticleFlow
-from gui.article_paint import FOCUS_MODES
-from gui.article_view import DEFAULT_POINT_SIZE
-from gui.caret import CaretKeys
+from gui.article.caret import CaretKeys
+from gui.article.flow import ArticleFlow
+from gui.article.paint import FOCUS_MODES
+from gui.article.relation_menu import RelationMenu
+from gui.article.relation_walk import RelationWalk
+from gui.article.view import DEFAULT_POINT_SIZE
 from gui.key_help import show_keys
 from gui.project_pane import ProjectPane
-from gui.relation_menu import RelationMenu
-from gui.relation_walk import RelationWalk
 from gui.suggestions import SuggestionService
-from gui.team_menu import TeamMenu
+from gui.team.menu import TeamMenu
 from gui.window_state import qsettings
 from gui.workspace import Workspace
 
@@ -319,7 +319,7 @@ class MainWindow(ArticleFlow, TeamMenu, RelationMenu, QMainWindow):
     def _edit_schema(self) -> None:
         if self.workspace is None:
             return
-        from gui.schema_editor import SchemaEditorDialog
+        from gui.schema.editor import SchemaEditorDialog
 
         SchemaEditorDialog(self.workspace, self).exec()
 

@@ -18,11 +18,11 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
-from annotation import db as dbmod
-from annotation.project_file import backup, causes, places, wal
-from annotation.project_file.errors import ProjectError
+from annotation.project import db as dbmod
+from annotation.project.file import backup, causes, places, wal
+from annotation.project.file.errors import ProjectError
+from annotation.project.store import Change, Store
 from annotation.settings import data_dir
-from annotation.store import Change, Store
 
 WATCH_MS = 2000  # how often the file's identity is checked
 IDLE_S = 3.0  # a checkpoint once the project has been quiet this long

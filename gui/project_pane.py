@@ -8,15 +8,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
 
-from annotation.review import review_order
-from gui.article_controller import ArticleController, Item
-from gui.article_list import STATUS_WORDS, ArticleListWidget
-from gui.article_view import ArticleView
+from annotation.team.review import review_order
+from gui.article.controller import ArticleController, Item
+from gui.article.list_pane import STATUS_WORDS, ArticleListWidget
+from gui.article.panels import EntityTable, LabelPalette, MetadataPanel, RelationTable
+from gui.article.relation_picker import RelationPicker
+from gui.article.view import ArticleView
 from gui.empty_project import EmptyProjectHint
-from gui.panels import EntityTable, LabelPalette, MetadataPanel, RelationTable
-from gui.relation_picker import RelationPicker
-from gui.review_controller import ReviewController
-from gui.review_panel import ReviewPanel
+from gui.team.review_controller import ReviewController
+from gui.team.review_panel import ReviewPanel
 from gui.workspace import Workspace
 
 

@@ -11,9 +11,9 @@ active, and then tells the views what changed, through the workspace's own signa
   came or went: the whole list (`listChanged`), the schema, and every article.
 
 It also makes the window's command stack hold the edits that the write lock refuses while
-another process writes (`annotation.command_stack`): the researcher is told at once that the
+another process writes (`annotation.project.command_stack`): the researcher is told at once that the
 edit is kept, reminded while it waits, and told when it is saved, which the watch tries
-every second. No SQL of its own: `annotation.outside_changes` reads the project.
+every second. No SQL of its own: `annotation.project.outside_changes` reads the project.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ import time
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 
-from annotation.outside_changes import changes_since
-from annotation.store import ProjectBusy
+from annotation.project.outside_changes import changes_since
+from annotation.project.store import ProjectBusy
 from gui.workspace import Workspace
 
 POLL_MS = 1000

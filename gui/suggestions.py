@@ -1,6 +1,6 @@
 """The window's side of background suggestions: a worker process, and its reports as signals.
 
-See annotation/suggest_worker.py for what the worker does and in which order. Its reports
+See annotation/suggest/worker.py for what the worker does and in which order. Its reports
 are read on the GUI thread by a timer, so no Qt object is touched from another thread.
 """
 
@@ -14,9 +14,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from annotation.project.store import Change
 from annotation.settings import Settings
-from annotation.store import Change
-from annotation.suggest_worker import serve
+from annotation.suggest.worker import serve
 
 POLL_MS = 25
 

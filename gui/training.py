@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotation.train_worker import serve
+from annotation.suggest.train_worker import serve
 from gui.workspace import Workspace
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from annotation.commands import Command, CommandError, CommandStack
+from annotation.project.commands import Command, CommandError, CommandStack
+from annotation.project.store import Change, Store
 from annotation.schema import LabelSchema
-from annotation.store import Change, Store
 
 
 class Workspace(QObject):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from annotation.store import Store
+from annotation.project.store import Store
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "corpus"

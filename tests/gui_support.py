@@ -8,10 +8,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from annotation.importer import import_paths
+from annotation.io.importer import import_paths
 from annotation.model import EntityStatus
+from annotation.project.store import NewEntity, NewRelation, Store
 from annotation.settings import Settings
-from annotation.store import NewEntity, NewRelation, Store
 from gui.main_window import MainWindow
 
 Span = tuple[int, int, str]  # start, end, label

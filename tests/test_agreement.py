@@ -17,13 +17,13 @@ import krippendorff
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from annotation import cli_agreement
-from annotation.agreement import AgreementError, article_disagreement, compute_agreement
-from annotation.commands import CommandStack, SetArticleStatus
-from annotation.importer import import_paths
+from annotation.io.importer import import_paths
 from annotation.model import ArticleStatus, EntityStatus
 from annotation.nlp.tokens import Tokens
-from annotation.store import NewEntity, NewRelation, Store
+from annotation.project.commands import CommandStack, SetArticleStatus
+from annotation.project.store import NewEntity, NewRelation, Store
+from annotation.team.agreement import AgreementError, article_disagreement, compute_agreement
+from cli import agreement as cli_agreement
 
 TEXT_1 = ("Presiden Joko Widodo bertemu Perdana Menteri Anwar Ibrahim di Bogor pada "
           "Senin (4/12/2023).")
@@ -464,11 +464,11 @@ def test_cli_no_done_articles_exits_1(tmp_path: Path, capsys) -> None:
 
 
 def test_sorot_agreement_when_wired_into_the_cli(small: Store, capsys) -> None:
-    from annotation.cli import build_parser, run
+    from cli.main import build_parser, run
 
     commands = next(a for a in build_parser()._actions if a.dest == "command").choices
     if "agreement" not in commands:
-        pytest.skip("`sorot agreement` is not wired into annotation/cli.py yet")
+        pytest.skip("`sorot agreement` is not wired into cli/main.py yet")
     assert run(["agreement", str(small.path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["articles_counted"] == 2
 

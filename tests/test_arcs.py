@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from annotation.arcs import Segment, assign_levels, line_levels
-from annotation.contrast import contrast_ratio
+from annotation.view.arcs import Segment, assign_levels, line_levels
+from annotation.view.contrast import contrast_ratio
 
 
 def test_overlapping_arcs_on_a_line_take_different_levels_short_ones_low() -> None:

@@ -7,12 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from annotation import browse
-from annotation import db as dbmod
-from annotation.browse import ArticleQuery, article_ids, fts_query, next_article, progress, rows
-from annotation.commands import AcceptEntity, CommandStack, RejectEntity, SetArticleStatus
 from annotation.model import ArticleStatus, EntityStatus
-from annotation.store import NewEntity, Store
+from annotation.project import browse
+from annotation.project import db as dbmod
+from annotation.project.browse import (
+    ArticleQuery,
+    article_ids,
+    fts_query,
+    next_article,
+    progress,
+    rows,
+)
+from annotation.project.commands import AcceptEntity, CommandStack, RejectEntity, SetArticleStatus
+from annotation.project.store import NewEntity, Store
 
 ME, OTHER = "ani", "budi"
 TEXTS = [
@@ -290,7 +297,7 @@ def suggest_disputes(store: Store, article_ids: list[int]) -> None:
     import spacy
 
     from annotation.nlp.engine import Engine
-    from annotation.suggest import suggest_articles
+    from annotation.suggest.service import suggest_articles
 
     rules = Words("rules", {"Retno Marsudi": "PER", "Jakarta": "GPE", "Timur Tengah": "LOC",
                             "Erdoğan": "PER", "Ia": "PER"})

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from annotation import caret
 from annotation.nlp.tokens import decode, tokenize
-from annotation.spans import TokenIndex
+from annotation.view import caret
+from annotation.view.spans import TokenIndex
 
 TEXT = ("Jokowi Terima Macron\n\nNamun Presiden Prancis Emmanuel Macron bertemu Mohammed bin "
         "Salman di Istana Bogor, Rabu. Ia pergi ke Bank of America pada Senin.")

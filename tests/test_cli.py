@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from annotation.cli import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, build_parser, run
 from annotation.paths import SAMPLE_DIR
-from annotation.store import Store
+from annotation.project.store import Store
+from cli.main import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, build_parser, run
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = "Presiden Joko Widodo bertemu Perdana Menteri Anwar Ibrahim di Bogor."
@@ -192,7 +192,7 @@ def test_stats_uncertain_lists_the_articles_to_ask_about(tmp_path: Path, capsys)
 
     # Marked done, the most uncertain article is no longer one to ask about.
     with Store.open(project) as store:
-        from annotation.commands import CommandStack, SetArticleStatus
+        from annotation.project.commands import CommandStack, SetArticleStatus
 
         CommandStack(store, "ana").do(SetArticleStatus(top[0], "done"))
     assert run(["--annotator", "ana", "stats", str(project), "--uncertain", "5"]) == EXIT_OK

@@ -9,11 +9,11 @@ import pytest
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from annotation.colours import highlight, outline, rgb
-from annotation.contrast import contrast_ratio
 from annotation.schema import default_schema
+from annotation.view.colours import highlight, outline, rgb
+from annotation.view.contrast import contrast_ratio
 from gui.app import application, dark_palette
-from gui.article_paint import text_colour
+from gui.article.paint import text_colour
 
 colorspacious = pytest.importorskip("colorspacious")
 

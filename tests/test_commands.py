@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from annotation.commands import (
+from annotation.model import EntityStatus
+from annotation.project.commands import (
     AcceptEntity,
     AcceptRelation,
     AddEntity,
@@ -23,8 +24,7 @@ from annotation.commands import (
     ResizeEntity,
     SetArticleStatus,
 )
-from annotation.model import EntityStatus
-from annotation.store import NewEntity, NewRelation, Store
+from annotation.project.store import NewEntity, NewRelation, Store
 
 TEXT = "Presiden Prabowo Subianto bertemu Presiden Prancis Emmanuel Macron di Jakarta."
 #       0         1         2         3         4         5         6         7
@@ -324,7 +324,7 @@ def test_a_change_waits_for_another_connection_instead_of_failing(tmp_path) -> N
     that read the project before the worker committed must still go through."""
     import threading
 
-    from annotation.commands import AddEntity, CommandStack
+    from annotation.project.commands import AddEntity, CommandStack
 
     path = tmp_path / "shared.sorot"
     window = Store.create(path)

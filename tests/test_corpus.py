@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from annotation.commands import AddEntity, CommandStack
-from annotation.export import export, iter_records
-from annotation.importer import import_paths
+from annotation.io.export import export, iter_records
+from annotation.io.importer import import_paths
 from annotation.nlp.docbin import read_docbin
-from annotation.store import Store
+from annotation.project.commands import AddEntity, CommandStack
+from annotation.project.store import Store
 
 
 def test_corpus_round_trip_with_photo_credit(tmp_path: Path, corpus_files) -> None:

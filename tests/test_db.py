@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from annotation import db as dbmod
-from annotation.db import ProjectError
-from annotation.store import Store
+from annotation.project import db as dbmod
+from annotation.project.db import ProjectError
+from annotation.project.store import Store
 
 
 def digest(path: Path) -> str:

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from annotation.cli import run
 from annotation.nlp.engine import PipelineSource, load_engine
 from annotation.nlp.suggestion import SuggesterError
+from annotation.project.store import Store
 from annotation.schema import default_schema
-from annotation.store import Store
+from cli.main import run
 
 TEXT = ("Presiden Prancis Emmanuel Macron bertemu Presiden Joko Widodo di Jakarta, "
         "Senin (4/12/2023).\r\n\t🇫🇷 PBB mendesak Israel menghentikan serangan.")

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from murmurhash.mrmr import hash as murmur
 
-from annotation.export import ExportError, ExportReport, export, iter_records, to_doccano
+from annotation.io.export import ExportError, ExportReport, export, iter_records, to_doccano
 from annotation.nlp.docbin import SPAN_KEY, read_docbin
 from annotation.nlp.tokens import tokenize
+from annotation.project.store import NewEntity, NewRelation, Store
 from annotation.schema import default_schema
-from annotation.store import NewEntity, NewRelation, Store
 
 
 def add(store: Store, text: str, spans: list[tuple[str, str]] = (),
@@ -315,7 +315,7 @@ def test_progress_and_report(project: Store, tmp_path: Path) -> None:
 
 
 def _round_trip(tmp_path: Path, fmt: str) -> None:
-    from annotation.importer import import_paths
+    from annotation.io.importer import import_paths
 
     with Store.create(tmp_path / "a.sorot") as store:
         add(store, "Presiden Jokowi bertemu Emmanuel Macron di Jakarta.",
@@ -333,7 +333,7 @@ def _round_trip(tmp_path: Path, fmt: str) -> None:
         second = tmp_path / f"second.{fmt}"
         export(store, second, fmt=fmt)
     # Each record names the project its annotator's work was made in (`_project_id`, see
-    # annotation.merge): the imported copy is another project. All else is identical.
+    # annotation.team.merge): the imported copy is another project. All else is identical.
     local = re.compile(rb',"_project_id":"[0-9a-f]{32}"')
     assert local.sub(b"", second.read_bytes()) == local.sub(b"", first.read_bytes())
 
@@ -374,8 +374,8 @@ def test_every_line_is_json_dumps_of_its_record(project: Store, tmp_path: Path) 
 
 def test_parallel_export_matches_single_process(tmp_path: Path, monkeypatch) -> None:
     """Workers write their parts in place; the file is the one a single process writes."""
-    import annotation.export as export_module
-    import annotation.export_parallel as parallel_module
+    import annotation.io.export as export_module
+    import annotation.io.export_parallel as parallel_module
 
     store = Store.create(tmp_path / "many.sorot")
     with store.transaction():

@@ -1,4 +1,4 @@
-"""The agreement dashboard shows what annotation.agreement measures."""
+"""The agreement dashboard shows what annotation.team.agreement measures."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from annotation.agreement import compute_agreement
-from annotation.commands import CommandStack, SetArticleStatus
 from annotation.model import ArticleStatus
-from annotation.store import NewEntity, NewRelation, Store
-from gui.agreement_dashboard import AgreementDialog
+from annotation.project.commands import CommandStack, SetArticleStatus
+from annotation.project.store import NewEntity, NewRelation, Store
+from annotation.team.agreement import compute_agreement
+from gui.team.agreement_dashboard import AgreementDialog
 from gui.workspace import Workspace
 
 TEXTS = [
@@ -155,7 +155,7 @@ def test_renders_legibly_in_light_and_dark(qtbot, dialog: AgreementDialog,
 
 def test_a_large_project_is_measured_off_the_gui_thread(qtbot, workspace: Workspace,
                                                        monkeypatch) -> None:
-    import gui.agreement_dashboard as dashboard
+    import gui.team.agreement_dashboard as dashboard
 
     monkeypatch.setattr(dashboard, "MEASURE_IN_BACKGROUND", 0)
     dialog = AgreementDialog(workspace)

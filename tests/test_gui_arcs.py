@@ -11,12 +11,12 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
-from annotation.contrast import contrast_ratio
 from annotation.model import EntityStatus
-from annotation.store import NewRelation
+from annotation.project.store import NewRelation
+from annotation.view.contrast import contrast_ratio
 from gui.app import dark_palette
-from gui.article_controller import Item
-from gui.article_paint import SUGGESTED, label_colours
+from gui.article.controller import Item
+from gui.article.paint import SUGGESTED, label_colours
 from gui.main_window import MainWindow
 from gui.window_state import qsettings
 
@@ -180,7 +180,7 @@ def test_labels_read_at_wcag_aa_in_both_palettes(qtbot, dark) -> None:
 @pytest.mark.parametrize("size", [(1600, 1000), (1280, 720)])
 def test_corpus_articles_with_every_relation_drawn_have_no_label_collisions(
         qtbot, tmp_path, corpus_files, size) -> None:
-    from annotation.cli import run as cli
+    from cli.main import run as cli
 
     path = tmp_path / "corpus.sorot"
     assert cli(["import", str(path), *map(str, corpus_files[:2]), "--annotator", "ana"]) == 0

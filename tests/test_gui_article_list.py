@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from annotation.browse import ArticleQuery
-from annotation.commands import AcceptEntity, AddEntity, SetArticleStatus
 from annotation.model import ArticleStatus, EntityStatus
-from annotation.store import NewEntity, Store
-from gui import article_list
-from gui.article_list import ArticleListModel, ArticleListWidget
+from annotation.project.browse import ArticleQuery
+from annotation.project.commands import AcceptEntity, AddEntity, SetArticleStatus
+from annotation.project.store import NewEntity, Store
+from gui.article import list_pane as article_list
+from gui.article.list_pane import ArticleListModel, ArticleListWidget
 from gui.workspace import Workspace
 
 ME = "ani"

@@ -6,12 +6,12 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
-from annotation.importer import import_paths
+from annotation.io.importer import import_paths
 from annotation.model import EntityStatus
-from annotation.store import NewEntity, Store
-from gui.article_controller import ArticleController
-from gui.article_paint import span_rects
-from gui.article_view import ArticleView
+from annotation.project.store import NewEntity, Store
+from gui.article.controller import ArticleController
+from gui.article.paint import span_rects
+from gui.article.view import ArticleView
 from gui.workspace import Workspace
 
 TRICKY = ("Presiden 😀 Joko Widodo\r\nbertemu\tPresiden Mahmoud Abbas (محمود عباس) di "

@@ -10,7 +10,7 @@ from gui_support import one_article_project, open_window, spans_of
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from annotation.store import Store
+from annotation.project.store import Store
 
 TEXT = ("Jokowi Terima Macron\n\nNamun Presiden Joko Widodo menerima Presiden Prancis "
         "Emmanuel Macron di Istana Bogor, Rabu. Ia lalu bertemu Mohammed bin Salman.")
@@ -117,7 +117,7 @@ def test_a_caret_step_drops_the_current_entity_and_making_one_current_drops_the_
     window = open_window(qtbot, project)
     c, view = window.pane.controller, window.pane.view
     joko = next(e for e in c.entities if c.surface(e) == "Joko Widodo")
-    from gui.article_controller import Item
+    from gui.article.controller import Item
     c.set_current(Item("entity", joko.id))
     press(qtbot, Qt.Key_Right, Qt.ShiftModifier)  # resizes the entity, no caret
     assert ("Joko Widodo menerima", "PER", "accepted") in stored(project)

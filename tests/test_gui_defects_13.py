@@ -12,9 +12,9 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QTableWidget, QWidget
 
-from annotation.importer import import_paths
+from annotation.io.importer import import_paths
 from annotation.model import ArticleStatus, EntityStatus
-from annotation.store import NewEntity, Store
+from annotation.project.store import NewEntity, Store
 from gui.main_window import MainWindow
 
 ARTICLES = {
@@ -190,7 +190,7 @@ def test_the_training_dialog_keeps_qdialog_result(qtbot, window) -> None:
     ("entities", "rename_button", "Rename")])
 def test_the_label_name_dialogs_are_wide_enough_for_their_titles(
         qtbot, window, answer, tab, which, title) -> None:
-    from gui.schema_editor import SchemaEditorDialog
+    from gui.schema.editor import SchemaEditorDialog
 
     editor = SchemaEditorDialog(window.workspace, window)
     qtbot.addWidget(editor)

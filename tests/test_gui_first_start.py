@@ -8,7 +8,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from annotation.store import Store
+from annotation.project.store import Store
 from gui.empty_project import EmptyProjectHint
 
 

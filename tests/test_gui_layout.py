@@ -48,7 +48,7 @@ def visible_lines(view) -> int:
 @pytest.fixture
 def corpus_window(qtbot, tmp_path, corpus_files):
     """The window at 1280x720 on the first corpus article, with its suggestions made."""
-    from annotation.cli import run
+    from cli.main import run
 
     path = tmp_path / "corpus.sorot"
     assert run(["import", str(path), str(corpus_files[0])]) == 0

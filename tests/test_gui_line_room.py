@@ -9,8 +9,8 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from annotation.model import EntityStatus
-from annotation.store import NewRelation
-from gui.article_controller import Item
+from annotation.project.store import NewRelation
+from gui.article.controller import Item
 from gui.main_window import MainWindow
 
 FILLER = ("Pertemuan itu berlangsung di tengah cuaca yang cerah dan para wartawan menunggu "

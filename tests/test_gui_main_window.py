@@ -9,13 +9,13 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 
-from annotation.importer import import_paths
+from annotation.io.importer import import_paths
 from annotation.model import ArticleStatus, EntityStatus
+from annotation.project.store import NewEntity, Store
 from annotation.settings import LEAVE_OPEN, Settings
-from annotation.store import NewEntity, Store
+from gui.article.relation_dialog import RelationDialog
 from gui.key_help import KeyHelp
 from gui.main_window import MainWindow
-from gui.relation_dialog import RelationDialog
 
 ARTICLES = {
     "a1.txt": "Jokowi Terima Macron\n\nPresiden Joko Widodo menerima Presiden Prancis "

@@ -7,10 +7,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from annotation.importer import import_paths
+from annotation.io.importer import import_paths
 from annotation.model import EntityStatus
+from annotation.project.store import NewEntity, Store
 from annotation.settings import Settings
-from annotation.store import NewEntity, Store
 from gui.main_window import MainWindow
 from tests.test_gui_main_window import show
 

@@ -11,9 +11,9 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from annotation.model import EntityStatus
-from annotation.relation_picking import hint_codes, sentence_bounds
-from annotation.store import NewRelation, Store
-from gui.article_controller import Item
+from annotation.project.store import NewRelation, Store
+from annotation.view.relation_picking import hint_codes, sentence_bounds
+from gui.article.controller import Item
 from gui.main_window import MainWindow
 
 TEXT = ("Jokowi Bertemu Macron\n\n"
@@ -269,8 +269,8 @@ def test_accept_all_accepts_relations_between_accepted_ends(qtbot, tmp_path) -> 
 
 def test_types_are_ranked_by_cues_layout_and_the_projects_habits() -> None:
     from annotation.model import Entity
-    from annotation.relation_picking import type_options
     from annotation.schema import default_schema
+    from annotation.view.relation_picking import type_options
 
     schema = default_schema()
     text = "Presiden Kuba Miguel Diaz-Canel tiba. Jokowi dan Albanese hadir."

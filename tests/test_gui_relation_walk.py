@@ -12,8 +12,8 @@ from gui_support import one_article_project, open_window, spans_of
 from PySide6.QtCore import Qt
 
 from annotation.model import EntityStatus
-from annotation.store import NewRelation, Store
-from gui.article_controller import Item
+from annotation.project.store import NewRelation, Store
+from gui.article.controller import Item
 from gui.main_window import MainWindow
 
 TEXT = ("Presiden Joko Widodo bertemu Presiden Prancis Emmanuel Macron di Paris, Senin. "

@@ -9,13 +9,13 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QListWidget
 
-from annotation import commands as cmd
-from annotation.cli import run
-from annotation.commands import CommandStack
-from annotation.importer import import_paths
+from annotation.io.importer import import_paths
 from annotation.model import ArticleStatus
+from annotation.project import commands as cmd
+from annotation.project.commands import CommandStack
+from annotation.project.store import Store
 from annotation.settings import Settings
-from annotation.store import Store
+from cli.main import run
 from gui.main_window import MainWindow
 
 TEXTS = {

@@ -7,11 +7,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QValidator
 from PySide6.QtWidgets import QColorDialog, QInputDialog, QMessageBox
 
-from annotation.commands import AddEntity, AddRelation
+from annotation.project.commands import AddEntity, AddRelation
+from annotation.project.schema_changes import EditEntityLabel
+from annotation.project.store import Store
 from annotation.schema import default_schema
-from annotation.schema_changes import EditEntityLabel
-from annotation.store import Store
-from gui.schema_editor import SchemaEditorDialog
+from gui.schema.editor import SchemaEditorDialog
 from gui.workspace import Workspace
 
 TEXT = "Menteri Luar Negeri Sugiono bertemu Wang Yi di Beijing."

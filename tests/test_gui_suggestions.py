@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
-from annotation.importer import import_paths
+from annotation.io.importer import import_paths
 from annotation.model import EntityStatus
+from annotation.project.store import Store
 from annotation.settings import Settings
-from annotation.store import Store
 from gui.app import screenshot
 from gui.main_window import MainWindow
 

@@ -13,15 +13,15 @@ import pytest
 from gui_support import open_window
 from PySide6.QtCore import Qt
 
-from annotation.commands import CommandStack, SetArticleStatus
-from annotation.importer import import_paths
+from annotation.io.importer import import_paths
 from annotation.model import ArticleStatus
 from annotation.nlp.engine import load_engine
 from annotation.paths import RESOURCES
+from annotation.project.commands import CommandStack, SetArticleStatus
+from annotation.project.store import Store
 from annotation.settings import LEAVE_OPEN, Settings
-from annotation.store import Store
-from annotation.suggest import suggest_articles
-from gui.article_list import ArticleListWidget
+from annotation.suggest.service import suggest_articles
+from gui.article.list_pane import ArticleListWidget
 from gui.main_window import MainWindow
 from gui.workspace import Workspace
 

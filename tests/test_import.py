@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from annotation.importer import ImportReport, ReadError, import_paths
+from annotation.io.importer import ImportReport, ReadError, import_paths
+from annotation.io.readers import Problem
 from annotation.model import EntityStatus
 from annotation.nlp.tokens import Tokens
-from annotation.readers import Problem
-from annotation.store import Store
+from annotation.project.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -251,7 +251,7 @@ def test_prodigy_relations_by_last_token(store: Store, tmp_path: Path) -> None:
 
 
 def test_sorot_export_round_trips_with_suggestions(store: Store, tmp_path: Path) -> None:
-    from annotation.export import export
+    from annotation.io.export import export
 
     widodo = span(GOOD, "Widodo", "PER", status="suggested", source="spacy", score=0.75)
     record = {"text": GOOD, "spans": [ROLE, JOKO, MACRON, widodo,
@@ -479,8 +479,8 @@ def test_killed_import_leaves_whole_articles(tmp_path: Path, workers: int) -> No
             f.write(json.dumps(_numbered_record(i), ensure_ascii=False) + "\n")
     project = tmp_path / "killed.sorot"
     Store.create(project).close()
-    code = ("import sys; from annotation.store import Store; "
-            "from annotation.importer import import_paths; "
+    code = ("import sys; from annotation.project.store import Store; "
+            "from annotation.io.importer import import_paths; "
             "import_paths(Store.open(sys.argv[1]), [sys.argv[2]], annotator='ana', "
             "batch_size=50, workers=int(sys.argv[3]))")
     proc = subprocess.Popen([sys.executable, "-c", code, str(project), str(path), str(workers)],

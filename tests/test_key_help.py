@@ -13,9 +13,9 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QImage, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel
 
-from annotation.contrast import contrast_ratio
 from annotation.model import EntityStatus
-from annotation.store import Store
+from annotation.project.store import Store
+from annotation.view.contrast import contrast_ratio
 from gui.actions import KEY_GROUPS, SPECS
 from gui.app import dark_palette
 from gui.key_help import KeyHelp

@@ -22,7 +22,7 @@ import pytest
 
 from annotation.model import Entity, Relation
 from annotation.schema import default_schema
-from annotation.spans import TokenIndex
+from annotation.view.spans import TokenIndex
 from benchmarks.keystroke_caret import caret_keys, search_keys
 from benchmarks.keystroke_plan import (
     Fate,
@@ -160,7 +160,7 @@ def _tokens(text: str) -> TokenIndex:
 
 
 def test_the_caret_plan_takes_the_fewest_of_arrows_gaps_and_resize_keys() -> None:
-    from annotation.caret import article_bounds
+    from annotation.view.caret import article_bounds
 
     text = "Jokowi Terima Macron\n\nPresiden Joko Widodo menerima Emmanuel Macron di Bogor."
     tokens = _tokens(text)

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from annotation import cli_merge
-from annotation import db as dbmod
-from annotation.commands import (
+from annotation.io.export import export
+from annotation.io.importer import import_paths
+from annotation.model import ArticleStatus, content_hash
+from annotation.project import db as dbmod
+from annotation.project.commands import (
     AddEntity,
     AddRelation,
     CommandStack,
@@ -19,11 +21,9 @@ from annotation.commands import (
     RejectRelation,
     SetArticleStatus,
 )
-from annotation.export import export
-from annotation.importer import import_paths
-from annotation.merge import MergeError, merge, project_id, provenance
-from annotation.model import ArticleStatus, content_hash
-from annotation.store import Store, entity_row
+from annotation.project.store import Store, entity_row
+from annotation.team.merge import MergeError, merge, project_id, provenance
+from cli import merge as cli_merge
 
 A1 = "Retno Marsudi bertemu Wang Yi di Beijing.\nKedua menteri membahas kerja sama Asia."
 A2 = "Prabowo Subianto mengunjungi Tokyo pada Senin.\nIa bertemu Fumio Kishida di sana."

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from annotation.cli import run
-from annotation.importer import import_paths
+from annotation.io.importer import import_paths
 from annotation.nlp.model_folders import (
     METADATA,
     RELATION_POINTER,
@@ -31,9 +30,10 @@ from annotation.nlp.relation_model import (
 from annotation.nlp.relations import RelationSuggester
 from annotation.nlp.sentences import split_sentences
 from annotation.nlp.suggestion import Candidate
-from annotation.nlp.train_project import train_project
+from annotation.project.store import Store
 from annotation.schema import default_schema
-from annotation.store import Store
+from annotation.suggest.training import train_project
+from cli.main import run
 
 ANA = "ana"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -157,7 +157,7 @@ def test_an_entity_between_counts_as_one_word_under_its_label() -> None:
 
 
 def _examples(records: list[dict]) -> list[Example]:
-    from annotation.nlp.train_relations import RelItem, documents, examples
+    from annotation.suggest.train_relations import RelItem, documents, examples
 
     items = []
     for r in records:
@@ -296,7 +296,7 @@ def test_out_writes_the_relation_model_and_evaluate_scores_it(tmp_path: Path, ca
 
 def test_the_engine_suggests_with_the_adopted_model(tmp_path: Path) -> None:
     from annotation.settings import Settings
-    from annotation.suggest import engine_from_settings, pending, suggest_articles
+    from annotation.suggest.service import engine_from_settings, pending, suggest_articles
 
     path = _project(tmp_path)
     settings = Settings(suggesters=["rules"])
@@ -327,7 +327,7 @@ def test_the_window_s_training_process_reports_the_relation_verdict(tmp_path: Pa
     import queue
     import threading
 
-    from annotation.train_worker import serve
+    from annotation.suggest.train_worker import serve
 
     path = _project(tmp_path)
     reports: queue.Queue = queue.Queue()
@@ -364,7 +364,7 @@ def test_the_corpus_gold_trains_a_model_that_keeps_the_rules_precision(tmp_path:
     records = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines()]
     data = _examples(records[:4])
     model = train(data, schema)
-    from annotation.nlp.train_relations import RelItem, documents, score
+    from annotation.suggest.train_relations import RelItem, documents, score
 
     last = records[4]
     ents = [Candidate(s["start"], s["end"], s["label"], "h") for s in last["spans"]]

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from annotation import commands as cmd
-from annotation import review
-from annotation.cli import run
-from annotation.commands import CommandStack
-from annotation.importer import import_paths
+from annotation.io.importer import import_paths
 from annotation.model import ArticleStatus
-from annotation.review_export import export_gold
-from annotation.store import Store
+from annotation.project import commands as cmd
+from annotation.project.commands import CommandStack
+from annotation.project.store import Store
+from annotation.team import review
+from annotation.team.review_export import export_gold
+from cli.main import run
 
 TEXT = ("Presiden Joko Widodo bertemu Presiden Prancis Emmanuel Macron di Istana Bogor, "
         "Jawa Barat, pada Rabu (13/3/2024). Keduanya membahas kerja sama pertahanan.")

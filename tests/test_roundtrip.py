@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from annotation.commands import AddEntity, AddRelation, CommandStack, SetArticleStatus
-from annotation.export import export
-from annotation.importer import import_paths
-from annotation.store import Store
+from annotation.io.export import export
+from annotation.io.importer import import_paths
+from annotation.project.commands import AddEntity, AddRelation, CommandStack, SetArticleStatus
+from annotation.project.store import Store
 
 TEXT = ("Menteri Luar Negeri Retno Marsudi 😀 bertemu Wang Yi di Beijing,\r\n"
         "Senin (4/12/2023). Keduanya sepakat\tmendorong gencatan senjata.")

@@ -6,9 +6,8 @@ import json
 
 import pytest
 
-from annotation.commands import AddEntity, AddRelation, CommandError, CommandStack
-from annotation.schema import LabelSchema, SchemaError, default_schema
-from annotation.schema_changes import (
+from annotation.project.commands import AddEntity, AddRelation, CommandError, CommandStack
+from annotation.project.schema_changes import (
     ENTITY,
     RELATION,
     AddEntityLabel,
@@ -22,7 +21,8 @@ from annotation.schema_changes import (
     SetSchema,
     impact,
 )
-from annotation.store import Store
+from annotation.project.store import Store
+from annotation.schema import LabelSchema, SchemaError, default_schema
 
 TEXT = "Menteri Luar Negeri Sugiono bertemu Wang Yi di Beijing."
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from annotation.cli import run
 from annotation.nlp.engine import load_engine
 from annotation.nlp.model_folders import METADATA
 from annotation.nlp.relation_model import (
@@ -22,15 +21,16 @@ from annotation.nlp.relation_model import (
     is_model,
 )
 from annotation.nlp.relations import RULES_VERSION, RelationSuggester
-from annotation.nlp.train_relations import documents
-from annotation.nlp.train_relations_base import TRAINING, dev_items, rules_digest
 from annotation.schema import default_schema
 from annotation.settings import Settings
-from annotation.suggest import engine_from_settings
+from annotation.suggest.service import engine_from_settings
+from annotation.suggest.train_relations import documents
+from annotation.suggest.train_relations_base import TRAINING, dev_items, rules_digest
+from cli.main import run
 
 schema = default_schema()
 DEV = Path(__file__).resolve().parents[1] / "benchmarks" / "gold" / "dev"
-RETRAIN = ("retrain it: .venv/bin/python -m annotation.nlp.train_relations_base --gold "
+RETRAIN = ("retrain it: .venv/bin/python -m annotation.suggest.train_relations_base --gold "
            "benchmarks/gold/dev --out resources/models/relations_id (about a minute), and "
            "commit the folder with the rule change")
 # Our own sentences about made-up events, with the relations a reader would draw.
@@ -88,7 +88,7 @@ def test_the_rules_still_suggest_what_the_shipped_model_learned_from(tmp_path: P
 def test_training_md_records_data_settings_and_scores() -> None:
     training = (SHIPPED_MODEL / TRAINING).read_text(encoding="utf-8")
     meta = _shipped_meta()
-    assert "python -m annotation.nlp.train_relations_base" in training
+    assert "python -m annotation.suggest.train_relations_base" in training
     assert meta["train_files"] == ["benchmarks/gold/dev_c.jsonl", "benchmarks/gold/dev_d.jsonl"]
     assert "our own writing" in training
     for add in ("hold-out", "--no-relation-model", "--gold-entities"):
@@ -193,7 +193,7 @@ def _gold_folder(root: Path, name: str, prefix: int) -> None:
 
 
 def test_the_build_step_writes_a_whole_folder_deterministically(tmp_path: Path) -> None:
-    from annotation.nlp.train_relations_base import main
+    from annotation.suggest.train_relations_base import main
 
     _gold_folder(tmp_path, "dev", 300)
     _gold_folder(tmp_path, "holdout", 100)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotation.nlp.tokens import Tokens, tokenize
-from annotation.spans import TokenIndex, Utf16Map, place_tags, stack_slots
+from annotation.view.spans import TokenIndex, Utf16Map, place_tags, stack_slots
 
 
 def utf16_units(text: str) -> int:

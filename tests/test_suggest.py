@@ -7,13 +7,13 @@ import re
 import pytest
 import spacy
 
-from annotation.commands import AcceptEntity, AddEntity, CommandStack, RejectEntity
 from annotation.nlp.combine import Decided, combine, rank
 from annotation.nlp.engine import Engine
 from annotation.nlp.memory import Memory
 from annotation.nlp.suggestion import Candidate
 from annotation.nlp.tokens import tokenize
-from annotation.suggest import (
+from annotation.project.commands import AcceptEntity, AddEntity, CommandStack, RejectEntity
+from annotation.suggest.service import (
     MemorySync,
     articles_containing,
     ensure_suggested,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from annotation import commands as cmd
-from annotation.cli import run
-from annotation.commands import CommandStack
 from annotation.model import EntityStatus
-from annotation.store import NewEntity, NewRelation, Store
-from annotation.suggestion_stats import suggestion_use
+from annotation.project import commands as cmd
+from annotation.project.commands import CommandStack
+from annotation.project.store import NewEntity, NewRelation, Store
+from annotation.suggest.usage import suggestion_use
+from cli.main import run
 
 TEXT = "Presiden Joko Widodo bertemu Menlu Retno Marsudi di Istana Bogor, Jakarta, Senin."
 
@@ -63,7 +63,7 @@ def test_the_window_shows_the_same_figures(qtbot, tmp_path) -> None:
 
     from annotation.settings import Settings
     from gui.main_window import MainWindow
-    from gui.suggestion_use import SuggestionUseDialog
+    from gui.team.suggestion_use import SuggestionUseDialog
 
     path = tmp_path / "s.sorot"
     with Store.create(path) as store:
@@ -175,7 +175,7 @@ def test_relations_accepted_fixed_rejected_and_added_per_type(tmp_path, capsys) 
 def test_the_window_shows_relations_beside_entities(qtbot, tmp_path) -> None:
     from annotation.settings import Settings
     from gui.main_window import MainWindow
-    from gui.suggestion_use import SuggestionUseDialog
+    from gui.team.suggestion_use import SuggestionUseDialog
 
     path = tmp_path / "r.sorot"
     store, e, r = relations_project(path)

@@ -8,8 +8,8 @@ import random
 import numpy as np
 import pytest
 
+from annotation.io.token_json import tokens_json
 from annotation.nlp.tokens import Tokens, tokenize
-from annotation.token_json import tokens_json
 
 TRICKY = [
     "Foto: AFP/2022./Alexander \"Nemenov\"\r\n\tطهران 😀 e\u0301 \\ x\u00a0y\x7f \u2028 z  ",
@@ -57,7 +57,7 @@ def test_empty_and_long_articles() -> None:
 
 
 def test_many_articles_at_once_equal_one_at_a_time() -> None:
-    from annotation.token_json import tokens_json_many
+    from annotation.io.token_json import tokens_json_many
 
     texts = [*TRICKY, "", "x" * 600 + " long token", "kata " * 250_000]
     items = []

@@ -1,4 +1,4 @@
-"""Training the NER on a project's own annotations (`annotation.nlp.train_project`)."""
+"""Training the NER on a project's own annotations (`annotation.suggest.training`)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from annotation import cli_train
-from annotation.commands import AddEntity, CommandStack, SetArticleStatus
-from annotation.importer import import_paths
+from annotation.io.importer import import_paths
 from annotation.nlp.model_folders import METADATA, current_model, models_dir
-from annotation.nlp.train_project import TrainError, train_project
-from annotation.store import Store, entity_row
+from annotation.project.commands import AddEntity, CommandStack, SetArticleStatus
+from annotation.project.store import Store, entity_row
+from annotation.suggest.training import TrainError, train_project
+from cli import train as cli_train
 
 ANA = "ana"
 PLACES = ["Jakarta", "Bandung", "Surabaya", "Medan", "Makassar", "Semarang"]
@@ -164,7 +164,7 @@ def test_cli_train_prints_both_tables(project_path: Path, capsys) -> None:
 
 def test_the_adopted_model_suggests_in_the_project(project_path: Path) -> None:
     from annotation.settings import Settings
-    from annotation.suggest import engine_from_settings, pending, suggest_articles
+    from annotation.suggest.service import engine_from_settings, pending, suggest_articles
 
     with Store.open(project_path) as store:
         shipped = engine_from_settings(store.schema, Settings(suggesters=["model"]),
@@ -254,7 +254,7 @@ def test_out_keeps_a_worse_model_and_leaves_the_project_model_alone(
 
 def test_out_with_nothing_held_out_trains_on_every_done_article(
         project_path: Path, tmp_path: Path, capsys) -> None:
-    from annotation.cli import run
+    from cli.main import run
 
     out = tmp_path / "all"
     before = _sha(project_path)

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from annotation.commands import (
+from annotation.model import EntityStatus
+from annotation.project.commands import (
     ALL_ARTICLES,
     AcceptEntity,
     CommandError,
     CommandStack,
     RejectEntity,
 )
-from annotation.model import EntityStatus
-from annotation.schema_changes import AddEntityLabel
-from annotation.store import NewEntity, Store
+from annotation.project.schema_changes import AddEntityLabel
+from annotation.project.store import NewEntity, Store
 
 TEXTS = ("Prabowo Subianto tiba di Tokyo.", "Sugiono bertemu Wang Yi di Beijing.")
 

@@ -31,7 +31,7 @@ from annotation.nlp.suggestion import Candidate, RelationCandidate, SuggesterErr
 from annotation.paths import RESOURCES
 from annotation.schema import LabelSchema
 
-# Trained on the development gold by `python -m annotation.nlp.train_relations_base`; the
+# Trained on the development gold by `python -m annotation.suggest.train_relations_base`; the
 # engine uses it when a project has no relation model of its own.
 SHIPPED_MODEL = RESOURCES / "models" / "relations_id"
 NONE = "none"

@@ -23,7 +23,7 @@ PLACES = ["Jakarta", "Beijing", "Paris", "Moskow", "Tokyo", "Kuala Lumpur", "Bog
 HOLDER = """
 import sys, time
 from pathlib import Path
-from annotation.store import Store
+from annotation.project.store import Store
 path, seconds, what = Path(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
 with Store.open(path) as store, store.bulk(what), store.transaction():
     print("holding", flush=True)

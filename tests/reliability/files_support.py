@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from annotation import db as dbmod
-from annotation.importer import import_paths
-from annotation.store import Store
+from annotation.io.importer import import_paths
+from annotation.project import db as dbmod
+from annotation.project.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = 12
@@ -88,7 +88,7 @@ def crash_after_writing(path: Path, titles: list[str]) -> None:
     committed steps stay in the -wal beside the file."""
     code = (
         "import os, sys\n"
-        "from annotation.store import Store\n"
+        "from annotation.project.store import Store\n"
         "store = Store.open(sys.argv[1])\n"
         "for title in sys.argv[2:]:\n"
         "    with store.transaction():\n"

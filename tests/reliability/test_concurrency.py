@@ -19,8 +19,8 @@ from concurrency_support import (
     write_jsonl,
 )
 
-from annotation.importer import import_paths
-from annotation.store import Store
+from annotation.io.importer import import_paths
+from annotation.project.store import Store
 
 
 @pytest.fixture

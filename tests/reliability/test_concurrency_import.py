@@ -29,7 +29,7 @@ from concurrency_support import (
 
 # A writer that waits as long as it takes for the lock (another writer's batch to end),
 # then keeps it for a long time, as a slow merge would.
-PATIENT_HOLDER = "import annotation.db as d; d.BUSY_TIMEOUT_S = 60\n" + HOLDER
+PATIENT_HOLDER = "import annotation.project.db as d; d.BUSY_TIMEOUT_S = 60\n" + HOLDER
 
 
 def committed(path: Path) -> int:

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from concurrency_support import ROOT, count, finish, healthy, hold_lock, start, text
 
-from annotation.commands import AddEntity, CommandStack, DeleteEntity
-from annotation.importer import import_paths
+from annotation.io.importer import import_paths
 from annotation.nlp.engine import load_engine
-from annotation.store import Store
-from annotation.suggest import suggest_articles
+from annotation.project.commands import AddEntity, CommandStack, DeleteEntity
+from annotation.project.store import Store
+from annotation.suggest.service import suggest_articles
 
 OVERLAPS = """
     SELECT count(*) FROM entities s JOIN entities a ON a.article_id = s.article_id
@@ -109,9 +109,9 @@ def test_suggest_stores_nothing_stale_when_the_article_changed_meanwhile(
 
 def test_the_window_worker_stores_nothing_stale(project: Path, engine, monkeypatch) -> None:
     """The window's suggestion worker suggests the opened article with the same code."""
-    from annotation import suggest
     from annotation.settings import Settings
-    from annotation.suggest_worker import _Worker
+    from annotation.suggest import service as suggest
+    from annotation.suggest.worker import _Worker
 
     monkeypatch.setattr(suggest, "engine_from_settings", lambda *a, **k: engine)
     reports: list[tuple] = []
@@ -138,7 +138,7 @@ def test_a_run_stopped_by_another_writer_keeps_and_reports_what_it_committed(
         project: Path, engine, monkeypatch) -> None:
     """Exit code 1 says nothing was changed: a run that committed batches before another
     process kept the lock reports what it did and what is left (sorot suggest: exit 3)."""
-    from annotation import db as dbmod
+    from annotation.project import db as dbmod
 
     monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_S", 0.5)
     holders = []
@@ -170,8 +170,8 @@ def test_a_run_stopped_by_another_writer_keeps_and_reports_what_it_committed(
 EDITOR = """
 import random, sys, time
 from pathlib import Path
-from annotation.commands import AddEntity, CommandError, CommandStack
-from annotation.store import Store
+from annotation.project.commands import AddEntity, CommandError, CommandStack
+from annotation.project.store import Store
 path, stop = Path(sys.argv[1]), Path(sys.argv[2])
 rng = random.Random(7)
 with Store.open(path) as store:

@@ -21,10 +21,10 @@ from concurrency_support import ROOT, connect, sorot, text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from annotation.importer import import_paths
+from annotation.io.importer import import_paths
 from annotation.model import EntityStatus
+from annotation.project.store import NewEntity, Store
 from annotation.settings import Settings
-from annotation.store import NewEntity, Store
 from gui.main_window import MainWindow
 
 SUGGESTED, ACCEPTED, REJECTED = EntityStatus.SUGGESTED, EntityStatus.ACCEPTED, \
@@ -79,8 +79,8 @@ def saved(path: Path, article_id: int) -> dict[str, str]:
 # first suggestion, through the same command stack as the window's.
 OTHER_WINDOW = """
 import sys
-from annotation.commands import AcceptEntity, CommandStack
-from annotation.store import Store
+from annotation.project.commands import AcceptEntity, CommandStack
+from annotation.project.store import Store
 with Store.open(sys.argv[1]) as store:
     article = int(sys.argv[2])
     first = store.entities(article, ("suggested",))[0]

@@ -14,11 +14,11 @@ from files_support import sorot
 from PySide6.QtWidgets import QLabel
 
 from annotation import settings as settings_mod
-from annotation.importer import import_paths
+from annotation.io.importer import import_paths
 from annotation.limits import MAX_JSON_DEPTH, NestedTooDeeply, loads_bounded
+from annotation.project.store import NewEntity, Store
 from annotation.schema import SchemaError
 from annotation.settings import Settings
-from annotation.store import NewEntity, Store
 from gui.main_window import MainWindow
 
 DEPTH = 5_000

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from annotation.cli import EXIT_OK, EXIT_REJECTED, run
 from annotation.nlp.tokens import tokenize
-from annotation.store import NewEntity, NewRelation, Store
+from annotation.project.store import NewEntity, NewRelation, Store
+from cli.main import EXIT_OK, EXIT_REJECTED, run
 
 TEXT = "Presiden Joko Widodo bertemu Perdana Menteri Anwar Ibrahim di Bogor pada Senin."
 
@@ -102,7 +102,7 @@ def test_metadata_nested_too_deeply_by_an_older_sorot_is_left_out_and_said(
 
 
 def _temp_of(out: Path, pid: int) -> Path:
-    from annotation.temp_files import temp_name
+    from annotation.io.temp_files import temp_name
 
     return out.with_name(temp_name(out, pid))
 
@@ -138,7 +138,7 @@ def test_next_export_removes_temporaries_of_dead_exports_only(tmp_path: Path, ca
 
 def test_parts_are_written_in_place_without_pwrite(tmp_path: Path) -> None:
     """Windows has no os.pwrite: the fallback each worker uses writes at the same places."""
-    from annotation.export_parallel import seek_and_write, write_at
+    from annotation.io.export_parallel import seek_and_write, write_at
 
     target = tmp_path / "parts.bin"
     target.write_bytes(b"")

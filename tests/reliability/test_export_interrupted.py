@@ -1,7 +1,7 @@
 """An export killed with kill -9: its workers end with it, and the next export tidies up.
 
 Real `sorot export` processes on a real project large enough for worker processes (4,000
-articles, `annotation.export.PARALLEL_MIN`); the export is killed while its workers run.
+articles, `annotation.io.export.PARALLEL_MIN`); the export is killed while its workers run.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 
 from annotation.nlp.tokens import tokenize
-from annotation.store import NewEntity, Store
+from annotation.project.store import NewEntity, Store
 
 ROOT = Path(__file__).resolve().parents[2]
 BODY = ("Menteri Luar Negeri Retno Marsudi bertemu Menteri Luar Negeri Malaysia di Jakarta "
         "pada Senin untuk membahas perundingan batas maritim kedua negara. ") * 6
-ARTICLES = 4000  # annotation.export.PARALLEL_MIN: the least that an export uses workers for
+ARTICLES = 4000  # annotation.io.export.PARALLEL_MIN: the least that an export uses workers for
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(),
                                 reason="finds the workers through /proc (Linux)")

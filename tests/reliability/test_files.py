@@ -33,9 +33,9 @@ from files_support import (
 )
 from sqlite_utils import Database
 
-from annotation import db as dbmod
-from annotation.project_file import places
-from annotation.store import Store
+from annotation.project import db as dbmod
+from annotation.project.file import places
+from annotation.project.store import Store
 
 
 @pytest.fixture(scope="module")

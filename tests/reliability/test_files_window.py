@@ -15,9 +15,9 @@ import pytest
 from files_support import crash_after_writing, damage, digest, make_project, quick_check
 from PySide6.QtWidgets import QMessageBox
 
-from annotation import commands as cmd
-from annotation import db as dbmod
-from annotation.project_file import connection
+from annotation.project import commands as cmd
+from annotation.project import db as dbmod
+from annotation.project.file import connection
 from annotation.settings import Settings
 from gui import app as gui_app
 from gui import project_file

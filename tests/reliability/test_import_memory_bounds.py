@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from annotation.importer import import_paths
+from annotation.io.importer import import_paths
 from annotation.limits import MAX_ARTICLE_CHARS
-from annotation.store import Store
+from annotation.project.store import Store
 
 SENTENCE = "Presiden Joko Widodo bertemu Menteri Retno Marsudi di Jakarta pada Senin. "
 

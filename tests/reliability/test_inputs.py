@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from annotation.browse import ArticleQuery, article_ids
-from annotation.cli import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, run
 from annotation.nlp.tokens import tokenize
+from annotation.project.browse import ArticleQuery, article_ids
+from annotation.project.store import Store
 from annotation.schema import LabelSchema, SchemaError, default_schema
-from annotation.store import Store
+from cli.main import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, run
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT = "Presiden Joko Widodo bertemu Perdana Menteri Anwar Ibrahim di Bogor pada Senin."

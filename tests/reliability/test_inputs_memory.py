@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from annotation.nlp.tokens import tokenize
-from annotation.store import Store
+from annotation.project.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 SENTENCES = (
@@ -76,5 +76,6 @@ def test_an_article_over_the_limit_from_an_older_sorot_is_refused_by_suggest(
         store.add_article(text, tokens=next(tokenize([text])))
     code, peak, _, err = sorot_peak(tmp_path, "suggest", str(project), "--articles", "2")
     assert code == 1
-    assert "an article of 2,000,001 characters" in err and "Traceback" not in err
+    assert "article 2: 2,000,001 characters, over the limit of 2,000,000" in err
+    assert "Traceback" not in err
     assert peak < 600

@@ -21,9 +21,9 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from annotation.export import export  # noqa: E402
-from annotation.importer import import_paths  # noqa: E402
-from annotation.store import Store  # noqa: E402
+from annotation.io.export import export  # noqa: E402
+from annotation.io.importer import import_paths  # noqa: E402
+from annotation.project.store import Store  # noqa: E402
 
 TEXT = "Presiden Joko Widodo bertemu Anwar Ibrahim di Bogor, Jawa Barat, pada Senin 😀."
 EDGES = sorted({0, len(TEXT)} | {m.start() for m in re.finditer(r"\S+", TEXT)}

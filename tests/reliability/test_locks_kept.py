@@ -12,8 +12,8 @@ from pathlib import Path
 
 from concurrency_support import sorot, text
 
-from annotation.importer import import_paths
-from annotation.store import Store
+from annotation.io.importer import import_paths
+from annotation.project.store import Store
 
 
 def test_a_second_open_in_the_window_keeps_its_wal(tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from files_support import damage, digest, make_newer, make_project, quick_check, sorot
 
-from annotation import db as dbmod
 from annotation.limits import MAX_JSON_DEPTH
+from annotation.project import db as dbmod
 
 pytestmark = pytest.mark.slow
 

@@ -13,9 +13,9 @@ import pytest
 from annotation.limits import MAX_ARTICLE_CHARS
 from annotation.nlp.engine import load_engine
 from annotation.nlp.tokens import tokenize
+from annotation.project.store import Store
 from annotation.schema import default_schema
-from annotation.store import Store
-from annotation.suggest import TooLong, ensure_suggested, pending, suggest_articles
+from annotation.suggest.service import TooLong, ensure_suggested, pending, suggest_articles
 
 ROOT = Path(__file__).resolve().parents[2]
 SHORT = "Presiden Joko Widodo bertemu Menteri Retno Marsudi di Jakarta pada Senin."

@@ -1,0 +1,1 @@
+"""Files other than the project: reading articles to import, writing exports."""

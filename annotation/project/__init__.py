@@ -1,0 +1,1 @@
+"""The project: its file, the store, and the commands that change it."""

@@ -1,0 +1,1 @@
+"""Suggestions in a project: running the engine, measuring and training on it."""

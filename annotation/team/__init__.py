@@ -1,0 +1,1 @@
+"""Several annotators' work: merging it, measuring agreement, adjudicating."""

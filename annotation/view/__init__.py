@@ -1,0 +1,1 @@
+"""What the window draws and where the keyboard goes, computed without Qt."""

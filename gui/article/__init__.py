@@ -1,0 +1,1 @@
+"""One article on screen: its view, painting, caret, relations and panels."""

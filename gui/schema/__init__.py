@@ -1,0 +1,1 @@
+"""The schema editor: entity and relation labels, their colours and rules."""

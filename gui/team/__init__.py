@@ -1,0 +1,1 @@
+"""Team work in the window: review, agreement and how suggestions were used."""
