@@ -48,8 +48,9 @@ def json_depth(value: Any, limit: int = MAX_JSON_DEPTH) -> int:
         deepest = max(deepest, level)
         if level > limit:
             break
-        stack.extend((child, level + 1) for child in item
-                     if type(child) is dict or type(child) is list)
+        stack.extend(
+            (child, level + 1) for child in item if type(child) is dict or type(child) is list
+        )
     return deepest
 
 

@@ -122,8 +122,9 @@ class LabelSchema:
         except json.JSONDecodeError as exc:
             raise SchemaError(f"{path}: line {exc.lineno}: invalid JSON: {exc.msg}") from exc
         except RecursionError:
-            raise SchemaError(f"{path}: invalid JSON: lists or objects nested too deeply "
-                              "to read") from None
+            raise SchemaError(
+                f"{path}: invalid JSON: lists or objects nested too deeply to read"
+            ) from None
         try:
             return cls.from_dict(data)
         except SchemaError as exc:
@@ -182,7 +183,10 @@ def _relation_type(index: int, data: Any) -> RelationType:
             raise SchemaError(f"relation {name}: {end} must be a list of entity labels")
         ends[end] = tuple(value)
     return RelationType(
-        name, str(data.get("guideline", "")), ends["head"], ends["child"],
+        name,
+        str(data.get("guideline", "")),
+        ends["head"],
+        ends["child"],
         bool(data.get("symmetric", False)),
     )
 

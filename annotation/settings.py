@@ -65,8 +65,10 @@ class Settings:
         try:
             data = loads_bounded(settings.path.read_text(encoding="utf-8"), "it")
         except NestedTooDeeply as exc:  # written by hand or by another program
-            print(f"sorot: warning: {settings.path}: {exc}; using the default settings",
-                  file=sys.stderr)
+            print(
+                f"sorot: warning: {settings.path}: {exc}; using the default settings",
+                file=sys.stderr,
+            )
             return settings
         except (OSError, ValueError):
             return settings
@@ -85,7 +87,9 @@ class Settings:
             if isinstance(maps, dict):
                 settings.pipeline_label_maps = {
                     str(name): {str(k): (str(v) if v else None) for k, v in m.items()}
-                    for name, m in maps.items() if isinstance(m, dict)}
+                    for name, m in maps.items()
+                    if isinstance(m, dict)
+                }
         return settings
 
     def save(self) -> None:

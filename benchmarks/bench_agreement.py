@@ -64,8 +64,9 @@ def build(data: Path, project: Path) -> None:
     rng = random.Random(17)
     began = time.perf_counter()
     with Store.create(tmp) as store:
-        report = import_paths(store, [data], fmt="jsonl", annotator="importer",
-                              spans_as="suggested")
+        report = import_paths(
+            store, [data], fmt="jsonl", annotator="importer", spans_as="suggested"
+        )
         imported = time.perf_counter() - began
         ids = store.article_ids()
         with store.db.atomic():
@@ -74,28 +75,39 @@ def build(data: Path, project: Path) -> None:
                 base = store.entities(article_id, (EntityStatus.SUGGESTED,))
                 index = {e.id: i for i, e in enumerate(base)}
                 spans = [(e.start, e.end, e.label) for e in base]
-                links = [(index[r.head], index[r.child], r.label)
-                         for r in store.relations(article_id, (EntityStatus.SUGGESTED,))
-                         if r.head in index and r.child in index]
+                links = [
+                    (index[r.head], index[r.child], r.label)
+                    for r in store.relations(article_id, (EntityStatus.SUGGESTED,))
+                    if r.head in index and r.child in index
+                ]
                 for who in ANNOTATORS:
                     kept = perturb(rng, text, spans)
                     order = sorted(kept)
                     at = {i: n for n, i in enumerate(order)}
                     store.add_annotations(
-                        article_id, [NewEntity(*kept[i]) for i in order],
-                        [NewRelation(at[h], at[c], label) for h, c, label in links
-                         if h in at and c in at],
-                        annotator=who)
+                        article_id,
+                        [NewEntity(*kept[i]) for i in order],
+                        [
+                            NewRelation(at[h], at[c], label)
+                            for h, c, label in links
+                            if h in at and c in at
+                        ],
+                        annotator=who,
+                    )
             time_ = now()
             store.db.conn.executemany(
                 "INSERT INTO article_status (article_id, annotator, status, updated) "
                 "VALUES (?, ?, ?, ?)",
-                [(i, who, ArticleStatus.DONE, time_) for i in ids for who in ANNOTATORS])
+                [(i, who, ArticleStatus.DONE, time_) for i in ids for who in ANNOTATORS],
+            )
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     os.replace(tmp, project)
-    print(f"imported {report.imported} articles in {imported:.1f} s; annotators added in "
-          f"{time.perf_counter() - began - imported:.1f} s; project file "
-          f"{project.stat().st_size / 1e6:.0f} MB", flush=True)
+    print(
+        f"imported {report.imported} articles in {imported:.1f} s; annotators added in "
+        f"{time.perf_counter() - began - imported:.1f} s; project file "
+        f"{project.stat().st_size / 1e6:.0f} MB",
+        flush=True,
+    )
 
 
 def cli_command(project: Path) -> list[str]:
@@ -139,8 +151,9 @@ def measure(project: Path, repeat: int) -> None:
     rows.append((f"CLI end to end (exit {done.returncode})", time.perf_counter() - began))
     print(f"\n{project.name}: {report.counted_line}")
     print(f"entities per annotator: {report.entities}")
-    print(f"perturbation per annotator: drop {DROP:.0%}, relabel {RELABEL:.0%}, "
-          f"shift {SHIFT:.0%}\n")
+    print(
+        f"perturbation per annotator: drop {DROP:.0%}, relabel {RELABEL:.0%}, shift {SHIFT:.0%}\n"
+    )
     for name, value in report.overall():
         print(f"{name:<36}{value:>10.4f}")
     print(f"\n{'step':<36}{'seconds':>10}")
@@ -174,8 +187,9 @@ def review_list(project: Path, names: list[str]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out")
     parser.add_argument("--repeat", type=int, default=3)

@@ -41,24 +41,37 @@ def build(data: Path, project: Path) -> None:
         Path(f"{tmp}{suffix}").unlink(missing_ok=True)
     start = time.perf_counter()
     with Store.create(tmp) as store:
-        report = import_paths(store, [data], fmt="jsonl", annotator=ANNOTATOR,
-                              spans_as="suggested")
+        report = import_paths(store, [data], fmt="jsonl", annotator=ANNOTATOR, spans_as="suggested")
         seconds = time.perf_counter() - start
-        cycle = [ArticleStatus.DONE, None, ArticleStatus.IN_PROGRESS, None,
-                 ArticleStatus.SKIPPED, None, None, None]
+        cycle = [
+            ArticleStatus.DONE,
+            None,
+            ArticleStatus.IN_PROGRESS,
+            None,
+            ArticleStatus.SKIPPED,
+            None,
+            None,
+            None,
+        ]
         time_ = now()
         with store.db.atomic():
             store.db.conn.executemany(
                 "INSERT INTO article_status (article_id, annotator, status, updated) "
                 "VALUES (?, ?, ?, ?)",
-                [(i, ANNOTATOR, cycle[i % len(cycle)], time_) for i in store.article_ids()
-                 if cycle[i % len(cycle)]],
+                [
+                    (i, ANNOTATOR, cycle[i % len(cycle)], time_)
+                    for i in store.article_ids()
+                    if cycle[i % len(cycle)]
+                ],
             )
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     os.replace(tmp, project)
-    print(f"imported {report.imported} articles in {seconds:.1f} s "
-          f"({report.imported / seconds:.0f} articles/s); "
-          f"project file {project.stat().st_size / 1e6:.0f} MB", flush=True)
+    print(
+        f"imported {report.imported} articles in {seconds:.1f} s "
+        f"({report.imported / seconds:.0f} articles/s); "
+        f"project file {project.stat().st_size / 1e6:.0f} MB",
+        flush=True,
+    )
 
 
 def measure_uncertainty(project: Path) -> None:
@@ -75,8 +88,12 @@ def measure_uncertainty(project: Path) -> None:
             store.db.conn.executemany(
                 "INSERT INTO uncertainty (article_id, engine, score, places, disputed, "
                 "updated) VALUES (?, 'bench', ?, 40, ?, ?)",
-                [(i, round(rng.random() * 0.6, 3), rng.randrange(20), time_)
-                 for i in store.article_ids() if i % 10])
+                [
+                    (i, round(rng.random() * 0.6, 3), rng.randrange(20), time_)
+                    for i in store.article_ids()
+                    if i % 10
+                ],
+            )
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
@@ -90,8 +107,9 @@ def best(repeat: int, step: Callable[[], object]) -> tuple[float, object]:
 
 
 def least_uncertain(store) -> int:
-    return store.db.execute("SELECT article_id FROM uncertainty "
-                            "ORDER BY score, article_id DESC LIMIT 1").fetchone()[0]
+    return store.db.execute(
+        "SELECT article_id FROM uncertainty ORDER BY score, article_id DESC LIMIT 1"
+    ).fetchone()[0]
 
 
 def measure(project: Path, repeat: int, migration: bool) -> list[tuple[str, float, int]]:
@@ -138,6 +156,7 @@ def measure(project: Path, repeat: int, migration: bool) -> list[tuple[str, floa
         def step() -> int:
             model.set_query(q)
             return page(model, 0)
+
         return step
 
     def scroll_to_end() -> int:
@@ -146,47 +165,76 @@ def measure(project: Path, repeat: int, migration: bool) -> list[tuple[str, floa
 
     steps = [
         ("search 'Tiongkok'", query(ArticleQuery(search="Tiongkok", annotator=ANNOTATOR))),
-        ("search 'Ti' (prefix, as typed)", query(ArticleQuery(search="Ti",
-                                                               annotator=ANNOTATOR))),
+        ("search 'Ti' (prefix, as typed)", query(ArticleQuery(search="Ti", annotator=ANNOTATOR))),
         ("search 'k' (one letter)", query(ArticleQuery(search="k", annotator=ANNOTATOR))),
-        ("search 'Retno Marsudi Jakarta'",
-         query(ArticleQuery(search="Retno Marsudi Jakarta", annotator=ANNOTATOR))),
-        ("status: to do", query(ArticleQuery(statuses=(ArticleStatus.TODO,),
-                                             annotator=ANNOTATOR))),
-        ("status: done", query(ArticleQuery(statuses=(ArticleStatus.DONE,),
-                                            annotator=ANNOTATOR))),
+        (
+            "search 'Retno Marsudi Jakarta'",
+            query(ArticleQuery(search="Retno Marsudi Jakarta", annotator=ANNOTATOR)),
+        ),
+        ("status: to do", query(ArticleQuery(statuses=(ArticleStatus.TODO,), annotator=ANNOTATOR))),
+        ("status: done", query(ArticleQuery(statuses=(ArticleStatus.DONE,), annotator=ANNOTATOR))),
         ("label: EVENT", query(ArticleQuery(label="EVENT", annotator=ANNOTATOR))),
         ("label: PER", query(ArticleQuery(label="PER", annotator=ANNOTATOR))),
-        ("search + status + label",
-         query(ArticleQuery(search="Tiongkok", statuses=(ArticleStatus.TODO,), label="EVENT",
-                            annotator=ANNOTATOR))),
+        (
+            "search + status + label",
+            query(
+                ArticleQuery(
+                    search="Tiongkok",
+                    statuses=(ArticleStatus.TODO,),
+                    label="EVENT",
+                    annotator=ANNOTATOR,
+                )
+            ),
+        ),
         ("unfiltered, scroll to the end", scroll_to_end),
         ("uncertain first", query(ArticleQuery(annotator=ANNOTATOR, order=UNCERTAIN))),
-        ("uncertain first + status: to do",
-         query(ArticleQuery(statuses=(ArticleStatus.TODO,), annotator=ANNOTATOR,
-                            order=UNCERTAIN))),
-        ("uncertain first + label: PER",
-         query(ArticleQuery(label="PER", annotator=ANNOTATOR, order=UNCERTAIN))),
-        ("uncertain first + search 'Ti' + to do",
-         query(ArticleQuery(search="Ti", statuses=(ArticleStatus.TODO,), annotator=ANNOTATOR,
-                            order=UNCERTAIN))),
-        ("next article to do (from the end)",
-         lambda: int(next_article(store, ANNOTATOR, store.count_articles()) is not None)),
-        ("next article to do, uncertain first (from the least uncertain)",
-         lambda: int(next_article(store, ANNOTATOR, least_uncertain(store),
-                                  order=UNCERTAIN) is not None)),
-        ("next article to do, uncertain first (from an unmeasured one)",
-         lambda: int(next_article(store, ANNOTATOR, 99_990, order=UNCERTAIN) is not None)),
+        (
+            "uncertain first + status: to do",
+            query(
+                ArticleQuery(statuses=(ArticleStatus.TODO,), annotator=ANNOTATOR, order=UNCERTAIN)
+            ),
+        ),
+        (
+            "uncertain first + label: PER",
+            query(ArticleQuery(label="PER", annotator=ANNOTATOR, order=UNCERTAIN)),
+        ),
+        (
+            "uncertain first + search 'Ti' + to do",
+            query(
+                ArticleQuery(
+                    search="Ti",
+                    statuses=(ArticleStatus.TODO,),
+                    annotator=ANNOTATOR,
+                    order=UNCERTAIN,
+                )
+            ),
+        ),
+        (
+            "next article to do (from the end)",
+            lambda: int(next_article(store, ANNOTATOR, store.count_articles()) is not None),
+        ),
+        (
+            "next article to do, uncertain first (from the least uncertain)",
+            lambda: int(
+                next_article(store, ANNOTATOR, least_uncertain(store), order=UNCERTAIN) is not None
+            ),
+        ),
+        (
+            "next article to do, uncertain first (from an unmeasured one)",
+            lambda: int(next_article(store, ANNOTATOR, 99_990, order=UNCERTAIN) is not None),
+        ),
         ("progress", lambda: progress(store, ANNOTATOR)[0]),
     ]
     for name, step in steps:
         seconds, rows = best(repeat, step)
         results.append((name, seconds, rows if isinstance(rows, int) else 0))
     if migration:
+
         def rebuild() -> int:
             with store.db.atomic():
                 store.db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
             return store.count_articles()
+
         seconds, rows = best(1, rebuild)
         results.append(("migration m003: index existing articles", seconds, rows))
     for s in stores:
@@ -196,14 +244,18 @@ def measure(project: Path, repeat: int, migration: bool) -> list[tuple[str, floa
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--rebuild", action="store_true", help="build the project again")
-    parser.add_argument("--migration", action="store_true",
-                        help="also time indexing every article, as migration m003 does")
+    parser.add_argument(
+        "--migration",
+        action="store_true",
+        help="also time indexing every article, as migration m003 does",
+    )
     parser.add_argument("--build-only", action="store_true")
     args = parser.parse_args()
 

@@ -52,8 +52,12 @@ def _phase_import(data: Path, project: Path, out: Path) -> dict:
     with Store.create(project) as store:
         report = import_paths(store, [data], fmt="jsonl", annotator="bench")
     seconds = time.perf_counter() - start
-    return {"articles": report.imported, "rejected": report.rejected, "seconds": seconds,
-            "file_mb": project.stat().st_size / 1e6}
+    return {
+        "articles": report.imported,
+        "rejected": report.rejected,
+        "seconds": seconds,
+        "file_mb": project.stat().st_size / 1e6,
+    }
 
 
 def _phase_open_stats(data: Path, project: Path, out: Path) -> dict:
@@ -63,8 +67,12 @@ def _phase_open_stats(data: Path, project: Path, out: Path) -> dict:
     start = time.perf_counter()
     with Store.open(project) as store:
         stats = project_stats(store)
-    return {"articles": stats["articles"]["total"], "seconds": time.perf_counter() - start,
-            "entities": stats["entities"]["total"], "relations": stats["relations"]["total"]}
+    return {
+        "articles": stats["articles"]["total"],
+        "seconds": time.perf_counter() - start,
+        "entities": stats["entities"]["total"],
+        "relations": stats["relations"]["total"],
+    }
 
 
 def _phase_export(data: Path, project: Path, out: Path) -> dict:
@@ -74,32 +82,55 @@ def _phase_export(data: Path, project: Path, out: Path) -> dict:
     start = time.perf_counter()
     with Store.open(project, readonly=True) as store:
         report = export(store, out, fmt="jsonl")
-    return {"articles": report.records, "seconds": time.perf_counter() - start,
-            "file_mb": out.stat().st_size / 1e6}
+    return {
+        "articles": report.records,
+        "seconds": time.perf_counter() - start,
+        "file_mb": out.stat().st_size / 1e6,
+    }
 
 
-PHASES = {"tokenize": _phase_tokenize, "sorot_tokenize": _phase_sorot_tokenize,
-          "import": _phase_import,
-          "open_stats": _phase_open_stats, "export": _phase_export}
+PHASES = {
+    "tokenize": _phase_tokenize,
+    "sorot_tokenize": _phase_sorot_tokenize,
+    "import": _phase_import,
+    "open_stats": _phase_open_stats,
+    "export": _phase_export,
+}
 
 
 def run_phase(name: str, data: Path, project: Path, out: Path) -> dict:
     """Run one phase in a fresh interpreter and return its figures plus peak memory."""
     result = subprocess.run(
-        [sys.executable, __file__, "--phase", name, "--data", str(data),
-         "--project", str(project), "--out", str(out)],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            __file__,
+            "--phase",
+            name,
+            "--data",
+            str(data),
+            "--project",
+            str(project),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out")
-    parser.add_argument("--synthetic", action="store_true",
-                        help="template sentences only, even when ../shared/data is there")
+    parser.add_argument(
+        "--synthetic",
+        action="store_true",
+        help="template sentences only, even when ../shared/data is there",
+    )
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--project", type=Path, help=argparse.SUPPRESS)
@@ -109,8 +140,10 @@ def main() -> None:
     if args.phase:
         figures = PHASES[args.phase](args.data, args.project, args.out)
         # Import and export start helper processes: count the largest of them too.
-        peaks = [resource.getrusage(who).ru_maxrss / 1024
-                 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+        peaks = [
+            resource.getrusage(who).ru_maxrss / 1024
+            for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        ]
         figures["peak_rss_mb"] = peaks[0]
         figures["peak_child_rss_mb"] = peaks[1]
         print(json.dumps(figures))
@@ -138,22 +171,33 @@ def main() -> None:
         key = name if name not in results else "tokenize_again"
         print(f"{key} ...", flush=True)
         results[key] = run_phase(name, data, project, out)
-    tok_rate = sum(results[k]["articles"] / results[k]["seconds"]
-                   for k in ("tokenize", "tokenize_again")) / 2
+    tok_rate = (
+        sum(results[k]["articles"] / results[k]["seconds"] for k in ("tokenize", "tokenize_again"))
+        / 2
+    )
     print(f"\n{args.count} articles, input {data.stat().st_size / 1e6:.0f} MB")
-    print(f"{'phase':<16}{'articles/s':>12}{'seconds':>10}{'peak MB':>10}{'helper MB':>11}"
-          f"{'x tokenizer':>13}")
+    print(
+        f"{'phase':<16}{'articles/s':>12}{'seconds':>10}{'peak MB':>10}{'helper MB':>11}"
+        f"{'x tokenizer':>13}"
+    )
     for name, r in results.items():
         rate = r["articles"] / r["seconds"] if r["seconds"] else float("inf")
-        ratio = "" if name in ("tokenize", "tokenize_again", "open_stats") \
+        ratio = (
+            ""
+            if name in ("tokenize", "tokenize_again", "open_stats")
             else f"{rate / tok_rate:.2f}x"
-        print(f"{name:<16}{rate:>12.0f}{r['seconds']:>10.2f}{r['peak_rss_mb']:>10.0f}"
-              f"{r['peak_child_rss_mb']:>11.0f}{ratio:>13}")
-    print(f"project file {results['import']['file_mb']:.0f} MB; "
-          f"JSONL export {results['export']['file_mb']:.0f} MB; "
-          f"open + stats {results['open_stats']['seconds']:.3f} s "
-          f"({results['open_stats']['entities']} entities, "
-          f"{results['open_stats']['relations']} relations)")
+        )
+        print(
+            f"{name:<16}{rate:>12.0f}{r['seconds']:>10.2f}{r['peak_rss_mb']:>10.0f}"
+            f"{r['peak_child_rss_mb']:>11.0f}{ratio:>13}"
+        )
+    print(
+        f"project file {results['import']['file_mb']:.0f} MB; "
+        f"JSONL export {results['export']['file_mb']:.0f} MB; "
+        f"open + stats {results['open_stats']['seconds']:.3f} s "
+        f"({results['open_stats']['entities']} entities, "
+        f"{results['open_stats']['relations']} relations)"
+    )
     print(json.dumps(results))
 
 

@@ -80,8 +80,9 @@ def main() -> None:
     window.grab()  # the whole window, painted once
     rows.append(("open project, window painted", (time.perf_counter() - began) * 1000, ""))
     wait_until(app, lambda: window.service.is_ready, 60)
-    rows.append(("suggestion engine loaded (worker process)",
-                 (time.perf_counter() - began) * 1000, ""))
+    rows.append(
+        ("suggestion engine loaded (worker process)", (time.perf_counter() - began) * 1000, "")
+    )
     waits, switches = [], []
     c = window.pane.controller
     for article_id in ids[1:41]:
@@ -91,16 +92,31 @@ def main() -> None:
         switches.append(time.perf_counter() - t0)
         waits.append(time.perf_counter() - t0 + wait_until(app, lambda: len(c.entities) > 0))
         paint(app, window)
-    rows.append(("switch article + paint its view, median / max",
-                 statistics.median(switches) * 1000, f"max {max(switches) * 1000:.0f} ms"))
-    rows.append(("article without suggestions until drawn, median / max",
-                 statistics.median(waits) * 1000, f"max {max(waits) * 1000:.0f} ms"))
+    rows.append(
+        (
+            "switch article + paint its view, median / max",
+            statistics.median(switches) * 1000,
+            f"max {max(switches) * 1000:.0f} ms",
+        )
+    )
+    rows.append(
+        (
+            "article without suggestions until drawn, median / max",
+            statistics.median(waits) * 1000,
+            f"max {max(waits) * 1000:.0f} ms",
+        )
+    )
     rows.append(keys_row(app, window, "Enter (accept) in a 3 KB article"))
     t0 = time.perf_counter()
     window.pane.open_article(ids[-1])
     paint(app, window)
-    rows.append((f"open the {len(c.article.text) // 1024} KB article + paint its view",
-                 (time.perf_counter() - t0) * 1000, ""))
+    rows.append(
+        (
+            f"open the {len(c.article.text) // 1024} KB article + paint its view",
+            (time.perf_counter() - t0) * 1000,
+            "",
+        )
+    )
     wait_until(app, lambda: len(c.entities) > 0, 60)
     rows.append(keys_row(app, window, "Enter (accept) in the long article"))
     window.close()
@@ -123,8 +139,11 @@ def keys_row(app: QApplication, window: MainWindow, name: str) -> tuple[str, flo
         keys.append(time.perf_counter() - t0)
     if not keys:
         return (name + ": no suggestions", 0.0, "")
-    return (name + ", saved + redrawn, median", statistics.median(keys) * 1000,
-            f"max {max(keys) * 1000:.0f} ms")
+    return (
+        name + ", saved + redrawn, median",
+        statistics.median(keys) * 1000,
+        f"max {max(keys) * 1000:.0f} ms",
+    )
 
 
 def _long_text(data: Path, size: int) -> list[str]:

@@ -50,7 +50,7 @@ def article_text(size: int, chars: bool = False) -> str:
         n += 1
     text = "".join(parts)
     if chars:
-        return text[:size - 1] + "."
+        return text[: size - 1] + "."
     data = text.encode("utf-8")[:size]
     return data.decode("utf-8", "ignore").rstrip() + "."
 
@@ -67,7 +67,7 @@ def write_article(work: Path, name: str) -> Path:
     elif SIZES[name] > 8_000_000:
         block = article_text(2_000_000)
         text = (block + " ") * (SIZES[name] // (len(block) + 1) + 1)
-        text = text[:SIZES[name]].rstrip() + "."
+        text = text[: SIZES[name]].rstrip() + "."
     else:
         text = article_text(SIZES[name])
     path.write_text(text, encoding="utf-8")
@@ -95,8 +95,12 @@ print(json.dumps({"code": proc.returncode, "peak_mb": round(peak * scale / 1e6),
 def run_one(argv: list[str], env: dict[str, str], cap: int) -> dict:
     """Run `argv` under a fresh parent that reports the child's peak RSS (RUSAGE_CHILDREN
     holds the largest child so far, so one child per parent)."""
-    done = subprocess.run([sys.executable, "-c", _RUN_ONE, json.dumps(argv), str(cap)],
-                          env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN_ONE, json.dumps(argv), str(cap)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         raise RuntimeError(done.stderr)
     return json.loads(done.stdout)
@@ -105,13 +109,16 @@ def run_one(argv: list[str], env: dict[str, str], cap: int) -> dict:
 def bench(code: Path, article: Path, work: Path, cap: int) -> dict:
     """Import then suggest the article with the copy of Sorot at `code`."""
     home = Path(tempfile.mkdtemp(dir=work, prefix="home-"))
-    env = {**os.environ, "SOROT_CONFIG_DIR": str(home / "config"),
-           "SOROT_DATA_DIR": str(home / "data"), "PYTHONPATH": str(code)}
+    env = {
+        **os.environ,
+        "SOROT_CONFIG_DIR": str(home / "config"),
+        "SOROT_DATA_DIR": str(home / "data"),
+        "PYTHONPATH": str(code),
+    }
     project = home / "p.sorot"
     sorot = [sys.executable, str(code / "main.py"), "--annotator", "bench"]
     try:
-        imported = run_one([*sorot, "import", str(project), str(article), "--no-suggest"],
-                           env, cap)
+        imported = run_one([*sorot, "import", str(project), str(article), "--no-suggest"], env, cap)
         suggested = None
         if imported["code"] == 0:
             suggested = run_one([*sorot, "suggest", str(project)], env, cap)
@@ -131,12 +138,21 @@ def cell(result: dict | None, cap_gb: float) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", nargs="+", default=["100k", "400k", "2m", "limit", "48m"],
-                        choices=[*SIZES, "limit"])
-    parser.add_argument("--code", type=Path, action="append",
-                        help="a copy of Sorot to run (default: this one); repeat to compare")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sizes",
+        nargs="+",
+        default=["100k", "400k", "2m", "limit", "48m"],
+        choices=[*SIZES, "limit"],
+    )
+    parser.add_argument(
+        "--code",
+        type=Path,
+        action="append",
+        help="a copy of Sorot to run (default: this one); repeat to compare",
+    )
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out")
     parser.add_argument("--cap-gb", type=float, default=12.0)
     parser.add_argument("--json", action="store_true")
@@ -154,8 +170,9 @@ def main() -> None:
     if args.json:
         print(json.dumps({f"{n}|{c}": r for (n, c), r in results.items()}, indent=1))
         return
-    header = "| article | " + " | ".join(
-        f"import: {c.name} | suggest: {c.name}" for c in codes) + " |"
+    header = (
+        "| article | " + " | ".join(f"import: {c.name} | suggest: {c.name}" for c in codes) + " |"
+    )
     print(header)
     print("|---" * (1 + 2 * len(codes)) + "|")
     for name in args.sizes:

@@ -86,8 +86,10 @@ def _phase(name: str, data: Path, work: Path) -> dict:
         with Store.create(team) as store:
             import_paths(store, [data], fmt="jsonl", annotator="dina")
         with Store.open(source, readonly=True) as store:
-            counts = {t: store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                      for t in ("articles", "entities", "relations")}
+            counts = {
+                t: store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("articles", "entities", "relations")
+            }
         return {**counts, "seconds": time.perf_counter() - start}
     from annotation.team.merge import merge
 
@@ -102,9 +104,14 @@ def _phase(name: str, data: Path, work: Path) -> dict:
     part = report.sources[0]
     with Store.open(source, readonly=True) as store:
         articles = store.count_articles()
-    return {"articles": articles, "seconds": seconds, "lock_seconds": probe.held,
-            "added_articles": part.articles, "added_entities": part.entities,
-            "added_relations": part.relations}
+    return {
+        "articles": articles,
+        "seconds": seconds,
+        "lock_seconds": probe.held,
+        "added_articles": part.articles,
+        "added_entities": part.entities,
+        "added_relations": part.relations,
+    }
 
 
 def _remove(path: Path) -> None:
@@ -114,37 +121,61 @@ def _remove(path: Path) -> None:
 
 def _run(tree: Path, name: str, data: Path, work: Path) -> dict:
     result = subprocess.run(
-        [sys.executable, __file__, "--phase", name, "--data", str(data), "--work", str(work),
-         "--tree", str(tree)], capture_output=True, text=True)
+        [
+            sys.executable,
+            __file__,
+            "--phase",
+            name,
+            "--data",
+            str(data),
+            "--work",
+            str(work),
+            "--tree",
+            str(tree),
+        ],
+        capture_output=True,
+        text=True,
+    )
     if result.returncode:
         raise SystemExit(f"phase {name} with {tree} failed:\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def _table(label: str, results: dict[str, dict]) -> None:
-    per = {name: r["seconds"] / r["articles"] * 1000 for name, r in results.items()
-           if name != "team"}
+    per = {
+        name: r["seconds"] / r["articles"] * 1000 for name, r in results.items() if name != "team"
+    }
     print(f"\n{label}")
-    print(f"{'phase':<14}{'articles':>9}{'seconds':>9}{'ms/article':>12}{'x import':>10}"
-          f"{'lock s':>8}")
+    print(
+        f"{'phase':<14}{'articles':>9}{'seconds':>9}{'ms/article':>12}{'x import':>10}{'lock s':>8}"
+    )
     for name, r in results.items():
         if name == "team":
             continue
         lock = f"{r['lock_seconds']:.2f}" if "lock_seconds" in r else ""
-        print(f"{name:<14}{r['articles']:>9}{r['seconds']:>9.2f}{per[name]:>12.2f}"
-              f"{per[name] / per['import']:>10.2f}{lock:>8}")
+        print(
+            f"{name:<14}{r['articles']:>9}{r['seconds']:>9.2f}{per[name]:>12.2f}"
+            f"{per[name] / per['import']:>10.2f}{lock:>8}"
+        )
     team = results["team"]
-    print(f"source project: {team['articles']} articles, {team['entities']} entities, "
-          f"{team['relations']} relations (ana, budi, cici)")
+    print(
+        f"source project: {team['articles']} articles, {team['entities']} entities, "
+        f"{team['relations']} relations (ana, budi, cici)"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--count", type=int, default=500)
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out")
-    parser.add_argument("--compare", type=Path, metavar="DIR",
-                        help="also run every phase with the code in DIR, in the same run")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="DIR",
+        help="also run every phase with the code in DIR, in the same run",
+    )
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--tree", type=Path, default=ROOT, help=argparse.SUPPRESS)
@@ -160,8 +191,9 @@ def main() -> None:
 
     args.work.mkdir(parents=True, exist_ok=True)
     data = cached(args.work, args.count)
-    trees = [("this code", ROOT)] + ([(f"code in {args.compare}", args.compare)]
-                                     if args.compare else [])
+    trees = [("this code", ROOT)] + (
+        [(f"code in {args.compare}", args.compare)] if args.compare else []
+    )
     everything = {}
     for label, tree in trees:
         work = args.work / f"merge-{len(everything)}"

@@ -49,7 +49,7 @@ def interleaved(texts: list[str], runs: dict, chunk: int) -> dict[str, float]:
     that this machine's drift over minutes (and other processes) weighs on all alike."""
     spent = dict.fromkeys(runs, 0.0)
     for i in range(0, len(texts), chunk):
-        part = texts[i:i + chunk]
+        part = texts[i : i + chunk]
         for name, run in runs.items():
             began = time.perf_counter()
             run(part)
@@ -58,8 +58,9 @@ def interleaved(texts: list[str], runs: dict, chunk: int) -> dict[str, float]:
 
 
 def load_seconds() -> float:
-    out = subprocess.run([sys.executable, "-c", LOAD], capture_output=True, text=True,
-                         check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", LOAD], capture_output=True, text=True, check=True, cwd=ROOT
+    )
     seconds, _, problems = out.stdout.strip().partition(" ")
     if problems != "[]":
         print(f"  problems while loading: {problems}")
@@ -94,12 +95,16 @@ def open_latency(data: Path, work: Path, articles: int = 30) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out")
-    parser.add_argument("--rules-only", action="store_true",
-                        help="only the tokenizers and the rule layer, not the model")
+    parser.add_argument(
+        "--rules-only",
+        action="store_true",
+        help="only the tokenizers and the rule layer, not the model",
+    )
     args = parser.parse_args()
 
     import spacy
@@ -137,20 +142,30 @@ def main() -> None:
         def run(batch):
             for _ in tokenizer_.pipe(batch):
                 pass
+
         return run
 
-    sides = {"spaCy tokenizer": tokenize(blank), "rule layer": rule_layer,
-             "Sorot tokenizer": tokenize(alone)}
+    sides = {
+        "spaCy tokenizer": tokenize(blank),
+        "rule layer": rule_layer,
+        "Sorot tokenizer": tokenize(alone),
+    }
     for cache in ("cold", "warm"):
         spent[0] = 0.0
         rates = interleaved(texts, sides, 256)
-        print(f"  {cache} caches: " + ", ".join(f"{k} {v:,.0f}" for k, v in rates.items())
-              + " articles/s")
-        print(f"    rules / tokenizer: {rates['rule layer'] / rates['spaCy tokenizer']:.2f}x "
-              f"(target 0.8); per article: spaCy's tokenizer "
-              f"{1e3 / rates['spaCy tokenizer']:.2f} ms, Sorot's "
-              f"{1e3 / rates['Sorot tokenizer']:.2f} ms, sentences and rules "
-              f"{spent[0] * 1e3 / len(texts):.2f} ms", flush=True)
+        print(
+            f"  {cache} caches: "
+            + ", ".join(f"{k} {v:,.0f}" for k, v in rates.items())
+            + " articles/s"
+        )
+        print(
+            f"    rules / tokenizer: {rates['rule layer'] / rates['spaCy tokenizer']:.2f}x "
+            f"(target 0.8); per article: spaCy's tokenizer "
+            f"{1e3 / rates['spaCy tokenizer']:.2f} ms, Sorot's "
+            f"{1e3 / rates['Sorot tokenizer']:.2f} ms, sentences and rules "
+            f"{spent[0] * 1e3 / len(texts):.2f} ms",
+            flush=True,
+        )
     if args.rules_only:
         return
 
@@ -165,16 +180,23 @@ def main() -> None:
         engine.suggest_texts(batch)
 
     rates = interleaved(texts, {"model": model_alone, "full": full}, 64)
-    print(f"  model alone {rates['model']:.1f}, full default set {rates['full']:.1f} "
-          f"articles/s: full / model {rates['full'] / rates['model']:.2f}x (target 0.8)")
-    print("  full set, seconds per part:",
-          {k: round(v, 1) for k, v in sorted(engine.timings.items())})
+    print(
+        f"  model alone {rates['model']:.1f}, full default set {rates['full']:.1f} "
+        f"articles/s: full / model {rates['full'] / rates['model']:.2f}x (target 0.8)"
+    )
+    print(
+        "  full set, seconds per part:", {k: round(v, 1) for k, v in sorted(engine.timings.items())}
+    )
     loads = [load_seconds() for _ in range(3)]
-    print(f"load default suggesters, cold: {min(loads):.2f} s best, {max(loads):.2f} s worst "
-          "(target 3 s)")
+    print(
+        f"load default suggesters, cold: {min(loads):.2f} s best, {max(loads):.2f} s worst "
+        "(target 3 s)"
+    )
     waits = open_latency(data, args.work)
-    print(f"article opened without suggestions: median {statistics.median(waits):.0f} ms, "
-          f"worst {max(waits):.0f} ms (target 200 ms)")
+    print(
+        f"article opened without suggestions: median {statistics.median(waits):.0f} ms, "
+        f"worst {max(waits):.0f} ms (target 200 ms)"
+    )
 
 
 if __name__ == "__main__":

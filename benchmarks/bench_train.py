@@ -31,7 +31,8 @@ def build(data: Path, project: Path) -> None:
         store.db.execute(
             "INSERT INTO article_status (article_id, annotator, status, updated) "
             "SELECT id, ?, 'done', '2026-11-22T00:00:00.000+00:00' FROM articles",
-            (ANNOTATOR,))
+            (ANNOTATOR,),
+        )
         store.db.conn.commit()
 
 
@@ -49,16 +50,21 @@ def main() -> None:
     began = time.perf_counter()
 
     def progress(epoch: int, epochs: int, loss: float) -> None:
-        print(f"epoch {epoch}/{epochs}  loss {loss:.1f}  "
-              f"{time.perf_counter() - began:.0f} s", flush=True)
+        print(
+            f"epoch {epoch}/{epochs}  loss {loss:.1f}  {time.perf_counter() - began:.0f} s",
+            flush=True,
+        )
 
     with Store.open(project, readonly=True) as store:
-        report = train_project(store, ANNOTATOR, base=args.base, epochs=args.epochs,
-                               progress=progress)
+        report = train_project(
+            store, ANNOTATOR, base=args.base, epochs=args.epochs, progress=progress
+        )
     seconds = time.perf_counter() - began
     print(report.format())
-    print(f"\n{args.count} articles, {args.epochs} epochs from the {args.base} model: "
-          f"{seconds:.0f} s ({seconds / 60:.1f} min; target under 10 min)")
+    print(
+        f"\n{args.count} articles, {args.epochs} epochs from the {args.base} model: "
+        f"{seconds:.0f} s ({seconds / 60:.1f} min; target under 10 min)"
+    )
 
 
 if __name__ == "__main__":

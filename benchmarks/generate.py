@@ -19,43 +19,101 @@ import json
 import random
 from pathlib import Path
 
-PER = ["Prabowo Subianto", "Emmanuel Macron", "Wang Yi", "Sergey Lavrov", "Antony Blinken",
-       "Retno Marsudi", "Recep Tayyip Erdoğan", "Miguel Díaz-Canel", "Ebrahim Raisi",
-       "Anwar Ibrahim", "Fumio Kishida", "Narendra Modi", "Luiz Inácio Lula da Silva"]
-ROLE = ["Presiden", "Menteri Luar Negeri", "Perdana Menteri", "Juru Bicara", "Duta Besar",
-        "Sekretaris Jenderal", "Menteri Pertahanan"]
-GPE = ["Indonesia", "Amerika Serikat", "AS", "Tiongkok", "Rusia", "Iran", "Kuba", "Prancis",
-       "Jepang", "Malaysia", "Turki", "Palestina", "Israel", "Qatar", "Mesir", "Jakarta",
-       "Teheran", "Beijing", "Doha"]
-ORG = ["PBB", "Dewan Keamanan PBB", "OKI", "Uni Eropa", "ASEAN", "BRICS", "NATO",
-       "Liga Arab", "Kementerian Luar Negeri", "Hamas"]
+PER = [
+    "Prabowo Subianto",
+    "Emmanuel Macron",
+    "Wang Yi",
+    "Sergey Lavrov",
+    "Antony Blinken",
+    "Retno Marsudi",
+    "Recep Tayyip Erdoğan",
+    "Miguel Díaz-Canel",
+    "Ebrahim Raisi",
+    "Anwar Ibrahim",
+    "Fumio Kishida",
+    "Narendra Modi",
+    "Luiz Inácio Lula da Silva",
+]
+ROLE = [
+    "Presiden",
+    "Menteri Luar Negeri",
+    "Perdana Menteri",
+    "Juru Bicara",
+    "Duta Besar",
+    "Sekretaris Jenderal",
+    "Menteri Pertahanan",
+]
+GPE = [
+    "Indonesia",
+    "Amerika Serikat",
+    "AS",
+    "Tiongkok",
+    "Rusia",
+    "Iran",
+    "Kuba",
+    "Prancis",
+    "Jepang",
+    "Malaysia",
+    "Turki",
+    "Palestina",
+    "Israel",
+    "Qatar",
+    "Mesir",
+    "Jakarta",
+    "Teheran",
+    "Beijing",
+    "Doha",
+]
+ORG = [
+    "PBB",
+    "Dewan Keamanan PBB",
+    "OKI",
+    "Uni Eropa",
+    "ASEAN",
+    "BRICS",
+    "NATO",
+    "Liga Arab",
+    "Kementerian Luar Negeri",
+    "Hamas",
+]
 EVENT = ["KTT G20", "KTT ASEAN ke-43", "Sidang Majelis Umum PBB", "COP 28", "KTT BRICS"]
-DATE = ["Senin (4/12/2023)", "20 November 2023", "Rabu 23 Oct 2024", "7 Oktober lalu",
-        "Kamis (9/11/2023)", "pekan lalu"]
-FILLER = ["Kedua negara berniat meningkatkan hubungan diplomatik dan kerja sama di berbagai "
-          "bidang.", "Pernyataan itu disampaikan dalam konferensi pers usai pertemuan.",
-          "Pembicaraan berlangsung selama hampir dua jam di tengah situasi kawasan yang tegang.",
-          "Sejumlah pengamat menilai langkah itu sebagai sinyal perubahan kebijakan luar negeri.",
-          "ADVERTISEMENT", "Baca Juga: Daftar Negara yang Mendukung Gencatan Senjata",
-          "Menurut data yang dihimpun, nilai perdagangan kedua negara naik 12,5 persen "
-          "dibandingkan tahun sebelumnya, terutama di sektor nikel, minyak sawit dan tekstil.",
-          "\"Kami berharap semua pihak menahan diri dan kembali ke meja perundingan,\" ujarnya "
-          "kepada wartawan.",
-          "Situasi kemanusiaan di wilayah itu terus memburuk; ribuan warga sipil mengungsi, "
-          "sementara bantuan makanan dan obat-obatan tertahan di perbatasan.",
-          "Pertemuan tersebut juga membahas isu perubahan iklim, ketahanan pangan, serta "
-          "reformasi lembaga keuangan internasional."]
+DATE = [
+    "Senin (4/12/2023)",
+    "20 November 2023",
+    "Rabu 23 Oct 2024",
+    "7 Oktober lalu",
+    "Kamis (9/11/2023)",
+    "pekan lalu",
+]
+FILLER = [
+    "Kedua negara berniat meningkatkan hubungan diplomatik dan kerja sama di berbagai bidang.",
+    "Pernyataan itu disampaikan dalam konferensi pers usai pertemuan.",
+    "Pembicaraan berlangsung selama hampir dua jam di tengah situasi kawasan yang tegang.",
+    "Sejumlah pengamat menilai langkah itu sebagai sinyal perubahan kebijakan luar negeri.",
+    "ADVERTISEMENT",
+    "Baca Juga: Daftar Negara yang Mendukung Gencatan Senjata",
+    "Menurut data yang dihimpun, nilai perdagangan kedua negara naik 12,5 persen "
+    "dibandingkan tahun sebelumnya, terutama di sektor nikel, minyak sawit dan tekstil.",
+    '"Kami berharap semua pihak menahan diri dan kembali ke meja perundingan," ujarnya '
+    "kepada wartawan.",
+    "Situasi kemanusiaan di wilayah itu terus memburuk; ribuan warga sipil mengungsi, "
+    "sementara bantuan makanan dan obat-obatan tertahan di perbatasan.",
+    "Pertemuan tersebut juga membahas isu perubahan iklim, ketahanan pangan, serta "
+    "reformasi lembaga keuangan internasional.",
+]
 
 # (template, relation between slots) ; slots are {LABEL} in order of appearance
 TEMPLATES = [
-    ("{ROLE} {GPE} {PER} bertemu dengan {ROLE} {GPE} {PER} di {GPE} pada {DATE}.",
-     (2, 5, "MEETS")),
-    ("{PER} mendesak {ORG} untuk segera menyerukan gencatan senjata di {GPE}.",
-     (0, 1, "URGES")),
-    ("{GPE} dan {GPE} sepakat memperluas kerja sama di bidang energi dan pertanian.",
-     (0, 1, "COOPERATES_WITH")),
-    ("Dalam {EVENT} yang digelar di {GPE}, {PER} menyampaikan dukungan kepada {GPE}.",
-     (2, 3, "SUPPORTS")),
+    ("{ROLE} {GPE} {PER} bertemu dengan {ROLE} {GPE} {PER} di {GPE} pada {DATE}.", (2, 5, "MEETS")),
+    ("{PER} mendesak {ORG} untuk segera menyerukan gencatan senjata di {GPE}.", (0, 1, "URGES")),
+    (
+        "{GPE} dan {GPE} sepakat memperluas kerja sama di bidang energi dan pertanian.",
+        (0, 1, "COOPERATES_WITH"),
+    ),
+    (
+        "Dalam {EVENT} yang digelar di {GPE}, {PER} menyampaikan dukungan kepada {GPE}.",
+        (2, 3, "SUPPORTS"),
+    ),
     ("{ORG} menjatuhkan sanksi baru terhadap {GPE} pada {DATE}.", (0, 1, "SANCTIONS")),
     ("{GPE} merupakan anggota {ORG} sejak lama, kata {ROLE} {PER}.", (0, 1, "MEMBER_OF")),
 ]
@@ -95,8 +153,11 @@ def detokenize(record: dict) -> dict:
         moved[at + len(token)] = new_start + len(token)
         pieces.append(token)
         at += len(token) + 1
-    spans = [{**s, "start": moved[s["start"]], "end": moved[s["end"]]}
-             for s in record["spans"] if s["start"] in moved and s["end"] in moved]
+    spans = [
+        {**s, "start": moved[s["start"]], "end": moved[s["end"]]}
+        for s in record["spans"]
+        if s["start"] in moved and s["end"] in moved
+    ]
     return {"text": "".join(pieces), "spans": spans}
 
 
@@ -107,8 +168,10 @@ def _filler(rng: random.Random, text: str, spans: list[dict], real: list[dict]) 
     sentence = rng.choice(real)
     base = len(text)
     if len(spans) < 12:
-        spans.extend({"start": base + s["start"], "end": base + s["end"], "label": s["label"]}
-                     for s in sentence["spans"])
+        spans.extend(
+            {"start": base + s["start"], "end": base + s["end"], "label": s["label"]}
+            for s in sentence["spans"]
+        )
     return sentence["text"]
 
 
@@ -128,7 +191,7 @@ def article(rng: random.Random, n: int, size: int = 3000, real: list[dict] = ())
             i = template.index("{", pos)
             j = template.index("}", i)
             parts.append(template[pos:i])
-            label = template[i + 1:j]
+            label = template[i + 1 : j]
             value = rng.choice(globals()[label])
             start = len(text) + sum(len(p) for p in parts)
             parts.append(value)
@@ -139,10 +202,16 @@ def article(rng: random.Random, n: int, size: int = 3000, real: list[dict] = ())
         base = len(spans)
         spans.extend(slots)
         if len(relations) < 5:
-            relations.append({"head_span": spans[base + a], "child_span": spans[base + b],
-                              "label": rel})
-    return {"text": text, "title": title, "spans": spans, "relations": relations,
-            "meta": {"source": "generated", "n": n}}
+            relations.append(
+                {"head_span": spans[base + a], "child_span": spans[base + b], "label": rel}
+            )
+    return {
+        "text": text,
+        "title": title,
+        "spans": spans,
+        "relations": relations,
+        "meta": {"source": "generated", "n": n},
+    }
 
 
 def write(path: Path, count: int, seed: int = 7, real: list[dict] | None = None) -> Path:

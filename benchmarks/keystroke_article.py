@@ -32,31 +32,43 @@ class Article:
         suggested = [e for e in self.c.entities if e.status == SUGGESTED]
         relations = [x for x in self.c.relations if x.status == SUGGESTED]
         # A fix costs a Tab (walk) or a click (accept-all) besides its keys.
-        fates = {s: plan.plan_entities(suggested, gold.spans, self.c.tokens,
-                                       2 if s == "walk" else 3) for s in ("walk", "accept-all")}
-        rel_fates = {s: plan.plan_relations(self.schema, relations, fates[s], gold.relations)
-                     for s in fates}
+        fates = {
+            s: plan.plan_entities(suggested, gold.spans, self.c.tokens, 2 if s == "walk" else 3)
+            for s in ("walk", "accept-all")
+        }
+        rel_fates = {
+            s: plan.plan_relations(self.schema, relations, fates[s], gold.relations) for s in fates
+        }
         if strategy == "cheapest":
-            strategy = min(fates, key=lambda s: plan.entity_cost(fates[s], s) + plan.relation_cost(
-                rel_fates[s], relations, fates[s], s))
+            strategy = min(
+                fates,
+                key=lambda s: (
+                    plan.entity_cost(fates[s], s)
+                    + plan.relation_cost(rel_fates[s], relations, fates[s], s)
+                ),
+            )
         self.strategy, self.fates, self.rel_plan = strategy, fates[strategy], rel_fates[strategy]
         r.strategies[strategy] += 1
         r.outcome.update(("entity", f.kind) for f in self.fates.values())
         r.outcome["entity", "missing"] += len(gold.spans) - len(
-            [f for f in self.fates.values() if f.gold is not None])
+            [f for f in self.fates.values() if f.gold is not None]
+        )
         r.outcome.update(("relation", f.kind) for f in self.rel_plan.values())
         r.outcome["relation", "missing"] += len(gold.relations) - len(
-            [f for f in self.rel_plan.values() if f.gold is not None])
+            [f for f in self.rel_plan.values() if f.gold is not None]
+        )
 
     def gold_entity(self, g: int):
         """The entity shown with gold span `g`'s offsets and label (suggested or not)."""
-        return next((e for e in self.c.entities
-                     if (e.start, e.end, e.label) == self.gold.spans[g]), None)
+        return next(
+            (e for e in self.c.entities if (e.start, e.end, e.label) == self.gold.spans[g]), None
+        )
 
     def is_gold(self, relation, g: GoldRel | None) -> bool:
         h, ch = (self.gold_entity(g[0]), self.gold_entity(g[1])) if g else (None, None)
         return bool(h and ch) and plan.same_relation(
-            self.schema, (h.id, ch.id, g[2]), (relation.head, relation.child, relation.label))
+            self.schema, (h.id, ch.id, g[2]), (relation.head, relation.child, relation.label)
+        )
 
     def present(self, g: GoldRel) -> bool:
         return any(x.status == ACCEPTED and self.is_gold(x, g) for x in self.c.relations)
@@ -66,8 +78,9 @@ class Article:
         fate = self.rel_plan.get(relation.id)
         if fate is None:
             return False  # added here
-        return relation.status == SUGGESTED or (fate.kind != "right"
-                                                and not self.is_gold(relation, fate.gold))
+        return relation.status == SUGGESTED or (
+            fate.kind != "right" and not self.is_gold(relation, fate.gold)
+        )
 
     def needed(self, entity=None) -> list[GoldRel]:
         """Gold relations (of `entity`) to add by hand now: both ends shown with their gold
@@ -83,8 +96,11 @@ class Article:
     def missing(self) -> list[Span]:
         """Gold spans that no entity shown is, or is planned to become: to be drawn."""
         coming = {self.fates[e.id].gold for e in self.c.entities if e.id in self.fates}
-        return [s for i, s in enumerate(self.gold.spans)
-                if i not in coming and self.gold_entity(i) is None]
+        return [
+            s
+            for i, s in enumerate(self.gold.spans)
+            if i not in coming and self.gold_entity(i) is None
+        ]
 
     def run(self) -> None:
         if self.strategy == "accept-all" and (self.fates or self.rel_plan):
@@ -104,19 +120,30 @@ class Article:
         tasks, missing = [], self.missing()
         for e in self.c.entities:
             fate = self.fates.get(e.id)
-            if fate is None or (e.status == ACCEPTED and fate.gold is not None and (
-                    e.start, e.end, e.label) == self.gold.spans[fate.gold]):
+            if fate is None or (
+                e.status == ACCEPTED
+                and fate.gold is not None
+                and (e.start, e.end, e.label) == self.gold.spans[fate.gold]
+            ):
                 continue
-            if e.status == SUGGESTED and fate.gold is None and any(
-                    s < e.end and e.start < t for s, t, _ in missing):
+            if (
+                e.status == SUGGESTED
+                and fate.gold is None
+                and any(s < e.end and e.start < t for s, t, _ in missing)
+            ):
                 continue  # drawing the gold span over it rejects it
             tasks.append(((e.start, 0, e.end), "entity", e))
         tasks += [((g[0], 0, g[1]), "draw", g) for g in missing]
-        tasks += [((max(self.gold.spans[g[0]][0], self.gold.spans[g[1]][0]), 1, -1), "link", g)
-                  for g in self.needed()]
+        tasks += [
+            ((max(self.gold.spans[g[0]][0], self.gold.spans[g[1]][0]), 1, -1), "link", g)
+            for g in self.needed()
+        ]
         starts = {e.id: e.start for e in self.c.entities}
-        tasks += [((max(starts[x.head], starts[x.child]), 1, x.id), "relation", x)
-                  for x in self.c.relations if self.pending(x)]
+        tasks += [
+            ((max(starts[x.head], starts[x.child]), 1, x.id), "relation", x)
+            for x in self.c.relations
+            if self.pending(x)
+        ]
         return min(tasks, key=lambda t: t[0])[1:] if tasks else None
 
     def do(self, what: str, thing) -> None:
@@ -151,8 +178,11 @@ class Article:
                 r.label_key(fate.relabel)
                 if c.entity(thing.id).label != fate.relabel:
                     self.unblock_relabel(thing, fate.relabel)
-            if (c.entity(thing.id).start, c.entity(thing.id).end, c.entity(thing.id).label) \
-                    != target:
+            if (
+                c.entity(thing.id).start,
+                c.entity(thing.id).end,
+                c.entity(thing.id).label,
+            ) != target:
                 raise RuntimeError(f"fixing {thing} did not reach {target}")
             self.link_all(c.entity(thing.id))
 
@@ -167,8 +197,15 @@ class Article:
             g = fate.gold
             want = (self.gold_entity(g[0]).id, self.gold_entity(g[1]).id, g[2])
             head, child = self.c.entity(relation.head), self.c.entity(relation.child)
-            keys = plan.retype_keys(self.schema, relation, head, child, self.c.article.text,
-                                    Peek.picker_prior(r.window), want)
+            keys = plan.retype_keys(
+                self.schema,
+                relation,
+                head,
+                child,
+                self.c.article.text,
+                Peek.picker_prior(r.window),
+                want,
+            )
             if keys is not None:
                 r.keys("relation", keys)
                 if not self.present(g):
@@ -181,9 +218,15 @@ class Article:
         """Settle first what overlaps a span about to be drawn or resized into: accepted
         entities wrong there, and suggestions planned to become other gold spans (the draw
         or resize rejects the rest itself)."""
-        while blocking := [e for e in self.c.entities if e.id != keep and e.id in self.fates
-                           and e.start < span[1] and span[0] < e.end
-                           and (e.status == ACCEPTED or self.fates[e.id].gold is not None)]:
+        while blocking := [
+            e
+            for e in self.c.entities
+            if e.id != keep
+            and e.id in self.fates
+            and e.start < span[1]
+            and span[0] < e.end
+            and (e.status == ACCEPTED or self.fates[e.id].gold is not None)
+        ]:
             self.do("entity", blocking[0])
 
     def unblock_relabel(self, e, label: str) -> None:
@@ -214,18 +257,31 @@ class Article:
         ways = []
         for a, b in ((h, ch), (ch, h)):
             here = 2 * (c.current != Item("entity", a.id))  # G and a hint letter
-            keys = plan.pick_keys(self.schema, a, b, c.linkable(), self.bounds(), c.article.text,
-                                  Peek.picker_prior(r.window), want)
+            keys = plan.pick_keys(
+                self.schema,
+                a,
+                b,
+                c.linkable(),
+                self.bounds(),
+                c.article.text,
+                Peek.picker_prior(r.window),
+                want,
+            )
             ways.append((here + len(keys) if keys else NEVER, "L", a, b, keys))
             ways.append((here + 1 + R_GUESS, "R", a, b, None))
-            if r.mouse and r.in_sight(a) and r.in_sight(b) and (
-                    typing := self.dialog_type_keys(a, b, want)) is not None:
+            if (
+                r.mouse
+                and r.in_sight(a)
+                and r.in_sight(b)
+                and (typing := self.dialog_type_keys(a, b, want)) is not None
+            ):
                 ways.append((1 + len(typing), "drag", a, b, None))
         # At equal cost the keys win: the hands stay on the keyboard.
         _, how, a, b, keys = min(ways, key=lambda w: (w[0], w[1] != "L"))
         if how == "drag":
-            self.through_dialog(lambda: r.drag("link", "drag", r.inside(a), r.inside(b)),
-                                want, dragged=True)
+            self.through_dialog(
+                lambda: r.drag("link", "drag", r.inside(a), r.inside(b)), want, dragged=True
+            )
         else:
             r.make_current("link", Item("entity", a.id))
             if how == "L":
@@ -244,21 +300,26 @@ class Article:
         """Press the planned L keys; the hints drawn must be the ones planned."""
         r, picker = self.r, self.r.picker
         letters = [k for k in keys if k[0] in ("hint", "hint+type")]
-        before = keys[:keys.index(letters[0])]
+        before = keys[: keys.index(letters[0])]
         r.keys("link", before)
         code = "".join(name[-1] for _, name in letters)
         if picker.hints.get(code) != other.id:
             raise RuntimeError(f"planned hint {code!r} for {other}, shown {picker.hints}")
-        r.keys("link", keys[len(before):])
+        r.keys("link", keys[len(before) :])
         if picker.stage != "idle":
             raise RuntimeError(f"the picker is still at {picker.stage}: {picker.options}")
 
     def dialog_type_keys(self, a, b, want: tuple) -> list | None:
         """A drag's dialog: the keys to the type in its list, then Enter."""
         ws = self.r.window.workspace
-        rows = picking.candidate_rows(self.schema, a, [b], self.c.article.text,
-                                      picking.lexicon_cues(),
-                                      relation_type_counts(ws.store, ws.annotator))
+        rows = picking.candidate_rows(
+            self.schema,
+            a,
+            [b],
+            self.c.article.text,
+            picking.lexicon_cues(),
+            relation_type_counts(ws.store, ws.annotator),
+        )
         at = plan.index_of(self.schema, rows[0][1], want) if rows else None
         if at is None:
             return None
@@ -279,13 +340,26 @@ class Article:
             if not dragged:
                 box.setText(typed)
                 rows = [i for i in range(entities.count()) if not entities.item(i).isHidden()]
-                here, row = entities.currentRow(), next((i for i in rows if plan.index_of(
-                    schema, [o for _, o in rows_of[i][1]], want) is not None), None)
+                here, row = (
+                    entities.currentRow(),
+                    next(
+                        (
+                            i
+                            for i in rows
+                            if plan.index_of(schema, [o for _, o in rows_of[i][1]], want)
+                            is not None
+                        ),
+                        None,
+                    ),
+                )
                 if row is None or here not in rows:
                     return [None] * NEVER
-                out = [(box, ("filter", ch)) for ch in typed] + [
-                    (box, ("list key", "Down" if row > here else "Up"))] * abs(
-                    rows.index(row) - rows.index(here)) + [(box, ("list key", "Return"))]
+                out = (
+                    [(box, ("filter", ch)) for ch in typed]
+                    + [(box, ("list key", "Down" if row > here else "Up"))]
+                    * abs(rows.index(row) - rows.index(here))
+                    + [(box, ("list key", "Return"))]
+                )
                 entities.setCurrentRow(row)
             elif typed:
                 return [None] * NEVER
@@ -296,8 +370,11 @@ class Article:
             if types.count() == 1 and not dragged:
                 return out
             texts = [types.item(i).text() for i in range(types.count())]
-            return out + [(types, k) for k in plan.list_keys(texts, 0, at)] + [
-                (types, ("list key", "Return"))]
+            return (
+                out
+                + [(types, k) for k in plan.list_keys(texts, 0, at)]
+                + [(types, ("list key", "Return"))]
+            )
 
         def answer() -> None:
             dialog = QApplication.activeModalWidget()
@@ -306,8 +383,12 @@ class Article:
                 box, _, types, _ = Peek.dialog_parts(dialog)
                 box.setText("")
                 for widget, (gesture, name) in best:
-                    if widget is types and name == "Return" and plan.index_of(
-                            schema, [types.currentItem().data(Qt.UserRole)], want) is None:
+                    if (
+                        widget is types
+                        and name == "Return"
+                        and plan.index_of(schema, [types.currentItem().data(Qt.UserRole)], want)
+                        is None
+                    ):
                         raise RuntimeError(f"the type list stands at {types.currentRow()}")
                     if len(name) == 1:
                         QTest.keyClicks(widget, name)

@@ -17,15 +17,33 @@ from annotation.view.spans import TokenIndex
 from benchmarks.keystroke_plan import Key, resize_path
 
 Span = tuple[int, int]
-RESIZE_KEYS = {("end", 1): "shift+Right", ("end", -1): "shift+Left",
-               ("start", -1): "ctrl+shift+Left", ("start", 1): "ctrl+shift+Right"}
-GESTURES = {"Right": "caret word", "Left": "caret word", "ctrl+Right": "caret sentence",
-            "ctrl+Left": "caret sentence", "N": "gap", "shift+N": "gap"}
+RESIZE_KEYS = {
+    ("end", 1): "shift+Right",
+    ("end", -1): "shift+Left",
+    ("start", -1): "ctrl+shift+Left",
+    ("start", 1): "ctrl+shift+Right",
+}
+GESTURES = {
+    "Right": "caret word",
+    "Left": "caret word",
+    "ctrl+Right": "caret sentence",
+    "ctrl+Left": "caret sentence",
+    "N": "gap",
+    "shift+N": "gap",
+}
 
 
-def caret_keys(text: str, tokens: TokenIndex, bounds: Sequence[int],
-               covered: Sequence[Span], origin: Span | None, is_caret: bool,
-               in_sight: Span | None, target: Span, most: int = 12) -> list[Key] | None:
+def caret_keys(
+    text: str,
+    tokens: TokenIndex,
+    bounds: Sequence[int],
+    covered: Sequence[Span],
+    origin: Span | None,
+    is_caret: bool,
+    in_sight: Span | None,
+    target: Span,
+    most: int = 12,
+) -> list[Key] | None:
     """The fewest caret and resize keys that select `target` (the label key not counted),
     from `origin` (the caret when `is_caret`, else the current entity, or None); None if
     it takes more than `most`. `in_sight` is the word Right or Left takes without an
@@ -65,15 +83,18 @@ def caret_keys(text: str, tokens: TokenIndex, bounds: Sequence[int],
 
 
 def search_keys(text: str, target: Span, caret_span: Span | None) -> list[Key] | None:
-    """"/", the target's text, Enter (or Shift+Enter) to its match, Esc: the find box
+    """ "/", the target's text, Enter (or Shift+Enter) to its match, Esc: the find box
     starts at the first match from the caret's start (from the top without a caret)."""
-    found = caret.matches(text, text[target[0]:target[1]])
+    found = caret.matches(text, text[target[0] : target[1]])
     if target not in found:
         return None
     start = caret_span[0] if caret_span is not None else 0
     first = found.index(next((m for m in found if m[0] >= start), found[0]))
     ahead = (found.index(target) - first) % len(found)
-    steps = [("find next", "Return")] * ahead if ahead <= len(found) - ahead else \
-        [("find next", "shift+Return")] * (len(found) - ahead)
-    typed = [("find type", ch) for ch in text[target[0]:target[1]]]
+    steps = (
+        [("find next", "Return")] * ahead
+        if ahead <= len(found) - ahead
+        else [("find next", "shift+Return")] * (len(found) - ahead)
+    )
+    typed = [("find type", ch) for ch in text[target[0] : target[1]]]
     return [("find", "/"), *typed, *steps, ("find close", "Escape")]

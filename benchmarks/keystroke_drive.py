@@ -27,14 +27,29 @@ from benchmarks import keystroke_caret
 from gui.article.controller import Item
 from gui.main_window import MainWindow
 
-RESIZE = {("end", 1): (Qt.Key_Right, Qt.ShiftModifier),
-          ("end", -1): (Qt.Key_Left, Qt.ShiftModifier),
-          ("start", -1): (Qt.Key_Left, Qt.ControlModifier | Qt.ShiftModifier),
-          ("start", 1): (Qt.Key_Right, Qt.ControlModifier | Qt.ShiftModifier)}
-NAMED = {"Tab": Qt.Key_Tab, "Return": Qt.Key_Return, "Down": Qt.Key_Down, "Up": Qt.Key_Up,
-         "Right": Qt.Key_Right, "Left": Qt.Key_Left, "Escape": Qt.Key_Escape,
-         "PageDown": Qt.Key_PageDown, "PageUp": Qt.Key_PageUp, "/": Qt.Key_Slash,
-         "L": Qt.Key_L, "T": Qt.Key_T, "R": Qt.Key_R, "X": Qt.Key_X, "_": Qt.Key_Underscore}
+RESIZE = {
+    ("end", 1): (Qt.Key_Right, Qt.ShiftModifier),
+    ("end", -1): (Qt.Key_Left, Qt.ShiftModifier),
+    ("start", -1): (Qt.Key_Left, Qt.ControlModifier | Qt.ShiftModifier),
+    ("start", 1): (Qt.Key_Right, Qt.ControlModifier | Qt.ShiftModifier),
+}
+NAMED = {
+    "Tab": Qt.Key_Tab,
+    "Return": Qt.Key_Return,
+    "Down": Qt.Key_Down,
+    "Up": Qt.Key_Up,
+    "Right": Qt.Key_Right,
+    "Left": Qt.Key_Left,
+    "Escape": Qt.Key_Escape,
+    "PageDown": Qt.Key_PageDown,
+    "PageUp": Qt.Key_PageUp,
+    "/": Qt.Key_Slash,
+    "L": Qt.Key_L,
+    "T": Qt.Key_T,
+    "R": Qt.Key_R,
+    "X": Qt.Key_X,
+    "_": Qt.Key_Underscore,
+}
 MODIFIERS = {"shift": Qt.ShiftModifier, "ctrl": Qt.ControlModifier}
 NEVER = 999
 
@@ -164,9 +179,12 @@ class Researcher:
         (unless the view is scrolled as far as it goes that way)."""
         rect, height = self.caret(entity.start), self.view.viewport().height()
         bar, margin = self.view.verticalScrollBar(), height // 5
-        return rect.top() >= 0 and rect.bottom() <= height and \
-            (rect.top() >= margin or bar.value() == 0) and \
-            (rect.bottom() + margin <= height or bar.value() == bar.maximum())
+        return (
+            rect.top() >= 0
+            and rect.bottom() <= height
+            and (rect.top() >= margin or bar.value() == 0)
+            and (rect.bottom() + margin <= height or bar.value() == bar.maximum())
+        )
 
     def drag(self, kind: str, gesture: str, press: QPoint, release: QPoint, mods=Qt.NoModifier):
         viewport = self.view.viewport()
@@ -184,12 +202,23 @@ class Researcher:
         origin = span or ((entity.start, entity.end) if entity is not None else None)
         if c.article.id not in self._bounds:
             self._bounds[c.article.id] = caret.article_bounds(text, c.tokens)
-        ways = [keys for keys in (
-            keystroke_caret.caret_keys(text, c.tokens, self._bounds[c.article.id],
-                                       [(e.start, e.end) for e in c.entities], origin,
-                                       span is not None, Peek.first_in_sight(self.window),
-                                       target),
-            keystroke_caret.search_keys(text, target, span)) if keys is not None]
+        ways = [
+            keys
+            for keys in (
+                keystroke_caret.caret_keys(
+                    text,
+                    c.tokens,
+                    self._bounds[c.article.id],
+                    [(e.start, e.end) for e in c.entities],
+                    origin,
+                    span is not None,
+                    Peek.first_in_sight(self.window),
+                    target,
+                ),
+                keystroke_caret.search_keys(text, target, span),
+            )
+            if keys is not None
+        ]
         if not ways:
             raise RuntimeError(f"no keys select {target}")
         self.press("entity", min(ways, key=len))
@@ -201,8 +230,11 @@ class Researcher:
         c = self.c
         items, here = c.open_items(), Peek.reading_position(c, c.current)
         ahead = [i for i in items if Peek.reading_position(c, i) > here]
-        return (ahead + [i for i in items if i not in ahead]).index(item) + 1 \
-            if item in items else NEVER
+        return (
+            (ahead + [i for i in items if i not in ahead]).index(item) + 1
+            if item in items
+            else NEVER
+        )
 
     def go_cost(self, entity) -> int:
         """The keys G takes to make an entity current: G and its hint letters when it is in
@@ -228,13 +260,25 @@ class Researcher:
             at = ring.index(c.current.id) if here and c.current.kind == "relation" else 0
             before = 0 if here else self.go_cost(end)
             to = ring.index(item.id)
-            for n, key in (((to - at) % len(ring), Qt.Key_BracketRight),
-                           ((at - to) % len(ring), Qt.Key_BracketLeft)):
-                ways.append((before + n, 1, "]" if key == Qt.Key_BracketRight else "[",
-                             None if here else end, (key, Qt.NoModifier), n))
+            for n, key in (
+                ((to - at) % len(ring), Qt.Key_BracketRight),
+                ((at - to) % len(ring), Qt.Key_BracketLeft),
+            ):
+                ways.append(
+                    (
+                        before + n,
+                        1,
+                        "]" if key == Qt.Key_BracketRight else "[",
+                        None if here else end,
+                        (key, Qt.NoModifier),
+                        n,
+                    )
+                )
         ids = [r.id for r in walk.in_article()]
-        for step, key, name in ((1, Qt.Key_BracketRight, "ctrl+]"),
-                                (-1, Qt.Key_BracketLeft, "ctrl+[")):
+        for step, key, name in (
+            (1, Qt.Key_BracketRight, "ctrl+]"),
+            (-1, Qt.Key_BracketLeft, "ctrl+["),
+        ):
             first = walk.landing(step)
             n = 1 + (ids.index(item.id) - first) * step % len(ids)
             ways.append((n, 2, name, None, (key, Qt.ControlModifier), n))

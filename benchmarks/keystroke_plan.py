@@ -41,19 +41,22 @@ class Gold(NamedTuple):
 class Fate(NamedTuple):
     """An entity suggestion becomes gold span `gold` by resize `steps` and a `relabel`, or
     is rejected (gold None)."""
+
     gold: int | None
     steps: tuple = ()
     relabel: str | None = None
 
     @property
     def kind(self) -> str:
-        return "rejected" if self.gold is None else "fixed" if self.steps or self.relabel \
-            else "right"
+        return (
+            "rejected" if self.gold is None else "fixed" if self.steps or self.relabel else "right"
+        )
 
 
 class RelFate(NamedTuple):
     """A relation suggestion is gold relation `gold` as it is ("right"), becomes it by T
     ("fixed": the same ends, another type or direction), or is rejected (gold None)."""
+
     gold: GoldRel | None
     kind: str
 
@@ -64,18 +67,29 @@ def load_gold(path: Path, limit: int | None = None) -> list[Gold]:
     for record in map(json.loads, filter(str.strip, path.read_text("utf-8").splitlines())):
         spans = [(s["start"], s["end"], s["label"]) for s in record.get("spans", [])]
         at = {(s, e): i for i, (s, e, _) in enumerate(spans)}
-        golds.append(Gold(record["text"], spans, [(
-            at[r["head_span"]["start"], r["head_span"]["end"]],
-            at[r["child_span"]["start"], r["child_span"]["end"]], r["label"])
-            for r in record.get("relations", [])]))
+        golds.append(
+            Gold(
+                record["text"],
+                spans,
+                [
+                    (
+                        at[r["head_span"]["start"], r["head_span"]["end"]],
+                        at[r["child_span"]["start"], r["child_span"]["end"]],
+                        r["label"],
+                    )
+                    for r in record.get("relations", [])
+                ],
+            )
+        )
     return golds[:limit] if limit else golds
 
 
 # -- entities ---------------------------------------------------------------------------------
 
 
-def resize_path(tokens: TokenIndex, span: tuple[int, int], target: tuple[int, int],
-                most: int) -> tuple | None:
+def resize_path(
+    tokens: TokenIndex, span: tuple[int, int], target: tuple[int, int], most: int
+) -> tuple | None:
     """The resize keys (edge, step) that turn `span` into `target`, shrinking first; None
     if that takes more than `most` keys or cannot be done by whole tokens."""
     (s, e), steps = span, ()
@@ -87,8 +101,9 @@ def resize_path(tokens: TokenIndex, span: tuple[int, int], target: tuple[int, in
     return steps if (s, e) == target else None
 
 
-def plan_entities(suggestions: list, gold: list[Span], tokens: TokenIndex,
-                  most: int) -> dict[int, Fate]:
+def plan_entities(
+    suggestions: list, gold: list[Span], tokens: TokenIndex, most: int
+) -> dict[int, Fate]:
     """Each suggestion's fate: one with a gold span's offsets becomes it (relabelled if need
     be); then, cheapest first, one that at most `most` resize and label keys turn into an
     overlapping gold span; the rest are rejected."""
@@ -133,26 +148,34 @@ def index_of(schema: LabelSchema, options: Sequence, want: tuple) -> int | None:
     return next((i for i, o in enumerate(options) if same_relation(schema, o, want)), None)
 
 
-def plan_relations(schema: LabelSchema, relations: list, fates: dict[int, Fate],
-                   gold: list[GoldRel]) -> dict[int, RelFate]:
+def plan_relations(
+    schema: LabelSchema, relations: list, fates: dict[int, Fate], gold: list[GoldRel]
+) -> dict[int, RelFate]:
     """Each relation suggestion's fate: the gold relation it is (ends through the entity
     fates); then, for the rest, a gold relation between the same two ends that T turns it
     into; else rejected. Each gold relation is taken once."""
-    ends = {r.id: (fates.get(r.head, Fate(None)).gold, fates.get(r.child, Fate(None)).gold)
-            for r in relations}
+    ends = {
+        r.id: (fates.get(r.head, Fate(None)).gold, fates.get(r.child, Fate(None)).gold)
+        for r in relations
+    }
     out: dict[int, RelFate] = {}
     taken: set[GoldRel] = set()
     for r in relations:
         if None not in ends[r.id]:
-            g = next((g for g in gold if g not in taken
-                      and same_relation(schema, g, (*ends[r.id], r.label))), None)
+            g = next(
+                (
+                    g
+                    for g in gold
+                    if g not in taken and same_relation(schema, g, (*ends[r.id], r.label))
+                ),
+                None,
+            )
             if g is not None:
                 taken.add(g)
                 out[r.id] = RelFate(g, "right")
     for r in (r for r in relations if r.id not in out):
         if None not in ends[r.id]:
-            g = next((g for g in gold if g not in taken
-                      and {g[0], g[1]} == set(ends[r.id])), None)
+            g = next((g for g in gold if g not in taken and {g[0], g[1]} == set(ends[r.id])), None)
             if g is not None:
                 taken.add(g)
                 out[r.id] = RelFate(g, "fixed")
@@ -161,8 +184,9 @@ def plan_relations(schema: LabelSchema, relations: list, fates: dict[int, Fate],
     return out
 
 
-def relation_cost(rel_fates: dict[int, RelFate], relations: list, fates: dict[int, Fate],
-                  strategy: str) -> int:
+def relation_cost(
+    rel_fates: dict[int, RelFate], relations: list, fates: dict[int, Fate], strategy: str
+) -> int:
     """Relation actions a strategy needs for the relation suggestions (an estimate: a T
     takes three keys; an accepted relation is made current by three, G, a hint letter
     and ] from one of its ends). After Ctrl+Alt+A the right ones cost nothing, and one
@@ -181,17 +205,25 @@ def relation_cost(rel_fates: dict[int, RelFate], relations: list, fates: dict[in
     return cost
 
 
-def directions(schema: LabelSchema, origin: Entity, other: Entity, text: str,
-               prior: Prior | None, retyping: str | None = None
-               ) -> tuple[list[tuple], list[tuple]]:
+def directions(
+    schema: LabelSchema,
+    origin: Entity,
+    other: Entity,
+    text: str,
+    prior: Prior | None,
+    retyping: str | None = None,
+) -> tuple[list[tuple], list[tuple]]:
     """The picker's two lists of types for a pair (its `_directions`): `origin` → `other`,
     and the other way round without the symmetric types; when changing a relation of type
     `retyping`, that type is left out of the first."""
     cues = picking.lexicon_cues()
     forward = picking.type_options(schema, origin, other, text, cues, prior)
     symmetric = {o[2] for o in forward if (t := schema.relation(o[2])) and t.symmetric}
-    backward = [o for o in picking.type_options(schema, other, origin, text, cues, prior)
-                if o[2] not in symmetric]
+    backward = [
+        o
+        for o in picking.type_options(schema, other, origin, text, cues, prior)
+        if o[2] not in symmetric
+    ]
     if retyping is not None:
         forward = [o for o in forward if o[2] != retyping]
     return forward, backward
@@ -210,8 +242,9 @@ def choose_type(schema: LabelSchema, options: Sequence, want: tuple) -> list[Key
     return [("type letters", ch.lower()) for ch in want[2][:n]]
 
 
-def type_stage(schema: LabelSchema, forward: list, backward: list, want: tuple
-               ) -> tuple[bool, list[Key]] | None:
+def type_stage(
+    schema: LabelSchema, forward: list, backward: list, want: tuple
+) -> tuple[bool, list[Key]] | None:
     """After the other end is picked: (Shift on the hint's last letter, the type keys).
     Shift takes the first type of the list shown first; a pair with one type and
     direction is linked at once."""
@@ -227,8 +260,15 @@ def type_stage(schema: LabelSchema, forward: list, backward: list, want: tuple
     return None
 
 
-def retype_keys(schema: LabelSchema, relation, head: Entity, child: Entity, text: str,
-                prior: Prior | None, want: tuple) -> list[Key] | None:
+def retype_keys(
+    schema: LabelSchema,
+    relation,
+    head: Entity,
+    child: Entity,
+    text: str,
+    prior: Prior | None,
+    want: tuple,
+) -> list[Key] | None:
     """T, then Tab to turn it round if need be, then the type."""
     forward, backward = directions(schema, head, child, text, prior, relation.label)
     if (keys := choose_type(schema, forward, want)) is not None:
@@ -238,9 +278,16 @@ def retype_keys(schema: LabelSchema, relation, head: Entity, child: Entity, text
     return None
 
 
-def pick_keys(schema: LabelSchema, origin: Entity, other: Entity, entities: list[Entity],
-              bounds: list[int], text: str, prior: Prior | None, want: tuple
-              ) -> list[Key] | None:
+def pick_keys(
+    schema: LabelSchema,
+    origin: Entity,
+    other: Entity,
+    entities: list[Entity],
+    bounds: list[int],
+    text: str,
+    prior: Prior | None,
+    want: tuple,
+) -> list[Key] | None:
     """The cheapest keys L offers from `origin` to `other` with type `want`: L, Tab when
     `other` is beyond the neighbouring sentences (only if some entity is within them: with
     none, L does not start), its hint letters, the type. None if L cannot."""
@@ -271,8 +318,14 @@ def list_search(texts: Sequence[str], current: int, typed: str) -> int:
     on)."""
     for n in range(1, len(typed) + 1):
         start = (current + 1) % len(texts) if n == 1 else current
-        current = next((row for row in ((start + k) % len(texts) for k in range(len(texts)))
-                        if texts[row].lower().startswith(typed[:n].lower())), current)
+        current = next(
+            (
+                row
+                for row in ((start + k) % len(texts) for k in range(len(texts)))
+                if texts[row].lower().startswith(typed[:n].lower())
+            ),
+            current,
+        )
     return current
 
 
@@ -297,23 +350,35 @@ def check_export(project: Path, golds: list[Gold], schema: LabelSchema) -> list[
     out = project.with_suffix(".jsonl")
     with contextlib.redirect_stdout(sys.stderr):
         cli.run(["export", str(project), str(out)])
-    records = {r["text"]: r for r in map(json.loads, out.read_text("utf-8").splitlines())
-               if r.get("_annotator_id") == WHO}
+    records = {
+        r["text"]: r
+        for r in map(json.loads, out.read_text("utf-8").splitlines())
+        if r.get("_annotator_id") == WHO
+    }
 
     def norm(h: dict, c: dict, label: str) -> tuple:
         ends = [(h["start"], h["end"]), (c["start"], c["end"])]
         return (*(sorted(ends) if schema.relation(label).symmetric else ends), label)
+
     problems = []
     for n, gold in enumerate(golds, 1):
         record = records.get(gold.text, {"spans": [], "relations": []})
         as_dict = [{"start": s, "end": e} for s, e, _ in gold.spans]
         for what, want, have in (
-                ("entities", set(gold.spans),
-                 {(s["start"], s["end"], s["label"]) for s in record["spans"]}),
-                ("relations", {norm(as_dict[h], as_dict[c], lab) for h, c, lab in gold.relations},
-                 {norm(x["head_span"], x["child_span"], x["label"])
-                  for x in record["relations"]})):
+            (
+                "entities",
+                set(gold.spans),
+                {(s["start"], s["end"], s["label"]) for s in record["spans"]},
+            ),
+            (
+                "relations",
+                {norm(as_dict[h], as_dict[c], lab) for h, c, lab in gold.relations},
+                {norm(x["head_span"], x["child_span"], x["label"]) for x in record["relations"]},
+            ),
+        ):
             if have != want:
-                problems.append(f"article {n}: {what} missing {sorted(want - have)}, "
-                                f"extra {sorted(have - want)}")
+                problems.append(
+                    f"article {n}: {what} missing {sorted(want - have)}, "
+                    f"extra {sorted(have - want)}"
+                )
     return problems

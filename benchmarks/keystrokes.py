@@ -59,8 +59,9 @@ from gui.main_window import MainWindow  # noqa: E402
 MOUSE = ("click", "drag", "alt-drag", "scroll")
 
 
-def run(gold_path: Path, limit: int | None = None, strategy: str = "cheapest",
-        mouse: bool = False) -> dict:
+def run(
+    gold_path: Path, limit: int | None = None, strategy: str = "cheapest", mouse: bool = False
+) -> dict:
     """Run the benchmark and return its figures; SystemExit lists any difference."""
     began, golds = time.perf_counter(), load_gold(gold_path, limit)
     if len({g.text for g in golds}) != len(golds):
@@ -68,8 +69,10 @@ def run(gold_path: Path, limit: int | None = None, strategy: str = "cheapest",
     work = Path(tempfile.mkdtemp(prefix="sorot-keystrokes-"))
     os.environ["SOROT_CONFIG_DIR"] = os.environ["SOROT_DATA_DIR"] = str(work)
     texts, project = work / "texts.jsonl", work / "bench.sorot"
-    texts.write_text("".join(json.dumps({"text": g.text}, ensure_ascii=False) + "\n"
-                             for g in golds), encoding="utf-8")
+    texts.write_text(
+        "".join(json.dumps({"text": g.text}, ensure_ascii=False) + "\n" for g in golds),
+        encoding="utf-8",
+    )
     with contextlib.redirect_stdout(sys.stderr):  # `sorot import` suggests as well
         if cli.run(["import", str(project), str(texts), "--annotator", "importer"]):
             raise SystemExit("sorot import failed")
@@ -80,7 +83,8 @@ def run(gold_path: Path, limit: int | None = None, strategy: str = "cheapest",
     window.show()
     schema = window.workspace.schema
     unknown = {lab for g in golds for *_, lab in g.spans if schema.entity(lab) is None} | {
-        lab for g in golds for *_, lab in g.relations if schema.relation(lab) is None}
+        lab for g in golds for *_, lab in g.relations if schema.relation(lab) is None
+    }
     if unknown:
         raise SystemExit(f"labels not in the project's schema: {', '.join(sorted(unknown))}")
     r = Researcher(app, window, mouse)
@@ -91,8 +95,9 @@ def run(gold_path: Path, limit: int | None = None, strategy: str = "cheapest",
         r.key("article", "done", Qt.Key_Return, Qt.ControlModifier)
     window.close()
     if problems := check_export(project, golds, schema):
-        raise SystemExit(f"the project ({project}) does not equal the gold:\n"
-                         + "\n".join(problems))
+        raise SystemExit(
+            f"the project ({project}) does not equal the gold:\n" + "\n".join(problems)
+        )
     shutil.rmtree(work, ignore_errors=True)
     spent = Counter()
     for (kind, _), n in r.actions.items():
@@ -100,21 +105,36 @@ def run(gold_path: Path, limit: int | None = None, strategy: str = "cheapest",
     ents, rels = sum(len(g.spans) for g in golds), sum(len(g.relations) for g in golds)
     added = sum(n for (k, _), n in r.actions.items() if k == "link")
     return {
-        "articles": len(golds), "gold_entities": ents, "gold_relations": rels,
-        "actions": {"entities": spent["entity"], "relations": spent["relation"],
-                    "done": spent["article"], "total": sum(spent.values())},
+        "articles": len(golds),
+        "gold_entities": ents,
+        "gold_relations": rels,
+        "actions": {
+            "entities": spent["entity"],
+            "relations": spent["relation"],
+            "done": spent["article"],
+            "total": sum(spent.values()),
+        },
         "per_gold_entity": round(spent["entity"] / max(ents, 1), 3),
         "per_gold_relation": round(spent["relation"] / max(rels, 1), 3),
         "per_relation_added": round(added / max(r.outcome["relation", "missing"], 1), 3),
         "per_gold_item": round(sum(spent.values()) / max(ents + rels, 1), 3),
-        "mouse_actions": {kind: sum(n for (k, g), n in r.actions.items()
-                                    if g in MOUSE and {"link": "relation"}.get(k, k) == kind)
-                          for kind in ("entity", "relation")},
-        **{f"{kind}_suggestions": {k: r.outcome[kind, k]
-                                   for k in ("right", "fixed", "rejected", "missing")}
-           for kind in ("entity", "relation")},
+        "mouse_actions": {
+            kind: sum(
+                n
+                for (k, g), n in r.actions.items()
+                if g in MOUSE and {"link": "relation"}.get(k, k) == kind
+            )
+            for kind in ("entity", "relation")
+        },
+        **{
+            f"{kind}_suggestions": {
+                k: r.outcome[kind, k] for k in ("right", "fixed", "rejected", "missing")
+            }
+            for kind in ("entity", "relation")
+        },
         "gestures": {f"{kind} {g}": n for (kind, g), n in sorted(r.actions.items())},
-        "strategies": dict(r.strategies), "notes": dict(r.notes),
+        "strategies": dict(r.strategies),
+        "notes": dict(r.notes),
         "seconds": round(time.perf_counter() - began, 1),
     }
 
@@ -123,10 +143,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("gold", type=Path, metavar="GOLD.jsonl")
     parser.add_argument("--limit", type=int, help="only the first N articles")
-    parser.add_argument("--strategy", choices=["cheapest", "walk", "accept-all"],
-                        default="cheapest")
-    parser.add_argument("--mouse", action="store_true",
-                        help="let a relation be added by a drag between its ends")
+    parser.add_argument(
+        "--strategy", choices=["cheapest", "walk", "accept-all"], default="cheapest"
+    )
+    parser.add_argument(
+        "--mouse", action="store_true", help="let a relation be added by a drag between its ends"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
     f = run(args.gold, args.limit, args.strategy, args.mouse)
@@ -134,17 +156,21 @@ def main() -> None:
         print(json.dumps(f, ensure_ascii=False, indent=2))
         return
     a = f["actions"]
-    print(f"{f['articles']} articles, {f['gold_entities']} gold entities, "
-          f"{f['gold_relations']} gold relations ({f['seconds']} s)\n"
-          f"actions: entities {a['entities']} ({f['per_gold_entity']} per gold entity), "
-          f"relations {a['relations']} ({f['per_gold_relation']} per gold relation; "
-          f"{f['per_relation_added']} per relation added by hand), Ctrl+Enter {a['done']}; "
-          f"total {a['total']} ({f['per_gold_item']} per gold entity or relation); mouse: "
-          f"entities {f['mouse_actions']['entity']}, relations {f['mouse_actions']['relation']}")
+    print(
+        f"{f['articles']} articles, {f['gold_entities']} gold entities, "
+        f"{f['gold_relations']} gold relations ({f['seconds']} s)\n"
+        f"actions: entities {a['entities']} ({f['per_gold_entity']} per gold entity), "
+        f"relations {a['relations']} ({f['per_gold_relation']} per gold relation; "
+        f"{f['per_relation_added']} per relation added by hand), Ctrl+Enter {a['done']}; "
+        f"total {a['total']} ({f['per_gold_item']} per gold entity or relation); mouse: "
+        f"entities {f['mouse_actions']['entity']}, relations {f['mouse_actions']['relation']}"
+    )
     for kind in ("entity", "relation"):
         s = f[f"{kind}_suggestions"]
-        print(f"{kind} suggestions: {s['right']} right as shown, {s['fixed']} fixed, "
-              f"{s['rejected']} rejected; {s['missing']} missing (added by hand)")
+        print(
+            f"{kind} suggestions: {s['right']} right as shown, {s['fixed']} fixed, "
+            f"{s['rejected']} rejected; {s['missing']} missing (added by hand)"
+        )
     for name in ("strategies", "gestures", "notes"):
         print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in f[name].items()))
 

@@ -103,8 +103,10 @@ def check_record(record: dict, text: str, schema: tuple[set[str], dict[str, dict
             problems.append(f"{name}: head and child are the same span")
         h, c = spans[head]["label"], spans[child]["label"]
         if h not in rtype["head"] or c not in rtype["child"]:
-            problems.append(f"{name}: {h} -> {c} not allowed; {label} goes from "
-                            f"{'/'.join(rtype['head'])} to {'/'.join(rtype['child'])}")
+            problems.append(
+                f"{name}: {h} -> {c} not allowed; {label} goes from "
+                f"{'/'.join(rtype['head'])} to {'/'.join(rtype['child'])}"
+            )
         ends = tuple(sorted((head, child))) if rtype["symmetric"] else (head, child)
         key = (label, *ends)
         if key in seen:
@@ -124,15 +126,21 @@ def tokens_for(text: str, boundaries: set[int]) -> list[dict]:
     i = 0
     while i < len(pieces):
         start, end = pieces[i]
-        if text[start:end].isspace() and tokens and tokens[-1]["end"] == start \
-                and text[start] == " " and not tokens[-1]["ws"]:
+        if (
+            text[start:end].isspace()
+            and tokens
+            and tokens[-1]["end"] == start
+            and text[start] == " "
+            and not tokens[-1]["ws"]
+        ):
             tokens[-1]["ws"] = True  # one space after a token belongs to it
             start += 1
             if start == end:
                 i += 1
                 continue
-        tokens.append({"text": text[start:end], "start": start, "end": end,
-                       "id": len(tokens), "ws": False})
+        tokens.append(
+            {"text": text[start:end], "start": start, "end": end, "id": len(tokens), "ws": False}
+        )
         i += 1
     return tokens
 
@@ -144,48 +152,74 @@ def build_record(gold: dict, text: str) -> dict:
     last = {t["end"]: t["id"] for t in tokens}
 
     def ref(s: dict) -> dict:
-        return {"start": s["start"], "end": s["end"], "token_start": first[s["start"]],
-                "token_end": last[s["end"]], "label": s["label"]}
+        return {
+            "start": s["start"],
+            "end": s["end"],
+            "token_start": first[s["start"]],
+            "token_end": last[s["end"]],
+            "label": s["label"],
+        }
 
     return {
         "text": text,
         "tokens": tokens,
         "spans": [{**ref(s), "text": s["text"]} for s in spans],
-        "relations": [{"head": last[spans[r["head"]]["end"]],
-                       "child": last[spans[r["child"]]["end"]],
-                       "head_span": ref(spans[r["head"]]), "child_span": ref(spans[r["child"]]),
-                       "label": r["label"]} for r in gold["relations"]],
+        "relations": [
+            {
+                "head": last[spans[r["head"]]["end"]],
+                "child": last[spans[r["child"]]["end"]],
+                "head_span": ref(spans[r["head"]]),
+                "child_span": ref(spans[r["child"]]),
+                "label": r["label"],
+            }
+            for r in gold["relations"]
+        ],
         "meta": {"source": f"shared/corpus/{gold['file']}"},
     }
 
 
 def build(corpus: Path, gold_path: Path, schema_path: Path) -> list[dict]:
     if not corpus.is_dir():
-        raise GoldError(f"{corpus}: corpus folder not found (the five articles of "
-                        "../shared/corpus); pass its path as the first argument")
+        raise GoldError(
+            f"{corpus}: corpus folder not found (the five articles of "
+            "../shared/corpus); pass its path as the first argument"
+        )
     schema = load_schema(schema_path)
     records = []
     for number, gold in enumerate(load_gold(gold_path), 1):
-        if not (isinstance(gold, dict) and isinstance(gold.get("file"), str)
-                and isinstance(gold.get("spans"), list) and isinstance(gold.get("relations"), list)
-                and all(isinstance(s, dict) and {"start", "end", "label", "text"} <= s.keys()
-                        for s in gold["spans"])
-                and all(isinstance(r, dict) and {"head", "child", "label"} <= r.keys()
-                        for r in gold["relations"])):
-            raise GoldError(f"{gold_path}: record {number} is not a gold record "
-                            "(file, sha256, spans, relations)")
+        if not (
+            isinstance(gold, dict)
+            and isinstance(gold.get("file"), str)
+            and isinstance(gold.get("spans"), list)
+            and isinstance(gold.get("relations"), list)
+            and all(
+                isinstance(s, dict) and {"start", "end", "label", "text"} <= s.keys()
+                for s in gold["spans"]
+            )
+            and all(
+                isinstance(r, dict) and {"head", "child", "label"} <= r.keys()
+                for r in gold["relations"]
+            )
+        ):
+            raise GoldError(
+                f"{gold_path}: record {number} is not a gold record "
+                "(file, sha256, spans, relations)"
+            )
         path = corpus / gold["file"]
         if not path.is_file():
             raise GoldError(f"{path}: corpus file not found")
         text = read_text(path)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if digest != gold["sha256"]:
-            raise GoldError(f"{path}: sha256 is {digest}, the gold was made for "
-                            f"{gold['sha256']}; the file changed, so its offsets cannot be trusted")
+            raise GoldError(
+                f"{path}: sha256 is {digest}, the gold was made for "
+                f"{gold['sha256']}; the file changed, so its offsets cannot be trusted"
+            )
         problems = check_record(gold, text, schema)
         if problems:
-            raise GoldError(f"{path}: the gold breaks {len(problems)} rule(s):\n  "
-                            + "\n  ".join(problems))
+            raise GoldError(
+                f"{path}: the gold breaks {len(problems)} rule(s):\n  " + "\n  ".join(problems)
+            )
         records.append(build_record(gold, text))
     return records
 
@@ -206,10 +240,16 @@ def write_jsonl(records: list[dict], out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("corpus", nargs="?", type=Path, default=CORPUS,
-                        help="folder of the corpus .txt files (default: ../shared/corpus)")
-    parser.add_argument("--gold", type=Path, default=GOLD,
-                        help="gold offsets (default: %(default)s)")
+    parser.add_argument(
+        "corpus",
+        nargs="?",
+        type=Path,
+        default=CORPUS,
+        help="folder of the corpus .txt files (default: ../shared/corpus)",
+    )
+    parser.add_argument(
+        "--gold", type=Path, default=GOLD, help="gold offsets (default: %(default)s)"
+    )
     parser.add_argument("--schema", type=Path, default=SCHEMA, help="schema (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=OUT, help="output JSONL (default: %(default)s)")
     parser.add_argument("--check", action="store_true", help="validate only, write nothing")

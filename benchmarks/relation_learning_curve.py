@@ -67,13 +67,16 @@ def gold_documents(work: Path, folder: str = "holdout") -> list[dict[str, Any]]:
         run(*make, str(CORPUS), "--out", str(work / "corpus.jsonl"))
         built.append(work / "corpus.jsonl")
     else:
-        print(f"corpus gold left out: {CORPUS} not found (the shared corpus lives in "
-              "../shared beside the repository)")
+        print(
+            f"corpus gold left out: {CORPUS} not found (the shared corpus lives in "
+            "../shared beside the repository)"
+        )
     return read_built(work, make, "holdout", built)
 
 
-def read_built(work: Path, make: list[str], folder: str,
-               built: list[Path] | None = None) -> list[dict[str, Any]]:
+def read_built(
+    work: Path, make: list[str], folder: str, built: list[Path] | None = None
+) -> list[dict[str, Any]]:
     built = list(built or [])
     for part in sorted(GOLD.glob(f"{folder}_*.jsonl")):
         out = work / f"{part.stem}.jsonl"
@@ -123,15 +126,21 @@ def prf(s: dict[str, int]) -> tuple[float, float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--points", nargs="+", default=["10", "30", "all"],
-                        help="training documents per point: numbers or 'all' (default 10 30 "
-                        "all; a point above what a fold can train on becomes 'all')")
+    parser.add_argument(
+        "--points",
+        nargs="+",
+        default=["10", "30", "all"],
+        help="training documents per point: numbers or 'all' (default 10 30 "
+        "all; a point above what a fold can train on becomes 'all')",
+    )
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0, help="shuffles the documents")
-    parser.add_argument("--no-dev", action="store_true",
-                        help="leave the development articles out of the training pools")
-    parser.add_argument("--work", type=Path,
-                        default=ROOT / "benchmarks" / "out" / "relation-curve")
+    parser.add_argument(
+        "--no-dev",
+        action="store_true",
+        help="leave the development articles out of the training pools",
+    )
+    parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out" / "relation-curve")
     args = parser.parse_args()
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
@@ -143,12 +152,15 @@ def main() -> None:
     dev = [] if args.no_dev else gold_documents(args.work, "dev")
     random.Random(args.seed).shuffle(docs)
     folds = min(args.folds, len(docs))
-    print(f"{len(docs)} gold documents tested, {sum(len(d['relations']) for d in docs)} "
-          f"relations, {folds} folds; {len(dev)} development documents only trained on",
-          flush=True)
+    print(
+        f"{len(docs)} gold documents tested, {sum(len(d['relations']) for d in docs)} "
+        f"relations, {folds} folds; {len(dev)} development documents only trained on",
+        flush=True,
+    )
     smallest_pool = len(docs) + len(dev) - -(-len(docs) // folds)  # the largest fold is tested
-    points = sorted({min(smallest_pool, len(docs) + len(dev) if p == "all" else int(p))
-                     for p in args.points})
+    points = sorted(
+        {min(smallest_pool, len(docs) + len(dev) if p == "all" else int(p)) for p in args.points}
+    )
     totals: dict[tuple[str, int], dict[str, int]] = {}
     sizes: dict[int, list[int]] = {}
     for fold in range(folds):
@@ -157,53 +169,90 @@ def main() -> None:
         random.Random(args.seed + 1 + fold).shuffle(pool)
         test_file = write(test, args.work / f"test-{fold}.jsonl")
         for given in (True, False):
-            add(totals.setdefault((f"rules{'' if given else ' (entities suggested)'}", 0), {}),
-                evaluate(test_file, None, given))
+            add(
+                totals.setdefault((f"rules{'' if given else ' (entities suggested)'}", 0), {}),
+                evaluate(test_file, None, given),
+            )
             # Trained on the development articles, none of which is tested here.
-            add(totals.setdefault((f"rules + shipped model"
-                                   f"{'' if given else ' (entities suggested)'}", 0), {}),
-                evaluate(test_file, Path("shipped"), given))
+            add(
+                totals.setdefault(
+                    (f"rules + shipped model{'' if given else ' (entities suggested)'}", 0), {}
+                ),
+                evaluate(test_file, Path("shipped"), given),
+            )
         for n in points:
             train = pool[:n]
             sizes.setdefault(n, []).append(len(train))
             name = f"f{fold}-n{n}"
             project = args.work / f"{name}.sorot"
-            sorot("--annotator", ANNOTATOR, "import", str(project),
-                  str(write(train, args.work / f"{name}.jsonl", done=True)), "--no-suggest")
+            sorot(
+                "--annotator",
+                ANNOTATOR,
+                "import",
+                str(project),
+                str(write(train, args.work / f"{name}.jsonl", done=True)),
+                "--no-suggest",
+            )
             model = args.work / f"{name}-model"
-            report = json.loads(sorot("--annotator", ANNOTATOR, "train", str(project),
-                                      "--relations-only", "--held-out", "0", "--out",
-                                      str(model), "--json"))["relations"]
+            report = json.loads(
+                sorot(
+                    "--annotator",
+                    ANNOTATOR,
+                    "train",
+                    str(project),
+                    "--relations-only",
+                    "--held-out",
+                    "0",
+                    "--out",
+                    str(model),
+                    "--json",
+                )
+            )["relations"]
             for given in (True, False):
                 key = f"rules + model{'' if given else ' (entities suggested)'}"
                 add(totals.setdefault((key, n), {}), evaluate(test_file, model, given))
-            print(f"fold {fold}, {len(train)} training documents ({report['relations']} "
-                  f"relations): trained in {report['seconds']:.1f} s", flush=True)
+            print(
+                f"fold {fold}, {len(train)} training documents ({report['relations']} "
+                f"relations): trained in {report['seconds']:.1f} s",
+                flush=True,
+            )
     seconds = time.perf_counter() - began
-    print(f"\n{len(docs)} documents tested (+{len(dev)} development documents in training), "
-          f"{folds}-fold cross-validation; relations scored among "
-          "the gold entities, and (entities suggested) among the rules' and shipped model's "
-          "entities\n")
-    print("| relation suggester | training documents per fold | P | R | F1 | "
-          "F1, entities suggested |")
+    print(
+        f"\n{len(docs)} documents tested (+{len(dev)} development documents in training), "
+        f"{folds}-fold cross-validation; relations scored among "
+        "the gold entities, and (entities suggested) among the rules' and shipped model's "
+        "entities\n"
+    )
+    print(
+        "| relation suggester | training documents per fold | P | R | F1 | F1, entities suggested |"
+    )
     print("|---|---|---|---|---|---|")
     for (name, n), scores in totals.items():
         if "(entities suggested)" in name:
             continue
         other = totals[(f"{name} (entities suggested)", n)]
         trained = sizes.get(n, [0])
-        count = str(trained[0]) if min(trained) == max(trained) else \
-            f"{min(trained)}–{max(trained)}"
+        count = (
+            str(trained[0]) if min(trained) == max(trained) else f"{min(trained)}–{max(trained)}"
+        )
         if "shipped" in name:
             count = "0 (24 development articles)"
         p, r, f = prf(scores)
         print(f"| {name} | {count} | {p:.3f} | {r:.3f} | **{f:.3f}** | {prf(other)[2]:.3f} |")
     print(f"\nwhole run: {seconds:.0f} s")
-    (args.work / "results.json").write_text(json.dumps(
-        {"documents": len(docs), "development_documents": len(dev), "folds": folds,
-         "seconds": round(seconds, 1),
-         "totals": {f"{k[0]} @ {k[1]}": v for k, v in totals.items()}}, indent=1),
-        encoding="utf-8")
+    (args.work / "results.json").write_text(
+        json.dumps(
+            {
+                "documents": len(docs),
+                "development_documents": len(dev),
+                "folds": folds,
+                "seconds": round(seconds, 1),
+                "totals": {f"{k[0]} @ {k[1]}": v for k, v in totals.items()},
+            },
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
 
 
 if __name__ == "__main__":

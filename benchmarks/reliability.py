@@ -38,14 +38,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SUITE = ROOT / "tests" / "reliability"
 AREAS = ["files", "concurrency", "inputs", "export", "matrix"]
-DATA_WORDS = re.compile(r"lost|loss|count|integrity|kept|keep|whole|holds|every_step|"
-                        r"round_trip|unchanged|never_modified|leaves_nothing")
+DATA_WORDS = re.compile(
+    r"lost|loss|count|integrity|kept|keep|whole|holds|every_step|"
+    r"round_trip|unchanged|never_modified|leaves_nothing"
+)
 
 
 def area_of(nodeid: str) -> str:
     name = Path(nodeid.split("::")[0]).stem.removeprefix("test_")
-    return next((area for area in AREAS if name == area or name.startswith(area + "_")),
-                "other")
+    return next((area for area in AREAS if name == area or name.startswith(area + "_")), "other")
 
 
 class Recorder:
@@ -77,8 +78,9 @@ class Recorder:
 
 def table(recorder: Recorder) -> list[str]:
     columns = ["tried", "passed", "tracebacks", "data lost", "failed", "xfail", "skipped"]
-    rows: dict[str, dict[str, int]] = {area: dict.fromkeys(columns, 0)
-                                       for area in [*AREAS, "other"]}
+    rows: dict[str, dict[str, int]] = {
+        area: dict.fromkeys(columns, 0) for area in [*AREAS, "other"]
+    }
     for nodeid, outcome in recorder.outcome.items():
         row = rows[area_of(nodeid)]
         row["tried"] += outcome != "skipped"
@@ -91,22 +93,28 @@ def table(recorder: Recorder) -> list[str]:
     if not any(rows["other"].values()):
         del rows["other"]
     rows["total"] = {column: sum(row[column] for row in rows.values()) for column in columns}
-    lines = ["| area | " + " | ".join(columns) + " |",
-             "|---|" + "---:|" * len(columns)]
-    lines += [f"| {area} | " + " | ".join(str(row[c]) for c in columns) + " |"
-              for area, row in rows.items()]
+    lines = ["| area | " + " | ".join(columns) + " |", "|---|" + "---:|" * len(columns)]
+    lines += [
+        f"| {area} | " + " | ".join(str(row[c]) for c in columns) + " |"
+        for area, row in rows.items()
+    ]
     return lines
 
 
 def main(argv: list[str]) -> int:
     recorder = Recorder()
     os.chdir(ROOT)  # the tests run `sorot` from the repository, as the README says
-    pytest.main([str(SUITE), "-q", "-p", "no:cacheprovider", "-o", "addopts=", "-rfEX",
-                 *argv], plugins=[recorder])
+    pytest.main(
+        [str(SUITE), "-q", "-p", "no:cacheprovider", "-o", "addopts=", "-rfEX", *argv],
+        plugins=[recorder],
+    )
     print()
     print("\n".join(table(recorder)))
-    gaps = {nodeid: reason for nodeid, reason in recorder.reason.items()
-            if recorder.outcome[nodeid] == "xfail"}
+    gaps = {
+        nodeid: reason
+        for nodeid, reason in recorder.reason.items()
+        if recorder.outcome[nodeid] == "xfail"
+    }
     if gaps:
         print("\nKnown gaps (xfail):")
         for nodeid, reason in sorted(gaps.items()):

@@ -15,19 +15,34 @@ EXIT_OK, EXIT_ERROR = 0, 1
 
 def add_parsers(sub: Any) -> None:
     p = sub.add_parser(
-        "agreement", help="measure inter-annotator agreement",
+        "agreement",
+        help="measure inter-annotator agreement",
         description="Compare the accepted entities and relations of two or more annotators on "
         "the articles all of them marked done: entity F1 (exact and overlapping spans), "
         "Cohen's kappa (two annotators) or Fleiss' kappa (more) and Krippendorff's alpha "
         "over BIO-tagged tokens, relation F1 and a confusion matrix of labels; overall, per "
-        "label and per article. Exit code 1 when there is nothing to compare.")
+        "label and per article. Exit code 1 when there is nothing to compare.",
+    )
     p.add_argument("project", type=Path)
-    p.add_argument("--annotators", nargs="+", metavar="NAME",
-                   help="whom to compare (default: everyone with work in the project)")
-    p.add_argument("--labels", nargs="+", metavar="LABEL",
-                   help="only these entity labels (default: every label used)")
-    p.add_argument("--top", type=int, default=10, metavar="N",
-                   help="list the N most disagreeing articles (default 10; JSON lists all)")
+    p.add_argument(
+        "--annotators",
+        nargs="+",
+        metavar="NAME",
+        help="whom to compare (default: everyone with work in the project)",
+    )
+    p.add_argument(
+        "--labels",
+        nargs="+",
+        metavar="LABEL",
+        help="only these entity labels (default: every label used)",
+    )
+    p.add_argument(
+        "--top",
+        type=int,
+        default=10,
+        metavar="N",
+        help="list the N most disagreeing articles (default 10; JSON lists all)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -53,8 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run `agreement` alone: `python -m cli.agreement PROJECT ...`."""
     parser = argparse.ArgumentParser(prog="sorot")
     add_parsers(parser.add_subparsers(dest="command", required=True))
-    return agreement(parser.parse_args(["agreement", *(sys.argv[1:] if argv is None
-                                                       else argv)]))
+    return agreement(parser.parse_args(["agreement", *(sys.argv[1:] if argv is None else argv)]))
 
 
 if __name__ == "__main__":

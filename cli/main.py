@@ -42,11 +42,14 @@ class CliError(Exception):
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--annotator", default=argparse.SUPPRESS,
-                        help="who makes these decisions (default: from settings, else your "
-                        "login name)")
+    common.add_argument(
+        "--annotator",
+        default=argparse.SUPPRESS,
+        help="who makes these decisions (default: from settings, else your login name)",
+    )
     parser = argparse.ArgumentParser(
-        prog="sorot", parents=[common],
+        prog="sorot",
+        parents=[common],
         description="Annotate entities and relations in news articles. With no command (or "
         "just a PROJECT.sorot), opens the window on that project, else on the last one used, "
         "else on the built-in sample project. `sorot screenshot PROJECT OUT.png` renders the "
@@ -58,45 +61,88 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser = functools.partial(sub.add_parser, parents=[common])  # type: ignore[method-assign]
 
-    p = sub.add_parser("import", help="add articles (and their annotations) to a project",
-                       description="Import .txt files or folders, Prodigy-style JSONL or doccano "
-                       "JSONL. The project is created if it does not exist. Bad records are "
-                       "reported with file and line; good records beside them are kept.")
+    p = sub.add_parser(
+        "import",
+        help="add articles (and their annotations) to a project",
+        description="Import .txt files or folders, Prodigy-style JSONL or doccano "
+        "JSONL. The project is created if it does not exist. Bad records are "
+        "reported with file and line; good records beside them are kept.",
+    )
     p.add_argument("project", type=Path)
     p.add_argument("paths", type=Path, nargs="+", metavar="PATH")
-    p.add_argument("--format", choices=["txt", "jsonl", "doccano"],
-                   help="input format (default: by extension and content)")
-    p.add_argument("--spans-as", choices=["accepted", "suggested"], default="accepted",
-                   help="import pre-annotated spans as accepted entities (default) or as "
-                   "suggestions to review")
-    p.add_argument("--title-from", choices=["first-line", "filename"], default="first-line",
-                   help="for .txt files: where the title comes from")
-    p.add_argument("--schema", type=Path, help="label schema for a new project "
-                   "(default: the shipped international-politics schema)")
-    p.add_argument("--no-suggest", action="store_true",
-                   help="do not suggest entities and relations for the new articles now "
-                   "(`sorot suggest` or opening an article does it later)")
+    p.add_argument(
+        "--format",
+        choices=["txt", "jsonl", "doccano"],
+        help="input format (default: by extension and content)",
+    )
+    p.add_argument(
+        "--spans-as",
+        choices=["accepted", "suggested"],
+        default="accepted",
+        help="import pre-annotated spans as accepted entities (default) or as "
+        "suggestions to review",
+    )
+    p.add_argument(
+        "--title-from",
+        choices=["first-line", "filename"],
+        default="first-line",
+        help="for .txt files: where the title comes from",
+    )
+    p.add_argument(
+        "--schema",
+        type=Path,
+        help="label schema for a new project (default: the shipped international-politics schema)",
+    )
+    p.add_argument(
+        "--no-suggest",
+        action="store_true",
+        help="do not suggest entities and relations for the new articles now "
+        "(`sorot suggest` or opening an article does it later)",
+    )
     cli_suggest.add_source_options(p)
 
-    p = sub.add_parser("export", help="write training data",
-                       description="Export annotations as Prodigy/spaCy JSONL, doccano JSONL or "
-                       "a spaCy DocBin. The file is replaced atomically.")
+    p = sub.add_parser(
+        "export",
+        help="write training data",
+        description="Export annotations as Prodigy/spaCy JSONL, doccano JSONL or "
+        "a spaCy DocBin. The file is replaced atomically.",
+    )
     p.add_argument("project", type=Path)
     p.add_argument("out", type=Path)
-    p.add_argument("--format", choices=["jsonl", "doccano", "spacy"],
-                   help="default: by the extension of OUT (.spacy), else jsonl")
-    p.add_argument("--only-annotator", dest="only_annotator", metavar="NAME",
-                   help="export only this annotator's work")
-    p.add_argument("--status", action="append", choices=ArticleStatus.ALL,
-                   help="only articles with this status (repeatable; default: all)")
-    p.add_argument("--include-suggestions", action="store_true",
-                   help="also export suggestions nobody has reviewed")
-    p.add_argument("--gold", action="store_true",
-                   help="export the adjudicated layer: the reviewer's work (articles the "
-                   "reviewer marked done, unless --status says otherwise), each span and "
-                   "relation with the annotators who agreed on it (`versions`)")
-    p.add_argument("--reviewer", metavar="NAME",
-                   help="with --gold: whose work is the gold layer (default: --annotator)")
+    p.add_argument(
+        "--format",
+        choices=["jsonl", "doccano", "spacy"],
+        help="default: by the extension of OUT (.spacy), else jsonl",
+    )
+    p.add_argument(
+        "--only-annotator",
+        dest="only_annotator",
+        metavar="NAME",
+        help="export only this annotator's work",
+    )
+    p.add_argument(
+        "--status",
+        action="append",
+        choices=ArticleStatus.ALL,
+        help="only articles with this status (repeatable; default: all)",
+    )
+    p.add_argument(
+        "--include-suggestions",
+        action="store_true",
+        help="also export suggestions nobody has reviewed",
+    )
+    p.add_argument(
+        "--gold",
+        action="store_true",
+        help="export the adjudicated layer: the reviewer's work (articles the "
+        "reviewer marked done, unless --status says otherwise), each span and "
+        "relation with the annotators who agreed on it (`versions`)",
+    )
+    p.add_argument(
+        "--reviewer",
+        metavar="NAME",
+        help="with --gold: whose work is the gold layer (default: --annotator)",
+    )
 
     cli_suggest.add_parsers(sub)
     cli_merge.add_parsers(sub)
@@ -104,35 +150,55 @@ def build_parser() -> argparse.ArgumentParser:
     cli_train.add_parsers(sub)
     cli_files.add_parsers(sub)
 
-    p = sub.add_parser("stats", help="count articles, entities and relations",
-                       description="Articles by status; entities and relations by label and "
-                       "status; annotators. With --suggestions: how the suggestions were used.")
+    p = sub.add_parser(
+        "stats",
+        help="count articles, entities and relations",
+        description="Articles by status; entities and relations by label and "
+        "status; annotators. With --suggestions: how the suggestions were used.",
+    )
     p.add_argument("project", type=Path)
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--suggestions", action="store_true",
-                   help="per suggester and label: suggestions accepted as they were, resized, "
-                   "relabelled or rejected, entities added where none was suggested, and the "
-                   "same per day")
-    p.add_argument("--uncertain", type=int, metavar="N",
-                   help="the N articles still to do (for --annotator) that the suggesters were "
-                   "least sure about, most uncertain first: the ones to annotate next")
+    p.add_argument(
+        "--suggestions",
+        action="store_true",
+        help="per suggester and label: suggestions accepted as they were, resized, "
+        "relabelled or rejected, entities added where none was suggested, and the "
+        "same per day",
+    )
+    p.add_argument(
+        "--uncertain",
+        type=int,
+        metavar="N",
+        help="the N articles still to do (for --annotator) that the suggesters were "
+        "least sure about, most uncertain first: the ones to annotate next",
+    )
 
-    p = sub.add_parser("schema", help="show or change the label schema",
-                       description="Print the project's schema as JSON, or change it. A change "
-                       "that would orphan annotations is refused; rename or merge labels to "
-                       "carry annotations along. Changes can be undone in the app.")
+    p = sub.add_parser(
+        "schema",
+        help="show or change the label schema",
+        description="Print the project's schema as JSON, or change it. A change "
+        "that would orphan annotations is refused; rename or merge labels to "
+        "carry annotations along. Changes can be undone in the app.",
+    )
     p.add_argument("project", type=Path)
     group = p.add_mutually_exclusive_group()
     group.add_argument("--set", type=Path, metavar="FILE", help="replace the schema")
     group.add_argument("--rename", nargs=2, metavar=("OLD", "NEW"), help="rename a label")
-    group.add_argument("--merge", nargs="+", metavar="LABEL",
-                       help="merge labels into the one given with --into")
+    group.add_argument(
+        "--merge", nargs="+", metavar="LABEL", help="merge labels into the one given with --into"
+    )
     p.add_argument("--into", metavar="LABEL", help="target label of --merge")
-    p.add_argument("--relation", action="store_true",
-                   help="--rename/--merge act on relation labels, not entity labels")
+    p.add_argument(
+        "--relation",
+        action="store_true",
+        help="--rename/--merge act on relation labels, not entity labels",
+    )
 
-    p = sub.add_parser("log", help="show the event log: who changed what, when",
-                       description="Every change in the project, newest first.")
+    p = sub.add_parser(
+        "log",
+        help="show the event log: who changed what, when",
+        description="Every change in the project, newest first.",
+    )
     p.add_argument("project", type=Path)
     p.add_argument("--article", type=int, help="only events of this article")
     p.add_argument("--limit", type=int, default=50, help="how many events (default 50)")
@@ -146,8 +212,12 @@ def run(argv: list[str] | None = None) -> int:
     settings = Settings.load()
     annotator = getattr(args, "annotator", None) or settings.effective_annotator()
     handler: Callable[[argparse.Namespace, str], int] = {
-        None: _sample, "import": _import, "export": _export, "stats": _stats,
-        "schema": _schema, "log": _log,
+        None: _sample,
+        "import": _import,
+        "export": _export,
+        "stats": _stats,
+        "schema": _schema,
+        "log": _log,
         "suggest": lambda a, n: cli_suggest.suggest(a, n, _progress),
         "evaluate": lambda a, n: cli_suggest.evaluate(a, n, _progress),
         "merge": lambda a, n: cli_merge.merge(a, n, _progress),
@@ -157,16 +227,14 @@ def run(argv: list[str] | None = None) -> int:
         "recover": cli_files.recover,
     }[args.command]
     project = getattr(args, "project", None)
-    stop_notices = dbmod.on_notice(lambda text: print(f"sorot: warning: {text}",
-                                                      file=sys.stderr))
+    stop_notices = dbmod.on_notice(lambda text: print(f"sorot: warning: {text}", file=sys.stderr))
     try:
         if isinstance(project, Path) and project.is_file():
             warning = places.warn_once(project, data_dir() / places.WARNED_FILE)
             if warning:
                 print(f"sorot: warning: {warning}", file=sys.stderr)
         return handler(args, annotator)
-    except (CliError, ProjectError, SchemaError, CommandError, ExportError,
-            SuggesterError) as exc:
+    except (CliError, ProjectError, SchemaError, CommandError, ExportError, SuggesterError) as exc:
         print(f"sorot: error: {exc}", file=sys.stderr)
     except (OSError, sqlite3.DatabaseError) as exc:
         # Named by its real cause: a lock, a full disk, a permission, a damaged file ...
@@ -236,9 +304,15 @@ def _import(args: argparse.Namespace, annotator: str) -> int:
     with _open_or_create(args.project, args.schema) as store:
         progress = _progress("Importing")
         try:
-            report = import_paths(store, args.paths, fmt=args.format, annotator=annotator,
-                                  spans_as=args.spans_as, title_from=args.title_from,
-                                  progress=progress)
+            report = import_paths(
+                store,
+                args.paths,
+                fmt=args.format,
+                annotator=annotator,
+                spans_as=args.spans_as,
+                title_from=args.title_from,
+                progress=progress,
+            )
         finally:
             progress.close()
         for problem in report.problems:
@@ -275,16 +349,26 @@ def _export(args: argparse.Namespace, annotator: str) -> int:
         if fmt != "jsonl":
             raise CliError("--gold exports JSONL only")
         with Store.open(args.project, readonly=True) as store:
-            report = export_gold(store, args.out, args.reviewer or annotator,
-                                 statuses=args.status or [ArticleStatus.DONE])
+            report = export_gold(
+                store,
+                args.out,
+                args.reviewer or annotator,
+                statuses=args.status or [ArticleStatus.DONE],
+            )
         print(report.summary())
         return EXIT_OK
     with Store.open(args.project, readonly=True) as store:
         progress = _progress("Exporting", unit=" articles")
         try:
-            report = export(store, args.out, fmt=fmt, annotator=args.only_annotator,
-                            statuses=args.status, include_suggestions=args.include_suggestions,
-                            progress=progress)
+            report = export(
+                store,
+                args.out,
+                fmt=fmt,
+                annotator=args.only_annotator,
+                statuses=args.status,
+                include_suggestions=args.include_suggestions,
+                progress=progress,
+            )
         finally:
             progress.close()
     for line in [*report.warnings, *report.errors]:
@@ -317,18 +401,33 @@ def _uncertain(args: argparse.Namespace, annotator: str) -> int:
         found = most_uncertain(store, annotator, max(args.uncertain, 0))
         unmeasured = count_unmeasured(store)
     if args.json:
-        print(json.dumps({"annotator": annotator, "unmeasured": unmeasured,
-                          "articles": [vars(a) for a in found]}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "annotator": annotator,
+                    "unmeasured": unmeasured,
+                    "articles": [vars(a) for a in found],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return EXIT_OK
-    print(f"Most uncertain articles still to do for {annotator} "
-          f"(disputed places / places the suggesters found):")
+    print(
+        f"Most uncertain articles still to do for {annotator} "
+        f"(disputed places / places the suggesters found):"
+    )
     for a in found:
         title = " ".join(a.title.split()) or f"Article {a.id}"
-        print(f"{a.id:>8}  {a.score:.3f}  {a.disputed:>3}/{a.places:<3}  "
-              f"{a.status.replace('_', ' '):<11}  {title}")
+        print(
+            f"{a.id:>8}  {a.score:.3f}  {a.disputed:>3}/{a.places:<3}  "
+            f"{a.status.replace('_', ' '):<11}  {title}"
+        )
     if unmeasured:
-        print(f"{unmeasured} articles not measured yet (never suggested): `sorot suggest` "
-              f"measures them")
+        print(
+            f"{unmeasured} articles not measured yet (never suggested): `sorot suggest` "
+            f"measures them"
+        )
     return EXIT_OK
 
 
@@ -372,9 +471,21 @@ def _log(args: argparse.Namespace, annotator: str) -> int:
         rows = store.db.execute(sql, params).fetchall()
     for eid, time, who, kind, label, article, changes, ref in rows:
         if args.json:
-            print(json.dumps({"id": eid, "time": time, "annotator": who, "kind": kind,
-                              "label": label, "article_id": article, "ref": ref,
-                              "changes": json.loads(changes)}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "id": eid,
+                        "time": time,
+                        "annotator": who,
+                        "kind": kind,
+                        "label": label,
+                        "article_id": article,
+                        "ref": ref,
+                        "changes": json.loads(changes),
+                    },
+                    ensure_ascii=False,
+                )
+            )
         else:
             where = f" [article {article}]" if article is not None else ""
             print(f"{eid:>6}  {time}  {who:<12} {kind:<6} {label}{where}")

@@ -15,19 +15,32 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
 
 
 def add_parsers(sub: Any) -> None:
-    p = sub.add_parser("merge", help="add other projects' or JSONL exports' annotations",
-                       description="Add the annotators' entities, relations and article "
-                       "statuses of other Sorot projects or Sorot JSONL exports to PROJECT, "
-                       "matching articles by their text (articles PROJECT lacks are added). "
-                       "Merging the same file again adds nothing. An annotator name that "
-                       "another person's work already has in PROJECT is a clash: reported, "
-                       "not merged; --rename merges it under another name. Exit code 3 when "
-                       "something clashed or a record was rejected.")
+    p = sub.add_parser(
+        "merge",
+        help="add other projects' or JSONL exports' annotations",
+        description="Add the annotators' entities, relations and article "
+        "statuses of other Sorot projects or Sorot JSONL exports to PROJECT, "
+        "matching articles by their text (articles PROJECT lacks are added). "
+        "Merging the same file again adds nothing. An annotator name that "
+        "another person's work already has in PROJECT is a clash: reported, "
+        "not merged; --rename merges it under another name. Exit code 3 when "
+        "something clashed or a record was rejected.",
+    )
     p.add_argument("project", type=Path)
-    p.add_argument("others", type=Path, nargs="+", metavar="OTHER",
-                   help="a .sorot project file or a JSONL file from `sorot export`")
-    p.add_argument("--rename", action="append", default=[], metavar="OLD=NEW",
-                   help="merge the sources' annotator OLD under the name NEW (repeatable)")
+    p.add_argument(
+        "others",
+        type=Path,
+        nargs="+",
+        metavar="OTHER",
+        help="a .sorot project file or a JSONL file from `sorot export`",
+    )
+    p.add_argument(
+        "--rename",
+        action="append",
+        default=[],
+        metavar="OLD=NEW",
+        help="merge the sources' annotator OLD under the name NEW (repeatable)",
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
@@ -74,8 +87,10 @@ def merge(args: argparse.Namespace, annotator: str, progress: Any = None) -> int
             for line in [*part.clashes, *part.problems, *part.notes]:
                 print(line, file=sys.stderr)
         for old in report.unused_renames:
-            print(f"sorot: warning: --rename {old}=...: no source has an annotator {old!r}",
-                  file=sys.stderr)
+            print(
+                f"sorot: warning: --rename {old}=...: no source has an annotator {old!r}",
+                file=sys.stderr,
+            )
         for part in report.sources:
             print(part.summary())
     return EXIT_OK if report.ok else EXIT_REJECTED

@@ -30,7 +30,8 @@ def application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if app is None:
         QApplication.setHighDpiScaleFactorRoundingPolicy(
-            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
         app = QApplication([sys.argv[0], *(argv or [])])
         app.setApplicationName("Sorot")
         app.setApplicationVersion(__version__)
@@ -47,8 +48,11 @@ def _database_errors_said(previous):
         if not isinstance(exc, sqlite3.DatabaseError):
             previous(kind, exc, tb)
             return
-        windows = [w for w in QApplication.topLevelWidgets()
-                   if isinstance(w, MainWindow) and w.workspace is not None]
+        windows = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, MainWindow) and w.workspace is not None
+        ]
         if not windows:
             previous(kind, exc, tb)
         for window in windows:
@@ -60,12 +64,20 @@ def _database_errors_said(previous):
 def dark_palette() -> QPalette:
     """A dark palette like the ones desktop themes use (for previews of dark mode)."""
     palette = QPalette()
-    for role, colour in ((QPalette.Window, "#2b2b2f"), (QPalette.WindowText, "#e6e6e6"),
-                         (QPalette.Base, "#1e1e22"), (QPalette.AlternateBase, "#2b2b2f"),
-                         (QPalette.Text, "#e6e6e6"), (QPalette.Button, "#35353a"),
-                         (QPalette.ButtonText, "#e6e6e6"), (QPalette.Highlight, "#3d7bd9"),
-                         (QPalette.HighlightedText, "#ffffff"), (QPalette.ToolTipBase, "#35353a"),
-                         (QPalette.ToolTipText, "#e6e6e6"), (QPalette.PlaceholderText, "#9a9a9a")):
+    for role, colour in (
+        (QPalette.Window, "#2b2b2f"),
+        (QPalette.WindowText, "#e6e6e6"),
+        (QPalette.Base, "#1e1e22"),
+        (QPalette.AlternateBase, "#2b2b2f"),
+        (QPalette.Text, "#e6e6e6"),
+        (QPalette.Button, "#35353a"),
+        (QPalette.ButtonText, "#e6e6e6"),
+        (QPalette.Highlight, "#3d7bd9"),
+        (QPalette.HighlightedText, "#ffffff"),
+        (QPalette.ToolTipBase, "#35353a"),
+        (QPalette.ToolTipText, "#e6e6e6"),
+        (QPalette.PlaceholderText, "#9a9a9a"),
+    ):
         palette.setColor(role, QColor(colour))
     return palette
 
@@ -87,12 +99,16 @@ def run(argv: list[str]) -> int:
     parser.add_argument("project", nargs="?", type=Path)
     args = parser.parse_args(argv)
     if sys.platform.startswith("linux") and not (
-            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-            or os.environ.get("QT_QPA_PLATFORM")):
-        print("sorot: error: no display to open the window on (neither DISPLAY nor "
-              "WAYLAND_DISPLAY is set). The command line works without one: see "
-              "`sorot --help`; `sorot screenshot` renders the window to a PNG.",
-              file=sys.stderr)
+        os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        print(
+            "sorot: error: no display to open the window on (neither DISPLAY nor "
+            "WAYLAND_DISPLAY is set). The command line works without one: see "
+            "`sorot --help`; `sorot screenshot` renders the window to a PNG.",
+            file=sys.stderr,
+        )
         return 1
     missing = missing_library()
     if missing:
@@ -124,21 +140,32 @@ def run(argv: list[str]) -> int:
 def screenshot(argv: list[str]) -> int:
     """`sorot screenshot PROJECT OUT.png`: render the window offscreen to a PNG."""
     parser = argparse.ArgumentParser(
-        prog="sorot screenshot", description="Render the main window on a project to a PNG, "
-        "offscreen, with the article's suggestions made first.")
+        prog="sorot screenshot",
+        description="Render the main window on a project to a PNG, "
+        "offscreen, with the article's suggestions made first.",
+    )
     parser.add_argument("project", type=Path)
     parser.add_argument("out", type=Path)
     parser.add_argument("--article", type=int, help="article id (default: the first to do)")
-    parser.add_argument("--size", default="1600x1000", help="window size WxH (default "
-                        "1600x1000)")
-    parser.add_argument("--current", type=int, metavar="N",
-                        help="make the N-th open suggestion current (as after N Tabs)")
+    parser.add_argument("--size", default="1600x1000", help="window size WxH (default 1600x1000)")
+    parser.add_argument(
+        "--current",
+        type=int,
+        metavar="N",
+        help="make the N-th open suggestion current (as after N Tabs)",
+    )
     parser.add_argument("--point-size", type=float, help="text size in points")
-    parser.add_argument("--relations", choices=FOCUS_MODES,
-                        help="which relations are drawn in full (default: as the window was "
-                        "left; else current)")
-    parser.add_argument("--palette", choices=["system", "light", "dark"], default="system",
-                        help="colour scheme to render with (default: the system's)")
+    parser.add_argument(
+        "--relations",
+        choices=FOCUS_MODES,
+        help="which relations are drawn in full (default: as the window was left; else current)",
+    )
+    parser.add_argument(
+        "--palette",
+        choices=["system", "light", "dark"],
+        default="system",
+        help="colour scheme to render with (default: the system's)",
+    )
     args = parser.parse_args(argv)
     try:
         width, height = (int(v) for v in args.size.lower().split("x"))
@@ -155,8 +182,11 @@ def screenshot(argv: list[str]) -> int:
         print(f"sorot: error: {exc}", file=sys.stderr)
         return 1
     if readonly:
-        print(f"sorot: note: {args.project} is read-only: rendered as it is, without making "
-              f"suggestions", file=sys.stderr)
+        print(
+            f"sorot: note: {args.project} is read-only: rendered as it is, without making "
+            f"suggestions",
+            file=sys.stderr,
+        )
     app = application()
     if args.palette != "system":
         app.setStyle("Fusion")

@@ -34,15 +34,15 @@ from gui.jobs import run_with_progress
 from gui.workspace import Workspace
 
 
-def ask_done_with_open(parent: QWidget, settings: Settings, count: int,
-                       title: str) -> str | None:
+def ask_done_with_open(parent: QWidget, settings: Settings, count: int, title: str) -> str | None:
     """What Done does with `count` open suggestions: ACCEPT_REST, REJECT_REST or LEAVE_OPEN;
     None to go back to them. Asks unless an answer was given for good ("Don't ask again")."""
     if settings.done_with_open != ASK:
         return settings.done_with_open
     some = f"{count} open suggestion{'s' * (count != 1)}"
-    box = QMessageBox(QMessageBox.Question, "Open suggestions",
-                      f"“{title}” still has {some}.", parent=parent)
+    box = QMessageBox(
+        QMessageBox.Question, "Open suggestions", f"“{title}” still has {some}.", parent=parent
+    )
     box.setInformativeText("Decide them before marking it done? Enter goes back to them.")
     answers = {
         box.addButton("&Accept the rest and finish", QMessageBox.AcceptRole): ACCEPT_REST,
@@ -68,8 +68,9 @@ def done_message(answer: str, decided: int, still_open: int, title: str) -> str:
     """The status bar's account of what Done did with the open suggestions."""
     what = {ACCEPT_REST: f"Accepted {decided}", REJECT_REST: f"Rejected {decided}"}
     if answer == LEAVE_OPEN:
-        text = f"“{title}” marked done with {still_open} suggestion{'s' * (still_open != 1)} " \
-               "left open"
+        text = (
+            f"“{title}” marked done with {still_open} suggestion{'s' * (still_open != 1)} left open"
+        )
     else:
         text = f"{what[answer]} open suggestion{'s' * (decided != 1)} and marked “{title}” done"
         if still_open:
@@ -77,8 +78,9 @@ def done_message(answer: str, decided: int, still_open: int, title: str) -> str:
     return text + ". Open it again to undo (Ctrl+Z)."
 
 
-def choose_annotators(parent: QWidget, store: Store, reviewer: str,
-                      merge_path: str) -> list[str] | None:
+def choose_annotators(
+    parent: QWidget, store: Store, reviewer: str, merge_path: str
+) -> list[str] | None:
     """Ask whose work to compare in review; None when cancelled or fewer than two.
 
     `merge_path` is where merging is in the menus ("Review → Merge annotators' work…").
@@ -86,9 +88,11 @@ def choose_annotators(parent: QWidget, store: Store, reviewer: str,
     others = [a for a in store.annotators() if a != reviewer]
     if len(others) < 2:
         QMessageBox.information(
-            parent, "Compare annotators",
+            parent,
+            "Compare annotators",
             "Review needs the work of at least two annotators besides you "
-            f"({reviewer}). Bring their projects in with {merge_path} or `sorot merge`.")
+            f"({reviewer}). Bring their projects in with {merge_path} or `sorot merge`.",
+        )
         return None
     dialog = QDialog(parent)
     dialog.setWindowTitle("Compare annotators")
@@ -102,14 +106,21 @@ def choose_annotators(parent: QWidget, store: Store, reviewer: str,
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)
-    layout.addWidget(plain_label(f"Compare these annotators' work. You review as {reviewer}: "
-                                 "your decisions form the gold layer."))
+    layout.addWidget(
+        plain_label(
+            f"Compare these annotators' work. You review as {reviewer}: "
+            "your decisions form the gold layer."
+        )
+    )
     layout.addWidget(names)
     layout.addWidget(buttons)
     if not dialog.exec():
         return None
-    chosen = [names.item(i).text() for i in range(names.count())
-              if names.item(i).checkState() == Qt.Checked]
+    chosen = [
+        names.item(i).text()
+        for i in range(names.count())
+        if names.item(i).checkState() == Qt.Checked
+    ]
     if len(chosen) < 2:
         QMessageBox.information(parent, "Compare annotators", "Choose at least two annotators.")
         return None
@@ -121,8 +132,11 @@ def merge_files(parent: QWidget, workspace: Workspace) -> bool:
     from annotation.team.merge import merge
 
     names, _ = QFileDialog.getOpenFileNames(
-        parent, "Merge annotators' work", "",
-        "Sorot projects and exports (*.sorot *.jsonl);;All files (*)")
+        parent,
+        "Merge annotators' work",
+        "",
+        "Sorot projects and exports (*.sorot *.jsonl);;All files (*)",
+    )
     if not names:
         return False
     project, sources = workspace.store.path, [Path(n) for n in names]
@@ -144,7 +158,8 @@ def import_files(parent: QWidget, workspace: Workspace, paths: list[Path] | None
     """Import files chosen in a dialog (or dropped), on a worker thread with progress."""
     if paths is None:
         names, _ = QFileDialog.getOpenFileNames(
-            parent, "Import articles", "", "Articles (*.txt *.jsonl *.json);;All files (*)")
+            parent, "Import articles", "", "Articles (*.txt *.jsonl *.json);;All files (*)"
+        )
         paths = [Path(n) for n in names]
     if not paths:
         return False

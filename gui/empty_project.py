@@ -6,9 +6,11 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-HINT = ("This project has no articles yet.\n\n"
-        "Bring them in with File → Import files… (Ctrl+I), or drop .txt or .jsonl files, "
-        "or a folder of them, on this window.")
+HINT = (
+    "This project has no articles yet.\n\n"
+    "Bring them in with File → Import files… (Ctrl+I), or drop .txt or .jsonl files, "
+    "or a folder of them, on this window."
+)
 
 
 class EmptyProjectHint(QWidget):

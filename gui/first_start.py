@@ -12,8 +12,10 @@ from annotation.settings import default_project_path
 from cli.main import ensure_sample_project
 from gui.jobs import Job
 
-SAMPLE_STEP = ("Building the sample project (only this once): importing its eight articles "
-               "and suggesting entities and relations in them…")
+SAMPLE_STEP = (
+    "Building the sample project (only this once): importing its eight articles "
+    "and suggesting entities and relations in them…"
+)
 
 
 def sample_project(annotator: str, parent: QWidget | None = None) -> Path:

@@ -41,7 +41,6 @@ COLUMN_WIDTH = 400  # a column's width, about: three at 1280 pixels
 MOST_COLUMNS = 3
 
 
-
 def style_sheet(palette: QPalette) -> str:
     """The sheet's colours, all from the window's palette (named, not `palette(...)`, which
     a widget made before it joins the window would read from the application's): borders
@@ -51,9 +50,16 @@ def style_sheet(palette: QPalette) -> str:
     base, text = palette.color(QPalette.Base), palette.color(QPalette.Text)
 
     def mix(amount: float) -> str:
-        return QColor(*(round(b + (t - b) * amount) for b, t in (
-            (base.red(), text.red()), (base.green(), text.green()),
-            (base.blue(), text.blue())))).name()
+        return QColor(
+            *(
+                round(b + (t - b) * amount)
+                for b, t in (
+                    (base.red(), text.red()),
+                    (base.green(), text.green()),
+                    (base.blue(), text.blue()),
+                )
+            )
+        ).name()
 
     return f"""
 KeyHelp {{ background: {window.name()}; }}
@@ -94,8 +100,9 @@ def _keys(keys: list[str]) -> tuple[QWidget, list[QLabel]]:
 class KeyGroup(QFrame):
     """One group's card: a heading, then keys and what they do."""
 
-    def __init__(self, title: str, rows: list[Row], note: str = "",
-                 labels: list[tuple[str, str]] = ()) -> None:
+    def __init__(
+        self, title: str, rows: list[Row], note: str = "", labels: list[tuple[str, str]] = ()
+    ) -> None:
         super().__init__()
         self.setObjectName("group")
         self.title = title
@@ -167,8 +174,9 @@ class KeyHelp(QWidget):
     """An opaque sheet over the window listing every key by task; any key or click closes
     it and gives the keyboard back to where it was."""
 
-    def __init__(self, parent: QWidget, labels: list[tuple[str, str]] = (),
-                 review: list[Row] = ()) -> None:
+    def __init__(
+        self, parent: QWidget, labels: list[tuple[str, str]] = (), review: list[Row] = ()
+    ) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WA_DeleteOnClose)
         self.setAttribute(Qt.WA_StyledBackground)  # the style sheet paints it, opaque
@@ -181,8 +189,12 @@ class KeyHelp(QWidget):
         top = QHBoxLayout()
         top.addWidget(_label("Keys", "title"))
         top.addSpacing(16)
-        top.addWidget(_label("Press any key or click to close. The menus show the same "
-                             "keys beside each command."), 1)
+        top.addWidget(
+            _label(
+                "Press any key or click to close. The menus show the same keys beside each command."
+            ),
+            1,
+        )
         layout.addLayout(top)
         self.groups = []
         for title, rows in key_groups():
@@ -221,8 +233,7 @@ class KeyHelp(QWidget):
                 while item.layout().count():
                     item.layout().takeAt(0)
         columns = [QVBoxLayout() for _ in range(count)]
-        for group, column in zip(self.groups, columns_of([g.rows + 2 for g in self.groups],
-                                                          count)):
+        for group, column in zip(self.groups, columns_of([g.rows + 2 for g in self.groups], count)):
             columns[column].addWidget(group)
         for column in columns:
             column.setSpacing(8)
@@ -267,13 +278,15 @@ class KeyHelp(QWidget):
         super().closeEvent(event)
 
 
-def show_keys(window: QWidget, schema: LabelSchema | None,
-              review: list[QAction] = ()) -> KeyHelp:
+def show_keys(window: QWidget, schema: LabelSchema | None, review: list[QAction] = ()) -> KeyHelp:
     """Open the overlay over `window`, with `schema`'s label keys (none without a project)
     and, in review, the review mode's own actions."""
     labels = [(t.hotkey, t.name) for t in schema.entities if t.hotkey] if schema else []
-    rows = [([a.shortcut().toString(QKeySequence.NativeText)], a.text().replace("&", ""))
-            for a in review if not a.shortcut().isEmpty()]
+    rows = [
+        ([a.shortcut().toString(QKeySequence.NativeText)], a.text().replace("&", ""))
+        for a in review
+        if not a.shortcut().isEmpty()
+    ]
     overlay = KeyHelp(window, labels, rows)
     overlay.show_over()
     return overlay

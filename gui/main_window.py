@@ -45,8 +45,9 @@ PROJECT_FILTER = f"Sorot projects (*{PROJECT_SUFFIX})"
 class MainWindow(ArticleFlow, TeamMenu, RelationMenu, QMainWindow):
     """One window, one open project at a time."""
 
-    def __init__(self, settings: Settings, suggestions: bool = True,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: Settings, suggestions: bool = True, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.settings = settings
         self._suggest = suggestions
@@ -216,8 +217,9 @@ class MainWindow(ArticleFlow, TeamMenu, RelationMenu, QMainWindow):
         self.open_project(path)
 
     def _open_dialog(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Open project", "",
-                                              PROJECT_FILTER + ";;All files (*)")
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Open project", "", PROJECT_FILTER + ";;All files (*)"
+        )
         if name:
             self.open_project(Path(name))
 
@@ -244,8 +246,9 @@ class MainWindow(ArticleFlow, TeamMenu, RelationMenu, QMainWindow):
         self._on(a.widen_start, lambda c: c.resize("start", -1))
         self._on(a.shrink_start, lambda c: c.resize("start", 1))
         self._on(a.accept_all, lambda c: c.accept_all())
-        self._on(a.accept_label, lambda c: c.current_entity() and c.accept_all(
-            c.current_entity().label))
+        self._on(
+            a.accept_label, lambda c: c.current_entity() and c.accept_all(c.current_entity().label)
+        )
         a.link.triggered.connect(lambda: self.pane and self.pane.picker.start_link())
         a.go_to.triggered.connect(lambda: self.pane and self.pane.picker.start_go())
         a.retype.triggered.connect(lambda: self.pane and self.pane.picker.start_retype())
@@ -258,8 +261,9 @@ class MainWindow(ArticleFlow, TeamMenu, RelationMenu, QMainWindow):
         a.zoom_in.triggered.connect(lambda: self._zoom(1))
         a.zoom_out.triggered.connect(lambda: self._zoom(-1))
         a.zoom_reset.triggered.connect(lambda: self._zoom(None))
-        a.help_keys.triggered.connect(lambda: show_keys(
-            self, self.workspace and self.workspace.schema, self._review_actions))
+        a.help_keys.triggered.connect(
+            lambda: show_keys(self, self.workspace and self.workspace.schema, self._review_actions)
+        )
         a.start_review.triggered.connect(self._start_review)
         a.merge.triggered.connect(self._merge)
         a.agreement.triggered.connect(self._agreement)
@@ -274,9 +278,12 @@ class MainWindow(ArticleFlow, TeamMenu, RelationMenu, QMainWindow):
         bar.setMovable(False)
         a = self.actions
         # Undo and Redo stay in the Edit menu, where their text names the action.
-        for group in ((a.open_project, a.import_files, a.export),
-                      (a.accept, a.reject, a.add_relation, a.accept_all),
-                      (a.done_next, a.skip_next), (a.zoom_out, a.zoom_in, a.help_keys)):
+        for group in (
+            (a.open_project, a.import_files, a.export),
+            (a.accept, a.reject, a.add_relation, a.accept_all),
+            (a.done_next, a.skip_next),
+            (a.zoom_out, a.zoom_in, a.help_keys),
+        ):
             for action in group:
                 bar.addAction(action)
             bar.addSeparator()
@@ -329,8 +336,11 @@ class MainWindow(ArticleFlow, TeamMenu, RelationMenu, QMainWindow):
         if first:
             question = "Welcome to Sorot. " + question + "\n(You can change it later in Edit.)"
         name, ok = QInputDialog.getText(
-            self, "Annotator", question,
-            text=self.settings.annotator or self.settings.effective_annotator())
+            self,
+            "Annotator",
+            question,
+            text=self.settings.annotator or self.settings.effective_annotator(),
+        )
         if ok and name.strip():
             self.settings.annotator = name.strip()
             self.settings.save()
@@ -375,8 +385,9 @@ class MainWindow(ArticleFlow, TeamMenu, RelationMenu, QMainWindow):
             return
         stack = self.workspace.stack
         for action, word, can, label in (
-                (self.actions.undo, "Undo", stack.can_undo(), stack.undo_label),
-                (self.actions.redo, "Redo", stack.can_redo(), stack.redo_label)):
+            (self.actions.undo, "Undo", stack.can_undo(), stack.undo_label),
+            (self.actions.redo, "Redo", stack.can_redo(), stack.redo_label),
+        ):
             action.setEnabled(can)
             action.setText(f"&{word} {label}" if label else f"&{word}")
 

@@ -13,7 +13,8 @@ XCB_CURSOR = "libxcb-cursor.so.0"
 XCB_CURSOR_MISSING = (
     "sorot: error: Qt's xcb platform plugin needs libxcb-cursor, which is not installed. "
     "Install it (Debian/Ubuntu: `sudo apt install libxcb-cursor0`; Fedora: `sudo dnf install "
-    "xcb-util-cursor`) and start Sorot again.")
+    "xcb-util-cursor`) and start Sorot again."
+)
 
 
 def uses_xcb(platform: str, environ: Mapping[str, str]) -> bool:
@@ -39,8 +40,11 @@ def has_xcb_cursor() -> bool:
     return True
 
 
-def missing_library(platform: str = sys.platform, environ: Mapping[str, str] = os.environ,
-                    found: Callable[[], bool] | None = None) -> str | None:
+def missing_library(
+    platform: str = sys.platform,
+    environ: Mapping[str, str] = os.environ,
+    found: Callable[[], bool] | None = None,
+) -> str | None:
     """The one-line message to print when the window cannot start, or None when it can;
     `found` says whether libxcb-cursor loads (by default, trying to load it)."""
     if uses_xcb(platform, environ) and not (found or has_xcb_cursor)():

@@ -81,8 +81,10 @@ def install(window: QMainWindow) -> QAction:
     """File → Save a copy…, and notices from opening projects shown in `window`."""
     action = QAction("Save a &copy…", window)
     action.setObjectName("save_copy")
-    action.setStatusTip("Copy the project whole, every step included, to another file: the "
-                        "way to back up or send a project")
+    action.setStatusTip(
+        "Copy the project whole, every step included, to another file: the "
+        "way to back up or send a project"
+    )
     action.triggered.connect(lambda: save_copy(window))
     menu = window.menus["&File"]
     after = window.actions.export
@@ -102,9 +104,15 @@ def save_copy(window: QMainWindow, target: Path | None = None) -> bool:
     source = workspace.store.path
     if target is None:
         name, _ = QFileDialog.getSaveFileName(
-            window, "Save a copy of the project", str(source.with_name(
-                f"{source.stem} copy {datetime.now():%Y-%m-%d}{dbmod.PROJECT_SUFFIX}")),
-            f"Sorot projects (*{dbmod.PROJECT_SUFFIX})")
+            window,
+            "Save a copy of the project",
+            str(
+                source.with_name(
+                    f"{source.stem} copy {datetime.now():%Y-%m-%d}{dbmod.PROJECT_SUFFIX}"
+                )
+            ),
+            f"Sorot projects (*{dbmod.PROJECT_SUFFIX})",
+        )
         if not name:
             return False
         target = Path(name)
@@ -145,8 +153,10 @@ class FileGuard(QObject):
 
     def _on_commit(self, changes: list[Change]) -> None:
         self.dirty, self.last_commit = True, time.monotonic()
-        if any(c.table == "article_status" and c.after and c.after.get("status") == "done"
-               for c in changes):
+        if any(
+            c.table == "article_status" and c.after and c.after.get("status") == "done"
+            for c in changes
+        ):
             QTimer.singleShot(0, self.checkpoint)
 
     def checkpoint(self) -> None:
@@ -182,7 +192,8 @@ class FileGuard(QObject):
         rescue = None
         if renamed is None:
             rescue = path.with_name(
-                f"{path.stem} rescued {datetime.now():%Y-%m-%d %H%M%S}{dbmod.PROJECT_SUFFIX}")
+                f"{path.stem} rescued {datetime.now():%Y-%m-%d %H%M%S}{dbmod.PROJECT_SUFFIX}"
+            )
             try:
                 backup.backup(self.store.db.conn, path, rescue)
             except ProjectError:
@@ -196,16 +207,27 @@ class FileGuard(QObject):
             else:
                 wal.set_aside(path)
         if renamed is not None and self.window.open_project(renamed):
-            show_notice(self.window, f"The project file was renamed to {renamed.name} while "
-                        f"open; Sorot reopened it there", box=False)
+            show_notice(
+                self.window,
+                f"The project file was renamed to {renamed.name} while "
+                f"open; Sorot reopened it there",
+                box=False,
+            )
             return
-        what = ("replaced by another file" if now is not None
-                else "moved away or deleted")
-        saved = (f"What was open, with every edit, is saved as {rescue}." if rescue
-                 else "Nothing more was written to it.")
-        report_failure(self.window, "Project file moved", (
-            f"{path} was {what} while Sorot had it open, so Sorot closed it before an edit "
-            f"could go astray. {saved} Open the project where it is now (File → Open)."))
+        what = "replaced by another file" if now is not None else "moved away or deleted"
+        saved = (
+            f"What was open, with every edit, is saved as {rescue}."
+            if rescue
+            else "Nothing more was written to it."
+        )
+        report_failure(
+            self.window,
+            "Project file moved",
+            (
+                f"{path} was {what} while Sorot had it open, so Sorot closed it before an edit "
+                f"could go astray. {saved} Open the project where it is now (File → Open)."
+            ),
+        )
 
 
 def guard(window: QMainWindow, store: Store) -> FileGuard:

@@ -23,8 +23,9 @@ from gui.workspace import Workspace
 class ProjectPane(QSplitter):
     """The three columns of the workspace, wired to one Workspace."""
 
-    def __init__(self, workspace: Workspace, review: list[str] | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, review: list[str] | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(Qt.Horizontal, parent)
         self.workspace = workspace
         self.review = review  # the annotators under review, in review mode
@@ -52,7 +53,8 @@ class ProjectPane(QSplitter):
             self.tabs.insertTab(0, self.review_panel, "Review")
             self.tabs.setCurrentIndex(0)
             self.controller.itemsChanged.connect(
-                lambda: self.review_panel.show_review(self.controller.review))
+                lambda: self.review_panel.show_review(self.controller.review)
+            )
             self.article_list.model.set_order(review_order(workspace.store, review))
             self.article_list.order_box.hide()  # review lists by disagreement
         # Every tab's name stays readable (no scroll arrows hiding "Article"): the side
@@ -75,9 +77,11 @@ class ProjectPane(QSplitter):
         self.controller.itemsChanged.connect(self._on_items_changed)
         self.controller.currentChanged.connect(self._on_current_changed)
         self.entity_table.chosen.connect(
-            lambda entity_id: self.controller.set_current(Item("entity", entity_id)))
+            lambda entity_id: self.controller.set_current(Item("entity", entity_id))
+        )
         self.relation_table.chosen.connect(
-            lambda relation_id: self.controller.set_current(Item("relation", relation_id)))
+            lambda relation_id: self.controller.set_current(Item("relation", relation_id))
+        )
         workspace.schemaChanged.connect(self._on_schema_changed)
         workspace.changed.connect(self._on_changed)
         self.article_list.model.modelReset.connect(self._on_list_read)

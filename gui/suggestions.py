@@ -29,8 +29,9 @@ class SuggestionService(QObject):
     problem = Signal(str)
     backlog = Signal(int)  # articles still waiting for their first suggestions
 
-    def __init__(self, path: Path, settings: Settings, background: bool = True,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, path: Path, settings: Settings, background: bool = True, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         context = multiprocessing.get_context("spawn")
         self._requests = context.Queue()
@@ -38,8 +39,11 @@ class SuggestionService(QObject):
         self.is_ready = False
         self._stopped = False
         self._process = context.Process(
-            target=serve, name="sorot-suggest", daemon=True,
-            args=(str(path), asdict(settings), background, self._requests, self._reports))
+            target=serve,
+            name="sorot-suggest",
+            daemon=True,
+            args=(str(path), asdict(settings), background, self._requests, self._reports),
+        )
         self._process.start()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.poll)

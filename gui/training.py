@@ -57,12 +57,15 @@ class TrainDialog(QDialog):
         form.addRow("Epochs", self.epochs)
         form.addRow("Relations", self.relations)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(
-            "Trains on your accepted entities in the articles you marked done. A held-out "
-            "fifth of them decides: the new model replaces the current one only if it scores "
-            "better there. The relation model then learns from your accepted and rejected "
-            "relations in the same articles and is judged the same way, on its own. The "
-            "project file is only read."))
+        layout.addWidget(
+            QLabel(
+                "Trains on your accepted entities in the articles you marked done. A held-out "
+                "fifth of them decides: the new model replaces the current one only if it scores "
+                "better there. The relation model then learns from your accepted and rejected "
+                "relations in the same articles and is judged the same way, on its own. The "
+                "project file is only read."
+            )
+        )
         layout.addLayout(form)
         layout.addWidget(self.bar)
         layout.addWidget(self.output, 1)
@@ -82,10 +85,19 @@ class TrainDialog(QDialog):
         self.bar.setValue(0)
         self.output.setPlainText("Starting…")
         self._process = context.Process(
-            target=serve, name="sorot-train", daemon=True,
-            args=(str(self.workspace.store.path), self.workspace.annotator,
-                  self.base.currentText(), self.epochs.value(), self._reports, self._stop,
-                  self.relations.isChecked()))
+            target=serve,
+            name="sorot-train",
+            daemon=True,
+            args=(
+                str(self.workspace.store.path),
+                self.workspace.annotator,
+                self.base.currentText(),
+                self.epochs.value(),
+                self._reports,
+                self._stop,
+                self.relations.isChecked(),
+            ),
+        )
         self._process.start()
         self.start_button.setEnabled(False)
         self.cancel_button.setEnabled(True)

@@ -17,9 +17,14 @@ from gui.main_window import MainWindow
 Span = tuple[int, int, str]  # start, end, label
 
 
-def one_article_project(folder: Path, text: str, spans: Sequence[Span],
-                        relations: Sequence[NewRelation] = (),
-                        status: str = EntityStatus.ACCEPTED, annotator: str = "ana") -> Path:
+def one_article_project(
+    folder: Path,
+    text: str,
+    spans: Sequence[Span],
+    relations: Sequence[NewRelation] = (),
+    status: str = EntityStatus.ACCEPTED,
+    annotator: str = "ana",
+) -> Path:
     """A project file holding `text` as its one article, with these entities (all of
     `status`) and relations (indexes into `spans`)."""
     (folder / "article.txt").write_text(text, encoding="utf-8")
@@ -28,16 +33,22 @@ def one_article_project(folder: Path, text: str, spans: Sequence[Span],
         assert import_paths(store, [folder / "article.txt"], annotator=annotator).ok
         article_id = store.article_ids()[0]
         decided = status != EntityStatus.SUGGESTED
-        store.add_annotations(article_id, [
-            NewEntity(start, end, label, status=status, origin="human" if decided else "rules")
-            for start, end, label in spans], list(relations),
-            annotator=annotator if decided else None)
+        store.add_annotations(
+            article_id,
+            [
+                NewEntity(start, end, label, status=status, origin="human" if decided else "rules")
+                for start, end, label in spans
+            ],
+            list(relations),
+            annotator=annotator if decided else None,
+        )
         store.db.conn.commit()
     return path
 
 
-def open_window(qtbot, path: Path, size: tuple[int, int] | None = None,
-                annotator: str = "ana") -> MainWindow:
+def open_window(
+    qtbot, path: Path, size: tuple[int, int] | None = None, annotator: str = "ana"
+) -> MainWindow:
     """The window on `path`, shown, active and with the article view focused."""
     win = MainWindow(Settings(annotator=annotator), suggestions=False)
     qtbot.addWidget(win)

@@ -25,14 +25,46 @@ from annotation.project.store import NewEntity, NewRelation, Store
 from annotation.team.agreement import AgreementError, article_disagreement, compute_agreement
 from cli import agreement as cli_agreement
 
-TEXT_1 = ("Presiden Joko Widodo bertemu Perdana Menteri Anwar Ibrahim di Bogor pada "
-          "Senin (4/12/2023).")
+TEXT_1 = (
+    "Presiden Joko Widodo bertemu Perdana Menteri Anwar Ibrahim di Bogor pada Senin (4/12/2023)."
+)
 TEXT_2 = "Menteri Luar Negeri Retno Marsudi berkunjung ke Teheran.\n\nIran  menyambut baik."
-WORDS = ["pemerintah", "menyatakan", "bahwa", "kerja", "sama", "kedua", "negara", "akan",
-         "diperluas", "dalam", "bidang", "energi", "perdagangan", "dan", "pertahanan",
-         "setelah", "pertemuan", "di", "ibu", "kota", "pekan", "lalu"]
-NAMES = ["Retno Marsudi", "Anwar Ibrahim", "Jakarta", "PBB", "Uni Eropa", "KTT G20",
-         "Teheran", "Joko Widodo", "Kuala Lumpur", "ASEAN"]
+WORDS = [
+    "pemerintah",
+    "menyatakan",
+    "bahwa",
+    "kerja",
+    "sama",
+    "kedua",
+    "negara",
+    "akan",
+    "diperluas",
+    "dalam",
+    "bidang",
+    "energi",
+    "perdagangan",
+    "dan",
+    "pertahanan",
+    "setelah",
+    "pertemuan",
+    "di",
+    "ibu",
+    "kota",
+    "pekan",
+    "lalu",
+]
+NAMES = [
+    "Retno Marsudi",
+    "Anwar Ibrahim",
+    "Jakarta",
+    "PBB",
+    "Uni Eropa",
+    "KTT G20",
+    "Teheran",
+    "Joko Widodo",
+    "Kuala Lumpur",
+    "ASEAN",
+]
 LABELS = ["PER", "GPE", "ORG", "LOC", "EVENT"]
 
 
@@ -58,14 +90,18 @@ def span(store: Store, article_id: int, words: str, label: str, nth: int = 0) ->
     return NewEntity(at, at + len(words), label)
 
 
-def add(store: Store, article_id: int, who: str | None, entities: list[NewEntity],
-        relations: list[NewRelation] = ()) -> None:
+def add(
+    store: Store,
+    article_id: int,
+    who: str | None,
+    entities: list[NewEntity],
+    relations: list[NewRelation] = (),
+) -> None:
     with store.db.atomic():
         store.add_annotations(article_id, entities, list(relations), annotator=who)
 
 
-def mark(store: Store, who: str, article_ids: list[int],
-         status: str = ArticleStatus.DONE) -> None:
+def mark(store: Store, who: str, article_ids: list[int], status: str = ArticleStatus.DONE) -> None:
     stack = CommandStack(store, who)
     for article_id in article_ids:
         stack.do(SetArticleStatus(article_id, status))
@@ -75,8 +111,11 @@ def mark(store: Store, who: str, article_ids: list[int],
 
 
 def accepted(store: Store, article_id: int, who: str) -> list[tuple[int, int, str]]:
-    return [(e.start, e.end, e.label) for e in store.entities(article_id)
-            if e.status == EntityStatus.ACCEPTED and e.annotator == who]
+    return [
+        (e.start, e.end, e.label)
+        for e in store.entities(article_id)
+        if e.status == EntityStatus.ACCEPTED and e.annotator == who
+    ]
 
 
 def bio(store: Store, article_id: int, who: str, only: str | None = None) -> list[str]:
@@ -117,8 +156,9 @@ def fleiss_by_hand(rows: list[list[str]]) -> float:
 
 def alpha_reference(seqs: list[list[str]]) -> float:
     codes = {t: i for i, t in enumerate(sorted({t for s in seqs for t in s}))}
-    return krippendorff.alpha(reliability_data=[[codes[t] for t in s] for s in seqs],
-                              level_of_measurement="nominal")
+    return krippendorff.alpha(
+        reliability_data=[[codes[t] for t in s] for s in seqs], level_of_measurement="nominal"
+    )
 
 
 def exact_f1(store: Store, ids: list[int], a: str, b: str, label: str | None = None) -> float:
@@ -150,20 +190,46 @@ def small(tmp_path: Path) -> Store:
     """Two articles, two annotators (ani, budi), both done; work known by heart."""
     store = make_project(tmp_path, [TEXT_1, TEXT_2])
     a1, a2 = store.article_ids()
-    add(store, a1, "ani", [span(store, a1, "Joko Widodo", "PER"),
-                           span(store, a1, "Anwar Ibrahim", "PER"),
-                           span(store, a1, "Bogor", "GPE"),
-                           span(store, a1, "Perdana Menteri", "ROLE")],
-        [NewRelation(0, 1, "MEETS"), NewRelation(0, 2, "VISITS")])
-    add(store, a1, "budi", [span(store, a1, "Joko Widodo", "PER"),
-                            span(store, a1, "Anwar Ibrahim", "PER"),
-                            span(store, a1, "Bogor", "LOC"),
-                            span(store, a1, "Senin (4/12/2023)", "DATE")],
-        [NewRelation(1, 0, "MEETS"), NewRelation(2, 0, "VISITS")])
-    add(store, a2, "ani", [span(store, a2, "Retno Marsudi", "PER"),
-                           span(store, a2, "Teheran", "GPE")])
-    add(store, a2, "budi", [span(store, a2, "Retno", "PER"), span(store, a2, "Teheran", "GPE"),
-                            span(store, a2, "Iran", "GPE")])
+    add(
+        store,
+        a1,
+        "ani",
+        [
+            span(store, a1, "Joko Widodo", "PER"),
+            span(store, a1, "Anwar Ibrahim", "PER"),
+            span(store, a1, "Bogor", "GPE"),
+            span(store, a1, "Perdana Menteri", "ROLE"),
+        ],
+        [NewRelation(0, 1, "MEETS"), NewRelation(0, 2, "VISITS")],
+    )
+    add(
+        store,
+        a1,
+        "budi",
+        [
+            span(store, a1, "Joko Widodo", "PER"),
+            span(store, a1, "Anwar Ibrahim", "PER"),
+            span(store, a1, "Bogor", "LOC"),
+            span(store, a1, "Senin (4/12/2023)", "DATE"),
+        ],
+        [NewRelation(1, 0, "MEETS"), NewRelation(2, 0, "VISITS")],
+    )
+    add(
+        store,
+        a2,
+        "ani",
+        [span(store, a2, "Retno Marsudi", "PER"), span(store, a2, "Teheran", "GPE")],
+    )
+    add(
+        store,
+        a2,
+        "budi",
+        [
+            span(store, a2, "Retno", "PER"),
+            span(store, a2, "Teheran", "GPE"),
+            span(store, a2, "Iran", "GPE"),
+        ],
+    )
     # Neither a suggestion nor a rejected entity is anybody's work.
     add(store, a2, None, [NewEntity(0, 7, "ROLE", status=EntityStatus.SUGGESTED)])
     add(store, a2, "ani", [NewEntity(0, 7, "ROLE", status=EntityStatus.REJECTED)])
@@ -197,8 +263,12 @@ def test_small_case_by_hand(small: Store) -> None:
     # VISITS' child is Bogor, whose label differs: only MEETS has shared ends.
     assert (pair.relations_shared.a_total, pair.relations_shared.f1) == (1, 1.0)
     c = pair.confusion
-    m = {(c.labels[i], c.labels[j]): n for i, row in enumerate(c.matrix) for j, n in
-         enumerate(row) if n}
+    m = {
+        (c.labels[i], c.labels[j]): n
+        for i, row in enumerate(c.matrix)
+        for j, n in enumerate(row)
+        if n
+    }
     assert m == {("PER", "PER"): 2, ("GPE", "GPE"): 1, ("GPE", "LOC"): 1}
     assert {k: v for k, v in c.only_a.items() if v} == {"PER": 1, "ROLE": 1}
     assert {k: v for k, v in c.only_b.items() if v} == {"PER": 1, "GPE": 1, "DATE": 1}
@@ -211,7 +281,8 @@ def test_small_case_kappa_and_alpha_match_references(small: Store) -> None:
     assert report.tokens == len(a)
     # Blank tokens ("\n\n", the second space of "Iran  menyambut") are not counted.
     assert "Iran  menyambut" in TEXT_2 and report.tokens < sum(
-        len(Tokens.from_bytes(small.tokens(i)).starts) for i in ids)
+        len(Tokens.from_bytes(small.tokens(i)).starts) for i in ids
+    )
     assert report.kappa_kind == "cohen"
     assert report.kappa == pytest.approx(cohen_kappa_score(a, b), abs=1e-9)
     assert report.alpha == pytest.approx(alpha_reference([a, b]), abs=1e-9)
@@ -222,7 +293,8 @@ def test_small_case_kappa_and_alpha_match_references(small: Store) -> None:
         sa, sb = sequences(small, [row.article_id], ["ani", "budi"])
         assert row.kappa == pytest.approx(cohen_kappa_score(sa, sb), abs=1e-9)
         assert row.exact_f1 == pytest.approx(
-            exact_f1(small, [row.article_id], "ani", "budi"), abs=1e-9)
+            exact_f1(small, [row.article_id], "ani", "budi"), abs=1e-9
+        )
 
 
 # -- generated data with known disagreement --------------------------------------------------
@@ -262,8 +334,11 @@ def generated(tmp_path: Path, names: list[str], articles: int = 12, seed: int = 
                 elif roll < 0.35:
                     s = text.find(" ", s, e) + 1 or s  # shifted start to the next word
                 mine.append(NewEntity(s, e, label))
-            relations = [NewRelation(i, i + 1, rng.choice(["MEETS", "SUPPORTS"]))
-                         for i in range(0, len(mine) - 1, 3) if rng.random() < 0.7]
+            relations = [
+                NewRelation(i, i + 1, rng.choice(["MEETS", "SUPPORTS"]))
+                for i in range(0, len(mine) - 1, 3)
+                if rng.random() < 0.7
+            ]
             add(store, article_id, who, mine, relations)
     ids = store.article_ids()
     for who in names:
@@ -280,8 +355,7 @@ def test_two_annotators_match_references_on_generated_data(tmp_path: Path) -> No
     assert report.kappa == pytest.approx(cohen_kappa_score(a, b), abs=1e-9)
     assert report.alpha == pytest.approx(alpha_reference([a, b]), abs=1e-9)
     assert report.pairs[0].exact.f1 == pytest.approx(exact_f1(store, ids, "a", "b"), abs=1e-9)
-    assert report.pairs[0].overlap.f1 == pytest.approx(overlap_f1(store, ids, "a", "b"),
-                                                       abs=1e-9)
+    assert report.pairs[0].overlap.f1 == pytest.approx(overlap_f1(store, ids, "a", "b"), abs=1e-9)
     for x in report.per_label:
         la, lb = sequences(store, ids, ["a", "b"], only=x.label)
         assert x.kappa == pytest.approx(cohen_kappa_score(la, lb), abs=1e-9)
@@ -308,13 +382,15 @@ def test_three_annotators_fleiss_alpha_and_pairs(tmp_path: Path) -> None:
         assert pair.kappa == pytest.approx(cohen_kappa_score(seqs[i], seqs[j]), abs=1e-9)
         assert pair.exact.f1 == pytest.approx(exact_f1(store, ids, pair.a, pair.b), abs=1e-9)
     assert report.mean("exact") == pytest.approx(
-        sum(p.exact.f1 for p in report.pairs) / 3, abs=1e-12)
+        sum(p.exact.f1 for p in report.pairs) / 3, abs=1e-12
+    )
     for x in report.per_label:
         binary = sequences(store, ids, names, only=x.label)
         assert x.kappa == pytest.approx(fleiss_by_hand(binary), abs=1e-9)
     for row in report.articles:
         assert row.kappa == pytest.approx(
-            fleiss_by_hand(sequences(store, [row.article_id], names)), abs=1e-9)
+            fleiss_by_hand(sequences(store, [row.article_id], names)), abs=1e-9
+        )
 
 
 def test_fleiss_on_a_tiny_case_by_hand(tmp_path: Path) -> None:

@@ -35,3 +35,13 @@ def test_ruff_is_clean() -> None:
     assert ruff, "ruff is a test dependency"
     result = subprocess.run([ruff, "check", "."], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+def test_ruff_format_is_applied() -> None:
+    """The code is in `ruff format` style: a file written another way fails here."""
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent))
+    assert ruff, "ruff is a test dependency"
+    result = subprocess.run(
+        [ruff, "format", "--check", "."], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout

@@ -7,8 +7,13 @@ from annotation.view.contrast import contrast_ratio
 
 
 def test_overlapping_arcs_on_a_line_take_different_levels_short_ones_low() -> None:
-    segments = [Segment(0, 0, 100), Segment(0, 10, 30), Segment(0, 40, 60),
-                Segment(0, 200, 260), Segment(1, 0, 100)]
+    segments = [
+        Segment(0, 0, 100),
+        Segment(0, 10, 30),
+        Segment(0, 40, 60),
+        Segment(0, 200, 260),
+        Segment(1, 0, 100),
+    ]
     levels = assign_levels(segments)
     assert levels[1] == levels[2] == 1  # side by side: one level
     assert levels[0] == 2  # spans both: above them

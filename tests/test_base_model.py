@@ -18,12 +18,16 @@ from tests.conftest import SHARED
 
 # Sentences of our own about made-up people; each names what the model must find.
 SENTENCES = [
-    ("Menteri Keuangan Siti Rahmawati mengatakan di Jakarta, Senin, bahwa Bank Indonesia "
-     "akan menaikkan suku bunga.",
-     {("Siti Rahmawati", "PER"), ("Jakarta", "LOC"), ("Bank Indonesia", "ORG")}),
-    ("Gubernur Made Suarjana meresmikan jembatan baru di Denpasar bersama rektor "
-     "Universitas Udayana.",
-     {("Made Suarjana", "PER"), ("Denpasar", "LOC"), ("Universitas Udayana", "ORG")}),
+    (
+        "Menteri Keuangan Siti Rahmawati mengatakan di Jakarta, Senin, bahwa Bank Indonesia "
+        "akan menaikkan suku bunga.",
+        {("Siti Rahmawati", "PER"), ("Jakarta", "LOC"), ("Bank Indonesia", "ORG")},
+    ),
+    (
+        "Gubernur Made Suarjana meresmikan jembatan baru di Denpasar bersama rektor "
+        "Universitas Udayana.",
+        {("Made Suarjana", "PER"), ("Denpasar", "LOC"), ("Universitas Udayana", "ORG")},
+    ),
 ]
 
 
@@ -44,7 +48,7 @@ def shipped_meta() -> dict:
 
 def found(suggester: PipelineSuggester, text: str, vocab=None) -> set[tuple[str, str]]:
     doc = make_doc(vocab or suggester.vocab, text)
-    return {(text[c.start:c.end], c.label) for c in suggester.suggest([doc])[0]}
+    return {(text[c.start : c.end], c.label) for c in suggester.suggest([doc])[0]}
 
 
 def test_the_shipped_model_is_in_resources_and_small() -> None:
@@ -61,13 +65,15 @@ def test_the_shipped_model_loads_with_plain_spacy(plain_nlp, shipped) -> None:
     assert set(plain_nlp.get_pipe("ner").labels) == {"PER", "ORG", "LOC"}
     text = SENTENCES[0][0]
     plain = {(e.start_char, e.end_char, e.label_) for e in plain_nlp(text).ents}
-    assert plain == {(c.start, c.end, c.label) for c in shipped.suggest(
-        [make_doc(shipped.vocab, text)])[0]}, "the fast loader changes nothing but speed"
+    assert plain == {
+        (c.start, c.end, c.label) for c in shipped.suggest([make_doc(shipped.vocab, text)])[0]
+    }, "the fast loader changes nothing but speed"
 
 
 @pytest.mark.parametrize(("text", "expected"), SENTENCES)
-def test_finds_the_obvious_entities(shipped: PipelineSuggester, text: str,
-                                    expected: set[tuple[str, str]]) -> None:
+def test_finds_the_obvious_entities(
+    shipped: PipelineSuggester, text: str, expected: set[tuple[str, str]]
+) -> None:
     assert expected <= found(shipped, text)
 
 
@@ -90,17 +96,19 @@ def test_edge_tokens_without_letters_are_trimmed_but_a_bracketed_end_is_kept(shi
     doc = make_doc(shipped.vocab, "“ Partai Amanat Nasional ( PAN ) ” 😀 -- ok")
     words = [t.text for t in doc]
     assert _trimmed(doc[0:8]).text == "Partai Amanat Nasional ( PAN )"
-    assert _trimmed(doc[words.index("PAN"):words.index("”") + 1]).text == "PAN"
-    assert _trimmed(doc[words.index("😀"):words.index("ok")]) is None
+    assert _trimmed(doc[words.index("PAN") : words.index("”") + 1]).text == "PAN"
+    assert _trimmed(doc[words.index("😀") : words.index("ok")]) is None
 
 
 def test_offsets_are_python_str_offsets_after_emoji_crlf_and_tabs(shipped) -> None:
-    text = ("🎉🇮🇩 Kabar\r\n\t\tMenteri Pertahanan Budi Hartanto tiba di Surabaya 😀 "
-            "bersama pejabat Bank Indonesia.\r\n")
+    text = (
+        "🎉🇮🇩 Kabar\r\n\t\tMenteri Pertahanan Budi Hartanto tiba di Surabaya 😀 "
+        "bersama pejabat Bank Indonesia.\r\n"
+    )
     doc = make_doc(shipped.vocab, text)
     assert doc.text == text
     candidates = shipped.suggest([doc])[0]
-    spans = {(text[c.start:c.end], c.label) for c in candidates}
+    spans = {(text[c.start : c.end], c.label) for c in candidates}
     assert ("Budi Hartanto", "PER") in spans
     # The model sometimes takes a following emoji into a place's span ("Surabaya 😀"); the
     # suggester trims edge tokens with no letter or digit.
@@ -194,8 +202,14 @@ def tiny_records(n: int = 20) -> list[dict]:
     """Made-up training sentences with exact spans, enough to prove the command works."""
     records = []
     for i in range(n):
-        parts = [(PEOPLE[i % 5], "PER"), (" berkunjung ke ", None), (PLACES[i % 4], "LOC"),
-                 (" bersama ", None), (GROUPS[(i + 1) % 4], "ORG"), (" .", None)]
+        parts = [
+            (PEOPLE[i % 5], "PER"),
+            (" berkunjung ke ", None),
+            (PLACES[i % 4], "LOC"),
+            (" bersama ", None),
+            (GROUPS[(i + 1) % 4], "ORG"),
+            (" .", None),
+        ]
         text, spans = "", []
         for part, label in parts:
             if label:
@@ -215,10 +229,19 @@ def write_dataset(root: Path) -> Path:
 
 def test_the_training_command_writes_a_loadable_model(tmp_path: Path) -> None:
     data, out = write_dataset(tmp_path / "data"), tmp_path / "model"
-    settings = {"max_epochs": 2, "rows": [500, 200, 200, 200], "width": 32,
-                "heldout_fraction": 0.2, "refit": False}
-    assert train_base.main(["--data", str(data), "--out", str(out),
-                            "--settings", json.dumps(settings)]) == 0
+    settings = {
+        "max_epochs": 2,
+        "rows": [500, 200, 200, 200],
+        "width": 32,
+        "heldout_fraction": 0.2,
+        "refit": False,
+    }
+    assert (
+        train_base.main(
+            ["--data", str(data), "--out", str(out), "--settings", json.dumps(settings)]
+        )
+        == 0
+    )
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     assert meta["sorot"]["train_files"] == ["tiny/train.jsonl"]
     assert meta["sorot"]["settings"]["max_epochs"] == 2
@@ -229,23 +252,27 @@ def test_the_training_command_writes_a_loadable_model(tmp_path: Path) -> None:
 
 
 def test_training_is_reproducible() -> None:
-    records = [(r["text"], [(s["start"], s["end"], s["label"]) for s in r["spans"]])
-               for r in tiny_records()]
+    records = [
+        (r["text"], [(s["start"], s["end"], s["label"]) for s in r["spans"]])
+        for r in tiny_records()
+    ]
     settings = train_base.Settings(max_epochs=2, rows=(300, 100, 100, 100), width=16)
-    runs = [train_base.train({"tiny": records}, settings, log=lambda _: None)[0]
-            for _ in range(2)]
+    runs = [train_base.train({"tiny": records}, settings, log=lambda _: None)[0] for _ in range(2)]
     assert runs[0].get_pipe("ner").to_bytes() == runs[1].get_pipe("ner").to_bytes()
 
 
-@pytest.mark.parametrize(("text", "span", "expected"), [
-    ("Partai Amanat Nasional (PAN) menang", (0, 28), ["Partai Amanat Nasional", "PAN"]),
-    ("Presiden (SBY) datang", (9, 14), ["SBY"]),
-    ("dari (PDIP), lalu", (5, 12), ["PDIP"]),
-    ("PT PLN ( Persero ) rugi", (0, 18), ["PT PLN ( Persero )"]),
-    ("Kadin ( Kamar ) Indonesia", (0, 25), ["Kadin ( Kamar ) Indonesia"]),
-    ("ke Indonesia?", (3, 13), ["Indonesia"]),
-    ("Walt Disney Co.", (0, 15), ["Walt Disney Co."]),
-])
+@pytest.mark.parametrize(
+    ("text", "span", "expected"),
+    [
+        ("Partai Amanat Nasional (PAN) menang", (0, 28), ["Partai Amanat Nasional", "PAN"]),
+        ("Presiden (SBY) datang", (9, 14), ["SBY"]),
+        ("dari (PDIP), lalu", (5, 12), ["PDIP"]),
+        ("PT PLN ( Persero ) rugi", (0, 18), ["PT PLN ( Persero )"]),
+        ("Kadin ( Kamar ) Indonesia", (0, 25), ["Kadin ( Kamar ) Indonesia"]),
+        ("ke Indonesia?", (3, 13), ["Indonesia"]),
+        ("Walt Disney Co.", (0, 15), ["Walt Disney Co."]),
+    ],
+)
 def test_normalize_spans_splits_abbreviations_and_strips_edges(text, span, expected) -> None:
     spans = train_base.normalize_spans(text, [(*span, "ORG")])
     assert [text[a:b] for a, b, _ in spans] == expected

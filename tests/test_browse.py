@@ -78,11 +78,32 @@ def test_search_folds_diacritics_both_ways(store: Store) -> None:
     assert ids(store, search="café") == [3]
 
 
-@pytest.mark.parametrize("typed", [
-    '"', '""', '"gencatan', 'gencatan"', '(segera)', '(segera', 'segera)', 'wartawan*',
-    '*', 'AND', 'NOT', 'OR', 'NEAR(gencatan senjata)', 'title:gencatan', '-gencatan',
-    '^gencatan', 'gencatan +', "kepada 'wartawan'", "{title text}: x", "a\u00a0b", "\\",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        '"',
+        '""',
+        '"gencatan',
+        'gencatan"',
+        "(segera)",
+        "(segera",
+        "segera)",
+        "wartawan*",
+        "*",
+        "AND",
+        "NOT",
+        "OR",
+        "NEAR(gencatan senjata)",
+        "title:gencatan",
+        "-gencatan",
+        "^gencatan",
+        "gencatan +",
+        "kepada 'wartawan'",
+        "{title text}: x",
+        "a\u00a0b",
+        "\\",
+    ],
+)
 def test_anything_typed_searches_without_syntax_errors(store: Store, typed: str) -> None:
     ids(store, search=typed)  # no sqlite3.OperationalError
 
@@ -91,7 +112,7 @@ def test_punctuation_and_operators_are_plain_words(store: Store) -> None:
     assert ids(store, search='"gencatan senjata (segera)"') == [4]
     assert ids(store, search="wartawan*") == [4]
     assert ids(store, search="AND NOT OR") == [4]
-    assert ids(store, search="( ) * \"") == [1, 2, 3, 4, 5]  # nothing to search for
+    assert ids(store, search='( ) * "') == [1, 2, 3, 4, 5]  # nothing to search for
     assert ids(store, search="12,5") == [5]
 
 
@@ -139,8 +160,7 @@ def test_status_filter_uses_the_annotators_status_and_todo_for_no_row(store: Sto
     assert ids(store, statuses=(ArticleStatus.TODO, ArticleStatus.IN_PROGRESS)) == [2, 4, 5]
     assert ids(store, statuses=(ArticleStatus.DONE, ArticleStatus.SKIPPED)) == [1, 3]
     assert ids(store, statuses=ArticleStatus.ALL) == [1, 2, 3, 4, 5]
-    assert article_ids(store, ArticleQuery(statuses=(ArticleStatus.DONE,), annotator=OTHER)) \
-        == [5]
+    assert article_ids(store, ArticleQuery(statuses=(ArticleStatus.DONE,), annotator=OTHER)) == [5]
     with pytest.raises(ValueError, match="unknown article status"):
         ArticleQuery(statuses=("finished",))
 
@@ -150,8 +170,15 @@ def test_label_filter_keeps_articles_with_a_live_entity_of_that_label(store: Sto
     with store.transaction():
         store.add_annotations(1, [NewEntity(*span(text, "Jakarta"), "GPE")], [], ME)
         store.add_annotations(2, [NewEntity(0, 8, "GPE", EntityStatus.SUGGESTED, "rules")], [])
-        store.add_annotations(3, [NewEntity(0, 8, "GPE", EntityStatus.REJECTED, "rules"),
-                                  NewEntity(9, 14, "PER", annotator=ME)], [], ME)
+        store.add_annotations(
+            3,
+            [
+                NewEntity(0, 8, "GPE", EntityStatus.REJECTED, "rules"),
+                NewEntity(9, 14, "PER", annotator=ME),
+            ],
+            [],
+            ME,
+        )
     assert ids(store, label="GPE") == [1, 2]
     assert ids(store, label="PER") == [3]
     assert ids(store, label="EVENT") == []
@@ -172,7 +199,8 @@ def test_filters_are_answered_from_indexes() -> None:
     assert "entities_live_label" in plan(ArticleQuery(label="GPE"))
     for statuses in (done, todo):
         assert "article_status USING INDEX sqlite_autoindex_article_status_1" in plan(
-            ArticleQuery(statuses=statuses, annotator=ME))
+            ArticleQuery(statuses=statuses, annotator=ME)
+        )
     combined = plan(ArticleQuery(search="x", label="GPE", statuses=todo, annotator=ME))
     # A list subquery on the FTS table's rowid would run the search once per candidate.
     assert "LIST SUBQUERY" not in combined and "TEMP B-TREE" not in combined
@@ -182,11 +210,15 @@ def test_filters_are_answered_from_indexes() -> None:
 def test_rows_give_title_status_and_counts_in_the_order_asked(store: Store) -> None:
     text = TEXTS[0][1]
     with store.transaction():
-        store.add_annotations(1, [
-            NewEntity(*span(text, "Wang Yi"), "PER", EntityStatus.SUGGESTED, "rules"),
-            NewEntity(*span(text, "Retno Marsudi"), "PER", EntityStatus.SUGGESTED, "rules"),
-            NewEntity(*span(text, "Jakarta"), "GPE", EntityStatus.SUGGESTED, "rules"),
-        ], [])
+        store.add_annotations(
+            1,
+            [
+                NewEntity(*span(text, "Wang Yi"), "PER", EntityStatus.SUGGESTED, "rules"),
+                NewEntity(*span(text, "Retno Marsudi"), "PER", EntityStatus.SUGGESTED, "rules"),
+                NewEntity(*span(text, "Jakarta"), "GPE", EntityStatus.SUGGESTED, "rules"),
+            ],
+            [],
+        )
     stack = CommandStack(store, ME)
     stack.do(AcceptEntity(1))
     stack.do(RejectEntity(2))
@@ -196,7 +228,11 @@ def test_rows_give_title_status_and_counts_in_the_order_asked(store: Store) -> N
     assert [r.id for r in got] == [3, 1, 2]
     first = got[1]
     assert (first.title, first.status, first.suggestions, first.accepted) == (
-        "Menlu Tiongkok tiba", ArticleStatus.IN_PROGRESS, 0, 1)
+        "Menlu Tiongkok tiba",
+        ArticleStatus.IN_PROGRESS,
+        0,
+        1,
+    )
     assert got[0].display_title == "Article 3"
     assert (got[2].status, got[2].suggestions, got[2].accepted) == (ArticleStatus.TODO, 0, 0)
     assert rows(store, [1], OTHER)[0].accepted == 1
@@ -251,10 +287,14 @@ def test_migration_indexes_articles_of_an_older_project(tmp_path: Path) -> None:
     db.execute("PRAGMA user_version = 2")
     with db.atomic():
         db["meta"].insert({"key": "schema", "value": Store.memory().schema.to_json()})
-        db.execute("INSERT INTO articles (hash, title, text, created) "
-                   "VALUES ('h1', 'Kabar Tiongkok', 'Isi berita.', 'now')")
-        db.execute("INSERT INTO articles (hash, title, text, created) "
-                   "VALUES ('h2', 'Lain', 'Kabar dari Kuba.', 'now')")
+        db.execute(
+            "INSERT INTO articles (hash, title, text, created) "
+            "VALUES ('h1', 'Kabar Tiongkok', 'Isi berita.', 'now')"
+        )
+        db.execute(
+            "INSERT INTO articles (hash, title, text, created) "
+            "VALUES ('h2', 'Lain', 'Kabar dari Kuba.', 'now')"
+        )
     assert "articles_fts" not in db.table_names()
     db.close()
     with Store.open(path) as store:
@@ -287,9 +327,14 @@ class Words:
 
         from annotation.nlp.suggestion import Candidate
 
-        return [[Candidate(m.start(), m.end(), label, self.name, 0.9)
-                 for word, label in self.words.items()
-                 for m in re.finditer(rf"\b{re.escape(word)}\b", doc.text)] for doc in docs]
+        return [
+            [
+                Candidate(m.start(), m.end(), label, self.name, 0.9)
+                for word, label in self.words.items()
+                for m in re.finditer(rf"\b{re.escape(word)}\b", doc.text)
+            ]
+            for doc in docs
+        ]
 
 
 def suggest_disputes(store: Store, article_ids: list[int]) -> None:
@@ -299,10 +344,21 @@ def suggest_disputes(store: Store, article_ids: list[int]) -> None:
     from annotation.nlp.engine import Engine
     from annotation.suggest.service import suggest_articles
 
-    rules = Words("rules", {"Retno Marsudi": "PER", "Jakarta": "GPE", "Timur Tengah": "LOC",
-                            "Erdoğan": "PER", "Ia": "PER"})
-    model = Words("model", {"Retno Marsudi": "ORG", "Jakarta": "LOC", "Timur Tengah": "LOC",
-                            "Wang Yi": "PER"}, labels=("PER", "ORG", "LOC"))
+    rules = Words(
+        "rules",
+        {
+            "Retno Marsudi": "PER",
+            "Jakarta": "GPE",
+            "Timur Tengah": "LOC",
+            "Erdoğan": "PER",
+            "Ia": "PER",
+        },
+    )
+    model = Words(
+        "model",
+        {"Retno Marsudi": "ORG", "Jakarta": "LOC", "Timur Tengah": "LOC", "Wang Yi": "PER"},
+        labels=("PER", "ORG", "LOC"),
+    )
     engine = Engine(spacy.blank("id").vocab, [rules, model], fingerprint="test@1")
     suggest_articles(store, engine, article_ids)
 
@@ -357,13 +413,17 @@ def test_most_uncertain_lists_measured_articles_still_to_do(store: Store) -> Non
     CommandStack(store, ME).do(SetArticleStatus(1, ArticleStatus.DONE))
     top = browse.most_uncertain(store, ME, 2)
     assert [(a.id, a.status, a.places, a.disputed, a.engine) for a in top] == [
-        (3, ArticleStatus.IN_PROGRESS, 1, 1, "test@1"), (4, ArticleStatus.TODO, 1, 1, "test@1")]
+        (3, ArticleStatus.IN_PROGRESS, 1, 1, "test@1"),
+        (4, ArticleStatus.TODO, 1, 1, "test@1"),
+    ]
     assert [a.id for a in browse.most_uncertain(store, ME, 10)] == [3, 4, 2]
 
 
 def test_uncertain_next_article_is_answered_from_the_index(store: Store) -> None:
     condition, params = browse._status_condition((ArticleStatus.TODO,), ME, "u.article_id")
-    sql = (f"EXPLAIN QUERY PLAN SELECT u.article_id FROM uncertainty u WHERE u.score < 1 "
-           f"AND {condition} ORDER BY u.score DESC, u.article_id LIMIT 1")
+    sql = (
+        f"EXPLAIN QUERY PLAN SELECT u.article_id FROM uncertainty u WHERE u.score < 1 "
+        f"AND {condition} ORDER BY u.score DESC, u.article_id LIMIT 1"
+    )
     found = " | ".join(r[3] for r in store.db.execute(sql, params))
     assert "uncertainty_order" in found and "TEMP B-TREE" not in found

@@ -9,8 +9,10 @@ from annotation.nlp.tokens import decode, tokenize
 from annotation.view import caret
 from annotation.view.spans import TokenIndex
 
-TEXT = ("Jokowi Terima Macron\n\nNamun Presiden Prancis Emmanuel Macron bertemu Mohammed bin "
-        "Salman di Istana Bogor, Rabu. Ia pergi ke Bank of America pada Senin.")
+TEXT = (
+    "Jokowi Terima Macron\n\nNamun Presiden Prancis Emmanuel Macron bertemu Mohammed bin "
+    "Salman di Istana Bogor, Rabu. Ia pergi ke Bank of America pada Senin."
+)
 
 
 def tokens_of(text: str) -> TokenIndex:
@@ -25,19 +27,34 @@ def shown(text: str, spans) -> list[str]:
 def test_gaps_are_capitalised_runs_no_entity_touches() -> None:
     tokens = tokens_of(TEXT)
     assert shown(TEXT, caret.gaps(TEXT, tokens, [])) == [
-        "Jokowi Terima Macron", "Presiden", "Prancis Emmanuel Macron", "Mohammed bin Salman",
-        "Istana Bogor", "Bank of America"]  # no "Namun", "Rabu", "Ia", "Senin"
+        "Jokowi Terima Macron",
+        "Presiden",
+        "Prancis Emmanuel Macron",
+        "Mohammed bin Salman",
+        "Istana Bogor",
+        "Bank of America",
+    ]  # no "Namun", "Rabu", "Ia", "Senin"
     macron = (TEXT.index("Emmanuel"), TEXT.index(" bertemu"))
     bogor = (TEXT.index("Bogor"), TEXT.index(", Rabu"))  # a part of the run is an entity
     assert shown(TEXT, caret.gaps(TEXT, tokens, [macron, bogor])) == [
-        "Jokowi Terima Macron", "Presiden", "Prancis", "Mohammed bin Salman", "Istana",
-        "Bank of America"]
+        "Jokowi Terima Macron",
+        "Presiden",
+        "Prancis",
+        "Mohammed bin Salman",
+        "Istana",
+        "Bank of America",
+    ]
 
 
 def test_titles_are_a_gap_of_their_own() -> None:
     text = "Kemarin Wakil Menteri Luar Negeri Retno Marsudi dan Presiden Joko Widodo datang."
     assert shown(text, caret.gaps(text, tokens_of(text), [])) == [
-        "Kemarin", "Wakil Menteri Luar Negeri", "Retno Marsudi", "Presiden", "Joko Widodo"]
+        "Kemarin",
+        "Wakil Menteri Luar Negeri",
+        "Retno Marsudi",
+        "Presiden",
+        "Joko Widodo",
+    ]
 
 
 def test_a_sentence_opener_is_no_gap_but_a_name_opening_a_sentence_is() -> None:
@@ -45,15 +62,22 @@ def test_a_sentence_opener_is_no_gap_but_a_name_opening_a_sentence_is() -> None:
     assert shown(text, caret.gaps(text, tokens_of(text), [])) == ["Retno", "Retno", "Pulang"]
 
 
-@pytest.mark.parametrize("text, names", [
-    ("Ia menyambut 🇮🇩 Jokowi 😀 ke Prancis.", ["Jokowi", "Prancis"]),
-    ("Retno\tMarsudi\r\ndi Beijing.\r\nWang Yi datang.", ["Retno\tMarsudi", "Beijing", "Wang Yi"]),
-    ("Presiden Jose\u0301 Rami\u0301rez bertemu Ce\u0301line.", ["Presiden",
-                                                                   "Jose\u0301 Rami\u0301rez",
-                                                                   "Ce\u0301line"]),
-    # Arabic has no capitals.
-    ("Menlu bertemu محمد بن سلمان dan Netanyahu.", ["Menlu", "Netanyahu"]),
-])
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("Ia menyambut 🇮🇩 Jokowi 😀 ke Prancis.", ["Jokowi", "Prancis"]),
+        (
+            "Retno\tMarsudi\r\ndi Beijing.\r\nWang Yi datang.",
+            ["Retno\tMarsudi", "Beijing", "Wang Yi"],
+        ),
+        (
+            "Presiden Jose\u0301 Rami\u0301rez bertemu Ce\u0301line.",
+            ["Presiden", "Jose\u0301 Rami\u0301rez", "Ce\u0301line"],
+        ),
+        # Arabic has no capitals.
+        ("Menlu bertemu محمد بن سلمان dan Netanyahu.", ["Menlu", "Netanyahu"]),
+    ],
+)
 def test_gaps_and_steps_keep_str_offsets_whatever_the_characters(text: str, names) -> None:
     tokens = tokens_of(text)
     assert shown(text, caret.gaps(text, tokens, [])) == names

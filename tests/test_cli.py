@@ -19,15 +19,20 @@ TEXT = "Presiden Joko Widodo bertemu Perdana Menteri Anwar Ibrahim di Bogor."
 
 
 def write_jsonl(path: Path, records: list) -> Path:
-    path.write_text("".join(
-        (r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in records
-    ), encoding="utf-8")
+    path.write_text(
+        "".join(
+            (r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in records
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
 def spans_of(text: str, *pairs: tuple[str, str]) -> list[dict]:
-    return [{"start": text.index(s), "end": text.index(s) + len(s), "label": label}
-            for s, label in pairs]
+    return [
+        {"start": text.index(s), "end": text.index(s) + len(s), "label": label}
+        for s, label in pairs
+    ]
 
 
 def test_every_subcommand_has_help(capsys) -> None:
@@ -49,10 +54,15 @@ def test_no_command_creates_sample_project_and_prints_stats(capsys, tmp_path: Pa
     with Store.open(path) as store:
         titles = {store.article(i).title for i in store.article_ids()}
         # Every sample article opens with suggestions, from the rules and the model.
-        origins = {r[0] for r in store.db.execute(
-            "SELECT DISTINCT origin FROM entities WHERE status = 'suggested'")}
+        origins = {
+            r[0]
+            for r in store.db.execute(
+                "SELECT DISTINCT origin FROM entities WHERE status = 'suggested'"
+            )
+        }
         suggested = store.db.execute(
-            "SELECT count(DISTINCT article_id) FROM entities WHERE status = 'suggested'")
+            "SELECT count(DISTINCT article_id) FROM entities WHERE status = 'suggested'"
+        )
         assert suggested.fetchone()[0] == len(samples)
     assert "model" in origins and any(o.startswith("rules") for o in origins)
     first_title = samples[0].read_text(encoding="utf-8").strip().splitlines()[0]
@@ -63,20 +73,29 @@ def test_no_command_creates_sample_project_and_prints_stats(capsys, tmp_path: Pa
 
 def test_main_py_and_console_script_are_the_same_program(tmp_path: Path) -> None:
     env = {**os.environ, "SOROT_DATA_DIR": str(tmp_path / "data")}
-    by_main = subprocess.run([sys.executable, str(ROOT / "main.py"), "--version"],
-                             capture_output=True, text=True, env=env, check=True)
+    by_main = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--version"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
     script = Path(sys.executable).parent / "sorot"
-    by_script = subprocess.run([str(script), "--version"], capture_output=True, text=True,
-                               env=env, check=True)
+    by_script = subprocess.run(
+        [str(script), "--version"], capture_output=True, text=True, env=env, check=True
+    )
     assert by_main.stdout == by_script.stdout and by_main.stdout.startswith("sorot ")
 
 
 def test_import_reports_bad_records_and_exits_3(tmp_path: Path, capsys) -> None:
-    data = write_jsonl(tmp_path / "in.jsonl", [
-        {"text": TEXT, "spans": spans_of(TEXT, ("Joko Widodo", "PER"), ("Bogor", "GPE"))},
-        "{not json",
-        {"text": "Kalimat kedua yang baik."},
-    ])
+    data = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {"text": TEXT, "spans": spans_of(TEXT, ("Joko Widodo", "PER"), ("Bogor", "GPE"))},
+            "{not json",
+            {"text": "Kalimat kedua yang baik."},
+        ],
+    )
     project = tmp_path / "p.sorot"
     assert run(["--annotator", "ana", "import", str(project), str(data)]) == EXIT_REJECTED
     captured = capsys.readouterr()
@@ -90,10 +109,16 @@ def test_import_reports_bad_records_and_exits_3(tmp_path: Path, capsys) -> None:
 
 
 def test_stats_json_and_export(tmp_path: Path, capsys) -> None:
-    data = write_jsonl(tmp_path / "in.jsonl", [
-        {"text": TEXT, "spans": spans_of(TEXT, ("Joko Widodo", "PER"), ("Anwar Ibrahim", "PER")),
-         "_annotator_id": "ana"},
-    ])
+    data = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {
+                "text": TEXT,
+                "spans": spans_of(TEXT, ("Joko Widodo", "PER"), ("Anwar Ibrahim", "PER")),
+                "_annotator_id": "ana",
+            },
+        ],
+    )
     project = tmp_path / "p.sorot"
     assert run(["import", str(project), str(data)]) == EXIT_OK
     capsys.readouterr()
@@ -111,9 +136,12 @@ def test_stats_json_and_export(tmp_path: Path, capsys) -> None:
 
 
 def test_schema_rename_and_refusal(tmp_path: Path, capsys) -> None:
-    data = write_jsonl(tmp_path / "in.jsonl", [
-        {"text": TEXT, "spans": spans_of(TEXT, ("Bogor", "GPE"))},
-    ])
+    data = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {"text": TEXT, "spans": spans_of(TEXT, ("Bogor", "GPE"))},
+        ],
+    )
     project = tmp_path / "p.sorot"
     run(["import", str(project), str(data)])
     assert run(["schema", str(project), "--rename", "GPE", "NEGARA"]) == EXIT_OK
@@ -157,12 +185,20 @@ def test_export_to_missing_folder_is_a_clear_error(tmp_path: Path, capsys) -> No
 
 
 def test_the_window_without_a_display_says_what_to_do(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
     env["SOROT_DATA_DIR"] = str(tmp_path / "data")
     env["SOROT_CONFIG_DIR"] = str(tmp_path / "config")
-    done = subprocess.run([sys.executable, str(ROOT / "main.py")], capture_output=True,
-                          text=True, env=env, timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "main.py")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert done.returncode == 1
     assert "no display" in done.stderr and "sorot --help" in done.stderr
 
@@ -178,8 +214,9 @@ def test_stats_uncertain_lists_the_articles_to_ask_about(tmp_path: Path, capsys)
     extra.write_text("Catatan\n\nTidak ada nama di sini.", encoding="utf-8")
     assert run(["import", str(project), str(extra), "--no-suggest"]) == EXIT_OK
     capsys.readouterr()
-    assert run(["--annotator", "ana", "stats", str(project), "--uncertain", "3",
-                "--json"]) == EXIT_OK
+    assert (
+        run(["--annotator", "ana", "stats", str(project), "--uncertain", "3", "--json"]) == EXIT_OK
+    )
     listed = json.loads(capsys.readouterr().out)
     with Store.open(project) as store:
         scores = dict(store.db.execute("SELECT article_id, score FROM uncertainty"))
@@ -187,8 +224,9 @@ def test_stats_uncertain_lists_the_articles_to_ask_about(tmp_path: Path, capsys)
     top = sorted(scores, key=lambda i: (-scores[i], i))
     assert len(scores) == 4 and listed["unmeasured"] == 1
     assert [a["id"] for a in listed["articles"]] == top[:3]
-    assert all(a["status"] == "todo" and 0 < a["disputed"] < a["places"]
-               for a in listed["articles"])
+    assert all(
+        a["status"] == "todo" and 0 < a["disputed"] < a["places"] for a in listed["articles"]
+    )
 
     # Marked done, the most uncertain article is no longer one to ask about.
     with Store.open(project) as store:

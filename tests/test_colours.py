@@ -29,8 +29,11 @@ OKABE_ITO = ["#0072B2", "#F0E442", "#D55E00", "#56B4E9", "#009E73", "#CC79A7", "
 def themes() -> dict[str, tuple[str, str]]:
     """(background, text) of the article view in the light and the dark theme."""
     app = application()
-    light = QApplication.style().standardPalette() if app.style().name() == "fusion" else \
-        app.style().standardPalette()
+    light = (
+        QApplication.style().standardPalette()
+        if app.style().name() == "fusion"
+        else app.style().standardPalette()
+    )
     out = {}
     for name, palette in (("light", light), ("dark", dark_palette())):
         out[name] = (palette.color(QPalette.Base).name(), palette.color(QPalette.Text).name())
@@ -41,7 +44,8 @@ def themes() -> dict[str, tuple[str, str]]:
 def seen(colour: tuple[float, float, float], vision: str | None):
     if vision is not None:
         colour = colorspacious.cspace_convert(
-            colour, {"name": "sRGB1+CVD", "cvd_type": vision, "severity": 100}, "sRGB1")
+            colour, {"name": "sRGB1+CVD", "cvd_type": vision, "severity": 100}, "sRGB1"
+        )
     return [min(max(c, 0.0), 1.0) for c in colour]
 
 
@@ -76,7 +80,8 @@ def test_the_threshold_tells_the_old_colours_apart() -> None:
 
 def test_text_on_every_highlight_and_tag_keeps_aa_contrast() -> None:
     for (base, ink), t, current in itertools.product(
-            themes().values(), default_schema().entities, (False, True)):
+        themes().values(), default_schema().entities, (False, True)
+    ):
         assert contrast_ratio(highlight(t.colour, base, ink, current), rgb(ink)) >= 4.5, t.name
         tag_ink = text_colour(QColor(t.colour))
         assert contrast_ratio(rgb(t.colour), rgb(tag_ink.name())) >= 4.5, t.name

@@ -37,8 +37,9 @@ def span(text: str, needle: str) -> tuple[int, int]:
 
 def add_article(store: Store, text: str = TEXT, entities=(), relations=()) -> int:
     with store.transaction():
-        return store.add_article(text, title="t", entities=list(entities),
-                                 relations=list(relations))
+        return store.add_article(
+            text, title="t", entities=list(entities), relations=list(relations)
+        )
 
 
 def snapshot(store: Store) -> tuple:
@@ -51,15 +52,19 @@ def snapshot(store: Store) -> tuple:
 
 @pytest.fixture
 def article(project: Store) -> int:
-    return add_article(project, entities=[
-        NewEntity(*span(TEXT, "Prabowo Subianto"), "PER", EntityStatus.SUGGESTED, "rules", 0.9),
-        NewEntity(*span(TEXT, "Emmanuel Macron"), "PER", EntityStatus.SUGGESTED, "rules", 0.8),
-        NewEntity(*span(TEXT, "Jakarta"), "GPE", EntityStatus.SUGGESTED, "rules", 0.7),
-    ], relations=[NewRelation(0, 1, "MEETS", EntityStatus.SUGGESTED, "rules", 0.5)])
+    return add_article(
+        project,
+        entities=[
+            NewEntity(*span(TEXT, "Prabowo Subianto"), "PER", EntityStatus.SUGGESTED, "rules", 0.9),
+            NewEntity(*span(TEXT, "Emmanuel Macron"), "PER", EntityStatus.SUGGESTED, "rules", 0.8),
+            NewEntity(*span(TEXT, "Jakarta"), "GPE", EntityStatus.SUGGESTED, "rules", 0.7),
+        ],
+        relations=[NewRelation(0, 1, "MEETS", EntityStatus.SUGGESTED, "rules", 0.5)],
+    )
 
 
 def ids(store: Store, article_id: int) -> dict[str, int]:
-    return {TEXT[e.start:e.end]: e.id for e in store.entities(article_id)}
+    return {TEXT[e.start : e.end]: e.id for e in store.entities(article_id)}
 
 
 def test_accept_reject_relabel_resize_and_undo_each(project: Store, article: int) -> None:
@@ -86,7 +91,10 @@ def test_accept_reject_relabel_resize_and_undo_each(project: Store, article: int
 
     prabowo = project.entity(e["Prabowo Subianto"])
     assert (prabowo.start, prabowo.end, prabowo.status, prabowo.annotator) == (
-        *span(TEXT, "Prabowo"), "accepted", "ana")
+        *span(TEXT, "Prabowo"),
+        "accepted",
+        "ana",
+    )
     assert prabowo.origin == "rules"  # provenance survives the decision
     assert project.entity(e["Jakarta"]).status == "rejected"
     assert project.article_status(article, "ana") == "done"
@@ -276,10 +284,15 @@ def test_undo_redo_survive_restart_and_are_logged(tmp_path: Path) -> None:
         store.entity(added)
 
     events = store.db.execute(
-        "SELECT kind, label, annotator, changes, ref FROM events ORDER BY id").fetchall()
+        "SELECT kind, label, annotator, changes, ref FROM events ORDER BY id"
+    ).fetchall()
     assert [(k, label) for k, label, *_ in events] == [
-        ("do", "Add GPE"), ("do", "Mark article done"), ("undo", "Mark article done"),
-        ("redo", "Mark article done"), ("undo", "Mark article done"), ("undo", "Add GPE"),
+        ("do", "Add GPE"),
+        ("do", "Mark article done"),
+        ("undo", "Mark article done"),
+        ("redo", "Mark article done"),
+        ("undo", "Mark article done"),
+        ("undo", "Add GPE"),
     ]
     first_changes = json.loads(events[0][3])
     assert first_changes[0]["table"] == "entities"
@@ -350,6 +363,8 @@ def test_a_change_waits_for_another_connection_instead_of_failing(tmp_path) -> N
         stack.do(AddEntity(article, 0, 13, "PER"))
     thread.join(10)
     assert errors == []
-    assert {(e.start, e.annotator) for e in window.entities(article)} == {(0, "ana"),
-                                                                          (22, "worker")}
+    assert {(e.start, e.annotator) for e in window.entities(article)} == {
+        (0, "ana"),
+        (22, "worker"),
+    }
     window.close()

@@ -22,8 +22,13 @@ def test_corpus_round_trip_with_photo_credit(tmp_path: Path, corpus_files) -> No
 
     stack = CommandStack(store, "ana")
     credit = "21 Februari 2022./Alexander Nemenov / REUTERS"
-    wanted = {"21 Februari 2022": "DATE", "Alexander Nemenov": "PER", "REUTERS": "ORG",
-              "Sergei Lavrov": "PER", "Moskow": "GPE"}
+    wanted = {
+        "21 Februari 2022": "DATE",
+        "Alexander Nemenov": "PER",
+        "REUTERS": "ORG",
+        "Sergei Lavrov": "PER",
+        "Moskow": "GPE",
+    }
     [(text, article)] = [(t, i) for t, i in texts.items() if credit in t]
     base = text.index(credit)
     for needle, label in wanted.items():
@@ -51,7 +56,7 @@ def test_corpus_round_trip_with_photo_credit(tmp_path: Path, corpus_files) -> No
     doccano = tmp_path / "corpus.doccano.jsonl"
     export(store, doccano, fmt="doccano")
     line = json.loads(doccano.read_text(encoding="utf-8"))
-    assert {text[e["start_offset"]:e["end_offset"]] for e in line["entities"]} == set(wanted)
+    assert {text[e["start_offset"] : e["end_offset"]] for e in line["entities"]} == set(wanted)
 
     spacy_file = tmp_path / "corpus.spacy"
     export(store, spacy_file, fmt="spacy")

@@ -102,7 +102,7 @@ def test_corrupt_project_gives_clear_error_and_is_unchanged(tmp_path: Path) -> N
     path = tmp_path / "p.sorot"
     Store.create(path).close()
     data = bytearray(path.read_bytes())
-    data[100:len(data)] = b"\xff" * (len(data) - 100)  # keep the header, wreck every page
+    data[100 : len(data)] = b"\xff" * (len(data) - 100)  # keep the header, wreck every page
     path.write_bytes(bytes(data))
     before = digest(path)
     with pytest.raises(ProjectError, match="damaged"):

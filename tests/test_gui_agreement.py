@@ -36,8 +36,7 @@ def workspace(project: Store) -> Workspace:
             (("PBB", "ORG"), ("Antonio Guterres", "PER"), ("Jalur Gaza", "GPE")),
         ],
         "budi": [
-            (("Joko Widodo", "PER"), ("Anwar Ibrahim", "PER"), ("Bogor", "LOC"),
-             ("Senin", "DATE")),
+            (("Joko Widodo", "PER"), ("Anwar Ibrahim", "PER"), ("Bogor", "LOC"), ("Senin", "DATE")),
             (("Retno Marsudi", "PER"), ("Teheran", "GPE"), ("Iran", "GPE")),
             (("PBB", "ORG"), ("Guterres", "PER"), ("Gaza", "LOC")),
         ],
@@ -45,9 +44,12 @@ def workspace(project: Store) -> Workspace:
     with project.db.atomic():
         for who, articles in work.items():
             for article_id, text, pairs in zip(ids, TEXTS, articles):
-                project.add_annotations(article_id, spans(text, *pairs),
-                                        [NewRelation(0, 1, "MEETS")] if article_id == ids[0]
-                                        else [], annotator=who)
+                project.add_annotations(
+                    article_id,
+                    spans(text, *pairs),
+                    [NewRelation(0, 1, "MEETS")] if article_id == ids[0] else [],
+                    annotator=who,
+                )
     for who in work:
         stack = CommandStack(project, who)
         for article_id in ids:
@@ -64,8 +66,7 @@ def dialog(qtbot, workspace: Workspace) -> AgreementDialog:
     return dialog
 
 
-def test_figures_match_annotation_agreement(dialog: AgreementDialog,
-                                            workspace: Workspace) -> None:
+def test_figures_match_annotation_agreement(dialog: AgreementDialog, workspace: Workspace) -> None:
     report = compute_agreement(workspace.store, ["ani", "budi"])
     assert dialog.chosen_annotators() == ["ani", "budi"]
     assert dialog.counted.text() == report.counted_line
@@ -75,8 +76,7 @@ def test_figures_match_annotation_agreement(dialog: AgreementDialog,
     assert shown["Cohen's kappa, tokens"] == f"{report.kappa:.3f}"
 
 
-def test_chart_has_one_bar_pair_per_label(dialog: AgreementDialog,
-                                          workspace: Workspace) -> None:
+def test_chart_has_one_bar_pair_per_label(dialog: AgreementDialog, workspace: Workspace) -> None:
     report = compute_agreement(workspace.store)
     assert dialog.chart.bars() == [(x.label, x.exact_f1, x.kappa) for x in report.per_label]
     rects = dialog.chart.bar_rects()
@@ -86,8 +86,7 @@ def test_chart_has_one_bar_pair_per_label(dialog: AgreementDialog,
         assert exact.height() > 0 or x.exact_f1 == 0
 
 
-def test_heat_map_shows_the_confusion_matrix(dialog: AgreementDialog,
-                                             workspace: Workspace) -> None:
+def test_heat_map_shows_the_confusion_matrix(dialog: AgreementDialog, workspace: Workspace) -> None:
     confusion = compute_agreement(workspace.store).pairs[0].confusion
     grid = dialog.heat_map.matrix()
     labels = confusion.labels
@@ -99,8 +98,9 @@ def test_heat_map_shows_the_confusion_matrix(dialog: AgreementDialog,
     assert not dialog.pair_chooser.isVisible()  # one pair: nothing to choose
 
 
-def test_double_click_on_the_table_emits_article_chosen(qtbot, dialog: AgreementDialog,
-                                                       workspace: Workspace) -> None:
+def test_double_click_on_the_table_emits_article_chosen(
+    qtbot, dialog: AgreementDialog, workspace: Workspace
+) -> None:
     ranked = [a.article_id for a in compute_agreement(workspace.store).articles]
     model = dialog.table.model()
     assert [model.data(model.index(r, 0)) for r in range(model.rowCount())] == ranked
@@ -127,8 +127,9 @@ def test_three_annotators_get_a_pair_chooser(qtbot, workspace: Workspace) -> Non
     store = workspace.store
     ids = store.article_ids()
     with store.db.atomic():
-        store.add_annotations(ids[0], spans(TEXTS[0], ("Joko Widodo", "PER")), [],
-                              annotator="citra")
+        store.add_annotations(
+            ids[0], spans(TEXTS[0], ("Joko Widodo", "PER")), [], annotator="citra"
+        )
     stack = CommandStack(store, "citra")
     for article_id in ids:
         stack.do(SetArticleStatus(article_id, ArticleStatus.DONE))
@@ -143,8 +144,7 @@ def test_three_annotators_get_a_pair_chooser(qtbot, workspace: Workspace) -> Non
     assert dialog.overall_values["Fleiss' kappa, tokens"].text() == f"{report.kappa:.3f}"
 
 
-def test_renders_legibly_in_light_and_dark(qtbot, dialog: AgreementDialog,
-                                           tmp_path: Path) -> None:
+def test_renders_legibly_in_light_and_dark(qtbot, dialog: AgreementDialog, tmp_path: Path) -> None:
     from gui.app import dark_palette
 
     dialog.resize(1100, 820)
@@ -153,8 +153,9 @@ def test_renders_legibly_in_light_and_dark(qtbot, dialog: AgreementDialog,
     assert dialog.grab().save(str(tmp_path / "dark.png"))
 
 
-def test_a_large_project_is_measured_off_the_gui_thread(qtbot, workspace: Workspace,
-                                                       monkeypatch) -> None:
+def test_a_large_project_is_measured_off_the_gui_thread(
+    qtbot, workspace: Workspace, monkeypatch
+) -> None:
     import gui.team.agreement_dashboard as dashboard
 
     monkeypatch.setattr(dashboard, "MEASURE_IN_BACKGROUND", 0)
@@ -164,4 +165,5 @@ def test_a_large_project_is_measured_off_the_gui_thread(qtbot, workspace: Worksp
     report = compute_agreement(workspace.store, ["ani", "budi"])
     qtbot.waitUntil(lambda: dialog.counted.text() == report.counted_line, timeout=20_000)
     assert {n: v.text() for n, v in dialog.overall_values.items()} == {
-        name: f"{value:.3f}" for name, value in report.overall()}
+        name: f"{value:.3f}" for name, value in report.overall()
+    }

@@ -20,16 +20,35 @@ from gui.article.paint import SUGGESTED, label_colours
 from gui.main_window import MainWindow
 from gui.window_state import qsettings
 
-LINE = ("Presiden Joko Widodo bertemu Presiden Prancis Emmanuel Macron dan Kanselir Jerman "
-        "Olaf Scholz di Paris.")
+LINE = (
+    "Presiden Joko Widodo bertemu Presiden Prancis Emmanuel Macron dan Kanselir Jerman "
+    "Olaf Scholz di Paris."
+)
 TEXT = f"Judul Tanpa Nama\n\n{LINE}\n\nParagraf ini tidak menyebut siapa pun.\n"
-SPANS = [("Presiden", "ROLE", 0), ("Joko Widodo", "PER", 0), ("Presiden", "ROLE", 1),
-         ("Prancis", "GPE", 0), ("Emmanuel Macron", "PER", 0), ("Kanselir", "ROLE", 0),
-         ("Jerman", "GPE", 0), ("Olaf Scholz", "PER", 0), ("Paris", "GPE", 0)]
+SPANS = [
+    ("Presiden", "ROLE", 0),
+    ("Joko Widodo", "PER", 0),
+    ("Presiden", "ROLE", 1),
+    ("Prancis", "GPE", 0),
+    ("Emmanuel Macron", "PER", 0),
+    ("Kanselir", "ROLE", 0),
+    ("Jerman", "GPE", 0),
+    ("Olaf Scholz", "PER", 0),
+    ("Paris", "GPE", 0),
+]
 # (head, child, label) by index into SPANS: many on one line, nested and crossing.
-RELATIONS = [(1, 0, "HOLDS_ROLE"), (4, 2, "HOLDS_ROLE"), (4, 3, "REPRESENTS"),
-             (7, 5, "HOLDS_ROLE"), (7, 6, "REPRESENTS"), (1, 4, "MEETS"), (1, 7, "MEETS"),
-             (1, 8, "VISITS"), (4, 8, "VISITS"), (7, 8, "VISITS")]
+RELATIONS = [
+    (1, 0, "HOLDS_ROLE"),
+    (4, 2, "HOLDS_ROLE"),
+    (4, 3, "REPRESENTS"),
+    (7, 5, "HOLDS_ROLE"),
+    (7, 6, "REPRESENTS"),
+    (1, 4, "MEETS"),
+    (1, 7, "MEETS"),
+    (1, 8, "VISITS"),
+    (4, 8, "VISITS"),
+    (7, 8, "VISITS"),
+]
 
 
 def find(surface: str, nth: int = 0) -> int:
@@ -39,10 +58,11 @@ def find(surface: str, nth: int = 0) -> int:
 @pytest.fixture
 def window(qtbot, tmp_path: Path) -> MainWindow:
     spans = spans_of(TEXT, SPANS)
-    relations = [NewRelation(h, c, label, status=EntityStatus.SUGGESTED if i % 3 else
-                             EntityStatus.ACCEPTED) for i, (h, c, label) in enumerate(RELATIONS)]
-    return open_window(qtbot, one_article_project(tmp_path, TEXT, spans, relations),
-                       (1500, 800))
+    relations = [
+        NewRelation(h, c, label, status=EntityStatus.SUGGESTED if i % 3 else EntityStatus.ACCEPTED)
+        for i, (h, c, label) in enumerate(RELATIONS)
+    ]
+    return open_window(qtbot, one_article_project(tmp_path, TEXT, spans, relations), (1500, 800))
 
 
 def paint(win: MainWindow) -> list[tuple[QRectF, int]]:
@@ -89,8 +109,9 @@ def test_only_lines_with_arcs_get_room_for_them(window) -> None:
     view = window.pane.view
     view.set_focus_mode("all")
     doc = view.document()
-    blocks = {doc.findBlockByNumber(n).text(): doc.findBlockByNumber(n) for n in range(
-        doc.blockCount())}
+    blocks = {
+        doc.findBlockByNumber(n).text(): doc.findBlockByNumber(n) for n in range(doc.blockCount())
+    }
     with_arcs = blocks[LINE].blockFormat()
     without = blocks["Paragraf ini tidak menyebut siapa pun."].blockFormat()
     assert with_arcs.topMargin() > 3 * view._metrics.label_height  # several levels
@@ -103,7 +124,7 @@ def test_only_lines_with_arcs_get_room_for_them(window) -> None:
 def test_focus_mode_labels_only_the_current_entitys_relations(qtbot, window) -> None:
     view, c = window.pane.view, window.pane.controller
     assert view.focus_mode == "current"  # the default
-    scholz = next(e for e in c.entities if TEXT[e.start:e.end] == "Olaf Scholz")
+    scholz = next(e for e in c.entities if TEXT[e.start : e.end] == "Olaf Scholz")
     c.set_current(Item("entity", scholz.id))
     drawn = {relation_id for _, relation_id in paint(window)}
     touching = {r.id for r in c.relations if scholz.id in (r.head, r.child)}
@@ -120,23 +141,28 @@ def test_focus_mode_labels_only_the_current_entitys_relations(qtbot, window) -> 
 
 
 def test_a_click_on_a_label_makes_its_relation_current_and_outlines_both_ends(
-        qtbot, window) -> None:
+    qtbot, window
+) -> None:
     view, c = window.pane.view, window.pane.controller
     view.set_focus_mode("all")
     c.set_current(None)
     box, relation_id = paint(window)[0]
     qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=box.center().toPoint())
     assert c.current == Item("relation", relation_id)
-    assert window.pane.relation_table.selectionModel().selectedRows()[0].data(
-        Qt.UserRole) == relation_id
+    assert (
+        window.pane.relation_table.selectionModel().selectedRows()[0].data(Qt.UserRole)
+        == relation_id
+    )
     # Both ends carry the highlight ring.
     image = view.viewport().grab().toImage()
     highlight = view.palette().color(QPalette.Highlight)
     relation = c.relation(relation_id)
     for end in (relation.head, relation.child):
         rect = view._painter().rects(view._by_id[end])[0]
-        ring = [image.pixelColor(QPoint(int(rect.left()) - 3, y)) for y in
-                range(int(rect.top()), int(rect.bottom()))]
+        ring = [
+            image.pixelColor(QPoint(int(rect.left()) - 3, y))
+            for y in range(int(rect.top()), int(rect.bottom()))
+        ]
         assert any(_near(pixel, highlight) for pixel in ring)
 
 
@@ -144,16 +170,15 @@ def _near(a, b) -> bool:
     return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue()) < 60
 
 
-def test_the_relations_panel_lists_both_ends_in_reading_order_and_selects(qtbot,
-                                                                          window) -> None:
+def test_the_relations_panel_lists_both_ends_in_reading_order_and_selects(qtbot, window) -> None:
     table, c = window.pane.relation_table, window.pane.controller
     model = table.model()
-    rows = [[model.index(row, col).data() for col in range(4)]
-            for row in range(model.rowCount())]
+    rows = [[model.index(row, col).data() for col in range(4)] for row in range(model.rowCount())]
     assert rows[0][:3] == ["Joko Widodo", "HOLDS_ROLE", "Presiden"]  # starts at offset 0
     ids = [model.index(row, 0).data(Qt.UserRole) for row in range(model.rowCount())]
-    firsts = [min(c.entity(c.relation(i).head).start, c.entity(c.relation(i).child).start)
-              for i in ids]
+    firsts = [
+        min(c.entity(c.relation(i).head).start, c.entity(c.relation(i).child).start) for i in ids
+    ]
     assert firsts == sorted(firsts)
     assert all(r[0] and r[2] and "…" not in r[0] for r in rows)
     # The Head column is wide enough for a name.
@@ -173,13 +198,13 @@ def test_labels_read_at_wcag_aa_in_both_palettes(qtbot, dark) -> None:
         ink, background = label_colours(palette, status)
         assert contrast_ratio(ink.getRgbF()[:3], background.getRgbF()[:3]) >= 4.5
     # The hint badges: black on yellow.
-    assert contrast_ratio((0, 0, 0), (1.0, 0xd8 / 255, 0x4d / 255)) >= 4.5
-
+    assert contrast_ratio((0, 0, 0), (1.0, 0xD8 / 255, 0x4D / 255)) >= 4.5
 
 
 @pytest.mark.parametrize("size", [(1600, 1000), (1280, 720)])
 def test_corpus_articles_with_every_relation_drawn_have_no_label_collisions(
-        qtbot, tmp_path, corpus_files, size) -> None:
+    qtbot, tmp_path, corpus_files, size
+) -> None:
     from cli.main import run as cli
 
     path = tmp_path / "corpus.sorot"

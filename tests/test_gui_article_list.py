@@ -27,10 +27,14 @@ def workspace(project: Store) -> Workspace:
     with project.transaction():
         for title, text in TEXTS:
             project.add_article(text, title=title)
-        project.add_annotations(1, [
-            NewEntity(0, 7, "PER", EntityStatus.SUGGESTED, "rules"),
-            NewEntity(16, 29, "PER", EntityStatus.SUGGESTED, "rules"),
-        ], [])
+        project.add_annotations(
+            1,
+            [
+                NewEntity(0, 7, "PER", EntityStatus.SUGGESTED, "rules"),
+                NewEntity(16, 29, "PER", EntityStatus.SUGGESTED, "rules"),
+            ],
+            [],
+        )
     return Workspace(project, ME)
 
 
@@ -45,8 +49,10 @@ def widget(qtbot, workspace: Workspace) -> ArticleListWidget:
 
 
 def cells(model: ArticleListModel) -> list[tuple]:
-    return [tuple(model.data(model.index(row, column)) for column in range(3))
-            for row in range(model.rowCount())]
+    return [
+        tuple(model.data(model.index(row, column)) for column in range(3))
+        for row in range(model.rowCount())
+    ]
 
 
 def test_lists_title_status_and_open_suggestions(widget: ArticleListWidget) -> None:
@@ -58,7 +64,10 @@ def test_lists_title_status_and_open_suggestions(widget: ArticleListWidget) -> N
     ]
     model = widget.model
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(3)] == [
-        "Title", "Status", "Suggestions"]
+        "Title",
+        "Status",
+        "Suggestions",
+    ]
     assert model.data(model.index(2, 0), article_list.ID_ROLE) == 3
     assert not model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
     assert widget.search_box.placeholderText() == "Search articles (Ctrl+F)"
@@ -81,8 +90,7 @@ def test_odd_searches_find_nothing_rather_than_fail(qtbot, widget: ArticleListWi
     assert [row[0] for row in cells(widget.model)] == ["Article 3"]
 
 
-def test_status_and_label_filters(qtbot, widget: ArticleListWidget,
-                                  workspace: Workspace) -> None:
+def test_status_and_label_filters(qtbot, widget: ArticleListWidget, workspace: Workspace) -> None:
     workspace.do(SetArticleStatus(2, ArticleStatus.DONE))
     widget.status_filter.setCurrentIndex(widget.status_filter.findText("done"))
     assert [row[0] for row in cells(widget.model)] == ["Timur Tengah memanas"]
@@ -93,15 +101,16 @@ def test_status_and_label_filters(qtbot, widget: ArticleListWidget,
     assert widget.query() == ArticleQuery("", (ArticleStatus.TODO,), "PER", ME)
 
 
-def test_label_filter_follows_the_schema(qtbot, widget: ArticleListWidget,
-                                         workspace: Workspace) -> None:
+def test_label_filter_follows_the_schema(
+    qtbot, widget: ArticleListWidget, workspace: Workspace
+) -> None:
     labels = [widget.label_filter.itemText(i) for i in range(widget.label_filter.count())]
     assert labels == ["All labels", *workspace.schema.entity_labels]
     with qtbot.waitSignal(workspace.schemaChanged):
         schema = workspace.schema
-        smaller = schema.with_changes(entities=tuple(
-            e for e in schema.entities if e.name not in ("EVENT",)),
-            relations=())
+        smaller = schema.with_changes(
+            entities=tuple(e for e in schema.entities if e.name not in ("EVENT",)), relations=()
+        )
         with workspace.store.transaction() as tx:
             tx.update("meta", ("schema",), value=smaller.to_json())
     labels = [widget.label_filter.itemText(i) for i in range(widget.label_filter.count())]
@@ -130,7 +139,8 @@ def test_clicking_a_row_activates_it(qtbot, widget: ArticleListWidget) -> None:
 
 
 def test_select_article_emits_once_and_clears_filters_that_hide_it(
-    qtbot, widget: ArticleListWidget,
+    qtbot,
+    widget: ArticleListWidget,
 ) -> None:
     with qtbot.waitSignal(widget.articleActivated) as signal:
         widget.select_article(2)
@@ -154,8 +164,9 @@ def test_refiltering_keeps_the_current_article_quietly(qtbot, widget: ArticleLis
     assert widget.current_article() == 2
 
 
-def test_rows_update_after_commands_undo_and_redo(qtbot, widget: ArticleListWidget,
-                                                  workspace: Workspace) -> None:
+def test_rows_update_after_commands_undo_and_redo(
+    qtbot, widget: ArticleListWidget, workspace: Workspace
+) -> None:
     model = widget.model
     with qtbot.waitSignal(model.dataChanged) as signal:
         workspace.do(SetArticleStatus(1, ArticleStatus.IN_PROGRESS))
@@ -172,8 +183,7 @@ def test_rows_update_after_commands_undo_and_redo(qtbot, widget: ArticleListWidg
     assert cells(model)[0][2] == 1
 
 
-def test_rows_not_read_yet_are_not_read_on_change(qtbot, workspace: Workspace,
-                                                  monkeypatch) -> None:
+def test_rows_not_read_yet_are_not_read_on_change(qtbot, workspace: Workspace, monkeypatch) -> None:
     monkeypatch.setattr(article_list, "PAGE_SIZE", 2)
     model = ArticleListModel(workspace)
     model.data(model.index(0, 0))  # reads the first page only
@@ -182,8 +192,9 @@ def test_rows_not_read_yet_are_not_read_on_change(qtbot, workspace: Workspace,
     assert model.data(model.index(3, 1)) == "done"
 
 
-def test_pages_are_read_on_demand_and_few_are_kept(qtbot, workspace: Workspace,
-                                                   monkeypatch) -> None:
+def test_pages_are_read_on_demand_and_few_are_kept(
+    qtbot, workspace: Workspace, monkeypatch
+) -> None:
     monkeypatch.setattr(article_list, "PAGE_SIZE", 1)
     monkeypatch.setattr(article_list, "CACHED_PAGES", 2)
     read: list[list[int]] = []
@@ -201,8 +212,9 @@ def test_pages_are_read_on_demand_and_few_are_kept(qtbot, workspace: Workspace,
     assert read == [[1], [2], [3], [2]]  # page 1 was dropped for page 3, then read again
 
 
-def test_refresh_lists_articles_added_since(qtbot, widget: ArticleListWidget,
-                                            workspace: Workspace) -> None:
+def test_refresh_lists_articles_added_since(
+    qtbot, widget: ArticleListWidget, workspace: Workspace
+) -> None:
     with workspace.store.transaction():
         new = workspace.store.add_article("Kabar dari Kuba.", title="Kuba")
     with qtbot.waitSignal(widget.articleActivated) as signal:

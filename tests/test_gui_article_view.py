@@ -14,11 +14,21 @@ from gui.article.paint import span_rects
 from gui.article.view import ArticleView
 from gui.workspace import Workspace
 
-TRICKY = ("Presiden 😀 Joko Widodo\r\nbertemu\tPresiden Mahmoud Abbas (محمود عباس) di "
-          "Jakarta.\r\n\r\nCafe\u0301 Widodo 🇮🇩 dan Netanyahu "
-          "(\u05e0\u05ea\u05e0\u05d9\u05d4\u05d5) <b>bersama</b> &amp; PBB.")
-SPANS = ["Joko Widodo", "Mahmoud Abbas", "محمود عباس", "Jakarta", "Cafe\u0301 Widodo",
-         "Netanyahu", "\u05e0\u05ea\u05e0\u05d9\u05d4\u05d5", "PBB"]
+TRICKY = (
+    "Presiden 😀 Joko Widodo\r\nbertemu\tPresiden Mahmoud Abbas (محمود عباس) di "
+    "Jakarta.\r\n\r\nCafe\u0301 Widodo 🇮🇩 dan Netanyahu "
+    "(\u05e0\u05ea\u05e0\u05d9\u05d4\u05d5) <b>bersama</b> &amp; PBB."
+)
+SPANS = [
+    "Joko Widodo",
+    "Mahmoud Abbas",
+    "محمود عباس",
+    "Jakarta",
+    "Cafe\u0301 Widodo",
+    "Netanyahu",
+    "\u05e0\u05ea\u05e0\u05d9\u05d4\u05d5",
+    "PBB",
+]
 
 
 def add_article(store: Store, tmp_path, text: str, spans: list[str] = (), suggested=()) -> int:
@@ -29,16 +39,27 @@ def add_article(store: Store, tmp_path, text: str, spans: list[str] = (), sugges
     for surface in spans:
         start = text.index(surface)
         items.append({"start": start, "end": start + len(surface), "label": "PER"})
-    source.write_text(json.dumps({"text": text, "meta": {"title": "t"}, "spans": items}) + "\n",
-                      encoding="utf-8")
+    source.write_text(
+        json.dumps({"text": text, "meta": {"title": "t"}, "spans": items}) + "\n", encoding="utf-8"
+    )
     report = import_paths(store, [source], annotator="ana")
     assert report.ok, report.problems
     article_id = store.article_ids()[-1]
     for surface, label in suggested:
         start = text.index(surface)
-        store.add_annotations(article_id, [NewEntity(start, start + len(surface), label,
-                                                     status=EntityStatus.SUGGESTED,
-                                                     origin="rules")], [])
+        store.add_annotations(
+            article_id,
+            [
+                NewEntity(
+                    start,
+                    start + len(surface),
+                    label,
+                    status=EntityStatus.SUGGESTED,
+                    origin="rules",
+                )
+            ],
+            [],
+        )
     store.db.conn.commit()
     return article_id
 
@@ -46,6 +67,7 @@ def add_article(store: Store, tmp_path, text: str, spans: list[str] = (), sugges
 @pytest.fixture
 def opened(qtbot, project, tmp_path):
     """A view and controller on one article of a real project file."""
+
     def open_(text: str, spans=(), suggested=()):
         article_id = add_article(project, tmp_path, text, spans, suggested)
         workspace = Workspace(project, "ana")
@@ -57,6 +79,7 @@ def opened(qtbot, project, tmp_path):
         qtbot.waitExposed(view)
         controller.open(article_id)
         return view, controller
+
     return open_
 
 
@@ -78,7 +101,7 @@ def test_every_highlight_sits_exactly_on_its_text(opened) -> None:
         cursor = QTextCursor(view.document())
         cursor.setPosition(q1)
         cursor.setPosition(q2, QTextCursor.KeepAnchor)
-        assert cursor.selectedText() == TRICKY[entity.start:entity.end]
+        assert cursor.selectedText() == TRICKY[entity.start : entity.end]
         rects = span_rects(view.document(), q1, q2)
         assert rects
         caret = QTextCursor(view.document())
@@ -111,8 +134,11 @@ def test_a_mouse_selection_snaps_to_tokens_and_a_key_labels_it(qtbot, opened, pr
     assert view.selected_span() == (text.index("Joko"), text.index(" bertemu"))
     assert controller.apply_label("PER")
     [entity] = project.entities(controller.article.id)
-    assert (text[entity.start:entity.end], entity.label, entity.annotator) == (
-        "Joko Widodo", "PER", "ana")
+    assert (text[entity.start : entity.end], entity.label, entity.annotator) == (
+        "Joko Widodo",
+        "PER",
+        "ana",
+    )
 
 
 def test_alt_selects_by_character(qtbot, opened) -> None:

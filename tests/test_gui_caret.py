@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QApplication
 
 from annotation.project.store import Store
 
-TEXT = ("Jokowi Terima Macron\n\nNamun Presiden Joko Widodo menerima Presiden Prancis "
-        "Emmanuel Macron di Istana Bogor, Rabu. Ia lalu bertemu Mohammed bin Salman.")
+TEXT = (
+    "Jokowi Terima Macron\n\nNamun Presiden Joko Widodo menerima Presiden Prancis "
+    "Emmanuel Macron di Istana Bogor, Rabu. Ia lalu bertemu Mohammed bin Salman."
+)
 
 
 def press(qtbot, key, mods=Qt.NoModifier, times: int = 1) -> None:
@@ -26,12 +28,12 @@ def stored(path: Path) -> set[tuple[str, str, str]]:
     with Store.open(path) as store:
         article = store.article_ids()[0]
         text = store.article(article).text
-        return {(text[e.start:e.end], e.label, e.status) for e in store.entities(article)}
+        return {(text[e.start : e.end], e.label, e.status) for e in store.entities(article)}
 
 
 def selected(window) -> str | None:
     span = window.pane.view.selected_span()
-    return window.pane.controller.article.text[span[0]:span[1]] if span else None
+    return window.pane.controller.article.text[span[0] : span[1]] if span else None
 
 
 @pytest.fixture
@@ -91,8 +93,15 @@ def test_gap_keys_land_on_missed_names_and_a_number_labels_them(qtbot, project):
         gaps.append(selected(window))
     # Joko Widodo is an entity; openers and days are no gaps, titles one of their own; it
     # wraps round.
-    assert gaps == ["Jokowi Terima Macron", "Presiden", "Presiden", "Prancis Emmanuel Macron",
-                    "Istana Bogor", "Mohammed bin Salman", "Jokowi Terima Macron"]
+    assert gaps == [
+        "Jokowi Terima Macron",
+        "Presiden",
+        "Presiden",
+        "Prancis Emmanuel Macron",
+        "Istana Bogor",
+        "Mohammed bin Salman",
+        "Jokowi Terima Macron",
+    ]
     press(qtbot, Qt.Key_N, Qt.ShiftModifier)
     assert selected(window) == "Mohammed bin Salman"
     press(qtbot, Qt.Key_1)
@@ -104,8 +113,11 @@ def test_gap_keys_land_on_missed_names_and_a_number_labels_them(qtbot, project):
     press(qtbot, Qt.Key_Right, Qt.ControlModifier | Qt.ShiftModifier)
     assert selected(window) == "Emmanuel Macron"
     press(qtbot, Qt.Key_1)
-    assert {("Mohammed bin Salman", "PER", "accepted"), ("Istana Bogor", "LOC", "accepted"),
-            ("Emmanuel Macron", "PER", "accepted")} <= stored(project)
+    assert {
+        ("Mohammed bin Salman", "PER", "accepted"),
+        ("Istana Bogor", "LOC", "accepted"),
+        ("Emmanuel Macron", "PER", "accepted"),
+    } <= stored(project)
     press(qtbot, Qt.Key_N, Qt.ShiftModifier)  # what is left of the run
     assert selected(window) == "Prancis"
     press(qtbot, Qt.Key_3)  # GPE
@@ -113,11 +125,13 @@ def test_gap_keys_land_on_missed_names_and_a_number_labels_them(qtbot, project):
 
 
 def test_a_caret_step_drops_the_current_entity_and_making_one_current_drops_the_caret(
-        qtbot, project):
+    qtbot, project
+):
     window = open_window(qtbot, project)
     c, view = window.pane.controller, window.pane.view
     joko = next(e for e in c.entities if c.surface(e) == "Joko Widodo")
     from gui.article.controller import Item
+
     c.set_current(Item("entity", joko.id))
     press(qtbot, Qt.Key_Right, Qt.ShiftModifier)  # resizes the entity, no caret
     assert ("Joko Widodo menerima", "PER", "accepted") in stored(project)
@@ -159,13 +173,19 @@ def test_find_puts_the_caret_on_matches_and_ctrl_f_still_finds_articles(qtbot, p
     assert window.pane.article_list.search_box.hasFocus()
 
 
-@pytest.mark.parametrize("text, words", [
-    ("Ia menyambut 🇮🇩 Jokowi 😀 di\tBogor.\r\nRetno datang.", ["Jokowi", "Bogor", "Retno"]),
-    ("Presiden Jose\u0301 Rami\u0301rez bertemu محمد بن سلمان dan Ce\u0301line.",
-     ["Presiden", "Jose\u0301 Rami\u0301rez", "Ce\u0301line"]),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("Ia menyambut 🇮🇩 Jokowi 😀 di\tBogor.\r\nRetno datang.", ["Jokowi", "Bogor", "Retno"]),
+        (
+            "Presiden Jose\u0301 Rami\u0301rez bertemu محمد بن سلمان dan Ce\u0301line.",
+            ["Presiden", "Jose\u0301 Rami\u0301rez", "Ce\u0301line"],
+        ),
+    ],
+)
 def test_offsets_stay_str_offsets_with_emoji_crlf_tabs_marks_and_arabic(
-        qtbot, tmp_path, text, words):
+    qtbot, tmp_path, text, words
+):
     path = one_article_project(tmp_path, text, [])
     window = open_window(qtbot, path)
     window.pane.controller.set_current(None)
@@ -195,10 +215,15 @@ def test_the_help_overlay_lists_the_caret_gap_and_find_keys(qtbot, project):
     press(qtbot, Qt.Key_F1)
     overlay = window.findChild(KeyHelp)
     texts = [label.text() for label in overlay.findChildren(QLabel)]
-    for keys, what in (("Left", "Caret: previous word"), ("Ctrl+Right", "Caret: next sentence"),
-                       ("N", "Next gap"), ("Shift+N", "Previous gap"),
-                       ("/", "Find in article"), ("F3", "Find next"), ("Shift+Tab",
-                                                                         "Previous suggestion")):
+    for keys, what in (
+        ("Left", "Caret: previous word"),
+        ("Ctrl+Right", "Caret: next sentence"),
+        ("N", "Next gap"),
+        ("Shift+N", "Previous gap"),
+        ("/", "Find in article"),
+        ("F3", "Find next"),
+        ("Shift+Tab", "Previous suggestion"),
+    ):
         assert keys in texts and what in texts, (keys, what)
     assert "Shift+Tab, Backtab" not in texts
     # Closed by a key, it gives the keyboard back to the article: N is a gap key again, not

@@ -19,14 +19,18 @@ from gui.main_window import MainWindow
 
 ARTICLES = {
     "a.txt": "Kuba dan Indonesia\n\nPresiden Prabowo Subianto bertemu Presiden Kuba "
-             "Miguel Díaz-Canel di Havana.",
+    "Miguel Díaz-Canel di Havana.",
     "b.txt": "Menlu Bertemu\n\nMenteri Luar Negeri Sugiono bertemu Menlu Wang Yi di Beijing.",
     "c.txt": "Sanksi Baru\n\nUni Eropa menjatuhkan sanksi kepada Rusia.",
 }
 # (surface, label) suggestions per file, as a suggester would have stored them
 SUGGESTIONS = {
-    "a.txt": [("Prabowo Subianto", "PER"), ("Kuba", "GPE"), ("Miguel Díaz-Canel", "PER"),
-              ("Havana", "GPE")],
+    "a.txt": [
+        ("Prabowo Subianto", "PER"),
+        ("Kuba", "GPE"),
+        ("Miguel Díaz-Canel", "PER"),
+        ("Havana", "GPE"),
+    ],
     "b.txt": [("Sugiono", "PER"), ("Wang Yi", "PER"), ("Beijing", "GPE")],
     "c.txt": [("Uni Eropa", "ORG"), ("Rusia", "GPE")],
 }
@@ -48,10 +52,21 @@ def project_path(tmp_path: Path) -> Path:
             article = store.article(article_id)
             name = next(n for n, t in ARTICLES.items() if t.split("\n")[0] == article.title)
             body = article.text
-            store.add_annotations(article_id, [
-                NewEntity(body.index(s), body.index(s) + len(s), label,
-                          status=EntityStatus.SUGGESTED, origin="rules", score=0.9)
-                for s, label in SUGGESTIONS[name]], [])
+            store.add_annotations(
+                article_id,
+                [
+                    NewEntity(
+                        body.index(s),
+                        body.index(s) + len(s),
+                        label,
+                        status=EntityStatus.SUGGESTED,
+                        origin="rules",
+                        score=0.9,
+                    )
+                    for s, label in SUGGESTIONS[name]
+                ],
+                [],
+            )
             store.db.conn.commit()
     return path
 
@@ -69,7 +84,7 @@ def saved(path: Path) -> Store:
 def statuses(path: Path, article_id: int) -> dict[str, str]:
     with saved(path) as store:
         text = store.article(article_id).text
-        return {text[e.start:e.end]: e.status for e in store.entities(article_id)}
+        return {text[e.start : e.end]: e.status for e in store.entities(article_id)}
 
 
 def key(qtbot, window: MainWindow, k, modifier=Qt.NoModifier) -> None:
@@ -90,8 +105,7 @@ def click_article(qtbot, window: MainWindow, title: str) -> None:
     """Open an article by clicking its row in the article list, then focus the text."""
     articles = window.pane.article_list
     model, table = articles.model, articles.table
-    row = next(r for r in range(model.rowCount())
-               if model.data(model.index(r, 0)) == title)
+    row = next(r for r in range(model.rowCount()) if model.data(model.index(r, 0)) == title)
     rect = table.visualRect(model.index(row, 0))
     qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=rect.center())
     assert window.pane.controller.article.title == title
@@ -143,13 +157,15 @@ def answer():
 
 
 def test_an_import_with_a_bad_line_reports_it_and_keeps_the_good_ones(
-        qtbot, window, tmp_path, answer) -> None:
+    qtbot, window, tmp_path, answer
+) -> None:
     mixed = tmp_path / "mixed.jsonl"
     mixed.write_text(
         '{"text": "Presiden Prabowo Subianto tiba di Tokyo.", "title": "Prabowo ke Tokyo"}\n'
         '{"text": "Menlu Sugiono bertemu Wang Yi.", "title": "Sugiono"\n'
         '{"text": "Uni Eropa menjatuhkan sanksi kepada Iran.", "title": "Sanksi Iran"}\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     report: list[tuple[str, str]] = []
 
     def read_and_close(box: QWidget) -> None:
@@ -159,8 +175,7 @@ def test_an_import_with_a_bad_line_reports_it_and_keeps_the_good_ones(
     modal = answer(QMessageBox, read_and_close)
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(mixed))])
-    window.dropEvent(QDropEvent(QPointF(10, 10), Qt.CopyAction, data, Qt.LeftButton,
-                                Qt.NoModifier))
+    window.dropEvent(QDropEvent(QPointF(10, 10), Qt.CopyAction, data, Qt.LeftButton, Qt.NoModifier))
     modal.stop()
     [(title, text)] = report
     assert "problems" in title
@@ -185,11 +200,17 @@ def test_the_training_dialog_keeps_qdialog_result(qtbot, window) -> None:
     assert callable(dialog.result) and dialog.result() == TrainDialog.DialogCode.Rejected
 
 
-@pytest.mark.parametrize(("tab", "which", "title"), [
-    ("entities", "add_button", "New label"), ("relations", "add_button", "New label"),
-    ("entities", "rename_button", "Rename")])
+@pytest.mark.parametrize(
+    ("tab", "which", "title"),
+    [
+        ("entities", "add_button", "New label"),
+        ("relations", "add_button", "New label"),
+        ("entities", "rename_button", "Rename"),
+    ],
+)
 def test_the_label_name_dialogs_are_wide_enough_for_their_titles(
-        qtbot, window, answer, tab, which, title) -> None:
+    qtbot, window, answer, tab, which, title
+) -> None:
     from gui.schema.editor import SchemaEditorDialog
 
     editor = SchemaEditorDialog(window.workspace, window)
@@ -198,8 +219,9 @@ def test_the_label_name_dialogs_are_wide_enough_for_their_titles(
     page = getattr(editor, tab)
     editor.tabs.setCurrentWidget(page)
     table = page.findChild(QTableWidget)
-    qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=table.visualRect(
-        table.model().index(0, 0)).center())
+    qtbot.mouseClick(
+        table.viewport(), Qt.LeftButton, pos=table.visualRect(table.model().index(0, 0)).center()
+    )
     seen: list[tuple[str, int, int]] = []
 
     def measure_and_cancel(dialog: QWidget) -> None:
@@ -297,7 +319,8 @@ def press(qtbot, k, modifier=Qt.NoModifier) -> Callable[[QWidget], None]:
 
 
 def test_done_with_open_suggestions_asks_and_rejects_the_rest_in_one_undo_step(
-        qtbot, window, project_path, answer) -> None:
+    qtbot, window, project_path, answer
+) -> None:
     a = article_named(window, "Kuba dan Indonesia")
     key(qtbot, window, Qt.Key_Return)  # accept Kuba; three stay open
     asked: list[tuple[str, str]] = []
@@ -312,16 +335,21 @@ def test_done_with_open_suggestions_asks_and_rejects_the_rest_in_one_undo_step(
     assert "“Kuba dan Indonesia” still has 3 open suggestions" in question
     assert default == "&Go back to them"
     assert statuses(project_path, a) == {
-        "Kuba": "accepted", "Prabowo Subianto": "rejected", "Miguel Díaz-Canel": "rejected",
-        "Havana": "rejected"}
+        "Kuba": "accepted",
+        "Prabowo Subianto": "rejected",
+        "Miguel Díaz-Canel": "rejected",
+        "Havana": "rejected",
+    }
     with saved(project_path) as store:
         assert store.article_status(a, "ana") == ArticleStatus.DONE
     assert window.pane.controller.article.title == "Menlu Bertemu"
-    assert window.statusBar().currentMessage().startswith(
-        "Rejected 3 open suggestions and marked “Kuba dan Indonesia” done.")
+    assert (
+        window.statusBar()
+        .currentMessage()
+        .startswith("Rejected 3 open suggestions and marked “Kuba dan Indonesia” done.")
+    )
     click_article(qtbot, window, "Kuba dan Indonesia")
-    assert window.actions.undo.text() == \
-        "&Undo Reject the open suggestions and mark article done"
+    assert window.actions.undo.text() == "&Undo Reject the open suggestions and mark article done"
     key(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
     assert statuses(project_path, a)["Havana"] == "suggested"
     assert statuses(project_path, a)["Kuba"] == "accepted"
@@ -331,7 +359,8 @@ def test_done_with_open_suggestions_asks_and_rejects_the_rest_in_one_undo_step(
 
 @pytest.mark.parametrize("k", [Qt.Key_Escape, Qt.Key_Return, Qt.Key_G])
 def test_escape_enter_or_g_go_back_to_the_open_suggestions(
-        qtbot, window, project_path, answer, k) -> None:
+    qtbot, window, project_path, answer, k
+) -> None:
     a = article_named(window, "Kuba dan Indonesia")
     key(qtbot, window, Qt.Key_Tab)
     key(qtbot, window, Qt.Key_Tab)  # Miguel Díaz-Canel is current
@@ -347,7 +376,8 @@ def test_escape_enter_or_g_go_back_to_the_open_suggestions(
 
 
 def test_dont_ask_again_keeps_the_answer_until_the_edit_menu_asks_again(
-        qtbot, window, project_path, answer) -> None:
+    qtbot, window, project_path, answer
+) -> None:
     from annotation.settings import Settings
 
     a, b = article_named(window, "Kuba dan Indonesia"), article_named(window, "Menlu Bertemu")
@@ -361,16 +391,18 @@ def test_dont_ask_again_keeps_the_answer_until_the_edit_menu_asks_again(
     key(qtbot, window, Qt.Key_Return, Qt.ControlModifier)
     assert set(statuses(project_path, a).values()) == {"accepted"}
     assert Settings.load().done_with_open == "accept"
-    ask_again = next(x for x in window.menus["&Edit"].actions() if "open suggestions" in
-                     x.text())
+    ask_again = next(x for x in window.menus["&Edit"].actions() if "open suggestions" in x.text())
     assert not ask_again.isChecked()
     # The next article with open suggestions is finished the same way, with no question.
     unexpected = answer(QMessageBox, press(qtbot, Qt.Key_Escape))
     key(qtbot, window, Qt.Key_Return, Qt.ControlModifier)
     assert not unexpected.seen
     assert set(statuses(project_path, b).values()) == {"accepted"}
-    assert window.statusBar().currentMessage().startswith(
-        "Accepted 3 open suggestions and marked “Menlu Bertemu” done.")
+    assert (
+        window.statusBar()
+        .currentMessage()
+        .startswith("Accepted 3 open suggestions and marked “Menlu Bertemu” done.")
+    )
     ask_again.trigger()  # Edit → Ask about open suggestions on Done
     assert Settings.load().done_with_open == "ask"
     asked = answer(QMessageBox, press(qtbot, Qt.Key_Escape))
@@ -379,7 +411,8 @@ def test_dont_ask_again_keeps_the_answer_until_the_edit_menu_asks_again(
 
 
 def test_done_asks_nothing_when_every_suggestion_is_decided(
-        qtbot, window, project_path, answer) -> None:
+    qtbot, window, project_path, answer
+) -> None:
     a = article_named(window, "Kuba dan Indonesia")
     for _ in range(4):
         key(qtbot, window, Qt.Key_Return)

@@ -12,8 +12,9 @@ from annotation.project.store import Store
 from gui.empty_project import EmptyProjectHint
 
 
-def test_an_empty_project_says_how_to_import_until_articles_come(qtbot, tmp_path,
-                                                                   monkeypatch) -> None:
+def test_an_empty_project_says_how_to_import_until_articles_come(
+    qtbot, tmp_path, monkeypatch
+) -> None:
     path = tmp_path / "empty.sorot"
     Store.create(path).close()
     window = open_window(qtbot, path, size=(1280, 720))
@@ -26,20 +27,19 @@ def test_an_empty_project_says_how_to_import_until_articles_come(qtbot, tmp_path
     assert hint.geometry() == window.pane.view.rect()
     # Its button starts the import: the window's file dialog opens.
     asked: list[str] = []
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
-                        lambda *a, **k: (asked.append(a[1]), ([], ""))[1])
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileNames", lambda *a, **k: (asked.append(a[1]), ([], ""))[1]
+    )
     qtbot.mouseClick(hint.button, Qt.LeftButton)
     assert asked == ["Import articles"]
     assert hint.isVisible()
 
     monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
     article = tmp_path / "baru.txt"
-    article.write_text("Artikel Baru\n\nPresiden Prabowo Subianto tiba di Tokyo.",
-                       encoding="utf-8")
+    article.write_text("Artikel Baru\n\nPresiden Prabowo Subianto tiba di Tokyo.", encoding="utf-8")
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(article))])
-    window.dropEvent(QDropEvent(QPointF(10, 10), Qt.CopyAction, data, Qt.LeftButton,
-                                Qt.NoModifier))
+    window.dropEvent(QDropEvent(QPointF(10, 10), Qt.CopyAction, data, Qt.LeftButton, Qt.NoModifier))
     assert not hint.isVisible()
     # The imported article is open at once.
     assert window.pane.controller.article is not None
@@ -52,10 +52,7 @@ def test_a_project_with_articles_shows_no_hint(qtbot, tmp_path) -> None:
     assert not window.findChild(EmptyProjectHint).isVisible()
 
 
-
-
-def test_the_sample_project_is_built_behind_a_window_naming_the_step(qtbot,
-                                                                      monkeypatch) -> None:
+def test_the_sample_project_is_built_behind_a_window_naming_the_step(qtbot, monkeypatch) -> None:
     import threading
 
     from PySide6.QtCore import QTimer
@@ -70,8 +67,11 @@ def test_the_sample_project_is_built_behind_a_window_naming_the_step(qtbot,
     looked = threading.Event()
 
     def look() -> None:  # on the GUI thread, while the worker waits
-        shown.extend(d.labelText() for d in QApplication.topLevelWidgets()
-                     if isinstance(d, QProgressDialog) and d.isVisible())
+        shown.extend(
+            d.labelText()
+            for d in QApplication.topLevelWidgets()
+            if isinstance(d, QProgressDialog) and d.isVisible()
+        )
         looked.set()
 
     real = first_start.ensure_sample_project
@@ -89,7 +89,8 @@ def test_the_sample_project_is_built_behind_a_window_naming_the_step(qtbot,
     # Once built, it opens at once: no window.
     shown.clear()
     looked.clear()
-    monkeypatch.setattr(first_start, "ensure_sample_project",
-                        lambda annotator: (look(), real(annotator))[1])
+    monkeypatch.setattr(
+        first_start, "ensure_sample_project", lambda annotator: (look(), real(annotator))[1]
+    )
     assert project_to_open(Settings(annotator="ana"), None) == path
     assert shown == []

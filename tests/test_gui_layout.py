@@ -14,7 +14,11 @@ def test_every_side_tab_name_is_shown_whole(qtbot, tmp_path, size) -> None:
     window = open_window(qtbot, one_article_project(tmp_path, TEXT, []), size=size)
     bar = window.pane.tabs.tabBar()
     assert [bar.tabText(i) for i in range(bar.count())] == [
-        "Labels", "Entities", "Relations", "Article"]
+        "Labels",
+        "Entities",
+        "Relations",
+        "Article",
+    ]
     assert bar.sizeHint().width() <= bar.width()
     assert not any(b.isVisible() for b in bar.findChildren(QToolButton))  # scroll arrows
     for i in range(bar.count()):

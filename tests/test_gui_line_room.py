@@ -13,34 +13,40 @@ from annotation.project.store import NewRelation
 from gui.article.controller import Item
 from gui.main_window import MainWindow
 
-FILLER = ("Pertemuan itu berlangsung di tengah cuaca yang cerah dan para wartawan menunggu "
-          "di luar gedung sejak pagi hari sementara petugas keamanan berjaga di setiap pintu "
-          "masuk dan keluar, lalu rombongan tiba tidak lama kemudian dengan mobil hitam yang "
-          "berjalan pelan melewati kerumunan warga yang ingin melihat dari dekat.")
-TEXT = (f"Kunjungan Kenegaraan\n\n{FILLER} Jokowi dan Macron lalu berangkat ke Bogor.\n\n"
-        "Kedua pemimpin membahas kerja sama. Scholz tiba kemudian.\n\n" + f"{FILLER}\n" * 3)
+FILLER = (
+    "Pertemuan itu berlangsung di tengah cuaca yang cerah dan para wartawan menunggu "
+    "di luar gedung sejak pagi hari sementara petugas keamanan berjaga di setiap pintu "
+    "masuk dan keluar, lalu rombongan tiba tidak lama kemudian dengan mobil hitam yang "
+    "berjalan pelan melewati kerumunan warga yang ingin melihat dari dekat."
+)
+TEXT = (
+    f"Kunjungan Kenegaraan\n\n{FILLER} Jokowi dan Macron lalu berangkat ke Bogor.\n\n"
+    "Kedua pemimpin membahas kerja sama. Scholz tiba kemudian.\n\n" + f"{FILLER}\n" * 3
+)
 SPANS = [("Jokowi", "PER", 0), ("Macron", "PER", 0), ("Bogor", "GPE", 0), ("Scholz", "PER", 0)]
 RELATIONS = [(0, 1, "MEETS"), (1, 2, "VISITS")]
 
 
 @pytest.fixture
 def window(qtbot, tmp_path) -> MainWindow:
-    relations = [NewRelation(h, c, label, status=EntityStatus.ACCEPTED)
-                 for h, c, label in RELATIONS]
+    relations = [
+        NewRelation(h, c, label, status=EntityStatus.ACCEPTED) for h, c, label in RELATIONS
+    ]
     path = one_article_project(tmp_path, TEXT, spans_of(TEXT, SPANS), relations)
     return open_window(qtbot, path, (1000, 700))
 
 
 def entity(win: MainWindow, surface: str):
-    return next(e for e in win.pane.controller.entities if TEXT[e.start:e.end] == surface)
+    return next(e for e in win.pane.controller.entities if TEXT[e.start : e.end] == surface)
 
 
 def lines_of(win: MainWindow, paragraph: int) -> list[QRectF]:
     """The lines of one paragraph (block number), top to bottom, in document coordinates."""
     block = win.pane.view.document().findBlockByNumber(paragraph)
     layout = block.layout()
-    return [layout.lineAt(i).rect().translated(layout.position())
-            for i in range(layout.lineCount())]
+    return [
+        layout.lineAt(i).rect().translated(layout.position()) for i in range(layout.lineCount())
+    ]
 
 
 def line_of(win: MainWindow, surface: str) -> int:
@@ -96,13 +102,15 @@ def test_relations_out_of_focus_take_a_thin_band_and_the_current_ones_labels(win
 
 
 def test_the_current_entity_stays_where_it_is_on_screen_when_its_line_gets_room(
-        qtbot, window) -> None:
+    qtbot, window
+) -> None:
     view, c = window.pane.view, window.pane.controller
     c.set_current(Item("entity", entity(window, "Scholz").id))
     macron = entity(window, "Macron")
     bar, height = view.verticalScrollBar(), view.viewport().height()
-    bar.setValue(bar.value() + int(view._painter().rects(view._by_id[macron.id])[0].top())
-                 - height // 2)  # in the middle, where making it current does not scroll
+    bar.setValue(
+        bar.value() + int(view._painter().rects(view._by_id[macron.id])[0].top()) - height // 2
+    )  # in the middle, where making it current does not scroll
     before = view._painter().rects(view._by_id[macron.id])[0]
     assert bar.value() > 0 and height / 3 < before.top() < height * 2 / 3
     c.set_current(Item("entity", macron.id))  # its line and the next get label room
@@ -134,7 +142,8 @@ def test_clicks_and_the_caret_find_the_words_of_lines_that_were_moved(qtbot, win
 
 
 def test_nothing_moves_under_the_pointer_while_dragging_from_an_entity_made_current(
-        qtbot, window) -> None:
+    qtbot, window
+) -> None:
     view, c = window.pane.view, window.pane.controller
     c.set_current(Item("entity", entity(window, "Scholz").id))
     painter = view._painter()
@@ -159,7 +168,8 @@ def test_nothing_moves_under_the_pointer_while_dragging_from_an_entity_made_curr
     # The room its relations ask for comes with the release.
     assert lines() != before
     assert {relation_id for _, relation_id in paint(window)} == {
-        r.id for r in c.relations if jokowi.id in (r.head, r.child)}
+        r.id for r in c.relations if jokowi.id in (r.head, r.child)
+    }
 
 
 @pytest.mark.parametrize("change", ["resize", "zoom", "mode"])
@@ -199,12 +209,17 @@ def test_an_empty_line_between_paragraphs_takes_half_a_line(window) -> None:
 
 
 def test_every_label_stays_inside_the_text_column(qtbot, tmp_path) -> None:
-    text = ("Di akhir baris panjang ini disebutkan bahwa Presiden Joko Widodo berangkat ke "
-            "negara tetangga untuk bertemu dengan Perdana Menteri Anthony Albanese di Canberra.")
-    spans = spans_of(text, [("Joko Widodo", "PER", 0), ("Anthony Albanese", "PER", 0),
-                            ("Canberra", "GPE", 0)])
-    relations = [NewRelation(0, 1, "PARTICIPATES_IN", status=EntityStatus.SUGGESTED),
-                 NewRelation(0, 2, "PARTICIPATES_IN", status=EntityStatus.SUGGESTED)]
+    text = (
+        "Di akhir baris panjang ini disebutkan bahwa Presiden Joko Widodo berangkat ke "
+        "negara tetangga untuk bertemu dengan Perdana Menteri Anthony Albanese di Canberra."
+    )
+    spans = spans_of(
+        text, [("Joko Widodo", "PER", 0), ("Anthony Albanese", "PER", 0), ("Canberra", "GPE", 0)]
+    )
+    relations = [
+        NewRelation(0, 1, "PARTICIPATES_IN", status=EntityStatus.SUGGESTED),
+        NewRelation(0, 2, "PARTICIPATES_IN", status=EntityStatus.SUGGESTED),
+    ]
     win = open_window(qtbot, one_article_project(tmp_path, text, spans, relations), (900, 600))
     view = win.pane.view
     view.set_focus_mode("all")
@@ -235,12 +250,15 @@ def test_nothing_is_lost_when_the_window_shows_the_article_at_once(qtbot, tmp_pa
 def test_the_arcs_of_a_line_just_under_the_bottom_edge_are_drawn(qtbot, tmp_path) -> None:
     """A paragraph whose later lines have arcs too: its first line is raised into its top
     margin, and the bottom edge can fall in that margin, over the line's arcs."""
-    text = ("Paragraf pengisi tanpa nama.\n" * 12 + "Kemudian di sana Jokowi bertemu Macron. "
-            f"{FILLER} Scholz tiba di Bogor.\n")
-    marks = [("Jokowi", "PER", 0), ("Macron", "PER", 0), ("Scholz", "PER", 0),
-             ("Bogor", "GPE", 0)]
-    relations = [NewRelation(0, 1, "MEETS", status=EntityStatus.ACCEPTED),
-                 NewRelation(2, 3, "VISITS", status=EntityStatus.ACCEPTED)]
+    text = (
+        "Paragraf pengisi tanpa nama.\n" * 12 + "Kemudian di sana Jokowi bertemu Macron. "
+        f"{FILLER} Scholz tiba di Bogor.\n"
+    )
+    marks = [("Jokowi", "PER", 0), ("Macron", "PER", 0), ("Scholz", "PER", 0), ("Bogor", "GPE", 0)]
+    relations = [
+        NewRelation(0, 1, "MEETS", status=EntityStatus.ACCEPTED),
+        NewRelation(2, 3, "VISITS", status=EntityStatus.ACCEPTED),
+    ]
     path = one_article_project(tmp_path, text, spans_of(text, marks), relations)
     win = open_window(qtbot, path, (1000, 400))
     view = win.pane.view

@@ -19,15 +19,20 @@ from gui.main_window import MainWindow
 
 ARTICLES = {
     "a1.txt": "Jokowi Terima Macron\n\nPresiden Joko Widodo menerima Presiden Prancis "
-              "Emmanuel Macron di Istana Bogor, Rabu (13/3/2024).",
+    "Emmanuel Macron di Istana Bogor, Rabu (13/3/2024).",
     "a2.txt": "Menlu Bertemu\n\nMenteri Luar Negeri Retno Marsudi bertemu Menlu Wang Yi di "
-              "Beijing.",
+    "Beijing.",
     "a3.txt": "Sanksi Baru\n\nUni Eropa menjatuhkan sanksi kepada Rusia.",
 }
 # (surface, label) suggestions per file, as a suggester would have stored them
 SUGGESTIONS = {
-    "a1.txt": [("Joko Widodo", "PER"), ("Prancis", "GPE"), ("Emmanuel Macron", "PER"),
-               ("Istana Bogor", "LOC"), ("Rabu (13/3/2024)", "DATE")],
+    "a1.txt": [
+        ("Joko Widodo", "PER"),
+        ("Prancis", "GPE"),
+        ("Emmanuel Macron", "PER"),
+        ("Istana Bogor", "LOC"),
+        ("Rabu (13/3/2024)", "DATE"),
+    ],
     "a2.txt": [("Retno Marsudi", "PER"), ("Wang Yi", "PER"), ("Beijing", "GPE")],
     "a3.txt": [("Uni Eropa", "ORG"), ("Rusia", "GPE")],
 }
@@ -47,10 +52,21 @@ def project_path(tmp_path: Path) -> Path:
             store.db.conn.commit()
             name = next(n for n, t in ARTICLES.items() if t.split("\n")[0] == article.title)
             body = article.text
-            store.add_annotations(article_id, [
-                NewEntity(body.index(s), body.index(s) + len(s), label,
-                          status=EntityStatus.SUGGESTED, origin="rules", score=0.9)
-                for s, label in SUGGESTIONS[name]], [])
+            store.add_annotations(
+                article_id,
+                [
+                    NewEntity(
+                        body.index(s),
+                        body.index(s) + len(s),
+                        label,
+                        status=EntityStatus.SUGGESTED,
+                        origin="rules",
+                        score=0.9,
+                    )
+                    for s, label in SUGGESTIONS[name]
+                ],
+                [],
+            )
             store.db.conn.commit()
     return path
 
@@ -82,8 +98,7 @@ def saved(path: Path) -> Store:
 def entities(path: Path, article_id: int) -> dict[str, tuple[str, str]]:
     with saved(path) as store:
         text = store.article(article_id).text
-        return {text[e.start:e.end]: (e.label, e.status)
-                for e in store.entities(article_id)}
+        return {text[e.start : e.end]: (e.label, e.status) for e in store.entities(article_id)}
 
 
 def key(qtbot, window: MainWindow, k, modifier=Qt.NoModifier) -> None:
@@ -91,7 +106,8 @@ def key(qtbot, window: MainWindow, k, modifier=Qt.NoModifier) -> None:
 
 
 def test_suggestions_are_accepted_rejected_relabelled_and_resized_by_key(
-        qtbot, window, project_path) -> None:
+    qtbot, window, project_path
+) -> None:
     c = window.pane.controller
     article = c.article.id
     assert c.article.title == "Jokowi Terima Macron"
@@ -121,8 +137,7 @@ def test_suggestions_are_accepted_rejected_relabelled_and_resized_by_key(
         assert store.article_status(article, "ana") == ArticleStatus.IN_PROGRESS
 
 
-def test_undo_and_redo_name_the_action_and_survive_reopening(
-        qtbot, window, project_path) -> None:
+def test_undo_and_redo_name_the_action_and_survive_reopening(qtbot, window, project_path) -> None:
     c = window.pane.controller
     article = c.article.id
     key(qtbot, window, Qt.Key_Return)
@@ -212,8 +227,11 @@ def test_a_relation_offers_only_types_the_schema_allows(qtbot, window, project_p
         [relation] = store.relations(article)
         text = store.article(article).text
         head, child = store.entity(relation.head), store.entity(relation.child)
-        assert (relation.label, text[head.start:head.end], text[child.start:child.end]) == (
-            "MEETS", "Joko Widodo", "Emmanuel Macron")
+        assert (relation.label, text[head.start : head.end], text[child.start : child.end]) == (
+            "MEETS",
+            "Joko Widodo",
+            "Emmanuel Macron",
+        )
         # Linking suggestions accepts them with the relation.
         assert head.status == child.status == "accepted"
 
@@ -236,8 +254,9 @@ def test_zoom_help_overlay_and_the_status_bar(qtbot, window, project_path) -> No
     assert str(project_path) in window._path.text()
 
 
-def test_import_by_drop_and_export_by_dialog(qtbot, window, project_path, tmp_path,
-                                             monkeypatch) -> None:
+def test_import_by_drop_and_export_by_dialog(
+    qtbot, window, project_path, tmp_path, monkeypatch
+) -> None:
     from PySide6.QtCore import QMimeData, QPointF, QUrl
     from PySide6.QtGui import QDropEvent
     from PySide6.QtWidgets import QMessageBox

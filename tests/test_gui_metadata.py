@@ -30,9 +30,20 @@ def test_status_row_follows_the_first_decision(qtbot, tmp_path: Path) -> None:
         assert import_paths(store, [tmp_path / "a.txt"], annotator="ana").ok
         article_id = store.article_ids()[0]
         start = TEXT.index("Joko Widodo")
-        store.add_annotations(article_id, [NewEntity(
-            start, start + len("Joko Widodo"), "PER", status=EntityStatus.SUGGESTED,
-            origin="rules", score=0.9)], [])
+        store.add_annotations(
+            article_id,
+            [
+                NewEntity(
+                    start,
+                    start + len("Joko Widodo"),
+                    "PER",
+                    status=EntityStatus.SUGGESTED,
+                    origin="rules",
+                    score=0.9,
+                )
+            ],
+            [],
+        )
         store.db.conn.commit()
     win = MainWindow(Settings(annotator="ana"), suggestions=False)
     qtbot.addWidget(win)

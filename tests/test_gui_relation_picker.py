@@ -16,13 +16,23 @@ from annotation.view.relation_picking import hint_codes, sentence_bounds
 from gui.article.controller import Item
 from gui.main_window import MainWindow
 
-TEXT = ("Jokowi Bertemu Macron\n\n"
-        "Presiden Joko Widodo bertemu Presiden Prancis Emmanuel Macron di Paris, Senin. "
-        "Indonesia dan Prancis sepakat memperluas kerja sama pertahanan.\n\n"
-        "Dalam kesempatan terpisah, Uni Eropa mengecam Rusia. Jepang diam.")
-ENTITIES = [("Joko Widodo", "PER", 0), ("Prancis", "GPE", 0), ("Emmanuel Macron", "PER", 0),
-            ("Paris", "GPE", 0), ("Indonesia", "GPE", 0), ("Prancis", "GPE", 1),
-            ("Uni Eropa", "ORG", 0), ("Rusia", "GPE", 0), ("Jepang", "GPE", 0)]
+TEXT = (
+    "Jokowi Bertemu Macron\n\n"
+    "Presiden Joko Widodo bertemu Presiden Prancis Emmanuel Macron di Paris, Senin. "
+    "Indonesia dan Prancis sepakat memperluas kerja sama pertahanan.\n\n"
+    "Dalam kesempatan terpisah, Uni Eropa mengecam Rusia. Jepang diam."
+)
+ENTITIES = [
+    ("Joko Widodo", "PER", 0),
+    ("Prancis", "GPE", 0),
+    ("Emmanuel Macron", "PER", 0),
+    ("Paris", "GPE", 0),
+    ("Indonesia", "GPE", 0),
+    ("Prancis", "GPE", 1),
+    ("Uni Eropa", "ORG", 0),
+    ("Rusia", "GPE", 0),
+    ("Jepang", "GPE", 0),
+]
 
 
 def find(surface: str, nth: int = 0) -> int:
@@ -55,9 +65,12 @@ def press(qtbot, win: MainWindow, *keys) -> None:
 def relations(win: MainWindow) -> set[tuple[str, str, str]]:
     with Store.open(win.workspace.store.path, readonly=True) as store:
         article_id = store.article_ids()[0]
-        by_id = {e.id: TEXT[e.start:e.end] for e in store.entities(article_id)}
-        return {(by_id[r.head], r.label, by_id[r.child])
-                for r in store.relations(article_id) if r.status == EntityStatus.ACCEPTED}
+        by_id = {e.id: TEXT[e.start : e.end] for e in store.entities(article_id)}
+        return {
+            (by_id[r.head], r.label, by_id[r.child])
+            for r in store.relations(article_id)
+            if r.status == EntityStatus.ACCEPTED
+        }
 
 
 def code_of(win: MainWindow, surface: str, nth: int = 0) -> str:
@@ -86,8 +99,10 @@ def test_link_offers_nearby_allowed_entities_and_adds_the_chosen_type(qtbot, win
     press(qtbot, window, Qt.Key_L)
     picker = window.pane.picker
     assert picker.stage == "pick"
-    offered = {window.pane.controller.surface(window.pane.controller.entity(i))
-               for i in picker.hints.values()}
+    offered = {
+        window.pane.controller.surface(window.pane.controller.entity(i))
+        for i in picker.hints.values()
+    }
     # The same and the next sentence; "Uni Eropa" and "Rusia" are two sentences away.
     assert offered == {"Prancis", "Emmanuel Macron", "Paris", "Indonesia"}
     assert len(picker.hints) == 5  # both "Prancis"
@@ -170,12 +185,15 @@ def test_drag_from_an_entity_that_is_not_current_links_that_pair(qtbot, tmp_path
     filler = "".join(f"Baris pengisi nomor {i} tanpa nama.\n" for i in range(40))
     text = filler + "OKI mendesak Uni Eropa bertindak.\n" + filler
     spans = [("OKI", "ORG"), ("Uni Eropa", "ORG")]
-    path = one_article_project(tmp_path, text, [(text.index(s), text.index(s) + len(s), label)
-                                                for s, label in spans])
+    path = one_article_project(
+        tmp_path, text, [(text.index(s), text.index(s) + len(s), label) for s, label in spans]
+    )
     win = open_window(qtbot, path, (1000, 500))
     view = win.pane.view
-    head, child = (next(e for e in win.pane.controller.entities
-                        if text[e.start:e.end] == s) for s, _ in spans)
+    head, child = (
+        next(e for e in win.pane.controller.entities if text[e.start : e.end] == s)
+        for s, _ in spans
+    )
     # Bring the line to the bottom edge of the view, where making an entity current scrolls.
     bar = view.verticalScrollBar()
     bar.setValue(0)
@@ -191,16 +209,16 @@ def test_drag_from_an_entity_that_is_not_current_links_that_pair(qtbot, tmp_path
 
     def answer() -> None:
         dialog = QApplication.activeModalWidget()
-        seen.append([dialog._entities.item(i).text()
-                     for i in range(dialog._entities.count())])
+        seen.append([dialog._entities.item(i).text() for i in range(dialog._entities.count())])
         dialog.reject()
 
     QTimer.singleShot(0, answer)
     before = bar.value()
     qtbot.mousePress(view.viewport(), Qt.LeftButton, pos=start)
     for step in range(1, 6):
-        qtbot.mouseMove(view.viewport(), QPoint(start.x() + (end.x() - start.x()) * step // 5,
-                                                start.y()))
+        qtbot.mouseMove(
+            view.viewport(), QPoint(start.x() + (end.x() - start.x()) * step // 5, start.y())
+        )
     qtbot.mouseRelease(view.viewport(), Qt.LeftButton, pos=end)
     assert bar.value() == before  # the view did not move under the pointer
     assert seen and len(seen[0]) == 1 and seen[0][0].startswith("“Uni Eropa”")
@@ -252,10 +270,15 @@ def test_accept_all_accepts_relations_between_accepted_ends(qtbot, tmp_path) -> 
     text = "Indonesia mendukung Palestina. Rusia mengecam Ukraina."
     names = ["Indonesia", "Palestina", "Rusia", "Ukraina"]
     path = one_article_project(
-        tmp_path, text, [(text.index(n), text.index(n) + len(n), "GPE") for n in names],
-        [NewRelation(0, 1, "SUPPORTS", status=EntityStatus.SUGGESTED, origin="relations"),
-         NewRelation(2, 3, "OPPOSES", status=EntityStatus.SUGGESTED, origin="relations")],
-        status=EntityStatus.SUGGESTED)
+        tmp_path,
+        text,
+        [(text.index(n), text.index(n) + len(n), "GPE") for n in names],
+        [
+            NewRelation(0, 1, "SUPPORTS", status=EntityStatus.SUGGESTED, origin="relations"),
+            NewRelation(2, 3, "OPPOSES", status=EntityStatus.SUGGESTED, origin="relations"),
+        ],
+        status=EntityStatus.SUGGESTED,
+    )
     win = open_window(qtbot, path)
     assert win.pane.controller.accept_all() == 6
     with Store.open(path, readonly=True) as store:
@@ -284,16 +307,16 @@ def test_types_are_ranked_by_cues_layout_and_the_projects_habits() -> None:
 
     assert first(miguel, kuba) == "REPRESENTS"  # the country written just before the name
     assert first(jokowi, albanese) == "MEETS"  # nothing speaks: the schema's order
-    assert first(jokowi, albanese, {("PER", "PER", "COOPERATES_WITH"): 3}) == \
-        "COOPERATES_WITH"
+    assert first(jokowi, albanese, {("PER", "PER", "COOPERATES_WITH"): 3}) == "COOPERATES_WITH"
     cue = {"SUPPORTS": ("dan",)}
     assert type_options(schema, jokowi, albanese, text, cue)[0][2] == "SUPPORTS"
 
 
 def test_link_with_nothing_near_offers_the_whole_article(qtbot, tmp_path) -> None:
     text = "Jepang diam.\n\nCuaca cerah.\n\nHujan turun.\n\nKorea Selatan menunggu."
-    path = one_article_project(tmp_path, text, [(0, 6, "GPE"), (text.index("Korea"),
-                                                               len(text) - 10, "GPE")])
+    path = one_article_project(
+        tmp_path, text, [(0, 6, "GPE"), (text.index("Korea"), len(text) - 10, "GPE")]
+    )
     win = open_window(qtbot, path)
     c = win.pane.controller
     c.set_current(Item("entity", c.entities[0].id))

@@ -16,16 +16,26 @@ from annotation.project.store import NewRelation, Store
 from gui.article.controller import Item
 from gui.main_window import MainWindow
 
-TEXT = ("Presiden Joko Widodo bertemu Presiden Prancis Emmanuel Macron di Paris, Senin. "
-        "Indonesia dan Prancis sepakat memperluas kerja sama pertahanan. Jepang diam.")
-ENTITIES = [("Joko Widodo", "PER", 0), ("Prancis", "GPE", 0), ("Emmanuel Macron", "PER", 0),
-            ("Paris", "GPE", 0), ("Indonesia", "GPE", 0), ("Prancis", "GPE", 1),
-            ("Jepang", "GPE", 0)]
+TEXT = (
+    "Presiden Joko Widodo bertemu Presiden Prancis Emmanuel Macron di Paris, Senin. "
+    "Indonesia dan Prancis sepakat memperluas kerja sama pertahanan. Jepang diam."
+)
+ENTITIES = [
+    ("Joko Widodo", "PER", 0),
+    ("Prancis", "GPE", 0),
+    ("Emmanuel Macron", "PER", 0),
+    ("Paris", "GPE", 0),
+    ("Indonesia", "GPE", 0),
+    ("Prancis", "GPE", 1),
+    ("Jepang", "GPE", 0),
+]
 SUGGESTED = EntityStatus.SUGGESTED
-RELATIONS = [NewRelation(0, 2, "OPPOSES"),  # wrong: they meet
-             NewRelation(2, 1, "REPRESENTS"),
-             NewRelation(0, 3, "VISITS"),
-             NewRelation(4, 5, "COOPERATES_WITH", status=SUGGESTED, origin="rules")]
+RELATIONS = [
+    NewRelation(0, 2, "OPPOSES"),  # wrong: they meet
+    NewRelation(2, 1, "REPRESENTS"),
+    NewRelation(0, 3, "VISITS"),
+    NewRelation(4, 5, "COOPERATES_WITH", status=SUGGESTED, origin="rules"),
+]
 
 
 @pytest.fixture
@@ -53,8 +63,11 @@ def current(win: MainWindow) -> tuple[str, str, str] | str | None:
     c = win.pane.controller
     relation, entity = c.current_relation(), c.current_entity()
     if relation is not None:
-        return (c.surface(c.entity(relation.head)), relation.label,
-                c.surface(c.entity(relation.child)))
+        return (
+            c.surface(c.entity(relation.head)),
+            relation.label,
+            c.surface(c.entity(relation.child)),
+        )
     return c.surface(entity) if entity is not None else None
 
 
@@ -62,9 +75,10 @@ def stored(win: MainWindow) -> dict[tuple[str, str, str], str]:
     """Every relation in the project file with its status."""
     with Store.open(win.workspace.store.path, readonly=True) as store:
         article_id = store.article_ids()[0]
-        text = {e.id: TEXT[e.start:e.end] for e in store.entities(article_id)}
-        return {(text[r.head], r.label, text[r.child]): r.status
-                for r in store.relations(article_id)}
+        text = {e.id: TEXT[e.start : e.end] for e in store.entities(article_id)}
+        return {
+            (text[r.head], r.label, text[r.child]): r.status for r in store.relations(article_id)
+        }
 
 
 def labelled(win: MainWindow) -> set[int]:
@@ -75,7 +89,8 @@ def labelled(win: MainWindow) -> set[int]:
 
 
 def test_brackets_step_through_the_entitys_relations_and_t_retypes_an_accepted_one(
-        qtbot, window) -> None:
+    qtbot, window
+) -> None:
     go_to(qtbot, window, "Joko Widodo")
     press(qtbot, window, Qt.Key_BracketRight)
     assert current(window) == ("Joko Widodo", "OPPOSES", "Emmanuel Macron")
@@ -97,8 +112,7 @@ def test_brackets_step_through_the_entitys_relations_and_t_retypes_an_accepted_o
     assert ("Joko Widodo", "OPPOSES", "Emmanuel Macron") not in relations
 
 
-def test_delete_removes_an_accepted_relation_and_its_entity_is_current_again(
-        qtbot, window) -> None:
+def test_delete_removes_an_accepted_relation_and_its_entity_is_current_again(qtbot, window) -> None:
     go_to(qtbot, window, "Emmanuel Macron")
     press(qtbot, window, Qt.Key_BracketRight)
     assert current(window) == ("Joko Widodo", "OPPOSES", "Emmanuel Macron")
@@ -123,11 +137,13 @@ def test_after_accepting_everything_ctrl_brackets_walk_every_relation(qtbot, win
     for _ in range(5):
         press(qtbot, window, Qt.Key_BracketRight, Qt.ControlModifier)
         walked.append(current(window))
-    assert walked == [("Joko Widodo", "OPPOSES", "Emmanuel Macron"),
-                      ("Joko Widodo", "VISITS", "Paris"),
-                      ("Emmanuel Macron", "REPRESENTS", "Prancis"),
-                      ("Indonesia", "COOPERATES_WITH", "Prancis"),
-                      ("Joko Widodo", "OPPOSES", "Emmanuel Macron")]  # and round again
+    assert walked == [
+        ("Joko Widodo", "OPPOSES", "Emmanuel Macron"),
+        ("Joko Widodo", "VISITS", "Paris"),
+        ("Emmanuel Macron", "REPRESENTS", "Prancis"),
+        ("Indonesia", "COOPERATES_WITH", "Prancis"),
+        ("Joko Widodo", "OPPOSES", "Emmanuel Macron"),
+    ]  # and round again
     assert "relation 1 of 4" in window.statusBar().currentMessage()
     press(qtbot, window, Qt.Key_BracketLeft, Qt.ControlModifier)
     assert current(window) == ("Indonesia", "COOPERATES_WITH", "Prancis")

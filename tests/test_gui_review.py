@@ -21,16 +21,23 @@ from gui.main_window import MainWindow
 TEXTS = {
     "calm.txt": "Menlu Retno Marsudi bertemu Menlu Wang Yi di Beijing pada Senin (4/12/2023).",
     "stormy.txt": "Presiden Joko Widodo menerima Presiden Prancis Emmanuel Macron di Istana "
-                  "Bogor pada Rabu (13/3/2024).",
+    "Bogor pada Rabu (13/3/2024).",
 }
 WORK = {  # file: annotator: [(surface, label)]
-    "calm.txt": {"ana": [("Retno Marsudi", "PER"), ("Wang Yi", "PER"), ("Beijing", "GPE")],
-                 "budi": [("Retno Marsudi", "PER"), ("Wang Yi", "PER"), ("Beijing", "LOC")]},
-    "stormy.txt": {"ana": [("Joko Widodo", "PER"), ("Prancis", "GPE"),
-                           ("Emmanuel Macron", "PER"), ("Istana Bogor", "LOC"),
-                           ("Rabu (13/3/2024)", "DATE")],
-                   "budi": [("Joko Widodo", "PER"), ("Prancis", "LOC"),
-                            ("Istana Bogor", "GPE")]},
+    "calm.txt": {
+        "ana": [("Retno Marsudi", "PER"), ("Wang Yi", "PER"), ("Beijing", "GPE")],
+        "budi": [("Retno Marsudi", "PER"), ("Wang Yi", "PER"), ("Beijing", "LOC")],
+    },
+    "stormy.txt": {
+        "ana": [
+            ("Joko Widodo", "PER"),
+            ("Prancis", "GPE"),
+            ("Emmanuel Macron", "PER"),
+            ("Istana Bogor", "LOC"),
+            ("Rabu (13/3/2024)", "DATE"),
+        ],
+        "budi": [("Joko Widodo", "PER"), ("Prancis", "LOC"), ("Istana Bogor", "GPE")],
+    },
 }
 
 
@@ -42,8 +49,9 @@ def project_path(tmp_path: Path) -> Path:
         (folder / name).write_text(text, encoding="utf-8")
     path = tmp_path / "review.sorot"
     with Store.create(path) as store:
-        assert import_paths(store, sorted(folder.iterdir()), annotator="ana",
-                            title_from="filename").ok
+        assert import_paths(
+            store, sorted(folder.iterdir()), annotator="ana", title_from="filename"
+        ).ok
         for article_id in store.article_ids():
             article = store.article(article_id)
             name = article.title + ".txt"
@@ -59,8 +67,11 @@ def project_path(tmp_path: Path) -> Path:
 def gold(path: Path, article_id: int) -> dict[str, tuple[str, str]]:
     with Store.open(path, readonly=True) as store:
         text = store.article(article_id).text
-        return {text[e.start:e.end]: (e.label, e.status)
-                for e in store.entities(article_id) if e.annotator == "rev"}
+        return {
+            text[e.start : e.end]: (e.label, e.status)
+            for e in store.entities(article_id)
+            if e.annotator == "rev"
+        }
 
 
 def test_review_from_start_to_an_exported_gold_layer(qtbot, project_path, tmp_path) -> None:
@@ -135,8 +146,12 @@ def test_review_from_start_to_an_exported_gold_layer(qtbot, project_path, tmp_pa
     records = {r["meta"]["title"]: r for r in map(json.loads, out.read_text().splitlines())}
     assert set(records) == {"stormy", "calm"}
     spans = {s["text"]: (s["label"], s["versions"]) for s in records["stormy"]["spans"]}
-    assert spans == {"Joko Widodo": ("PER", ["ana", "budi"]), "Prancis": ("GPE", ["ana"]),
-                     "Istana Bogor": ("LOC", ["ana"]), "Rabu (13/3/2024)": ("DATE", ["ana"])}
+    assert spans == {
+        "Joko Widodo": ("PER", ["ana", "budi"]),
+        "Prancis": ("GPE", ["ana"]),
+        "Istana Bogor": ("LOC", ["ana"]),
+        "Rabu (13/3/2024)": ("DATE", ["ana"]),
+    }
 
 
 def test_relations_the_annotators_differ_on_are_offered_and_settled(qtbot, tmp_path) -> None:
@@ -150,8 +165,9 @@ def test_relations_the_annotators_differ_on_are_offered_and_settled(qtbot, tmp_p
             stack = CommandStack(store, annotator)
             ids = []
             for surface in ("Joko Widodo", "Emmanuel Macron"):
-                command = cmd.AddEntity(article, text.index(surface),
-                                        text.index(surface) + len(surface), "PER")
+                command = cmd.AddEntity(
+                    article, text.index(surface), text.index(surface) + len(surface), "PER"
+                )
                 stack.do(command)
                 ids.append(command.entity_id)
             if relation:

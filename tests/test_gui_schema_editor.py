@@ -191,7 +191,8 @@ def test_merge_two_labels(dialog, workspace, modals) -> None:
     modals.item = "PER"
     tab.merge_button.click()
     assert modals.questions == [
-        "Merge ROLE into PER: 1 entity in 1 article will change, and ROLE will be removed."]
+        "Merge ROLE into PER: 1 entity in 1 article will change, and ROLE will be removed."
+    ]
     with reopened(workspace) as store:
         assert labels(store) == ["GPE", "PER", "PER", "PER"]
         assert store.schema.entity("ROLE") is None
@@ -209,7 +210,8 @@ def test_remove_refuses_a_used_label_and_removes_an_unused_one(dialog, workspace
     tab.remove_button.click()
     assert modals.questions == []
     assert modals.warnings == [
-        "Cannot remove PER: 2 entities in 1 article use it. Merge it into another label instead"]
+        "Cannot remove PER: 2 entities in 1 article use it. Merge it into another label instead"
+    ]
     tab.select("EVENT")
     tab.remove_button.click()
     assert modals.questions == ["Remove the entity label EVENT? No entity uses it."]
@@ -231,8 +233,10 @@ def test_edit_a_relation_labels_allowed_heads(dialog, workspace, modals) -> None
     assert workspace.stack.undo_label == "Set head labels of MEETS"
     per = tab.ends["head"].findItems("PER", Qt.MatchFlag.MatchExactly)[0]
     per.setCheckState(Qt.CheckState.Unchecked)  # the MEETS relation runs from PER to PER
-    assert modals.warnings == ["MEETS would no longer allow 1 MEETS relation(s) from PER to PER. "
-                               "Relabel or delete those relations first"]
+    assert modals.warnings == [
+        "MEETS would no longer allow 1 MEETS relation(s) from PER to PER. "
+        "Relabel or delete those relations first"
+    ]
     assert "PER" in tab.checked("head")
     workspace.undo()
     assert workspace.schema.relation("MEETS") == default_schema().relation("MEETS")
@@ -254,7 +258,8 @@ def test_symmetry_and_relation_label_buttons(dialog, workspace, modals) -> None:
     modals.text = "TALKS_WITH"
     tab.rename_button.click()
     assert modals.questions[-1] == (
-        "Rename MEETS to TALKS_WITH: 1 relation in 1 article will change.")
+        "Rename MEETS to TALKS_WITH: 1 relation in 1 article will change."
+    )
     with reopened(workspace) as store:
         [rel] = store.relations(store.article_ids()[0])
         assert rel.label == "TALKS_WITH"

@@ -38,12 +38,15 @@ def project_path(tmp_path: Path) -> Path:
 def suggested(path: Path, article_id: int) -> dict[str, tuple[str, str]]:
     with Store.open(path, readonly=True) as store:
         text = store.article(article_id).text
-        return {text[e.start:e.end]: (e.label, e.origin)
-                for e in store.entities(article_id, (EntityStatus.SUGGESTED,))}
+        return {
+            text[e.start : e.end]: (e.label, e.origin)
+            for e in store.entities(article_id, (EntityStatus.SUGGESTED,))
+        }
 
 
 def test_the_open_article_then_the_rest_are_suggested_and_decisions_spread(
-        qtbot, project_path) -> None:
+    qtbot, project_path
+) -> None:
     window = MainWindow(Settings(annotator="ana"), suggestions=True)
     qtbot.addWidget(window)
     assert window.open_project(project_path)
@@ -61,8 +64,10 @@ def test_the_open_article_then_the_rest_are_suggested_and_decisions_spread(
     start = text.index("Festival Zorblax")
     window.pane.view.select_span(start, start + len("Festival Zorblax"))
     assert c.apply_label("ORG")
-    qtbot.waitUntil(lambda: suggested(project_path, second).get("Festival Zorblax", ("",))[0]
-                    == "ORG", timeout=30_000)
+    qtbot.waitUntil(
+        lambda: suggested(project_path, second).get("Festival Zorblax", ("",))[0] == "ORG",
+        timeout=30_000,
+    )
     assert suggested(project_path, second)["Festival Zorblax"][1] == "memory"
     window.close()
 

@@ -49,8 +49,12 @@ def project_path(suggested_project: Path, tmp_path: Path) -> Path:
 
 def ranking(store: Store) -> list[int]:
     """Most uncertain first (ties by id), then the never measured by id."""
-    measured = [r[0] for r in store.db.execute(
-        "SELECT article_id FROM uncertainty ORDER BY score DESC, article_id")]
+    measured = [
+        r[0]
+        for r in store.db.execute(
+            "SELECT article_id FROM uncertainty ORDER BY score DESC, article_id"
+        )
+    ]
     return measured + [i for i in store.article_ids() if i not in measured]
 
 
@@ -76,7 +80,8 @@ def choose(qtbot, box, key) -> None:
 
 
 def test_the_researcher_switches_to_uncertain_first_with_filters_and_back(
-        qtbot, widget: ArticleListWidget) -> None:
+    qtbot, widget: ArticleListWidget
+) -> None:
     store = widget.model._workspace.store
     corpus = store.article_ids()
     expected = ranking(store)
@@ -87,12 +92,12 @@ def test_the_researcher_switches_to_uncertain_first_with_filters_and_back(
     assert widget.order_box.currentText() == "Uncertain first"
     assert listed(widget) == expected
     # Why an article is where it is: the Suggestions column's tooltip says.
-    places, disputed = store.db.execute("SELECT places, disputed FROM uncertainty "
-                                        "WHERE article_id = ?", (expected[0],)).fetchone()
+    places, disputed = store.db.execute(
+        "SELECT places, disputed FROM uncertainty WHERE article_id = ?", (expected[0],)
+    ).fetchone()
     tip = widget.model.data(widget.model.index(0, 2), Qt.ItemDataRole.ToolTipRole)
     assert f"disagreed at {disputed} of the {places} places" in tip
-    last = widget.model.data(widget.model.index(len(expected) - 1, 2),
-                             Qt.ItemDataRole.ToolTipRole)
+    last = widget.model.data(widget.model.index(len(expected) - 1, 2), Qt.ItemDataRole.ToolTipRole)
     assert "disagreed" not in last  # never suggested, never measured
     # With the status filter: the top article done drops out, the rest keep their order.
     CommandStack(store, ME).do(SetArticleStatus(expected[0], ArticleStatus.DONE))
@@ -149,8 +154,9 @@ def done_and_next(qtbot, window: MainWindow) -> int:
     return window.pane.controller.article.id
 
 
-def test_done_and_next_follows_the_chosen_order(qtbot, window: MainWindow,
-                                                 project_path: Path) -> None:
+def test_done_and_next_follows_the_chosen_order(
+    qtbot, window: MainWindow, project_path: Path
+) -> None:
     store = window.workspace.store
     expected = ranking(store)
     action = window.actions.uncertain_first
@@ -161,8 +167,7 @@ def test_done_and_next_follows_the_chosen_order(qtbot, window: MainWindow,
     # View → Uncertain first: the list and done-and-next follow the uncertainty.
     action.trigger()
     articles = window.pane.article_list
-    assert articles.order() == "uncertain" and articles.order_box.currentText() == \
-        "Uncertain first"
+    assert articles.order() == "uncertain" and articles.order_box.currentText() == "Uncertain first"
     todo = [i for i in expected if i != 1]  # 2 is open, not done
     window.pane.open_article(todo[0])
     visited = [todo[0]] + [done_and_next(qtbot, window) for _ in todo[1:]]

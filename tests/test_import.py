@@ -27,14 +27,17 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 # (non-BMP), a decomposed Vietnamese name (combining marks), CRLF, tabs, NBSP, a BOM
 # character inside the text, and right-to-left Arabic and Hebrew names.
 TRICKY = (
-    "Pertemuan 👩🏽‍🚀 di Jenewa \U0001F1EE\U0001F1E9\r\n"
+    "Pertemuan 👩🏽‍🚀 di Jenewa \U0001f1ee\U0001f1e9\r\n"
     "\tPresiden\u00a0Joko Widodo bertemu Nguye\u0302\u0303n Phu\u0301 Tro\u0323ng.\r\n"
     "Putra Mahkota محمد بن سلمان dan בנימין נתניהו hadir\t\t(𝟙𝟚/𝟘𝟙).\r\n"
     "\r\n\u00a0\ufeffAkhir tanpa baris baru"
 )
 TRICKY_SPANS = [
-    ("Jenewa", "GPE"), ("Presiden", "ROLE"), ("Joko Widodo", "PER"),
-    ("Nguye\u0302\u0303n Phu\u0301 Tro\u0323ng", "PER"), ("محمد بن سلمان", "PER"),
+    ("Jenewa", "GPE"),
+    ("Presiden", "ROLE"),
+    ("Joko Widodo", "PER"),
+    ("Nguye\u0302\u0303n Phu\u0301 Tro\u0323ng", "PER"),
+    ("محمد بن سلمان", "PER"),
     ("בנימין נתניהו", "PER"),
 ]
 
@@ -53,8 +56,11 @@ def span(text: str, sub: str, label: str, **extra: Any) -> dict[str, Any]:
 
 
 def rel(head: dict[str, Any], child: dict[str, Any], label: str) -> dict[str, Any]:
-    return {"head_span": {"start": head["start"], "end": head["end"]},
-            "child_span": {"start": child["start"], "end": child["end"]}, "label": label}
+    return {
+        "head_span": {"start": head["start"], "end": head["end"]},
+        "child_span": {"start": child["start"], "end": child["end"]},
+        "label": label,
+    }
 
 
 def write_jsonl(path: Path, records: list[Any]) -> Path:
@@ -70,7 +76,7 @@ def run(store: Store, *paths: Path, **options: Any) -> ImportReport:
 
 def substrings(store: Store, article_id: int) -> list[tuple[str, str]]:
     text = store.article(article_id).text
-    return [(text[e.start:e.end], e.label) for e in store.entities(article_id)]
+    return [(text[e.start : e.end], e.label) for e in store.entities(article_id)]
 
 
 # -- exact text ----------------------------------------------------------------------------
@@ -85,7 +91,7 @@ def test_tricky_text_and_spans_round_trip_exactly(store: Store, tmp_path: Path) 
     article = store.article(1)
     assert article.text == TRICKY
     assert sorted(substrings(store, 1)) == sorted(TRICKY_SPANS)
-    ents = {e.id: TRICKY[e.start:e.end] for e in store.entities(1)}
+    ents = {e.id: TRICKY[e.start : e.end] for e in store.entities(1)}
     assert sorted((ents[r.head], ents[r.child], r.label) for r in store.relations(1)) == [
         ("Joko Widodo", "Nguye\u0302\u0303n Phu\u0301 Tro\u0323ng", "MEETS"),
         ("Joko Widodo", "Presiden", "HOLDS_ROLE"),
@@ -101,7 +107,7 @@ def test_txt_keeps_every_character(store: Store, tmp_path: Path) -> None:
     assert report.imported == 1
     article = store.article(1)
     assert article.text == TRICKY
-    assert article.title == "Pertemuan 👩🏽‍🚀 di Jenewa \U0001F1EE\U0001F1E9"
+    assert article.title == "Pertemuan 👩🏽‍🚀 di Jenewa \U0001f1ee\U0001f1e9"
     assert (article.source, article.meta) == ("tricky.txt", {"file": "tricky.txt"})
 
 
@@ -126,8 +132,12 @@ ROLE, BOGOR = span(GOOD, "Presiden", "ROLE"), span(GOOD, "Istana Bogor", "LOC")
 
 
 def good(n: int, **extra: Any) -> dict[str, Any]:
-    return {"text": f"{GOOD} ({n})", "spans": [ROLE, JOKO, MACRON, BOGOR],
-            "relations": [rel(JOKO, MACRON, "MEETS"), rel(JOKO, ROLE, "HOLDS_ROLE")], **extra}
+    return {
+        "text": f"{GOOD} ({n})",
+        "spans": [ROLE, JOKO, MACRON, BOGOR],
+        "relations": [rel(JOKO, MACRON, "MEETS"), rel(JOKO, ROLE, "HOLDS_ROLE")],
+        **extra,
+    }
 
 
 def bad_spans(*spans: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -146,45 +156,75 @@ BROKEN: list[tuple[Any, str | None]] = [
     (bad_spans({**JOKO, "start": "9"}), 'span #1: start "9" is not an integer offset'),
     (bad_spans({**JOKO, "end": 20.0}), "span #1: end 20.0 is not an integer offset"),
     (bad_spans({**JOKO, "start": -1}), "span #1: start -1 is negative"),
-    (bad_spans({**JOKO, "end": 500, "text": None}),
-     f"span #1: end 500 is past the end of the text (length {len(GOOD)})"),
-    (bad_spans({**JOKO, "end": JOKO["start"]}),
-     "span #1: start 9 is not before end 9 (empty span)"),
+    (
+        bad_spans({**JOKO, "end": 500, "text": None}),
+        f"span #1: end 500 is past the end of the text (length {len(GOOD)})",
+    ),
+    (
+        bad_spans({**JOKO, "end": JOKO["start"]}),
+        "span #1: start 9 is not before end 9 (empty span)",
+    ),
     (good(2), None),
-    (bad_spans({**JOKO, "start": 10}),
-     "span #1 [10:20]: its text 'Joko Widodo' is off the text, which has 'oko Widodo' there"),
-    (bad_spans({**JOKO, "label": "PERSON"}),
-     "span #1 [9:20]: unknown entity label 'PERSON' (the schema has PER, ROLE, GPE, ORG, LOC, "
-     "EVENT, DATE)"),
-    (bad_spans({k: v for k, v in JOKO.items() if k != "label"}),
-     "span #1 [9:20]: the label is missing or not a string"),
-    (bad_spans(JOKO, MACRON, {**span(GOOD, "Widodo", "PER")}),
-     "span #1 [9:20 PER] and span #3 [14:20 PER] overlap, and the schema does not allow "
-     "overlapping entities"),
+    (
+        bad_spans({**JOKO, "start": 10}),
+        "span #1 [10:20]: its text 'Joko Widodo' is off the text, which has 'oko Widodo' there",
+    ),
+    (
+        bad_spans({**JOKO, "label": "PERSON"}),
+        "span #1 [9:20]: unknown entity label 'PERSON' (the schema has PER, ROLE, GPE, ORG, LOC, "
+        "EVENT, DATE)",
+    ),
+    (
+        bad_spans({k: v for k, v in JOKO.items() if k != "label"}),
+        "span #1 [9:20]: the label is missing or not a string",
+    ),
+    (
+        bad_spans(JOKO, MACRON, {**span(GOOD, "Widodo", "PER")}),
+        "span #1 [9:20 PER] and span #3 [14:20 PER] overlap, and the schema does not allow "
+        "overlapping entities",
+    ),
     (bad_spans(JOKO, MACRON, dict(JOKO)), "span #3 [9:20 PER] repeats span #1 [9:20 PER]"),
-    ({**bad_spans(JOKO, MACRON), "relations": [rel(JOKO, BOGOR, "MEETS")]},
-     "relation #1 MEETS: child [49:61] matches no span (dangling relation)"),
-    ({**bad_spans(JOKO, MACRON), "relations": [rel(JOKO, MACRON, "LIKES")]},
-     "relation #1: unknown relation label 'LIKES' (the schema has MEETS, VISITS, "
-     "COOPERATES_WITH, SUPPORTS, OPPOSES, SANCTIONS, URGES, ATTACKS, MEMBER_OF, REPRESENTS, "
-     "HOLDS_ROLE, LOCATED_IN, PARTICIPATES_IN, THREATENS, MEDIATES)"),
-    ({**bad_spans(JOKO, BOGOR), "relations": [rel(BOGOR, JOKO, "HOLDS_ROLE")]},
-     "relation #1 HOLDS_ROLE from span #2 [49:61 LOC] to span #1 [9:20 PER] is not allowed: "
-     "HOLDS_ROLE goes from PER to ROLE"),
-    ({**bad_spans(JOKO, MACRON), "relations": [rel(JOKO, JOKO, "MEETS")]},
-     "relation #1 MEETS: head and child are the same entity, span #1 [9:20 PER]"),
-    ({**bad_spans(JOKO, MACRON),
-      "relations": [rel(JOKO, MACRON, "MEETS"), rel(MACRON, JOKO, "MEETS")]},
-     "relation #2 MEETS from span #2 [30:45 PER] to span #1 [9:20 PER] repeats relation #1"),
-    ({**bad_spans(JOKO, MACRON), "relations": [{"head": 3, "child": 5, "label": "MEETS"}]},
-     "relation #1 MEETS: head is token 3, but the record has no 'tokens'"),
-    ({**bad_spans(JOKO), "meta": {"status": "finished"}},
-     "status 'finished' is not one of todo, in_progress, done, skipped"),
+    (
+        {**bad_spans(JOKO, MACRON), "relations": [rel(JOKO, BOGOR, "MEETS")]},
+        "relation #1 MEETS: child [49:61] matches no span (dangling relation)",
+    ),
+    (
+        {**bad_spans(JOKO, MACRON), "relations": [rel(JOKO, MACRON, "LIKES")]},
+        "relation #1: unknown relation label 'LIKES' (the schema has MEETS, VISITS, "
+        "COOPERATES_WITH, SUPPORTS, OPPOSES, SANCTIONS, URGES, ATTACKS, MEMBER_OF, REPRESENTS, "
+        "HOLDS_ROLE, LOCATED_IN, PARTICIPATES_IN, THREATENS, MEDIATES)",
+    ),
+    (
+        {**bad_spans(JOKO, BOGOR), "relations": [rel(BOGOR, JOKO, "HOLDS_ROLE")]},
+        "relation #1 HOLDS_ROLE from span #2 [49:61 LOC] to span #1 [9:20 PER] is not allowed: "
+        "HOLDS_ROLE goes from PER to ROLE",
+    ),
+    (
+        {**bad_spans(JOKO, MACRON), "relations": [rel(JOKO, JOKO, "MEETS")]},
+        "relation #1 MEETS: head and child are the same entity, span #1 [9:20 PER]",
+    ),
+    (
+        {
+            **bad_spans(JOKO, MACRON),
+            "relations": [rel(JOKO, MACRON, "MEETS"), rel(MACRON, JOKO, "MEETS")],
+        },
+        "relation #2 MEETS from span #2 [30:45 PER] to span #1 [9:20 PER] repeats relation #1",
+    ),
+    (
+        {**bad_spans(JOKO, MACRON), "relations": [{"head": 3, "child": 5, "label": "MEETS"}]},
+        "relation #1 MEETS: head is token 3, but the record has no 'tokens'",
+    ),
+    (
+        {**bad_spans(JOKO), "meta": {"status": "finished"}},
+        "status 'finished' is not one of todo, in_progress, done, skipped",
+    ),
     ({**bad_spans(JOKO), "meta": ["a"]}, "'meta' is a list, not an object"),
     ({**bad_spans(JOKO), "title": 7}, "'title' is a number, not a string"),
-    ('{"text": "Emoji terpotong \\ud83d di sini"}',
-     "a string holds a lone surrogate '\\ud83d', half of an escaped emoji or other "
-     "character (invalid Unicode)"),
+    (
+        '{"text": "Emoji terpotong \\ud83d di sini"}',
+        "a string holds a lone surrogate '\\ud83d', half of an escaped emoji or other "
+        "character (invalid Unicode)",
+    ),
     ("", None),  # blank lines are no records at all
     (good(3, answer="reject"), None),
     (good(4, answer="ignore"), None),
@@ -193,12 +233,16 @@ BROKEN: list[tuple[Any, str | None]] = [
 
 
 def test_broken_records_are_reported_and_good_ones_imported(
-    store: Store, tmp_path: Path,
+    store: Store,
+    tmp_path: Path,
 ) -> None:
     path = write_jsonl(tmp_path / "mixed.jsonl", [r for r, _ in BROKEN])
     report = run(store, path)
-    expected = [Problem(str(path), line, reason)
-                for line, (_, reason) in enumerate(BROKEN, 1) if reason is not None]
+    expected = [
+        Problem(str(path), line, reason)
+        for line, (_, reason) in enumerate(BROKEN, 1)
+        if reason is not None
+    ]
     assert len(expected) >= 25
     assert report.problems == expected
     assert len({p.reason for p in report.problems}) == len(expected)
@@ -210,16 +254,23 @@ def test_broken_records_are_reported_and_good_ones_imported(
     assert (report.imported, report.duplicate, report.rejected) == (3, 0, len(expected))
     assert not report.ok
     assert [store.article(i).text for i in store.article_ids()] == [
-        f"{GOOD} (1)", f"{GOOD} (2)", f"{GOOD} (5)"]
+        f"{GOOD} (1)",
+        f"{GOOD} (2)",
+        f"{GOOD} (5)",
+    ]
     for article_id, annotator in zip(store.article_ids(), ["budi", "ana", "news_ner-citra"]):
         assert sorted(substrings(store, article_id)) == [
-            ("Emmanuel Macron", "PER"), ("Istana Bogor", "LOC"), ("Joko Widodo", "PER"),
-            ("Presiden", "ROLE")]
+            ("Emmanuel Macron", "PER"),
+            ("Istana Bogor", "LOC"),
+            ("Joko Widodo", "PER"),
+            ("Presiden", "ROLE"),
+        ]
         names = {e.id: e for e in store.entities(article_id)}
         assert {e.annotator for e in names.values()} == {annotator}
-        assert sorted((GOOD[names[r.head].start:names[r.head].end], r.label)
-                      for r in store.relations(article_id)) == [
-            ("Joko Widodo", "HOLDS_ROLE"), ("Joko Widodo", "MEETS")]
+        assert sorted(
+            (GOOD[names[r.head].start : names[r.head].end], r.label)
+            for r in store.relations(article_id)
+        ) == [("Joko Widodo", "HOLDS_ROLE"), ("Joko Widodo", "MEETS")]
     first = store.article(1)
     assert first.meta == {"topic": "diplomasi"}
     assert first.title == GOOD + " (1)" and first.source == "mixed.jsonl"
@@ -233,32 +284,51 @@ def test_prodigy_relations_by_last_token(store: Store, tmp_path: Path) -> None:
     for i, word in enumerate(words):
         tokens.append({"text": word, "start": pos, "end": pos + len(word), "id": i, "ws": True})
         pos += len(word) + 1
-    spans = [span(text, "Retno Marsudi", "PER", token_start=0, token_end=1),
-             span(text, "Wang Yi", "PER", token_start=3, token_end=4),
-             span(text, "Beijing", "GPE", token_start=6, token_end=6)]
-    record = {"text": text, "tokens": tokens, "spans": spans, "answer": "accept",
-              "relations": [{"head": 1, "child": 4, "label": "MEETS"},
-                            {"head": 1, "child": 6, "label": "VISITS"}]}
-    dangling = {**record, "text": text + ".", "relations": [
-        {"head": 1, "child": 5, "label": "MEETS"}]}
+    spans = [
+        span(text, "Retno Marsudi", "PER", token_start=0, token_end=1),
+        span(text, "Wang Yi", "PER", token_start=3, token_end=4),
+        span(text, "Beijing", "GPE", token_start=6, token_end=6),
+    ]
+    record = {
+        "text": text,
+        "tokens": tokens,
+        "spans": spans,
+        "answer": "accept",
+        "relations": [
+            {"head": 1, "child": 4, "label": "MEETS"},
+            {"head": 1, "child": 6, "label": "VISITS"},
+        ],
+    }
+    dangling = {
+        **record,
+        "text": text + ".",
+        "relations": [{"head": 1, "child": 5, "label": "MEETS"}],
+    }
     path = write_jsonl(tmp_path / "rel.jsonl", [record, dangling])
     report = run(store, path)
     assert [p.reason for p in report.problems] == [
-        "relation #1 MEETS: child token 5 is the last token of no span (dangling relation)"]
-    ents = {e.id: text[e.start:e.end] for e in store.entities(1)}
+        "relation #1 MEETS: child token 5 is the last token of no span (dangling relation)"
+    ]
+    ents = {e.id: text[e.start : e.end] for e in store.entities(1)}
     assert sorted((ents[r.head], ents[r.child], r.label) for r in store.relations(1)) == [
-        ("Retno Marsudi", "Beijing", "VISITS"), ("Retno Marsudi", "Wang Yi", "MEETS")]
+        ("Retno Marsudi", "Beijing", "VISITS"),
+        ("Retno Marsudi", "Wang Yi", "MEETS"),
+    ]
 
 
 def test_sorot_export_round_trips_with_suggestions(store: Store, tmp_path: Path) -> None:
     from annotation.io.export import export
 
     widodo = span(GOOD, "Widodo", "PER", status="suggested", source="spacy", score=0.75)
-    record = {"text": GOOD, "spans": [ROLE, JOKO, MACRON, widodo,
-                                      {**BOGOR, "status": "suggested", "source": "spacy"}],
-              "relations": [rel(JOKO, MACRON, "MEETS"),
-                            {**rel(JOKO, ROLE, "HOLDS_ROLE"), "status": "suggested"}],
-              "meta": {"annotator": "budi", "status": "done", "topic": "diplomasi"}}
+    record = {
+        "text": GOOD,
+        "spans": [ROLE, JOKO, MACRON, widodo, {**BOGOR, "status": "suggested", "source": "spacy"}],
+        "relations": [
+            rel(JOKO, MACRON, "MEETS"),
+            {**rel(JOKO, ROLE, "HOLDS_ROLE"), "status": "suggested"},
+        ],
+        "meta": {"annotator": "budi", "status": "done", "topic": "diplomasi"},
+    }
     assert run(store, write_jsonl(tmp_path / "in.jsonl", [record])).problems == []
     export(store, tmp_path / "out.jsonl", include_suggestions=True)
     with Store.create(tmp_path / "again.sorot") as again:
@@ -266,18 +336,23 @@ def test_sorot_export_round_trips_with_suggestions(store: Store, tmp_path: Path)
         assert (report.imported, report.problems) == (1, [])
         for project in (store, again):
             ents = {e.id: e for e in project.entities(1)}
-            assert sorted((GOOD[e.start:e.end], e.label, e.status, e.origin, e.score,
-                           e.annotator) for e in ents.values()) == [
+            assert sorted(
+                (GOOD[e.start : e.end], e.label, e.status, e.origin, e.score, e.annotator)
+                for e in ents.values()
+            ) == [
                 ("Emmanuel Macron", "PER", "accepted", "human", None, "budi"),
                 ("Istana Bogor", "LOC", "suggested", "spacy", None, None),
                 ("Joko Widodo", "PER", "accepted", "human", None, "budi"),
                 ("Presiden", "ROLE", "accepted", "human", None, "budi"),
                 ("Widodo", "PER", "suggested", "spacy", 0.75, None),
             ]
-            assert sorted((GOOD[ents[r.child].start:ents[r.child].end], r.label, r.status,
-                           r.annotator) for r in project.relations(1)) == [
+            assert sorted(
+                (GOOD[ents[r.child].start : ents[r.child].end], r.label, r.status, r.annotator)
+                for r in project.relations(1)
+            ) == [
                 ("Emmanuel Macron", "MEETS", "accepted", "budi"),
-                ("Presiden", "HOLDS_ROLE", "suggested", None)]
+                ("Presiden", "HOLDS_ROLE", "suggested", None),
+            ]
             assert project.article_status(1, "budi") == "done"
             assert project.article(1).meta == {"topic": "diplomasi"}
             assert project.article(1).title == GOOD
@@ -288,18 +363,40 @@ def test_sorot_export_round_trips_with_suggestions(store: Store, tmp_path: Path)
 
 def test_doccano_with_relations_and_label_form(store: Store, tmp_path: Path) -> None:
     text = "Kremlin menyatakan Rusia mendukung BRICS di Kazan."
-    ents = [{"id": 10 + i, "label": label, "start_offset": text.index(sub),
-             "end_offset": text.index(sub) + len(sub)}
-            for i, (sub, label) in enumerate([("Kremlin", "ORG"), ("Rusia", "GPE"),
-                                              ("BRICS", "ORG"), ("Kazan", "GPE")])]
+    ents = [
+        {
+            "id": 10 + i,
+            "label": label,
+            "start_offset": text.index(sub),
+            "end_offset": text.index(sub) + len(sub),
+        }
+        for i, (sub, label) in enumerate(
+            [("Kremlin", "ORG"), ("Rusia", "GPE"), ("BRICS", "ORG"), ("Kazan", "GPE")]
+        )
+    ]
     records = [
-        {"id": 1, "text": text, "entities": ents, "Comments": [], "sumber": "kompas",
-         "relations": [{"id": 1, "from_id": 11, "to_id": 12, "type": "SUPPORTS"},
-                       {"from_id": 12, "to_id": 13, "type": "LOCATED_IN"}]},
-        {"id": 2, "text": text + " Lagi.", "entities": ents,
-         "relations": [{"id": 1, "from_id": 11, "to_id": 99, "type": "SUPPORTS"}]},
-        {"id": 3, "text": "Sanksi Uni Eropa untuk Iran.",
-         "label": [[7, 16, "ORG"], [23, 27, "GPE"]]},
+        {
+            "id": 1,
+            "text": text,
+            "entities": ents,
+            "Comments": [],
+            "sumber": "kompas",
+            "relations": [
+                {"id": 1, "from_id": 11, "to_id": 12, "type": "SUPPORTS"},
+                {"from_id": 12, "to_id": 13, "type": "LOCATED_IN"},
+            ],
+        },
+        {
+            "id": 2,
+            "text": text + " Lagi.",
+            "entities": ents,
+            "relations": [{"id": 1, "from_id": 11, "to_id": 99, "type": "SUPPORTS"}],
+        },
+        {
+            "id": 3,
+            "text": "Sanksi Uni Eropa untuk Iran.",
+            "label": [[7, 16, "ORG"], [23, 27, "GPE"]],
+        },
         {"id": 4, "text": "Label lama.", "label": ["positif"]},
     ]
     report = run(store, write_jsonl(tmp_path / "doccano.jsonl", records))
@@ -310,17 +407,22 @@ def test_doccano_with_relations_and_label_form(store: Store, tmp_path: Path) -> 
     assert report.files[0].fmt == "doccano" and report.imported == 2
     assert store.article(1).meta == {"Comments": [], "sumber": "kompas"}
     assert substrings(store, 1) == [
-        ("Kremlin", "ORG"), ("Rusia", "GPE"), ("BRICS", "ORG"), ("Kazan", "GPE")]
-    names = {e.id: text[e.start:e.end] for e in store.entities(1)}
+        ("Kremlin", "ORG"),
+        ("Rusia", "GPE"),
+        ("BRICS", "ORG"),
+        ("Kazan", "GPE"),
+    ]
+    names = {e.id: text[e.start : e.end] for e in store.entities(1)}
     assert sorted((names[r.head], names[r.child], r.label) for r in store.relations(1)) == [
-        ("BRICS", "Kazan", "LOCATED_IN"), ("Rusia", "BRICS", "SUPPORTS")]
+        ("BRICS", "Kazan", "LOCATED_IN"),
+        ("Rusia", "BRICS", "SUPPORTS"),
+    ]
     assert substrings(store, 2) == [("Uni Eropa", "ORG"), ("Iran", "GPE")]
 
 
 def test_format_can_be_forced(store: Store, tmp_path: Path) -> None:
     text = "Rusia dan Iran."
-    path = write_jsonl(tmp_path / "data.ndjson", [
-        {"text": text, "label": [[0, 5, "GPE"]]}])
+    path = write_jsonl(tmp_path / "data.ndjson", [{"text": text, "label": [[0, 5, "GPE"]]}])
     report = run(store, path, fmt="doccano")
     assert report.imported == 1 and substrings(store, 1) == [("Rusia", "GPE")]
 
@@ -357,24 +459,32 @@ def test_duplicates_and_reimport_add_nothing(store: Store, tmp_path: Path) -> No
     path = write_jsonl(tmp_path / "dup.jsonl", [good(1), good(2), good(1)])
     first = run(store, path)
     assert (first.imported, first.duplicate, first.rejected) == (2, 1, 0) and first.ok
-    counts = [store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-              for t in ("articles", "entities", "relations", "events")]
+    counts = [
+        store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("articles", "entities", "relations", "events")
+    ]
     assert counts == [2, 8, 4, 1]
     again = run(store, path, tmp_path / "dup.jsonl")
     assert (again.imported, again.duplicate, again.rejected) == (0, 6, 0)
-    assert [store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("articles", "entities", "relations", "events")] == counts
+    assert [
+        store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("articles", "entities", "relations", "events")
+    ] == counts
     event = store.db.execute("SELECT annotator, kind, label FROM events").fetchone()
     assert event == ("ana", "import", "Import dup.jsonl: 2 articles")
 
 
 def test_spans_as_suggestions(store: Store, tmp_path: Path) -> None:
-    run(store, write_jsonl(tmp_path / "s.jsonl", [good(1, meta={"status": "done"})]),
-        spans_as="suggested")
+    run(
+        store,
+        write_jsonl(tmp_path / "s.jsonl", [good(1, meta={"status": "done"})]),
+        spans_as="suggested",
+    )
     entities, relations = store.entities(1), store.relations(1)
     assert len(entities) == 4 and len(relations) == 2
     assert {(e.status, e.origin, e.annotator) for e in [*entities, *relations]} == {
-        (EntityStatus.SUGGESTED, "import", None)}
+        (EntityStatus.SUGGESTED, "import", None)
+    }
     assert store.annotators() == []
 
 
@@ -393,34 +503,53 @@ def test_helper_processes_give_the_same_result(tmp_path: Path) -> None:
     for i in range(4):
         (folder / "txt" / f"{i}.txt").write_bytes(f"Judul {i}\r\nIsi {i % 3}.".encode())
     write_jsonl(folder / "a.jsonl", [r for r, _ in BROKEN] + [good(1), good(6)])
-    write_jsonl(folder / "b.jsonl", [{"text": "Rusia.", "label": [[0, 5, "GPE"]]},
-                                     {"text": "Rusia.", "label": [[0, 5, "GPE"]]}])
+    write_jsonl(
+        folder / "b.jsonl",
+        [
+            {"text": "Rusia.", "label": [[0, 5, "GPE"]]},
+            {"text": "Rusia.", "label": [[0, 5, "GPE"]]},
+        ],
+    )
     (folder / "latin1.txt").write_bytes(b"caf\xe9")
     results = []
     for workers in (0, 1, 2):
         with Store.create(tmp_path / f"w{workers}.sorot") as store:
             report = run(store, folder, batch_size=3, workers=workers)
             articles = [store.article(i) for i in store.article_ids()]
-            results.append((
-                report.problems, report.skipped, report.files,
-                [(a.title, a.text, a.source, a.meta) for a in articles],
-                [substrings(store, a.id) for a in articles],
-                [len(store.relations(a.id)) for a in articles],
-                store.db.execute("SELECT label FROM events ORDER BY id").fetchall(),
-            ))
+            results.append(
+                (
+                    report.problems,
+                    report.skipped,
+                    report.files,
+                    [(a.title, a.text, a.source, a.meta) for a in articles],
+                    [substrings(store, a.id) for a in articles],
+                    [len(store.relations(a.id)) for a in articles],
+                    store.db.execute("SELECT label FROM events ORDER BY id").fetchall(),
+                )
+            )
     assert results[0] == results[1] == results[2]
     assert [(f.name, f.imported, f.duplicate, f.refused) for f in results[0][2]] == [
-        ("a.jsonl", 4, 1, False), ("b.jsonl", 1, 1, False), ("latin1.txt", 0, 0, True),
-        ("txt/0.txt", 1, 0, False), ("txt/1.txt", 1, 0, False), ("txt/2.txt", 1, 0, False),
-        ("txt/3.txt", 1, 0, False)]
+        ("a.jsonl", 4, 1, False),
+        ("b.jsonl", 1, 1, False),
+        ("latin1.txt", 0, 0, True),
+        ("txt/0.txt", 1, 0, False),
+        ("txt/1.txt", 1, 0, False),
+        ("txt/2.txt", 1, 0, False),
+        ("txt/3.txt", 1, 0, False),
+    ]
     # One event per file and batch (three lines here), committed with its articles, so that
     # a killed import's articles are in the log too; a file within one batch has one.
     assert results[0][6] == [
-        ("Import a.jsonl (line 1): 1 article",), ("Import a.jsonl (line 14): 1 article",),
-        ("Import a.jsonl (line 33): 1 article",), ("Import a.jsonl (line 35): 1 article",),
-        ("Import b.jsonl: 1 article",), ("Import txt/0.txt: 1 article",),
-        ("Import txt/1.txt: 1 article",), ("Import txt/2.txt: 1 article",),
-        ("Import txt/3.txt: 1 article",)]
+        ("Import a.jsonl (line 1): 1 article",),
+        ("Import a.jsonl (line 14): 1 article",),
+        ("Import a.jsonl (line 33): 1 article",),
+        ("Import a.jsonl (line 35): 1 article",),
+        ("Import b.jsonl: 1 article",),
+        ("Import txt/0.txt: 1 article",),
+        ("Import txt/1.txt: 1 article",),
+        ("Import txt/2.txt: 1 article",),
+        ("Import txt/3.txt: 1 article",),
+    ]
 
 
 # -- files that are refused ----------------------------------------------------------------
@@ -464,7 +593,8 @@ def test_json_array_is_not_json_lines(store: Store, tmp_path: Path) -> None:
     path.write_text(json.dumps([{"text": "A"}, {"text": "B"}], indent=2))
     report = run(store, path)
     assert [p.reason for p in report.problems] == [
-        "a JSON array spread over lines, not JSON Lines (one object per line)"]
+        "a JSON array spread over lines, not JSON Lines (one object per line)"
+    ]
 
 
 # -- a killed import -----------------------------------------------------------------------
@@ -479,12 +609,15 @@ def test_killed_import_leaves_whole_articles(tmp_path: Path, workers: int) -> No
             f.write(json.dumps(_numbered_record(i), ensure_ascii=False) + "\n")
     project = tmp_path / "killed.sorot"
     Store.create(project).close()
-    code = ("import sys; from annotation.project.store import Store; "
-            "from annotation.io.importer import import_paths; "
-            "import_paths(Store.open(sys.argv[1]), [sys.argv[2]], annotator='ana', "
-            "batch_size=50, workers=int(sys.argv[3]))")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(project), str(path), str(workers)],
-                            cwd=REPO)
+    code = (
+        "import sys; from annotation.project.store import Store; "
+        "from annotation.io.importer import import_paths; "
+        "import_paths(Store.open(sys.argv[1]), [sys.argv[2]], annotator='ana', "
+        "batch_size=50, workers=int(sys.argv[3]))"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(project), str(path), str(workers)], cwd=REPO
+    )
     helpers: list[int] = []
     try:
         deadline = time.monotonic() + 120

@@ -61,11 +61,15 @@ def in_overlay(overlay: KeyHelp, widget: QLabel) -> QRect:
 def test_each_key_stands_beside_what_it_does(qtbot, path) -> None:
     win = open_window(qtbot, path, (1280, 720))
     overlay = open_overlay(qtbot, win)
-    rows = {(text.text(), tuple(c.text() for c in caps)): (caps, text)
-            for group in overlay.groups for caps, text in group.pairs}
+    rows = {
+        (text.text(), tuple(c.text() for c in caps)): (caps, text)
+        for group in overlay.groups
+        for caps, text in group.pairs
+    }
     for name, action in win.actions._asdict().items():
-        keys = tuple(k.toString(QKeySequence.NativeText) for k in action.shortcuts()
-                     if not k.isEmpty())  # a standard key some platforms leave unbound
+        keys = tuple(
+            k.toString(QKeySequence.NativeText) for k in action.shortcuts() if not k.isEmpty()
+        )  # a standard key some platforms leave unbound
         if keys:  # the keys the window really binds, beside the menu's words
             assert (menu_text(name), keys) in rows, (name, keys)
     for entity in win.workspace.schema.entities:
@@ -80,11 +84,13 @@ def test_each_key_stands_beside_what_it_does(qtbot, path) -> None:
 def ink_contrast(image: QImage) -> float:
     """The contrast of a label's text on its background: the most common colour against
     the one that differs most from it."""
-    colours = Counter(image.pixel(x, y) for x in range(image.width())
-                      for y in range(image.height()))
+    colours = Counter(
+        image.pixel(x, y) for x in range(image.width()) for y in range(image.height())
+    )
 
     def rgb(pixel: int) -> tuple[float, float, float]:
         return tuple(((pixel >> shift) & 255) / 255 for shift in (16, 8, 0))
+
     ground = rgb(colours.most_common(1)[0][0])
     return max(contrast_ratio(ground, rgb(p)) for p in colours)
 

@@ -20,8 +20,19 @@ RELATION_KEYS = ("]", "[", "ctrl+]", "ctrl+[")
 def test_accept_all_fixes_accepted_relations_without_the_mouse(tmp_path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(tmp_path)}
     done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "keystrokes.py"), str(GOLD), "--json",
-         "--strategy", "accept-all"], capture_output=True, text=True, env=env, timeout=300)
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "keystrokes.py"),
+            str(GOLD),
+            "--json",
+            "--strategy",
+            "accept-all",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]  # it checks the export against the gold
     f = json.loads(done.stdout)
     gestures = f["gestures"]

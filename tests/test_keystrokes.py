@@ -46,8 +46,19 @@ GOLD = ROOT / "tests" / "data" / "keystrokes" / "gold.jsonl"
 def test_the_benchmark_reaches_the_gold_and_counts_sanely(strategy: str, tmp_path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(tmp_path)}
     done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "keystrokes.py"), str(GOLD), "--json",
-         "--strategy", strategy], capture_output=True, text=True, env=env, timeout=300)
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "keystrokes.py"),
+            str(GOLD),
+            "--json",
+            "--strategy",
+            strategy,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]  # it checks the export against the gold
     f = json.loads(done.stdout)
     assert (f["articles"], f["gold_entities"], f["gold_relations"]) == (3, 41, 26)
@@ -65,11 +76,17 @@ def test_the_benchmark_reaches_the_gold_and_counts_sanely(strategy: str, tmp_pat
     gestures = f["gestures"]
     assert gestures.get("entity resize") and gestures.get("entity label")
     # The entity the suggestions missed is drawn by keys: no mouse for entities at all.
-    assert gestures.get("entity gap", 0) + gestures.get("entity caret word", 0) + gestures.get(
-        "entity find", 0) >= 1
+    assert (
+        gestures.get("entity gap", 0)
+        + gestures.get("entity caret word", 0)
+        + gestures.get("entity find", 0)
+        >= 1
+    )
     assert f["mouse_actions"]["entity"] == 0
-    assert not any(g.startswith("entity ") and g.split(" ", 1)[1] in (
-        "click", "drag", "alt-drag", "scroll") for g in gestures)
+    assert not any(
+        g.startswith("entity ") and g.split(" ", 1)[1] in ("click", "drag", "alt-drag", "scroll")
+        for g in gestures
+    )
     assert gestures.get("relation reject") and gestures.get("relation T") == rels["fixed"]
     if strategy == "walk":
         assert f["strategies"] == {"walk": 3} and "entity accept all" not in gestures
@@ -95,8 +112,11 @@ def test_plan_entities_keeps_exact_spans_fixes_near_ones_and_rejects_the_rest() 
     text = "Jokowi Terima Macron di Bogor"
     tokens = TokenIndex([0, 7, 14, 21, 24], [6, 13, 20, 23, 29], text)
     gold = [(0, 6, "PER"), (14, 20, "PER"), (24, 29, "GPE")]
-    suggestions = [_Suggestion(1, 0, 20, "PER"), _Suggestion(2, 24, 29, "LOC"),
-                   _Suggestion(3, 21, 23, "ORG")]
+    suggestions = [
+        _Suggestion(1, 0, 20, "PER"),
+        _Suggestion(2, 24, 29, "LOC"),
+        _Suggestion(3, 21, 23, "ORG"),
+    ]
     fates = plan_entities(suggestions, gold, tokens, 3)
     assert fates[1] == Fate(0, (("end", -1), ("end", -1)))  # the cheapest, leftmost first
     assert fates[2] == Fate(2, (), "GPE") and fates[2].kind == "fixed"
@@ -132,8 +152,9 @@ def test_a_suggestion_with_the_right_ends_is_changed_by_t_not_rejected() -> None
     assert keys[0] == ("T", "T") and len(keys) == 2  # "sanksi" just after: ranked first
     turned = retype_keys(schema, suggested, us, iran, text, {}, (2, 1, "OPPOSES"))
     assert turned[:2] == [("T", "T"), ("flip", "Tab")]
-    assert plan_relations(schema, [suggested], {1: Fate(0), 2: Fate(None)},
-                          [(0, 1, "SANCTIONS")]) == {7: RelFate(None, "rejected")}
+    assert plan_relations(
+        schema, [suggested], {1: Fate(0), 2: Fate(None)}, [(0, 1, "SANCTIONS")]
+    ) == {7: RelFate(None, "rejected")}
 
 
 def test_shift_takes_the_first_type_and_the_dialog_list_jumps_by_letters() -> None:
@@ -142,9 +163,13 @@ def test_shift_takes_the_first_type_and_the_dialog_list_jumps_by_letters() -> No
     backward = [(2, 1, "SUPPORTS")]
     assert type_stage(schema, forward, backward, (1, 2, "MEETS")) == (True, [])
     assert type_stage(schema, forward, backward, (1, 2, "SUPPORTS")) == (
-        False, [("type number", "3")])
+        False,
+        [("type number", "3")],
+    )
     assert type_stage(schema, forward, backward, (2, 1, "SUPPORTS")) == (
-        False, [("flip", "Tab"), ("type first", "Return")])
+        False,
+        [("flip", "Tab"), ("type first", "Return")],
+    )
     rows = ["MEETS  —", "COOPERATES_WITH  —", "SUPPORTS  →", "SANCTIONS  →", "SUPPORTS  ←"]
     assert list_search(rows, 0, "s") == 2 and list_search(rows, 0, "ss") == 2  # no stepping
     assert list_search(rows, 0, "sa") == 3 and list_search(rows, 2, "s") == 3
@@ -168,8 +193,7 @@ def test_the_caret_plan_takes_the_fewest_of_arrows_gaps_and_resize_keys() -> Non
     joko = (text.index("Joko "), text.index(" menerima"))
 
     def plan(target, origin=None, is_caret=False, covered=()):
-        keys = caret_keys(text, tokens, bounds, list(covered), origin, is_caret, (0, 6),
-                          target)
+        keys = caret_keys(text, tokens, bounds, list(covered), origin, is_caret, (0, 6), target)
         return [k for _, k in keys] if keys is not None else None
 
     macron = (14, 20)

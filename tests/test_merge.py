@@ -33,12 +33,29 @@ B_ONLY = "Joko Widodo menerima Anthony Albanese di Bogor.\nMereka membahas iklim
 # a suggestion the annotator rejects and one left undecided; a MEETS relation between the
 # first two entities, and a VISITS one from the second to the third, rejected; the status.
 WORK = {
-    A1: ([("Retno Marsudi", "PER"), ("Wang Yi", "PER"), ("Beijing", "GPE"), ("Asia", "LOC")],
-         ("Kedua", "PER"), ("menteri", "ROLE"), ArticleStatus.DONE),
-    A2: ([("Prabowo Subianto", "PER"), ("Fumio Kishida", "PER"), ("Tokyo", "GPE"),
-          ("Senin", "DATE")], ("Ia", "PER"), ("sana", "LOC"), ArticleStatus.IN_PROGRESS),
-    B_ONLY: ([("Joko Widodo", "PER"), ("Anthony Albanese", "PER"), ("Bogor", "GPE"),
-              ("iklim", "EVENT")], ("Mereka", "PER"), ("dagang", "ORG"), ArticleStatus.DONE),
+    A1: (
+        [("Retno Marsudi", "PER"), ("Wang Yi", "PER"), ("Beijing", "GPE"), ("Asia", "LOC")],
+        ("Kedua", "PER"),
+        ("menteri", "ROLE"),
+        ArticleStatus.DONE,
+    ),
+    A2: (
+        [
+            ("Prabowo Subianto", "PER"),
+            ("Fumio Kishida", "PER"),
+            ("Tokyo", "GPE"),
+            ("Senin", "DATE"),
+        ],
+        ("Ia", "PER"),
+        ("sana", "LOC"),
+        ArticleStatus.IN_PROGRESS,
+    ),
+    B_ONLY: (
+        [("Joko Widodo", "PER"), ("Anthony Albanese", "PER"), ("Bogor", "GPE"), ("iklim", "EVENT")],
+        ("Mereka", "PER"),
+        ("dagang", "ORG"),
+        ArticleStatus.DONE,
+    ),
 }
 
 
@@ -63,24 +80,32 @@ def annotate(store: Store, who: str, text: str, skip_rejections: bool = False) -
     article_id = store.article_id_for_hash(content_hash(text))
     with store.transaction() as tx:
         for phrase, label in (rejected_suggestion, open_suggestion):
-            tx.insert("entities", entity_row(article_id, *at(text, phrase), label, "suggested",
-                                             "model", None))
+            tx.insert(
+                "entities",
+                entity_row(article_id, *at(text, phrase), label, "suggested", "model", None),
+            )
     stack = CommandStack(store, who)
-    ids = [stack.do(AddEntity(article_id, *at(text, phrase), label)).entity_id
-           for phrase, label in entities]
+    ids = [
+        stack.do(AddEntity(article_id, *at(text, phrase), label)).entity_id
+        for phrase, label in entities
+    ]
     stack.do(AddRelation(ids[0], ids[1], "MEETS"))
     if not skip_rejections:
         rel = stack.do(AddRelation(ids[1], ids[2], "VISITS"))
         stack.do(RejectRelation(rel.relation_id))
         stack.do(RejectEntity(ids[-1]))
-        suggestion = next(e for e in store.entities(article_id, ("suggested",))
-                          if text[e.start:e.end] == rejected_suggestion[0])
+        suggestion = next(
+            e
+            for e in store.entities(article_id, ("suggested",))
+            if text[e.start : e.end] == rejected_suggestion[0]
+        )
         stack.do(RejectEntity(suggestion.id))
     stack.do(SetArticleStatus(article_id, status))
 
 
-def make_project(path: Path, folder: Path, texts: list[str], who: str | None,
-                 skip_rejections: bool = False) -> Path:
+def make_project(
+    path: Path, folder: Path, texts: list[str], who: str | None, skip_rejections: bool = False
+) -> Path:
     with Store.create(path) as store:
         import_paths(store, write_articles(folder, texts), fmt="txt", annotator=who or "x")
         if who is not None:
@@ -89,33 +114,53 @@ def make_project(path: Path, folder: Path, texts: list[str], who: str | None,
     return path
 
 
-def decisions(store: Store, who: str, statuses: tuple[str, ...] = ("accepted", "rejected"),
-              ) -> tuple[set, set, set]:
+def decisions(
+    store: Store,
+    who: str,
+    statuses: tuple[str, ...] = ("accepted", "rejected"),
+) -> tuple[set, set, set]:
     """The annotator's entities, relations and article statuses, by article text."""
     db, marks = store.db, ", ".join("?" * len(statuses))
-    entities = set(db.execute(
-        'SELECT a.hash, e.start, e."end", e.label, e.status, e.origin FROM entities e '
-        f"JOIN articles a ON a.id = e.article_id WHERE e.annotator = ? AND e.status IN ({marks})",
-        (who, *statuses)))
-    relations = set(db.execute(
-        'SELECT a.hash, h.start, h."end", c.start, c."end", r.label, r.status FROM relations r '
-        "JOIN articles a ON a.id = r.article_id JOIN entities h ON h.id = r.head "
-        "JOIN entities c ON c.id = r.child "
-        f"WHERE r.annotator = ? AND r.status IN ({marks})", (who, *statuses)))
-    article_statuses = set(db.execute(
-        "SELECT a.hash, s.status FROM article_status s JOIN articles a ON a.id = s.article_id "
-        "WHERE s.annotator = ?", (who,)))
+    entities = set(
+        db.execute(
+            'SELECT a.hash, e.start, e."end", e.label, e.status, e.origin FROM entities e '
+            "JOIN articles a ON a.id = e.article_id "
+            f"WHERE e.annotator = ? AND e.status IN ({marks})",
+            (who, *statuses),
+        )
+    )
+    relations = set(
+        db.execute(
+            'SELECT a.hash, h.start, h."end", c.start, c."end", r.label, r.status FROM relations r '
+            "JOIN articles a ON a.id = r.article_id JOIN entities h ON h.id = r.head "
+            "JOIN entities c ON c.id = r.child "
+            f"WHERE r.annotator = ? AND r.status IN ({marks})",
+            (who, *statuses),
+        )
+    )
+    article_statuses = set(
+        db.execute(
+            "SELECT a.hash, s.status FROM article_status s JOIN articles a ON a.id = s.article_id "
+            "WHERE s.annotator = ?",
+            (who,),
+        )
+    )
     return entities, relations, article_statuses
 
 
 def dump(path: Path) -> dict[str, list]:
     """Every row of every table (but the search index's), to compare whole projects."""
     with Store.open(path, readonly=True) as store:
-        tables = [r[0] for r in store.db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' "
-            "AND name NOT LIKE 'articles_fts%' ORDER BY name")]
-        return {t: sorted(store.db.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
-                for t in tables}
+        tables = [
+            r[0]
+            for r in store.db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'articles_fts%' ORDER BY name"
+            )
+        ]
+        return {
+            t: sorted(store.db.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables
+        }
 
 
 def file_hash(path: Path) -> str:
@@ -144,10 +189,15 @@ def test_merge_brings_each_annotators_decisions(projects: dict[str, Path]) -> No
                 assert decisions(review, who) == expected
         assert len(expected[0]) == 3 * 5 and len(expected[1]) == 3 * 2  # budi: 3 articles
         assert {s for s in expected[0] if s[4] == "rejected"} and {
-            r for r in expected[1] if r[6] == "rejected"}
+            r for r in expected[1] if r[6] == "rejected"
+        }
         # Suggestions are nobody's decisions: none was merged.
-        assert review.db.execute("SELECT count(*) FROM entities WHERE annotator IS NULL "
-                                 "OR status = 'suggested'").fetchone()[0] == suggestions
+        assert (
+            review.db.execute(
+                "SELECT count(*) FROM entities WHERE annotator IS NULL OR status = 'suggested'"
+            ).fetchone()[0]
+            == suggestions
+        )
         # The article only Budi had is added, with its tokens, title and source.
         article_id = review.article_id_for_hash(content_hash(B_ONLY))
         article = review.article(article_id)
@@ -159,19 +209,21 @@ def test_merge_brings_each_annotators_decisions(projects: dict[str, Path]) -> No
         assert ana.annotators == ["ana"] and ana.kind == "project" and not ana.clashes
         # Provenance: which file, which annotator.
         entity_id = review.db.execute(
-            "SELECT id FROM entities WHERE annotator = 'ana' LIMIT 1").fetchone()[0]
+            "SELECT id FROM entities WHERE annotator = 'ana' LIMIT 1"
+        ).fetchone()[0]
         assert provenance(review, "entity", entity_id) == (str(projects["ana"]), "ana")
         relation_id = review.db.execute(
-            "SELECT id FROM relations WHERE annotator = 'budi' LIMIT 1").fetchone()[0]
+            "SELECT id FROM relations WHERE annotator = 'budi' LIMIT 1"
+        ).fetchone()[0]
         assert provenance(review, "relation", relation_id) == (str(projects["budi"]), "budi")
         assert provenance(review, "article", article_id) == (str(projects["budi"]), None)
-        assert provenance(review, "article", review.article_id_for_hash(content_hash(A1))) \
-            is None
+        assert provenance(review, "article", review.article_id_for_hash(content_hash(A1))) is None
         origins = dict(review.db.execute("SELECT name, project_id FROM annotator_origins"))
         with Store.open(projects["ana"], readonly=True) as source:
             assert origins["ana"] == project_id(source)
-        events = review.db.execute("SELECT annotator, kind, label FROM events "
-                                   "WHERE kind = 'merge'").fetchall()
+        events = review.db.execute(
+            "SELECT annotator, kind, label FROM events WHERE kind = 'merge'"
+        ).fetchall()
         assert [e[:2] for e in events] == [("rev", "merge")] * 2
         assert events[1][2] == "Merge budi.sorot: 1 article, 15 entities, 6 relations added"
 
@@ -195,8 +247,9 @@ def test_source_files_are_never_modified(projects: dict[str, Path]) -> None:
     assert {p: file_hash(p) for p in hashes} == hashes
 
 
-def test_a_jsonl_export_merges_as_its_project_does(projects: dict[str, Path],
-                                                    tmp_path: Path) -> None:
+def test_a_jsonl_export_merges_as_its_project_does(
+    projects: dict[str, Path], tmp_path: Path
+) -> None:
     with Store.open(projects["ana"], readonly=True) as ana:
         export(ana, tmp_path / "ana.jsonl")
         ana_id = project_id(ana)
@@ -210,20 +263,23 @@ def test_a_jsonl_export_merges_as_its_project_does(projects: dict[str, Path],
         merge(by_project, [projects["ana"]])
     # An export holds accepted work only: that, and the article statuses, are the same.
     with Store.open(first) as by_jsonl, Store.open(projects["review"]) as by_project:
-        assert decisions(by_jsonl, "ana", ("accepted",)) == \
-            decisions(by_project, "ana", ("accepted",))
+        assert decisions(by_jsonl, "ana", ("accepted",)) == decisions(
+            by_project, "ana", ("accepted",)
+        )
         assert decisions(by_jsonl, "ana", ("rejected",))[:2] == (set(), set())
         # The records carry ana's project id: the same annotator, so merging the project
         # itself now joins her work and adds only the rejections.
-        assert dict(by_jsonl.db.execute("SELECT name, project_id FROM annotator_origins")) \
-            == {"ana": ana_id}
+        assert dict(by_jsonl.db.execute("SELECT name, project_id FROM annotator_origins")) == {
+            "ana": ana_id
+        }
         report = merge(by_jsonl, [projects["ana"]])
         assert report.ok and not report.sources[0].clashes
         assert decisions(by_jsonl, "ana") == decisions(by_project, "ana")
 
 
 def test_export_names_the_project_each_annotators_work_comes_from(
-        projects: dict[str, Path], tmp_path: Path) -> None:
+    projects: dict[str, Path], tmp_path: Path
+) -> None:
     with Store.open(projects["review"]) as review:
         merge(review, [projects["ana"]])
         stack = CommandStack(review, "rev")
@@ -234,13 +290,15 @@ def test_export_names_the_project_each_annotators_work_comes_from(
         ana_id = project_id(ana)
     records = [json.loads(line) for line in (tmp_path / "review.jsonl").read_text().splitlines()]
     assert {(r["_annotator_id"], r["_project_id"]) for r in records} == {
-        ("ana", ana_id), ("rev", own)}
+        ("ana", ana_id),
+        ("rev", own),
+    }
 
 
-def test_a_namesake_from_another_project_clashes(projects: dict[str, Path],
-                                                 tmp_path: Path) -> None:
-    other = make_project(tmp_path / "other.sorot", tmp_path / "texts", [A1], "ana",
-                         skip_rejections=True)
+def test_a_namesake_from_another_project_clashes(projects: dict[str, Path], tmp_path: Path) -> None:
+    other = make_project(
+        tmp_path / "other.sorot", tmp_path / "texts", [A1], "ana", skip_rejections=True
+    )
     with Store.open(projects["review"]) as review:
         merge(review, [projects["ana"]])
         before = decisions(review, "ana")
@@ -273,25 +331,31 @@ def test_a_local_annotator_clashes_with_a_namesake(projects: dict[str, Path]) ->
 
 
 def test_sources_that_are_not_projects_or_exports_are_refused(
-        projects: dict[str, Path], tmp_path: Path) -> None:
+    projects: dict[str, Path], tmp_path: Path
+) -> None:
     before = dump(projects["review"])
     text = tmp_path / "notes.txt"
     text.write_text("Sekadar catatan.\n", encoding="utf-8")
     other_db = tmp_path / "other.db"
     dbmod.Database(other_db)["t"].insert({"a": 1})
-    for bad, says in ((text, "neither a Sorot project nor a Sorot JSONL export"),
-                      (other_db, "not a Sorot project"),
-                      (tmp_path / "missing.sorot", "no such file"),
-                      (projects["review"], "is the project being merged into")):
-        with Store.open(projects["review"]) as review, \
-                pytest.raises(MergeError, match=says) as caught:
+    for bad, says in (
+        (text, "neither a Sorot project nor a Sorot JSONL export"),
+        (other_db, "not a Sorot project"),
+        (tmp_path / "missing.sorot", "no such file"),
+        (projects["review"], "is the project being merged into"),
+    ):
+        with (
+            Store.open(projects["review"]) as review,
+            pytest.raises(MergeError, match=says) as caught,
+        ):
             merge(review, [projects["ana"], bad])
         assert str(bad) in str(caught.value)
     assert dump(projects["review"]) == before
 
 
 def test_bad_jsonl_records_are_reported_by_line_and_the_rest_merged(
-        projects: dict[str, Path], tmp_path: Path) -> None:
+    projects: dict[str, Path], tmp_path: Path
+) -> None:
     with Store.open(projects["ana"], readonly=True) as ana:
         export(ana, tmp_path / "ana.jsonl")
     good = (tmp_path / "ana.jsonl").read_text(encoding="utf-8").splitlines()
@@ -301,8 +365,10 @@ def test_bad_jsonl_records_are_reported_by_line_and_the_rest_merged(
     del nameless["_annotator_id"]
     del nameless["meta"]["annotator"]
     path = tmp_path / "mixed.jsonl"
-    path.write_text("\n".join([good[0], "{broken", json.dumps(nameless),
-                               json.dumps(dangling)]) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join([good[0], "{broken", json.dumps(nameless), json.dumps(dangling)]) + "\n",
+        encoding="utf-8",
+    )
     with Store.open(projects["review"]) as review:
         report = merge(review, [path])
         assert not report.ok
@@ -315,12 +381,15 @@ def test_bad_jsonl_records_are_reported_by_line_and_the_rest_merged(
         assert {e[0] for e in entities} == {content_hash(A1)}
 
 
-def test_a_jsonl_file_without_annotators_is_refused(projects: dict[str, Path],
-                                                    tmp_path: Path) -> None:
+def test_a_jsonl_file_without_annotators_is_refused(
+    projects: dict[str, Path], tmp_path: Path
+) -> None:
     path = tmp_path / "plain.jsonl"
     path.write_text(json.dumps({"text": A1}) + "\n", encoding="utf-8")
-    with Store.open(projects["review"]) as review, \
-            pytest.raises(MergeError, match="not a Sorot JSONL export"):
+    with (
+        Store.open(projects["review"]) as review,
+        pytest.raises(MergeError, match="not a Sorot JSONL export"),
+    ):
         merge(review, [path])
 
 
@@ -356,13 +425,18 @@ def old_project(path: Path, article: str, who: str | None = None) -> Path:
     db.execute("PRAGMA user_version = 3")
     with db.atomic():
         db["meta"].insert({"key": "schema", "value": Store.memory().schema.to_json()})
-        db.execute("INSERT INTO articles (hash, title, text, created) VALUES (?, 'T', ?, 'now')",
-                   (content_hash(article), article))
+        db.execute(
+            "INSERT INTO articles (hash, title, text, created) VALUES (?, 'T', ?, 'now')",
+            (content_hash(article), article),
+        )
         db.execute("INSERT INTO tokens (article_id, data) VALUES (1, x'')")
         if who:
-            db.execute("INSERT INTO entities (article_id, start, \"end\", label, status, origin, "
-                       "annotator, created, updated) VALUES (1, 0, 5, 'PER', 'accepted', "
-                       "'human', ?, 'now', 'now')", (who,))
+            db.execute(
+                'INSERT INTO entities (article_id, start, "end", label, status, origin, '
+                "annotator, created, updated) VALUES (1, 0, 5, 'PER', 'accepted', "
+                "'human', ?, 'now', 'now')",
+                (who,),
+            )
     db.close()
     return path
 
@@ -381,7 +455,8 @@ def test_migration_gives_an_older_project_an_id(tmp_path: Path) -> None:
 
 
 def test_an_older_project_is_merged_without_being_upgraded(
-        projects: dict[str, Path], tmp_path: Path) -> None:
+    projects: dict[str, Path], tmp_path: Path
+) -> None:
     path = old_project(tmp_path / "old.sorot", B_ONLY, who="lama")
     before = file_hash(path)
     with Store.open(projects["review"]) as review:
@@ -404,10 +479,12 @@ def test_cli(projects: dict[str, Path], tmp_path: Path, capsys) -> None:
     review, ana = str(projects["review"]), str(projects["ana"])
     assert run_cli(["merge", review, ana]) == cli_merge.EXIT_OK
     out = capsys.readouterr().out
-    assert out == f"{ana}: added 0 articles, 10 entities, 4 relations, 2 article statuses " \
-                  "(from ana)\n"
-    other = make_project(tmp_path / "other.sorot", tmp_path / "texts", [A1], "ana",
-                         skip_rejections=True)
+    assert (
+        out == f"{ana}: added 0 articles, 10 entities, 4 relations, 2 article statuses (from ana)\n"
+    )
+    other = make_project(
+        tmp_path / "other.sorot", tmp_path / "texts", [A1], "ana", skip_rejections=True
+    )
     assert run_cli(["merge", review, str(other)]) == cli_merge.EXIT_REJECTED
     captured = capsys.readouterr()
     assert "--rename ana=NEW" in captured.err and "nothing new" in captured.out

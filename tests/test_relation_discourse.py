@@ -35,26 +35,36 @@ def suggest(suggester, nlp, marked: str) -> set[tuple[str, str, str]]:
 
 
 def test_ia_is_the_person_named_before(suggester, nlp):
-    marked = ("[Presiden|ROLE] [Chile|GPE] [Gabriel Boric|PER] tiba di [Lima|GPE] pada Senin. "
-              "Ia juga mendesak [Peru|GPE] membuka perbatasan.")
+    marked = (
+        "[Presiden|ROLE] [Chile|GPE] [Gabriel Boric|PER] tiba di [Lima|GPE] pada Senin. "
+        "Ia juga mendesak [Peru|GPE] membuka perbatasan."
+    )
     assert ("Gabriel Boric", "URGES", "Peru") in suggest(suggester, nlp, marked)
 
 
 def test_keduanya_is_the_pair_that_met(suggester, nlp):
-    marked = ("[Anwar Ibrahim|PER] bertemu dengan [Prabowo|PER] di [Putrajaya|GPE]. "
-              "Keduanya lalu mengecam [Israel|GPE] atas serangan itu.")
+    marked = (
+        "[Anwar Ibrahim|PER] bertemu dengan [Prabowo|PER] di [Putrajaya|GPE]. "
+        "Keduanya lalu mengecam [Israel|GPE] atas serangan itu."
+    )
     found = suggest(suggester, nlp, marked)
     assert {("Anwar Ibrahim", "OPPOSES", "Israel"), ("Prabowo", "OPPOSES", "Israel")} <= found
 
 
 def test_kedua_negara_is_a_pair_of_states_not_of_people(suggester, nlp):
-    marked = ("[Jepang|GPE] dan [Korea Selatan|GPE] menggelar latihan. "
-              "Kedua negara mengkritik [Korea Utara|GPE] pekan ini.")
+    marked = (
+        "[Jepang|GPE] dan [Korea Selatan|GPE] menggelar latihan. "
+        "Kedua negara mengkritik [Korea Utara|GPE] pekan ini."
+    )
     found = suggest(suggester, nlp, marked)
-    assert {("Jepang", "OPPOSES", "Korea Utara"),
-            ("Korea Selatan", "OPPOSES", "Korea Utara")} <= found
-    marked = ("[Jepang|GPE] dan [Korea Selatan|GPE] menggelar latihan. "
-              "Kedua menteri mengkritik [Korea Utara|GPE] pekan ini.")
+    assert {
+        ("Jepang", "OPPOSES", "Korea Utara"),
+        ("Korea Selatan", "OPPOSES", "Korea Utara"),
+    } <= found
+    marked = (
+        "[Jepang|GPE] dan [Korea Selatan|GPE] menggelar latihan. "
+        "Kedua menteri mengkritik [Korea Utara|GPE] pekan ini."
+    )
     assert not {r for r in suggest(suggester, nlp, marked) if r[1] == "OPPOSES"}
 
 
@@ -64,28 +74,34 @@ def test_pihaknya_is_the_one_who_speaks(suggester, nlp):
 
 
 def test_kami_in_a_quote_is_its_speaker(suggester, nlp):
-    marked = ('"Situasinya sulit. Kami mendukung [Ukraina|GPE] sampai akhir," kata '
-              "[Olaf Scholz|PER] kepada wartawan.")
+    marked = (
+        '"Situasinya sulit. Kami mendukung [Ukraina|GPE] sampai akhir," kata '
+        "[Olaf Scholz|PER] kepada wartawan."
+    )
     assert suggest(suggester, nlp, marked) == {("Olaf Scholz", "SUPPORTS", "Ukraina")}
 
 
 def test_a_spokesperson_speaks_for_the_body(suggester, nlp):
-    marked = ('"Kami tengah mengembangkan kerja sama dengan [Mesir|GPE]," ujar '
-              "[Juru bicara|ROLE] [Kemlu|ORG] [Lin Jian|PER].")
+    marked = (
+        '"Kami tengah mengembangkan kerja sama dengan [Mesir|GPE]," ujar '
+        "[Juru bicara|ROLE] [Kemlu|ORG] [Lin Jian|PER]."
+    )
     # Symmetric: the entity written first is the head.
     assert suggest(suggester, nlp, marked) == {("Mesir", "COOPERATES_WITH", "Kemlu")}
 
 
 def test_a_quote_verb_without_kami_is_not_the_speakers(suggester, nlp):
     # The subject is a common noun ("semua negara"), not the speaker.
-    marked = ('"Semua negara bekerja keras untuk meyakinkan [Israel|GPE]," tutur '
-              "[Retno Marsudi|PER].")
+    marked = (
+        '"Semua negara bekerja keras untuk meyakinkan [Israel|GPE]," tutur [Retno Marsudi|PER].'
+    )
     assert suggest(suggester, nlp, marked) == set()
 
 
 def test_a_pronoun_needs_an_antecedent_near_enough(suggester, nlp):
-    marked = ("[Macron|PER] tiba. Cuaca cerah. Hujan turun. Angin kencang. Ia mendukung "
-              "[Moldova|GPE].")
+    marked = (
+        "[Macron|PER] tiba. Cuaca cerah. Hujan turun. Angin kencang. Ia mendukung [Moldova|GPE]."
+    )
     assert ("Macron", "SUPPORTS", "Moldova") not in suggest(suggester, nlp, marked)
 
 

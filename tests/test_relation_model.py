@@ -37,8 +37,24 @@ from cli.main import run
 
 ANA = "ana"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-COUNTRIES = ["Rusia", "Iran", "Jepang", "Kuba", "Chile", "Mesir", "Turki", "Brasil", "Kenya",
-             "Peru", "Yaman", "Oman", "Laos", "Nepal", "Fiji", "Ghana"]
+COUNTRIES = [
+    "Rusia",
+    "Iran",
+    "Jepang",
+    "Kuba",
+    "Chile",
+    "Mesir",
+    "Turki",
+    "Brasil",
+    "Kenya",
+    "Peru",
+    "Yaman",
+    "Oman",
+    "Laos",
+    "Nepal",
+    "Fiji",
+    "Ghana",
+]
 # "membrolok" is made up, so no lexicon the rules may gain can know it: only learning can.
 SENTENCES = [
     "{a} membrolok {b} dalam sidang di Jenewa.",
@@ -53,8 +69,7 @@ def _sha(path: Path) -> str:
 
 
 def _tree(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): _sha(p) for p in sorted(folder.rglob("*"))
-            if p.is_file()}
+    return {str(p.relative_to(folder)): _sha(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _record(i: int, done: bool = True) -> dict:
@@ -75,10 +90,13 @@ def _record(i: int, done: bool = True) -> dict:
     last = text.rindex(c)
     spans.append({"start": last, "end": last + len(c), "label": "GPE"})
     spans.sort(key=lambda s: s["start"])
-    head = next(s for s in spans if text[s["start"]:s["end"]] == a)
-    child = next(s for s in spans if text[s["start"]:s["end"]] == b)
-    record = {"text": text, "spans": spans, "relations": [
-        {"head_span": head, "child_span": child, "label": "OPPOSES"}]}
+    head = next(s for s in spans if text[s["start"] : s["end"]] == a)
+    child = next(s for s in spans if text[s["start"] : s["end"]] == b)
+    record = {
+        "text": text,
+        "spans": spans,
+        "relations": [{"head_span": head, "child_span": child, "label": "OPPOSES"}],
+    }
     if done:
         record["meta"] = {"status": "done"}
     return record
@@ -119,22 +137,26 @@ def _entities(text: str, names: list[str]) -> list[Candidate]:
 def test_pairs_are_ordered_allowed_and_within_the_sentence() -> None:
     text = "Presiden Rusia Vladimir Putin bertemu Xi Jinping di Beijing. Iran diam."
     doc = _doc(text)
-    ents = [Candidate(text.index("Presiden"), text.index("Presiden") + 8, "ROLE", "h"),
-            *_entities(text, ["Rusia"]),
-            Candidate(text.index("Vladimir"), text.index(" bertemu"), "PER", "h"),
-            Candidate(text.index("Xi"), text.index(" di"), "PER", "h"),
-            *_entities(text, ["Beijing", "Iran"])]
+    ents = [
+        Candidate(text.index("Presiden"), text.index("Presiden") + 8, "ROLE", "h"),
+        *_entities(text, ["Rusia"]),
+        Candidate(text.index("Vladimir"), text.index(" bertemu"), "PER", "h"),
+        Candidate(text.index("Xi"), text.index(" di"), "PER", "h"),
+        *_entities(text, ["Beijing", "Iran"]),
+    ]
     rules = RelationSuggester(schema).suggest(doc, ents)
     pairs = candidate_pairs(doc, ents, schema, rules)
     by = {(p.head, p.child): p for p in pairs}
     assert all(5 not in (p.head, p.child) for p in pairs)  # Iran: the next sentence
-    assert set(by[(2, 3)].allowed) >= {"MEETS", "SUPPORTS"} and "HOLDS_ROLE" not in \
-        by[(2, 3)].allowed
+    assert (
+        set(by[(2, 3)].allowed) >= {"MEETS", "SUPPORTS"} and "HOLDS_ROLE" not in by[(2, 3)].allowed
+    )
     assert by[(2, 0)].allowed == ("HOLDS_ROLE",)
     assert (0, 2) not in by  # ROLE -> PER: no type allows it
     meets = by[(2, 3)]
     assert {"B=bertemu", "Bf=bertemu", "L=PER>PER", "O=f|PER>PER", "ADJ|f"} & set(
-        meets.features) >= {"B=bertemu", "Bf=bertemu", "L=PER>PER", "O=f|PER>PER"}
+        meets.features
+    ) >= {"B=bertemu", "Bf=bertemu", "L=PER>PER", "O=f|PER>PER"}
     assert "RULE" in meets.features and "MEETS" in meets.rules
     assert "RT=bertemu|MEETS" in meets.features
     assert by[(3, 2)].rules == meets.rules  # symmetric: both orders carry the rule
@@ -163,13 +185,21 @@ def _examples(records: list[dict]) -> list[Example]:
     for r in records:
         ents = [Candidate(s["start"], s["end"], s["label"], "human") for s in r["spans"]]
         at = {(e.start, e.end): i for i, e in enumerate(ents)}
-        rels = [(at[(x["head_span"]["start"], x["head_span"]["end"])],
-                 at[(x["child_span"]["start"], x["child_span"]["end"])], x["label"])
-                for x in r["relations"]]
+        rels = [
+            (
+                at[(x["head_span"]["start"], x["head_span"]["end"])],
+                at[(x["child_span"]["start"], x["child_span"]["end"])],
+                x["label"],
+            )
+            for x in r["relations"]
+        ]
         items.append(RelItem(0, "", r["text"], None, ents, rels))
     rules = RelationSuggester(schema)
-    return [ex for item, doc in zip(items, documents(items))
-            for ex in examples(item, doc, rules, schema, 0)]
+    return [
+        ex
+        for item, doc in zip(items, documents(items))
+        for ex in examples(item, doc, rules, schema, 0)
+    ]
 
 
 def test_the_model_learns_a_trigger_the_rules_lack_and_is_deterministic(tmp_path: Path) -> None:
@@ -186,8 +216,7 @@ def test_the_model_learns_a_trigger_the_rules_lack_and_is_deterministic(tmp_path
     assert not [r for r in rules.suggest(doc, ents) if r.label == "OPPOSES"]
     learned = LearnedRelations(rules, model, schema)
     found = learned.suggest(doc, ents)
-    assert [(r.head, r.child, r.label, r.origin) for r in found] == [
-        (0, 1, "OPPOSES", ORIGIN)]
+    assert [(r.head, r.child, r.label, r.origin) for r in found] == [(0, 1, "OPPOSES", ORIGIN)]
     assert 0.5 <= found[0].score <= 1.0
 
     model.to_disk(tmp_path / "m")
@@ -203,8 +232,10 @@ def test_a_rule_candidate_the_model_rejects_is_dropped() -> None:
     for i in range(10):
         a, b = COUNTRIES[i], COUNTRIES[i + 4]
         text = f"Berita {i}\n\n{a} bertemu {b} secara daring."
-        spans = [{"start": text.index(x, 8), "end": text.index(x, 8) + len(x), "label": "GPE"}
-                 for x in (a, b)]
+        spans = [
+            {"start": text.index(x, 8), "end": text.index(x, 8) + len(x), "label": "GPE"}
+            for x in (a, b)
+        ]
         records.append({"text": text, "spans": spans, "relations": []})
     model = train(_examples(records), schema, TrainSettings(steps=150))
     text = "Fiji bertemu Ghana secara daring."
@@ -219,7 +250,8 @@ def test_a_rule_candidate_the_model_rejects_is_dropped() -> None:
 
 
 def test_sorot_train_adopts_a_better_model_and_refuses_one_that_is_not(
-        tmp_path: Path, capsys) -> None:
+    tmp_path: Path, capsys
+) -> None:
     path = _project(tmp_path)
     before = _sha(path)
     assert run(["--annotator", ANA, "train", str(path), "--relations-only", "--json"]) == 0
@@ -261,16 +293,32 @@ def test_train_project_runs_the_relation_step_after_the_entities(tmp_path: Path)
 def test_out_writes_the_relation_model_and_evaluate_scores_it(tmp_path: Path, capsys) -> None:
     path = _project(tmp_path)
     out = tmp_path / "runs" / "rel"
-    assert run(["--annotator", ANA, "train", str(path), "--relations-only", "--held-out", "0",
-                "--out", str(out), "--json"]) == 0
+    assert (
+        run(
+            [
+                "--annotator",
+                ANA,
+                "train",
+                str(path),
+                "--relations-only",
+                "--held-out",
+                "0",
+                "--out",
+                str(out),
+                "--json",
+            ]
+        )
+        == 0
+    )
     report = json.loads(capsys.readouterr().out)["relations"]
     assert report["out"] and not report["adopted"] and report["model_dir"] == str(out)
     assert current_relation_model(path) is None and not models_dir(path).exists()
     assert not list(out.parent.glob(".*"))
 
     gold = tmp_path / "gold.jsonl"
-    gold.write_text("".join(json.dumps(_record(100 + i, done=False)) + "\n"
-                            for i in range(3)), encoding="utf-8")
+    gold.write_text(
+        "".join(json.dumps(_record(100 + i, done=False)) + "\n" for i in range(3)), encoding="utf-8"
+    )
     base = ["evaluate", str(gold), "--source", "rules", "--gold-entities", "--json"]
     assert run([*base, "--no-relation-model"]) == 0
     rules = json.loads(capsys.readouterr().out)
@@ -338,8 +386,7 @@ def test_the_window_s_training_process_reports_the_relation_verdict(tmp_path: Pa
     assert current_relation_model(path) is not None
 
 
-def test_an_unreadable_relation_model_is_reported_and_the_rules_suggest(
-        tmp_path: Path) -> None:
+def test_an_unreadable_relation_model_is_reported_and_the_rules_suggest(tmp_path: Path) -> None:
     from annotation.nlp.engine import load_engine
 
     broken = tmp_path / "broken"
@@ -359,8 +406,11 @@ def test_the_corpus_gold_trains_a_model_that_keeps_the_rules_precision(tmp_path:
 
     root = Path(__file__).resolve().parents[1]
     gold = tmp_path / "gold.jsonl"
-    subprocess.run([sys.executable, str(root / "benchmarks" / "make_corpus_gold.py"),
-                    "--out", str(gold)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "make_corpus_gold.py"), "--out", str(gold)],
+        check=True,
+        capture_output=True,
+    )
     records = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines()]
     data = _examples(records[:4])
     model = train(data, schema)
@@ -369,10 +419,21 @@ def test_the_corpus_gold_trains_a_model_that_keeps_the_rules_precision(tmp_path:
     last = records[4]
     ents = [Candidate(s["start"], s["end"], s["label"], "h") for s in last["spans"]]
     at = {(e.start, e.end): i for i, e in enumerate(ents)}
-    item = RelItem(0, "", last["text"], None, ents, [
-        (at[(r["head_span"]["start"], r["head_span"]["end"])],
-         at[(r["child_span"]["start"], r["child_span"]["end"])], r["label"])
-        for r in last["relations"]])
+    item = RelItem(
+        0,
+        "",
+        last["text"],
+        None,
+        ents,
+        [
+            (
+                at[(r["head_span"]["start"], r["head_span"]["end"])],
+                at[(r["child_span"]["start"], r["child_span"]["end"])],
+                r["label"],
+            )
+            for r in last["relations"]
+        ],
+    )
     docs = documents([item])
     rules = RelationSuggester(schema)
     learned = score(LearnedRelations(rules, model, schema), [item], docs, schema, [])["ALL"]

@@ -37,17 +37,18 @@ def parse(marked: str) -> tuple[str, list[Candidate]]:
     """Text and entity Candidates from a sentence with `[text|LABEL]` marks."""
     text, entities, pos = "", [], 0
     for m in MARK.finditer(marked):
-        text += marked[pos:m.start()]
+        text += marked[pos : m.start()]
         entities.append(Candidate(len(text), len(text) + len(m.group(1)), m.group(2), "test"))
         text += m.group(1)
         pos = m.end()
     return text + marked[pos:], entities
 
 
-def readable(text: str, entities: list[Candidate], rels: list[RelationCandidate]
-             ) -> set[tuple[str, str, str]]:
+def readable(
+    text: str, entities: list[Candidate], rels: list[RelationCandidate]
+) -> set[tuple[str, str, str]]:
     def name(i: int) -> str:
-        return text[entities[i].start:entities[i].end]
+        return text[entities[i].start : entities[i].end]
 
     return {(name(r.head), r.label, name(r.child)) for r in rels}
 
@@ -63,86 +64,151 @@ def suggest(suggester, nlp, marked: str, layout: bool = False) -> set[tuple[str,
 
 # -- each trigger type, with its direction ---------------------------------------------------
 
-@pytest.mark.parametrize(("marked", "expected"), [
-    ("[Retno|PER] bertemu dengan [Wang Yi|PER] di [Beijing|GPE].",
-     {("Retno", "MEETS", "Wang Yi")}),
-    ("[Sultan Haitham|PER] menerima kunjungan [Anwar Ibrahim|PER] kemarin.",
-     {("Sultan Haitham", "MEETS", "Anwar Ibrahim")}),
-    ("[Macron|PER] berbicara melalui telepon dengan [Erdogan|PER] pada malam itu.",
-     {("Macron", "MEETS", "Erdogan")}),
-    ("[Erdogan|PER] disambut oleh [Raja Salman|PER] di [Riyadh|GPE].",
-     {("Erdogan", "MEETS", "Raja Salman")}),
-    ("[Albanese|PER] dijadwalkan berkunjung ke [Vietnam|GPE] bulan depan.",
-     {("Albanese", "VISITS", "Vietnam")}),
-    ("Delegasi [Sudan|GPE] tiba di [Jeddah|GPE] untuk perundingan.",
-     {("Sudan", "VISITS", "Jeddah")}),
-    ("[Filipina|GPE] bekerja sama dengan [Jepang|GPE] dalam patroli laut.",
-     {("Filipina", "COOPERATES_WITH", "Jepang")}),
-    ("[Norwegia|GPE] mendukung [Palestina|GPE] di forum itu.",
-     {("Norwegia", "SUPPORTS", "Palestina")}),
-    ("[Menlu Brasil|PER] mengkritik [Bank Dunia|ORG] secara terbuka.",
-     {("Menlu Brasil", "OPPOSES", "Bank Dunia")}),
-    ("[Afrika Selatan|GPE] mengecam keras [Israel|GPE].",
-     {("Afrika Selatan", "OPPOSES", "Israel")}),
-    ("[Kanada|GPE] menjatuhkan sanksi terhadap [Myanmar|GPE] pekan ini.",
-     {("Kanada", "SANCTIONS", "Myanmar")}),
-    ("[Sekjen|ROLE] [Guterres|PER] mendesak [Dewan Keamanan|ORG] bertindak.",
-     {("Guterres", "URGES", "Dewan Keamanan")}),
-    ("[Yordania|GPE] menyerukan kepada [PBB|ORG] agar segera bertindak.",
-     {("Yordania", "URGES", "PBB")}),
-    ("Pasukan [Azerbaijan|GPE] menyerang [Nagorno-Karabakh|GPE] pada dini hari.",
-     {("Azerbaijan", "ATTACKS", "Nagorno-Karabakh")}),
-    ("[Timor Leste|GPE] resmi menjadi anggota [ASEAN|ORG] tahun ini.",
-     {("Timor Leste", "MEMBER_OF", "ASEAN")}),
-    ("[Lula|PER] menghadiri [KTT G20|EVENT] di [New Delhi|GPE].",
-     {("Lula", "PARTICIPATES_IN", "KTT G20")}),
-    ("[Korea Utara|GPE] mengancam akan menyerang [Korea Selatan|GPE] jika latihan berlanjut.",
-     {("Korea Utara", "THREATENS", "Korea Selatan")}),
-    ("[Mesir|GPE] menengahi [Israel|GPE] dan [Hamas|ORG] sejak awal.",
-     {("Mesir", "MEDIATES", "Israel"), ("Mesir", "MEDIATES", "Hamas")}),
-    ("[Forum Ekonomi|EVENT] itu digelar di [Davos|GPE] setiap tahun.",
-     {("Forum Ekonomi", "LOCATED_IN", "Davos")}),
-    # nouns and clauses that state a relation
-    ("[Bolivia|GPE] dikenal sebagai pendukung [Venezuela|GPE] di kawasan.",
-     {("Bolivia", "SUPPORTS", "Venezuela")}),
-    ("[Malaysia|GPE] berjanji melindungi hak-hak rakyat [Rohingya|GPE].",
-     {("Malaysia", "SUPPORTS", "Rohingya")}),
-    ("[Brunei|GPE] selalu berada di barisan [Filipina|GPE] dalam sengketa itu.",
-     {("Brunei", "SUPPORTS", "Filipina")}),
-    ("[Ghana|GPE] memuji persahabatan [Kenya|GPE] dan [Nigeria|GPE] yang lama terjalin.",
-     {("Kenya", "COOPERATES_WITH", "Nigeria")}),
-    ("[Armenia|GPE] terlibat perseteruan dengan [Azerbaijan|GPE] sejak lama.",
-     {("Armenia", "OPPOSES", "Azerbaijan")}),
-    ("[Vietnam|GPE] melakukan tekanan kepada [Myanmar|GPE] soal pengungsi.",
-     {("Vietnam", "OPPOSES", "Myanmar")}),
-    ("Puluhan warga [Lebanon|GPE] terbunuh oleh serangan [Israel|GPE] kemarin.",
-     {("Israel", "ATTACKS", "Lebanon")}),
-    ("[Erdogan|PER] kembali ke tanah air dari [Jerman|GPE] pada Jumat.",
-     {("Erdogan", "VISITS", "Jerman")}),
-    ("[Modi|PER] telah bertolak menuju [Jepang|GPE] pagi ini.",
-     {("Modi", "VISITS", "Jepang")}),
-    ("[Norwegia|GPE] siap menengahi konflik [Kolombia|GPE] dan [ELN|ORG].",
-     {("Norwegia", "MEDIATES", "Kolombia"), ("Norwegia", "MEDIATES", "ELN")}),
-])
+
+@pytest.mark.parametrize(
+    ("marked", "expected"),
+    [
+        (
+            "[Retno|PER] bertemu dengan [Wang Yi|PER] di [Beijing|GPE].",
+            {("Retno", "MEETS", "Wang Yi")},
+        ),
+        (
+            "[Sultan Haitham|PER] menerima kunjungan [Anwar Ibrahim|PER] kemarin.",
+            {("Sultan Haitham", "MEETS", "Anwar Ibrahim")},
+        ),
+        (
+            "[Macron|PER] berbicara melalui telepon dengan [Erdogan|PER] pada malam itu.",
+            {("Macron", "MEETS", "Erdogan")},
+        ),
+        (
+            "[Erdogan|PER] disambut oleh [Raja Salman|PER] di [Riyadh|GPE].",
+            {("Erdogan", "MEETS", "Raja Salman")},
+        ),
+        (
+            "[Albanese|PER] dijadwalkan berkunjung ke [Vietnam|GPE] bulan depan.",
+            {("Albanese", "VISITS", "Vietnam")},
+        ),
+        (
+            "Delegasi [Sudan|GPE] tiba di [Jeddah|GPE] untuk perundingan.",
+            {("Sudan", "VISITS", "Jeddah")},
+        ),
+        (
+            "[Filipina|GPE] bekerja sama dengan [Jepang|GPE] dalam patroli laut.",
+            {("Filipina", "COOPERATES_WITH", "Jepang")},
+        ),
+        (
+            "[Norwegia|GPE] mendukung [Palestina|GPE] di forum itu.",
+            {("Norwegia", "SUPPORTS", "Palestina")},
+        ),
+        (
+            "[Menlu Brasil|PER] mengkritik [Bank Dunia|ORG] secara terbuka.",
+            {("Menlu Brasil", "OPPOSES", "Bank Dunia")},
+        ),
+        (
+            "[Afrika Selatan|GPE] mengecam keras [Israel|GPE].",
+            {("Afrika Selatan", "OPPOSES", "Israel")},
+        ),
+        (
+            "[Kanada|GPE] menjatuhkan sanksi terhadap [Myanmar|GPE] pekan ini.",
+            {("Kanada", "SANCTIONS", "Myanmar")},
+        ),
+        (
+            "[Sekjen|ROLE] [Guterres|PER] mendesak [Dewan Keamanan|ORG] bertindak.",
+            {("Guterres", "URGES", "Dewan Keamanan")},
+        ),
+        (
+            "[Yordania|GPE] menyerukan kepada [PBB|ORG] agar segera bertindak.",
+            {("Yordania", "URGES", "PBB")},
+        ),
+        (
+            "Pasukan [Azerbaijan|GPE] menyerang [Nagorno-Karabakh|GPE] pada dini hari.",
+            {("Azerbaijan", "ATTACKS", "Nagorno-Karabakh")},
+        ),
+        (
+            "[Timor Leste|GPE] resmi menjadi anggota [ASEAN|ORG] tahun ini.",
+            {("Timor Leste", "MEMBER_OF", "ASEAN")},
+        ),
+        (
+            "[Lula|PER] menghadiri [KTT G20|EVENT] di [New Delhi|GPE].",
+            {("Lula", "PARTICIPATES_IN", "KTT G20")},
+        ),
+        (
+            "[Korea Utara|GPE] mengancam akan menyerang [Korea Selatan|GPE] "
+            "jika latihan berlanjut.",
+            {("Korea Utara", "THREATENS", "Korea Selatan")},
+        ),
+        (
+            "[Mesir|GPE] menengahi [Israel|GPE] dan [Hamas|ORG] sejak awal.",
+            {("Mesir", "MEDIATES", "Israel"), ("Mesir", "MEDIATES", "Hamas")},
+        ),
+        (
+            "[Forum Ekonomi|EVENT] itu digelar di [Davos|GPE] setiap tahun.",
+            {("Forum Ekonomi", "LOCATED_IN", "Davos")},
+        ),
+        # nouns and clauses that state a relation
+        (
+            "[Bolivia|GPE] dikenal sebagai pendukung [Venezuela|GPE] di kawasan.",
+            {("Bolivia", "SUPPORTS", "Venezuela")},
+        ),
+        (
+            "[Malaysia|GPE] berjanji melindungi hak-hak rakyat [Rohingya|GPE].",
+            {("Malaysia", "SUPPORTS", "Rohingya")},
+        ),
+        (
+            "[Brunei|GPE] selalu berada di barisan [Filipina|GPE] dalam sengketa itu.",
+            {("Brunei", "SUPPORTS", "Filipina")},
+        ),
+        (
+            "[Ghana|GPE] memuji persahabatan [Kenya|GPE] dan [Nigeria|GPE] yang lama terjalin.",
+            {("Kenya", "COOPERATES_WITH", "Nigeria")},
+        ),
+        (
+            "[Armenia|GPE] terlibat perseteruan dengan [Azerbaijan|GPE] sejak lama.",
+            {("Armenia", "OPPOSES", "Azerbaijan")},
+        ),
+        (
+            "[Vietnam|GPE] melakukan tekanan kepada [Myanmar|GPE] soal pengungsi.",
+            {("Vietnam", "OPPOSES", "Myanmar")},
+        ),
+        (
+            "Puluhan warga [Lebanon|GPE] terbunuh oleh serangan [Israel|GPE] kemarin.",
+            {("Israel", "ATTACKS", "Lebanon")},
+        ),
+        (
+            "[Erdogan|PER] kembali ke tanah air dari [Jerman|GPE] pada Jumat.",
+            {("Erdogan", "VISITS", "Jerman")},
+        ),
+        ("[Modi|PER] telah bertolak menuju [Jepang|GPE] pagi ini.", {("Modi", "VISITS", "Jepang")}),
+        (
+            "[Norwegia|GPE] siap menengahi konflik [Kolombia|GPE] dan [ELN|ORG].",
+            {("Norwegia", "MEDIATES", "Kolombia"), ("Norwegia", "MEDIATES", "ELN")},
+        ),
+    ],
+)
 def test_each_trigger_type_gives_its_relation_and_direction(suggester, nlp, marked, expected):
     assert suggest(suggester, nlp, marked) == expected
 
 
-@pytest.mark.parametrize("marked", [
-    "[Rusia|GPE] menyerang [Ukraina|GPE] lagi.",
-    "[Ukraina|GPE] diserang oleh [Rusia|GPE] lagi.",
-    "[Ukraina|GPE] kembali diserang [Rusia|GPE].",
-    "Serangan [Rusia|GPE] terhadap [Ukraina|GPE] berlanjut.",
-])
+@pytest.mark.parametrize(
+    "marked",
+    [
+        "[Rusia|GPE] menyerang [Ukraina|GPE] lagi.",
+        "[Ukraina|GPE] diserang oleh [Rusia|GPE] lagi.",
+        "[Ukraina|GPE] kembali diserang [Rusia|GPE].",
+        "Serangan [Rusia|GPE] terhadap [Ukraina|GPE] berlanjut.",
+    ],
+)
 def test_active_passive_and_noun_voice_give_the_same_direction(suggester, nlp, marked):
     assert suggest(suggester, nlp, marked) == {("Rusia", "ATTACKS", "Ukraina")}
 
 
 def test_passive_criticism_flips_direction(suggester, nlp):
     assert suggest(suggester, nlp, "[Jepang|GPE] dikecam [Tiongkok|GPE] atas rencana itu.") == {
-        ("Tiongkok", "OPPOSES", "Jepang")}
+        ("Tiongkok", "OPPOSES", "Jepang")
+    }
     assert suggest(suggester, nlp, "[Jepang|GPE] mengecam [Tiongkok|GPE] atas rencana itu.") == {
-        ("Jepang", "OPPOSES", "Tiongkok")}
+        ("Jepang", "OPPOSES", "Tiongkok")
+    }
 
 
 def test_noun_trigger_without_owner_reads_as_active(suggester, nlp):
@@ -153,7 +219,8 @@ def test_noun_trigger_without_owner_reads_as_active(suggester, nlp):
 def test_noun_owner_without_child_gives_nothing_for_the_noun(suggester, nlp):
     # "dukungan Tiongkok": Tiongkok owns the support, and no one is named as receiving it.
     assert suggest(suggester, nlp, "[Iran|GPE] meminta dukungan [Tiongkok|GPE].") == {
-        ("Iran", "URGES", "Tiongkok")}
+        ("Iran", "URGES", "Tiongkok")
+    }
 
 
 def test_noun_partner_needs_a_preposition(suggester, nlp):
@@ -177,13 +244,15 @@ def test_object_belongs_to_the_nearest_verb(suggester, nlp):
     # "sepakat" does not reach past "melawan" to NATO: the two agree, and both oppose NATO.
     marked = "[Belarus|GPE] dan [Rusia|GPE] sepakat bersatu melawan [NATO|ORG]"
     found = suggest(suggester, nlp, marked)
-    assert found == {("Belarus", "COOPERATES_WITH", "Rusia"), ("Belarus", "OPPOSES", "NATO"),
-                     ("Rusia", "OPPOSES", "NATO")}
+    assert found == {
+        ("Belarus", "COOPERATES_WITH", "Rusia"),
+        ("Belarus", "OPPOSES", "NATO"),
+        ("Rusia", "OPPOSES", "NATO"),
+    }
 
 
 def test_left_out_subject_is_taken_from_the_previous_trigger(suggester, nlp):
-    marked = ("[Swiss|GPE] menyambut baik langkah itu dan mendesak [Serbia|GPE] "
-              "menarik pasukannya.")
+    marked = "[Swiss|GPE] menyambut baik langkah itu dan mendesak [Serbia|GPE] menarik pasukannya."
     found = suggest(suggester, nlp, marked)
     assert ("Swiss", "URGES", "Serbia") in found
 
@@ -191,7 +260,9 @@ def test_left_out_subject_is_taken_from_the_previous_trigger(suggester, nlp):
 def test_who_is_urged_does_what_follows_untuk(suggester, nlp):
     marked = "[Jerman|GPE] meminta [Hungaria|GPE] untuk mendukung [Ukraina|GPE]."
     assert suggest(suggester, nlp, marked) == {
-        ("Jerman", "URGES", "Hungaria"), ("Hungaria", "SUPPORTS", "Ukraina")}
+        ("Jerman", "URGES", "Hungaria"),
+        ("Hungaria", "SUPPORTS", "Ukraina"),
+    }
     marked = "[Jerman|GPE] meminta [Hungaria|GPE] mundur dan mendukung [Ukraina|GPE]."
     assert ("Jerman", "SUPPORTS", "Ukraina") in suggest(suggester, nlp, marked)
 
@@ -199,13 +270,17 @@ def test_who_is_urged_does_what_follows_untuk(suggester, nlp):
 def test_purpose_clause_keeps_the_subject(suggester, nlp):
     marked = "[Lula|PER] bertandang ke [Roma|GPE] untuk bertemu [Meloni|PER]."
     assert suggest(suggester, nlp, marked) == {
-        ("Lula", "VISITS", "Roma"), ("Lula", "MEETS", "Meloni")}
+        ("Lula", "VISITS", "Roma"),
+        ("Lula", "MEETS", "Meloni"),
+    }
 
 
 def test_entity_after_a_preposition_is_not_a_subject(suggester, nlp):
     # "hubungan dengan Kuba": Kuba is no subject; the subject is too far away to suggest.
-    marked = ("[Venezuela|GPE] yang lama menjalin hubungan erat dengan [Kuba|GPE] kembali "
-              "mengkritik [Amerika Serikat|GPE].")
+    marked = (
+        "[Venezuela|GPE] yang lama menjalin hubungan erat dengan [Kuba|GPE] kembali "
+        "mengkritik [Amerika Serikat|GPE]."
+    )
     assert ("Kuba", "OPPOSES", "Amerika Serikat") not in suggest(suggester, nlp, marked)
 
 
@@ -217,17 +292,22 @@ def test_relative_clause_subject(suggester, nlp):
 def test_trigger_words_inside_an_entity_do_not_trigger(suggester, nlp):
     marked = "[Organisasi Kerja Sama Islam|ORG] mendukung [Palestina|GPE]."
     assert suggest(suggester, nlp, marked) == {
-        ("Organisasi Kerja Sama Islam", "SUPPORTS", "Palestina")}
+        ("Organisasi Kerja Sama Islam", "SUPPORTS", "Palestina")
+    }
 
 
 # -- the schema decides which label pairs are allowed -------------------------------------
 
-@pytest.mark.parametrize("marked", [
-    "[KTT ASEAN|EVENT] mendukung [Jakarta|GPE].",  # SUPPORTS: no EVENT head
-    "[Retno|PER] menghadiri [Jakarta|GPE].",  # PARTICIPATES_IN: the child must be an EVENT
-    "[Senin|DATE] bertemu dengan [Wang Yi|PER].",  # MEETS: no DATE
-    "[Filipina|GPE] menjadi anggota [Asia Tenggara|LOC].",  # MEMBER_OF: the child is an ORG
-])
+
+@pytest.mark.parametrize(
+    "marked",
+    [
+        "[KTT ASEAN|EVENT] mendukung [Jakarta|GPE].",  # SUPPORTS: no EVENT head
+        "[Retno|PER] menghadiri [Jakarta|GPE].",  # PARTICIPATES_IN: the child must be an EVENT
+        "[Senin|DATE] bertemu dengan [Wang Yi|PER].",  # MEETS: no DATE
+        "[Filipina|GPE] menjadi anggota [Asia Tenggara|LOC].",  # MEMBER_OF: the child is an ORG
+    ],
+)
 def test_label_pairs_the_schema_disallows_give_nothing(suggester, nlp, marked):
     assert suggest(suggester, nlp, marked, layout=True) == set()
 
@@ -242,11 +322,13 @@ def test_a_project_schema_limits_suggestions(nlp):
     assert suggest(narrow, nlp, "[Norwegia|GPE] mendukung [Palestina|GPE].") == set()
     assert suggest(narrow, nlp, "[Rusia|GPE] menyerang [Ukraina|GPE].") == set()
     assert suggest(narrow, nlp, "[Lula|PER] mendukung [Petro|PER].") == {
-        ("Lula", "SUPPORTS", "Petro")}
+        ("Lula", "SUPPORTS", "Petro")
+    }
     assert not any(t.label == "ATTACKS" for t in narrow.triggers)
 
 
 # -- sentences --------------------------------------------------------------------------
+
 
 def test_pairs_across_sentences_give_nothing(suggester, nlp):
     together = "[Kanada|GPE] bersikap tegas mendukung [Meksiko|GPE] dalam perundingan."
@@ -273,29 +355,39 @@ def test_doc_without_sentences_is_refused(suggester, nlp):
 
 # -- groups and duplicates --------------------------------------------------------------
 
+
 def test_coordinated_subjects_each_get_the_relation(suggester, nlp):
     # Backing someone together also makes the two partners (a joint stance).
     assert suggest(suggester, nlp, "[Rusia|GPE] dan [Iran|GPE] mendukung [Suriah|GPE].") == {
-        ("Rusia", "SUPPORTS", "Suriah"), ("Iran", "SUPPORTS", "Suriah"),
-        ("Rusia", "COOPERATES_WITH", "Iran")}
+        ("Rusia", "SUPPORTS", "Suriah"),
+        ("Iran", "SUPPORTS", "Suriah"),
+        ("Rusia", "COOPERATES_WITH", "Iran"),
+    }
     marked = "[Chile|GPE], [Peru|GPE], dan [Bolivia|GPE] mengecam [Israel|GPE]."
     assert suggest(suggester, nlp, marked) == {
-        (c, "OPPOSES", "Israel") for c in ("Chile", "Peru", "Bolivia")}
+        (c, "OPPOSES", "Israel") for c in ("Chile", "Peru", "Bolivia")
+    }
 
 
 def test_coordinated_objects_each_get_the_relation(suggester, nlp):
     marked = "[Qatar|GPE] mendesak [Israel|GPE] dan [Hamas|ORG] menahan diri."
     assert suggest(suggester, nlp, marked) == {
-        ("Qatar", "URGES", "Israel"), ("Qatar", "URGES", "Hamas")}
+        ("Qatar", "URGES", "Israel"),
+        ("Qatar", "URGES", "Hamas"),
+    }
 
 
 def test_roles_and_persons_in_a_group(suggester, nlp):
-    marked = ("[Presiden|ROLE] [Lula|PER] bersama [Presiden|ROLE] [Argentina|GPE] "
-              "[Milei|PER] mengkritik [IMF|ORG].")
+    marked = (
+        "[Presiden|ROLE] [Lula|PER] bersama [Presiden|ROLE] [Argentina|GPE] "
+        "[Milei|PER] mengkritik [IMF|ORG]."
+    )
     # "bersama" makes them act together: they also cooperate (see test_relation_recall).
     assert suggest(suggester, nlp, marked) == {
-        ("Lula", "OPPOSES", "IMF"), ("Milei", "OPPOSES", "IMF"),
-        ("Lula", "COOPERATES_WITH", "Milei")}
+        ("Lula", "OPPOSES", "IMF"),
+        ("Milei", "OPPOSES", "IMF"),
+        ("Lula", "COOPERATES_WITH", "Milei"),
+    }
 
 
 def test_a_bare_comma_does_not_join_a_group(suggester, nlp):
@@ -330,25 +422,29 @@ def test_between_gives_a_pair_within_the_group(suggester, nlp):
 
 # -- relations stated by how names are written -------------------------------------------
 
+
 def test_role_country_and_person_written_together(suggester, nlp):
     marked = "[Presiden|ROLE] [Prancis|GPE] [Emmanuel Macron|PER] tiba di [Jakarta|GPE]."
     assert suggest(suggester, nlp, marked, layout=True) == {
         ("Emmanuel Macron", "HOLDS_ROLE", "Presiden"),
         ("Emmanuel Macron", "REPRESENTS", "Prancis"),
-        ("Emmanuel Macron", "VISITS", "Jakarta")}
+        ("Emmanuel Macron", "VISITS", "Jakarta"),
+    }
 
 
 def test_role_without_a_name_represents_its_country(suggester, nlp):
     marked = "[Juru Bicara Kementerian Luar Negeri|ROLE] [Tiongkok|GPE] menolak tuduhan itu."
     assert suggest(suggester, nlp, marked, layout=True) == {
-        ("Juru Bicara Kementerian Luar Negeri", "REPRESENTS", "Tiongkok")}
+        ("Juru Bicara Kementerian Luar Negeri", "REPRESENTS", "Tiongkok")
+    }
 
 
 def test_apposition_after_the_name(suggester, nlp):
     marked = "[Penny Wong|PER], [Menteri Luar Negeri|ROLE] [Australia|GPE], berbicara."
     assert suggest(suggester, nlp, marked, layout=True) == {
         ("Penny Wong", "HOLDS_ROLE", "Menteri Luar Negeri"),
-        ("Penny Wong", "REPRESENTS", "Australia")}
+        ("Penny Wong", "REPRESENTS", "Australia"),
+    }
 
 
 def test_bracketed_alias_is_not_a_second_partner(suggester, nlp):
@@ -359,22 +455,29 @@ def test_bracketed_alias_is_not_a_second_partner(suggester, nlp):
 def test_event_and_its_venue(suggester, nlp):
     marked = "[Albanese|PER] menghadiri [KTT APEC|EVENT] di [Lima|GPE]."
     assert suggest(suggester, nlp, marked, layout=True) == {
-        ("Albanese", "PARTICIPATES_IN", "KTT APEC"), ("KTT APEC", "LOCATED_IN", "Lima")}
+        ("Albanese", "PARTICIPATES_IN", "KTT APEC"),
+        ("KTT APEC", "LOCATED_IN", "Lima"),
+    }
     # An organisation written right before "di" and a place is there too (see
     # test_relation_recall); a person is not.
     assert suggest(suggester, nlp, "[OKI|ORG] di [Jeddah|GPE] berbicara.", layout=True) == {
-        ("OKI", "LOCATED_IN", "Jeddah")}
+        ("OKI", "LOCATED_IN", "Jeddah")
+    }
     assert suggest(suggester, nlp, "[Lavrov|PER] di [Jeddah|GPE] berbicara.", layout=True) == set()
 
 
 def test_place_and_its_country(suggester, nlp):
-    assert suggest(suggester, nlp, "Forum itu berlangsung di [Istanbul|GPE], [Turki|GPE].",
-                   layout=True) == {("Istanbul", "LOCATED_IN", "Turki")}
-    assert suggest(suggester, nlp, "[Iran|GPE] ke [Rusia|GPE], [Israel|GPE] ke [AS|GPE]",
-                   layout=True) == set()
+    assert suggest(
+        suggester, nlp, "Forum itu berlangsung di [Istanbul|GPE], [Turki|GPE].", layout=True
+    ) == {("Istanbul", "LOCATED_IN", "Turki")}
+    assert (
+        suggest(suggester, nlp, "[Iran|GPE] ke [Rusia|GPE], [Israel|GPE] ke [AS|GPE]", layout=True)
+        == set()
+    )
 
 
 # -- offsets ----------------------------------------------------------------------------
+
 
 def test_offsets_survive_emoji_and_crlf(suggester, nlp):
     marked = "🇮🇩😀 Kabar\r\n\r\n[Indonesia|GPE]  mendukung\r\n[Palestina|GPE] 🙏.\r\n"
@@ -402,6 +505,7 @@ def test_overlapping_and_misaligned_entities_do_not_break_it(suggester, nlp):
 
 # -- the lexicon ------------------------------------------------------------------------
 
+
 def test_every_lexicon_label_is_in_the_default_schema() -> None:
     labels = {t.label for t in load_triggers(DEFAULT_LEXICON)}
     schema_labels = set(default_schema().relation_labels)
@@ -415,21 +519,27 @@ def test_the_shipped_lexicon_loads_whole(suggester) -> None:
     assert {t.voice for t in triggers} == {"active", "passive", "noun", "give"}
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ("bertemu\tMEETS\tactive\t0.9\t6", "expected 6 tab-separated columns"),
-    ("bertemu\tMEETS\tsideways\t0.9\t6\t2", "voice 'sideways'"),
-    ("bertemu\tMEETS\tactive\t1.5\t6\t2", "strength 1.5"),
-    ("bertemu\tMEETS\tactive\tkuat\t6\t2", "strength 'kuat'"),
-    ("bertemu\tMEETS\tactive\t0.9\t-1\t2", "before '-1'"),
-    ("Bertemu\tMEETS\tactive\t0.9\t6\t2", "lowercase"),
-    ("bertemu, dengan\tMEETS\tactive\t0.9\t6\t2", "words of letters"),
-    ("mendukung\tSUPPORTS\tactive\t0.9\t6\t2", "already appears on line 2"),
-])
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("bertemu\tMEETS\tactive\t0.9\t6", "expected 6 tab-separated columns"),
+        ("bertemu\tMEETS\tsideways\t0.9\t6\t2", "voice 'sideways'"),
+        ("bertemu\tMEETS\tactive\t1.5\t6\t2", "strength 1.5"),
+        ("bertemu\tMEETS\tactive\tkuat\t6\t2", "strength 'kuat'"),
+        ("bertemu\tMEETS\tactive\t0.9\t-1\t2", "before '-1'"),
+        ("Bertemu\tMEETS\tactive\t0.9\t6\t2", "lowercase"),
+        ("bertemu, dengan\tMEETS\tactive\t0.9\t6\t2", "words of letters"),
+        ("mendukung\tSUPPORTS\tactive\t0.9\t6\t2", "already appears on line 2"),
+    ],
+)
 def test_malformed_lexicon_line_names_file_and_line(tmp_path: Path, line: str, message: str):
     path = tmp_path / "triggers.tsv"
-    path.write_text("# trigger\tlabel\tvoice\tstrength\tbefore\tafter\n"
-                    "mendukung\tSUPPORTS\tactive\t0.9\t6\t2\n"
-                    f"{line}\n", encoding="utf-8")
+    path.write_text(
+        "# trigger\tlabel\tvoice\tstrength\tbefore\tafter\n"
+        "mendukung\tSUPPORTS\tactive\t0.9\t6\t2\n"
+        f"{line}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(LexiconError, match=re.escape(message)) as caught:
         RelationSuggester(default_schema(), path)
     assert f"{path}, line 3" in str(caught.value)
@@ -449,10 +559,13 @@ def test_custom_lexicon_with_hyphenated_trigger(tmp_path: Path, nlp):
 
 
 def test_a_name_after_a_verb_is_its_object_not_the_next_subject(suggester, nlp):
-    marked = ("[Lula|PER] meninggalkan [Brasilia|GPE] menuju [Roma|GPE] untuk menghadiri "
-              "[KTT|EVENT].")
+    marked = (
+        "[Lula|PER] meninggalkan [Brasilia|GPE] menuju [Roma|GPE] untuk menghadiri [KTT|EVENT]."
+    )
     assert suggest(suggester, nlp, marked) == {
-        ("Lula", "VISITS", "Roma"), ("Lula", "PARTICIPATES_IN", "KTT")}
+        ("Lula", "VISITS", "Roma"),
+        ("Lula", "PARTICIPATES_IN", "KTT"),
+    }
 
 
 def test_speech_verbs_leave_the_subject_of_what_is_said(suggester, nlp):
@@ -475,8 +588,10 @@ def test_collective_nouns_inside_a_coordination(suggester, nlp):
 def test_a_joint_call_makes_its_callers_partners(suggester, nlp):
     marked = "[Mesir|GPE] dan [Yordania|GPE] mendesak [Israel|GPE] menghentikan serangan."
     assert suggest(suggester, nlp, marked) == {
-        ("Mesir", "URGES", "Israel"), ("Yordania", "URGES", "Israel"),
-        ("Mesir", "COOPERATES_WITH", "Yordania")}
+        ("Mesir", "URGES", "Israel"),
+        ("Yordania", "URGES", "Israel"),
+        ("Mesir", "COOPERATES_WITH", "Yordania"),
+    }
     # A joint conflict is no partnership, and a relative clause ("yang pro") is no call.
     marked = "[Eritrea|GPE] dan [Sudan|GPE] terlibat perseteruan dengan [Etiopia|GPE]."
     assert ("Eritrea", "COOPERATES_WITH", "Sudan") not in suggest(suggester, nlp, marked)

@@ -16,15 +16,26 @@ from annotation.team import review
 from annotation.team.review_export import export_gold
 from cli.main import run
 
-TEXT = ("Presiden Joko Widodo bertemu Presiden Prancis Emmanuel Macron di Istana Bogor, "
-        "Jawa Barat, pada Rabu (13/3/2024). Keduanya membahas kerja sama pertahanan.")
+TEXT = (
+    "Presiden Joko Widodo bertemu Presiden Prancis Emmanuel Macron di Istana Bogor, "
+    "Jawa Barat, pada Rabu (13/3/2024). Keduanya membahas kerja sama pertahanan."
+)
 
 # What each annotator marks: (surface, label); a surface may be given as (surface, nth).
 WORK = {
-    "ana": [("Joko Widodo", "PER"), ("Prancis", "GPE"), ("Emmanuel Macron", "PER"),
-            ("Istana Bogor", "LOC"), ("Rabu (13/3/2024)", "DATE")],
-    "budi": [("Joko Widodo", "PER"), ("Prancis", "LOC"), ("Emmanuel Macron", "PER"),
-             ("Istana Bogor, Jawa Barat", "LOC")],
+    "ana": [
+        ("Joko Widodo", "PER"),
+        ("Prancis", "GPE"),
+        ("Emmanuel Macron", "PER"),
+        ("Istana Bogor", "LOC"),
+        ("Rabu (13/3/2024)", "DATE"),
+    ],
+    "budi": [
+        ("Joko Widodo", "PER"),
+        ("Prancis", "LOC"),
+        ("Emmanuel Macron", "PER"),
+        ("Istana Bogor, Jawa Barat", "LOC"),
+    ],
 }
 
 
@@ -56,11 +67,14 @@ def reviewed(tmp_path: Path) -> tuple[Store, int]:
 def test_differences_are_found_and_classified(reviewed) -> None:
     store, article = reviewed
     result = review.article_review(store, article, "rev", ["ana", "budi"])
-    agreed = {TEXT[g[0].start:g[0].end] for g in result.agreed}
+    agreed = {TEXT[g[0].start : g[0].end] for g in result.agreed}
     assert agreed == {"Joko Widodo", "Emmanuel Macron"}
-    kinds = {TEXT[d.start:d.end]: d.kind for d in result.differences}
-    assert kinds == {"Prancis": "label", "Istana Bogor, Jawa Barat": "boundary",
-                     "Rabu (13/3/2024)": "only"}
+    kinds = {TEXT[d.start : d.end]: d.kind for d in result.differences}
+    assert kinds == {
+        "Prancis": "label",
+        "Istana Bogor, Jawa Barat": "boundary",
+        "Rabu (13/3/2024)": "only",
+    }
     assert not any(d.settled for d in result.differences)
 
 
@@ -69,8 +83,10 @@ def test_agreed_items_go_into_gold_in_one_undoable_step(reviewed) -> None:
     stack = CommandStack(store, "rev")
     assert review.accept_agreed(stack, store, article, ["ana", "budi"]) == 3  # 2 + MEETS
     gold = [e for e in store.entities(article) if e.annotator == "rev"]
-    assert {(TEXT[e.start:e.end], e.origin) for e in gold} == {
-        ("Joko Widodo", "review:ana+budi"), ("Emmanuel Macron", "review:ana+budi")}
+    assert {(TEXT[e.start : e.end], e.origin) for e in gold} == {
+        ("Joko Widodo", "review:ana+budi"),
+        ("Emmanuel Macron", "review:ana+budi"),
+    }
     [relation] = [r for r in store.relations(article) if r.annotator == "rev"]
     assert relation.label == "MEETS"
     assert review.accept_agreed(stack, store, article, ["ana", "budi"]) == 0  # idempotent
@@ -84,30 +100,48 @@ def test_taking_versions_and_nothing_here_settle_differences(reviewed) -> None:
     annotators = ["ana", "budi"]
 
     def open_differences():
-        return {TEXT[d.start:d.end]: d
-                for d in review.article_review(store, article, "rev", annotators).open}
+        return {
+            TEXT[d.start : d.end]: d
+            for d in review.article_review(store, article, "rev", annotators).open
+        }
 
     review.take_version(stack, store, open_differences()["Prancis"], "ana")
     review.take_version(stack, store, open_differences()["Istana Bogor, Jawa Barat"], "budi")
     review.take_version(stack, store, open_differences()["Rabu (13/3/2024)"], "budi")
     assert open_differences() == {}
-    gold = {(TEXT[e.start:e.end], e.label, e.status, e.origin)
-            for e in store.entities(article) if e.annotator == "rev"}
-    assert gold == {("Prancis", "GPE", "accepted", "review:ana"),
-                    ("Istana Bogor, Jawa Barat", "LOC", "accepted", "review:budi"),
-                    ("Rabu (13/3/2024)", "DATE", "rejected", "review:budi")}
+    gold = {
+        (TEXT[e.start : e.end], e.label, e.status, e.origin)
+        for e in store.entities(article)
+        if e.annotator == "rev"
+    }
+    assert gold == {
+        ("Prancis", "GPE", "accepted", "review:ana"),
+        ("Istana Bogor, Jawa Barat", "LOC", "accepted", "review:budi"),
+        ("Rabu (13/3/2024)", "DATE", "rejected", "review:budi"),
+    }
     # The annotators' own work is untouched.
-    assert {TEXT[e.start:e.end] for e in store.entities(article) if e.annotator == "ana"} == {
-        s for s, _ in WORK["ana"]}
+    assert {TEXT[e.start : e.end] for e in store.entities(article) if e.annotator == "ana"} == {
+        s for s, _ in WORK["ana"]
+    }
     # Changing the mind: another version replaces gold's, and undo brings the first back.
-    review.take_version(stack, store, review.article_review(
-        store, article, "rev", annotators).differences[0], "budi")
-    labels = {e.label for e in store.entities(article) if e.annotator == "rev"
-              and TEXT[e.start:e.end] == "Prancis"}
+    review.take_version(
+        stack,
+        store,
+        review.article_review(store, article, "rev", annotators).differences[0],
+        "budi",
+    )
+    labels = {
+        e.label
+        for e in store.entities(article)
+        if e.annotator == "rev" and TEXT[e.start : e.end] == "Prancis"
+    }
     assert labels == {"LOC"}
     stack.undo()
-    labels = {e.label for e in store.entities(article) if e.annotator == "rev"
-              and TEXT[e.start:e.end] == "Prancis"}
+    labels = {
+        e.label
+        for e in store.entities(article)
+        if e.annotator == "rev" and TEXT[e.start : e.end] == "Prancis"
+    }
     assert labels == {"GPE"}
 
 
@@ -115,8 +149,10 @@ def test_the_gold_export_keeps_who_agreed(reviewed, tmp_path) -> None:
     store, article = reviewed
     stack = CommandStack(store, "rev")
     review.accept_agreed(stack, store, article, ["ana", "budi"])
-    d = {TEXT[x.start:x.end]: x for x in review.article_review(
-        store, article, "rev", ["ana", "budi"]).open}
+    d = {
+        TEXT[x.start : x.end]: x
+        for x in review.article_review(store, article, "rev", ["ana", "budi"]).open
+    }
     review.take_version(stack, store, d["Prancis"], "budi")
     stack.do(cmd.SetArticleStatus(article, ArticleStatus.DONE))
     out = tmp_path / "gold.jsonl"
@@ -124,9 +160,11 @@ def test_the_gold_export_keeps_who_agreed(reviewed, tmp_path) -> None:
     assert report.records == 1
     [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     versions = {s["text"]: (s["label"], s["versions"]) for s in record["spans"]}
-    assert versions == {"Joko Widodo": ("PER", ["ana", "budi"]),
-                        "Prancis": ("LOC", ["budi"]),
-                        "Emmanuel Macron": ("PER", ["ana", "budi"])}
+    assert versions == {
+        "Joko Widodo": ("PER", ["ana", "budi"]),
+        "Prancis": ("LOC", ["budi"]),
+        "Emmanuel Macron": ("PER", ["ana", "budi"]),
+    }
     [relation] = record["relations"]
     assert (relation["label"], relation["versions"]) == ("MEETS", ["ana", "budi"])
     assert record["_review"] == {"reviewer": "rev", "annotators": ["ana", "budi"]}

@@ -10,8 +10,10 @@ from annotation.io.importer import import_paths
 from annotation.project.commands import AddEntity, AddRelation, CommandStack, SetArticleStatus
 from annotation.project.store import Store
 
-TEXT = ("Menteri Luar Negeri Retno Marsudi 😀 bertemu Wang Yi di Beijing,\r\n"
-        "Senin (4/12/2023). Keduanya sepakat\tmendorong gencatan senjata.")
+TEXT = (
+    "Menteri Luar Negeri Retno Marsudi 😀 bertemu Wang Yi di Beijing,\r\n"
+    "Senin (4/12/2023). Keduanya sepakat\tmendorong gencatan senjata."
+)
 
 
 def span(needle: str) -> tuple[int, int]:
@@ -21,8 +23,10 @@ def span(needle: str) -> tuple[int, int]:
 
 def annotate(store: Store, article: int, who: str, labels: dict[str, str]) -> None:
     stack = CommandStack(store, who)
-    ids = {needle: stack.do(AddEntity(article, *span(needle), label)).entity_id
-           for needle, label in labels.items()}
+    ids = {
+        needle: stack.do(AddEntity(article, *span(needle), label)).entity_id
+        for needle, label in labels.items()
+    }
     stack.do(AddRelation(ids["Retno Marsudi"], ids["Wang Yi"], "MEETS"))
     stack.do(SetArticleStatus(article, "done"))
 
@@ -31,10 +35,13 @@ def test_two_annotators_survive_export_and_import(tmp_path: Path) -> None:
     first = Store.create(tmp_path / "first.sorot")
     with first.transaction():
         article = first.add_article(TEXT, title="Retno bertemu Wang Yi", source="fixture")
-    annotate(first, article, "ana", {"Retno Marsudi": "PER", "Wang Yi": "PER",
-                                     "Beijing": "GPE"})
-    annotate(first, article, "budi", {"Retno Marsudi": "PER", "Wang Yi": "PER",
-                                      "Senin (4/12/2023)": "DATE"})
+    annotate(first, article, "ana", {"Retno Marsudi": "PER", "Wang Yi": "PER", "Beijing": "GPE"})
+    annotate(
+        first,
+        article,
+        "budi",
+        {"Retno Marsudi": "PER", "Wang Yi": "PER", "Senin (4/12/2023)": "DATE"},
+    )
     out1 = tmp_path / "one.jsonl"
     assert export(first, out1).records == 2
 

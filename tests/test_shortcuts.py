@@ -59,8 +59,9 @@ def bindings(window: MainWindow) -> list[tuple[str, QAction | QShortcut, list[QK
             found.append((action.text() or action.objectName(), action, action.shortcuts()))
     for shortcut in window.findChildren(QShortcut):
         keys = shortcut.keys() if hasattr(shortcut, "keys") else [shortcut.key()]
-        found.append((shortcut.objectName() or "QShortcut", shortcut,
-                      [k for k in keys if not k.isEmpty()]))
+        found.append(
+            (shortcut.objectName() or "QShortcut", shortcut, [k for k in keys if not k.isEmpty()])
+        )
     return found
 
 
@@ -74,14 +75,16 @@ def clashes(window: MainWindow) -> list[str]:
         for sequence in sequences:
             key = canonical_sequence(sequence)
             if key in seen:
-                problems.append(f"{name!r}: {seen[key]!r} and {sequence.toString()!r} are one "
-                                "key (Qt: ambiguous shortcut overload)")
+                problems.append(
+                    f"{name!r}: {seen[key]!r} and {sequence.toString()!r} are one "
+                    "key (Qt: ambiguous shortcut overload)"
+                )
             seen[key] = sequence.toString()
             if owner.isEnabled():
                 by_key[key].append((name, owner))
     for key, owners in by_key.items():
         for i, (name, owner) in enumerate(owners):
-            for other_name, other in owners[i + 1:]:
+            for other_name, other in owners[i + 1 :]:
                 if other is not owner and overlap(places(owner), places(other)):
                     shown = QKeySequence(*map(QKeyCombination.fromCombined, key)).toString()
                     problems.append(f"{name!r} and {other_name!r} share a key {shown!r}")
@@ -96,12 +99,13 @@ def window(qtbot, tmp_path: Path) -> MainWindow:
 
 
 def test_the_canonical_key_makes_backtab_shift_tab() -> None:
-    assert canonical_sequence(QKeySequence("Backtab")) == canonical_sequence(
-        QKeySequence("Shift+Tab")) == canonical_sequence(QKeySequence("Shift+Backtab"))
-    assert canonical_sequence(QKeySequence("Tab")) != canonical_sequence(
-        QKeySequence("Shift+Tab"))
-    assert canonical_sequence(QKeySequence("Return")) != canonical_sequence(
-        QKeySequence("Enter"))
+    assert (
+        canonical_sequence(QKeySequence("Backtab"))
+        == canonical_sequence(QKeySequence("Shift+Tab"))
+        == canonical_sequence(QKeySequence("Shift+Backtab"))
+    )
+    assert canonical_sequence(QKeySequence("Tab")) != canonical_sequence(QKeySequence("Shift+Tab"))
+    assert canonical_sequence(QKeySequence("Return")) != canonical_sequence(QKeySequence("Enter"))
 
 
 def test_no_key_is_bound_twice_in_the_annotating_window(window: MainWindow) -> None:

@@ -12,21 +12,24 @@ def utf16_units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-@pytest.mark.parametrize("text", [
-    "plain ascii text",
-    "emoji 😀 then 🇮🇩 flags",
-    "line one\r\nline two\r\n\r\nthree",
-    "tab\tseparated\tcells",
-    "combining e\u0301 and n\u0303",
-    "right to left: محمد عباس and \u05d1\u05e0\u05d9\u05de\u05d9\u05df",
-    "mixed 😀\r\n\t\u0301end",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain ascii text",
+        "emoji 😀 then 🇮🇩 flags",
+        "line one\r\nline two\r\n\r\nthree",
+        "tab\tseparated\tcells",
+        "combining e\u0301 and n\u0303",
+        "right to left: محمد عباس and \u05d1\u05e0\u05d9\u05de\u05d9\u05df",
+        "mixed 😀\r\n\t\u0301end",
+    ],
+)
 def test_utf16_map_round_trips_every_offset(text: str) -> None:
     offsets = Utf16Map(text)
     crlf = text.count("\r\n")
     assert offsets.length == utf16_units(text) - crlf
     for i in range(len(text) + 1):
-        assert offsets.to_py(offsets.to_qt(i)) == i or text[i - 1:i + 1] == "\r\n"
+        assert offsets.to_py(offsets.to_qt(i)) == i or text[i - 1 : i + 1] == "\r\n"
         # Qt positions count UTF-16 units, with each "\r\n" as one separator.
         prefix = text[:i]
         assert offsets.to_qt(i) == utf16_units(prefix) - prefix.count("\r\n")

@@ -97,7 +97,8 @@ def test_a_longer_span_beats_the_memory_inside_it_but_a_merge_of_two_entities_lo
 def test_combine_never_overlaps_or_repeats_a_human_decision():
     decided = [Decided(0, 5, "PER", accepted=True), Decided(10, 20, "ORG", accepted=False)]
     kept = combine(
-        [cand(3, 8), cand(10, 20, "ORG"), cand(10, 20, "GPE"), cand(0, 5)], decided=decided)
+        [cand(3, 8), cand(10, 20, "ORG"), cand(10, 20, "GPE"), cand(0, 5)], decided=decided
+    )
     assert kept == [cand(10, 20, "GPE")]
 
 
@@ -124,7 +125,9 @@ def test_memory_suggests_accepted_strings_and_vetoes_rejected_ones(nlp):
     doc = nlp("Menlu Retno Marsudi bertemu Retno Marsudi lagi.")
     found = memory.suggest([doc])[0]
     assert [(c.start, c.end, c.label, c.origin) for c in found] == [
-        (6, 19, "PER", "memory"), (28, 41, "PER", "memory")]
+        (6, 19, "PER", "memory"),
+        (28, 41, "PER", "memory"),
+    ]
     memory.learn([("Menlu", "PER", False)])
     assert memory.filter(doc, [cand(0, 5, "PER"), cand(0, 5, "ROLE")]) == [cand(0, 5, "ROLE")]
     # Two rejections outweigh one acceptance: the string is no longer suggested.
@@ -161,14 +164,16 @@ def articles(project):
 
 
 def make_engine(nlp, **words):
-    suggester = WordList("model", {"Retno": "PER", "Antony Blinken": "PER", "Jakarta": "LOC",
-                                   "PBB": "ORG", **words})
+    suggester = WordList(
+        "model", {"Retno": "PER", "Antony Blinken": "PER", "Jakarta": "LOC", "PBB": "ORG", **words}
+    )
     return Engine(nlp.vocab, [suggester], memory=Memory(nlp.vocab), fingerprint="test@1")
 
 
 def spans(store, article_id, statuses=("suggested",)):
-    return [(e.start, e.end, e.label, e.status, e.origin)
-            for e in store.entities(article_id, statuses)]
+    return [
+        (e.start, e.end, e.label, e.status, e.origin) for e in store.entities(article_id, statuses)
+    ]
 
 
 def test_suggesting_twice_changes_nothing(project, articles, nlp):
@@ -178,7 +183,10 @@ def test_suggesting_twice_changes_nothing(project, articles, nlp):
     assert report.articles == 3 and report.entities == 6
     text = TEXTS[0]
     assert [text[s:e] for s, e, *_ in spans(project, articles[0])] == [
-        "Retno", "Antony Blinken", "Jakarta"]
+        "Retno",
+        "Antony Blinken",
+        "Jakarta",
+    ]
     before = project.db.execute("SELECT * FROM entities ORDER BY id").fetchall()
     assert pending(project, engine) == []
     suggest_articles(project, engine, articles)
@@ -194,9 +202,11 @@ def test_a_new_engine_replaces_undecided_suggestions_only(project, articles, nlp
     stack.do(AcceptEntity(retno.id))
     blinken = project.entities(articles[0])[1]
     stack.do(RejectEntity(blinken.id))
-    other = Engine(nlp.vocab, [WordList("model", {"Retno Marsudi": "PER", "Jakarta": "GPE",
-                                                  "Antony Blinken": "PER"})],
-                   fingerprint="test@2")
+    other = Engine(
+        nlp.vocab,
+        [WordList("model", {"Retno Marsudi": "PER", "Jakarta": "GPE", "Antony Blinken": "PER"})],
+        fingerprint="test@2",
+    )
     assert pending(project, other) == articles
     suggest_articles(project, other, [articles[0]])
     # The accepted "Retno" blocks "Retno Marsudi"; the rejected Blinken is not offered again.
@@ -207,8 +217,7 @@ def test_a_new_engine_replaces_undecided_suggestions_only(project, articles, nlp
     ]
 
 
-def test_an_accepted_string_is_suggested_everywhere_and_undo_takes_it_back(
-        project, articles, nlp):
+def test_an_accepted_string_is_suggested_everywhere_and_undo_takes_it_back(project, articles, nlp):
     engine = make_engine(nlp)
     suggest_articles(project, engine, articles)
     sync = MemorySync(project, engine)
@@ -220,14 +229,15 @@ def test_an_accepted_string_is_suggested_everywhere_and_undo_takes_it_back(
     assert targets == articles[:2]
     assert refresh(project, engine, targets) == 1
     second = TEXTS[1]
-    assert [(second[s:e], label, origin) for s, e, label, _, origin in
-            spans(project, articles[1])] == [
-        ("Jakarta", "LOC", "model"), ("Retno Marsudi", "PER", "memory"), ("PBB", "ORG", "model")]
+    assert [
+        (second[s:e], label, origin) for s, e, label, _, origin in spans(project, articles[1])
+    ] == [("Jakarta", "LOC", "model"), ("Retno Marsudi", "PER", "memory"), ("PBB", "ORG", "model")]
     stack.undo()
     assert sync.take() == {"Retno Marsudi"}
     refresh(project, engine, targets)
     assert ("Retno Marsudi", "memory") not in [
-        (second[s:e], origin) for s, e, _, _, origin in spans(project, articles[1])]
+        (second[s:e], origin) for s, e, _, _, origin in spans(project, articles[1])
+    ]
 
 
 def test_a_rejected_string_is_no_longer_suggested_with_that_label(project, articles, nlp):
@@ -249,24 +259,34 @@ def test_a_rejected_string_is_no_longer_suggested_with_that_label(project, artic
 
 
 def uncertainties(store):
-    return {row[0]: row[1:] for row in store.db.execute(
-        "SELECT article_id, engine, score, places, disputed FROM uncertainty")}
+    return {
+        row[0]: row[1:]
+        for row in store.db.execute(
+            "SELECT article_id, engine, score, places, disputed FROM uncertainty"
+        )
+    }
 
 
 def test_uncertainty_is_stored_with_the_suggestions_and_replaced_on_resuggest(project):
     from annotation.nlp.engine import load_engine
     from annotation.paths import RESOURCES
 
-    texts = [p.read_text(encoding="utf-8")
-             for p in sorted((RESOURCES / "sample").glob("*.txt"))[:3]]
+    texts = [
+        p.read_text(encoding="utf-8") for p in sorted((RESOURCES / "sample").glob("*.txt"))[:3]
+    ]
     ids = []
     for text, tokens in zip(texts, tokenize(texts)):
         with project.transaction():
             ids.append(project.add_article(text, tokens=tokens))
     commits = []
-    project.subscribe(lambda changes: commits.append(
-        {table: {c.key for c in changes if c.table == table}
-         for table in ("suggested", "uncertainty")}))
+    project.subscribe(
+        lambda changes: commits.append(
+            {
+                table: {c.key for c in changes if c.table == table}
+                for table in ("suggested", "uncertainty")
+            }
+        )
+    )
     engine = load_engine(project.schema)  # the real rules and the shipped model
     suggest_articles(project, engine, ids)
     stored = uncertainties(project)
@@ -294,7 +314,8 @@ def test_uncertainty_is_stored_with_the_suggestions_and_replaced_on_resuggest(pr
 
 
 def test_articles_suggested_before_uncertainty_was_measured_are_suggested_again(
-        project, articles, nlp):
+    project, articles, nlp
+):
     engine = make_engine(nlp)
     suggest_articles(project, engine, articles)
     before = project.db.execute("SELECT * FROM entities ORDER BY id").fetchall()

@@ -14,7 +14,7 @@ from tests.conftest import SHARED
 # text full of the characters offsets go wrong on.
 TEXTS = [
     "negara-negara harus dibentuk untuk melindungi hak-hak rakyat Palestina.",
-    "\"Kami berharap,\" ujarnya pada Jum'at (4/12/2023) :) lalu pergi.\r\nBaris\tbaru",
+    '"Kami berharap," ujarnya pada Jum\'at (4/12/2023) :) lalu pergi.\r\nBaris\tbaru',
     "Foto: AFP/2022./Alexander Nemenov 😀 e\u0301 طهران עברית\u00a0x  ",
     "S.KG dan dr. Budi bertemu di Jl. Sudirman no. 5, Jakarta—Senin.",
     "Presiden Kuba Miguel Díaz-Canel, pada Senin (4/12/2023), bertandang ke Teheran.",
@@ -42,8 +42,9 @@ def test_the_tokens_are_spacys_in_any_order_cold_or_warm(spacy_tokenizer) -> Non
     warm = fresh()
     rng = random.Random(7)
     words = " ".join(TEXTS).split()
-    texts = TEXTS + [" ".join(rng.choice(words) for _ in range(rng.randint(1, 30)))
-                     for _ in range(200)]
+    texts = TEXTS + [
+        " ".join(rng.choice(words) for _ in range(rng.randint(1, 30))) for _ in range(200)
+    ]
     for _ in range(2):
         for text in texts:
             assert tokens(warm(text)) == tokens(spacy_tokenizer(text)), text
@@ -69,7 +70,8 @@ def test_a_text_seen_once_is_then_split_from_the_cache() -> None:
 
 
 def test_past_its_bound_it_stops_learning_chunks_and_still_tokenizes_the_same(
-        spacy_tokenizer) -> None:
+    spacy_tokenizer,
+) -> None:
     warm = WarmTokenizer(fresh().spacy, max_chunks=10)
     for text in TEXTS:
         assert tokens(warm(text)) == tokens(spacy_tokenizer(text))
@@ -82,8 +84,9 @@ def test_past_its_bound_it_stops_learning_chunks_and_still_tokenizes_the_same(
 def test_the_shared_news_datasets_tokenize_as_spacy_does(spacy_tokenizer) -> None:
     files = sorted((SHARED / "data").glob("*/*.jsonl"))
     if not files:
-        pytest.skip(f"the shared datasets are not at {SHARED / 'data'} (a fresh machine has "
-                    "no ../shared)")
+        pytest.skip(
+            f"the shared datasets are not at {SHARED / 'data'} (a fresh machine has no ../shared)"
+        )
     warm = fresh()
     for path in files:
         with open(path, encoding="utf-8") as f:

@@ -54,8 +54,9 @@ def test_adopted_model_is_saved_with_pointer_and_metadata(project_path: Path) ->
     before = _sha(project_path)
     seen = []
     with Store.open(project_path) as store:
-        report = train_project(store, ANA, base="blank", epochs=12,
-                               progress=lambda e, n, loss: seen.append((e, n)))
+        report = train_project(
+            store, ANA, base="blank", epochs=12, progress=lambda e, n, loss: seen.append((e, n))
+        )
     assert seen[-1] == (12, 12)
     assert report.labels == ["EVENT"]
     assert set(report.current) == set(report.new) == {"EVENT", "ALL"}
@@ -141,8 +142,10 @@ def test_overlapping_entities_are_counted_and_left_out(project_path: Path) -> No
         article_id = store.article_ids()[0]
         start = store.article(article_id).text.index("Zorblax")
         with store.transaction() as tx:  # as a merge may leave them: commands refuse
-            tx.insert("entities", entity_row(article_id, start, start + 7, "EVENT",
-                                             "accepted", "human", ANA))
+            tx.insert(
+                "entities",
+                entity_row(article_id, start, start + 7, "EVENT", "accepted", "human", ANA),
+            )
         report = train_project(store, ANA, base="blank", epochs=0)
     assert report.overlapping == 1
     assert report.entities == 10
@@ -167,13 +170,15 @@ def test_the_adopted_model_suggests_in_the_project(project_path: Path) -> None:
     from annotation.suggest.service import engine_from_settings, pending, suggest_articles
 
     with Store.open(project_path) as store:
-        shipped = engine_from_settings(store.schema, Settings(suggesters=["model"]),
-                                       relations=False, project=store.path)
+        shipped = engine_from_settings(
+            store.schema, Settings(suggesters=["model"]), relations=False, project=store.path
+        )
         suggest_articles(store, shipped, pending(store, shipped))
         report = train_project(store, ANA, base="blank", epochs=12)
         assert report.adopted
-        trained = engine_from_settings(store.schema, Settings(suggesters=["model"]),
-                                       relations=False, project=store.path)
+        trained = engine_from_settings(
+            store.schema, Settings(suggesters=["model"]), relations=False, project=store.path
+        )
         assert trained.fingerprint != shipped.fingerprint
         # Articles suggested by the shipped model count as not suggested by the new one.
         unmarked = store.article_ids()[10:]
@@ -184,7 +189,8 @@ def test_the_adopted_model_suggests_in_the_project(project_path: Path) -> None:
 
 
 def test_training_from_the_window_runs_in_a_process_and_can_be_cancelled(
-        qtbot, project_path: Path) -> None:
+    qtbot, project_path: Path
+) -> None:
     from annotation.settings import Settings
     from gui.main_window import MainWindow
     from gui.training import TrainDialog
@@ -219,12 +225,12 @@ def test_training_from_the_window_runs_in_a_process_and_can_be_cancelled(
 
 def _tree(folder: Path) -> dict[str, str]:
     """Every file under `folder` with its hash: to show that nothing in it changed."""
-    return {str(p.relative_to(folder)): _sha(p) for p in sorted(folder.rglob("*"))
-            if p.is_file()}
+    return {str(p.relative_to(folder)): _sha(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_out_keeps_a_worse_model_and_leaves_the_project_model_alone(
-        project_path: Path, tmp_path: Path) -> None:
+    project_path: Path, tmp_path: Path
+) -> None:
     with Store.open(project_path) as store:
         adopted = train_project(store, ANA, base="blank", epochs=12)
     assert adopted.adopted and adopted.new_f1 > 0, adopted.format()
@@ -253,13 +259,32 @@ def test_out_keeps_a_worse_model_and_leaves_the_project_model_alone(
 
 
 def test_out_with_nothing_held_out_trains_on_every_done_article(
-        project_path: Path, tmp_path: Path, capsys) -> None:
+    project_path: Path, tmp_path: Path, capsys
+) -> None:
     from cli.main import run
 
     out = tmp_path / "all"
     before = _sha(project_path)
-    assert run(["--annotator", ANA, "train", str(project_path), "--base", "blank",
-                "--epochs", "12", "--held-out", "0", "--out", str(out), "--json"]) == 0
+    assert (
+        run(
+            [
+                "--annotator",
+                ANA,
+                "train",
+                str(project_path),
+                "--base",
+                "blank",
+                "--epochs",
+                "12",
+                "--held-out",
+                "0",
+                "--out",
+                str(out),
+                "--json",
+            ]
+        )
+        == 0
+    )
     report = json.loads(capsys.readouterr().out)
     assert report["out"] and not report["adopted"] and report["model_dir"] == str(out)
     assert (report["train_articles"], report["heldout_articles"]) == (10, 0)
@@ -274,17 +299,21 @@ def test_out_with_nothing_held_out_trains_on_every_done_article(
             text = store.article(article_id).text
             start = text.index("Festival Zorblax")
             end = start + len("Festival Zorblax ") + len(text[start:].split()[2])
-            f.write(json.dumps({"text": text, "spans": [
-                {"start": start, "end": end, "label": "EVENT"}]}) + "\n")
-    assert run(["evaluate", str(gold), "--source", str(out), "--no-relations",
-                "--json"]) == 0
+            f.write(
+                json.dumps(
+                    {"text": text, "spans": [{"start": start, "end": end, "label": "EVENT"}]}
+                )
+                + "\n"
+            )
+    assert run(["evaluate", str(gold), "--source", str(out), "--no-relations", "--json"]) == 0
     scores = json.loads(capsys.readouterr().out)
     assert str(out) in scores["sources"] and scores["records"] == 2
     assert scores["per_label"]["EVENT"]["tp"] >= 1, scores
 
 
 def test_out_refuses_the_models_folder_and_a_folder_of_other_things(
-        project_path: Path, tmp_path: Path) -> None:
+    project_path: Path, tmp_path: Path
+) -> None:
     other = tmp_path / "papers"
     other.mkdir()
     (other / "draft.txt").write_text("keep me", encoding="utf-8")
@@ -292,8 +321,7 @@ def test_out_refuses_the_models_folder_and_a_folder_of_other_things(
         with pytest.raises(TrainError, match="other than a model"):
             train_project(store, ANA, base="blank", epochs=0, out=other)
         with pytest.raises(TrainError, match="adopted models"):
-            train_project(store, ANA, base="blank", epochs=0,
-                          out=models_dir(project_path) / "mine")
+            train_project(store, ANA, base="blank", epochs=0, out=models_dir(project_path) / "mine")
         with pytest.raises(TrainError, match="0 only with --out"):
             train_project(store, ANA, base="blank", epochs=0, held_out=0)
     assert (other / "draft.txt").read_text(encoding="utf-8") == "keep me"
@@ -304,8 +332,9 @@ def test_out_replaces_an_earlier_out_model(project_path: Path, tmp_path: Path) -
     out = tmp_path / "run"
     with Store.open(project_path) as store:
         first = train_project(store, ANA, base="blank", epochs=0, out=out)
-        second = train_project(store, ANA, labels=["EVENT"], base="blank", epochs=1,
-                               seed=3, out=out)
+        second = train_project(
+            store, ANA, labels=["EVENT"], base="blank", epochs=1, seed=3, out=out
+        )
     assert first.model_dir == second.model_dir == out
     meta = json.loads((out / METADATA).read_text(encoding="utf-8"))
     assert meta["epochs"] == 1 and meta["settings"]["seed"] == 3

@@ -30,13 +30,16 @@ def test_agreement_leaves_only_the_chance_that_both_are_wrong() -> None:
     assert u.score == pytest.approx(0.1 * 0.2 / 2)
 
 
-@pytest.mark.parametrize("candidates", [
-    [rule(0, 5, "PER")],  # the model gives PER too and found nothing here
-    [model(0, 5, "ORG")],  # the rules could have found an ORG
-    [rule(0, 5, "PER"), model(0, 5, "ORG")],  # one span, two labels both can give
-    [rule(0, 10, "PER"), model(5, 15, "PER")],  # crossing boundaries
-    [rule(0, 8, "ROLE"), rule(9, 20, "PER"), model(0, 20, "PER")],  # "Presiden Joko Widodo"
-])
+@pytest.mark.parametrize(
+    "candidates",
+    [
+        [rule(0, 5, "PER")],  # the model gives PER too and found nothing here
+        [model(0, 5, "ORG")],  # the rules could have found an ORG
+        [rule(0, 5, "PER"), model(0, 5, "ORG")],  # one span, two labels both can give
+        [rule(0, 10, "PER"), model(5, 15, "PER")],  # crossing boundaries
+        [rule(0, 8, "ROLE"), rule(9, 20, "PER"), model(0, 20, "PER")],  # "Presiden Joko Widodo"
+    ],
+)
 def test_disputes(candidates) -> None:
     u = measure(candidates, VOTERS)
     assert (u.places, u.disputed, u.score) == (1, 1, 0.5)
@@ -60,8 +63,11 @@ def test_a_label_the_other_cannot_give_is_no_dispute() -> None:
 
 def test_places_are_chains_of_overlaps_and_the_share_is_shrunk() -> None:
     # Ten places: one dispute (a crossing chain of three spans counts once), nine agreed.
-    agreed = [c for i in range(1, 10) for c in (rule(i * 100, i * 100 + 5, "ORG", 1.0),
-                                                 model(i * 100, i * 100 + 5, "ORG", 1.0))]
+    agreed = [
+        c
+        for i in range(1, 10)
+        for c in (rule(i * 100, i * 100 + 5, "ORG", 1.0), model(i * 100, i * 100 + 5, "ORG", 1.0))
+    ]
     chain = [rule(0, 10, "PER"), model(8, 20, "PER"), rule(18, 30, "PER")]
     u = measure(chain + agreed, VOTERS)
     assert (u.places, u.disputed) == (10, 1) and u.score == pytest.approx(1 / 11)
@@ -93,4 +99,7 @@ def test_one_voter_cannot_disagree_with_itself() -> None:
 
 def test_a_voter_is_named_by_the_origins_family() -> None:
     assert [voter_of(o) for o in ("rules:title", "model", "xx_ent_wiki_sm")] == [
-        "rules", "model", "xx_ent_wiki_sm"]
+        "rules",
+        "model",
+        "xx_ent_wiki_sm",
+    ]

@@ -26,8 +26,11 @@ def two(project: Store) -> tuple[int, int, int, int]:
     with project.transaction():
         for text in TEXTS:
             name = text.split(" ")[0]
-            article = project.add_article(text, title=name, entities=[
-                NewEntity(0, len(name), "PER", EntityStatus.SUGGESTED, "rules", 0.9)])
+            article = project.add_article(
+                text,
+                title=name,
+                entities=[NewEntity(0, len(name), "PER", EntityStatus.SUGGESTED, "rules", 0.9)],
+            )
             ids += [article, project.entities(article)[0].id]
     return tuple(ids)
 
@@ -55,7 +58,8 @@ def test_each_article_keeps_its_own_undo_and_redo(project: Store, two) -> None:
 
 
 def test_a_schema_edit_is_reached_from_every_article_while_it_is_the_last_step(
-        project: Store, two) -> None:
+    project: Store, two
+) -> None:
     a, ea, b, eb = two
     stack = CommandStack(project, "ana")
     stack.scope = a

@@ -41,8 +41,10 @@ _load_meta = json.JSONDecoder(parse_constant=lambda _: None).decode
 _REF = '{"start":%d,"end":%d,"token_start":%d,"token_end":%d,"label":%s'
 _RELATION = '{"head":%d,"child":%d,"label":%s,"head_span":%s,"child_span":%s'
 _LINE_HEAD = '{"text":%s,"meta":%s,"_input_hash":%d,"_task_hash":%d,"tokens":'
-_LINE_TAIL = (',"spans":[%s],"relations":[%s],"answer":"accept","_annotator_id":%s,'
-              '"_project_id":%s,"_session_id":%s}\n')
+_LINE_TAIL = (
+    ',"spans":[%s],"relations":[%s],"answer":"accept","_annotator_id":%s,'
+    '"_project_id":%s,"_session_id":%s}\n'
+)
 
 Record = dict[str, Any]
 Progress = Callable[[int, int], None]
@@ -75,9 +77,14 @@ class ExportReport:
 
 
 def export(
-    store: Store, out_path: str | Path, fmt: str = "jsonl", annotator: str | None = None,
-    statuses: Iterable[str] | None = None, include_suggestions: bool = False,
-    progress: Progress | None = None, workers: int | None = None,
+    store: Store,
+    out_path: str | Path,
+    fmt: str = "jsonl",
+    annotator: str | None = None,
+    statuses: Iterable[str] | None = None,
+    include_suggestions: bool = False,
+    progress: Progress | None = None,
+    workers: int | None = None,
 ) -> ExportReport:
     """Write the Project's records to `out_path`, replacing it only once all is written.
 
@@ -107,14 +114,21 @@ def export(
 
         write_in_parts(store, path, fmt, options, report, progress, workers)
         return report
-    write_atomic(path, lambda f: f.writelines(render_lines(store, fmt, options, report,
-                                                            progress)), report.warnings)
+    write_atomic(
+        path,
+        lambda f: f.writelines(render_lines(store, fmt, options, report, progress)),
+        report.warnings,
+    )
     return report
 
 
 def render_lines(
-    store: Store, fmt: str, options: tuple, report: ExportReport,
-    progress: Progress | None = None, ids: tuple[int, int] = (0, 2**63 - 1),
+    store: Store,
+    fmt: str,
+    options: tuple,
+    report: ExportReport,
+    progress: Progress | None = None,
+    ids: tuple[int, int] = (0, 2**63 - 1),
 ) -> Iterator[bytes]:
     """The JSONL (or doccano) lines of the articles with ids in `ids`."""
     tasks = _tasks(store, *options, report, progress, ids)
@@ -136,8 +150,13 @@ def _batches(tasks: Iterator[_Task], size: int = 64) -> Iterator[list[_Task]]:
 
 def _lines(batch: list[_Task]) -> list[bytes]:
     """The tasks' lines, their articles' stored tokens made into JSON in one go."""
-    articles = list({id(t.article): t.article for t in batch
-                     if t.tokens is None and t.article._tokens_json is None}.values())
+    articles = list(
+        {
+            id(t.article): t.article
+            for t in batch
+            if t.tokens is None and t.article._tokens_json is None
+        }.values()
+    )
     made = tokens_json_many([(a.text, *a._arrays) for a in articles])
     for article, data in zip(articles, made):
         article._tokens_json = data
@@ -145,8 +164,11 @@ def _lines(batch: list[_Task]) -> list[bytes]:
 
 
 def iter_records(
-    store: Store, annotator: str | None = None, statuses: Iterable[str] | None = None,
-    include_suggestions: bool = False, report: ExportReport | None = None,
+    store: Store,
+    annotator: str | None = None,
+    statuses: Iterable[str] | None = None,
+    include_suggestions: bool = False,
+    report: ExportReport | None = None,
     progress: Progress | None = None,
 ) -> Iterator[Record]:
     """Yield the Prodigy-style records `export` writes, by article id and then annotator.
@@ -166,15 +188,29 @@ def to_doccano(record: Record) -> Record:
     # A suggestion keeps its status, origin and score (doccano ignores them), so that an
     # export with suggestions reads back as it was, overlaps and all.
     relations = [
-        {"id": i, "from_id": ids[_key(r["head_span"])], "to_id": ids[_key(r["child_span"])],
-         "type": r["label"], **_suggestion_keys(r)}
+        {
+            "id": i,
+            "from_id": ids[_key(r["head_span"])],
+            "to_id": ids[_key(r["child_span"])],
+            "type": r["label"],
+            **_suggestion_keys(r),
+        }
         for i, r in enumerate(record["relations"], 1)
     ]
     meta = record["meta"]
     out: Record = {
-        "id": meta["article_id"], "text": record["text"],
-        "entities": [{"id": ids[_key(s)], "label": s["label"], "start_offset": s["start"],
-                      "end_offset": s["end"], **_suggestion_keys(s)} for s in record["spans"]],
+        "id": meta["article_id"],
+        "text": record["text"],
+        "entities": [
+            {
+                "id": ids[_key(s)],
+                "label": s["label"],
+                "start_offset": s["start"],
+                "end_offset": s["end"],
+                **_suggestion_keys(s),
+            }
+            for s in record["spans"]
+        ],
         "relations": relations,
     }
     # doccano keeps other columns as the example's meta; none may shadow a field.
@@ -194,8 +230,12 @@ def _key(span: dict[str, Any]) -> Key:
 
 
 def _tasks(
-    store: Store, annotator: str | None, statuses: Iterable[str], include_suggestions: bool,
-    report: ExportReport, progress: Progress | None,
+    store: Store,
+    annotator: str | None,
+    statuses: Iterable[str],
+    include_suggestions: bool,
+    report: ExportReport,
+    progress: Progress | None,
     ids: tuple[int, int] = (0, 2**63 - 1),
 ) -> Iterator[_Task]:
     """One _Task per record, in article id order, for articles with ids in `ids` (inclusive)."""
@@ -208,18 +248,31 @@ def _tasks(
     articles = conn.execute(
         "SELECT a.id, a.title, a.text, a.source, a.meta, t.data FROM articles a "
         "LEFT JOIN tokens t ON t.article_id = a.id WHERE a.id BETWEEN ? AND ? ORDER BY a.id",
-        ids)
-    entities = _Grouped(conn.execute(
-        'SELECT article_id, id, start, "end", label, status, origin, score, annotator '
-        f"FROM entities WHERE article_id BETWEEN ? AND ? AND status IN ({marks}) "
-        "ORDER BY article_id", (*ids, *live)))
-    relations = _Grouped(conn.execute(
-        "SELECT article_id, head, child, label, status, origin, score, annotator FROM relations "
-        f"WHERE article_id BETWEEN ? AND ? AND status IN ({marks}) ORDER BY article_id",
-        (*ids, *live)))
-    article_statuses = _Grouped(conn.execute(
-        "SELECT article_id, annotator, status FROM article_status "
-        "WHERE article_id BETWEEN ? AND ? ORDER BY article_id", ids))
+        ids,
+    )
+    entities = _Grouped(
+        conn.execute(
+            'SELECT article_id, id, start, "end", label, status, origin, score, annotator '
+            f"FROM entities WHERE article_id BETWEEN ? AND ? AND status IN ({marks}) "
+            "ORDER BY article_id",
+            (*ids, *live),
+        )
+    )
+    relations = _Grouped(
+        conn.execute(
+            "SELECT article_id, head, child, label, status, origin, score, annotator "
+            "FROM relations "
+            f"WHERE article_id BETWEEN ? AND ? AND status IN ({marks}) ORDER BY article_id",
+            (*ids, *live),
+        )
+    )
+    article_statuses = _Grouped(
+        conn.execute(
+            "SELECT article_id, annotator, status FROM article_status "
+            "WHERE article_id BETWEEN ? AND ? ORDER BY article_id",
+            ids,
+        )
+    )
     # `_project_id` names the project an annotator's work was made in (merged-in work keeps
     # its own), so that an export merged back elsewhere is told apart from a namesake's.
     own, origins = work_origins(store)
@@ -230,8 +283,10 @@ def _tasks(
         article_id = row[0]
         ents, rels = entities.take(article_id), relations.take(article_id)
         decided = {r[1]: r[2] for r in article_statuses.take(article_id)}
-        chosen = [(who, decided.get(who, ArticleStatus.TODO))
-                  for who in _annotators(ents, rels, decided, annotator, include_suggestions)]
+        chosen = [
+            (who, decided.get(who, ArticleStatus.TODO))
+            for who in _annotators(ents, rels, decided, annotator, include_suggestions)
+        ]
         chosen = [(who, status) for who, status in chosen if not wanted or status in wanted]
         if chosen:
             # Only now decode tokens and hash the text: filters often skip most articles.
@@ -240,8 +295,7 @@ def _tasks(
             by_id = {e[1]: e for e in ents}
             for who, status in chosen:
                 report.records += 1
-                task = article.task(store, who, status, ents, rels, by_id,
-                                    include_suggestions)
+                task = article.task(store, who, status, ents, rels, by_id, include_suggestions)
                 task.project_json = origin_json.get(who, own_json)
                 yield task
         if progress is not None and done % _PROGRESS_EVERY == 0:
@@ -267,7 +321,10 @@ class _Grouped:
 
 
 def _annotators(
-    ents: list[tuple], rels: list[tuple], decided: dict[str, str], only: str | None,
+    ents: list[tuple],
+    rels: list[tuple],
+    decided: dict[str, str],
+    only: str | None,
     include_suggestions: bool,
 ) -> list[str | None]:
     who = {e[8] for e in ents if e[5] == ACCEPTED} | {r[7] for r in rels if r[4] == ACCEPTED}
@@ -308,8 +365,11 @@ class _Article:
             meta, why = None, "is not JSON"
         if meta is not None and not isinstance(meta, dict):
             why = "is not a JSON object"
-        elif (meta is not None and meta_json.count("[") + meta_json.count("{") > MAX_JSON_DEPTH
-              and json_depth(meta) > MAX_JSON_DEPTH):
+        elif (
+            meta is not None
+            and meta_json.count("[") + meta_json.count("{") > MAX_JSON_DEPTH
+            and json_depth(meta) > MAX_JSON_DEPTH
+        ):
             why = f"nests more than {MAX_JSON_DEPTH} levels deep"
         if not why:
             return meta
@@ -317,8 +377,14 @@ class _Article:
         return {}
 
     def task(
-        self, store: Store, who: str | None, status: str, ents: list[tuple], rels: list[tuple],
-        by_id: dict[int, tuple], include_suggestions: bool,
+        self,
+        store: Store,
+        who: str | None,
+        status: str,
+        ents: list[tuple],
+        rels: list[tuple],
+        by_id: dict[int, tuple],
+        include_suggestions: bool,
     ) -> _Task:
         """The record of one annotator (None: suggestions only), aligned to tokens."""
         spans: dict[Key, dict[str, Any] | None] = {}
@@ -342,8 +408,11 @@ class _Article:
                 key = (row[2], row[3], row[4])
                 if key not in spans:
                     # Someone else's Entity: add it, or the Relation would have no end.
-                    self.warn(f"relation {label} links {key[2]} {self.quote(key)}, which is "
-                              "not among this annotator's entities; added to them", who)
+                    self.warn(
+                        f"relation {label} links {key[2]} {self.quote(key)}, which is "
+                        "not among this annotator's entities; added to them",
+                        who,
+                    )
                     spans[key] = None
                 ends.append(key)
             relations.append((ends[0], ends[1], label, extra))
@@ -356,18 +425,22 @@ class _Article:
             else:
                 self.report.errors.append(
                     f"article {self.id}{_by(who)}: {key[2]} {self.quote(key)} "
-                    f"({key[0]}-{key[1]}) cannot be aligned to tokens; left out of the export")
+                    f"({key[0]}-{key[1]}) cannot be aligned to tokens; left out of the export"
+                )
         rel_kept = []
         for rel in relations:
             if rel[0] in aligned and rel[1] in aligned:
                 rel_kept.append(rel)
             else:
-                self.report.errors.append(f"article {self.id}{_by(who)}: relation {rel[2]} "
-                                          "left out: one of its entities cannot be aligned")
+                self.report.errors.append(
+                    f"article {self.id}{_by(who)}: relation {rel[2]} "
+                    "left out: one of its entities cannot be aligned"
+                )
         # repr of ints, strings and None is the same on every machine and Python 3 version.
         task = repr((who, [key for key, _ in kept], [r[:3] for r in rel_kept]))
-        return _Task(self, who, status, tokens, aligned, kept, rel_kept,
-                     _hash(f"{self.input_hash} {task}"))
+        return _Task(
+            self, who, status, tokens, aligned, kept, rel_kept, _hash(f"{self.input_hash} {task}")
+        )
 
     @property
     def tokens(self) -> Tokens:
@@ -384,7 +457,9 @@ class _Article:
         return self._tokens_json
 
     def _align(
-        self, spans: dict[Key, Any], who: str | None,
+        self,
+        spans: dict[Key, Any],
+        who: str | None,
     ) -> tuple[Tokens | None, dict[Key, Any]]:
         """The tokens (None: as stored), split where a span edge falls inside one; each
         span's first and last token."""
@@ -398,8 +473,11 @@ class _Article:
         for key in inside:
             if key[:2] not in self._split_reported:
                 self._split_reported.add(key[:2])
-                self.warn(f"{key[2]} {self.quote(key)} ({key[0]}-{key[1]}) does not start and "
-                          "end on token edges; tokens split there in the export", who)
+                self.warn(
+                    f"{key[2]} {self.quote(key)} ({key[0]}-{key[1]}) does not start and "
+                    "end on token edges; tokens split there in the export",
+                    who,
+                )
         aligned = {key: token_span(tokens, key) for key in spans}
         return tokens, {key: found for key, found in aligned.items() if found is not None}
 
@@ -407,7 +485,7 @@ class _Article:
         self.report.warnings.append(f"article {self.id}{_by(who)}: {message}")
 
     def quote(self, key: Key) -> str:
-        text = " ".join(self.text[key[0]:key[1]].split())
+        text = " ".join(self.text[key[0] : key[1]].split())
         return repr(text[:40] + "…" if len(text) > 40 else text)
 
 
@@ -427,23 +505,42 @@ class _Task:
 
     def meta(self) -> dict[str, Any]:
         a = self.article
-        return {**a.meta, "article_id": a.id, "title": a.title, "source": a.source,
-                "annotator": self.who, "status": self.status}
+        return {
+            **a.meta,
+            "article_id": a.id,
+            "title": a.title,
+            "source": a.source,
+            "annotator": self.who,
+            "status": self.status,
+        }
 
     def record(self, tokens: bool = True) -> Record:
         a, text = self.article, self.article.text
         return {
-            "text": text, "meta": self.meta(), "_input_hash": a.input_hash,
+            "text": text,
+            "meta": self.meta(),
+            "_input_hash": a.input_hash,
             "_task_hash": self.task_hash,
             "tokens": token_dicts(text, *self._lists()) if tokens else [],
-            "spans": [{**self._ref(key), "text": text[key[0]:key[1]], **(extra or {})}
-                      for key, extra in self.spans],
+            "spans": [
+                {**self._ref(key), "text": text[key[0] : key[1]], **(extra or {})}
+                for key, extra in self.spans
+            ],
             "relations": [
-                {"head": self.aligned[head][1], "child": self.aligned[child][1], "label": label,
-                 "head_span": self._ref(head), "child_span": self._ref(child), **(extra or {})}
-                for head, child, label, extra in self.relations],
-            "answer": "accept", "_annotator_id": self.who,
-            "_project_id": json.loads(self.project_json), "_session_id": self._session(),
+                {
+                    "head": self.aligned[head][1],
+                    "child": self.aligned[child][1],
+                    "label": label,
+                    "head_span": self._ref(head),
+                    "child_span": self._ref(child),
+                    **(extra or {}),
+                }
+                for head, child, label, extra in self.relations
+            ],
+            "answer": "accept",
+            "_annotator_id": self.who,
+            "_project_id": json.loads(self.project_json),
+            "_session_id": self._session(),
         }
 
     def _lists(self) -> tuple[list[int], list[int]]:
@@ -455,17 +552,32 @@ class _Task:
         made without building a dict per token."""
         a, text, aligned = self.article, self.article.text, self.aligned
         spans = ",".join(
-            _REF % (*key[:2], *aligned[key], _quote_json(key[2])) + ","
-            + f'"text":{_quote_json(text[key[0]:key[1]])}{_extra_json(extra)}}}'
-            for key, extra in self.spans)
+            _REF % (*key[:2], *aligned[key], _quote_json(key[2]))
+            + ","
+            + f'"text":{_quote_json(text[key[0] : key[1]])}{_extra_json(extra)}}}'
+            for key, extra in self.spans
+        )
         relations = ",".join(
-            _RELATION % (aligned[head][1], aligned[child][1], _quote_json(label),
-                         self._ref_json(head), self._ref_json(child)) + _extra_json(extra) + "}"
-            for head, child, label, extra in self.relations)
-        head = _LINE_HEAD % (_quote_json(text), _dumps(self.meta()), a.input_hash,
-                             self.task_hash)
-        tail = _LINE_TAIL % (spans, relations, _dumps(self.who), self.project_json,
-                             _quote_json(self._session()))
+            _RELATION
+            % (
+                aligned[head][1],
+                aligned[child][1],
+                _quote_json(label),
+                self._ref_json(head),
+                self._ref_json(child),
+            )
+            + _extra_json(extra)
+            + "}"
+            for head, child, label, extra in self.relations
+        )
+        head = _LINE_HEAD % (_quote_json(text), _dumps(self.meta()), a.input_hash, self.task_hash)
+        tail = _LINE_TAIL % (
+            spans,
+            relations,
+            _dumps(self.who),
+            self.project_json,
+            _quote_json(self._session()),
+        )
         return b"".join((_utf8(head), a.tokens_json(self.tokens), _utf8(tail)))
 
     def doccano_line(self) -> bytes:
@@ -473,8 +585,13 @@ class _Task:
 
     def _ref(self, key: Key) -> dict[str, Any]:
         first, last = self.aligned[key]
-        return {"start": key[0], "end": key[1], "token_start": first, "token_end": last,
-                "label": key[2]}
+        return {
+            "start": key[0],
+            "end": key[1],
+            "token_start": first,
+            "token_end": last,
+            "label": key[2],
+        }
 
     def _ref_json(self, key: Key) -> str:
         return _REF % (*key[:2], *self.aligned[key], _quote_json(key[2])) + "}"
@@ -523,8 +640,9 @@ def _check_statuses(statuses: Iterable[str] | None) -> frozenset[str]:
     wanted = frozenset(statuses or ())
     unknown = sorted(wanted - set(ArticleStatus.ALL))
     if unknown:
-        raise ExportError(f"unknown article status {unknown[0]!r}; "
-                          f"use one of {', '.join(ArticleStatus.ALL)}")
+        raise ExportError(
+            f"unknown article status {unknown[0]!r}; use one of {', '.join(ArticleStatus.ALL)}"
+        )
     return wanted
 
 
@@ -532,7 +650,9 @@ def _check_statuses(statuses: Iterable[str] | None) -> frozenset[str]:
 
 
 def write_atomic(
-    path: Path, write: Callable[[IO[bytes]], Any], notes: list[str] | None = None,
+    path: Path,
+    write: Callable[[IO[bytes]], Any],
+    notes: list[str] | None = None,
 ) -> None:
     """Write through a temporary file beside `path`, then replace it; on failure keep it.
 

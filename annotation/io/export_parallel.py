@@ -25,21 +25,29 @@ CHUNK = 500  # articles per part (about 17 MB of JSONL): steady progress, bounde
 
 
 def write_in_parts(
-    store: Store, path: Path, fmt: str, options: tuple, report: ExportReport,
-    progress: Progress | None, workers: int,
+    store: Store,
+    path: Path,
+    fmt: str,
+    options: tuple,
+    report: ExportReport,
+    progress: Progress | None,
+    workers: int,
 ) -> None:
     """Write `path` from parts made by `workers` processes; fill in `report`."""
     ids = [row[0] for row in store.db.execute("SELECT id FROM articles ORDER BY id")]
-    jobs = [(n, ids[i], ids[min(i + CHUNK, len(ids)) - 1])
-            for n, i in enumerate(range(0, len(ids), CHUNK))]
+    jobs = [
+        (n, ids[i], ids[min(i + CHUNK, len(ids)) - 1])
+        for n, i in enumerate(range(0, len(ids), CHUNK))
+    ]
     context = multiprocessing.get_context("spawn")  # no fork of an open database
     turn = context.Condition()
     next_part, next_offset = context.Value("q", 0, lock=False), context.Value("q", 0, lock=False)
 
     def join(out) -> None:
         shared = (str(store.path), fmt, options, out.path, turn, next_part, next_offset)
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                 initargs=shared) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start_worker, initargs=shared
+        ) as pool:
             done = 0
             try:
                 for part in pool.map(_write_part, jobs):
@@ -69,11 +77,18 @@ def _start_worker(project, fmt, options, target, turn, next_part, next_offset) -
     if parent is not None:
         # Waiting on the parent's sentinel returns when the export process ends, even by
         # kill -9, which gives the pool no chance to stop its workers.
-        threading.Thread(target=_exit_with, args=(parent,), daemon=True,
-                         name="exit-with-parent").start()
-    _worker.update(store=Store.open(project, readonly=True), fmt=fmt, options=options,
-                   fd=os.open(target, os.O_WRONLY | getattr(os, "O_BINARY", 0)), turn=turn,
-                   next_part=next_part, next_offset=next_offset)
+        threading.Thread(
+            target=_exit_with, args=(parent,), daemon=True, name="exit-with-parent"
+        ).start()
+    _worker.update(
+        store=Store.open(project, readonly=True),
+        fmt=fmt,
+        options=options,
+        fd=os.open(target, os.O_WRONLY | getattr(os, "O_BINARY", 0)),
+        turn=turn,
+        next_part=next_part,
+        next_offset=next_offset,
+    )
 
 
 def _exit_with(parent: multiprocessing.process.BaseProcess) -> None:
@@ -97,8 +112,11 @@ def _write_part(job: tuple[int, int, int]) -> _PartReport:
         w["next_part"].value = number + 1
         w["turn"].notify_all()
     write_at(w["fd"], data, offset)
-    report.articles_read = w["store"].db.execute(
-        "SELECT count(*) FROM articles WHERE id BETWEEN ? AND ?", (lo, hi)).fetchone()[0]
+    report.articles_read = (
+        w["store"]
+        .db.execute("SELECT count(*) FROM articles WHERE id BETWEEN ? AND ?", (lo, hi))
+        .fetchone()[0]
+    )
     return report
 
 

@@ -25,7 +25,8 @@ class ReadError(OSError):
 
 
 def collect(
-    paths: Iterable[str | Path], fmt: str | None = None,
+    paths: Iterable[str | Path],
+    fmt: str | None = None,
     unread: list[Problem] | None = None,
 ) -> list[Source]:
     """Expand files and folders into the files to read.
@@ -39,8 +40,7 @@ def collect(
     """
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    suffixes = (".txt",) if fmt == "txt" else JSONL_SUFFIXES if fmt else (
-        ".txt", *JSONL_SUFFIXES)
+    suffixes = (".txt",) if fmt == "txt" else JSONL_SUFFIXES if fmt else (".txt", *JSONL_SUFFIXES)
     problems: list[Problem] = []
     sources: list[Source] = []
     for path in map(Path, paths):
@@ -56,8 +56,10 @@ def collect(
         elif stat.S_ISREG(mode):
             sources.append(Source(path, path.name, fmt))
         else:
-            raise ReadError(f"{path}: {_kind(mode)}, neither a file nor a folder; Sorot "
-                            "imports text and JSONL files, and folders of them")
+            raise ReadError(
+                f"{path}: {_kind(mode)}, neither a file nor a folder; Sorot "
+                "imports text and JSONL files, and folders of them"
+            )
     if problems and unread is None:
         raise ReadError(str(problems[0]))
     if unread is not None:
@@ -86,20 +88,25 @@ def _walk(folder: Path, suffixes: tuple[str, ...], problems: list[Problem]) -> l
             try:
                 mode = path.stat().st_mode
             except OSError as exc:
-                problems.append(Problem(str(path), 0, f"cannot read ({exc.strerror}); "
-                                        "not imported"))
+                problems.append(
+                    Problem(str(path), 0, f"cannot read ({exc.strerror}); not imported")
+                )
                 continue
             if stat.S_ISREG(mode):
                 found.append(path)
             else:
-                problems.append(Problem(str(path), 0, f"{_kind(mode)}, not a file; not "
-                                        "imported"))
+                problems.append(Problem(str(path), 0, f"{_kind(mode)}, not a file; not imported"))
     for exc in errors:
         where = Path(exc.filename) if exc.filename else folder
         if where == folder:
             raise ReadError(f"{folder}: cannot read the folder ({exc.strerror})")
-        problems.append(Problem(str(where), 0, f"cannot read the folder ({exc.strerror}); "
-                                "the files in it were not imported"))
+        problems.append(
+            Problem(
+                str(where),
+                0,
+                f"cannot read the folder ({exc.strerror}); the files in it were not imported",
+            )
+        )
     return sorted(found)
 
 

@@ -136,10 +136,12 @@ class ImportReport:
             text += f", {len(self.skipped)} skipped (rejected or ignored tasks)"
         if self.stopped is not None:
             unfinished = self.unfinished
-            text += (f"; stopped before the end of {', '.join(unfinished[:3])}"
-                     f"{' and more' if len(unfinished) > 3 else ''}: {self.stopped.reason}. "
-                     f"The {_articles(self.imported)} imported are committed (`sorot log` "
-                     "lists them); import the same files again to add the rest")
+            text += (
+                f"; stopped before the end of {', '.join(unfinished[:3])}"
+                f"{' and more' if len(unfinished) > 3 else ''}: {self.stopped.reason}. "
+                f"The {_articles(self.imported)} imported are committed (`sorot log` "
+                "lists them); import the same files again to add the rest"
+            )
         return text
 
 
@@ -156,10 +158,17 @@ class _Batch:
 
 
 def import_paths(
-    store: Store, paths: Iterable[str | Path], fmt: str | None = None, *, annotator: str,
-    spans_as: str = EntityStatus.ACCEPTED, title_from: str = "first-line",
-    progress: Progress | None = None, batch_size: int = BATCH_SIZE,
-    batch_bytes: int = BATCH_BYTES, workers: int | None = None,
+    store: Store,
+    paths: Iterable[str | Path],
+    fmt: str | None = None,
+    *,
+    annotator: str,
+    spans_as: str = EntityStatus.ACCEPTED,
+    title_from: str = "first-line",
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+    batch_bytes: int = BATCH_BYTES,
+    workers: int | None = None,
     parallel_bytes: int = PARALLEL_BYTES,
 ) -> ImportReport:
     """Import .txt files, folders and JSONL files into the project.
@@ -195,12 +204,12 @@ def import_paths(
     report = ImportReport(files=[FileReport(s.name, s.fmt) for s in sources], unread=unread)
     report.problems.extend(unread)
     store_batch = _Storer(store, report, annotator, spans_as == SUGGESTED, progress, total)
-    with store.bulk("import"), \
-            _Parsers(store, title_from, workers, start_after, total) as parsers:
+    with store.bulk("import"), _Parsers(store, title_from, workers, start_after, total) as parsers:
         in_flight: deque[_Batch] = deque()
         try:
-            for batch in _batches(sources, sizes, store.schema, title_from, report,
-                                  batch_size, batch_bytes):
+            for batch in _batches(
+                sources, sizes, store.schema, title_from, report, batch_size, batch_bytes
+            ):
                 if len(in_flight) >= parsers.size:
                     store_batch(in_flight.popleft(), parsers.receive())
                     parsers.pause()
@@ -226,8 +235,13 @@ def _why(path: Path | None, exc: BaseException) -> str:
 
 
 def _batches(
-    sources: list[Source], sizes: list[int], schema: LabelSchema, title_from: str,
-    report: ImportReport, batch_size: int, batch_bytes: int = BATCH_BYTES,
+    sources: list[Source],
+    sizes: list[int],
+    schema: LabelSchema,
+    title_from: str,
+    report: ImportReport,
+    batch_size: int,
+    batch_bytes: int = BATCH_BYTES,
 ) -> Iterator[_Batch]:
     """Read the files (refusing those not in UTF-8) into batches of lines to parse, each
     of at most `batch_size` lines, ending too at the line that brings it to `batch_bytes`."""
@@ -281,7 +295,10 @@ class _Parser:
     """Parses batches of lines and tokenizes the new articles among them."""
 
     def __init__(
-        self, schema: LabelSchema, title_from: str, known: Callable[[list[str]], set[str]],
+        self,
+        schema: LabelSchema,
+        title_from: str,
+        known: Callable[[list[str]], set[str]],
     ) -> None:
         self.schema, self.title_from, self.known = schema, title_from, known
         self._readers: dict[int, Reader] = {}
@@ -297,16 +314,16 @@ class _Parser:
             source, fmt = batch.sources[number]
             reader = self._readers.get(number)
             if reader is None or reader.fmt != fmt:
-                reader = self._readers[number] = Reader(source, fmt, self.schema,
-                                                        self.title_from)
+                reader = self._readers[number] = Reader(source, fmt, self.schema, self.title_from)
             item = reader.parse_txt(raw) if fmt == "txt" else reader.parse(line, raw)
             parsed.append((number, item, None))
         for number in [n for n in self._readers if n not in batch.sources]:
             del self._readers[number]  # a file that is done, here at least
         # Known texts are not tokenized: re-importing a file then costs little more than
         # reading it. A text repeated in a batch not yet stored is caught by add_article.
-        records = [(i, item.text) for i, (_, item, _) in enumerate(parsed)
-                   if isinstance(item, Record)]
+        records = [
+            (i, item.text) for i, (_, item, _) in enumerate(parsed) if isinstance(item, Record)
+        ]
         hashes = [content_hash(text) for _, text in records]
         seen = self.known(hashes)
         new, texts = [], []
@@ -330,10 +347,14 @@ def _known_in(conn: sqlite3.Connection) -> Callable[[list[str]], set[str]]:
     def known(hashes: list[str]) -> set[str]:
         found: set[str] = set()
         for start in range(0, len(hashes), 500):
-            chunk = hashes[start:start + 500]
+            chunk = hashes[start : start + 500]
             marks = ", ".join("?" * len(chunk))
-            found.update(h for (h,) in conn.execute(
-                f"SELECT hash FROM articles WHERE hash IN ({marks})", chunk))
+            found.update(
+                h
+                for (h,) in conn.execute(
+                    f"SELECT hash FROM articles WHERE hash IN ({marks})", chunk
+                )
+            )
         return found
 
     return known
@@ -355,12 +376,14 @@ class _Parsers:
     go round the helpers in turn and come back in the same order.
     """
 
-    def __init__(self, store: Store, title_from: str, workers: int, start_after: int = 0,
-                 total: int = 0) -> None:
+    def __init__(
+        self, store: Store, title_from: str, workers: int, start_after: int = 0, total: int = 0
+    ) -> None:
         self._local = _Parser(store.schema, title_from, _known_in(store.db.conn))
         # Each batch in flight, its parsed lines if parsed here, and the helper it went to.
-        self._pending: deque[tuple[_Batch, list[Parsed] | None, list[int], list[str],
-                                   subprocess.Popen[bytes] | None]] = deque()
+        self._pending: deque[
+            tuple[_Batch, list[Parsed] | None, list[int], list[str], subprocess.Popen[bytes] | None]
+        ] = deque()
         self._helpers: list[subprocess.Popen[bytes]] = []
         self._sent = 0
         self._tokenize_only = workers == 1
@@ -375,12 +398,18 @@ class _Parsers:
         """Start the helpers (once): from now on batches go to them."""
         workers, self._workers = self._workers, 0
         root = str(Path(__file__).resolve().parents[2])
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            p for p in (root, os.environ.get("PYTHONPATH")) if p)}
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p),
+        }
         setup = (self._store.schema.to_dict(), self._title_from, str(self._store.path))
         for _ in range(workers):
-            helper = subprocess.Popen([sys.executable, "-c", _HELPER], env=env,
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            helper = subprocess.Popen(
+                [sys.executable, "-c", _HELPER],
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
             self._helpers.append(helper)
             self.started += 1
             with contextlib.suppress(OSError):
@@ -523,8 +552,13 @@ class _Storer:
     """Stores parsed batches, one transaction each, and counts what became of each line."""
 
     def __init__(
-        self, store: Store, report: ImportReport, annotator: str, suggested: bool,
-        progress: Progress | None, total: int,
+        self,
+        store: Store,
+        report: ImportReport,
+        annotator: str,
+        suggested: bool,
+        progress: Progress | None,
+        total: int,
     ) -> None:
         self.store, self.report, self.annotator = store, report, annotator
         self.suggested, self.progress, self.total = suggested, progress, total
@@ -572,11 +606,20 @@ class _Storer:
         for number, lines in imported.items():
             count = len(lines)
             whole = number in batch.started and number in batch.finished
-            where = "" if whole else f" (line {lines[0]})" if count == 1 else \
-                f" (lines {lines[0]}–{lines[-1]})"
-            self.store.log_event(self.annotator, "import",
-                                 f"Import {files[number].name}{where}: {_articles(count)}",
-                                 [], None)
+            where = (
+                ""
+                if whole
+                else f" (line {lines[0]})"
+                if count == 1
+                else f" (lines {lines[0]}–{lines[-1]})"
+            )
+            self.store.log_event(
+                self.annotator,
+                "import",
+                f"Import {files[number].name}{where}: {_articles(count)}",
+                [],
+                None,
+            )
         return outcomes
 
     def _add(self, record: Record, data: bytes) -> int | None:
@@ -585,13 +628,29 @@ class _Storer:
         if self.suggested:
             # Suggestions are nobody's work yet, so they carry no annotator and no status.
             who = status = None
-            entities = [e if e.status == SUGGESTED else NewEntity(
-                e.start, e.end, e.label, SUGGESTED, IMPORT_ORIGIN) for e in entities]
-            relations = [r if r.status == SUGGESTED else NewRelation(
-                r.head, r.child, r.label, SUGGESTED, IMPORT_ORIGIN) for r in relations]
-        return self.store.add_article(record.text, record.title, record.source, record.meta,
-                                      data, entities, relations, who, status)
-
+            entities = [
+                e
+                if e.status == SUGGESTED
+                else NewEntity(e.start, e.end, e.label, SUGGESTED, IMPORT_ORIGIN)
+                for e in entities
+            ]
+            relations = [
+                r
+                if r.status == SUGGESTED
+                else NewRelation(r.head, r.child, r.label, SUGGESTED, IMPORT_ORIGIN)
+                for r in relations
+            ]
+        return self.store.add_article(
+            record.text,
+            record.title,
+            record.source,
+            record.meta,
+            data,
+            entities,
+            relations,
+            who,
+            status,
+        )
 
     def _add_to_existing(self, record: Record) -> bool:
         """Add a duplicate's annotations if they are an annotator's first on that article.
@@ -605,8 +664,9 @@ class _Storer:
         article_id = self.store.article_id_for_hash(content_hash(record.text))
         if article_id is None or self.store.has_work(article_id, who):
             return False
-        self.store.add_annotations(article_id, record.entities, record.relations, who,
-                                   record.status)
+        self.store.add_annotations(
+            article_id, record.entities, record.relations, who, record.status
+        )
         return True
 
 

@@ -62,9 +62,11 @@ class Source:
 
 def too_long(chars: int) -> str:
     """Why an article of `chars` characters is refused."""
-    return (f"the text is {describe_size(chars)}, longer than the {MAX_ARTICLE_CHARS:,} "
-            "characters Sorot takes in one article; split it into articles (one per .txt "
-            "file, or one per JSONL line)")
+    return (
+        f"the text is {describe_size(chars)}, longer than the {MAX_ARTICLE_CHARS:,} "
+        "characters Sorot takes in one article; split it into articles (one per .txt "
+        "file, or one per JSONL line)"
+    )
 
 
 def read_txt(source: Source) -> bytes:
@@ -72,10 +74,16 @@ def read_txt(source: Source) -> bytes:
     size = source.size
     if size > _MAX_TXT_BYTES:
         # Not read at all: decoding and tokenizing it would take gigabytes.
-        raise Refused(Problem(str(source.path), 1, f"the file is {size / 1e6:,.1f} MB, "
-                              f"longer than the {MAX_ARTICLE_CHARS:,} characters Sorot takes "
-                              "in one article; split it into articles (one per .txt file, or "
-                              "one per JSONL line); nothing was imported"))
+        raise Refused(
+            Problem(
+                str(source.path),
+                1,
+                f"the file is {size / 1e6:,.1f} MB, "
+                f"longer than the {MAX_ARTICLE_CHARS:,} characters Sorot takes "
+                "in one article; split it into articles (one per .txt file, or "
+                "one per JSONL line); nothing was imported",
+            )
+        )
     try:
         return source.path.read_bytes()
     except OSError as exc:
@@ -87,25 +95,48 @@ def check_encoding(source: Source, data: bytes, offset: int = 0, lines: int = 0)
     path = str(source.path)
     if offset == 0:
         if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-            raise Refused(Problem(path, 1, "UTF-32 text (it starts with a UTF-32 byte-order "
-                                           "mark); Sorot reads UTF-8 only: save it as UTF-8"))
+            raise Refused(
+                Problem(
+                    path,
+                    1,
+                    "UTF-32 text (it starts with a UTF-32 byte-order "
+                    "mark); Sorot reads UTF-8 only: save it as UTF-8",
+                )
+            )
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise Refused(Problem(path, 1, "UTF-16 text (it starts with a UTF-16 byte-order "
-                                           "mark); Sorot reads UTF-8 only: save it as UTF-8"))
+            raise Refused(
+                Problem(
+                    path,
+                    1,
+                    "UTF-16 text (it starts with a UTF-16 byte-order "
+                    "mark); Sorot reads UTF-8 only: save it as UTF-8",
+                )
+            )
     nul = data.find(b"\0")
     if nul >= 0:
         line = lines + data.count(b"\n", 0, nul) + 1
-        raise Refused(Problem(path, line, f"a NUL byte at byte {offset + nul}: this is a binary "
-                                          "file or text not in UTF-8; nothing was imported"))
+        raise Refused(
+            Problem(
+                path,
+                line,
+                f"a NUL byte at byte {offset + nul}: this is a binary "
+                "file or text not in UTF-8; nothing was imported",
+            )
+        )
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = lines + data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise Refused(Problem(
-            path, line, f"not UTF-8: byte {offset + exc.start} (0x{data[exc.start]:02x}, line "
-                        f"{line}, column {column}) cannot be decoded; save the file as UTF-8 "
-                        "(nothing was imported)")) from None
+        raise Refused(
+            Problem(
+                path,
+                line,
+                f"not UTF-8: byte {offset + exc.start} (0x{data[exc.start]:02x}, line "
+                f"{line}, column {column}) cannot be decoded; save the file as UTF-8 "
+                "(nothing was imported)",
+            )
+        ) from None
 
 
 def scan_encoding(source: Source) -> None:
@@ -135,11 +166,26 @@ def check_shape(source: Source, fmt: str | None) -> None:
         try:
             json.loads(first)
         except ValueError:
-            raise Refused(Problem(str(source.path), 1, "a JSON array spread over lines, not "
-                                  "JSON Lines (one object per line)")) from None
+            raise Refused(
+                Problem(
+                    str(source.path),
+                    1,
+                    "a JSON array spread over lines, not JSON Lines (one object per line)",
+                )
+            ) from None
         except RecursionError:
             pass  # one line of arrays nested too deeply: that line's problem, reported so
-    elif first and not first.startswith(b"{") and fmt is None \
-            and source.path.suffix.lower() not in (*JSONL_SUFFIXES, ".json"):
-        raise Refused(Problem(str(source.path), 1, "cannot tell the format: neither a .txt "
-                              "file nor JSON Lines; give the format (txt, jsonl or doccano)"))
+    elif (
+        first
+        and not first.startswith(b"{")
+        and fmt is None
+        and source.path.suffix.lower() not in (*JSONL_SUFFIXES, ".json")
+    ):
+        raise Refused(
+            Problem(
+                str(source.path),
+                1,
+                "cannot tell the format: neither a .txt "
+                "file nor JSON Lines; give the format (txt, jsonl or doccano)",
+            )
+        )

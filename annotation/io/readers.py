@@ -38,8 +38,19 @@ from annotation.model import ArticleStatus, EntityStatus
 from annotation.project.store import NewEntity, NewRelation
 from annotation.schema import LabelSchema
 
-__all__ = ["BOM", "FORMATS", "JSONL_SUFFIXES", "TITLE_FROM", "Problem", "Reader", "Record",
-           "Refused", "Skipped", "Source", "read"]
+__all__ = [
+    "BOM",
+    "FORMATS",
+    "JSONL_SUFFIXES",
+    "TITLE_FROM",
+    "Problem",
+    "Reader",
+    "Record",
+    "Refused",
+    "Skipped",
+    "Source",
+    "read",
+]
 
 FORMATS = ("txt", "jsonl", "doccano")
 TITLE_FROM = ("first-line", "filename")
@@ -108,7 +119,11 @@ class Reader:
     """
 
     def __init__(
-        self, source: Source, fmt: str | None, schema: LabelSchema, title_from: str,
+        self,
+        source: Source,
+        fmt: str | None,
+        schema: LabelSchema,
+        title_from: str,
         data: bytes | None = None,
     ) -> None:
         self.source, self.fmt, self.schema, self.title_from = source, fmt, schema, title_from
@@ -131,7 +146,7 @@ class Reader:
             for line, raw in enumerate(f, 1):
                 self.done += len(raw)
                 if line == 1 and raw.startswith(BOM):
-                    raw = raw[len(BOM):]
+                    raw = raw[len(BOM) :]
                 if raw and not raw.isspace():
                     yield line, raw
 
@@ -147,20 +162,25 @@ class Reader:
 
     def parse_txt(self, data: bytes) -> Record | Problem:
         """A plain-text file, already checked to be UTF-8, as one record."""
-        text = data[len(BOM):].decode() if data.startswith(BOM) else data.decode()
+        text = data[len(BOM) :].decode() if data.startswith(BOM) else data.decode()
         if not text.strip():
             return Problem(self._path, 1, "the file is empty (no text to import)")
         if len(text) > MAX_ARTICLE_CHARS:
             return Problem(self._path, 1, too_long(len(text)))
-        return Record(1, text, self._title(text, 1), self.source.path.name,
-                      {"file": self.source.name})
+        return Record(
+            1, text, self._title(text, 1), self.source.path.name, {"file": self.source.name}
+        )
 
     def parse(self, line: int, raw: bytes) -> Record | Problem:
         """One JSONL line (not blank) as a Record, or the Problem that keeps it out."""
         if len(raw) > MAX_LINE_BYTES:
-            return Problem(self._path, line, f"the line is {len(raw) / 1e6:,.1f} MB, longer "
-                           f"than any record Sorot takes (an article of at most "
-                           f"{MAX_ARTICLE_CHARS:,} characters, with its tokens and spans)")
+            return Problem(
+                self._path,
+                line,
+                f"the line is {len(raw) / 1e6:,.1f} MB, longer "
+                f"than any record Sorot takes (an article of at most "
+                f"{MAX_ARTICLE_CHARS:,} characters, with its tokens and spans)",
+            )
         try:
             obj = _DECODE(raw.decode("utf-8"))
         except ValueError as exc:
@@ -173,8 +193,9 @@ class Reader:
             self.fmt = "doccano" if _doccano_shaped(obj) else "jsonl"
         answer = obj.get("answer")
         if self.fmt == "jsonl" and answer in ("reject", "ignore"):
-            return Skipped(self._path, line, f"answer is {answer!r}: only accepted tasks are "
-                                             "imported")
+            return Skipped(
+                self._path, line, f"answer is {answer!r}: only accepted tasks are imported"
+            )
         try:
             if b"\\ud" in raw or b"\\uD" in raw:
                 _check_surrogates(obj)
@@ -200,13 +221,19 @@ class Reader:
         if type(spans) is not list:
             raise _Bad(f"'spans' is {_kind(spans)}, not a list")
         entities = self._entities(text, spans, "start", "end", "text", _span_name)
-        relations = self._relations(obj, entities, _span_name,
-                                    _prodigy_resolver(obj, entities))
+        relations = self._relations(obj, entities, _span_name, _prodigy_resolver(obj, entities))
         annotator = obj.get("_annotator_id")
         if annotator is not None and type(annotator) is not str:
             raise _Bad(f"'_annotator_id' is {_kind(annotator)}, not a string")
-        return self._record(line, text, obj.get("title"), obj.get("meta") or {}, entities,
-                            relations, annotator or None)
+        return self._record(
+            line,
+            text,
+            obj.get("title"),
+            obj.get("meta") or {},
+            entities,
+            relations,
+            annotator or None,
+        )
 
     # -- doccano -------------------------------------------------------------------------
 
@@ -225,14 +252,15 @@ class Reader:
                 if type(ent_id) not in (int, str):
                     raise _Bad(f"entity #{i + 1}: id {ent_id!r} is not a number or string")
                 if ent_id in ids:
-                    raise _Bad(f"entity #{i + 1}: id {ent_id!r} repeats entity "
-                               f"#{ids[ent_id] + 1}")
+                    raise _Bad(f"entity #{i + 1}: id {ent_id!r} repeats entity #{ids[ent_id] + 1}")
                 ids[ent_id] = i
         spans = list(raw)
         for i, item in enumerate(labels, 1):
             if type(item) is not list or len(item) != 3:
-                raise _Bad(f"label #{i} is {json.dumps(item, ensure_ascii=False)[:60]}, "
-                           "not [start, end, label]")
+                raise _Bad(
+                    f"label #{i} is {json.dumps(item, ensure_ascii=False)[:60]}, "
+                    "not [start, end, label]"
+                )
             spans.append({"start_offset": item[0], "end_offset": item[1], "label": item[2]})
 
         def name_of(index: int) -> str:
@@ -245,8 +273,10 @@ class Reader:
             ref = rel.get(key)
             index = ids.get(ref) if type(ref) in (int, str) else None
             if index is None:
-                raise _Bad(f"relation #{number} {label}: {key} {ref!r} matches no entity "
-                           "(dangling relation)")
+                raise _Bad(
+                    f"relation #{number} {label}: {key} {ref!r} matches no entity "
+                    "(dangling relation)"
+                )
             return index
 
         entities = self._entities(text, spans, "start_offset", "end_offset", None, name_of)
@@ -257,8 +287,13 @@ class Reader:
     # -- shared checks -------------------------------------------------------------------
 
     def _entities(
-        self, text: str, spans: list[Any], start_key: str, end_key: str,
-        text_key: str | None, name_of: Callable[[int], str],
+        self,
+        text: str,
+        spans: list[Any],
+        start_key: str,
+        end_key: str,
+        text_key: str | None,
+        name_of: Callable[[int], str],
     ) -> list[NewEntity]:
         """Validate span objects into NewEntities; the usual case is kept to one fast test."""
         length, labels = len(text), self._labels
@@ -270,17 +305,22 @@ class Reader:
                 raise _Bad(f"{name_of(i)} is {_kind(span)}, not an object")
             start, end, label = span.get(start_key), span.get(end_key), span.get("label")
             claimed = span.get(text_key) if text_key else None
-            if (type(start) is not int or type(end) is not int
-                    or not 0 <= start < end <= length or type(label) is not str
-                    or label not in labels
-                    or (claimed is not None and claimed != text[start:end])):
+            if (
+                type(start) is not int
+                or type(end) is not int
+                or not 0 <= start < end <= length
+                or type(label) is not str
+                or label not in labels
+                or (claimed is not None and claimed != text[start:end])
+            ):
                 raise _Bad(self._span_problem(name_of(i), start, end, label, claimed, text))
             key = (start, end, label)
             if key in seen:
-                first = next(j for j, e in enumerate(entities)
-                             if (e.start, e.end, e.label) == key)
-                raise _Bad(f"{_named(name_of, i, entities[first])} repeats "
-                           f"{_named(name_of, first, entities[first])}")
+                first = next(j for j, e in enumerate(entities) if (e.start, e.end, e.label) == key)
+                raise _Bad(
+                    f"{_named(name_of, i, entities[first])} repeats "
+                    f"{_named(name_of, first, entities[first])}"
+                )
             seen.add(key)
             status = span.get("status")
             if status is None or status == ACCEPTED:
@@ -296,15 +336,23 @@ class Reader:
             for mark in marks:
                 if mark[0] < last[1] and mark is not last:
                     a, b = sorted((last[2], mark[2]))
-                    raise _Bad(f"{_named(name_of, a, entities[a])} and "
-                               f"{_named(name_of, b, entities[b])} overlap, and the schema "
-                               "does not allow overlapping entities")
+                    raise _Bad(
+                        f"{_named(name_of, a, entities[a])} and "
+                        f"{_named(name_of, b, entities[b])} overlap, and the schema "
+                        "does not allow overlapping entities"
+                    )
                 if mark[1] > last[1]:
                     last = mark
         return entities
 
     def _span_problem(
-        self, name: str, start: Any, end: Any, label: Any, claimed: Any, text: str,
+        self,
+        name: str,
+        start: Any,
+        end: Any,
+        label: Any,
+        claimed: Any,
+        text: str,
     ) -> str:
         """Say precisely what is wrong with a span that failed the fast test."""
         if type(start) is not int:
@@ -318,16 +366,24 @@ class Reader:
         if start >= end:
             return f"{name}: start {start} is not before end {end} (empty span)"
         if claimed is not None and claimed != text[start:end]:
-            return (f"{name} [{start}:{end}]: its text {claimed!r} is off the text, which has "
-                    f"{text[start:end]!r} there")
+            return (
+                f"{name} [{start}:{end}]: its text {claimed!r} is off the text, which has "
+                f"{text[start:end]!r} there"
+            )
         if type(label) is not str:
             return f"{name} [{start}:{end}]: the label is missing or not a string"
-        return (f"{name} [{start}:{end}]: unknown entity label {label!r} "
-                f"(the schema has {', '.join(self.schema.entity_labels)})")
+        return (
+            f"{name} [{start}:{end}]: unknown entity label {label!r} "
+            f"(the schema has {', '.join(self.schema.entity_labels)})"
+        )
 
     def _relations(
-        self, obj: dict[str, Any], entities: list[NewEntity], name_of: Callable[[int], str],
-        resolve: _Resolve, label_key: str = "label",
+        self,
+        obj: dict[str, Any],
+        entities: list[NewEntity],
+        name_of: Callable[[int], str],
+        resolve: _Resolve,
+        label_key: str = "label",
     ) -> list[NewRelation]:
         """Validate relations; `resolve(rel, "head" or "child", number, label)` -> index."""
         raw = obj.get("relations") or []
@@ -343,35 +399,51 @@ class Reader:
             rtype = relation_type(label) if type(label) is str else None
             if rtype is None:
                 if type(label) is not str:
-                    raise _Bad(f"relation #{i}: the relation label ({label_key!r}) is missing "
-                               "or not a string")
-                raise _Bad(f"relation #{i}: unknown relation label {label!r} "
-                           f"(the schema has {', '.join(self.schema.relation_labels)})")
+                    raise _Bad(
+                        f"relation #{i}: the relation label ({label_key!r}) is missing "
+                        "or not a string"
+                    )
+                raise _Bad(
+                    f"relation #{i}: unknown relation label {label!r} "
+                    f"(the schema has {', '.join(self.schema.relation_labels)})"
+                )
             head, child = resolve(rel, "head", i, label), resolve(rel, "child", i, label)
             if head == child:
-                raise _Bad(f"relation #{i} {label}: head and child are the same entity, "
-                           f"{_named(name_of, head, entities[head])}")
-            key = (label, child, head) if rtype.symmetric and child < head else \
-                (label, head, child)
+                raise _Bad(
+                    f"relation #{i} {label}: head and child are the same entity, "
+                    f"{_named(name_of, head, entities[head])}"
+                )
+            key = (label, child, head) if rtype.symmetric and child < head else (label, head, child)
             if not rtype.allows(entities[head].label, entities[child].label) or key in seen:
-                ends = (f"relation #{i} {label} from {_named(name_of, head, entities[head])} "
-                        f"to {_named(name_of, child, entities[child])}")
+                ends = (
+                    f"relation #{i} {label} from {_named(name_of, head, entities[head])} "
+                    f"to {_named(name_of, child, entities[child])}"
+                )
                 if key in seen:
                     raise _Bad(f"{ends} repeats relation #{seen[key]}")
-                raise _Bad(f"{ends} is not allowed: {label} goes from "
-                           f"{'/'.join(rtype.head)} to {'/'.join(rtype.child)}")
+                raise _Bad(
+                    f"{ends} is not allowed: {label} goes from "
+                    f"{'/'.join(rtype.head)} to {'/'.join(rtype.child)}"
+                )
             seen[key] = i
             status = rel.get("status")
             if status is None or status == ACCEPTED:
                 relations.append(NewRelation(head, child, label))
             else:
-                relations.append(NewRelation(head, child, label,
-                                             *_suggested(rel, f"relation #{i} {label}")))
+                relations.append(
+                    NewRelation(head, child, label, *_suggested(rel, f"relation #{i} {label}"))
+                )
         return relations
 
     def _record(
-        self, line: int, text: str, title: Any, meta: Any, entities: list[NewEntity],
-        relations: list[NewRelation], annotator: str | None,
+        self,
+        line: int,
+        text: str,
+        title: Any,
+        meta: Any,
+        entities: list[NewEntity],
+        relations: list[NewRelation],
+        annotator: str | None,
     ) -> Record:
         """Take Sorot's own fields out of meta and build the Record."""
         if not isinstance(meta, dict):
@@ -379,25 +451,37 @@ class Reader:
         depth = json_depth(meta)
         if depth > MAX_JSON_DEPTH:
             what = "its other fields nest" if self.fmt == "doccano" else "'meta' nests"
-            raise _Bad(f"{what} more than {MAX_JSON_DEPTH} levels deep (lists or objects "
-                       f"inside one another); Sorot keeps metadata up to {MAX_JSON_DEPTH} "
-                       "levels")
+            raise _Bad(
+                f"{what} more than {MAX_JSON_DEPTH} levels deep (lists or objects "
+                f"inside one another); Sorot keeps metadata up to {MAX_JSON_DEPTH} "
+                "levels"
+            )
         meta = dict(meta)
         meta.pop("article_id", None)
         values = {key: meta.pop(key, None) for key in _SOROT_META[1:]}
         if title is None:
             title = values["title"]
-        for key, value in (("title", title), ("source", values["source"]),
-                           ("annotator", values["annotator"]), ("status", values["status"])):
+        for key, value in (
+            ("title", title),
+            ("source", values["source"]),
+            ("annotator", values["annotator"]),
+            ("status", values["status"]),
+        ):
             if value is not None and not isinstance(value, str):
                 raise _Bad(f"'{key}' is {_kind(value)}, not a string")
         status = values["status"]
         if status is not None and status not in ArticleStatus.ALL:
             raise _Bad(f"status {status!r} is not one of {', '.join(ArticleStatus.ALL)}")
         return Record(
-            line, text, title if title is not None else self._title(text, line),
-            values["source"] or self.source.path.name, meta, entities, relations,
-            values["annotator"] or annotator, status,
+            line,
+            text,
+            title if title is not None else self._title(text, line),
+            values["source"] or self.source.path.name,
+            meta,
+            entities,
+            relations,
+            values["annotator"] or annotator,
+            status,
         )
 
 
@@ -419,27 +503,34 @@ def _prodigy_resolver(obj: dict[str, Any], entities: list[NewEntity]) -> _Resolv
             if len(found) > 1 and wanted is not None:
                 found = [i for i in found if entities[i].label == wanted]
             if not found:
-                raise _RelBad(number, label,
-                              f"{end} [{start}:{stop}] matches no span (dangling relation)")
+                raise _RelBad(
+                    number, label, f"{end} [{start}:{stop}] matches no span (dangling relation)"
+                )
             return found[0]
         token, tokens = rel.get(end), obj.get("tokens")
         if type(token) is not int:
             raise _RelBad(number, label, f"no '{end}_span' and no token index '{end}'")
         if type(tokens) is not list:
-            raise _RelBad(number, label,
-                          f"{end} is token {token}, but the record has no 'tokens'")
+            raise _RelBad(number, label, f"{end} is token {token}, but the record has no 'tokens'")
         if not 0 <= token < len(tokens) or type(tokens[token]) is not dict:
-            raise _RelBad(number, label,
-                          f"{end} token {token} is not in 'tokens' (dangling relation)")
+            raise _RelBad(
+                number, label, f"{end} token {token} is not in 'tokens' (dangling relation)"
+            )
         # Prodigy points at a span's last token, so the span ends where that token ends.
         stop = tokens[token].get("end")
         found = [i for i, e in enumerate(entities) if e.end == stop]
         if not found:
-            raise _RelBad(number, label, f"{end} token {token} is the last token of no span "
-                                         "(dangling relation)")
+            raise _RelBad(
+                number,
+                label,
+                f"{end} token {token} is the last token of no span (dangling relation)",
+            )
         if len(found) > 1:
-            raise _RelBad(number, label, f"{end} token {token} ends {len(found)} spans; give "
-                                         f"'{end}_span' to say which")
+            raise _RelBad(
+                number,
+                label,
+                f"{end} token {token} ends {len(found)} spans; give '{end}_span' to say which",
+            )
         return found[0]
 
     return resolve
@@ -492,8 +583,10 @@ def _check_surrogates(obj: Any) -> None:
     try:
         json.dumps(obj, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise _Bad(f"a string holds a lone surrogate {exc.object[exc.start]!r}, "
-                   "half of an escaped emoji or other character (invalid Unicode)") from None
+        raise _Bad(
+            f"a string holds a lone surrogate {exc.object[exc.start]!r}, "
+            "half of an escaped emoji or other character (invalid Unicode)"
+        ) from None
     except RecursionError:
         raise _Bad(_TOO_DEEP) from None
 
@@ -514,18 +607,29 @@ def _other_format(obj: dict[str, Any], fmt: str, given: bool) -> None:
     """
     why = "as asked" if given else "the format of its first record"
     if fmt == "doccano" and _prodigy_shaped(obj):
-        raise _Bad(f"a Prodigy-style record (it has 'spans', not 'entities') in a file read as "
-                   f"doccano ({why}); import such records from a file of their own")
+        raise _Bad(
+            f"a Prodigy-style record (it has 'spans', not 'entities') in a file read as "
+            f"doccano ({why}); import such records from a file of their own"
+        )
     if fmt == "jsonl" and _doccano_shaped(obj) and "spans" not in obj:
         found = "'entities'" if "entities" in obj else "'label' as a list"
-        raise _Bad(f"a doccano record (it has {found}, not 'spans') in a file read as "
-                   f"Prodigy-style JSONL ({why}); import such records from a file of their "
-                   "own")
+        raise _Bad(
+            f"a doccano record (it has {found}, not 'spans') in a file read as "
+            f"Prodigy-style JSONL ({why}); import such records from a file of their "
+            "own"
+        )
 
 
 def _kind(value: Any) -> str:
-    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
-             int: "a number", float: "a number", type(None): "null"}
+    names = {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }
     return names.get(type(value), type(value).__name__)
 
 

@@ -30,7 +30,9 @@ class TargetError(Exception):
 
 
 def write_atomic(
-    path: Path, write: Callable[[IO[bytes]], Any], notes: list[str] | None = None,
+    path: Path,
+    write: Callable[[IO[bytes]], Any],
+    notes: list[str] | None = None,
 ) -> None:
     """Write through a temporary file beside `path`, then replace it; on failure keep it.
 
@@ -105,8 +107,10 @@ def remove_stale(path: Path) -> list[str]:
             tmp.unlink()
         except OSError:
             continue  # gone meanwhile, or not ours to remove: leave it
-        removed.append(f"removed {tmp} ({info.st_size / 1e6:,.1f} MB), the temporary file "
-                       "of an earlier write that was interrupted")
+        removed.append(
+            f"removed {tmp} ({info.st_size / 1e6:,.1f} MB), the temporary file "
+            "of an earlier write that was interrupted"
+        )
     return removed
 
 

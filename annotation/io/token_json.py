@@ -49,7 +49,7 @@ def tokens_json_many(items: list[tuple[str, np.ndarray, np.ndarray]]) -> list[by
     for i, (text, starts, ends) in enumerate(items):
         if len(starts) == 0:
             results[i] = b"[]"
-        elif len(text) >= 10 ** _DIGITS or _has_surrogates(text):
+        elif len(text) >= 10**_DIGITS or _has_surrogates(text):
             results[i] = _plain(text, starts, ends)
         else:
             batch.append(i)
@@ -57,8 +57,10 @@ def tokens_json_many(items: list[tuple[str, np.ndarray, np.ndarray]]) -> list[by
         texts = [items[i][0] for i in batch]
         made = _batch([items[i][1] for i in batch], [items[i][2] for i in batch], texts)
         if made is None:  # a very long token: one article at a time, some on the plain path
-            made = [_batch([items[i][1]], [items[i][2]], [items[i][0]])
-                    or [_plain(*items[i])] for i in batch]
+            made = [
+                _batch([items[i][1]], [items[i][2]], [items[i][0]]) or [_plain(*items[i])]
+                for i in batch
+            ]
             made = [m[0] for m in made]
         for i, data in zip(batch, made):
             results[i] = data
@@ -91,15 +93,15 @@ def _batch(starts_list: list[np.ndarray], ends_list: list[np.ndarray], texts: li
     suffix_bytes, places = _suffix(digits)
     width = len(_PREFIX) + longest + len(suffix_bytes)
     rows = np.zeros((n, width), dtype=np.uint8)
-    rows[:, :len(_PREFIX)] = np.frombuffer(_PREFIX, dtype=np.uint8)
-    suffix = rows[:, len(_PREFIX) + longest:]
+    rows[:, : len(_PREFIX)] = np.frombuffer(_PREFIX, dtype=np.uint8)
+    suffix = rows[:, len(_PREFIX) + longest :]
     suffix[:] = np.frombuffer(suffix_bytes, dtype=np.uint8)
-    table = _digit_table()[:, _DIGITS - digits:]
+    table = _digit_table()[:, _DIGITS - digits :]
     start_at, end_at, id_at, ws_at = places
-    suffix[:, start_at:start_at + digits] = table[starts]
-    suffix[:, end_at:end_at + digits] = table[ends]
-    suffix[:, id_at:id_at + digits] = table[ids]
-    suffix[:, ws_at:ws_at + 5] = _WS[(ends < following).view(np.uint8)]
+    suffix[:, start_at : start_at + digits] = table[starts]
+    suffix[:, end_at : end_at + digits] = table[ends]
+    suffix[:, id_at : id_at + digits] = table[ids]
+    suffix[:, ws_at : ws_at + 5] = _WS[(ends < following).view(np.uint8)]
 
     # Token texts, right-aligned against the suffix: one scatter over their bytes only.
     total = int(pay_len.sum())
@@ -113,7 +115,7 @@ def _batch(starts_list: list[np.ndarray], ends_list: list[np.ndarray], texts: li
     out = rows.tobytes().translate(None, b"\0")
     made, at = [], 0
     for size in sizes:
-        made.append(b"[" + out[at:at + size - 1] + b"]")  # less the last token's comma
+        made.append(b"[" + out[at : at + size - 1] + b"]")  # less the last token's comma
         at += size
     return made
 
@@ -135,15 +137,17 @@ def _suffix(digits: int) -> tuple[bytes, tuple[int, int, int, int]]:
         at += len(piece)
         places.append(at)
         at += width
-    suffix = b"".join(piece + b"\0" * width
-                      for piece, width in zip(pieces, (digits, digits, digits, 5))) + b"},"
+    suffix = (
+        b"".join(piece + b"\0" * width for piece, width in zip(pieces, (digits, digits, digits, 5)))
+        + b"},"
+    )
     return suffix, tuple(places)
 
 
 @functools.lru_cache(maxsize=1)
 def _digit_table() -> np.ndarray:
     """Every number below 10**_DIGITS as ASCII digits, right-aligned, NUL-padded."""
-    numbers = np.arange(10 ** _DIGITS, dtype=np.int32)
+    numbers = np.arange(10**_DIGITS, dtype=np.int32)
     powers = 10 ** np.arange(_DIGITS - 1, -1, -1, dtype=np.int32)
     digits = (numbers[:, None] // powers) % 10
     leading = (numbers[:, None] < powers) & (powers > 1)  # zeros before the first digit
@@ -192,19 +196,23 @@ def _plain(text: str, starts: np.ndarray, ends: np.ndarray) -> bytes:
     for i, (s, e) in enumerate(zip(starts_, ends_)):
         tokens.append({"text": text[s:e], "start": s, "end": e, "id": i, "ws": e < following[i]})
     return json.dumps(tokens, ensure_ascii=False, separators=(",", ":")).encode(
-        "utf-8", "surrogatepass")
+        "utf-8", "surrogatepass"
+    )
 
 
 def tokens_json_of(text: str, tokens: Tokens) -> bytes:
     """`tokens_json` of a Tokens: its token dicts as JSON, made without a dict per token."""
-    return tokens_json(text, np.asarray(tokens.starts, dtype=np.int64),
-                       np.asarray(tokens.ends, dtype=np.int64))
+    return tokens_json(
+        text, np.asarray(tokens.starts, dtype=np.int64), np.asarray(tokens.ends, dtype=np.int64)
+    )
 
 
 def token_dicts(text: str, starts: list[int], ends: list[int]) -> list[dict[str, Any]]:
     """The token dicts themselves, one per token (for `iter_records`)."""
-    return [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": ws}
-            for i, (s, e, ws) in enumerate(zip(starts, ends, _whitespace(text, starts, ends)))]
+    return [
+        {"text": text[s:e], "start": s, "end": e, "id": i, "ws": ws}
+        for i, (s, e, ws) in enumerate(zip(starts, ends, _whitespace(text, starts, ends)))
+    ]
 
 
 def _whitespace(text: str, starts: list[int], ends: list[int]) -> Iterator[bool]:

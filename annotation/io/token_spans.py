@@ -18,7 +18,9 @@ Key = tuple[int, int, str]  # a span as (start, end, label)
 
 
 def token_spans(
-    starts: np.ndarray, ends: np.ndarray, keys: Iterable[Key],
+    starts: np.ndarray,
+    ends: np.ndarray,
+    keys: Iterable[Key],
 ) -> dict[Key, tuple[int, int] | None]:
     """Each span's first and last token, or None where an edge is inside a token."""
     keys = list(keys)
@@ -31,16 +33,23 @@ def token_spans(
     n = len(starts)
     ok = (first < n) & (last < n) & (first <= last)
     ok[ok] &= (starts[first[ok]] == span_starts[ok]) & (ends[last[ok]] == span_ends[ok])
-    return {key: (f, la) if good else None
-            for key, f, la, good in zip(keys, first.tolist(), last.tolist(), ok.tolist())}
+    return {
+        key: (f, la) if good else None
+        for key, f, la, good in zip(keys, first.tolist(), last.tolist(), ok.tolist())
+    }
 
 
 def token_span(tokens: Tokens, key: Key) -> tuple[int, int] | None:
     """As Tokens.token_span, without its method call: this runs for every span."""
     starts, ends = tokens.starts, tokens.ends
     first, last = bisect.bisect_left(starts, key[0]), bisect.bisect_left(ends, key[1])
-    if first < len(starts) and starts[first] == key[0] and last < len(ends) \
-            and ends[last] == key[1] and first <= last:
+    if (
+        first < len(starts)
+        and starts[first] == key[0]
+        and last < len(ends)
+        and ends[last] == key[1]
+        and first <= last
+    ):
         return first, last
     return None
 

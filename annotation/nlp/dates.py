@@ -110,14 +110,16 @@ def build_patterns(path: Path = DATES_FILE) -> tuple[Patterns, dict[str, tuple[s
     day_forms = "|".join(alternatives[k] for k in ("day_bracket", "day_date", "day_part", "day"))
     alternatives["hari_day"] = rf"[Hh]ari\s+(?:{day_forms})"  # 'hari Rabu'; not 'pada'
     patterns = {
-        group: re.compile("|".join(f"(?P<{name}>{alternatives[name]})" for name in names)
-                          + r"(?!\w)")
+        group: re.compile(
+            "|".join(f"(?P<{name}>{alternatives[name]})" for name in names) + r"(?!\w)"
+        )
         for group, names in _GROUPS.items()
     }
     starters: dict[str, list[str]] = {}
 
-    def starts(group: str, names: list[str], *, capitals: bool = False,
-               first_capital: bool = False) -> None:
+    def starts(
+        group: str, names: list[str], *, capitals: bool = False, first_capital: bool = False
+    ) -> None:
         for word in names:
             first = word.split()[0]
             forms = {first}
@@ -133,8 +135,10 @@ def build_patterns(path: Path = DATES_FILE) -> tuple[Patterns, dict[str, tuple[s
     starts("month", listed("month") + listed("standalone_month"), capitals=True)
     for name in ("period", "unit", "number", "relative", "year_word"):
         starts("word", listed(name), first_capital=True)
-    starts("word", [f"{p}{u}" for p in ("se", "Se")
-                    for u in ("hari", "pekan", "minggu", "bulan", "tahun")])
+    starts(
+        "word",
+        [f"{p}{u}" for p in ("se", "Se") for u in ("hari", "pekan", "minggu", "bulan", "tahun")],
+    )
     return patterns, {word: tuple(groups) for word, groups in starters.items()}
 
 
@@ -144,9 +148,13 @@ class DateFinder:
     def __init__(self, path: Path = DATES_FILE) -> None:
         self.patterns, self.starters = build_patterns(path)
 
-    def find(self, text: str, words: list[str] | None = None,
-             starts: list[int] | None = None,
-             anchors: list[int] | None = None) -> list[tuple[int, int, float]]:
+    def find(
+        self,
+        text: str,
+        words: list[str] | None = None,
+        starts: list[int] | None = None,
+        anchors: list[int] | None = None,
+    ) -> list[tuple[int, int, float]]:
         """The dates in `text`, left to right, never overlapping.
 
         `words` and `starts` are the text's tokens and their offsets, if the caller has
@@ -158,8 +166,9 @@ class DateFinder:
             words, starts = [w for w, _ in found], [s for _, s in found]
         patterns, starters = self.patterns, self.starters
         if anchors is None:
-            anchors = [i for i, word in enumerate(words)
-                       if word in starters or "0" <= word[0] <= "9"]
+            anchors = [
+                i for i, word in enumerate(words) if word in starters or "0" <= word[0] <= "9"
+            ]
         dates: list[tuple[int, int, float]] = []
         done = 0
         digits = _DIGITS.match

@@ -47,8 +47,11 @@ class DocBinWriter:
 
 
 def record_to_doc(
-    vocab: Any, record: dict[str, Any], allow_overlap: bool,
-    warnings: list[str], errors: list[str],
+    vocab: Any,
+    record: dict[str, Any],
+    allow_overlap: bool,
+    warnings: list[str],
+    errors: list[str],
 ) -> Any:
     """Build a Doc from a record's tokens, spans and relations; None if it cannot be."""
     from spacy.tokens import Doc, Span
@@ -62,8 +65,7 @@ def record_to_doc(
         errors.append(f"{where}: stored tokens do not reproduce the text; left out of the DocBin")
         return None
     spans = [
-        Span(doc, s["token_start"], s["token_end"] + 1, label=s["label"])
-        for s in record["spans"]
+        Span(doc, s["token_start"], s["token_end"] + 1, label=s["label"]) for s in record["spans"]
     ]
     ents = filter_spans(spans)
     doc.ents = ents
@@ -73,7 +75,8 @@ def record_to_doc(
         left = sorted(set(spans) - set(ents), key=lambda s: (s.start_char, s.end_char))
         quoted = ", ".join(f"{s.label_} {s.text!r}" for s in left)
         warnings.append(
-            f"{where}: overlapping spans kept only in doc.spans[{SPAN_KEY!r}]: {quoted}")
+            f"{where}: overlapping spans kept only in doc.spans[{SPAN_KEY!r}]: {quoted}"
+        )
     doc.user_data["meta"] = record["meta"]
     doc.user_data["relations"] = tuple(
         {

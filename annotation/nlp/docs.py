@@ -15,8 +15,11 @@ def make_doc(vocab: Any, text: str, tokens: bytes | None = None) -> Any:
 
     if tokens is None:
         tokenized = tokenizer()(text)
-        return Doc(vocab, words=[t.text for t in tokenized],
-                   spaces=[bool(t.whitespace_) for t in tokenized])
+        return Doc(
+            vocab,
+            words=[t.text for t in tokenized],
+            spaces=[bool(t.whitespace_) for t in tokenized],
+        )
     toks = Tokens.from_bytes(tokens)
     words = [text[s:e] for s, e in zip(toks.starts, toks.ends)]
     doc = Doc(vocab, words=words, spaces=toks.whitespace(text))

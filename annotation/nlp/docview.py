@@ -65,8 +65,9 @@ class Span:
 
     __slots__ = ("start", "end", "cstart", "cend", "label", "score", "origin")
 
-    def __init__(self, start: int, end: int, cstart: int, cend: int, label: str,
-                 score: float, origin: str) -> None:
+    def __init__(
+        self, start: int, end: int, cstart: int, cend: int, label: str, score: float, origin: str
+    ) -> None:
         self.start, self.end, self.cstart, self.cend = start, end, cstart, cend
         self.label, self.score, self.origin = label, score, origin
 
@@ -77,8 +78,9 @@ class Span:
 class View:
     """A Doc's tokens as plain lists, and its sentences, for fast rule code."""
 
-    def __init__(self, text: str, words: list[str], starts: list[int],
-                 ends: list[int], spaces: list[bool]) -> None:
+    def __init__(
+        self, text: str, words: list[str], starts: list[int], ends: list[int], spaces: list[bool]
+    ) -> None:
         self.text, self.words = text, words  # no reference to the Doc: it keys the cache
         self.starts, self.ends, self.spaces = starts, ends, spaces
         self.n = len(words)
@@ -117,8 +119,9 @@ class View:
         parts[1::2] = _AFTER[spaces].tolist()
         starts = array[:, 2].astype(np.intp)
         ends = starts + array[:, 3].astype(np.intp)
-        view = cls("".join(parts), words, starts.tolist(), ends.tolist(),
-                   spaces.astype(bool).tolist())
+        view = cls(
+            "".join(parts), words, starts.tolist(), ends.tolist(), spaces.astype(bool).tolist()
+        )
         view.orths, view._starts, view._ends = array[:, 0], starts, ends
         return view
 
@@ -182,8 +185,11 @@ class View:
 
     def glued(self, i: int) -> bool:
         """Whether token i touches both neighbours with no space between."""
-        return (0 < i < self.n - 1 and self.starts[i] == self.ends[i - 1]
-                and self.ends[i] == self.starts[i + 1])
+        return (
+            0 < i < self.n - 1
+            and self.starts[i] == self.ends[i - 1]
+            and self.ends[i] == self.starts[i + 1]
+        )
 
     def headline(self, i: int) -> bool:
         """Whether token i is in a title-case headline: short, capitalised, unpunctuated."""
@@ -191,14 +197,18 @@ class View:
         cached = self._headlines.get(k)
         if cached is None:
             end = self.sent_starts[k + 1] if k + 1 < len(self.sent_starts) else self.n
-            words = self.words[self.sent_starts[k]:end]
+            words = self.words[self.sent_starts[k] : end]
             cached = False
             if len(words) <= 32:  # longer is no headline: most sentences stop here
                 firsts = [w[0] for w in words]
                 caps = sum(map(str.isupper, firsts))
                 lower = sum(map(str.isalpha, firsts)) - caps
                 last = next((w for w in reversed(words) if not w.isspace()), "")
-                cached = (caps >= 3 and lower <= 0.4 * caps and caps + lower <= 16
-                          and last[-1:] not in _ENDS)
+                cached = (
+                    caps >= 3
+                    and lower <= 0.4 * caps
+                    and caps + lower <= 16
+                    and last[-1:] not in _ENDS
+                )
             self._headlines[k] = cached
         return cached

@@ -57,9 +57,15 @@ class Engine:
     """Suggesters, the memory and the relation suggester, run together on batches of Docs."""
 
     def __init__(
-        self, vocab: Any, suggesters: Sequence[Suggester], *, memory: Any = None,
-        relations: Any = None, priority: Sequence[str] = DEFAULT_PRIORITY,
-        problems: Sequence[str] = (), fingerprint: str = "",
+        self,
+        vocab: Any,
+        suggesters: Sequence[Suggester],
+        *,
+        memory: Any = None,
+        relations: Any = None,
+        priority: Sequence[str] = DEFAULT_PRIORITY,
+        problems: Sequence[str] = (),
+        fingerprint: str = "",
         split: Callable[[Any], None] | None = None,
     ) -> None:
         self.vocab = vocab
@@ -91,7 +97,8 @@ class Engine:
                 raise SuggesterError(
                     f"an article of {describe_size(len(text))} is longer than the "
                     f"{MAX_ARTICLE_CHARS:,} characters Sorot suggests for (an older Sorot "
-                    "imported it); split it into articles and import them again")
+                    "imported it); split it into articles and import them again"
+                )
             doc = make_doc(self.vocab, text, tokens or None)
             if self.split is not None:
                 self.split(doc)
@@ -99,7 +106,9 @@ class Engine:
         return docs
 
     def run(
-        self, docs: Sequence[Any], decided: Sequence[Sequence[Decided]] | None = None,
+        self,
+        docs: Sequence[Any],
+        decided: Sequence[Sequence[Decided]] | None = None,
     ) -> list[Result]:
         """Suggest for each Doc, given each one's human decisions."""
         decided = decided if decided is not None else [[] for _ in docs]
@@ -122,8 +131,11 @@ class Engine:
         if self.relations is not None:
             began = time.perf_counter()
             for doc, result, decisions in zip(docs, results, decided):
-                accepted = [Candidate(d.start, d.end, d.label, HUMAN_ORIGIN)
-                            for d in decisions if d.accepted]
+                accepted = [
+                    Candidate(d.start, d.end, d.label, HUMAN_ORIGIN)
+                    for d in decisions
+                    if d.accepted
+                ]
                 result.relations = self.relations.suggest(doc, result.entities + accepted)
             self._time("relations", began)
         return results
@@ -140,10 +152,16 @@ class Engine:
 
 
 def load_engine(
-    schema: LabelSchema, sources: Sequence[str] = SOURCES,
-    pipelines: Sequence[PipelineSource] = (), *, priority: Sequence[str] | None = None,
-    memory: bool = True, relations: bool = True, model_path: Path | None = None,
-    relation_model: Path | None = None, shipped_relations: bool = False,
+    schema: LabelSchema,
+    sources: Sequence[str] = SOURCES,
+    pipelines: Sequence[PipelineSource] = (),
+    *,
+    priority: Sequence[str] | None = None,
+    memory: bool = True,
+    relations: bool = True,
+    model_path: Path | None = None,
+    relation_model: Path | None = None,
+    shipped_relations: bool = False,
 ) -> Engine:
     """Load the named suggesters; any that fail are reported in `problems`, not raised.
 
@@ -160,8 +178,10 @@ def load_engine(
 
     unknown = sorted(set(sources) - set(SOURCES))
     if unknown:
-        raise SuggesterError(f"unknown suggester {', '.join(unknown)}; "
-                             f"choose from {', '.join(SOURCES)} or give a pipeline")
+        raise SuggesterError(
+            f"unknown suggester {', '.join(unknown)}; "
+            f"choose from {', '.join(SOURCES)} or give a pipeline"
+        )
     problems: list[str] = []
     suggesters: list[Suggester] = []
     model = None
@@ -180,7 +200,8 @@ def load_engine(
     for source in pipelines:
         try:
             suggesters.append(
-                PipelineSuggester(source.name, label_map=source.label_map, origin=source.name))
+                PipelineSuggester(source.name, label_map=source.label_map, origin=source.name)
+            )
         except SuggesterError as exc:
             problems.append(str(exc))
     relation_suggester = None
@@ -196,8 +217,7 @@ def load_engine(
             except SuggesterError as exc:
                 problems.append(str(exc))
     default_priority = [*DEFAULT_PRIORITY, *(p.name for p in pipelines)]
-    fingerprint = _fingerprint(suggesters, memory, relation_suggester,
-                               priority or default_priority)
+    fingerprint = _fingerprint(suggesters, memory, relation_suggester, priority or default_priority)
     if memory:
         from annotation.nlp.memory import Memory
 
@@ -205,14 +225,20 @@ def load_engine(
     from annotation.nlp.rules import split_sentences
 
     return Engine(
-        vocab, suggesters, split=split_sentences, memory=memory_suggester if memory else None,
-        relations=relation_suggester, priority=priority or default_priority,
-        problems=problems, fingerprint=fingerprint,
+        vocab,
+        suggesters,
+        split=split_sentences,
+        memory=memory_suggester if memory else None,
+        relations=relation_suggester,
+        priority=priority or default_priority,
+        problems=problems,
+        fingerprint=fingerprint,
     )
 
 
-def _fingerprint(suggesters: Sequence[Suggester], memory: bool, relations: Any,
-                 priority: Sequence[str]) -> str:
+def _fingerprint(
+    suggesters: Sequence[Suggester], memory: bool, relations: Any, priority: Sequence[str]
+) -> str:
     """A short name for this combination, stored with each article's suggestions.
 
     It changes when a suggester's data changes (a retrained model, an edited gazetteer or

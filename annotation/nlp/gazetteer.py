@@ -47,8 +47,9 @@ class Gazetteer:
     single label "@" + kind, so that one pass of the matcher serves every rule.
     """
 
-    def __init__(self, vocab: Any, path: Path,
-                 triggers: Mapping[str, Sequence[str]] | None = None) -> None:
+    def __init__(
+        self, vocab: Any, path: Path, triggers: Mapping[str, Sequence[str]] | None = None
+    ) -> None:
         # Thousands of small Docs make the garbage collector run again and again; it has
         # nothing to free here, and pausing it cuts loading time by half or more.
         enabled = gc.isenabled()

@@ -35,7 +35,8 @@ DATELINE_LINES = 8  # lines from the top in which the story's first line is look
 # 'Jakarta, Sorot News - ', 'BEIJING -- '.
 _DATELINE = re.compile(
     r"[^\S\n]*(?P<place>[^\W\d_][\w.'’]*(?:[^\S\n]+[\w.'’]+){0,3})"
-    r"(?:,[^\S\n]+[^\s,]+(?:[^\S\n]+[^\s,]+){0,3})?[^\S\n]+(?:--|[-–—])[^\S\n]+")
+    r"(?:,[^\S\n]+[^\s,]+(?:[^\S\n]+[^\s,]+){0,3})?[^\S\n]+(?:--|[-–—])[^\S\n]+"
+)
 
 
 def headline_end(text: str) -> int:
@@ -51,7 +52,7 @@ def headline_end(text: str) -> int:
         if stop < 0 or not _title_case(text[start:stop]):
             break
         end = stop
-        start = len(text) - len(text[stop + 1:].lstrip())  # the next line's first word
+        start = len(text) - len(text[stop + 1 :].lstrip())  # the next line's first word
     return end if end and len(text) - end >= MIN_BODY else 0
 
 
@@ -91,8 +92,7 @@ def check_headline(text: str, candidates: Sequence[Candidate]) -> list[Candidate
     top = dateline(text)
     if top is not None:
         a, b = top
-        candidates = [c for c in candidates
-                      if not (_statistical(c) and c.start < b and a < c.end)]
+        candidates = [c for c in candidates if not (_statistical(c) and c.start < b and a < c.end)]
     end = headline_end(text)
     lines = ([(0, end)] if end else []) + _later_headlines(text, end)
     if not lines:
@@ -104,11 +104,11 @@ def check_headline(text: str, candidates: Sequence[Candidate]) -> list[Candidate
     body: dict[tuple[str, str], Counter[str]] = {}
     for c in candidates:
         if _statistical(c) and not in_headline(c):
-            body.setdefault((c.origin, text[c.start:c.end]), Counter())[c.label] += 1
+            body.setdefault((c.origin, text[c.start : c.end]), Counter())[c.label] += 1
     kept = []
     for c in candidates:
         if _statistical(c) and in_headline(c):
-            labels = body.get((c.origin, text[c.start:c.end]))
+            labels = body.get((c.origin, text[c.start : c.end]))
             if not labels:
                 continue
             c = Candidate(c.start, c.end, labels.most_common(1)[0][0], c.origin, c.score)

@@ -103,8 +103,11 @@ class Memory:
                 if label is None:
                     continue
                 span = doc[start:end]
-                found.append(Candidate(span.start_char, span.end_char, label, ORIGIN,
-                                       self.score(surface, label)))
+                found.append(
+                    Candidate(
+                        span.start_char, span.end_char, label, ORIGIN, self.score(surface, label)
+                    )
+                )
             results.append(found)
         return results
 
@@ -113,18 +116,21 @@ class Memory:
         if not self.rejected:
             return list(candidates)
         text = View.of(doc).text  # Doc.text joins every token anew
-        return [c for c in candidates if not self.vetoes(text[c.start:c.end].strip(), c.label)]
+        return [c for c in candidates if not self.vetoes(text[c.start : c.end].strip(), c.label)]
 
     def _state(self, surface: str) -> tuple[Any, ...]:
-        vetoed = sorted(label for label in self._seen.get(surface, ())
-                        if self.vetoes(surface, label))
+        vetoed = sorted(
+            label for label in self._seen.get(surface, ()) if self.vetoes(surface, label)
+        )
         return self._labels.get(surface), vetoed
 
     def _refresh(self, surface: str) -> bool:
         """Recompute the string's suggested label; return whether it changed."""
         labels = self._seen.get(surface, ())
-        net = {label: self.accepted[(surface, label)] - self.rejected[(surface, label)]
-               for label in labels}
+        net = {
+            label: self.accepted[(surface, label)] - self.rejected[(surface, label)]
+            for label in labels
+        }
         best = max(sorted(net), key=lambda label: net[label], default=None)
         label = best if best is not None and net[best] > 0 else None
         old = self._labels.get(surface)

@@ -66,9 +66,16 @@ def save(nlp: Any, folder: Path, metadata: dict[str, Any]) -> None:
     from annotation.nlp.pipeline import DEFAULT_MODEL
 
     held = metadata["scores"]["new"]
-    nlp.meta.update({"name": "ner_project", "sorot": {
-        "precision": {k: v["precision"] for k, v in held.items() if k != "ALL"},
-        "trained": metadata["time"], "data_hash": metadata["data_hash"]}})
+    nlp.meta.update(
+        {
+            "name": "ner_project",
+            "sorot": {
+                "precision": {k: v["precision"] for k, v in held.items() if k != "ALL"},
+                "trained": metadata["time"],
+                "data_hash": metadata["data_hash"],
+            },
+        }
+    )
     nlp.to_disk(folder, exclude=["vocab", "tokenizer"])
     # The standard Indonesian tokenizer, as the shipped model has it, so that plain
     # `spacy.load` works on this folder as on the shipped one.
@@ -76,8 +83,9 @@ def save(nlp: Any, folder: Path, metadata: dict[str, Any]) -> None:
     config = load_config(folder / "config.cfg", interpolate=False)
     config["nlp"]["tokenizer"] = {"@tokenizers": "spacy.Tokenizer.v1"}
     config.to_disk(folder / "config.cfg")
-    (folder / METADATA).write_text(json.dumps(metadata, ensure_ascii=False, indent=1),
-                                   encoding="utf-8")
+    (folder / METADATA).write_text(
+        json.dumps(metadata, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
 
 
 def check_out(project_path: Path, out: Path) -> Path:
@@ -85,14 +93,18 @@ def check_out(project_path: Path, out: Path) -> Path:
     target = out.resolve()
     models = models_dir(project_path).resolve()
     if target == models or models in target.parents:
-        raise ValueError(f"--out {out} is inside {models_dir(project_path)}, which holds the "
-                         "project's adopted models; choose a folder elsewhere")
+        raise ValueError(
+            f"--out {out} is inside {models_dir(project_path)}, which holds the "
+            "project's adopted models; choose a folder elsewhere"
+        )
     if target.exists() and not target.is_dir():
         raise ValueError(f"--out {out} is a file, not a folder")
     if target.is_dir() and any(target.iterdir()) and not (target / METADATA).is_file():
-        raise ValueError(f"--out {out} is a folder that holds something other than a model "
-                         "Sorot trained; give a new or empty folder (an earlier --out model "
-                         "is replaced)")
+        raise ValueError(
+            f"--out {out} is a folder that holds something other than a model "
+            "Sorot trained; give a new or empty folder (an earlier --out model "
+            "is replaced)"
+        )
     return target
 
 
@@ -101,8 +113,9 @@ def write_out(nlp: Any, target: Path, metadata: dict[str, Any]) -> None:
     _write_whole(target, lambda folder: save(nlp, folder, metadata))
 
 
-def write_out_relations(model: Any, target: Path, metadata: dict[str, Any],
-                        extra: dict[str, str] | None = None) -> None:
+def write_out_relations(
+    model: Any, target: Path, metadata: dict[str, Any], extra: dict[str, str] | None = None
+) -> None:
     """Write a relation model to `target` whole, as `write_out` does a pipeline.
 
     `extra` maps file names to texts written into the folder with it (a TRAINING.md).
@@ -117,15 +130,21 @@ def adopt(project_path: Path, nlp: Any, metadata: dict[str, Any]) -> Path:
 
 def adopt_relations(project_path: Path, model: Any, metadata: dict[str, Any]) -> Path:
     """Keep the relation model beside the project and point `current-relations` at it."""
-    return _adopt(project_path, "relations", RELATION_POINTER,
-                  lambda folder: _save_relations(model, folder, metadata))
+    return _adopt(
+        project_path,
+        "relations",
+        RELATION_POINTER,
+        lambda folder: _save_relations(model, folder, metadata),
+    )
 
 
-def _save_relations(model: Any, folder: Path, metadata: dict[str, Any],
-                    extra: dict[str, str] | None = None) -> None:
+def _save_relations(
+    model: Any, folder: Path, metadata: dict[str, Any], extra: dict[str, str] | None = None
+) -> None:
     model.to_disk(folder)
-    (folder / METADATA).write_text(json.dumps(metadata, ensure_ascii=False, indent=1),
-                                   encoding="utf-8")
+    (folder / METADATA).write_text(
+        json.dumps(metadata, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     for name, text in (extra or {}).items():
         (folder / name).write_text(text, encoding="utf-8")
 
@@ -145,8 +164,9 @@ def _write_whole(target: Path, writer: Callable[[Path], None]) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _adopt(project_path: Path, prefix: str, pointer_name: str,
-           writer: Callable[[Path], None]) -> Path:
+def _adopt(
+    project_path: Path, prefix: str, pointer_name: str, writer: Callable[[Path], None]
+) -> Path:
     folder = models_dir(project_path)
     folder.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())

@@ -56,9 +56,14 @@ class PipelineSuggester:
         batch_size: Docs per `nlp.pipe` batch.
     """
 
-    def __init__(self, name_or_path: str | Path = DEFAULT_MODEL, *,
-                 label_map: dict[str, str | None] | None = None, origin: str = "model",
-                 batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+    def __init__(
+        self,
+        name_or_path: str | Path = DEFAULT_MODEL,
+        *,
+        label_map: dict[str, str | None] | None = None,
+        origin: str = "model",
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> None:
         self.name = origin
         self.batch_size = batch_size
         self._label_map = dict(label_map or {})
@@ -69,7 +74,8 @@ class PipelineSuggester:
             have = ", ".join(self._nlp.pipe_names) or "none"
             raise SuggesterError(
                 f"spaCy pipeline {str(name_or_path)!r} has no ner or spancat component to "
-                f"suggest entities with (its components: {have})")
+                f"suggest entities with (its components: {have})"
+            )
         precision = self._nlp.meta.get("sorot", {}).get("precision", {})
         self._scores = {label: float(p) for label, p in precision.items()}
         own = sorted({label for _, pipe in self._nlp.pipeline for label in _pipe_labels(pipe)})
@@ -91,13 +97,13 @@ class PipelineSuggester:
         another vocab, or one that already has entities (the `ner` would keep them), is copied
         first, keeping its words, spaces and sentence starts.
         """
-        own = [doc if doc.vocab is self.vocab and not doc.ents else self._copy(doc)
-               for doc in docs]
+        own = [doc if doc.vocab is self.vocab and not doc.ents else self._copy(doc) for doc in docs]
         found: list[list[Candidate]] = [[] for _ in own]
         short = [i for i, doc in enumerate(own) if not is_long(doc)]
         try:
-            for i, doc in zip(short, self._nlp.pipe([own[i] for i in short],
-                                                   batch_size=self.batch_size)):
+            for i, doc in zip(
+                short, self._nlp.pipe([own[i] for i in short], batch_size=self.batch_size)
+            ):
                 found[i] = self._candidates(doc)
             for i, doc in enumerate(own):
                 if is_long(doc):
@@ -114,15 +120,20 @@ class PipelineSuggester:
         while chunk := list(itertools.islice(parts, batch)):
             done = self._nlp.pipe([window for _, window in chunk], batch_size=batch)
             for (offset, _), window in zip(chunk, done):
-                found.extend(Candidate(c.start + offset, c.end + offset, c.label, c.origin,
-                                       c.score) for c in self._candidates(window))
+                found.extend(
+                    Candidate(c.start + offset, c.end + offset, c.label, c.origin, c.score)
+                    for c in self._candidates(window)
+                )
         return sorted(set(found))
 
     def _copy(self, doc: Doc) -> Doc:
         starts = [token.is_sent_start for token in doc]
-        return Doc(self.vocab, words=[t.text for t in doc],
-                   spaces=[bool(t.whitespace_) for t in doc],
-                   sent_starts=starts if any(s is not None for s in starts) else None)
+        return Doc(
+            self.vocab,
+            words=[t.text for t in doc],
+            spaces=[bool(t.whitespace_) for t in doc],
+            sent_starts=starts if any(s is not None for s in starts) else None,
+        )
 
     def _candidates(self, doc: Doc) -> list[Candidate]:
         found = []
@@ -131,15 +142,18 @@ class PipelineSuggester:
         for key in self._span_keys:
             group = doc.spans.get(key, [])
             scores = group.attrs.get("scores") if group else None
-            found += [(span, float(scores[i]) if scores is not None else FALLBACK_SCORE)
-                      for i, span in enumerate(group)]
+            found += [
+                (span, float(scores[i]) if scores is not None else FALLBACK_SCORE)
+                for i, span in enumerate(group)
+            ]
         candidates = []
         for span, score in found:
             label = self._map(span.label_)
             span = _trimmed(span)
             if label is not None and span is not None:
-                candidates.append(Candidate(span.start_char, span.end_char, label, self.name,
-                                            round(score, 4)))
+                candidates.append(
+                    Candidate(span.start_char, span.end_char, label, self.name, round(score, 4))
+                )
         return sorted(set(candidates))
 
     def _map(self, label: str) -> str | None:
@@ -157,7 +171,7 @@ def _trimmed(span: Any) -> Any:
     while start < end and not _wordlike(doc[start].text):
         start += 1
     while end > start and not _wordlike(doc[end - 1].text):
-        if doc[end - 1].text == ")" and "(" in doc[start:end - 1].text:
+        if doc[end - 1].text == ")" and "(" in doc[start : end - 1].text:
             break
         end -= 1
     if start == end:
@@ -181,15 +195,19 @@ def load_pipeline(name_or_path: str | Path) -> Language:
         if not (target / "config.cfg").is_file():
             raise SuggesterError(
                 f"spaCy pipeline {shown!r}: the folder has no config.cfg, so it is not a "
-                "pipeline saved with nlp.to_disk")
+                "pipeline saved with nlp.to_disk"
+            )
     else:
         raise SuggesterError(
             f"spaCy pipeline {shown!r}: no installed package or folder by that name "
-            f"(install it with `pip install` or give the path of a pipeline folder)")
+            f"(install it with `pip install` or give the path of a pipeline folder)"
+        )
     fast = {}
     if isinstance(target, Path) and _is_sorot_model(target):
-        fast = {"exclude": ["tokenizer"],
-                "config": {"nlp": {"tokenizer": {"@tokenizers": _NO_RULES_TOKENIZER}}}}
+        fast = {
+            "exclude": ["tokenizer"],
+            "config": {"nlp": {"tokenizer": {"@tokenizers": _NO_RULES_TOKENIZER}}},
+        }
     try:
         return spacy.load(target, **fast)
     except Exception as err:  # spaCy raises OSError, ValueError, KeyError, msgpack errors...

@@ -72,8 +72,10 @@ class ArticleBase:
         self.strings = doc.vocab.strings
         arr = doc.to_array([LOWER, IDX, LENGTH, IS_SPACE, SENT_START, LIKE_NUM, IS_TITLE])
         if len(arr) > 1 and not arr[1:, 4].any():  # doc.has_annotation walks every token
-            raise SuggesterError("relations: the Doc has no sentence boundaries; "
-                                 "set them (e.g. with spaCy's sentencizer) first")
+            raise SuggesterError(
+                "relations: the Doc has no sentence boundaries; "
+                "set them (e.g. with spaCy's sentencizer) first"
+            )
         space = arr[:, 3] != 0  # whitespace tokens ("\r\n", "  ") are not words
         keep = ~space
         broken = np.concatenate(([False], space[:-1]))[keep]
@@ -82,8 +84,14 @@ class ArticleBase:
         self.lower = self._lower.tolist()
         self.title = (arr[keep, 6] != 0).tolist()  # capitalised: a headline's bare verb
         self.sent = (arr[:, 4] == 1).cumsum()[keep].tolist()
-        self.words = Words(self.lower, starts.tolist(), self._ends.tolist(), broken.tolist(),
-                           (arr[keep, 5] != 0).tolist(), self.title)
+        self.words = Words(
+            self.lower,
+            starts.tolist(),
+            self._ends.tolist(),
+            broken.tolist(),
+            (arr[keep, 5] != 0).tolist(),
+            self.title,
+        )
         self.found: dict[tuple[str, int, int], RelationCandidate] = {}
         self.pairs: dict[int, tuple[int, int]] = {}  # sentence -> its first symmetric pair
         self.meetings: dict[int, set[int]] = {}  # sentence -> the sides of its MEETS
@@ -92,7 +100,8 @@ class ArticleBase:
         self.mentions = build_mentions(self.words, self.spans)
         self.after_di = after_di = {i for i, s in enumerate(self.spans) if s.first - 1 in self.di}
         self.groups, self.place_pairs = build_groups(
-            self.words, self.spans, self.mentions, owner._place_pairs, after_di)
+            self.words, self.spans, self.mentions, owner._place_pairs, after_di
+        )
         self.event_places = event_places(self.spans, after_di)
         self.event_place_of = {event for event, _ in self.event_places}
         self.group_firsts = [g.first for g in self.groups]
@@ -120,7 +129,7 @@ class ArticleBase:
             self.spans.append(Span(entities[i].label, first, last, sent[first]))
             self.index.append(i)
             inside[first:last] = b"\x01" * (last - first)
-            counted[first + 1:last] = bytes(last - first - 1)
+            counted[first + 1 : last] = bytes(last - first - 1)
         self.inside = inside
         self.cum = [0, *accumulate(counted)]
         # The function words present: a sorted-array lookup, cheaper than np.isin here.
@@ -128,15 +137,47 @@ class ArticleBase:
         at = np.searchsorted(coded, self._lower)
         at[at == len(coded)] = 0
         # The classes of each flagged word, a bit each, split into one list per class.
-        found = np.flatnonzero((coded[at] == self._lower)
-                               & (np.frombuffer(bytes(inside), dtype=np.uint8) == 0))
+        found = np.flatnonzero(
+            (coded[at] == self._lower) & (np.frombuffer(bytes(inside), dtype=np.uint8) == 0)
+        )
         bits = self.o._bits[at[found]]
         by_bit = {bit: found[(bits & bit) != 0].tolist() for bit in WORD_CLASSES}
-        self.stop_before, self.stop_after, self.shared, self.purpose, self.prepositions, \
-            self.between, self.subordinate, self.commas, self.dashes, self.disputes, \
-            self.hosts, self.copulas, self.speech, self.according, self.at_words = (
-                by_bit[bit] for bit in (STOP_B, STOP_A, SHARE, PURP, PREP, BETW, SUBORD, COMMA,
-                                        DASH, DISP, HOSTS, COPS, SPEAK, ACCORD, AT))
+        (
+            self.stop_before,
+            self.stop_after,
+            self.shared,
+            self.purpose,
+            self.prepositions,
+            self.between,
+            self.subordinate,
+            self.commas,
+            self.dashes,
+            self.disputes,
+            self.hosts,
+            self.copulas,
+            self.speech,
+            self.according,
+            self.at_words,
+        ) = (
+            by_bit[bit]
+            for bit in (
+                STOP_B,
+                STOP_A,
+                SHARE,
+                PURP,
+                PREP,
+                BETW,
+                SUBORD,
+                COMMA,
+                DASH,
+                DISP,
+                HOSTS,
+                COPS,
+                SPEAK,
+                ACCORD,
+                AT,
+            )
+        )
         self.oblique, self.di, self.yang = (set(by_bit[bit]) for bit in (OBL, DI, YANG))
         self.yang_at = by_bit[YANG]  # sorted, for `_any`: a scan of the set is quadratic
         self.discourse = Discourse(self, *(by_bit[bit] for bit in (PRON, QUOTE, SAYS)))
@@ -157,8 +198,11 @@ class ArticleBase:
         """
         start = self.sent_first(position)
         i = bisect_left(self.dashes, start)
-        if (i < len(self.dashes) and self.cum[self.dashes[i]] - self.cum[start] <= _DATELINE
-                and self.words.starts[self.dashes[i]] > self.words.ends[self.dashes[i] - 1]):
+        if (
+            i < len(self.dashes)
+            and self.cum[self.dashes[i]] - self.cum[start] <= _DATELINE
+            and self.words.starts[self.dashes[i]] > self.words.ends[self.dashes[i] - 1]
+        ):
             start = self.dashes[i] + 1  # a spaced dash: "Kota, Media - "
         if self._any(self.subordinate, start, start + 1):
             i = bisect_left(self.commas, start)
@@ -176,13 +220,15 @@ class ArticleBase:
         k = self.first_group(start)
         while k is not None and k < len(self.groups):
             group = self.groups[k]
-            if (group.sent != self.sent[start] or self.cum[group.first] - self.cum[start]
-                    > _SUBJECT_WITHIN or self._any(self.stop_before, start, group.first)):
+            if (
+                group.sent != self.sent[start]
+                or self.cum[group.first] - self.cum[start] > _SUBJECT_WITHIN
+                or self._any(self.stop_before, start, group.first)
+            ):
                 return None
             if group.first - 1 not in self.oblique:
                 picked = group.pick(types)
-                return (group, picked) if picked and group.mentions[0].kind == "actor" \
-                    else None
+                return (group, picked) if picked and group.mentions[0].kind == "actor" else None
             k += 1
         return None
 
@@ -198,8 +244,14 @@ class ArticleBase:
 
     # -- output ---------------------------------------------------------------------------
 
-    def _cross(self, heads: list[int], children: list[int], rel: RelationType,
-               score: float, span: tuple[int, int]) -> None:
+    def _cross(
+        self,
+        heads: list[int],
+        children: list[int],
+        rel: RelationType,
+        score: float,
+        span: tuple[int, int],
+    ) -> None:
         for head in heads:
             for child in children:
                 self._emit(head, child, rel.name, score, span)
@@ -210,14 +262,16 @@ class ArticleBase:
         if rel is not None:
             self._among(group.pick(set(rel.head) | set(rel.child)), rel, score, span)
 
-    def _among(self, members: list[int], rel: RelationType, score: float,
-               span: tuple[int, int]) -> None:
+    def _among(
+        self, members: list[int], rel: RelationType, score: float, span: tuple[int, int]
+    ) -> None:
         for i, a in enumerate(members):
-            for b in members[i + 1:]:
+            for b in members[i + 1 :]:
                 self._emit(a, b, rel.name, score, span)
 
-    def _emit(self, head: int, child: int, label: str, score: float,
-              trigger: tuple[int, int] | None) -> None:
+    def _emit(
+        self, head: int, child: int, label: str, score: float, trigger: tuple[int, int] | None
+    ) -> None:
         rel = self.o._relations.get(label)
         first, second = self.spans[head].label, self.spans[child].label
         if rel is None or head == child or not rel.allows(first, second):

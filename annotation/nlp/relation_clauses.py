@@ -43,8 +43,9 @@ class Previous(NamedTuple):
 class Clauses(Reach):
     """The trigger reading of an article."""
 
-    def _trigger(self, first: int, last: int, trigger: Trigger,
-                 subject: dict[int, Previous]) -> None:
+    def _trigger(
+        self, first: int, last: int, trigger: Trigger, subject: dict[int, Previous]
+    ) -> None:
         rel = self.o._relations[trigger.label]
         span = (self.words.starts[first], self.words.ends[last - 1])
         sent = self.sent[first]
@@ -54,29 +55,51 @@ class Clauses(Reach):
         passive = trigger.voice == "passive"
         before_types = both if rel.symmetric else (rel.child if passive else rel.head)
         after_types = both if rel.symmetric else (rel.head if passive else rel.child)
-        before = self._before(first, trigger, before_types, subject.get(sent),
-                              noun=trigger.voice == "noun")
+        before = self._before(
+            first, trigger, before_types, subject.get(sent), noun=trigger.voice == "noun"
+        )
         if passive and (resumed := self._resumed(first, before_types)) is not None:
             before = resumed  # what ", langkah yang dikecam X" sums up: the clause's subject
-        after = self._after(last, trigger.after, after_types,
-                            at_place=rel.name == ATTACKS and not passive,
-                            to=trigger.voice == "give")
-        if (after is not None and trigger.voice != "noun" and not rel.symmetric
-                and rel.name != OPPOSES and self._any(self.bonds, last, after[0].first)):
+        after = self._after(
+            last,
+            trigger.after,
+            after_types,
+            at_place=rel.name == ATTACKS and not passive,
+            to=trigger.voice == "give",
+        )
+        if (
+            after is not None
+            and trigger.voice != "noun"
+            and not rel.symmetric
+            and rel.name != OPPOSES
+            and self._any(self.bonds, last, after[0].first)
+        ):
             after = None  # "memuji persahabatan A dan B" praises the bond, not A or B
-        if (before is not None and not passive
-                and (rel.name in _JOINT or self._together(before[0], first))
-                and len(before[0].mentions) > 1 and not before[3]
-                and not self._relative(before[0])):
+        if (
+            before is not None
+            and not passive
+            and (rel.name in _JOINT or self._together(before[0], first))
+            and len(before[0].mentions) > 1
+            and not before[3]
+            and not self._relative(before[0])
+        ):
             self._joint(before[0], trigger.strength * DECAY ** before[2] * JOINT, span)
-        if (trigger.voice == "noun" and after is not None and after[2] > 0
-                and not self._any(self.prepositions, last, after[0].first)
-                and not (before is not None and before[2] == 0)):
+        if (
+            trigger.voice == "noun"
+            and after is not None
+            and after[2] > 0
+            and not self._any(self.prepositions, last, after[0].first)
+            and not (before is not None and before[2] == 0)
+        ):
             # "mencegat ancaman rudal Iran": a noun's partner takes a preposition, unless
             # the noun is a headline's verb right after its subject ("Iran kritik ... DK").
             after = None
-        if (before is not None and trigger.voice != "noun" and not self._relative(before[0])
-                and not self._any(self.copulas, before[0].last, first)):
+        if (
+            before is not None
+            and trigger.voice != "noun"
+            and not self._relative(before[0])
+            and not self._any(self.copulas, before[0].last, first)
+        ):
             # A relative clause ("X yang ...") keeps the main clause's subject.
             controlled = after[0] if after is not None and rel.name in CONTROL else None
             subject[sent] = Previous(last, before[0], controlled)
@@ -85,11 +108,17 @@ class Clauses(Reach):
             after = None if passive else parties  # "ditengahi AS antara A dan B": AS mediates
             if passive and (head := self._after(last, trigger.after, rel.head)) is not None:
                 self._cross(head[1], parties[1], rel, strength * DECAY ** head[2], span)
-        if after is not None and rel.symmetric and (
-                trigger.words[-1] == BETWEEN or self._any(self.between, last, after[0].first)):
+        if (
+            after is not None
+            and rel.symmetric
+            and (trigger.words[-1] == BETWEEN or self._any(self.between, last, after[0].first))
+        ):
             self._among(after[1], rel, strength * DECAY ** after[2], span)
-            if before is not None and not before[3] and self._any(
-                    self.hosts, before[0].last, first):
+            if (
+                before is not None
+                and not before[3]
+                and self._any(self.hosts, before[0].last, first)
+            ):
                 self._host(before[1], after[1], strength * DECAY ** before[2], span)
         elif before is not None and after is not None:
             score = strength * DECAY ** (before[2] + after[2]) * (INHERITED if before[3] else 1)
@@ -101,8 +130,12 @@ class Clauses(Reach):
         elif rel.symmetric and before is not None:
             if not before[3]:
                 self._among(before[1], rel, strength * DECAY ** before[2], span)
-        elif (rel.symmetric and after is not None and trigger.voice == "noun"
-              and not self._any(self.prepositions, last, after[0].first)):
+        elif (
+            rel.symmetric
+            and after is not None
+            and trigger.voice == "noun"
+            and not self._any(self.prepositions, last, after[0].first)
+        ):
             # "kerja sama A dan B"; after a verb or "dengan" the group is partner to a
             # subject left out ("... melalui kerja sama dengan WFP dan PMI").
             self._among(after[1], rel, strength * DECAY ** after[2], span)
@@ -113,25 +146,35 @@ class Clauses(Reach):
         # Indices, not a slice: a slice copies the rest of a long article's list each time.
         for j in range(bisect_left(self.disputes, last), len(self.disputes)):
             word = self.disputes[j]
-            if (self.sent[word] != self.sent[last - 1]
-                    or self.cum[word] - self.cum[last] > _PARTIES
-                    or self._any(self.stop_before, last, word)):
+            if (
+                self.sent[word] != self.sent[last - 1]
+                or self.cum[word] - self.cum[last] > _PARTIES
+                or self._any(self.stop_before, last, word)
+            ):
                 return None
             found = self._after(word + 1, 1, types)
             if found is not None and len(found[1]) > 1:
                 return found
         return None
 
-    def _host(self, hosts: list[int], parties: list[int], score: float,
-              span: tuple[int, int]) -> None:
+    def _host(
+        self, hosts: list[int], parties: list[int], score: float, span: tuple[int, int]
+    ) -> None:
         """Who holds talks between others mediates them: "Mesir menggelar perundingan
         antara Israel dan Hamas"."""
         rel = self.o._relations.get(MEDIATES)
         if rel is not None:
             self._cross(hosts, [p for p in parties if p not in hosts], rel, score, span)
 
-    def _noun(self, first: int, last: int, trigger: Trigger, rel: RelationType,
-              span: tuple[int, int], both: set[str]) -> bool:
+    def _noun(
+        self,
+        first: int,
+        last: int,
+        trigger: Trigger,
+        rel: RelationType,
+        span: tuple[int, int],
+        both: set[str],
+    ) -> bool:
         """Read "N owner prep child"; False when no owner follows, to read it as active."""
         k = bisect_left(self.group_firsts, last)
         if k == len(self.groups):
@@ -140,10 +183,13 @@ class Clauses(Reach):
         if owner.sent != self.sent[first]:
             return False
         if owner.first != last:  # the owner follows at once: "kritik ketidakefektifan DK"
-            if (rel.symmetric and len(owner.mentions) > 1
-                    and self.cum[owner.first] - self.cum[last] <= _MODIFIERS
-                    and not self._any(self.prepositions, last, owner.first)
-                    and not self._any(self.stop_after, last, owner.first)):
+            if (
+                rel.symmetric
+                and len(owner.mentions) > 1
+                and self.cum[owner.first] - self.cum[last] <= _MODIFIERS
+                and not self._any(self.prepositions, last, owner.first)
+                and not self._any(self.stop_after, last, owner.first)
+            ):
                 # "kerja sama trilateral AS, Jepang, dan Korea Selatan"
                 self._among(owner.pick(both), rel, trigger.strength * DECAY, span)
                 return True
@@ -155,23 +201,27 @@ class Clauses(Reach):
         for j in range(k + 1, len(self.groups)):
             group = self.groups[j]
             dist = self.cum[group.first] - self.cum[owner.last]
-            at_place = rel.name == ATTACKS and group.first - 1 in self.di \
-                and group.first - 1 == owner.last  # "serangan udara Israel di Khiam"
-            if (group.sent != owner.sent or dist > trigger.after
-                    or (self._any(self.stop_after, owner.last, group.first) and not at_place)
-                    or self._any(self.verbs, owner.last, group.first)):
+            at_place = (
+                rel.name == ATTACKS and group.first - 1 in self.di and group.first - 1 == owner.last
+            )  # "serangan udara Israel di Khiam"
+            if (
+                group.sent != owner.sent
+                or dist > trigger.after
+                or (self._any(self.stop_after, owner.last, group.first) and not at_place)
+                or self._any(self.verbs, owner.last, group.first)
+            ):
                 break
             children = group.pick(child_types)
             if children and (at_place or self._any(self.prepositions, owner.last, group.first)):
-                self._cross(heads, children, rel, trigger.strength * DECAY ** dist, span)
+                self._cross(heads, children, rel, trigger.strength * DECAY**dist, span)
                 return True
         if rel.symmetric:
             self._among(heads, rel, trigger.strength, span)
         return True
 
-    def _before(self, first: int, trigger: Trigger, types: Any,
-                previous: Previous | None, noun: bool
-                ) -> tuple[Group, list[int], int, bool] | None:
+    def _before(
+        self, first: int, trigger: Trigger, types: Any, previous: Previous | None, noun: bool
+    ) -> tuple[Group, list[int], int, bool] | None:
         """(group, picked entities, distance, inherited) of the trigger's subject side.
 
         A pronoun nearer than any name stands for its antecedent, "kami" in a quote for its
@@ -189,19 +239,25 @@ class Clauses(Reach):
             if group.sent != sent or dist > trigger.before:
                 break
             if self._any(self.stop_before, group.last, first) or (
-                    noun and self._any(self.verbs, group.last, verb_end)):
+                noun and self._any(self.verbs, group.last, verb_end)
+            ):
                 break
-            if (group.first - 1 in self.oblique or self._object(group)) \
-                    and not self._relative(group):
+            if (group.first - 1 in self.oblique or self._object(group)) and not self._relative(
+                group
+            ):
                 continue
             picked = group.pick(types)
             if picked:
                 found = (group, picked, dist, False)
                 break
-        pronoun = self.discourse.pronoun(first, trigger.before,
-                                         found[0].last if found is not None else -1)
-        if pronoun is not None and (picked := pronoun[0].pick(types)) and not (
-                noun and self._any(self.verbs, pronoun[2], verb_end)):
+        pronoun = self.discourse.pronoun(
+            first, trigger.before, found[0].last if found is not None else -1
+        )
+        if (
+            pronoun is not None
+            and (picked := pronoun[0].pick(types))
+            and not (noun and self._any(self.verbs, pronoun[2], verb_end))
+        ):
             return pronoun[0], picked, pronoun[1], True
         if found is not None and not self._any(self.shared, found[0].last, first):
             return found
@@ -212,17 +268,27 @@ class Clauses(Reach):
             if controlled is not None and self._any(self.purpose, end, first):
                 group = controlled
             picked = group.pick(types)
-            if (picked and group.sent == sent and self._any(self.shared, end, first)
-                    and not self._any(self.stop_before, end, first)):
+            if (
+                picked
+                and group.sent == sent
+                and self._any(self.shared, end, first)
+                and not self._any(self.stop_before, end, first)
+            ):
                 return group, picked, 0, True
-        if light and (self._any(self.subordinate, first - _LEFT_OUT, first)
-                         or self._any(self.shared, first - _LEFT_OUT, first)
-                         or self._any(self.commas, first - _LEFT_OUT, first)):
+        if light and (
+            self._any(self.subordinate, first - _LEFT_OUT, first)
+            or self._any(self.shared, first - _LEFT_OUT, first)
+            or self._any(self.commas, first - _LEFT_OUT, first)
+        ):
             found = self.clause_subject(first, types)
             if found is not None:
                 return found[0], found[1], 1, True
-        if light and (speaker := self.discourse.said_by(first)) is not None and (
-                picked := speaker.pick(types)) and not self._any(self.verbs, speaker.last, first):
+        if (
+            light
+            and (speaker := self.discourse.said_by(first)) is not None
+            and (picked := speaker.pick(types))
+            and not self._any(self.verbs, speaker.last, first)
+        ):
             # In a quote's attribution the speaker acts: '"...," kata Blinken setelah
             # pertemuan dengan Netanyahu'.
             return speaker, picked, 1, True
@@ -230,14 +296,18 @@ class Clauses(Reach):
             # "Rusia yang memiliki hubungan dengan A, B ... telah mengkritik C": a subject
             # whose relative clause outruns the trigger's reach.
             found = self.clause_subject(first, types)
-            if (found is not None and self._relative(found[0])
-                    and not self._any(self.verbs, found[0].last, first)
-                    and not self._any(self.stop_before, found[0].last, first)):
+            if (
+                found is not None
+                and self._relative(found[0])
+                and not self._any(self.verbs, found[0].last, first)
+                and not self._any(self.stop_before, found[0].last, first)
+            ):
                 return found[0], found[1], 2, True
         return None
 
-    def _after(self, last: int, limit: int, types: Any, at_place: bool = False,
-               to: bool = False) -> tuple[Group, list[int], int, bool] | None:
+    def _after(
+        self, last: int, limit: int, types: Any, at_place: bool = False, to: bool = False
+    ) -> tuple[Group, list[int], int, bool] | None:
         """(group, picked entities, distance, False) of the trigger's object side.
 
         With `at_place`, an attack reaches the place where its target is: "membombardir
@@ -254,8 +324,9 @@ class Clauses(Reach):
                 extra = _HEAD_NOUNS * self._head_nouns(last, group.first)
             if group.sent != self.sent[last - 1] or dist > limit + extra:
                 return None
-            if (self._any(self.stop_after, last, group.first - placed)
-                    or self._any(self.verbs, last, group.first)):
+            if self._any(self.stop_after, last, group.first - placed) or self._any(
+                self.verbs, last, group.first
+            ):
                 return None
             if to and self.lower[group.first - 1] not in self.o._recipient:
                 continue
@@ -278,8 +349,13 @@ class Clauses(Reach):
         found = cache.get(word)
         if found is None:
             text = self.strings[word]
-            found = cache[word] = (len(text) >= 6 and text[:2] == "me" and text[2] in "mnlrwy"
-                                   and text.isalpha() and text not in NOT_TRANSITIVE)
+            found = cache[word] = (
+                len(text) >= 6
+                and text[:2] == "me"
+                and text[2] in "mnlrwy"
+                and text.isalpha()
+                and text not in NOT_TRANSITIVE
+            )
         return found
 
     def _me(self, word: int) -> bool:

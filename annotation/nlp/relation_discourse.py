@@ -30,10 +30,35 @@ from annotation.nlp.relation_mentions import GPE, PER, ROLE, Group, Mention, Spa
 
 # The verbs of a trailing attribution: '"...," kata X'. With -nya ("tambahnya") the speaker
 # is a pronoun, resolved like "ia".
-SAY = ("kata", "ujar", "ucap", "ungkap", "tutur", "pungkas", "sambung", "imbuh", "papar",
-       "tandas", "kilah", "katanya", "ujarnya", "ucapnya", "ungkapnya", "tuturnya",
-       "pungkasnya", "sambungnya", "terangnya", "tambahnya", "jelasnya", "imbuhnya", "tegasnya",
-       "paparnya", "lanjutnya", "tandasnya", "sebutnya")
+SAY = (
+    "kata",
+    "ujar",
+    "ucap",
+    "ungkap",
+    "tutur",
+    "pungkas",
+    "sambung",
+    "imbuh",
+    "papar",
+    "tandas",
+    "kilah",
+    "katanya",
+    "ujarnya",
+    "ucapnya",
+    "ungkapnya",
+    "tuturnya",
+    "pungkasnya",
+    "sambungnya",
+    "terangnya",
+    "tambahnya",
+    "jelasnya",
+    "imbuhnya",
+    "tegasnya",
+    "paparnya",
+    "lanjutnya",
+    "tandasnya",
+    "sebutnya",
+)
 # Also adjectives or verbs ("sikap tegas", "jelas"): an attribution only right after a quote.
 SAY_AFTER_QUOTE = ("terang", "tambah", "jelas", "tegas", "lanjut", "sebut")
 PERSON = ("ia", "dia", "beliau")
@@ -54,12 +79,22 @@ def _hashes() -> dict[str, Any]:
     def h(words: Sequence[str]) -> frozenset[int]:
         return frozenset(word_hash(w) for w in words)
 
-    return {"person": h(PERSON), "party": h(PARTY), "both": h(BOTH), "both_of": h(BOTH_OF),
-            "speaker": h(SPEAKER), "people": h(PAIR_PEOPLE), "states": h(PAIR_STATES),
-            "parties": h(PAIR_PARTIES), "open": word_hash("\u201c"),
-            "close": word_hash("\u201d"), "plain": word_hash('"'), "comma": word_hash(","),
-            "nya": frozenset(word_hash(w) for w in SAY if w.endswith("nya")),
-            "spokes": h(SPOKESPERSON)}
+    return {
+        "person": h(PERSON),
+        "party": h(PARTY),
+        "both": h(BOTH),
+        "both_of": h(BOTH_OF),
+        "speaker": h(SPEAKER),
+        "people": h(PAIR_PEOPLE),
+        "states": h(PAIR_STATES),
+        "parties": h(PAIR_PARTIES),
+        "open": word_hash("\u201c"),
+        "close": word_hash("\u201d"),
+        "plain": word_hash('"'),
+        "comma": word_hash(","),
+        "nya": frozenset(word_hash(w) for w in SAY if w.endswith("nya")),
+        "spokes": h(SPOKESPERSON),
+    }
 
 
 class Discourse:
@@ -79,7 +114,7 @@ class Discourse:
         lower, broken = a.lower, a.words.broken
         opened: int | None = None
         for q in quotes:
-            if opened is not None and any(broken[opened + 1:q + 1]):
+            if opened is not None and any(broken[opened + 1 : q + 1]):
                 opened = None  # a quote left open at a paragraph's end is no longer open
             word = lower[q]
             if word == h["open"] or (word == h["plain"] and opened is None):
@@ -161,8 +196,12 @@ class Discourse:
             return None
         p = self.pronouns[k]
         dist = a.cum[first] - a.cum[p + 1]
-        if (p < after or a.sent[p] != a.sent[first] or dist > limit
-                or a._any(a.stop_before, p + 1, first)):
+        if (
+            p < after
+            or a.sent[p] != a.sent[first]
+            or dist > limit
+            or a._any(a.stop_before, p + 1, first)
+        ):
             return None
         word = a.lower[p]
         label = None  # what each member of a pair must name
@@ -225,8 +264,11 @@ class Discourse:
 
         for i, (lo, hi) in enumerate(self._sentences_back(position, sent)):
             for group in reversed(a.groups[lo:hi]):
-                if (len(group.mentions) > 1 and group.mentions[0].kind == "actor"
-                        and all(names(m.members) for m in group.mentions)):
+                if (
+                    len(group.mentions) > 1
+                    and group.mentions[0].kind == "actor"
+                    and all(names(m.members) for m in group.mentions)
+                ):
                     return group
             pair = a.pairs.get(sent - i)
             if i > 0 and pair is not None and names(pair[:1]) and names(pair[1:]):

@@ -21,11 +21,36 @@ from annotation.nlp.suggestion import Candidate, RelationCandidate
 from annotation.schema import LabelSchema
 
 # Words that open a clause or a quote: a relation rarely reaches across one.
-CLAUSE_WORDS = frozenset((
-    "bahwa", "namun", "tetapi", "tapi", "sedangkan", "sementara", "karena", "sehingga",
-    "agar", "supaya", "setelah", "sebelum", "ketika", "meski", "meskipun", "walaupun", "jika",
-    "kata", "ujar", "ucap", "ungkap", "tutur", "menurut", "yang", ";", ":",
-))
+CLAUSE_WORDS = frozenset(
+    (
+        "bahwa",
+        "namun",
+        "tetapi",
+        "tapi",
+        "sedangkan",
+        "sementara",
+        "karena",
+        "sehingga",
+        "agar",
+        "supaya",
+        "setelah",
+        "sebelum",
+        "ketika",
+        "meski",
+        "meskipun",
+        "walaupun",
+        "jika",
+        "kata",
+        "ujar",
+        "ucap",
+        "ungkap",
+        "tutur",
+        "menurut",
+        "yang",
+        ";",
+        ":",
+    )
+)
 QUOTES = frozenset(('"', "\u201c", "\u201d", "'", "\u2018", "\u2019"))
 MAX_BETWEEN = 12  # words between kept from each end; the middle of a long gap says little
 _DISTANCE_BUCKETS = (0, 1, 2, 3, 5, 8, 12, 20)
@@ -90,8 +115,11 @@ class _Units:
 
 
 def candidate_pairs(
-    doc: Any, entities: Sequence[Candidate], schema: LabelSchema,
-    rules: Sequence[RelationCandidate] = (), window: int = 0,
+    doc: Any,
+    entities: Sequence[Candidate],
+    schema: LabelSchema,
+    rules: Sequence[RelationCandidate] = (),
+    window: int = 0,
 ) -> list[Pair]:
     """Every ordered pair the schema allows, within `window` sentences, with its features.
 
@@ -112,9 +140,12 @@ def candidate_pairs(
             old = proposed.setdefault(key, {}).get(rc.label)
             if old is None or rc.score > old[0]:
                 proposed[key][rc.label] = (rc.score, rc.origin)
-        trigger = text[rc.trigger[0]:rc.trigger[1]].lower() if rc.trigger else ""
-        feats = [f"R={rc.label}", f"RO={rc.origin}|{rc.label}",
-                 f"RS={bucket(rc.score, (0.3, 0.5, 0.7, 0.9))}|{rc.label}"]
+        trigger = text[rc.trigger[0] : rc.trigger[1]].lower() if rc.trigger else ""
+        feats = [
+            f"R={rc.label}",
+            f"RO={rc.origin}|{rc.label}",
+            f"RS={bucket(rc.score, (0.3, 0.5, 0.7, 0.9))}|{rc.label}",
+        ]
         feats += [f"RT={word}|{rc.label}" for word in trigger.split()]
         by_pair.setdefault((rc.head, rc.child), []).extend(["RULE", *feats])
         if rc.label in symmetric:
@@ -139,36 +170,55 @@ def candidate_pairs(
                     feats = _features(units, entities, head, child, ua, ub, gap)
                     feats += by_pair.get((head, child), ())
                     reverse = frozenset(proposed.get((child, head), {})) - set(
-                        proposed.get((head, child), {}))
-                    pairs.append(Pair(head, child, types, feats,
-                                      proposed.get((head, child), {}), reverse))
+                        proposed.get((head, child), {})
+                    )
+                    pairs.append(
+                        Pair(head, child, types, feats, proposed.get((head, child), {}), reverse)
+                    )
     return pairs
 
 
-def _features(units: _Units, entities: Sequence[Candidate], head: int, child: int,
-              lo: int, hi: int, gap: int) -> list[str]:
+def _features(
+    units: _Units, entities: Sequence[Candidate], head: int, child: int, lo: int, hi: int, gap: int
+) -> list[str]:
     """The features of head -> child, whose units are lo < hi in some order."""
     words = units.words
     la, lb = entities[head].label, entities[child].label
     forward = units.unit_of[head] == lo
     way = "f" if forward else "b"
     labels = f"{la}>{lb}"
-    between = words[lo + 1:hi]
+    between = words[lo + 1 : hi]
     distance = bucket(len(between))
-    feats = ["bias", f"L={labels}", f"O={way}|{labels}", f"D={distance}|{way}",
-             f"DL={distance}|{labels}"]
+    feats = [
+        "bias",
+        f"L={labels}",
+        f"O={way}|{labels}",
+        f"D={distance}|{way}",
+        f"DL={distance}|{labels}",
+    ]
     if gap:
         feats.append(f"S={gap}|{way}")
     h, c = units.unit_of[head], units.unit_of[child]
-    for name, at in (("HP", h - 1), ("HN", h + 1), ("CP", c - 1), ("CN", c + 1),
-                     ("P1", lo - 1), ("P2", lo - 2), ("N1", hi + 1), ("N2", hi + 2)):
+    for name, at in (
+        ("HP", h - 1),
+        ("HN", h + 1),
+        ("CP", c - 1),
+        ("CN", c + 1),
+        ("P1", lo - 1),
+        ("P2", lo - 2),
+        ("N1", hi + 1),
+        ("N2", hi + 2),
+    ):
         if 0 <= at < len(words) and units.sent[at] in (units.sent[lo], units.sent[hi]):
             feats.append(f"{name}={words[at]}")
     if not between:
         return [*feats, f"ADJ|{way}"]
     if gap == 0:
-        kept = between if len(between) <= 2 * MAX_BETWEEN else (
-            between[:MAX_BETWEEN] + between[-MAX_BETWEEN:])
+        kept = (
+            between
+            if len(between) <= 2 * MAX_BETWEEN
+            else (between[:MAX_BETWEEN] + between[-MAX_BETWEEN:])
+        )
         feats += [f"BF={kept[0]}", f"BL={kept[-1]}"]
         for i, word in enumerate(kept):
             feats += [f"B={word}", f"B{way}={word}"]

@@ -56,8 +56,10 @@ def load_triggers(path: str | Path) -> list[Trigger]:
         except ValueError as exc:
             raise LexiconError(f"{path}, line {number}: {exc}") from None
         if trigger.words in seen:
-            raise LexiconError(f"{path}, line {number}: trigger {trigger.phrase!r} "
-                               f"already appears on line {seen[trigger.words]}")
+            raise LexiconError(
+                f"{path}, line {number}: trigger {trigger.phrase!r} "
+                f"already appears on line {seen[trigger.words]}"
+            )
         seen[trigger.words] = number
         triggers.append(trigger)
     return triggers
@@ -66,8 +68,10 @@ def load_triggers(path: str | Path) -> list[Trigger]:
 def _parse(line: str, number: int) -> Trigger:
     fields = line.split("\t")
     if len(fields) != len(COLUMNS):
-        raise ValueError(f"expected {len(COLUMNS)} tab-separated columns "
-                         f"({', '.join(COLUMNS)}), found {len(fields)}")
+        raise ValueError(
+            f"expected {len(COLUMNS)} tab-separated columns "
+            f"({', '.join(COLUMNS)}), found {len(fields)}"
+        )
     phrase, label, voice, strength, before, after = (f.strip() for f in fields)
     words = tuple(phrase.split())
     if not words or not all(_WORD.fullmatch(w) for w in words):
@@ -134,8 +138,9 @@ class TriggerTable:
         for entries in self._first.values():
             entries.sort(key=lambda e: -len(e[0]))
 
-    def find(self, lower: Sequence[int], blocked: Sequence[bool],
-             title: Sequence[bool] = ()) -> list[tuple[int, int, Trigger]]:
+    def find(
+        self, lower: Sequence[int], blocked: Sequence[bool], title: Sequence[bool] = ()
+    ) -> list[tuple[int, int, Trigger]]:
         """Non-overlapping (first word, end word, trigger) matches, longest first, left to right.
 
         `lower` holds each word's lowercase hash; a match may not touch a `blocked` word
@@ -149,8 +154,12 @@ class TriggerTable:
                 continue
             for hashes, trigger, headline in first[lower[i]]:
                 end = i + len(hashes)
-                if (end <= n and tuple(lower[i:end]) == hashes and not any(blocked[i:end])
-                        and (not headline or (title and title[i]))):
+                if (
+                    end <= n
+                    and tuple(lower[i:end]) == hashes
+                    and not any(blocked[i:end])
+                    and (not headline or (title and title[i]))
+                ):
                     found.append((i, end, trigger))
                     free = end
                     break
@@ -179,6 +188,7 @@ def bare_stems(word: str) -> list[str]:
     if word[2] in "lrwy":
         return [word[2:]]
     return []
+
 
 def _variants(words: tuple[str, ...]) -> list[tuple[str, ...]]:
     """The phrase as written, and with hyphenated words split as spaCy may split them."""

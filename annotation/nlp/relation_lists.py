@@ -37,8 +37,7 @@ def listed_members(art: Any) -> Iterator[tuple[int, int, float]]:
                 continue
             end = start - 1 if lower[start - 1] == comma else start
             owner = ends.get(end)
-            if (owner is None or owner.sent != group.sent
-                    or not art.words.flowing(end, first)):
+            if owner is None or owner.sent != group.sent or not art.words.flowing(end, first):
                 break
             body = owner.pick((ORG,))
             if body is None or art.spans[owner.members[0]].label != ORG:

@@ -27,8 +27,19 @@ SCORE_CHAIN = 0.5  # "di kamp Adre, Chad"
 _NOUNS = 2  # common nouns between "di" and a chain's first place: "di pelabuhan Ly Son"
 _PLACES = (GPE, LOC)
 # A comma and then one of these before a place: "El Fasher, ibu kota Darfur Utara".
-_CONTAINERS = ("ibu kota", "ibukota", "negara bagian", "provinsi", "wilayah", "kabupaten",
-               "kota", "kawasan", "region", "distrik", "bagian")
+_CONTAINERS = (
+    "ibu kota",
+    "ibukota",
+    "negara bagian",
+    "provinsi",
+    "wilayah",
+    "kabupaten",
+    "kota",
+    "kawasan",
+    "region",
+    "distrik",
+    "bagian",
+)
 
 
 @functools.lru_cache(maxsize=1)
@@ -45,9 +56,13 @@ def located(art: Any) -> Iterator[tuple[int, int, float]]:
             continue
         head = mention.members[0]
         place = by_first.get(mention.last + 1)
-        if (place is not None and spans[head].label in (ORG, LOC, EVENT)
-                and spans[place].label in _PLACES and spans[place].sent == mention.sent
-                and not art.words.broken[mention.last]):
+        if (
+            place is not None
+            and spans[head].label in (ORG, LOC, EVENT)
+            and spans[place].label in _PLACES
+            and spans[place].sent == mention.sent
+            and not art.words.broken[mention.last]
+        ):
             yield head, place, SCORE_AT
     containers = _containers()
     for pos, span in enumerate(spans):
@@ -56,11 +71,16 @@ def located(art: Any) -> Iterator[tuple[int, int, float]]:
         n = pos
         while n + 1 < len(spans):
             nxt = spans[n + 1]
-            gap = tuple(lower[spans[n].last:nxt.first])
-            if (nxt.label not in _PLACES or nxt.sent != span.sent or not gap
-                    or gap[0] != art.comma or art.words.broken[nxt.first]
-                    or (len(gap) > 1 and gap[1:] not in containers)
-                    or _coordinated(art, nxt.first)):
+            gap = tuple(lower[spans[n].last : nxt.first])
+            if (
+                nxt.label not in _PLACES
+                or nxt.sent != span.sent
+                or not gap
+                or gap[0] != art.comma
+                or art.words.broken[nxt.first]
+                or (len(gap) > 1 and gap[1:] not in containers)
+                or _coordinated(art, nxt.first)
+            ):
                 break
             yield n, n + 1, SCORE_CHAIN
             n += 1

@@ -24,13 +24,40 @@ HOLDS_ROLE, REPRESENTS, LOCATED_IN = "HOLDS_ROLE", "REPRESENTS", "LOCATED_IN"
 _BODIES = (GPE, ORG)  # whose office a ROLE is
 _KIND = {PER: "actor", GPE: "actor", ORG: "actor", LOC: "place", EVENT: "event"}
 # Words that join coordinated mentions; a list of bare commas must end in one of these.
-COORDINATORS = ("dan", ", dan", "serta", ", serta", "bersama", ", bersama", "maupun",
-                "atau", ", atau", "&", "dan juga")
+COORDINATORS = (
+    "dan",
+    ", dan",
+    "serta",
+    ", serta",
+    "bersama",
+    ", bersama",
+    "maupun",
+    "atau",
+    ", atau",
+    "&",
+    "dan juga",
+)
 # Collective nouns and quantifiers that may open a conjunct before its name: "Indonesia dan
 # anggota OKI", "Indonesia bersama 57 negara OKI", "AS dan kekuatan-kekuatan Barat".
-COLLECTIVE = ("anggota", "negara", "negara-negara", "para", "semua", "seluruh", "pihak",
-              "kelompok", "sekutu", "sekutunya", "mitra", "kekuatan", "sejumlah", "beberapa",
-              "pemerintah", "delegasi", "-")
+COLLECTIVE = (
+    "anggota",
+    "negara",
+    "negara-negara",
+    "para",
+    "semua",
+    "seluruh",
+    "pihak",
+    "kelompok",
+    "sekutu",
+    "sekutunya",
+    "mitra",
+    "kekuatan",
+    "sejumlah",
+    "beberapa",
+    "pemerintah",
+    "delegasi",
+    "-",
+)
 _MAX_COLLECTIVE = 3  # words of them in one conjunct
 
 # Scores of relations stated by layout alone, without a trigger word.
@@ -46,11 +73,19 @@ SCORE_EVENT_PLACE = 0.6  # "KTT G20 di Bali"
 @functools.lru_cache(maxsize=1)
 def _words() -> dict[str, Any]:
     comma, dash, open_, close = (word_hash(w) for w in (",", "-", "(", ")"))
-    coordinators = {tuple(word_hash(w) for w in c.split()) for c in
-                    (c.replace(",", " , ") for c in COORDINATORS)}
-    return {"comma": (comma,), "dash": (dash,), "open": (open_,), "close": close,
-            "di": word_hash("di"),
-            "coordinators": coordinators, "collective": {word_hash(w) for w in COLLECTIVE}}
+    coordinators = {
+        tuple(word_hash(w) for w in c.split())
+        for c in (c.replace(",", " , ") for c in COORDINATORS)
+    }
+    return {
+        "comma": (comma,),
+        "dash": (dash,),
+        "open": (open_,),
+        "close": close,
+        "di": word_hash("di"),
+        "coordinators": coordinators,
+        "collective": {word_hash(w) for w in COLLECTIVE},
+    }
 
 
 class Words(NamedTuple):
@@ -69,7 +104,7 @@ class Words(NamedTuple):
 
     def flowing(self, first: int, last: int) -> bool:
         """Whether no line break or extra space lies between word first - 1 and word last."""
-        return not any(self.broken[first:last + 1])
+        return not any(self.broken[first : last + 1])
 
 
 class Span(NamedTuple):
@@ -84,8 +119,17 @@ class Span(NamedTuple):
 class Mention:
     """Entities naming one actor, by position in the sorted entity list."""
 
-    __slots__ = ("members", "first", "last", "sent", "comma", "appositive", "order", "kind",
-                 "person")
+    __slots__ = (
+        "members",
+        "first",
+        "last",
+        "sent",
+        "comma",
+        "appositive",
+        "order",
+        "kind",
+        "person",
+    )
 
     def __init__(self, pos: int, span: Span) -> None:
         self.members = [pos]
@@ -146,8 +190,11 @@ def build_mentions(words: Words, spans: Sequence[Span]) -> list[Mention]:
         # Joined entities have at most one word between them: "(", "," or nothing.
         if cur is not None and cur.sent == span.sent and span.first - cur.last <= 1:
             gap = words.gap(cur.last, span.first)
-            if (gap == w["open"] and span.last < len(words.lower)
-                    and words.lower[span.last] == w["close"]):
+            if (
+                gap == w["open"]
+                and span.last < len(words.lower)
+                and words.lower[span.last] == w["close"]
+            ):
                 cur.last = span.last + 1  # "Amerika Serikat (AS)": AS is an alias
                 continue
             glued = words.flowing(cur.last, span.first)
@@ -155,15 +202,22 @@ def build_mentions(words: Words, spans: Sequence[Span]) -> list[Mention]:
                 cur.members.append(pos)
                 cur.last, labels = span.last, (ROLE, span.label)
                 continue
-            if glued and not gap and len(labels) == 2 and labels[0] == ROLE \
-                    and span.label == ROLE:  # a rank: "Panglima Angkatan Bersenjata Jenderal"
+            if (
+                glued and not gap and len(labels) == 2 and labels[0] == ROLE and span.label == ROLE
+            ):  # a rank: "Panglima Angkatan Bersenjata Jenderal"
                 cur.members.append(pos)
                 cur.last, labels = span.last, (*labels, ROLE)
                 continue
-            rank = len(gap) == 1 and bool(words.title) and words.title[cur.last] \
-                and gap != w["open"]  # "Panglima ... Sudan Jenderal Abdel Fattah"
-            if (glued and (not gap or gap == w["comma"] or rank) and labels[0] == ROLE
-                    and PER not in labels and span.label == PER):
+            rank = (
+                len(gap) == 1 and bool(words.title) and words.title[cur.last] and gap != w["open"]
+            )  # "Panglima ... Sudan Jenderal Abdel Fattah"
+            if (
+                glued
+                and (not gap or gap == w["comma"] or rank)
+                and labels[0] == ROLE
+                and PER not in labels
+                and span.label == PER
+            ):
                 cur.members.append(pos)
                 cur.last, labels, cur.comma = span.last, (*labels, PER), bool(gap)
                 continue
@@ -172,19 +226,24 @@ def build_mentions(words: Words, spans: Sequence[Span]) -> list[Mention]:
     return _join_appositions(words, spans, mentions)
 
 
-def _join_appositions(words: Words, spans: Sequence[Span],
-                      mentions: list[Mention]) -> list[Mention]:
+def _join_appositions(
+    words: Words, spans: Sequence[Span], mentions: list[Mention]
+) -> list[Mention]:
     """Merge "PER, ROLE [GPE]" into one mention headed by the person."""
     comma = _words()["comma"]
     out: list[Mention] = []
     for mention in mentions:
         prev = out[-1] if out else None
-        if (prev is not None and mention.first - prev.last == 1 and prev.sent == mention.sent
-                and spans[mention.members[0]].label == ROLE
-                and all(spans[m].label != PER for m in mention.members)
-                and len(prev.members) == 1
-                and spans[prev.members[0]].label == PER
-                and words.gap(prev.last, mention.first) == comma):
+        if (
+            prev is not None
+            and mention.first - prev.last == 1
+            and prev.sent == mention.sent
+            and spans[mention.members[0]].label == ROLE
+            and all(spans[m].label != PER for m in mention.members)
+            and len(prev.members) == 1
+            and spans[prev.members[0]].label == PER
+            and words.gap(prev.last, mention.first) == comma
+        ):
             prev.members += mention.members
             prev.last, prev.appositive = mention.last, True
             continue
@@ -193,19 +252,29 @@ def _join_appositions(words: Words, spans: Sequence[Span],
         mention.finish(spans)
     di = _words()["di"]
     for a, b, c in zip(out, out[1:], out[2:]):  # "Perwakilan UNHCR di Indonesia, Erika"
-        if (spans[a.members[0]].label == ROLE and a.order[0][0] != PER
-                and len(b.members) == 1 and len(c.members) == 1
-                and spans[b.members[0]].label in (GPE, LOC) and spans[c.members[0]].label == PER
-                and b.first == a.last + 1 and words.lower[a.last] == di
-                and a.sent == b.sent == c.sent and words.flowing(a.last, c.first)
-                and (c.first == b.last or words.gap(b.last, c.first) == comma)):
+        if (
+            spans[a.members[0]].label == ROLE
+            and a.order[0][0] != PER
+            and len(b.members) == 1
+            and len(c.members) == 1
+            and spans[b.members[0]].label in (GPE, LOC)
+            and spans[c.members[0]].label == PER
+            and b.first == a.last + 1
+            and words.lower[a.last] == di
+            and a.sent == b.sent == c.sent
+            and words.flowing(a.last, c.first)
+            and (c.first == b.last or words.gap(b.last, c.first) == comma)
+        ):
             a.person = c.members[0]
     return out
 
 
 def build_groups(
-    words: Words, spans: Sequence[Span], mentions: Sequence[Mention],
-    place_pair: Collection[tuple[str, str]] = (), after_di: Collection[int] = (),
+    words: Words,
+    spans: Sequence[Span],
+    mentions: Sequence[Mention],
+    place_pair: Collection[tuple[str, str]] = (),
+    after_di: Collection[int] = (),
 ) -> tuple[list[Group], list[tuple[int, int]]]:
     """Group coordinated mentions; also return "X, Y" place pairs (positions X, Y).
 
@@ -227,12 +296,21 @@ def build_groups(
             continue
         gap = words.gap(a.last, b.first)
         if gap == w["dash"]:  # "Kuba-Iran", but not a dateline's spaced dash
-            linked = same and words.ends[a.last - 1] == words.starts[a.last] \
+            linked = (
+                same
+                and words.ends[a.last - 1] == words.starts[a.last]
                 and words.ends[a.last] == words.starts[b.first]
+            )
         else:
-            linked = same and words.flowing(a.last, b.first) and (
-                gap in w["coordinators"] or gap == comma
-                or _collective(words, a.last, b.first, w))
+            linked = (
+                same
+                and words.flowing(a.last, b.first)
+                and (
+                    gap in w["coordinators"]
+                    or gap == comma
+                    or _collective(words, a.last, b.first, w)
+                )
+            )
         links.append(linked)
         commas.append(gap == comma)
     i = 0
@@ -245,10 +323,16 @@ def build_groups(
         i = j + 1
     pairs = []
     for i, (a, b) in enumerate(zip(mentions, mentions[1:])):
-        if (commas[i] and not links[i] and len(a.members) == 1 and len(b.members) == 1
-                and a.sent == b.sent and a.members[0] in after_di
-                and (spans[a.members[0]].label, spans[b.members[0]].label) in place_pair
-                and not (i + 1 < len(links) and links[i + 1])):
+        if (
+            commas[i]
+            and not links[i]
+            and len(a.members) == 1
+            and len(b.members) == 1
+            and a.sent == b.sent
+            and a.members[0] in after_di
+            and (spans[a.members[0]].label, spans[b.members[0]].label) in place_pair
+            and not (i + 1 < len(links) and links[i + 1])
+        ):
             pairs.append((a.members[0], b.members[0]))
     groups: list[Group] = []
     for i, mention in enumerate(mentions):
@@ -267,14 +351,16 @@ def _collective(words: Words, first: int, last: int, w: dict[str, Any]) -> bool:
         if words.gap(first, first + size) in w["coordinators"]:
             rest = range(first + size, last)
             if 0 < len(rest) <= _MAX_COLLECTIVE and all(
-                    words.lower[i] in w["collective"]
-                    or (words.numeric and words.numeric[i]) for i in rest):
+                words.lower[i] in w["collective"] or (words.numeric and words.numeric[i])
+                for i in rest
+            ):
                 return True
     return False
 
 
-def layout_relations(spans: Sequence[Span], mentions: Sequence[Mention]
-                     ) -> list[tuple[int, int, str, float]]:
+def layout_relations(
+    spans: Sequence[Span], mentions: Sequence[Mention]
+) -> list[tuple[int, int, str, float]]:
     """(head, child, label, score) stated by how a mention is written, by entity position."""
     found = []
     for mention in mentions:
@@ -292,8 +378,9 @@ def layout_relations(spans: Sequence[Span], mentions: Sequence[Mention]
                 scores = (SCORE_APPOSITION, SCORE_APPOSITION - 0.05)
             else:
                 scores = (SCORE_ROLE_COMMA if mention.comma else SCORE_ROLE, SCORE_REPRESENTS)
-            found += [(per, m, HOLDS_ROLE, scores[0]) for m in mention.members
-                      if spans[m].label == ROLE]
+            found += [
+                (per, m, HOLDS_ROLE, scores[0]) for m in mention.members if spans[m].label == ROLE
+            ]
             if body is not None:
                 found.append((per, body, REPRESENTS, scores[1]))
         elif body is not None:
@@ -303,6 +390,11 @@ def layout_relations(spans: Sequence[Span], mentions: Sequence[Mention]
 
 def event_places(spans: Sequence[Span], after_di: Collection[int]) -> list[tuple[int, int]]:
     """(event, place) positions written "KTT G20 di Bali": the event takes place there."""
-    return [(i, i + 1) for i in range(len(spans) - 1)
-            if spans[i].label == EVENT and i + 1 in after_di
-            and spans[i + 1].first == spans[i].last + 1 and spans[i + 1].sent == spans[i].sent]
+    return [
+        (i, i + 1)
+        for i in range(len(spans) - 1)
+        if spans[i].label == EVENT
+        and i + 1 in after_di
+        and spans[i + 1].first == spans[i].last + 1
+        and spans[i + 1].sent == spans[i].sent
+    ]

@@ -78,8 +78,7 @@ class RelationModel:
 
     @property
     def fingerprint(self) -> str:
-        digest = hashlib.blake2b(self.weights.tobytes() + self.shared.tobytes(),
-                                 digest_size=6)
+        digest = hashlib.blake2b(self.weights.tobytes() + self.shared.tobytes(), digest_size=6)
         digest.update(json.dumps(sorted(self.features.items())).encode())
         digest.update(json.dumps(self.settings.to_json(), sort_keys=True).encode())
         return digest.hexdigest()
@@ -100,9 +99,18 @@ class RelationModel:
         names = sorted(self.features, key=self.features.__getitem__)
         with open(folder / WEIGHTS, "wb") as f:
             np.savez_compressed(f, weights=self.weights, shared=self.shared)
-        (folder / SETTINGS).write_text(json.dumps(
-            {"format": FORMAT, "classes": self.classes, "settings": self.settings.to_json(),
-             "features": names}, ensure_ascii=False), encoding="utf-8")
+        (folder / SETTINGS).write_text(
+            json.dumps(
+                {
+                    "format": FORMAT,
+                    "classes": self.classes,
+                    "settings": self.settings.to_json(),
+                    "features": names,
+                },
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
 
     @classmethod
     def from_disk(cls, folder: Path) -> RelationModel:
@@ -116,13 +124,22 @@ class RelationModel:
                 shared = npz["shared"].astype(np.float32)
         except (OSError, ValueError, KeyError, RecursionError) as exc:
             raise SuggesterError(f"relation model {folder}: cannot be read ({exc})") from None
-        if data.get("format") != FORMAT or shared.shape != (SHARED,) or weights.shape != (
-                len(data["features"]), len(data["classes"]) + 1):
+        if (
+            data.get("format") != FORMAT
+            or shared.shape != (SHARED,)
+            or weights.shape != (len(data["features"]), len(data["classes"]) + 1)
+        ):
             raise SuggesterError(f"relation model {folder}: not a model this Sorot can read")
-        settings = TrainSettings(**{k: v for k, v in data["settings"].items()
-                                    if k in TrainSettings.__dataclass_fields__})
-        return cls(data["classes"], {name: i for i, name in enumerate(data["features"])},
-                   weights, shared, settings)
+        settings = TrainSettings(
+            **{k: v for k, v in data["settings"].items() if k in TrainSettings.__dataclass_fields__}
+        )
+        return cls(
+            data["classes"],
+            {name: i for i, name in enumerate(data["features"])},
+            weights,
+            shared,
+            settings,
+        )
 
 
 def is_model(folder: Path) -> bool:
@@ -141,9 +158,12 @@ def find_model(folder: Path) -> Path | None:
 # -- training -------------------------------------------------------------------------------
 
 
-def train(examples: Sequence[Example], schema: LabelSchema,
-          settings: TrainSettings | None = None,
-          should_stop: Callable[[], bool] | None = None) -> RelationModel | None:
+def train(
+    examples: Sequence[Example],
+    schema: LabelSchema,
+    settings: TrainSettings | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> RelationModel | None:
     """Fit the model to the examples; None if `should_stop()` turned True on the way."""
     import numpy as np
 
@@ -197,8 +217,11 @@ def train(examples: Sequence[Example], schema: LabelSchema,
             m += (1 - beta1) * g
             v *= beta2
             v += (1 - beta2) * g * g
-            p -= settings.learning_rate * (m / (1 - beta1 ** step)) / (
-                np.sqrt(v / (1 - beta2 ** step)) + eps)
+            p -= (
+                settings.learning_rate
+                * (m / (1 - beta1**step))
+                / (np.sqrt(v / (1 - beta2**step)) + eps)
+            )
         model.losses.append(float(loss))
     return model
 
@@ -284,7 +307,7 @@ def _sum_blocks(values: Any, rows: Any, starts: Any) -> Any:
         if first == last:
             continue
         stop = int(starts[last]) if last < len(starts) else len(rows)
-        chunk = values[rows[int(starts[first]):stop]]
+        chunk = values[rows[int(starts[first]) : stop]]
         out[first:last] += np.add.reduceat(chunk, starts[first:last] - starts[first], axis=0)
     return out
 
@@ -319,8 +342,9 @@ class LearnedRelations:
 
     name = "relations"
 
-    def __init__(self, rules: Any, model: RelationModel, schema: LabelSchema,
-                 source: str = "") -> None:
+    def __init__(
+        self, rules: Any, model: RelationModel, schema: LabelSchema, source: str = ""
+    ) -> None:
         self.rules, self.model, self.schema = rules, model, schema
         self.source = source
         self._symmetric = {r.name for r in schema.relations if r.symmetric}
@@ -367,13 +391,17 @@ class LearnedRelations:
         return sorted(kept + added, key=lambda r: (min(r.head, r.child), r.head, r.label))
 
 
-def _symmetric_order(schema: LabelSchema, entities: Sequence[Candidate], label: str,
-                     head: int, child: int) -> tuple[int, int]:
+def _symmetric_order(
+    schema: LabelSchema, entities: Sequence[Candidate], label: str, head: int, child: int
+) -> tuple[int, int]:
     """The lower index as head where the type allows it, as the rules write symmetric ones."""
     rel = schema.relation(label)
     a, b = min(head, child), max(head, child)
-    if rel is not None and rel.allows(entities[a].label, entities[b].label) and (
-            entities[a].label in rel.head and entities[b].label in rel.child):
+    if (
+        rel is not None
+        and rel.allows(entities[a].label, entities[b].label)
+        and (entities[a].label in rel.head and entities[b].label in rel.child)
+    ):
         return a, b
     return (b, a) if rel is not None and entities[b].label in rel.head else (head, child)
 

@@ -23,14 +23,44 @@ from annotation.paths import RESOURCES
 _LIBRARY = RESOURCES / "gazetteers" / "library"
 # Indonesian exonyms and short forms the library lists (ISO and GeoNames) spell otherwise.
 _ALIASES = {
-    "RI": "ID", "AS": "US", "Amerika": "US", "Inggris": "GB", "Britania Raya": "GB", "Korsel": "KR",
-    "Korut": "KP", "Moskow": "RU", "Teheran": "IR", "Kairo": "EG", "Jenewa": "CH",
-    "Brussel": "BE", "Den Haag": "NL", "St. Petersburg": "RU", "Yerusalem": "IL",
-    "Tepi Barat": "PS", "Jalur Gaza": "PS", "Gaza": "PS", "Washington DC": "US",
-    "Kremlin": "RU", "Gedung Putih": "US", "Istana Merdeka": "ID", "Istana Bogor": "ID",
-    "Muskat": "OM", "Beograd": "RS", "Bagdad": "IQ", "Damaskus": "SY", "Mekkah": "SA",
-    "Makkah": "SA", "Jeddah": "SA", "Kopenhagen": "DK", "Praha": "CZ", "Wina": "AT",
-    "Roma": "IT", "Warsawa": "PL", "Athena": "GR", "Kiev": "UA", "Lisabon": "PT",
+    "RI": "ID",
+    "AS": "US",
+    "Amerika": "US",
+    "Inggris": "GB",
+    "Britania Raya": "GB",
+    "Korsel": "KR",
+    "Korut": "KP",
+    "Moskow": "RU",
+    "Teheran": "IR",
+    "Kairo": "EG",
+    "Jenewa": "CH",
+    "Brussel": "BE",
+    "Den Haag": "NL",
+    "St. Petersburg": "RU",
+    "Yerusalem": "IL",
+    "Tepi Barat": "PS",
+    "Jalur Gaza": "PS",
+    "Gaza": "PS",
+    "Washington DC": "US",
+    "Kremlin": "RU",
+    "Gedung Putih": "US",
+    "Istana Merdeka": "ID",
+    "Istana Bogor": "ID",
+    "Muskat": "OM",
+    "Beograd": "RS",
+    "Bagdad": "IQ",
+    "Damaskus": "SY",
+    "Mekkah": "SA",
+    "Makkah": "SA",
+    "Jeddah": "SA",
+    "Kopenhagen": "DK",
+    "Praha": "CZ",
+    "Wina": "AT",
+    "Roma": "IT",
+    "Warsawa": "PL",
+    "Athena": "GR",
+    "Kiev": "UA",
+    "Lisabon": "PT",
     "Dubai": "AE",
 }
 # Whose office an official named without a country holds, in Indonesian news:
@@ -88,7 +118,7 @@ class Countries:
     def text(self, pos: int) -> str:
         """An entity's words, lowercase and joined without spaces."""
         a, span = self.a, self.a.spans[pos]
-        return "".join(a.strings[h] for h in a.lower[span.first:span.last])
+        return "".join(a.strings[h] for h in a.lower[span.first : span.last])
 
     def place(self, pos: int) -> str | None:
         if pos not in self._place:
@@ -147,10 +177,13 @@ class Countries:
         """
         a = self.a
         places, code, n = [pos], self.place(pos), pos
-        while (n + 1 < len(a.spans) and a.spans[n + 1].label in (GPE, LOC)
-               and a.spans[n + 1].sent == a.spans[pos].sent
-               and a.spans[n + 1].first == a.spans[n].last + 1
-               and a.lower[a.spans[n].last] == a.comma):
+        while (
+            n + 1 < len(a.spans)
+            and a.spans[n + 1].label in (GPE, LOC)
+            and a.spans[n + 1].sent == a.spans[pos].sent
+            and a.spans[n + 1].first == a.spans[n].last + 1
+            and a.lower[a.spans[n].last] == a.comma
+        ):
             n += 1
             code = code or self.place(n)
             if a.spans[places[-1]].label != GPE:
@@ -197,15 +230,20 @@ def _present(art: Any, sent: int, place: int) -> list[int]:
     k = art.first_group(start)
     while k is not None and k < len(art.groups):
         group = art.groups[k]
-        if (group.sent != sent or group.last > di
-                or art.cum[group.first] - art.cum[start] > _SUBJECT_WITHIN
-                or art._any(art.stop_before, start, group.first)):
+        if (
+            group.sent != sent
+            or group.last > di
+            or art.cum[group.first] - art.cum[start] > _SUBJECT_WITHIN
+            or art._any(art.stop_before, start, group.first)
+        ):
             break
         people = group.pick((PER,))
         if people and group.first - 1 not in art.oblique:
-            if (not art._any(art.stop_before, group.last, di)
-                    and art.cum[di] - art.cum[group.last] <= _PLACE_WITHIN
-                    and not art._any(art.yang_at, group.last, di)):
+            if (
+                not art._any(art.stop_before, group.last, di)
+                and art.cum[di] - art.cum[group.last] <= _PLACE_WITHIN
+                and not art._any(art.yang_at, group.last, di)
+            ):
                 found = people
             break
         k += 1
@@ -232,16 +270,22 @@ def event_presence(art: Any) -> Iterator[tuple[int, int, float]]:
         if i < 0:
             continue
         at = art.at_words[i]
-        if (art.sent[at] != span.sent or span.first - at - 1 > _EVENT_AFTER
-                or any(art.inside[at:span.first])):
+        if (
+            art.sent[at] != span.sent
+            or span.first - at - 1 > _EVENT_AFTER
+            or any(art.inside[at : span.first])
+        ):
             continue
         actors = (PER, GPE, ORG)
         found = art.clause_subject(at, actors)
         people: list[int] = []
-        if (found is not None and found[0].last <= at
-                and art.cum[at] - art.cum[found[0].last] <= _EVENT_WITHIN
-                and not art._any(art.stop_before, found[0].last, at)
-                and not art._any(art.yang_at, found[0].last, at)):
+        if (
+            found is not None
+            and found[0].last <= at
+            and art.cum[at] - art.cum[found[0].last] <= _EVENT_WITHIN
+            and not art._any(art.stop_before, found[0].last, at)
+            and not art._any(art.yang_at, found[0].last, at)
+        ):
             people += found[1]
         people += sorted(art.meetings.get(span.sent, ()))
         speaker = art.discourse.said_by(at)

@@ -29,8 +29,11 @@ class Reach(ArticleBase):
             if self.inside[i] or self.title[i] or word in codes:
                 return False
             text = strings[word]
-            if (not text.isalpha() or text[:2] in ("me", "di", "be", "te", "pe", "ke")
-                    or text.endswith("an")):
+            if (
+                not text.isalpha()
+                or text[:2] in ("me", "di", "be", "te", "pe", "ke")
+                or text.endswith("an")
+            ):
                 return False  # a verb, or an abstract noun ("gencatan senjata Hamas-Israel")
         return True
 
@@ -46,8 +49,12 @@ class Reach(ArticleBase):
         Selat Taiwan, langkah yang dikecam keras oleh Beijing" (AS is what Beijing opposes).
         """
         yang = next((i for i in (first - 1, first - 2) if i in self.yang), None)
-        if (yang is None or yang < 2 or self.lower[yang - 2] != self.comma
-                or not self._head_nouns(yang - 1, yang)):
+        if (
+            yang is None
+            or yang < 2
+            or self.lower[yang - 2] != self.comma
+            or not self._head_nouns(yang - 1, yang)
+        ):
             return None
         found = self.clause_subject(yang - 2, types)
         return (found[0], found[1], 1, True) if found is not None else None

@@ -74,8 +74,9 @@ class RelationSuggester:
         self._table = TriggerTable(self.triggers)
         self._relations = {r.name: r for r in schema.relations}
         located = schema.relation(LOCATED_IN)
-        self._place_pairs = {(h, c) for h in located.head for c in located.child} \
-            if located is not None else set()
+        self._place_pairs = (
+            {(h, c) for h in located.head for c in located.child} if located is not None else set()
+        )
         self._codes: dict[int, int] = {}  # word hash -> its WORD_CLASSES bits
         for bit, words in WORD_CLASSES.items():
             for word in words:
@@ -88,13 +89,39 @@ class RelationSuggester:
         self._together = {word_hash(w) for w in ("bersama", "bersama-sama")}
         self._kepada = word_hash("kepada")
         # Nouns of actors that head a name though shaped like derived nouns (pe-, -an).
-        self._actor_nouns = {word_hash(w) for w in (
-            "pejabat", "pemerintah", "perusahaan", "pasukan", "angkatan", "pemimpin",
-            "penguasa", "kementerian", "perwakilan", "pemberontak", "pejuang")}
+        self._actor_nouns = {
+            word_hash(w)
+            for w in (
+                "pejabat",
+                "pemerintah",
+                "perusahaan",
+                "pasukan",
+                "angkatan",
+                "pemimpin",
+                "penguasa",
+                "kementerian",
+                "perwakilan",
+                "pemberontak",
+                "pejuang",
+            )
+        }
         # Words that may join the plain nouns heading a name (see relation_reach).
-        self._phrase_words = {word_hash(w) for w in (
-            "dan", "serta", "sejumlah", "beberapa", "para", "seluruh", "semua", "terhadap",
-            "kepada", "atas", "bagi")}
+        self._phrase_words = {
+            word_hash(w)
+            for w in (
+                "dan",
+                "serta",
+                "sejumlah",
+                "beberapa",
+                "para",
+                "seluruh",
+                "semua",
+                "terhadap",
+                "kepada",
+                "atas",
+                "bagi",
+            )
+        }
         self._recipient = {word_hash(w) for w in ("kepada", "untuk", "bagi", "ke")}
         self._transitive: dict[int, bool] = {}  # word hash -> a me- verb with an object
         digest = hashlib.blake2b(Path(lexicon_path).read_bytes(), digest_size=4).hexdigest()
@@ -143,8 +170,9 @@ class _Article(Clauses):
         matches = self.o._table.find(self.lower, self.inside, self.title)
         self.verbs = [s for s, _, t in matches if t.voice != "noun"]
         # Nouns of a bond ("persahabatan A dan B"): the object of praise, not its partners.
-        self.bonds = [s for s, _, t in matches
-                      if t.voice == "noun" and self.o._relations[t.label].symmetric]
+        self.bonds = [
+            s for s, _, t in matches if t.voice == "noun" and self.o._relations[t.label].symmetric
+        ]
         subject: dict[int, Previous] = {}  # sentence -> its latest main-clause trigger
         for first, last, trigger in matches:
             self._trigger(first, last, trigger, subject)
@@ -161,8 +189,12 @@ class _Article(Clauses):
     def _origins(self) -> list[tuple[int, int]]:
         """(person, body) written "Xi Jinping dari Tiongkok": the person represents it."""
         spans, lower, dari = self.spans, self.lower, self.o._dari
-        return [(i, i + 1) for i in range(len(spans) - 1)
-                if spans[i].label == PER and spans[i + 1].label in (GPE, ORG)
-                and spans[i + 1].first == spans[i].last + 1 and lower[spans[i].last] == dari
-                and spans[i + 1].sent == spans[i].sent]
-
+        return [
+            (i, i + 1)
+            for i in range(len(spans) - 1)
+            if spans[i].label == PER
+            and spans[i + 1].label in (GPE, ORG)
+            and spans[i + 1].first == spans[i].last + 1
+            and lower[spans[i].last] == dari
+            and spans[i + 1].sent == spans[i].sent
+        ]

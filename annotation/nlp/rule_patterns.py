@@ -52,13 +52,21 @@ class RuleWords:
 
     @classmethod
     def load(cls, path: Path, stop: frozenset[str]) -> RuleWords:
-        return cls(frozenset(listed(path, "org_connector")), _by_last(listed(path, "role_prefix")),
-                   frozenset(listed(path, "role_body")), frozenset(listed(path, "name_particle")),
-                   frozenset(listed(path, "locative")), stop,
-                   _by_last(listed(path, "gpe_prefix")), frozenset(listed(path, "credit_mark")),
-                   frozenset(listed(path, "portfolio")), frozenset(listed(path, "not_name")),
-                   frozenset(listed(path, "title_with_prefix")),
-                   frozenset(listed(path, "common_word")), frozenset(listed(path, "street")))
+        return cls(
+            frozenset(listed(path, "org_connector")),
+            _by_last(listed(path, "role_prefix")),
+            frozenset(listed(path, "role_body")),
+            frozenset(listed(path, "name_particle")),
+            frozenset(listed(path, "locative")),
+            stop,
+            _by_last(listed(path, "gpe_prefix")),
+            frozenset(listed(path, "credit_mark")),
+            frozenset(listed(path, "portfolio")),
+            frozenset(listed(path, "not_name")),
+            frozenset(listed(path, "title_with_prefix")),
+            frozenset(listed(path, "common_word")),
+            frozenset(listed(path, "street")),
+        )
 
     def after_street(self, words: list[str], i: int) -> bool:
         """Whether token i comes right after a street word ('Jalan', 'Jl.', 'Jl' '.')."""
@@ -90,8 +98,7 @@ class RuleWords:
             return False
         if first and word.lower() in self.stop:
             return False
-        return all(c.isalpha() or c in "'’" or unicodedata.category(c)[0] == "M"
-                   for c in word[1:])
+        return all(c.isalpha() or c in "'’" or unicodedata.category(c)[0] == "M" for c in word[1:])
 
     def is_capitalised(self, word: str) -> bool:
         """A word that can go on a capitalised name: 'Keamanan', 'HAM', 'Baru', 'Bangsa-Bangsa'.
@@ -109,8 +116,9 @@ def _by_last(phrases: list[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
     return {w: tuple(sorted(ps, key=lambda p: -len(p))) for w, ps in found.items()}
 
 
-def prefix_before(words: list[str], start: int,
-                  prefixes: dict[str, tuple[tuple[str, ...], ...]]) -> int:
+def prefix_before(
+    words: list[str], start: int, prefixes: dict[str, tuple[tuple[str, ...], ...]]
+) -> int:
     """Where a listed prefix that ends right before token `start` begins, or `start`."""
     if start:
         for prefix in prefixes.get(words[start - 1], ()):
@@ -125,12 +133,17 @@ def _longest_first(entry: tuple[tuple[str, ...], Any]) -> int:
 
 
 def _acronym(word: str) -> bool:
-    return (2 <= len(word) <= 10 and word[0].isupper() and sum(c.isupper() for c in word) >= 2
-            and all(c.isalnum() or c in "+-&" for c in word))
+    return (
+        2 <= len(word) <= 10
+        and word[0].isupper()
+        and sum(c.isupper() for c in word) >= 2
+        and all(c.isalnum() or c in "+-&" for c in word)
+    )
 
 
-def org_names(view: View, owner: list[Span | None], heads: list[tuple[int, int]],
-              rw: RuleWords) -> list[Span]:
+def org_names(
+    view: View, owner: list[Span | None], heads: list[tuple[int, int]], rw: RuleWords
+) -> list[Span]:
     """'Kementerian Pertahanan', 'Dewan Keamanan PBB', 'Bank Indonesia' from a head word."""
     words, n, out = view.words, view.n, []
     for hs, he in heads:
@@ -140,8 +153,9 @@ def org_names(view: View, owner: list[Span | None], heads: list[tuple[int, int]]
         while k < n and k - hs < 12 and not view.sentence_start(k):
             span = owner[k]
             if span is not None:
-                if span.start == k and (span.label in ("ORG", "LOC")
-                                        or span.label == "GPE" and count == 0):
+                if span.start == k and (
+                    span.label in ("ORG", "LOC") or span.label == "GPE" and count == 0
+                ):
                     # 'Dewan Keamanan PBB', 'Aliansi Negara-Negara Sahel', 'Bank Indonesia';
                     # but 'Kementerian Luar Negeri | Iran'
                     k = last = span.end
@@ -155,8 +169,12 @@ def org_names(view: View, owner: list[Span | None], heads: list[tuple[int, int]]
             if rw.is_capitalised(word) and not after_name:  # not 'Komisi ECOWAS | Nama Orang'
                 k = last = k + 1
                 count += 1
-            elif ((word in rw.org_connectors or (word == "-" and view.glued(k)))
-                  and k + 1 < n and owner[k + 1] is None and rw.is_capitalised(words[k + 1])):
+            elif (
+                (word in rw.org_connectors or (word == "-" and view.glued(k)))
+                and k + 1 < n
+                and owner[k + 1] is None
+                and rw.is_capitalised(words[k + 1])
+            ):
                 k += 1  # 'Badan PBB untuk Pengungsi'
                 after_name = False
             else:
@@ -167,8 +185,13 @@ def org_names(view: View, owner: list[Span | None], heads: list[tuple[int, int]]
     return out
 
 
-def event_names(view: View, owner: list[Span | None], heads: list[tuple[int, int]],
-                numbered: list[tuple[int, int]], rw: RuleWords) -> list[Span]:
+def event_names(
+    view: View,
+    owner: list[Span | None],
+    heads: list[tuple[int, int]],
+    numbered: list[tuple[int, int]],
+    rw: RuleWords,
+) -> list[Span]:
     """'KTT ASEAN ke-45', 'Sidang Majelis Umum PBB', 'COP 28' from a head word."""
     words, n, out = view.words, view.n, []
     for hs, he in heads + numbered:
@@ -189,8 +212,13 @@ def event_names(view: View, owner: list[Span | None], heads: list[tuple[int, int
                 k = last = span.end
             elif word.isdigit() and len(word) <= 4:
                 k = last = k + 1
-            elif (word.lower() == "ke" and k + 2 < n and words[k + 1] == "-"
-                  and view.glued(k + 1) and words[k + 2].isalnum()):
+            elif (
+                word.lower() == "ke"
+                and k + 2 < n
+                and words[k + 1] == "-"
+                and view.glued(k + 1)
+                and words[k + 2].isalnum()
+            ):
                 k = last = k + 3  # 'ke-45'
             elif rw.is_capitalised(word):
                 if role_at is not None:  # 'Pertemuan | Presiden Joko Widodo': a person
@@ -218,17 +246,20 @@ def _name_end(view: View, owner: list[Span | None], i: int, rw: RuleWords) -> in
             count += 1
         elif count and word in _ROMAN:
             return j + 1  # 'Abdullah II'
-        elif (count and j + 1 < n and owner[j + 1] is None
-              and (word in rw.particles or (word in _JOINERS and view.glued(j)))
-              and (rw.is_name(words[j + 1], first=False) or words[j + 1] in _JOINERS)):
+        elif (
+            count
+            and j + 1 < n
+            and owner[j + 1] is None
+            and (word in rw.particles or (word in _JOINERS and view.glued(j)))
+            and (rw.is_name(words[j + 1], first=False) or words[j + 1] in _JOINERS)
+        ):
             j += 1
         else:
             break
     return last
 
 
-def titles(view: View, owner: list[Span | None], spans: list[Span],
-           rw: RuleWords) -> list[Span]:
+def titles(view: View, owner: list[Span | None], spans: list[Span], rw: RuleWords) -> list[Span]:
     """ROLE extensions and the PER after a title, from each ROLE span."""
     words, n, out = view.words, view.n, []
     for role in spans:
@@ -249,24 +280,40 @@ def titles(view: View, owner: list[Span | None], spans: list[Span],
                     break
                 pieces.append(span)
                 i = span.end
-            elif not pieces and (words[i] in rw.portfolios or (
-                    words[i] == "dan" and end > role.end and i + 1 < n
-                    and words[i + 1] in rw.portfolios)):
+            elif not pieces and (
+                words[i] in rw.portfolios
+                or (
+                    words[i] == "dan"
+                    and end > role.end
+                    and i + 1 < n
+                    and words[i + 1] in rw.portfolios
+                )
+            ):
                 i = end = i + 1  # 'Menteri Pekerjaan Umum dan Perumahan Rakyat'
                 score = ROLE_WORDS
             elif rw.is_name(words[i], first=False):  # a name, or more of the title
                 j = _name_end(view, owner, i, rw)
                 pieces.append((i, j))
                 i = j
-            elif (words[i] == "," and comma_at < 0 and pieces and isinstance(pieces[-1], Span)
-                  and i + 1 < n and owner[i + 1] is None and rw.is_name(words[i + 1])):
+            elif (
+                words[i] == ","
+                and comma_at < 0
+                and pieces
+                and isinstance(pieces[-1], Span)
+                and i + 1 < n
+                and owner[i + 1] is None
+                and rw.is_name(words[i + 1])
+            ):
                 comma_at = len(pieces)  # 'Menteri Luar Negeri Rusia, Sergei Lavrov'
                 i += 1
             else:
                 break
         first = pieces[0] if pieces else None
-        if (isinstance(first, Span) and first.label == "ORG"
-                and words[first.start] in rw.role_bodies):
+        if (
+            isinstance(first, Span)
+            and first.label == "ORG"
+            and words[first.start] in rw.role_bodies
+        ):
             end, score = first.end, ROLE_EXTENDED  # 'Juru Bicara Kementerian Luar Negeri'
             pieces, comma_at = pieces[1:], comma_at - 1
         elif isinstance(first, tuple) and words[first[0]] in rw.role_bodies:
@@ -277,8 +324,12 @@ def titles(view: View, owner: list[Span | None], spans: list[Span],
             pieces, comma_at = pieces[1:], comma_at - 1
         if score:
             out.append(view.span(start, end, "ROLE", score, "rules:title"))
-        if (pieces and isinstance(pieces[-1], tuple) and rw.is_name(words[pieces[-1][0]])
-                and not all(w in rw.portfolios for w in words[pieces[-1][0]:pieces[-1][1]])):
+        if (
+            pieces
+            and isinstance(pieces[-1], tuple)
+            and rw.is_name(words[pieces[-1][0]])
+            and not all(w in rw.portfolios for w in words[pieces[-1][0] : pieces[-1][1]])
+        ):
             s, e = pieces[-1]
             per_score = TITLE_PER_AFTER_COMMA if comma_at == len(pieces) - 1 else TITLE_PER
             out.append(view.span(s, e, "PER", per_score, "rules:title"))
@@ -290,15 +341,20 @@ def ordinal_events(view: View, owner: list[Span | None], spans: list[Span]) -> l
     words, n, out = view.words, view.n, []
     for span in spans:
         e = span.end
-        if (span.label == "ORG" and e + 2 < n and words[e].lower() == "ke"
-                and words[e + 1] == "-" and view.glued(e + 1) and words[e + 2].isdigit()
-                and owner[e] is None):
+        if (
+            span.label == "ORG"
+            and e + 2 < n
+            and words[e].lower() == "ke"
+            and words[e + 1] == "-"
+            and view.glued(e + 1)
+            and words[e + 2].isdigit()
+            and owner[e] is None
+        ):
             out.append(view.span(span.start, e + 3, "EVENT", ORDINAL_EVENT, "rules:pattern"))
     return out
 
 
-def credits(view: View, owner: list[Span | None], spans: list[Span],
-            rw: RuleWords) -> list[Span]:
+def credits(view: View, owner: list[Span | None], spans: list[Span], rw: RuleWords) -> list[Span]:
     """Names in photo credits and bylines: 'REUTERS/Nama Fotografer', 'Nama - detikNews'.
 
     A run of two to four name words counts when a credit mark joins it to an agency or a
@@ -318,8 +374,12 @@ def credits(view: View, owner: list[Span | None], spans: list[Span],
         k = i - 1
         while k > 0 and owner[k - 1] is None and rw.is_name(words[k - 1], False):
             k -= 1
-        if (i - k >= 2 and owner[i - 1] is None and rw.is_name(words[k])
-                and (words[i] == "/" or view.sentence_start(k))):
+        if (
+            i - k >= 2
+            and owner[i - 1] is None
+            and rw.is_name(words[k])
+            and (words[i] == "/" or view.sentence_start(k))
+        ):
             out.append(view.span(k, i, "PER", CREDIT, "rules:pattern"))  # 'Nama - Agensi'
     return out
 
@@ -333,15 +393,22 @@ def outlets(view: View, owner: list[Span | None], spans: list[Span]) -> list[Spa
     words, n, out = view.words, view.n, []
     for span in spans:
         e = span.end
-        if span.label != "GPE" or not view.sentence_start(span.start) or e + 2 >= n \
-                or words[e] != ",":
+        if (
+            span.label != "GPE"
+            or not view.sentence_start(span.start)
+            or e + 2 >= n
+            or words[e] != ","
+        ):
             continue
         k = e + 1
-        while (k < n and k - e <= 4 and any(c.isupper() for c in words[k])
-               and (owner[k] is None or owner[k].label in ("ORG", "GPE", "LOC"))):
+        while (
+            k < n
+            and k - e <= 4
+            and any(c.isupper() for c in words[k])
+            and (owner[k] is None or owner[k].label in ("ORG", "GPE", "LOC"))
+        ):
             k += 1
-        if k > e + 1 and k < n and words[k] in _DASHES and view.spaces[k - 1] \
-                and view.spaces[k]:
+        if k > e + 1 and k < n and words[k] in _DASHES and view.spaces[k - 1] and view.spaces[k]:
             out.append(view.span(e + 1, k, "ORG", OUTLET, "rules:pattern"))
     return out
 
@@ -360,29 +427,39 @@ def acronyms(view: View, owner: list[Span | None], spans: list[Span]) -> list[Sp
     words, n, out = view.words, view.n, []
     for span in spans:
         e = span.end
-        if (span.label in ("ORG", "GPE", "LOC", "EVENT") and e + 2 < n and words[e] == "("
-                and words[e + 2] == ")" and owner[e + 1] is None and _acronym(words[e + 1])):
+        if (
+            span.label in ("ORG", "GPE", "LOC", "EVENT")
+            and e + 2 < n
+            and words[e] == "("
+            and words[e + 2] == ")"
+            and owner[e + 1] is None
+            and _acronym(words[e + 1])
+        ):
             out.append(view.span(e + 1, e + 2, span.label, ACRONYM, "rules:pattern"))
     return out
 
 
-def repeats(view: View, owner: list[Span | None], names: list[Span], short: list[Span],
-            rw: RuleWords) -> list[Span]:
+def repeats(
+    view: View, owner: list[Span | None], names: list[Span], short: list[Span], rw: RuleWords
+) -> list[Span]:
     """Later mentions of the people and acronyms found by the rules: 'Diaz-Canel', 'Raisi'."""
     words, n = view.words, view.n
     # by first word, each word sequence to look for and its label and score (the first wins)
     table: dict[str, dict[tuple[str, ...], tuple[str, float]]] = {}
     for span in names:
-        tokens = tuple(words[span.start:span.end])
+        tokens = tuple(words[span.start : span.end])
         last = len(tokens) - 1
         for k, word in enumerate(tokens):
-            if (rw.is_name(word, first=0 < k == last) and not (k and tokens[k - 1] in _JOINERS)
-                    and (k < last or len(word) >= 3)):
+            if (
+                rw.is_name(word, first=0 < k == last)
+                and not (k and tokens[k - 1] in _JOINERS)
+                and (k < last or len(word) >= 3)
+            ):
                 table.setdefault(word, {}).setdefault(tokens[k:], ("PER", REPEAT))
         if last and len(tokens[0]) >= 3 and tokens[1] not in _JOINERS:
             table.setdefault(tokens[0], {}).setdefault(tokens[:1], ("PER", FIRST_NAME))
     for span in short:
-        tokens = tuple(words[span.start:span.end])
+        tokens = tuple(words[span.start : span.end])
         table.setdefault(tokens[0], {}).setdefault(tokens, (span.label, ACRONYM_REPEAT))
     if not table:
         return []
@@ -399,9 +476,14 @@ def repeats(view: View, owner: list[Span | None], names: list[Span], short: list
                     continue  # part of a longer, different name
                 start = i
                 ends_line = j == n or view.sentence_start(j) or words[j].isspace()
-                while (label == "PER" and start > 0 and owner[start - 1] is None
-                       and view.spaces[start - 1] and rw.is_name(words[start - 1])
-                       and (ends_line or not view.sentence_start(start - 1))):
+                while (
+                    label == "PER"
+                    and start > 0
+                    and owner[start - 1] is None
+                    and view.spaces[start - 1]
+                    and rw.is_name(words[start - 1])
+                    and (ends_line or not view.sentence_start(start - 1))
+                ):
                     # 'Masoud Pezeshkian' where only 'Pezeshkian' was titled; but not
                     # 'Kunjungan Blinken ke ...' at the start of a sentence
                     start -= 1

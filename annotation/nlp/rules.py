@@ -41,19 +41,19 @@ __all__ = ["ORIGINS", "RuleSuggester", "split_sentences"]
 
 ORIGINS = {
     "rules:gazetteer": "an entry of resources/gazetteers (0.9 as listed, 0.8 in capitals, "
-                       "0.7 with a lower-case tail, 0.75 when the word before chose the label)",
+    "0.7 with a lower-case tail, 0.75 when the word before chose the label)",
     "rules:date": "a date form (0.95 full date ... 0.5 relative, 0.4 bare year)",
     "rules:title": "a ROLE widened by 'Wakil'/'mantan'/a body (0.8) or by capitalised words "
-                   "(0.6), and the PER after a title (0.8; 0.65 after a comma)",
+    "(0.6), and the PER after a title (0.8; 0.65 after a comma)",
     "rules:pattern": "ORG or EVENT from a head word (0.75; 0.4 in a title-case headline), a "
-                     "bracketed acronym after a name (0.75), an ORG with an ordinal as EVENT "
-                     "(0.7), a name in a photo credit or byline (0.6), the outlet in a "
-                     "dateline (0.7)",
+    "bracketed acronym after a name (0.75), an ORG with an ordinal as EVENT "
+    "(0.7), a name in a photo credit or byline (0.6), the outlet in a "
+    "dateline (0.7)",
     "rules:repeat": "a PER name or acronym found by a rule above, seen again (0.6; a "
-                    "first name alone 0.55)",
+    "first name alone 0.55)",
 }
 _DATE_START = "date_start"  # the kind of trigger that marks a word a date may begin with
-_OPENERS = frozenset('"“‘\'([«')
+_OPENERS = frozenset("\"“‘'([«")
 LOW = 0.5  # candidates scoring less never displace surer ones
 _by_position = operator.attrgetter("start", "end")
 
@@ -65,8 +65,10 @@ class RuleSuggester:
 
     def __init__(self, vocab: Any, gazetteer_dir: Path = GAZETTEER_DIR) -> None:
         self.dates = DateFinder()
-        triggers = {kind: words(PATTERNS_FILE, kind)
-                    for kind in ("org_head", "event_head", "event_needs_number")}
+        triggers = {
+            kind: words(PATTERNS_FILE, kind)
+            for kind in ("org_head", "event_head", "event_needs_number")
+        }
         triggers[_DATE_START] = list(self.dates.starters)  # where a date may begin
         self.vocab = vocab
         self.gazetteer = Gazetteer(vocab, Path(gazetteer_dir) / MERGED, triggers)
@@ -89,14 +91,18 @@ class RuleSuggester:
         spans = _resolve(spans)
         owner = _owners(spans, view.n)
         found = rp.org_names(view, owner, triggers["org_head"], rw)
-        found += rp.event_names(view, owner, triggers["event_head"],
-                                triggers["event_needs_number"], rw)
+        found += rp.event_names(
+            view, owner, triggers["event_head"], triggers["event_needs_number"], rw
+        )
         found += rp.ordinal_events(view, owner, spans)
         spans = _insert(spans, owner, found)
         titled = rp.titles(view, owner, spans, rw)
         short = rp.acronyms(view, owner, spans)
-        spans = _insert(spans, owner, titled + short + rp.credits(view, owner, spans, rw)
-                        + rp.outlets(view, owner, spans))
+        spans = _insert(
+            spans,
+            owner,
+            titled + short + rp.credits(view, owner, spans, rw) + rp.outlets(view, owner, spans),
+        )
         names = [s for s in titled if s.label == "PER"]
         if names or short:
             spans = _insert(spans, owner, rp.repeats(view, owner, names, short, rw))
@@ -127,13 +133,15 @@ class RuleSuggester:
                 continue
             if label == "ROLE" and rw.after_street(words_, start):
                 continue  # 'Jalan Gubernur Suryo' names a street after a person
-            spans.append(Span(start, end, starts[start], ends[end - 1], label, score,
-                              "rules:gazetteer"))
+            spans.append(
+                Span(start, end, starts[start], ends[end - 1], label, score, "rules:gazetteer")
+            )
         first = view.first_codes()
         anchors = (first >= 48) & (first <= 57)  # a digit, or a word that starts a date:
         anchors[[start for start, _ in triggers.pop(_DATE_START)]] = True
-        for start, end, score in self.dates.find(view.text, words_, starts,
-                                                 np.flatnonzero(anchors).tolist()):
+        for start, end, score in self.dates.find(
+            view.text, words_, starts, np.flatnonzero(anchors).tolist()
+        ):
             spans.append(view.char_span(start, end, "DATE", score, "rules:date"))
         for found in triggers.values():
             found.sort()
@@ -153,8 +161,9 @@ def _to_candidates(spans: list[Span]) -> list[Candidate]:
     new = object.__new__
     for s in spans:
         candidate = new(Candidate)
-        candidate.__dict__.update(start=s.cstart, end=s.cend, label=s.label, origin=s.origin,
-                                  score=s.score)
+        candidate.__dict__.update(
+            start=s.cstart, end=s.cend, label=s.label, origin=s.origin, score=s.score
+        )
         out.append(candidate)
     return out
 
@@ -244,7 +253,7 @@ def _insert(kept: list[Span], owner: list[Span | None], new: list[Span]) -> list
                 continue
             for rival in rivals.values():
                 removed.add(id(rival))
-                owner[rival.start:rival.end] = [None] * (rival.end - rival.start)
+                owner[rival.start : rival.end] = [None] * (rival.end - rival.start)
         owner[a:b] = [span] * (b - a)
         added.append(span)
     if removed:
@@ -256,7 +265,7 @@ def _owners(spans: list[Span], n: int) -> list[Span | None]:
     """The span that covers each token, if any."""
     owner: list[Span | None] = [None] * n
     for span in spans:
-        owner[span.start:span.end] = [span] * (span.end - span.start)
+        owner[span.start : span.end] = [span] * (span.end - span.start)
     return owner
 
 

@@ -20,7 +20,7 @@ from annotation.nlp.wordlists import PATTERNS_FILE, words
 
 _TERMINALS = frozenset({".", "!", "?", "...", "…", "?!", "!?", "!!", "??"})
 _CLOSERS = frozenset({'"', "”", "’", "'", ")", "]", "»"})
-_OPENERS = frozenset('"“‘\'([«')
+_OPENERS = frozenset("\"“‘'([«")
 _MARKS = frozenset(".!?…")
 
 
@@ -49,8 +49,9 @@ def _starts_sentence(word: str) -> bool:
     return first.isupper() or first.isdigit() or first in _OPENERS
 
 
-def sentence_starts(words_: Sequence[str], spaces: Sequence[bool],
-                    candidates: Sequence[int] | None = None) -> list[int]:
+def sentence_starts(
+    words_: Sequence[str], spaces: Sequence[bool], candidates: Sequence[int] | None = None
+) -> list[int]:
     """Indices of the tokens that start a sentence, given each token's text and whether a
     single space follows it.
 
@@ -62,8 +63,9 @@ def sentence_starts(words_: Sequence[str], spaces: Sequence[bool],
     starts = [0] if n else []
     done = 0
     if candidates is None:
-        candidates = [i for i, w in enumerate(words_)
-                      if w[-1] in _MARKS or (w[0].isspace() and "\n" in w)]
+        candidates = [
+            i for i, w in enumerate(words_) if w[-1] in _MARKS or (w[0].isspace() and "\n" in w)
+        ]
     for i in candidates:
         if i < done:
             continue

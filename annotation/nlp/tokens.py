@@ -169,4 +169,3 @@ class Tokens:
         """Whether each token is followed by a single space that belongs to it."""
         following = self.starts[1:] + [len(text)]
         return [nxt > end for end, nxt in zip(self.ends, following)]
-

@@ -98,9 +98,11 @@ def normalize_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[
         piece = text[start:end]
         inner = piece.rstrip(_EDGE + " ")
         opened = piece.rfind("(")
-        if (opened > 0 and piece.rstrip(",;:?! ").endswith(")")
-                and text[start + opened + 1:start + len(inner)].strip().lower()
-                not in _KEEP_PARENS):
+        if (
+            opened > 0
+            and piece.rstrip(",;:?! ").endswith(")")
+            and text[start + opened + 1 : start + len(inner)].strip().lower() not in _KEEP_PARENS
+        ):
             parts = [(start, start + opened), (start + opened, end)]
         else:
             parts = [(start, end)]
@@ -175,17 +177,20 @@ def split_heldout(records: list[Record], fraction: float, seed: int) -> tuple[li
     random.Random(seed).shuffle(order)
     cut = int(len(records) * fraction)
     held = set(order[:cut])
-    return ([r for i, r in enumerate(records) if i not in held],
-            [r for i, r in enumerate(records) if i in held])
+    return (
+        [r for i, r in enumerate(records) if i not in held],
+        [r for i, r in enumerate(records) if i in held],
+    )
 
 
-def epoch_examples(nlp: Language, sentences: list[Sentence], settings: Settings,
-                   rng: random.Random) -> list[Example]:
+def epoch_examples(
+    nlp: Language, sentences: list[Sentence], settings: Settings, rng: random.Random
+) -> list[Example]:
     """Shuffle the sentences and group them into Docs of `settings.group` sentences."""
     order = sentences[:]
     rng.shuffle(order)
     size = max(1, settings.group)
-    return [make_example(nlp, order[i:i + size]) for i in range(0, len(order), size)]
+    return [make_example(nlp, order[i : i + size]) for i in range(0, len(order), size)]
 
 
 # -- model --------------------------------------------------------------------------------
@@ -202,9 +207,14 @@ def build_nlp(settings: Settings) -> Language:
         "include_static_vectors": False,
     }
     if settings.char_embed:
-        embed = {"@architectures": "spacy.CharacterEmbed.v2", "width": settings.width,
-                 "rows": settings.rows[0], "nM": 32, "nC": settings.char_embed,
-                 "include_static_vectors": False}
+        embed = {
+            "@architectures": "spacy.CharacterEmbed.v2",
+            "width": settings.width,
+            "rows": settings.rows[0],
+            "nM": 32,
+            "nC": settings.char_embed,
+            "include_static_vectors": False,
+        }
     tok2vec = {
         "@architectures": "spacy.Tok2Vec.v2",
         "embed": embed,
@@ -234,8 +244,10 @@ def build_nlp(settings: Settings) -> Language:
 
 def predict(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
     """Run the pipeline on texts tokenized by the project's tokenizer."""
-    docs = (Doc(nlp.vocab, words=[t.text for t in d], spaces=[bool(t.whitespace_) for t in d])
-            for d in tokenizer().pipe(texts))
+    docs = (
+        Doc(nlp.vocab, words=[t.text for t in d], spaces=[bool(t.whitespace_) for t in d])
+        for d in tokenizer().pipe(texts)
+    )
     yield from nlp.pipe(docs, batch_size=batch_size)
 
 
@@ -263,8 +275,9 @@ def _prf(c: Counter) -> dict:
 # -- training -----------------------------------------------------------------------------
 
 
-def train(train_sets: dict[str, list[Record]], settings: Settings,
-          log=print) -> tuple[Language, dict]:
+def train(
+    train_sets: dict[str, list[Record]], settings: Settings, log=print
+) -> tuple[Language, dict]:
     """Train on the datasets' train records; return the best pipeline and a run summary."""
     fix_random_seed(settings.seed)
     rng = random.Random(settings.seed)
@@ -298,8 +311,10 @@ def train(train_sets: dict[str, list[Record]], settings: Settings,
             if held_f > best["f"]:
                 best = {"f": held_f, "epoch": epoch, "bytes": nlp.get_pipe("ner").to_bytes()}
         shown = f"held-out F1 {held_f:.4f}" if heldout else "no held-out slice"
-        log(f"epoch {epoch:3d}  loss {losses.get('ner', 0.0):9.1f}  {shown}"
-            f"  {time.perf_counter() - started:6.0f}s")
+        log(
+            f"epoch {epoch:3d}  loss {losses.get('ner', 0.0):9.1f}  {shown}"
+            f"  {time.perf_counter() - started:6.0f}s"
+        )
         if epoch - best["epoch"] >= settings.patience:
             break
     nlp.get_pipe("ner").from_bytes(best["bytes"])
@@ -313,8 +328,9 @@ def train(train_sets: dict[str, list[Record]], settings: Settings,
     return nlp, summary
 
 
-def train_and_refit(train_sets: dict[str, list[Record]], settings: Settings,
-                    log=print) -> tuple[Language, dict]:
+def train_and_refit(
+    train_sets: dict[str, list[Record]], settings: Settings, log=print
+) -> tuple[Language, dict]:
     """Pick the epoch count on the held-out slice, then, if `refit`, retrain on all of train.
 
     The held-out slice is a tenth of the little data there is; once it has chosen the epoch
@@ -341,17 +357,19 @@ def _compounding(start: int, stop: int, rate: float = 1.001) -> Iterator[int]:
 def save(nlp: Language, out: Path, settings: Settings, summary: dict, sources: list[str]) -> None:
     """Write the pipeline with the per-label held-out precision the suggester uses as score."""
     held = summary.get("heldout", {})
-    nlp.meta.update({
-        "name": "ner_id",
-        "version": "1.0.0",
-        "description": "Sorot's small CNN NER for Indonesian news (PER, ORG, LOC).",
-        "sorot": {
-            "precision": {label: held[label]["p"] for label in LABELS if label in held},
-            "train_files": sources,
-            "settings": asdict(settings),
-            **summary,
-        },
-    })
+    nlp.meta.update(
+        {
+            "name": "ner_id",
+            "version": "1.0.0",
+            "description": "Sorot's small CNN NER for Indonesian news (PER, ORG, LOC).",
+            "sorot": {
+                "precision": {label: held[label]["p"] for label in LABELS if label in held},
+                "train_files": sources,
+                "settings": asdict(settings),
+                **summary,
+            },
+        }
+    )
     out.mkdir(parents=True, exist_ok=True)
     # The vocab holds only strings seen in training, which nothing at run time needs;
     # spacy.load builds a fresh one when the folder has none.
@@ -363,8 +381,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--settings", type=json.loads, default={},
-                        help='JSON overrides of Settings, e.g. \'{"max_epochs": 2}\'')
+    parser.add_argument(
+        "--settings",
+        type=json.loads,
+        default={},
+        help="JSON overrides of Settings, e.g. '{\"max_epochs\": 2}'",
+    )
     args = parser.parse_args(argv)
     settings = Settings(**args.settings)
     train_files = sorted(args.data.glob("*/train.jsonl"))
@@ -372,8 +394,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"no */train.jsonl under {args.data}")
     train_sets = {p.parent.name: read_jsonl(p) for p in train_files}
     nlp, summary = train_and_refit(train_sets, settings, log=lambda m: print(m, flush=True))
-    summary["dev"] = report_dev(nlp, args.data, set().union(*(
-        {t for t, _ in records} for records in train_sets.values())))
+    summary["dev"] = report_dev(
+        nlp, args.data, set().union(*({t for t, _ in records} for records in train_sets.values()))
+    )
     save(nlp, args.out, settings, summary, [f"{p.parent.name}/{p.name}" for p in train_files])
     print(json.dumps({k: summary[k] for k in ("seconds", "best_epoch", "dev")}, indent=1))
     return 0
@@ -385,9 +408,11 @@ def report_dev(nlp: Language, data: Path, train_texts: set[str]) -> dict:
     for path in sorted(data.glob("*/dev.jsonl")):
         records = read_jsonl(path)
         unseen = [r for r in records if r[0] not in train_texts]
-        report[path.parent.name] = {"all": score(nlp, records),
-                                    "not_in_train": score(nlp, unseen),
-                                    "sentences": [len(records), len(unseen)]}
+        report[path.parent.name] = {
+            "all": score(nlp, records),
+            "not_in_train": score(nlp, unseen),
+            "sentences": [len(records), len(unseen)],
+        }
     return report
 
 

@@ -51,7 +51,8 @@ def voter_of(origin: str) -> str:
 
 
 def measure(
-    candidates: Iterable[Candidate], voters: Mapping[str, Collection[str] | None],
+    candidates: Iterable[Candidate],
+    voters: Mapping[str, Collection[str] | None],
     decided: Sequence[Decided] = (),
 ) -> Uncertainty:
     """The uncertainty of one article's candidates, as the module docstring defines it.
@@ -68,9 +69,13 @@ def measure(
             accepted.add(d.start, d.end)
     rejected = {(d.start, d.end, d.label) for d in decided if not d.accepted}
     kept = sorted(
-        (c for c in candidates
-         if voter_of(c.origin) in voters and (c.start, c.end, c.label) not in rejected
-         and not accepted.overlaps(c.start, c.end)),
+        (
+            c
+            for c in candidates
+            if voter_of(c.origin) in voters
+            and (c.start, c.end, c.label) not in rejected
+            and not accepted.overlaps(c.start, c.end)
+        ),
         key=lambda c: (c.start, -c.end),
     )
     doubts = [_doubt(place, voters) for place in _places(kept)]
@@ -90,8 +95,10 @@ def _places(candidates: list[Candidate]) -> list[list[Candidate]]:
     return places
 
 
-def _doubt(place: list[Candidate], voters: Mapping[str, Collection[str] | None],
-           ) -> tuple[float, bool]:
+def _doubt(
+    place: list[Candidate],
+    voters: Mapping[str, Collection[str] | None],
+) -> tuple[float, bool]:
     """The place's doubt, and whether it is disputed."""
     said: dict[str, dict[Span, set[str]]] = {name: {} for name in voters}
     best: dict[str, float] = {}
@@ -108,20 +115,29 @@ def _doubt(place: list[Candidate], voters: Mapping[str, Collection[str] | None],
     return doubt, False
 
 
-def _disagree(a: dict[Span, set[str]], can_a: Collection[str] | None,
-              b: dict[Span, set[str]], can_b: Collection[str] | None) -> bool:
+def _disagree(
+    a: dict[Span, set[str]],
+    can_a: Collection[str] | None,
+    b: dict[Span, set[str]],
+    can_b: Collection[str] | None,
+) -> bool:
     """Whether two voters' spans at one place differ where each could have said the other's."""
     # What each said that the other could have said too, or said on the same span.
-    seen_a = {span: labels for span, labels in a.items()
-              if span in b or not _excused(labels, can_b)}
-    seen_b = {span: labels for span, labels in b.items()
-              if span in a or not _excused(labels, can_a)}
+    seen_a = {
+        span: labels for span, labels in a.items() if span in b or not _excused(labels, can_b)
+    }
+    seen_b = {
+        span: labels for span, labels in b.items() if span in a or not _excused(labels, can_a)
+    }
     if seen_a.keys() != seen_b.keys():
         return True
     for span, labels_a in seen_a.items():
         labels_b = seen_b[span]
-        if labels_a != labels_b and not _excused(labels_a - labels_b, can_b) \
-                and not _excused(labels_b - labels_a, can_a):
+        if (
+            labels_a != labels_b
+            and not _excused(labels_a - labels_b, can_b)
+            and not _excused(labels_b - labels_a, can_a)
+        ):
             return True
     return False
 

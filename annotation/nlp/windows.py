@@ -36,9 +36,15 @@ def windows(doc: Any, size: int = WINDOW_TOKENS) -> Iterator[tuple[int, Any]]:
     starts = sentence_starts(doc)
     first = set(starts)
     for start, end in bounds(starts, len(doc), size):
-        yield view.starts[start], Doc(
-            doc.vocab, words=view.words[start:end], spaces=view.spaces[start:end],
-            sent_starts=[i in first for i in range(start, end)])
+        yield (
+            view.starts[start],
+            Doc(
+                doc.vocab,
+                words=view.words[start:end],
+                spaces=view.spaces[start:end],
+                sent_starts=[i in first for i in range(start, end)],
+            ),
+        )
 
 
 def bounds(starts: list[int], n: int, size: int) -> list[tuple[int, int]]:

@@ -53,8 +53,11 @@ class ArticleQuery:
     @property
     def unfiltered(self) -> bool:
         """Whether the query lists every article."""
-        return (not fts_query(self.search) and self.label is None
-                and set(self.statuses) in (set(), set(ArticleStatus.ALL)))
+        return (
+            not fts_query(self.search)
+            and self.label is None
+            and set(self.statuses) in (set(), set(ArticleStatus.ALL))
+        )
 
 
 @dataclass(frozen=True)
@@ -96,8 +99,11 @@ def fts_query(search: str) -> str:
     return " ".join(quoted)
 
 
-def _status_condition(statuses: Iterable[str], annotator: str, key: str,
-                      ) -> tuple[str, list[Any]]:
+def _status_condition(
+    statuses: Iterable[str],
+    annotator: str,
+    key: str,
+) -> tuple[str, list[Any]]:
     """SQL for "the annotator's status of article `key` is one of these" (no row: todo).
 
     Correlated, so that it costs one primary-key probe per candidate and a LIMIT stops it.
@@ -111,8 +117,11 @@ def _status_condition(statuses: Iterable[str], annotator: str, key: str,
     else:
         negate, chosen = "", [s for s in ArticleStatus.ALL if s in wanted]
     marks = ", ".join("?" * len(chosen))
-    return (f"{negate}EXISTS (SELECT 1 FROM article_status WHERE article_id = {key} "
-            f"AND annotator = ? AND status IN ({marks}))", [annotator, *chosen])
+    return (
+        f"{negate}EXISTS (SELECT 1 FROM article_status WHERE article_id = {key} "
+        f"AND annotator = ? AND status IN ({marks}))",
+        [annotator, *chosen],
+    )
 
 
 def article_ids(store: Store, query: ArticleQuery) -> list[int]:
@@ -123,15 +132,21 @@ def article_ids(store: Store, query: ArticleQuery) -> list[int]:
     return [r[0] for r in store.db.execute(sql, params)]
 
 
-def _uncertain_first(store: Store, query: ArticleQuery, sql: str, params: list[Any],
-                     ) -> list[int]:
+def _uncertain_first(
+    store: Store,
+    query: ArticleQuery,
+    sql: str,
+    params: list[Any],
+) -> list[int]:
     db = store.db
     ranked = "SELECT article_id FROM uncertainty ORDER BY score DESC, article_id"
     if query.unfiltered:
         # The index gives the measured articles in order; the others are those it lacks.
         head = db.execute(ranked).fetchall()
-        tail = db.execute("SELECT id FROM articles WHERE id NOT IN "
-                          "(SELECT article_id FROM uncertainty) ORDER BY id").fetchall()
+        tail = db.execute(
+            "SELECT id FROM articles WHERE id NOT IN "
+            "(SELECT article_id FROM uncertainty) ORDER BY id"
+        ).fetchall()
         return [r[0] for r in head] + [r[0] for r in tail]
     # The filter's matches (in id order) and the measured order, merged as arrays: SQLite's
     # own join and sort of 100,000 rows takes half as long again, and driving the filter
@@ -160,15 +175,19 @@ def _select_ids(query: ArticleQuery) -> tuple[str, list[Any]]:
         params.append(match)
     elif query.label is not None:
         # A derived table, so that the status probe runs per article, not per entity.
-        source = ("SELECT article_id AS id FROM (SELECT DISTINCT article_id FROM entities "
-                  "WHERE label = ? AND status != 'rejected') AS live")
+        source = (
+            "SELECT article_id AS id FROM (SELECT DISTINCT article_id FROM entities "
+            "WHERE label = ? AND status != 'rejected') AS live"
+        )
         key = "live.article_id"
         params.append(query.label)
     else:
         source, key = "SELECT id FROM articles", "articles.id"
     if match and query.label is not None:
-        conditions.append(f"EXISTS (SELECT 1 FROM entities e WHERE e.label = ? "
-                          f"AND e.status != 'rejected' AND e.article_id = {key})")
+        conditions.append(
+            f"EXISTS (SELECT 1 FROM entities e WHERE e.label = ? "
+            f"AND e.status != 'rejected' AND e.article_id = {key})"
+        )
         params.append(query.label)
     condition, values = _status_condition(query.statuses, query.annotator, key)
     if condition:
@@ -190,29 +209,46 @@ def rows(store: Store, ids: Sequence[int], annotator: str) -> list[ArticleRow]:
     counts: dict[int, tuple[int, int]] = {}
     db = store.db
     for start in range(0, len(ids), _CHUNK):
-        chunk = list(ids[start:start + _CHUNK])
+        chunk = list(ids[start : start + _CHUNK])
         marks = ", ".join("?" * len(chunk))
         for article_id, title, places, disputed in db.execute(
             f"SELECT a.id, a.title, u.places, u.disputed FROM articles a LEFT JOIN "
-            f"uncertainty u ON u.article_id = a.id WHERE a.id IN ({marks})", chunk):
+            f"uncertainty u ON u.article_id = a.id WHERE a.id IN ({marks})",
+            chunk,
+        ):
             titles[article_id] = title
             if places is not None:
                 measured[article_id] = (places, disputed)
-        statuses.update(db.execute(
-            f"SELECT article_id, status FROM article_status "
-            f"WHERE annotator = ? AND article_id IN ({marks})", [annotator, *chunk]).fetchall())
+        statuses.update(
+            db.execute(
+                f"SELECT article_id, status FROM article_status "
+                f"WHERE annotator = ? AND article_id IN ({marks})",
+                [annotator, *chunk],
+            ).fetchall()
+        )
         for article_id, suggested, accepted in db.execute(
             f"SELECT article_id, sum(status = ?), sum(status = ? AND annotator = ?) "
             f"FROM entities WHERE article_id IN ({marks}) GROUP BY article_id",
             [EntityStatus.SUGGESTED, EntityStatus.ACCEPTED, annotator, *chunk],
         ):
             counts[article_id] = (suggested, accepted)
-    return [ArticleRow(i, titles[i], statuses.get(i, TODO), *counts.get(i, (0, 0)),
-                       *measured.get(i, (None, None))) for i in ids if i in titles]
+    return [
+        ArticleRow(
+            i,
+            titles[i],
+            statuses.get(i, TODO),
+            *counts.get(i, (0, 0)),
+            *measured.get(i, (None, None)),
+        )
+        for i in ids
+        if i in titles
+    ]
 
 
 def next_article(
-    store: Store, annotator: str, after_id: int | None,
+    store: Store,
+    annotator: str,
+    after_id: int | None,
     statuses: tuple[str, ...] = (ArticleStatus.TODO, ArticleStatus.IN_PROGRESS),
     order: str = CORPUS,
 ) -> int | None:
@@ -238,35 +274,46 @@ def next_article(
     return None
 
 
-def _next_uncertain(store: Store, annotator: str, after: int | None,
-                    statuses: tuple[str, ...]) -> int | None:
+def _next_uncertain(
+    store: Store, annotator: str, after: int | None, statuses: tuple[str, ...]
+) -> int | None:
     # The order is the measured articles (score DESC, id), then the others by id: probe the
     # part after `after`, then the part ahead of it, wrapping, one LIMIT 1 query each.
     condition, params = _status_condition(statuses, annotator, "u.article_id")
     condition = f" AND {condition}" if condition else ""
-    measured = ("SELECT u.article_id FROM uncertainty u WHERE {bound}" + condition +
-                " ORDER BY u.score DESC, u.article_id LIMIT 1")
+    measured = (
+        "SELECT u.article_id FROM uncertainty u WHERE {bound}"
+        + condition
+        + " ORDER BY u.score DESC, u.article_id LIMIT 1"
+    )
     condition, _ = _status_condition(statuses, annotator, "articles.id")
     condition = f" AND {condition}" if condition else ""
-    others = ("SELECT id FROM articles WHERE {bound} AND NOT EXISTS (SELECT 1 FROM "
-              "uncertainty u WHERE u.article_id = articles.id)" + condition +
-              " ORDER BY id LIMIT 1")
-    row = store.db.execute("SELECT score FROM uncertainty WHERE article_id = ?",
-                           (after,)).fetchone()
+    others = (
+        "SELECT id FROM articles WHERE {bound} AND NOT EXISTS (SELECT 1 FROM "
+        "uncertainty u WHERE u.article_id = articles.id)" + condition + " ORDER BY id LIMIT 1"
+    )
+    row = store.db.execute(
+        "SELECT score FROM uncertainty WHERE article_id = ?", (after,)
+    ).fetchone()
     if after is None:
         probes = [(measured, "1", []), (others, "1", [])]
     elif row is not None:
         score = row[0]
         probes = [
-            (measured, "(u.score < ? OR (u.score = ? AND u.article_id > ?))",
-             [score, score, after]),
+            (
+                measured,
+                "(u.score < ? OR (u.score = ? AND u.article_id > ?))",
+                [score, score, after],
+            ),
             (others, "1", []),
-            (measured, "(u.score > ? OR (u.score = ? AND u.article_id <= ?))",
-             [score, score, after]),
+            (
+                measured,
+                "(u.score > ? OR (u.score = ? AND u.article_id <= ?))",
+                [score, score, after],
+            ),
         ]
     else:
-        probes = [(others, "id > ?", [after]), (measured, "1", []),
-                  (others, "id <= ?", [after])]
+        probes = [(others, "id > ?", [after]), (measured, "1", []), (others, "id <= ?", [after])]
     for sql, bound, values in probes:
         found = store.db.execute(sql.format(bound=bound), [*values, *params]).fetchone()
         if found is not None:
@@ -288,7 +335,9 @@ class UncertainArticle:
 
 
 def most_uncertain(
-    store: Store, annotator: str, limit: int,
+    store: Store,
+    annotator: str,
+    limit: int,
     statuses: tuple[str, ...] = (ArticleStatus.TODO, ArticleStatus.IN_PROGRESS),
 ) -> list[UncertainArticle]:
     """The `limit` measured articles with these statuses that the suggesters were least sure of."""
@@ -297,19 +346,31 @@ def most_uncertain(
     found = store.db.execute(
         f"SELECT u.article_id, a.title, u.score, u.places, u.disputed, u.engine "
         f"FROM uncertainty u JOIN articles a ON a.id = u.article_id {where} "
-        f"ORDER BY u.score DESC, u.article_id LIMIT ?", [*params, limit]).fetchall()
-    status = dict(store.db.execute(
-        f"SELECT article_id, status FROM article_status WHERE annotator = ? "
-        f"AND article_id IN ({', '.join('?' * len(found))})",
-        [annotator, *(r[0] for r in found)]).fetchall()) if found else {}
-    return [UncertainArticle(i, title, status.get(i, TODO), score, places, disputed, engine)
-            for i, title, score, places, disputed, engine in found]
+        f"ORDER BY u.score DESC, u.article_id LIMIT ?",
+        [*params, limit],
+    ).fetchall()
+    status = (
+        dict(
+            store.db.execute(
+                f"SELECT article_id, status FROM article_status WHERE annotator = ? "
+                f"AND article_id IN ({', '.join('?' * len(found))})",
+                [annotator, *(r[0] for r in found)],
+            ).fetchall()
+        )
+        if found
+        else {}
+    )
+    return [
+        UncertainArticle(i, title, status.get(i, TODO), score, places, disputed, engine)
+        for i, title, score, places, disputed, engine in found
+    ]
 
 
 def unmeasured(store: Store) -> int:
     """How many articles have no uncertainty yet (never suggested since it was measured)."""
-    return store.db.execute("SELECT count(*) FROM articles WHERE id NOT IN "
-                            "(SELECT article_id FROM uncertainty)").fetchone()[0]
+    return store.db.execute(
+        "SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM uncertainty)"
+    ).fetchone()[0]
 
 
 def progress(store: Store, annotator: str) -> tuple[int, int]:

@@ -44,8 +44,10 @@ class Waiting(CommandError):
     def __init__(self, busy: ProjectBusy, waiting: int) -> None:
         self.busy, self.waiting = busy, waiting
         edits = "your edit is" if waiting == 1 else f"your {waiting} edits are"
-        super().__init__(f"Not saved yet: {busy.who}. Nothing is lost: {edits} kept and "
-                         "saved as soon as it finishes")
+        super().__init__(
+            f"Not saved yet: {busy.who}. Nothing is lost: {edits} kept and "
+            "saved as soon as it finishes"
+        )
 
 
 class Command(ABC):
@@ -167,8 +169,9 @@ class CommandStack:
             self.pending.append((label, commands))
             raise Waiting(busy, len(self.pending)) from None
 
-    def _commit(self, label: str, commands: list[Command], wait: float | None,
-                skip_refused: bool = False) -> None:
+    def _commit(
+        self, label: str, commands: list[Command], wait: float | None, skip_refused: bool = False
+    ) -> None:
         """Do the commands in one transaction and one undo step. With `skip_refused` (edits
         that waited) one that no longer applies is left out and said in `refused`."""
         with self.store.transaction(wait) as tx:
@@ -211,20 +214,23 @@ class CommandStack:
             self.flush(wait=6 * busy_timeout())
         except ProjectBusy as busy:
             labels = "; ".join(label or commands[0].label for label, commands in self.pending)
-            print(f"sorot: error: {len(self.pending)} edits could not be saved before the "
-                  f"project was closed ({labels}): {busy}", file=sys.stderr)
+            print(
+                f"sorot: error: {len(self.pending)} edits could not be saved before the "
+                f"project was closed ({labels}): {busy}",
+                file=sys.stderr,
+            )
 
     def _push(self, label: str, changes: list[Change], article_id: int | None) -> None:
         db = self.store.db
         event = self.store.log_event(self.annotator, "do", label, changes, article_id)
         if article_id is None:
-            db.execute("DELETE FROM history WHERE annotator = ? AND undone = 1",
-                       (self.annotator,))
+            db.execute("DELETE FROM history WHERE annotator = ? AND undone = 1", (self.annotator,))
         else:
             db.execute(
                 "DELETE FROM history WHERE annotator = ? AND undone = 1 AND event_id IN "
                 "(SELECT id FROM events WHERE article_id = ? OR article_id IS NULL)",
-                (self.annotator, article_id))
+                (self.annotator, article_id),
+            )
         db.execute(
             "INSERT INTO history (annotator, seq, event_id) VALUES (?, "
             "(SELECT coalesce(max(seq), 0) + 1 FROM history WHERE annotator = ?), ?)",
@@ -248,11 +254,13 @@ class CommandStack:
     def _check_project_wide(self, seq: int, label: str) -> None:
         later = self.store.db.execute(
             "SELECT 1 FROM history WHERE annotator = ? AND undone = 0 AND seq > ? LIMIT 1",
-            (self.annotator, seq)).fetchone()
+            (self.annotator, seq),
+        ).fetchone()
         if later is not None:
             raise CommandError(
                 f"cannot undo “{label}”: it changed the whole project and you have worked in "
-                "other articles since; change it again instead")
+                "other articles since; change it again instead"
+            )
 
     def can_undo(self) -> bool:
         return self._next(0) is not None
@@ -285,8 +293,9 @@ class CommandStack:
             try:
                 self.flush(self.busy_wait)
             except ProjectBusy as busy:
-                raise CommandError(f"cannot undo or redo while edits wait to be saved: "
-                                   f"{busy}") from None
+                raise CommandError(
+                    f"cannot undo or redo while edits wait to be saved: {busy}"
+                ) from None
         step = self._next(undone)
         if step is None:
             return ""
@@ -301,8 +310,9 @@ class CommandStack:
                     Command.undo(tx, changes)
                 else:
                     tx.replay(changes)
-                self.store.log_event(self.annotator, verb, label, tx.changes, article_id,
-                                     ref=event_id)
+                self.store.log_event(
+                    self.annotator, verb, label, tx.changes, article_id, ref=event_id
+                )
                 self.store.db.execute(
                     "UPDATE history SET undone = ? WHERE annotator = ? AND seq = ?",
                     (1 - undone, self.annotator, seq),

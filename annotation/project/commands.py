@@ -18,10 +18,25 @@ from annotation.project.command_stack import (
 )
 from annotation.project.store import ChangeSet, Store, entity_row, now, relation_row
 
-__all__ = ["ALL_ARTICLES", "AcceptEntity", "AcceptRelation", "AddEntity", "AddRelation",
-           "Command", "CommandError", "CommandStack", "DeleteEntity", "DeleteRelation",
-           "RejectEntity", "RejectRelation", "RelabelEntity", "RelabelRelation",
-           "ResizeEntity", "SetArticleStatus", "Waiting"]
+__all__ = [
+    "ALL_ARTICLES",
+    "AcceptEntity",
+    "AcceptRelation",
+    "AddEntity",
+    "AddRelation",
+    "Command",
+    "CommandError",
+    "CommandStack",
+    "DeleteEntity",
+    "DeleteRelation",
+    "RejectEntity",
+    "RejectRelation",
+    "RelabelEntity",
+    "RelabelRelation",
+    "ResizeEntity",
+    "SetArticleStatus",
+    "Waiting",
+]
 
 ACCEPTED, SUGGESTED, REJECTED = EntityStatus.ACCEPTED, EntityStatus.SUGGESTED, EntityStatus.REJECTED
 LIVE = (SUGGESTED, ACCEPTED)
@@ -31,7 +46,7 @@ LIVE = (SUGGESTED, ACCEPTED)
 
 
 def _quote(store: Store, entity: Entity) -> str:
-    text = store.article(entity.article_id).text[entity.start:entity.end]
+    text = store.article(entity.article_id).text[entity.start : entity.end]
     text = " ".join(text.split())
     return f"“{text[:30]}…”" if len(text) > 30 else f"“{text}”"
 
@@ -48,7 +63,12 @@ def _check_span(store: Store, article_id: int, start: int, end: int) -> None:
 
 
 def _check_overlap(
-    store: Store, article_id: int, start: int, end: int, annotator: str, ignore: int | None,
+    store: Store,
+    article_id: int,
+    start: int,
+    end: int,
+    annotator: str,
+    ignore: int | None,
 ) -> None:
     if store.schema.allow_overlap:
         return
@@ -61,12 +81,18 @@ def _check_overlap(
 
 
 def _decide(tx: ChangeSet, entity: Entity, annotator: str, **values) -> None:
-    tx.update("entities", (entity.id,), status=ACCEPTED, annotator=annotator,
-              updated=now(), **values)
+    tx.update(
+        "entities", (entity.id,), status=ACCEPTED, annotator=annotator, updated=now(), **values
+    )
 
 
 def _reject_suggestions_under(
-    tx: ChangeSet, store: Store, article_id: int, start: int, end: int, annotator: str,
+    tx: ChangeSet,
+    store: Store,
+    article_id: int,
+    start: int,
+    end: int,
+    annotator: str,
     keep: int | None = None,
 ) -> None:
     # A span the researcher draws replaces the suggestions it covers: they were wrong.
@@ -92,16 +118,16 @@ def _check_relations_still_allowed(store: Store, entity: Entity, new_label: str)
         rel_type = store.schema.relation(rel.label)
         if rel_type is not None and not rel_type.allows(head, child):
             raise CommandError(
-                f"{rel.label} does not allow {head} → {child}; "
-                "change or delete that relation first"
+                f"{rel.label} does not allow {head} → {child}; change or delete that relation first"
             )
 
 
 class AddEntity(Command):
     """Label a span of text; the suggestions it covers are rejected."""
 
-    def __init__(self, article_id: int, start: int, end: int, label: str,
-                 origin: str = HUMAN) -> None:
+    def __init__(
+        self, article_id: int, start: int, end: int, label: str, origin: str = HUMAN
+    ) -> None:
         self.article_id, self.start, self.end, self.entity_label = article_id, start, end, label
         self.origin = origin  # "human", or where a reviewer took it from ("review:ana")
         self.label = f"Add {label}"
@@ -112,14 +138,26 @@ class AddEntity(Command):
         _check_span(store, self.article_id, self.start, self.end)
         for other in store.entities(self.article_id, (ACCEPTED,)):
             same = (other.start, other.end, other.label) == (
-                self.start, self.end, self.entity_label)
+                self.start,
+                self.end,
+                self.entity_label,
+            )
             if same and other.annotator == annotator:
                 raise CommandError(f"{self.entity_label} {_quote(store, other)} already exists")
         _check_overlap(store, self.article_id, self.start, self.end, annotator, None)
         _reject_suggestions_under(tx, store, self.article_id, self.start, self.end, annotator)
-        self.entity_id = tx.insert("entities", entity_row(
-            self.article_id, self.start, self.end, self.entity_label, ACCEPTED, self.origin,
-            annotator))
+        self.entity_id = tx.insert(
+            "entities",
+            entity_row(
+                self.article_id,
+                self.start,
+                self.end,
+                self.entity_label,
+                ACCEPTED,
+                self.origin,
+                annotator,
+            ),
+        )
 
 
 class _EntityCommand(Command):
@@ -172,8 +210,7 @@ class RelabelEntity(_EntityCommand):
         _check_label(store, self.new_label)
         _check_relations_still_allowed(store, entity, self.new_label)
         if entity.status != ACCEPTED:
-            _check_overlap(store, entity.article_id, entity.start, entity.end, annotator,
-                           entity.id)
+            _check_overlap(store, entity.article_id, entity.start, entity.end, annotator, entity.id)
         _decide(tx, entity, annotator, label=self.new_label)
 
 
@@ -188,8 +225,9 @@ class ResizeEntity(_EntityCommand):
         entity = self._entity(store)
         _check_span(store, entity.article_id, self.start, self.end)
         _check_overlap(store, entity.article_id, self.start, self.end, annotator, entity.id)
-        _reject_suggestions_under(tx, store, entity.article_id, self.start, self.end,
-                                  annotator, keep=entity.id)
+        _reject_suggestions_under(
+            tx, store, entity.article_id, self.start, self.end, annotator, keep=entity.id
+        )
         _decide(tx, entity, annotator, start=self.start, end=self.end)
 
 
@@ -242,12 +280,22 @@ class AddRelation(Command):
                 raise CommandError(f"{self.relation_label} already links these entities")
         for entity in (head, child):
             if entity.status == SUGGESTED:
-                _check_overlap(store, entity.article_id, entity.start, entity.end, annotator,
-                               entity.id)
+                _check_overlap(
+                    store, entity.article_id, entity.start, entity.end, annotator, entity.id
+                )
                 _decide(tx, entity, annotator)
-        self.relation_id = tx.insert("relations", relation_row(
-            head.article_id, head.id, child.id, self.relation_label, ACCEPTED, self.origin,
-            annotator))
+        self.relation_id = tx.insert(
+            "relations",
+            relation_row(
+                head.article_id,
+                head.id,
+                child.id,
+                self.relation_label,
+                ACCEPTED,
+                self.origin,
+                annotator,
+            ),
+        )
 
 
 class _RelationCommand(Command):
@@ -279,8 +327,7 @@ class AcceptRelation(_RelationCommand):
             if entity.status == SUGGESTED:
                 _decide(tx, entity, annotator)
         if rel.status != ACCEPTED or rel.annotator != annotator:
-            tx.update("relations", (rel.id,), status=ACCEPTED, annotator=annotator,
-                      updated=now())
+            tx.update("relations", (rel.id,), status=ACCEPTED, annotator=annotator, updated=now())
 
 
 class RejectRelation(_RelationCommand):
@@ -289,8 +336,7 @@ class RejectRelation(_RelationCommand):
     def apply(self, tx: ChangeSet, store: Store, annotator: str) -> None:
         rel = self._relation(store)
         if rel.status != REJECTED:
-            tx.update("relations", (rel.id,), status=REJECTED, annotator=annotator,
-                      updated=now())
+            tx.update("relations", (rel.id,), status=REJECTED, annotator=annotator, updated=now())
 
 
 class RelabelRelation(_RelationCommand):
@@ -314,8 +360,14 @@ class RelabelRelation(_RelationCommand):
                 raise CommandError(f"{entity.label} {_quote(store, entity)} was rejected")
             if entity.status == SUGGESTED:
                 _decide(tx, entity, annotator)
-        tx.update("relations", (rel.id,), label=self.new_label, status=ACCEPTED,
-                  annotator=annotator, updated=now())
+        tx.update(
+            "relations",
+            (rel.id,),
+            label=self.new_label,
+            status=ACCEPTED,
+            annotator=annotator,
+            updated=now(),
+        )
 
 
 class DeleteRelation(_RelationCommand):
@@ -340,5 +392,12 @@ class SetArticleStatus(Command):
     def apply(self, tx: ChangeSet, store: Store, annotator: str) -> None:
         store.article(self.article_id)
         if store.article_status(self.article_id, annotator) != self.status:
-            tx.upsert("article_status", {"article_id": self.article_id, "annotator": annotator,
-                                         "status": self.status, "updated": now()})
+            tx.upsert(
+                "article_status",
+                {
+                    "article_id": self.article_id,
+                    "annotator": annotator,
+                    "status": self.status,
+                    "updated": now(),
+                },
+            )

@@ -20,9 +20,21 @@ from annotation.project.file.checks import SQLITE_MAGIC
 from annotation.project.file.connection import on_notice
 from annotation.project.file.errors import ProjectError, ProjectExistsError
 
-__all__ = ["APPLICATION_ID", "BUSY_TIMEOUT_S", "PROJECT_SUFFIX", "SCHEMA_VERSION",
-           "SQLITE_MAGIC", "ProjectError", "ProjectExistsError", "checkpoint", "create_project",
-           "migrate", "on_notice", "open_database", "open_for_copy"]
+__all__ = [
+    "APPLICATION_ID",
+    "BUSY_TIMEOUT_S",
+    "PROJECT_SUFFIX",
+    "SCHEMA_VERSION",
+    "SQLITE_MAGIC",
+    "ProjectError",
+    "ProjectExistsError",
+    "checkpoint",
+    "create_project",
+    "migrate",
+    "on_notice",
+    "open_database",
+    "open_for_copy",
+]
 
 APPLICATION_ID = 0x536F726F  # "Soro"
 PROJECT_SUFFIX = ".sorot"
@@ -205,8 +217,9 @@ def m004_merges(db: Database) -> None:
         CREATE INDEX merged_items_merge ON merged_items(merge_id);
         """
     )
-    db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('project_id', ?)",
-               (uuid.uuid4().hex,))
+    db.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('project_id', ?)", (uuid.uuid4().hex,)
+    )
 
 
 @migrations()
@@ -230,6 +243,7 @@ def m005_uncertainty(db: Database) -> None:
 
 
 SCHEMA_VERSION = len(migrations._migrations)
+
 
 def create_project(path: Path, schema_json: str) -> None:
     """Create a new, empty project file at `path`, atomically: it appears whole or not at all.
@@ -277,8 +291,9 @@ def open_database(path: Path, readonly: bool = False) -> Database:
         )
     conn = _connect(path, readonly)
     try:
-        newer = checks.newer_than_this(conn, (m.name for m in migrations._migrations),
-                                       SCHEMA_VERSION)
+        newer = checks.newer_than_this(
+            conn, (m.name for m in migrations._migrations), SCHEMA_VERSION
+        )
         if newer is not None:
             message = checks.newer_message(path, newer)
             if not readonly:
@@ -347,5 +362,3 @@ def migrate(db: Database) -> None:
     """Apply pending migrations and record the format version in `PRAGMA user_version`."""
     migrations.apply(db)
     db.execute(f"PRAGMA user_version = {len(migrations.applied(db))}")
-
-

@@ -43,21 +43,21 @@ def changes_since(store: Store, mark: Mark | None) -> OutsideChanges:
     db = store.db
     event = db.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
     suggested = db.execute("SELECT coalesce(max(updated), '') FROM suggested").fetchone()[0]
-    articles = tuple(db.execute("SELECT count(*), coalesce(max(id), 0) FROM articles")
-                     .fetchone())
+    articles = tuple(db.execute("SELECT count(*), coalesce(max(id), 0) FROM articles").fetchone())
     schema = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0]
     now = Mark(event, suggested, articles, schema)
     found = OutsideChanges(now)
     if mark is None:
         return found
-    for (article_id,) in db.execute("SELECT article_id FROM events WHERE id > ?",
-                                    (mark.event,)):
+    for (article_id,) in db.execute("SELECT article_id FROM events WHERE id > ?", (mark.event,)):
         if article_id is None:
             found.everything = True
         else:
             found.articles.add(article_id)
-    found.articles.update(r[0] for r in db.execute(
-        "SELECT article_id FROM suggested WHERE updated > ?", (mark.suggested,)))
+    found.articles.update(
+        r[0]
+        for r in db.execute("SELECT article_id FROM suggested WHERE updated > ?", (mark.suggested,))
+    )
     found.schema = schema != mark.schema
     found.everything |= found.schema or articles != mark.articles
     if found.everything:

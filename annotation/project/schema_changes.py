@@ -22,8 +22,20 @@ _HOTKEY = re.compile(r"[0-9A-Za-z]?")  # matched whole: `$` lets "1\n" through
 # The default labels' colours first (Paul Tol's, chosen to stay apart for colour-blind
 # readers in light and dark themes: see annotation/view/colours.py), then more for new labels.
 PALETTE = (
-    "#33BBEE", "#EEDD88", "#CC3311", "#332288", "#FFAABB", "#AA3377", "#EE7733",
-    "#44AA99", "#999933", "#4477AA", "#117733", "#CC6677", "#882255", "#009988",
+    "#33BBEE",
+    "#EEDD88",
+    "#CC3311",
+    "#332288",
+    "#FFAABB",
+    "#AA3377",
+    "#EE7733",
+    "#44AA99",
+    "#999933",
+    "#4477AA",
+    "#117733",
+    "#CC6677",
+    "#882255",
+    "#009988",
 )
 
 
@@ -56,8 +68,8 @@ def impact(store: Store, kind: str, labels: list[str]) -> Impact:
         return Impact(kind, 0, 0)
     marks = ", ".join("?" * len(labels))
     count, articles = store.db.execute(
-        f"SELECT count(*), count(DISTINCT article_id) FROM {_table(kind)} "
-        f"WHERE label IN ({marks})", list(labels),
+        f"SELECT count(*), count(DISTINCT article_id) FROM {_table(kind)} WHERE label IN ({marks})",
+        list(labels),
     ).fetchone()
     return Impact(kind, count, articles)
 
@@ -162,7 +174,8 @@ class _SchemaEdit(Command):
 
     def orphan_message(self, problems: list[str]) -> str:
         return (
-            "the new schema would orphan " + "; ".join(problems)
+            "the new schema would orphan "
+            + "; ".join(problems)
             + ". Rename or merge those labels instead (sorot schema --rename / --merge)"
         )
 
@@ -180,8 +193,9 @@ class SetSchema(_SchemaEdit):
 class AddEntityLabel(_SchemaEdit):
     """Add an entity label; colour and hotkey default to free ones."""
 
-    def __init__(self, name: str, colour: str = "", hotkey: str | None = None,
-                 guideline: str = "") -> None:
+    def __init__(
+        self, name: str, colour: str = "", hotkey: str | None = None, guideline: str = ""
+    ) -> None:
         self.name, self.colour, self.hotkey, self.guideline = name, colour, hotkey, guideline
         self.label = f"Add entity label {name}"
 
@@ -196,8 +210,14 @@ class AddEntityLabel(_SchemaEdit):
 class AddRelationLabel(_SchemaEdit):
     """Add a relation label with the entity labels it allows at its head and child."""
 
-    def __init__(self, name: str, head: tuple[str, ...] = (), child: tuple[str, ...] = (),
-                 symmetric: bool = False, guideline: str = "") -> None:
+    def __init__(
+        self,
+        name: str,
+        head: tuple[str, ...] = (),
+        child: tuple[str, ...] = (),
+        symmetric: bool = False,
+        guideline: str = "",
+    ) -> None:
         self.new = RelationType(name, guideline, tuple(head), tuple(child), symmetric)
         self.label = f"Add relation label {name}"
 
@@ -209,12 +229,20 @@ class AddRelationLabel(_SchemaEdit):
 class EditEntityLabel(_SchemaEdit):
     """Change an entity label's colour, hotkey or guideline (None leaves a field as it is)."""
 
-    def __init__(self, name: str, *, colour: str | None = None, hotkey: str | None = None,
-                 guideline: str | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        colour: str | None = None,
+        hotkey: str | None = None,
+        guideline: str | None = None,
+    ) -> None:
         self.name = name
-        self.changes = {k: v for k, v in
-                        (("colour", colour), ("hotkey", hotkey), ("guideline", guideline))
-                        if v is not None}
+        self.changes = {
+            k: v
+            for k, v in (("colour", colour), ("hotkey", hotkey), ("guideline", guideline))
+            if v is not None
+        }
         what = {"colour": "Recolour", "hotkey": "Set hotkey of", "guideline": "Edit guideline of"}
         self.label = f"{_verb(what, self.changes)} {name}"
 
@@ -222,8 +250,11 @@ class EditEntityLabel(_SchemaEdit):
         _check_exists(schema, ENTITY, self.name)
         if "hotkey" in self.changes:
             check_hotkey(schema, self.name, self.changes["hotkey"])
-        return schema.with_changes(entities=tuple(
-            replace(e, **self.changes) if e.name == self.name else e for e in schema.entities))
+        return schema.with_changes(
+            entities=tuple(
+                replace(e, **self.changes) if e.name == self.name else e for e in schema.entities
+            )
+        )
 
 
 class EditRelationLabel(_SchemaEdit):
@@ -232,25 +263,46 @@ class EditRelationLabel(_SchemaEdit):
     Narrowing what a relation label allows is refused while relations would fall outside it.
     """
 
-    def __init__(self, name: str, *, head: tuple[str, ...] | None = None,
-                 child: tuple[str, ...] | None = None, symmetric: bool | None = None,
-                 guideline: str | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        head: tuple[str, ...] | None = None,
+        child: tuple[str, ...] | None = None,
+        symmetric: bool | None = None,
+        guideline: str | None = None,
+    ) -> None:
         self.name = name
-        self.changes = {k: (tuple(v) if isinstance(v, (list, tuple)) else v) for k, v in
-                        (("head", head), ("child", child), ("symmetric", symmetric),
-                         ("guideline", guideline)) if v is not None}
-        what = {"head": "Set head labels of", "child": "Set child labels of",
-                "symmetric": "Set symmetry of", "guideline": "Edit guideline of"}
+        self.changes = {
+            k: (tuple(v) if isinstance(v, (list, tuple)) else v)
+            for k, v in (
+                ("head", head),
+                ("child", child),
+                ("symmetric", symmetric),
+                ("guideline", guideline),
+            )
+            if v is not None
+        }
+        what = {
+            "head": "Set head labels of",
+            "child": "Set child labels of",
+            "symmetric": "Set symmetry of",
+            "guideline": "Edit guideline of",
+        }
         self.label = f"{_verb(what, self.changes)} {name}"
 
     def edit(self, schema: LabelSchema) -> LabelSchema:
         _check_exists(schema, RELATION, self.name)
-        return schema.with_changes(relations=tuple(
-            replace(r, **self.changes) if r.name == self.name else r for r in schema.relations))
+        return schema.with_changes(
+            relations=tuple(
+                replace(r, **self.changes) if r.name == self.name else r for r in schema.relations
+            )
+        )
 
     def orphan_message(self, problems: list[str]) -> str:
         return (
-            f"{self.name} would no longer allow " + "; ".join(problems)
+            f"{self.name} would no longer allow "
+            + "; ".join(problems)
             + ". Relabel or delete those relations first"
         )
 
@@ -276,23 +328,24 @@ class RemoveLabel(_SchemaEdit):
         if used:
             verb = "uses" if used.annotations == 1 else "use"
             raise CommandError(
-                f"cannot remove {self.name}: {used} {verb} it. "
-                "Merge it into another label instead"
+                f"cannot remove {self.name}: {used} {verb} it. Merge it into another label instead"
             )
         super().apply(tx, store, annotator)
 
     def edit(self, schema: LabelSchema) -> LabelSchema:
         if self.kind == RELATION:
             return schema.with_changes(
-                relations=tuple(r for r in schema.relations if r.name != self.name))
+                relations=tuple(r for r in schema.relations if r.name != self.name)
+            )
 
         def drop(labels: tuple[str, ...]) -> tuple[str, ...]:
             return tuple(x for x in labels if x != self.name)
 
         return schema.with_changes(
             entities=tuple(e for e in schema.entities if e.name != self.name),
-            relations=tuple(replace(r, head=drop(r.head), child=drop(r.child))
-                            for r in schema.relations),
+            relations=tuple(
+                replace(r, head=drop(r.head), child=drop(r.child)) for r in schema.relations
+            ),
         )
 
 
@@ -327,8 +380,12 @@ class MergeLabels(Command):
         _write_schema(tx, new_schema)
         table = _table(self.kind)
         marks = ", ".join("?" * len(self.sources))
-        ids = [r[0] for r in store.db.execute(
-            f"SELECT id FROM {table} WHERE label IN ({marks}) ORDER BY id", self.sources)]
+        ids = [
+            r[0]
+            for r in store.db.execute(
+                f"SELECT id FROM {table} WHERE label IN ({marks}) ORDER BY id", self.sources
+            )
+        ]
         time = now()
         for row_id in ids:
             tx.update(table, (row_id,), label=self.target, updated=time)
@@ -341,18 +398,24 @@ class MergeLabels(Command):
             return schema.with_changes(
                 entities=_merge_types(schema.entities, self.sources, self.target),
                 relations=tuple(
-                    RelationType(r.name, r.guideline, self._swap(r.head), self._swap(r.child),
-                                 r.symmetric)
+                    RelationType(
+                        r.name, r.guideline, self._swap(r.head), self._swap(r.child), r.symmetric
+                    )
                     for r in schema.relations
                 ),
             )
         # The merged type must still allow every relation it takes over.
         merged = [r for r in schema.relations if r.name in self.sources or r.name == self.target]
         relations = tuple(
-            RelationType(r.name, r.guideline,
-                         tuple(dict.fromkeys(x for m in merged for x in m.head)),
-                         tuple(dict.fromkeys(x for m in merged for x in m.child)),
-                         r.symmetric) if r.name == self.target else r
+            RelationType(
+                r.name,
+                r.guideline,
+                tuple(dict.fromkeys(x for m in merged for x in m.head)),
+                tuple(dict.fromkeys(x for m in merged for x in m.child)),
+                r.symmetric,
+            )
+            if r.name == self.target
+            else r
             for r in _merge_types(schema.relations, self.sources, self.target)
         )
         return schema.with_changes(relations=relations)

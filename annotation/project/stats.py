@@ -20,13 +20,18 @@ def project_stats(store: Store) -> dict[str, Any]:
         by_annotator[annotator][status] = n
     for counts in by_annotator.values():
         counts[ArticleStatus.TODO] = total - sum(
-            n for s, n in counts.items() if s != ArticleStatus.TODO)
+            n for s, n in counts.items() if s != ArticleStatus.TODO
+        )
     result: dict[str, Any] = {
         "project": str(store.path) if store.path else ":memory:",
         "schema": store.schema.name,
-        "articles": {"total": total, "by_annotator": {
-            a: {s: c.get(s, 0) for s in ArticleStatus.ALL} for a, c in sorted(by_annotator.items())
-        }},
+        "articles": {
+            "total": total,
+            "by_annotator": {
+                a: {s: c.get(s, 0) for s in ArticleStatus.ALL}
+                for a, c in sorted(by_annotator.items())
+            },
+        },
     }
     annotators: dict[str, dict[str, int]] = defaultdict(lambda: {"entities": 0, "relations": 0})
     for table in ("entities", "relations"):
@@ -51,8 +56,11 @@ def project_stats(store: Store) -> dict[str, Any]:
 
 def format_stats(stats: dict[str, Any]) -> str:
     """The statistics as aligned plain-text tables."""
-    lines = [f"Project: {stats['project']}", f"Schema:  {stats['schema']}",
-             f"Articles: {stats['articles']['total']}"]
+    lines = [
+        f"Project: {stats['project']}",
+        f"Schema:  {stats['schema']}",
+        f"Articles: {stats['articles']['total']}",
+    ]
     for annotator, counts in stats["articles"]["by_annotator"].items():
         shown = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items())
         lines.append(f"  {annotator}: {shown}")
@@ -78,5 +86,6 @@ def relation_type_counts(store: Store, annotator: str) -> dict[tuple[str, str, s
         "SELECT h.label, c.label, r.label, count(*) FROM relations r "
         "JOIN entities h ON h.id = r.head JOIN entities c ON c.id = r.child "
         "WHERE r.status = ? AND r.annotator = ? GROUP BY h.label, c.label, r.label",
-        [EntityStatus.ACCEPTED, annotator])
+        [EntityStatus.ACCEPTED, annotator],
+    )
     return {(head, child, label): n for head, child, label, n in rows}

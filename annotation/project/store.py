@@ -49,12 +49,30 @@ KEYS: dict[str, tuple[str, ...]] = {
     "uncertainty": ("article_id",),
 }
 ENTITY_COLUMNS = (
-    "id", "article_id", "start", "end", "label", "status", "origin", "score",
-    "annotator", "created", "updated",
+    "id",
+    "article_id",
+    "start",
+    "end",
+    "label",
+    "status",
+    "origin",
+    "score",
+    "annotator",
+    "created",
+    "updated",
 )
 RELATION_COLUMNS = (
-    "id", "article_id", "head", "child", "label", "status", "origin", "score",
-    "annotator", "created", "updated",
+    "id",
+    "article_id",
+    "head",
+    "child",
+    "label",
+    "status",
+    "origin",
+    "score",
+    "annotator",
+    "created",
+    "updated",
 )
 _ENTITY_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in ENTITY_COLUMNS) + " FROM entities"
 _RELATION_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in RELATION_COLUMNS) + " FROM relations"
@@ -97,8 +115,20 @@ class NewRelation:
     annotator: str | None = None
 
 
-__all__ = ["Change", "ChangeSet", "NewEntity", "NewRelation", "ProjectBusy", "StaleChangeError",
-           "Store", "busy_timeout", "entity_row", "is_locked", "now", "relation_row"]
+__all__ = [
+    "Change",
+    "ChangeSet",
+    "NewEntity",
+    "NewRelation",
+    "ProjectBusy",
+    "StaleChangeError",
+    "Store",
+    "busy_timeout",
+    "entity_row",
+    "is_locked",
+    "now",
+    "relation_row",
+]
 
 
 class StaleChangeError(Exception):
@@ -123,8 +153,12 @@ class Change:
         return Change(self.table, self.key, self.after, self.before)
 
     def to_json(self) -> dict[str, Any]:
-        return {"table": self.table, "key": list(self.key), "before": self.before,
-                "after": self.after}
+        return {
+            "table": self.table,
+            "key": list(self.key),
+            "before": self.before,
+            "after": self.after,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Change:
@@ -266,8 +300,9 @@ class Store:
         if any(c.table == "meta" for c in changes.changes):
             self._schema = None
         touched, self._touched = self._touched, set()
-        heard = changes.changes + [Change("articles", (a,), None, {"article_id": a})
-                                   for a in sorted(touched)]
+        heard = changes.changes + [
+            Change("articles", (a,), None, {"article_id": a}) for a in sorted(touched)
+        ]
         if heard:
             for listener in list(self._listeners):
                 listener(heard)
@@ -351,22 +386,41 @@ class Store:
         self._listeners.append(listener)
 
     def log_event(
-        self, annotator: str, kind: str, label: str, changes: list[Change],
-        article_id: int | None = None, ref: int | None = None,
+        self,
+        annotator: str,
+        kind: str,
+        label: str,
+        changes: list[Change],
+        article_id: int | None = None,
+        ref: int | None = None,
     ) -> int:
         """Append an event to the log (inside the caller's transaction) and return its id."""
         cursor = self.db.execute(
             "INSERT INTO events (time, annotator, kind, label, article_id, changes, ref) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (now(), annotator, kind, label, article_id,
-             json.dumps([c.to_json() for c in changes], ensure_ascii=False), ref),
+            (
+                now(),
+                annotator,
+                kind,
+                label,
+                article_id,
+                json.dumps([c.to_json() for c in changes], ensure_ascii=False),
+                ref,
+            ),
         )
         return cursor.lastrowid
 
     def add_article(
-        self, text: str, title: str = "", source: str = "", meta: dict[str, Any] | None = None,
-        tokens: bytes = b"", entities: list[NewEntity] = (), relations: list[NewRelation] = (),
-        annotator: str | None = None, status: str | None = None,
+        self,
+        text: str,
+        title: str = "",
+        source: str = "",
+        meta: dict[str, Any] | None = None,
+        tokens: bytes = b"",
+        entities: list[NewEntity] = (),
+        relations: list[NewRelation] = (),
+        annotator: str | None = None,
+        status: str | None = None,
     ) -> int | None:
         """Add an article with its annotations, unless its text is already in the project.
 
@@ -379,21 +433,31 @@ class Store:
         cursor = conn.execute(
             "INSERT INTO articles (hash, title, text, source, meta, created) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
-            (content_hash(text), title, text, source,
-             json.dumps(meta or {}, ensure_ascii=False), time),
+            (
+                content_hash(text),
+                title,
+                text,
+                source,
+                json.dumps(meta or {}, ensure_ascii=False),
+                time,
+            ),
         )
         if cursor.rowcount == 0:
             return None
         article_id = cursor.lastrowid
         conn.execute("INSERT INTO tokens (article_id, data) VALUES (?, ?)", (article_id, tokens))
         self._touched.add(article_id)
-        self._add_annotations(article_id, entities, relations, annotator, status, time,
-                              fresh=True)
+        self._add_annotations(article_id, entities, relations, annotator, status, time, fresh=True)
         return article_id
 
     def add_annotations(
-        self, article_id: int, entities: list[NewEntity], relations: list[NewRelation],
-        annotator: str | None = None, status: str | None = None, time: str | None = None,
+        self,
+        article_id: int,
+        entities: list[NewEntity],
+        relations: list[NewRelation],
+        annotator: str | None = None,
+        status: str | None = None,
+        time: str | None = None,
     ) -> None:
         """Add imported entities, relations and status to an article (see `add_article`).
 
@@ -404,8 +468,14 @@ class Store:
         self._add_annotations(article_id, entities, relations, annotator, status, time)
 
     def _add_annotations(
-        self, article_id: int, entities: list[NewEntity], relations: list[NewRelation],
-        annotator: str | None, status: str | None, time: str | None, fresh: bool = False,
+        self,
+        article_id: int,
+        entities: list[NewEntity],
+        relations: list[NewRelation],
+        annotator: str | None,
+        status: str | None,
+        time: str | None,
+        fresh: bool = False,
     ) -> None:
         _check_relations(entities, relations)
         conn, time = self.db.conn, time or now()
@@ -416,15 +486,41 @@ class Store:
         conn.executemany(
             'INSERT INTO entities (id, article_id, start, "end", label, status, origin, score, '
             "annotator, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(i, article_id, e.start, e.end, e.label, e.status, e.origin, e.score,
-              _decider(e, annotator), time, time) for i, e in zip(ids, entities)],
+            [
+                (
+                    i,
+                    article_id,
+                    e.start,
+                    e.end,
+                    e.label,
+                    e.status,
+                    e.origin,
+                    e.score,
+                    _decider(e, annotator),
+                    time,
+                    time,
+                )
+                for i, e in zip(ids, entities)
+            ],
         )
         conn.executemany(
             "INSERT INTO relations (article_id, head, child, label, status, origin, score, "
             "annotator, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(article_id, ids[r.head], ids[r.child], r.label, r.status, r.origin, r.score,
-              _decider(r, annotator), time, time)
-             for r in relations],
+            [
+                (
+                    article_id,
+                    ids[r.head],
+                    ids[r.child],
+                    r.label,
+                    r.status,
+                    r.origin,
+                    r.score,
+                    _decider(r, annotator),
+                    time,
+                    time,
+                )
+                for r in relations
+            ],
         )
         if status and annotator and status != ArticleStatus.TODO:
             conn.execute(
@@ -440,45 +536,62 @@ class Store:
         # Only suggestions of the very span: a record (an export with its suggestions) may
         # hold a suggestion inside an accepted entity on purpose, and gets it back.
         conn = self.db.conn
-        under = [i for i, start, end in conn.execute(
-            'SELECT id, start, "end" FROM entities WHERE article_id = ? AND status = ?',
-            (article_id, EntityStatus.SUGGESTED)) if (start, end) in spans]
+        under = [
+            i
+            for i, start, end in conn.execute(
+                'SELECT id, start, "end" FROM entities WHERE article_id = ? AND status = ?',
+                (article_id, EntityStatus.SUGGESTED),
+            )
+            if (start, end) in spans
+        ]
         if not under:
             return
         marks = ", ".join("?" * len(under))
         # A decided relation keeps its ends: never delete what it stands on.
-        kept = {i for row in conn.execute(
-            f"SELECT head, child FROM relations WHERE status != ? AND (head IN ({marks}) "
-            f"OR child IN ({marks}))", (EntityStatus.SUGGESTED, *under, *under)) for i in row}
+        kept = {
+            i
+            for row in conn.execute(
+                f"SELECT head, child FROM relations WHERE status != ? AND (head IN ({marks}) "
+                f"OR child IN ({marks}))",
+                (EntityStatus.SUGGESTED, *under, *under),
+            )
+            for i in row
+        }
         under = [i for i in under if i not in kept]
         if not under:
             return
         marks = ", ".join("?" * len(under))
-        conn.execute(f"DELETE FROM relations WHERE head IN ({marks}) OR child IN ({marks})",
-                     (*under, *under))
+        conn.execute(
+            f"DELETE FROM relations WHERE head IN ({marks}) OR child IN ({marks})", (*under, *under)
+        )
         conn.execute(f"DELETE FROM entities WHERE id IN ({marks})", under)
 
     def has_work(self, article_id: int, annotator: str) -> bool:
         """Whether the annotator has any entity, relation or status on the article."""
-        return self.db.execute(
-            "SELECT EXISTS (SELECT 1 FROM entities WHERE article_id = ?1 AND annotator = ?2) "
-            "OR EXISTS (SELECT 1 FROM relations WHERE article_id = ?1 AND annotator = ?2) "
-            "OR EXISTS (SELECT 1 FROM article_status WHERE article_id = ?1 AND annotator = ?2)",
-            (article_id, annotator),
-        ).fetchone()[0] == 1
+        return (
+            self.db.execute(
+                "SELECT EXISTS (SELECT 1 FROM entities WHERE article_id = ?1 AND annotator = ?2) "
+                "OR EXISTS (SELECT 1 FROM relations WHERE article_id = ?1 AND annotator = ?2) "
+                "OR EXISTS (SELECT 1 FROM article_status WHERE article_id = ?1 AND annotator = ?2)",
+                (article_id, annotator),
+            ).fetchone()[0]
+            == 1
+        )
 
     def _next_ids(self, table: str, count: int) -> range:
         if not count:
             return range(0)
         row = self.db.conn.execute(
-            "SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+            "SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)
+        ).fetchone()
         first = (row[0] if row else 0) + 1
         return range(first, first + count)
 
     def tokens(self, article_id: int) -> bytes:
         """The article's stored tokens (see `annotation.nlp.tokens`)."""
         row = self.db.execute(
-            "SELECT data FROM tokens WHERE article_id = ?", (article_id,)).fetchone()
+            "SELECT data FROM tokens WHERE article_id = ?", (article_id,)
+        ).fetchone()
         if row is None:
             raise KeyError(f"no tokens for article {article_id}")
         return row[0]
@@ -533,12 +646,14 @@ class Store:
         return Entity(*row)
 
     def entities(
-        self, article_id: int, statuses: tuple[str, ...] = EntityStatus.ALL,
+        self,
+        article_id: int,
+        statuses: tuple[str, ...] = EntityStatus.ALL,
     ) -> list[Entity]:
         """The article's entities with these statuses, in text order."""
         marks = ", ".join("?" * len(statuses))
         rows = self.db.execute(
-            _ENTITY_SELECT + f' WHERE article_id = ? AND status IN ({marks}) '
+            _ENTITY_SELECT + f" WHERE article_id = ? AND status IN ({marks}) "
             'ORDER BY start, "end", id',
             (article_id, *statuses),
         )
@@ -551,7 +666,9 @@ class Store:
         return Relation(*row)
 
     def relations(
-        self, article_id: int, statuses: tuple[str, ...] = EntityStatus.ALL,
+        self,
+        article_id: int,
+        statuses: tuple[str, ...] = EntityStatus.ALL,
     ) -> list[Relation]:
         marks = ", ".join("?" * len(statuses))
         rows = self.db.execute(
@@ -586,25 +703,57 @@ class Store:
 
 
 def entity_row(
-    article_id: int, start: int, end: int, label: str, status: str, origin: str,
-    annotator: str | None, score: float | None = None, time: str | None = None,
+    article_id: int,
+    start: int,
+    end: int,
+    label: str,
+    status: str,
+    origin: str,
+    annotator: str | None,
+    score: float | None = None,
+    time: str | None = None,
 ) -> Row:
     """A new entity row, ready for `ChangeSet.insert`."""
     time = time or now()
-    return {"article_id": article_id, "start": start, "end": end, "label": label,
-            "status": status, "origin": origin, "score": score, "annotator": annotator,
-            "created": time, "updated": time}
+    return {
+        "article_id": article_id,
+        "start": start,
+        "end": end,
+        "label": label,
+        "status": status,
+        "origin": origin,
+        "score": score,
+        "annotator": annotator,
+        "created": time,
+        "updated": time,
+    }
 
 
 def relation_row(
-    article_id: int, head: int, child: int, label: str, status: str, origin: str,
-    annotator: str | None, score: float | None = None, time: str | None = None,
+    article_id: int,
+    head: int,
+    child: int,
+    label: str,
+    status: str,
+    origin: str,
+    annotator: str | None,
+    score: float | None = None,
+    time: str | None = None,
 ) -> Row:
     """A new relation row, ready for `ChangeSet.insert`."""
     time = time or now()
-    return {"article_id": article_id, "head": head, "child": child, "label": label,
-            "status": status, "origin": origin, "score": score, "annotator": annotator,
-            "created": time, "updated": time}
+    return {
+        "article_id": article_id,
+        "head": head,
+        "child": child,
+        "label": label,
+        "status": status,
+        "origin": origin,
+        "score": score,
+        "annotator": annotator,
+        "created": time,
+        "updated": time,
+    }
 
 
 def _check_relations(entities: list[NewEntity], relations: list[NewRelation]) -> None:

@@ -90,8 +90,12 @@ def current(project: Path) -> list[Writer]:
 
 def add(project: Path, what: str) -> Writer:
     """List this process as writing; call while holding the project's write lock."""
-    me = Writer(os.getpid(), socket.gethostname(), what,
-                datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    me = Writer(
+        os.getpid(),
+        socket.gethostname(),
+        what,
+        datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
     _write(path_for(project), [*current(project), me])
     return me
 
@@ -105,8 +109,10 @@ def remove(project: Path, writer: Writer) -> None:
 def _read(path: Path) -> list[Writer]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return [Writer(int(w["pid"]), str(w["host"]), str(w["what"]), str(w["since"]))
-                for w in data["writers"]]
+        return [
+            Writer(int(w["pid"]), str(w["host"]), str(w["what"]), str(w["since"]))
+            for w in data["writers"]
+        ]
     except (OSError, ValueError, KeyError, TypeError):
         return []
 

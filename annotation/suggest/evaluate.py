@@ -48,8 +48,14 @@ class Scores:
         self.fn += len(gold - predicted)
 
     def to_json(self) -> dict[str, Any]:
-        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
-                "f1": round(self.f1, 4), "tp": self.tp, "fp": self.fp, "fn": self.fn}
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
 
 
 @dataclass
@@ -75,15 +81,19 @@ class Evaluation:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "gold": self.path, "sources": self.sources, "records": self.records,
-            "seconds": round(self.seconds, 3), "load_seconds": round(self.load_seconds, 3),
+            "gold": self.path,
+            "sources": self.sources,
+            "records": self.records,
+            "seconds": round(self.seconds, 3),
+            "load_seconds": round(self.load_seconds, 3),
             "records_per_second": round(self.rate, 1),
             "chars_per_second": round(self.chars / self.seconds if self.seconds else 0.0),
             "entities": self.entities.to_json(),
             "per_label": {k: v.to_json() for k, v in sorted(self.per_label.items())},
             "relations": self.relations.to_json() if self.relations else None,
             "per_relation": {k: v.to_json() for k, v in sorted(self.per_relation.items())},
-            "ignored_labels": dict(self.ignored), "gold_entities": self.gold_entities,
+            "ignored_labels": dict(self.ignored),
+            "gold_entities": self.gold_entities,
             "relation_suggester": self.relation_suggester,
             "problems": [str(p) for p in self.problems],
         }
@@ -95,20 +105,26 @@ class Evaluation:
         if self.gold_entities:
             lines.append("relations suggested among the gold entities (entities not scored)")
         lines.append(f"{'':18}{'P':>7}{'R':>7}{'F1':>7}{'gold':>7}")
-        rows = [] if self.gold_entities else [("entities", self.entities),
-                                              *sorted(self.per_label.items())]
+        rows = (
+            []
+            if self.gold_entities
+            else [("entities", self.entities), *sorted(self.per_label.items())]
+        )
         if self.relations is not None:
             rows += [("relations", self.relations), *sorted(self.per_relation.items())]
         for name, s in rows:
             indent = "" if name in ("entities", "relations") else "  "
-            lines.append(f"{indent + name:18}{s.precision:7.3f}{s.recall:7.3f}{s.f1:7.3f}"
-                         f"{s.tp + s.fn:7d}")
+            lines.append(
+                f"{indent + name:18}{s.precision:7.3f}{s.recall:7.3f}{s.f1:7.3f}{s.tp + s.fn:7d}"
+            )
         if self.ignored:
             left = ", ".join(f"{k} {v}" for k, v in sorted(self.ignored.items()))
             lines.append(f"left out (labels not in the gold file): {left}")
-        lines.append(f"throughput: {self.rate:,.1f} records/s "
-                     f"({self.chars / max(self.seconds, 1e-9):,.0f} characters/s); "
-                     f"suggesters loaded in {self.load_seconds:.2f} s")
+        lines.append(
+            f"throughput: {self.rate:,.1f} records/s "
+            f"({self.chars / max(self.seconds, 1e-9):,.0f} characters/s); "
+            f"suggesters loaded in {self.load_seconds:.2f} s"
+        )
         lines += [f"skipped {p}" for p in self.problems]
         return "\n".join(lines)
 
@@ -126,10 +142,16 @@ def read_gold(path: Path, schema: LabelSchema) -> tuple[list[Record], list[Probl
 
 
 def evaluate(
-    path: Path, engine: Engine, schema: LabelSchema, *,
-    label_map: dict[str, str | None] | None = None, batch_size: int = 64,
-    progress: Callable[[int, int], None] | None = None, load_seconds: float = 0.0,
-    learn: bool = False, gold_entities: bool = False,
+    path: Path,
+    engine: Engine,
+    schema: LabelSchema,
+    *,
+    label_map: dict[str, str | None] | None = None,
+    batch_size: int = 64,
+    progress: Callable[[int, int], None] | None = None,
+    load_seconds: float = 0.0,
+    learn: bool = False,
+    gold_entities: bool = False,
 ) -> Evaluation:
     """Suggest for every gold record's text and compare with its spans and relations.
 
@@ -141,8 +163,13 @@ def evaluate(
     """
     records, problems = read_gold(path, schema)
     label_map = label_map or {}
-    result = Evaluation(str(path), engine.names, problems=problems, load_seconds=load_seconds,
-                        gold_entities=gold_entities)
+    result = Evaluation(
+        str(path),
+        engine.names,
+        problems=problems,
+        load_seconds=load_seconds,
+        gold_entities=gold_entities,
+    )
     if engine.relations is not None:
         result.relation_suggester = getattr(engine.relations, "source", "") or "rules"
     gold_labels = {e.label for r in records for e in r.entities}
@@ -152,9 +179,12 @@ def evaluate(
         result.relations = Scores()
     began = time.perf_counter()
     for i in range(0, len(records), batch_size):
-        batch = records[i:i + batch_size]
-        suggestions = (_given_entities(engine, batch) if gold_entities
-                       else engine.suggest_texts([r.text for r in batch]))
+        batch = records[i : i + batch_size]
+        suggestions = (
+            _given_entities(engine, batch)
+            if gold_entities
+            else engine.suggest_texts([r.text for r in batch])
+        )
         for record, suggested in zip(batch, suggestions):
             _score(result, record, suggested, label_map, gold_labels, symmetric)
             if learn and engine.memory is not None:
@@ -168,8 +198,12 @@ def evaluate(
 
 
 def _score(
-    result: Evaluation, record: Record, suggested: Any, label_map: dict[str, str | None],
-    gold_labels: set[str], symmetric: set[str],
+    result: Evaluation,
+    record: Record,
+    suggested: Any,
+    label_map: dict[str, str | None],
+    gold_labels: set[str],
+    symmetric: set[str],
 ) -> None:
     gold = {(e.start, e.end, e.label) for e in record.entities}
     predicted: list[Span | None] = []
@@ -184,12 +218,14 @@ def _score(
     result.entities.add(gold, found)
     for label in gold_labels:
         result.per_label.setdefault(label, Scores()).add(
-            {g for g in gold if g[2] == label}, {p for p in found if p[2] == label})
+            {g for g in gold if g[2] == label}, {p for p in found if p[2] == label}
+        )
     if result.relations is None:
         return
     ends = [(e.start, e.end, e.label) for e in record.entities]
-    gold_rel = {_relation_key(ends[r.head], ends[r.child], r.label, symmetric)
-                for r in record.relations}
+    gold_rel = {
+        _relation_key(ends[r.head], ends[r.child], r.label, symmetric) for r in record.relations
+    }
     pred_rel = set()
     for r in suggested.relations:
         if r.head < len(predicted) and r.child < len(predicted):
@@ -199,7 +235,8 @@ def _score(
     result.relations.add(gold_rel, pred_rel)
     for label in {k[2] for k in gold_rel | pred_rel}:
         result.per_relation.setdefault(label, Scores()).add(
-            {k for k in gold_rel if k[2] == label}, {k for k in pred_rel if k[2] == label})
+            {k for k in gold_rel if k[2] == label}, {k for k in pred_rel if k[2] == label}
+        )
 
 
 def _given_entities(engine: Engine, records: Sequence[Record]) -> list[Result]:
@@ -223,7 +260,7 @@ def _corrections(record: Record, suggested: Any) -> list[tuple[str, str, bool]]:
             continue
         # Like the app: a suggestion under a drawn span was replaced, not judged wrong.
         if not any(s < c.end and c.start < e for s, e in covered):
-            decisions.append((text[c.start:c.end], c.label, False))
+            decisions.append((text[c.start : c.end], c.label, False))
     return decisions
 
 

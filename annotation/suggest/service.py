@@ -57,8 +57,10 @@ _DECISIONS_SQL = """
         SELECT 1 FROM entities x WHERE x.article_id = e.article_id AND x.status = 'accepted'
         AND x.start < e."end" AND e.start < x."end"))
 """
-_SURFACE_WHERE = 'AND e."end" - e.start = length(:surface) AND substr(a.text, e.start + 1, ' \
+_SURFACE_WHERE = (
+    'AND e."end" - e.start = length(:surface) AND substr(a.text, e.start + 1, '
     'e."end" - e.start) = :surface'
+)
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,7 @@ class TooLong:
     def message(self) -> str:
         title = self.title if len(self.title) <= 60 else self.title[:59] + "…"
         name = f"article {self.article_id}" + (f" ({title})" if title else "")
-        return (f"{name}: {self.chars:,} characters, over the limit of {self.limit:,}; "
-                "not suggested")
+        return f"{name}: {self.chars:,} characters, over the limit of {self.limit:,}; not suggested"
 
 
 @dataclass
@@ -92,26 +93,39 @@ class SuggestReport:
 
     def summary(self) -> str:
         rate = self.articles / self.seconds if self.seconds else 0.0
-        text = (f"suggested {self.entities} entities and {self.relations} relations in "
-                f"{self.articles} articles ({rate:,.1f} articles/s)")
+        text = (
+            f"suggested {self.entities} entities and {self.relations} relations in "
+            f"{self.articles} articles ({rate:,.1f} articles/s)"
+        )
         if self.stale:
-            text += (f"; {self.stale} left out, as the articles were changed meanwhile "
-                     "(an entity accepted, deleted or rejected there)")
+            text += (
+                f"; {self.stale} left out, as the articles were changed meanwhile "
+                "(an entity accepted, deleted or rejected there)"
+            )
         if self.gone:
             text += f"; {self.gone} articles were deleted meanwhile"
         if self.too_long:
-            text += (f"; {len(self.too_long)} articles over the limit of "
-                     f"{self.too_long[0].limit:,} characters not suggested")
+            text += (
+                f"; {len(self.too_long)} articles over the limit of "
+                f"{self.too_long[0].limit:,} characters not suggested"
+            )
         if self.stopped:
-            text += (f"; stopped with {self.left} articles to go: {self.stopped}. What was "
-                     "suggested is committed; run `sorot suggest` again to go on")
+            text += (
+                f"; stopped with {self.left} articles to go: {self.stopped}. What was "
+                "suggested is committed; run `sorot suggest` again to go on"
+            )
         return text
 
 
 def engine_from_settings(
-    schema: LabelSchema, settings: Settings, names: Sequence[str] | None = None,
-    label_map: dict[str, str | None] | None = None, *, relations: bool = True,
-    project: Path | None = None, relation_model: Path | None = None,
+    schema: LabelSchema,
+    settings: Settings,
+    names: Sequence[str] | None = None,
+    label_map: dict[str, str | None] | None = None,
+    *,
+    relations: bool = True,
+    project: Path | None = None,
+    relation_model: Path | None = None,
     learned_relations: bool | None = None,
 ) -> Engine:
     """Load the suggesters named (default: the settings' list), with their label maps.
@@ -129,15 +143,23 @@ def engine_from_settings(
     from annotation.suggest.training import current_model
 
     names = list(names or settings.suggesters)
-    pipelines = [PipelineSource(n, label_map or settings.pipeline_label_maps.get(n, {}))
-                 for n in names if n not in SOURCES]
+    pipelines = [
+        PipelineSource(n, label_map or settings.pipeline_label_maps.get(n, {}))
+        for n in names
+        if n not in SOURCES
+    ]
     shipped = settings.relation_model if learned_relations is None else learned_relations
     if relation_model is None and learned_relations is not False and project is not None:
         relation_model = current_relation_model(project)
-    return load_engine(schema, [n for n in names if n in SOURCES], pipelines,
-                       relations=relations,
-                       model_path=current_model(project) if project is not None else None,
-                       relation_model=relation_model, shipped_relations=shipped)
+    return load_engine(
+        schema,
+        [n for n in names if n in SOURCES],
+        pipelines,
+        relations=relations,
+        model_path=current_model(project) if project is not None else None,
+        relation_model=relation_model,
+        shipped_relations=shipped,
+    )
 
 
 def load_memory(store: Store, engine: Engine) -> int:
@@ -154,16 +176,21 @@ def relearn(store: Store, engine: Engine, surfaces: Iterable[str]) -> set[str]:
     memory = engine.memory
     changed = set()
     for surface in surfaces:
-        rows = store.db.execute(_DECISIONS_SQL.format(where=_SURFACE_WHERE),
-                                {"surface": surface}).fetchall()
+        rows = store.db.execute(
+            _DECISIONS_SQL.format(where=_SURFACE_WHERE), {"surface": surface}
+        ).fetchall()
         if memory.reset(surface, [(s, label, bool(acc)) for s, label, acc in rows]):
             changed.add(surface)
     return changed
 
 
 def pending(
-    store: Store, engine: Engine, article_ids: Iterable[int] | None = None, *,
-    too_long: list[TooLong] | None = None, max_chars: int = MAX_ARTICLE_CHARS,
+    store: Store,
+    engine: Engine,
+    article_ids: Iterable[int] | None = None,
+    *,
+    too_long: list[TooLong] | None = None,
+    max_chars: int = MAX_ARTICLE_CHARS,
 ) -> list[int]:
     """Articles that this engine has not suggested for yet, or has not measured.
 
@@ -192,17 +219,27 @@ def _too_long(store: Store, article_ids: Sequence[int], max_chars: int) -> list[
     """Those of these articles longer than `max_chars`, in order."""
     found: list[TooLong] = []
     for start in range(0, len(article_ids), 500):
-        chunk = article_ids[start:start + 500]
+        chunk = article_ids[start : start + 500]
         marks = ", ".join("?" * len(chunk))
-        found.extend(TooLong(i, title, chars, max_chars) for i, title, chars in store.db.execute(
-            f"SELECT id, title, length(text) FROM articles WHERE id IN ({marks}) AND "
-            "length(text) > ? ORDER BY id", (*chunk, max_chars)))
+        found.extend(
+            TooLong(i, title, chars, max_chars)
+            for i, title, chars in store.db.execute(
+                f"SELECT id, title, length(text) FROM articles WHERE id IN ({marks}) AND "
+                "length(text) > ? ORDER BY id",
+                (*chunk, max_chars),
+            )
+        )
     return found
 
 
 def suggest_articles(
-    store: Store, engine: Engine, article_ids: Sequence[int], *, batch_size: int = BATCH,
-    progress: Callable[[int, int], None] | None = None, max_chars: int = MAX_ARTICLE_CHARS,
+    store: Store,
+    engine: Engine,
+    article_ids: Sequence[int],
+    *,
+    batch_size: int = BATCH,
+    progress: Callable[[int, int], None] | None = None,
+    max_chars: int = MAX_ARTICLE_CHARS,
 ) -> SuggestReport:
     """Suggest for these articles in batches, committing after each batch.
 
@@ -216,8 +253,7 @@ def suggest_articles(
     with store.bulk("suggest") if many else contextlib.nullcontext():
         for i in range(0, len(article_ids), batch_size):
             try:
-                _suggest_batch(store, engine, article_ids[i:i + batch_size], report,
-                               max_chars)
+                _suggest_batch(store, engine, article_ids[i : i + batch_size], report, max_chars)
             except (ProjectError, sqlite3.Error) as exc:
                 if not report.articles:
                     raise  # nothing was committed: the error stands for the whole run
@@ -230,15 +266,21 @@ def suggest_articles(
     return report
 
 
-def _suggest_batch(store: Store, engine: Engine, batch: Sequence[int],
-                   report: SuggestReport, max_chars: int = MAX_ARTICLE_CHARS) -> None:
+def _suggest_batch(
+    store: Store,
+    engine: Engine,
+    batch: Sequence[int],
+    report: SuggestReport,
+    max_chars: int = MAX_ARTICLE_CHARS,
+) -> None:
     items, found = [], []
     for article_id in batch:
         try:  # an article deleted since it was listed is skipped
             article = store.article(article_id)
             if len(article.text) > max_chars:
-                report.too_long.append(TooLong(article_id, article.title, len(article.text),
-                                               max_chars))
+                report.too_long.append(
+                    TooLong(article_id, article.title, len(article.text), max_chars)
+                )
                 continue
             items.append((article.text, store.tokens(article_id)))
         except KeyError:
@@ -293,21 +335,27 @@ def refresh_ids(store: Store, engine: Engine, article_ids: Sequence[int]) -> set
             continue
         doc = engine.docs([(article.text, store.tokens(article_id))])[0]
         memory = engine.memory
-        stored = [Candidate(e.start, e.end, e.label, e.origin, e.score or 0.0)
-                  for e in store.entities(article_id, (SUGGESTED,))]
+        stored = [
+            Candidate(e.start, e.end, e.label, e.origin, e.score or 0.0)
+            for e in store.entities(article_id, (SUGGESTED,))
+        ]
         # What the memory suggested before and no longer does (an undo) goes.
-        still = [c for c in stored if c.origin != memory.name
-                 or memory.label_for(article.text[c.start:c.end].strip()) == c.label]
+        still = [
+            c
+            for c in stored
+            if c.origin != memory.name
+            or memory.label_for(article.text[c.start : c.end].strip()) == c.label
+        ]
         found = memory.filter(doc, still + memory.suggest([doc])[0])
         decided = _decided(store, article_id)
         kept = combine(found, engine.priority, [d for d, _ in decided])
-        if {(c.start, c.end, c.label) for c in kept} == {(c.start, c.end, c.label)
-                                                          for c in stored}:
+        if {(c.start, c.end, c.label) for c in kept} == {(c.start, c.end, c.label) for c in stored}:
             continue
         relations = []
         if engine.relations is not None:
-            accepted = [Candidate(d.start, d.end, d.label, "human") for d, _ in decided
-                        if d.accepted]
+            accepted = [
+                Candidate(d.start, d.end, d.label, "human") for d, _ in decided if d.accepted
+            ]
             relations = engine.relations.suggest(doc, kept + accepted)
         with store.transaction() as tx:
             written = _sync(tx, store, article_id, Result(kept, relations), decided, None)
@@ -349,7 +397,7 @@ class MemorySync:
             for row in (change.before, change.after):
                 if row is not None and row["status"] != SUGGESTED:
                     text = self.store.article(row["article_id"]).text
-                    surfaces.add(text[row["start"]:row["end"]].strip())
+                    surfaces.add(text[row["start"] : row["end"]].strip())
         self.touched |= relearn(self.store, self.engine, surfaces - {""})
 
     def take(self) -> set[str]:
@@ -359,13 +407,19 @@ class MemorySync:
 
 def _decided(store: Store, article_id: int) -> list[tuple[Decided, int]]:
     """The article's human decisions, each with its entity id."""
-    return [(Decided(e.start, e.end, e.label, e.status == ACCEPTED), e.id)
-            for e in store.entities(article_id, (ACCEPTED, REJECTED))]
+    return [
+        (Decided(e.start, e.end, e.label, e.status == ACCEPTED), e.id)
+        for e in store.entities(article_id, (ACCEPTED, REJECTED))
+    ]
 
 
 def _sync(
-    tx: ChangeSet, store: Store, article_id: int, result: Result,
-    decided: list[tuple[Decided, int]], fingerprint: str | None,
+    tx: ChangeSet,
+    store: Store,
+    article_id: int,
+    result: Result,
+    decided: list[tuple[Decided, int]],
+    fingerprint: str | None,
 ) -> tuple[int, int, int] | None:
     """Make the article's undecided suggestions exactly `result`, leaving decisions alone.
 
@@ -385,15 +439,29 @@ def _sync(
     stale = 0
     for cand in result.entities:
         if (cand.start, cand.end, cand.label) in vetoed or any(
-                cand.start < d.end and d.start < cand.end for d in accepted):
+            cand.start < d.end and d.start < cand.end for d in accepted
+        ):
             ids.append(None)
             stale += 1
             continue
         old = existing.pop((cand.start, cand.end, cand.label), None)
         if old is None:
-            ids.append(tx.insert("entities", entity_row(
-                article_id, cand.start, cand.end, cand.label, SUGGESTED, cand.origin, None,
-                score=cand.score, time=time_)))
+            ids.append(
+                tx.insert(
+                    "entities",
+                    entity_row(
+                        article_id,
+                        cand.start,
+                        cand.end,
+                        cand.label,
+                        SUGGESTED,
+                        cand.origin,
+                        None,
+                        score=cand.score,
+                        time=time_,
+                    ),
+                )
+            )
             continue
         if (old.origin, old.score) != (cand.origin, cand.score):
             tx.update("entities", (old.id,), origin=cand.origin, score=cand.score, updated=time_)
@@ -405,19 +473,31 @@ def _sync(
     for entity_id in stale_entities:
         tx.delete("entities", (entity_id,))
     if fingerprint is not None:
-        tx.upsert("suggested", {"article_id": article_id, "engine": fingerprint,
-                                "updated": time_})
+        tx.upsert("suggested", {"article_id": article_id, "engine": fingerprint, "updated": time_})
         if result.uncertainty is not None:
             u = result.uncertainty
-            tx.upsert("uncertainty", {"article_id": article_id, "engine": fingerprint,
-                                      "score": u.score, "places": u.places,
-                                      "disputed": u.disputed, "updated": time_})
+            tx.upsert(
+                "uncertainty",
+                {
+                    "article_id": article_id,
+                    "engine": fingerprint,
+                    "score": u.score,
+                    "places": u.places,
+                    "disputed": u.disputed,
+                    "updated": time_,
+                },
+            )
     return len(result.entities) - stale, len(result.relations) - dropped, stale + dropped
 
 
 def _sync_relations(
-    tx: ChangeSet, store: Store, article_id: int, result: Result, ids: list[int | None],
-    stale_entities: set[int], time_: str,
+    tx: ChangeSet,
+    store: Store,
+    article_id: int,
+    result: Result,
+    ids: list[int | None],
+    stale_entities: set[int],
+    time_: str,
 ) -> int:
     """Make the article's undecided relations the result's; return how many were left out
     because an end was left out or deleted meanwhile."""
@@ -442,14 +522,25 @@ def _sync_relations(
         if key in decided or (symmetric and (child, head, cand.label) in decided):
             continue
         old = suggested.pop(key, None) or (
-            suggested.pop((child, head, cand.label), None) if symmetric else None)
+            suggested.pop((child, head, cand.label), None) if symmetric else None
+        )
         if old is None:
-            tx.insert("relations", relation_row(
-                article_id, head, child, cand.label, SUGGESTED, cand.origin, None,
-                score=cand.score, time=time_))
+            tx.insert(
+                "relations",
+                relation_row(
+                    article_id,
+                    head,
+                    child,
+                    cand.label,
+                    SUGGESTED,
+                    cand.origin,
+                    None,
+                    score=cand.score,
+                    time=time_,
+                ),
+            )
         elif (old.origin, old.score) != (cand.origin, cand.score):
-            tx.update("relations", (old.id,), origin=cand.origin, score=cand.score,
-                      updated=time_)
+            tx.update("relations", (old.id,), origin=cand.origin, score=cand.score, updated=time_)
     for rel in suggested.values():
         tx.delete("relations", (rel.id,))
     for rel in relations:

@@ -89,24 +89,32 @@ class RelationReport:
         """The relation step's tables and verdict, as `sorot train` prints them."""
         if self.skipped:
             return f"relation model: not trained ({self.skipped})"
-        lines = [f"relation model: trained on {self.train_articles} articles ({self.relations} "
-                 f"accepted relations, {self.rejected} rejected, {self.pairs} candidate "
-                 f"pairs), held out {self.heldout_articles}; scored with the accepted "
-                 "entities given"]
-        tables = ((f"current ({self.current_model})", self.current),
-                  ("rules + new relation model", self.new)) if self.heldout_articles else ()
+        lines = [
+            f"relation model: trained on {self.train_articles} articles ({self.relations} "
+            f"accepted relations, {self.rejected} rejected, {self.pairs} candidate "
+            f"pairs), held out {self.heldout_articles}; scored with the accepted "
+            "entities given"
+        ]
+        tables = (
+            (
+                (f"current ({self.current_model})", self.current),
+                ("rules + new relation model", self.new),
+            )
+            if self.heldout_articles
+            else ()
+        )
         for title, scores in tables:
             lines += ["", title, f"{'relation':<16} {'P':>6} {'R':>6} {'F1':>6} {'gold':>5}"]
             for label in [*self.labels, "ALL"]:
                 s = scores.get(label, Scores())
-                lines.append(f"{label:<16} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
-                             f"{s.tp + s.fn:5d}")
+                lines.append(
+                    f"{label:<16} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.tp + s.fn:5d}"
+                )
         lines.append("")
         if self.cancelled:
             lines.append("relation model: cancelled; nothing was written")
         elif self.out:
-            lines.append(f"relation model written to {self.model_dir} ({self.reason}); not "
-                         "adopted")
+            lines.append(f"relation model written to {self.model_dir} ({self.reason}); not adopted")
         elif self.adopted:
             lines.append(f"relation model adopted: {self.model_dir} ({self.reason})")
         else:
@@ -114,16 +122,26 @@ class RelationReport:
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
-        return {"train_articles": self.train_articles,
-                "heldout_articles": self.heldout_articles, "relations": self.relations,
-                "rejected": self.rejected, "pairs": self.pairs, "labels": self.labels,
-                "current_model": self.current_model,
-                "current": {k: v.to_json() for k, v in self.current.items()},
-                "new": {k: v.to_json() for k, v in self.new.items()},
-                "loss": round(self.loss, 4), "adopted": self.adopted, "out": self.out,
-                "skipped": self.skipped, "reason": self.reason, "cancelled": self.cancelled,
-                "model_dir": str(self.model_dir) if self.model_dir else None,
-                "data_hash": self.data_hash, "seconds": round(self.seconds, 2)}
+        return {
+            "train_articles": self.train_articles,
+            "heldout_articles": self.heldout_articles,
+            "relations": self.relations,
+            "rejected": self.rejected,
+            "pairs": self.pairs,
+            "labels": self.labels,
+            "current_model": self.current_model,
+            "current": {k: v.to_json() for k, v in self.current.items()},
+            "new": {k: v.to_json() for k, v in self.new.items()},
+            "loss": round(self.loss, 4),
+            "adopted": self.adopted,
+            "out": self.out,
+            "skipped": self.skipped,
+            "reason": self.reason,
+            "cancelled": self.cancelled,
+            "model_dir": str(self.model_dir) if self.model_dir else None,
+            "data_hash": self.data_hash,
+            "seconds": round(self.seconds, 2),
+        }
 
 
 def split(items: list[Any], share: float, seed: int) -> tuple[list[Any], list[Any]]:
@@ -132,28 +150,40 @@ def split(items: list[Any], share: float, seed: int) -> tuple[list[Any], list[An
         return list(items), []
     order = list(range(len(items)))
     random.Random(seed).shuffle(order)
-    held = set(order[:min(len(items) - 1, max(1, round(len(items) * share)))])
-    return ([x for i, x in enumerate(items) if i not in held],
-            [x for i, x in enumerate(items) if i in held])
+    held = set(order[: min(len(items) - 1, max(1, round(len(items) * share)))])
+    return (
+        [x for i, x in enumerate(items) if i not in held],
+        [x for i, x in enumerate(items) if i in held],
+    )
 
 
 def collect(store: Store, annotator: str) -> list[RelItem]:
     """The annotator's done articles, in id order, with their entities and decided relations."""
     rows = store.db.execute(
         "SELECT article_id FROM article_status WHERE annotator = ? AND status = ? "
-        "ORDER BY article_id", (annotator, ArticleStatus.DONE)).fetchall()
+        "ORDER BY article_id",
+        (annotator, ArticleStatus.DONE),
+    ).fetchall()
     items = []
     for (article_id,) in rows:
         article = store.article(article_id)
-        ents = [e for e in store.entities(article_id, (EntityStatus.ACCEPTED,))
-                if e.annotator == annotator]
+        ents = [
+            e
+            for e in store.entities(article_id, (EntityStatus.ACCEPTED,))
+            if e.annotator == annotator
+        ]
         at = {e.id: i for i, e in enumerate(ents)}
         try:
             tokens: bytes | None = store.tokens(article_id)
         except KeyError:
             tokens = None
-        item = RelItem(article_id, article.hash, article.text, tokens,
-                       [Candidate(e.start, e.end, e.label, "human") for e in ents])
+        item = RelItem(
+            article_id,
+            article.hash,
+            article.text,
+            tokens,
+            [Candidate(e.start, e.end, e.label, "human") for e in ents],
+        )
         for rel in store.relations(article_id, (EntityStatus.ACCEPTED, EntityStatus.REJECTED)):
             if rel.annotator != annotator or rel.head not in at or rel.child not in at:
                 continue
@@ -165,8 +195,15 @@ def collect(store: Store, annotator: str) -> list[RelItem]:
 
 def data_hash(items: Sequence[RelItem]) -> str:
     """sha256 of the articles' hashes, entities and decided relations."""
-    data = sorted((item.hash, sorted((e.start, e.end, e.label) for e in item.entities),
-                   sorted(item.accepted), sorted(item.rejected)) for item in items)
+    data = sorted(
+        (
+            item.hash,
+            sorted((e.start, e.end, e.label) for e in item.entities),
+            sorted(item.accepted),
+            sorted(item.rejected),
+        )
+        for item in items
+    )
     return hashlib.sha256(json.dumps(data).encode()).hexdigest()
 
 
@@ -192,12 +229,14 @@ def _vocab() -> Any:
 
     # Docs come from stored tokens (or are tokenized by `make_doc`), so the Indonesian
     # tokenizer's special cases, seconds to build, would be wasted.
-    return spacy.blank("id", config={"nlp": {"tokenizer": {
-        "@tokenizers": _NO_RULES_TOKENIZER}}}).vocab
+    return spacy.blank(
+        "id", config={"nlp": {"tokenizer": {"@tokenizers": _NO_RULES_TOKENIZER}}}
+    ).vocab
 
 
-def examples(item: RelItem, doc: Any, rules: Any, schema: LabelSchema,
-             window: int) -> list[Example]:
+def examples(
+    item: RelItem, doc: Any, rules: Any, schema: LabelSchema, window: int
+) -> list[Example]:
     """The item's candidate pairs, labelled with its accepted and rejected relations."""
     from annotation.nlp.relation_features import candidate_pairs
 
@@ -210,16 +249,22 @@ def examples(item: RelItem, doc: Any, rules: Any, schema: LabelSchema,
     refused = {(h, c) for h, c, _ in item.rejected}
     refused |= {(c, h) for h, c, label in item.rejected if label in symmetric}
     out = []
-    for pair in candidate_pairs(doc, item.entities, schema, rules.suggest(doc, item.entities),
-                                window):
+    for pair in candidate_pairs(
+        doc, item.entities, schema, rules.suggest(doc, item.entities), window
+    ):
         labels = gold.get((pair.head, pair.child), set())
         weight = REJECTED_WEIGHT if (pair.head, pair.child) in refused and not labels else 1.0
         out.append(Example(pair, tuple(sorted(labels)), weight))
     return out
 
 
-def score(suggester: Any, items: Sequence[RelItem], docs: Sequence[Any],
-          schema: LabelSchema, labels: Sequence[str]) -> dict[str, Scores]:
+def score(
+    suggester: Any,
+    items: Sequence[RelItem],
+    docs: Sequence[Any],
+    schema: LabelSchema,
+    labels: Sequence[str],
+) -> dict[str, Scores]:
     """Relation scores ("ALL" and per label) of a suggester given the items' entities."""
     symmetric = {r.name for r in schema.relations if r.symmetric}
     scores = {label: Scores() for label in ("ALL", *labels)}
@@ -230,19 +275,25 @@ def score(suggester: Any, items: Sequence[RelItem], docs: Sequence[Any],
 
     for item, doc in zip(items, docs):
         gold = {key(item, *rel) for rel in item.accepted}
-        found = {key(item, r.head, r.child, r.label)
-                 for r in suggester.suggest(doc, item.entities)}
+        found = {key(item, r.head, r.child, r.label) for r in suggester.suggest(doc, item.entities)}
         scores["ALL"].add(gold, found)
         for label in labels:
-            scores[label].add({g for g in gold if g[-1] == label},
-                              {f for f in found if f[-1] == label})
+            scores[label].add(
+                {g for g in gold if g[-1] == label}, {f for f in found if f[-1] == label}
+            )
     return scores
 
 
 def train_relations(
-    store: Store, annotator: str, *, held_out: float = 0.2, seed: int = 0,
-    out: Path | None = None, settings: TrainSettings | None = None,
-    should_stop: Callable[[], bool] | None = None, required: bool = False,
+    store: Store,
+    annotator: str,
+    *,
+    held_out: float = 0.2,
+    seed: int = 0,
+    out: Path | None = None,
+    settings: TrainSettings | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    required: bool = False,
 ) -> RelationReport:
     """Train a relation model on the annotator's done articles; adopt it if it beats the current.
 
@@ -287,8 +338,11 @@ def train_relations(
     except Exception:  # an unreadable model: the rules are what suggests then
         pass
     train_docs = documents(train_items)
-    data = [ex for item, doc in zip(train_items, train_docs)
-            for ex in examples(item, doc, rules, schema, settings.window)]
+    data = [
+        ex
+        for item, doc in zip(train_items, train_docs)
+        for ex in examples(item, doc, rules, schema, settings.window)
+    ]
     report.pairs = len(data)
     if stop():
         report.cancelled = True
@@ -303,14 +357,17 @@ def train_relations(
         docs = documents(heldout)
         report.current = score(current, heldout, docs, schema, report.labels)
         report.new = score(new, heldout, docs, schema, report.labels)
-    figures = (f"held-out relation F1 {report.new_f1:.3f} (new) against "
-               f"{report.current_f1:.3f} (current)")
+    figures = (
+        f"held-out relation F1 {report.new_f1:.3f} (new) against {report.current_f1:.3f} (current)"
+    )
     better = report.new_f1 > report.current_f1
     if out is not None:
         report.out = True
-        report.reason = ("no articles held out, so no comparison" if not heldout else
-                         f"{figures}: it {'would' if better else 'would not'} have been "
-                         "adopted")
+        report.reason = (
+            "no articles held out, so no comparison"
+            if not heldout
+            else f"{figures}: it {'would' if better else 'would not'} have been adopted"
+        )
     else:
         report.adopted = better
         report.reason = figures if better else f"{figures}: the new model is not better"
@@ -319,15 +376,20 @@ def train_relations(
         return report
     if report.adopted or out is not None:
         metadata = {
-            "kind": "relations", "data_hash": report.data_hash, "annotator": annotator,
-            "labels": report.labels, "project": store.path.name if store.path else "",
+            "kind": "relations",
+            "data_hash": report.data_hash,
+            "annotator": annotator,
+            "labels": report.labels,
+            "project": store.path.name if store.path else "",
             "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "current_model": report.current_model,
             "settings": {"seed": seed, "held_out": held_out, **settings.to_json()},
             "articles": {"train": len(train_items), "heldout": len(heldout)},
             "written": "out" if out is not None else "adopted",
-            "scores": {"current": {k: v.to_json() for k, v in report.current.items()},
-                       "new": {k: v.to_json() for k, v in report.new.items()}},
+            "scores": {
+                "current": {k: v.to_json() for k, v in report.current.items()},
+                "new": {k: v.to_json() for k, v in report.new.items()},
+            },
         }
         if out is not None:
             write_out_relations(model, out, metadata)
@@ -338,8 +400,9 @@ def train_relations(
     return report
 
 
-def _fit(data: list[Example], schema: LabelSchema, settings: TrainSettings,
-         stop: Callable[[], bool]) -> RelationModel | None:
+def _fit(
+    data: list[Example], schema: LabelSchema, settings: TrainSettings, stop: Callable[[], bool]
+) -> RelationModel | None:
     from annotation.nlp.relation_model import train
 
     return train(data, schema, settings, should_stop=stop)
@@ -352,5 +415,14 @@ def load_learned_model(schema: LabelSchema, model: RelationModel, rules: Any) ->
     return LearnedRelations(rules, model, schema)
 
 
-__all__ = ["RelItem", "RelationReport", "collect", "documents", "examples", "load_learned",
-           "score", "split", "train_relations"]
+__all__ = [
+    "RelItem",
+    "RelationReport",
+    "collect",
+    "documents",
+    "examples",
+    "load_learned",
+    "score",
+    "split",
+    "train_relations",
+]

@@ -79,14 +79,22 @@ def build_gold(gold_set: GoldSet, work: Path) -> GoldSet:
         done = subprocess.run(argv, capture_output=True, text=True)
         if done.returncode:
             raise SystemExit(f"make_corpus_gold failed on {part}:\n{done.stderr}")
-        records += [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()
-                    if line.strip()]
+        records += [
+            json.loads(line)
+            for line in out.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
     path = work / f"{gold_set.name}.jsonl"
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
-                    encoding="utf-8")
-    return replace(gold_set, jsonl=path, articles=len(records),
-                   relations=sum(len(r["relations"]) for r in records),
-                   entities=sum(len(r["spans"]) for r in records))
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    return replace(
+        gold_set,
+        jsonl=path,
+        articles=len(records),
+        relations=sum(len(r["relations"]) for r in records),
+        entities=sum(len(r["spans"]) for r in records),
+    )
 
 
 def gold_items(jsonl: Path, work: Path) -> list[RelItem]:
@@ -116,9 +124,16 @@ def rules_digest(items: Sequence[RelItem], docs: Sequence[Any], rules: Any) -> s
     """
     import hashlib
 
-    found = [[item.hash, sorted((r.head, r.child, r.label, r.origin, round(r.score, 3))
-                                for r in rules.suggest(doc, item.entities))]
-             for item, doc in zip(items, docs)]
+    found = [
+        [
+            item.hash,
+            sorted(
+                (r.head, r.child, r.label, r.origin, round(r.score, 3))
+                for r in rules.suggest(doc, item.entities)
+            ),
+        ]
+        for item, doc in zip(items, docs)
+    ]
     return hashlib.sha256(json.dumps(sorted(found)).encode()).hexdigest()[:16]
 
 
@@ -132,18 +147,31 @@ def dev_items(gold: Path, work: Path) -> list[RelItem]:
     return gold_items(built.jsonl, work)
 
 
-def fit(items: Sequence[RelItem], docs: Sequence[Any], rules: Any, schema: LabelSchema,
-        settings: TrainSettings) -> RelationModel:
-    data = [ex for item, doc in zip(items, docs)
-            for ex in examples(item, doc, rules, schema, settings.window)]
+def fit(
+    items: Sequence[RelItem],
+    docs: Sequence[Any],
+    rules: Any,
+    schema: LabelSchema,
+    settings: TrainSettings,
+) -> RelationModel:
+    data = [
+        ex
+        for item, doc in zip(items, docs)
+        for ex in examples(item, doc, rules, schema, settings.window)
+    ]
     model = train(data, schema, settings)
     assert model is not None
     return model
 
 
-def cross_validate(items: Sequence[RelItem], docs: Sequence[Any], rules: Any,
-                   schema: LabelSchema, settings: TrainSettings,
-                   folds: int = FOLDS) -> dict[tuple[float, float], Scores]:
+def cross_validate(
+    items: Sequence[RelItem],
+    docs: Sequence[Any],
+    rules: Any,
+    schema: LabelSchema,
+    settings: TrainSettings,
+    folds: int = FOLDS,
+) -> dict[tuple[float, float], Scores]:
     """Relation scores (gold entities given) summed over the folds, per (add_at, drop_below)."""
     order = list(range(len(items)))
     random.Random(SEED).shuffle(order)
@@ -155,18 +183,28 @@ def cross_validate(items: Sequence[RelItem], docs: Sequence[Any], rules: Any,
         for add_at in ADD_AT:
             for drop_below in DROP_BELOW:
                 model.settings = replace(settings, add_at=add_at, drop_below=drop_below)
-                got = score(LearnedRelations(rules, model, schema), [items[i] for i in test],
-                            [docs[i] for i in test], schema, [])["ALL"]
+                got = score(
+                    LearnedRelations(rules, model, schema),
+                    [items[i] for i in test],
+                    [docs[i] for i in test],
+                    schema,
+                    [],
+                )["ALL"]
                 total = totals.setdefault((add_at, drop_below), Scores())
-                total.tp, total.fp, total.fn = (total.tp + got.tp, total.fp + got.fp,
-                                                total.fn + got.fn)
+                total.tp, total.fp, total.fn = (
+                    total.tp + got.tp,
+                    total.fp + got.fp,
+                    total.fn + got.fn,
+                )
         print(f"fold {fold + 1}/{folds} done", flush=True)
     rules_only = Scores()
     for item, doc in zip(items, docs):
         got = score(rules, [item], [doc], schema, [])["ALL"]
-        rules_only.tp, rules_only.fp, rules_only.fn = (rules_only.tp + got.tp,
-                                                       rules_only.fp + got.fp,
-                                                       rules_only.fn + got.fn)
+        rules_only.tp, rules_only.fp, rules_only.fn = (
+            rules_only.tp + got.tp,
+            rules_only.fp + got.fp,
+            rules_only.fn + got.fn,
+        )
     totals[(-1.0, -1.0)] = rules_only
     return totals
 
@@ -174,12 +212,18 @@ def cross_validate(items: Sequence[RelItem], docs: Sequence[Any], rules: Any,
 def best(totals: dict[tuple[float, float], Scores], default: TrainSettings) -> tuple[float, float]:
     """The thresholds with the highest F1; ties go to those nearest the defaults."""
     grid = {k: v for k, v in totals.items() if k[0] >= 0}
-    return max(grid, key=lambda k: (round(grid[k].f1, 4), -abs(k[0] - default.add_at)
-                                    - abs(k[1] - default.drop_below)))
+    return max(
+        grid,
+        key=lambda k: (
+            round(grid[k].f1, 4),
+            -abs(k[0] - default.add_at) - abs(k[1] - default.drop_below),
+        ),
+    )
 
 
-def evaluate_sets(sets: Sequence[GoldSet], relations: dict[str, Any],
-                  schema: LabelSchema) -> dict[str, dict[str, dict[str, Scores]]]:
+def evaluate_sets(
+    sets: Sequence[GoldSet], relations: dict[str, Any], schema: LabelSchema
+) -> dict[str, dict[str, dict[str, Scores]]]:
     """Relation scores per set, entity mode ("suggested", "gold") and relation suggester."""
     from annotation.nlp.engine import load_engine
     from annotation.suggest.evaluate import evaluate
@@ -197,12 +241,22 @@ def evaluate_sets(sets: Sequence[GoldSet], relations: dict[str, Any],
     return out
 
 
-def training_md(*, dev: GoldSet, scored: Sequence[GoldSet], items: Sequence[RelItem],
-                pairs: int, settings: TrainSettings, cv: dict[tuple[float, float], Scores],
-                by_l2: dict[float, dict[tuple[float, float], Scores]],
-                scores: dict[str, dict[str, dict[str, Scores]]], metadata: dict[str, Any],
-                model: RelationModel, train_seconds: float, folds: int,
-                grid: tuple[Sequence[float], Sequence[float]]) -> str:
+def training_md(
+    *,
+    dev: GoldSet,
+    scored: Sequence[GoldSet],
+    items: Sequence[RelItem],
+    pairs: int,
+    settings: TrainSettings,
+    cv: dict[tuple[float, float], Scores],
+    by_l2: dict[float, dict[tuple[float, float], Scores]],
+    scores: dict[str, dict[str, dict[str, Scores]]],
+    metadata: dict[str, Any],
+    model: RelationModel,
+    train_seconds: float,
+    folds: int,
+    grid: tuple[Sequence[float], Sequence[float]],
+) -> str:
     """The folder's TRAINING.md: command, rules, data, settings, and the scores."""
     rules = metadata["rules"]
     positives = sum(len(item.accepted) for item in items)
@@ -216,7 +270,7 @@ def training_md(*, dev: GoldSet, scored: Sequence[GoldSet], items: Sequence[RelI
         f"candidate it gives less than {settings.drop_below} is dropped, a pair and type it "
         f"gives {settings.add_at} or more is added with origin `relation-model`. It is off "
         "by default, since it adds nothing to the rules in the cross-validation below or on the "
-        "corpus gold; `\"relation_model\": true` in the settings file makes the engine use it "
+        'corpus gold; `"relation_model": true` in the settings file makes the engine use it '
         "whenever a project has adopted no relation model of its own, and `--no-relation-model` "
         "leaves the rules alone.",
         "",
@@ -263,8 +317,9 @@ def training_md(*, dev: GoldSet, scored: Sequence[GoldSet], items: Sequence[RelI
         "development articles (every article tested once, relations among the gold entities, "
         f"micro F1 over the folds; the rules alone: F1 {cv[(-1.0, -1.0)].f1:.3f}), the best "
         "thresholds for each `l2`: "
-        + "; ".join(f"{l2:g}: F1 {grid_l2[best(grid_l2, settings)].f1:.3f}"
-                    for l2, grid_l2 in by_l2.items())
+        + "; ".join(
+            f"{l2:g}: F1 {grid_l2[best(grid_l2, settings)].f1:.3f}" for l2, grid_l2 in by_l2.items()
+        )
         + f". For `l2` {settings.l2:g}, rows: add at; columns: drop below.",
         "",
         "| add at | " + " | ".join(f"{d:g}" for d in grid[1]) + " |",
@@ -294,9 +349,11 @@ def training_md(*, dev: GoldSet, scored: Sequence[GoldSet], items: Sequence[RelI
     for gold_set in scored:
         for mode in ("suggested", "gold"):
             for name, s in scores[gold_set.name][mode].items():
-                lines.append(f"| {gold_set.name} ({gold_set.articles}) | {mode} | {name} | "
-                             f"{s.precision:.3f} | {s.recall:.3f} | **{s.f1:.3f}** | "
-                             f"{s.tp + s.fn} |")
+                lines.append(
+                    f"| {gold_set.name} ({gold_set.articles}) | {mode} | {name} | "
+                    f"{s.precision:.3f} | {s.recall:.3f} | **{s.f1:.3f}** | "
+                    f"{s.tp + s.fn} |"
+                )
     lines += [
         "",
         "The same figures from the command line:",
@@ -332,16 +389,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     from annotation.nlp.relations import RULES_VERSION, RelationSuggester
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--gold", type=Path, required=True,
-                        help="the development texts; their gold files are FOLDER_*.jsonl beside")
+    parser.add_argument(
+        "--gold",
+        type=Path,
+        required=True,
+        help="the development texts; their gold files are FOLDER_*.jsonl beside",
+    )
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--corpus", type=Path, default=CORPUS,
-                        help="the shared corpus, scored only (default: ../shared/corpus)")
-    parser.add_argument("--holdout", type=Path, default=HOLDOUT,
-                        help="the hold-out texts, scored only (default: %(default)s)")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=CORPUS,
+        help="the shared corpus, scored only (default: ../shared/corpus)",
+    )
+    parser.add_argument(
+        "--holdout",
+        type=Path,
+        default=HOLDOUT,
+        help="the hold-out texts, scored only (default: %(default)s)",
+    )
     parser.add_argument("--folds", type=int, default=FOLDS)
-    parser.add_argument("--settings", type=json.loads, default={},
-                        help='JSON overrides of TrainSettings, e.g. \'{"steps": 100}\'')
+    parser.add_argument(
+        "--settings",
+        type=json.loads,
+        default={},
+        help="JSON overrides of TrainSettings, e.g. '{\"steps\": 100}'",
+    )
     args = parser.parse_args(argv)
     began = time.perf_counter()
     schema = default_schema()
@@ -352,8 +425,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="sorot-relations-") as tmp:
         work = Path(tmp)
         dev = build_gold(GoldSet("dev", args.gold, dev_files), work)
-        scored = [build_gold(GoldSet("hold-out", args.holdout,
-                                     sorted(args.holdout.parent.glob("holdout_*.jsonl"))), work)]
+        scored = [
+            build_gold(
+                GoldSet(
+                    "hold-out", args.holdout, sorted(args.holdout.parent.glob("holdout_*.jsonl"))
+                ),
+                work,
+            )
+        ]
         if args.corpus.is_dir():
             corpus_gold = MAKE_GOLD.parent / "gold" / "corpus_gold.jsonl"
             scored.insert(0, build_gold(GoldSet("corpus", args.corpus, [corpus_gold]), work))
@@ -364,40 +443,61 @@ def main(argv: Sequence[str] | None = None) -> int:
         docs = documents(items)
         settings = TrainSettings(**args.settings)
         by_l2 = {}
-        for l2 in ([settings.l2] if "l2" in args.settings else L2):
-            by_l2[l2] = cross_validate(items, docs, rules, schema, replace(settings, l2=l2),
-                                       args.folds)
-        settings.l2 = max(by_l2, key=lambda l2: round(by_l2[l2][best(by_l2[l2], settings)].f1,
-                                                      4))
+        for l2 in [settings.l2] if "l2" in args.settings else L2:
+            by_l2[l2] = cross_validate(
+                items, docs, rules, schema, replace(settings, l2=l2), args.folds
+            )
+        settings.l2 = max(by_l2, key=lambda l2: round(by_l2[l2][best(by_l2[l2], settings)].f1, 4))
         cv = by_l2[settings.l2]
         settings.add_at, settings.drop_below = best(cv, settings)
-        print(f"l2 {settings.l2}, thresholds: add at {settings.add_at}, drop below "
-              f"{settings.drop_below}", flush=True)
+        print(
+            f"l2 {settings.l2}, thresholds: add at {settings.add_at}, drop below "
+            f"{settings.drop_below}",
+            flush=True,
+        )
         trained = time.perf_counter()
         model = fit(items, docs, rules, schema, settings)
         train_seconds = time.perf_counter() - trained
         learned = LearnedRelations(rules, model, schema)
-        scores = evaluate_sets(scored, {"rules": rules, "rules + shipped model": learned},
-                               schema)
-    pairs = sum(len(examples(item, doc, rules, schema, settings.window))
-                for item, doc in zip(items, docs))
+        scores = evaluate_sets(scored, {"rules": rules, "rules + shipped model": learned}, schema)
+    pairs = sum(
+        len(examples(item, doc, rules, schema, settings.window)) for item, doc in zip(items, docs)
+    )
     metadata = {
-        "kind": "relations", "name": "relations_id", "annotator": ANNOTATOR,
+        "kind": "relations",
+        "name": "relations_id",
+        "annotator": ANNOTATOR,
         "data_hash": data_hash(items),
         "labels": sorted({label for item in items for *_, label in item.accepted}),
-        "rules": {"version": RULES_VERSION, "fingerprint": rules.fingerprint,
-                  "output_digest": rules_digest(items, docs, rules)},
+        "rules": {
+            "version": RULES_VERSION,
+            "fingerprint": rules.fingerprint,
+            "output_digest": rules_digest(items, docs, rules),
+        },
         "settings": {"seed": SEED, "held_out": 0, **settings.to_json()},
         "articles": {"train": len(items), "heldout": 0},
         "train_files": [_rel(p) for p in dev_files],
         "written": "shipped",
-        "scores": {name: {mode: {k: v.to_json() for k, v in by.items()}
-                          for mode, by in modes.items()} for name, modes in scores.items()},
+        "scores": {
+            name: {mode: {k: v.to_json() for k, v in by.items()} for mode, by in modes.items()}
+            for name, modes in scores.items()
+        },
     }
-    text = training_md(dev=dev, scored=scored, items=items, pairs=pairs, settings=settings,
-                       cv=cv, by_l2=by_l2, scores=scores, metadata=metadata, model=model,
-                       train_seconds=train_seconds, folds=args.folds,
-                       grid=(ADD_AT, DROP_BELOW))
+    text = training_md(
+        dev=dev,
+        scored=scored,
+        items=items,
+        pairs=pairs,
+        settings=settings,
+        cv=cv,
+        by_l2=by_l2,
+        scores=scores,
+        metadata=metadata,
+        model=model,
+        train_seconds=train_seconds,
+        folds=args.folds,
+        grid=(ADD_AT, DROP_BELOW),
+    )
     write_out_relations(model, args.out, metadata, extra={TRAINING: text})
     print(text)
     print(f"written to {args.out} in {time.perf_counter() - began:.0f} s")

@@ -10,8 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 
-def serve(path: str, annotator: str, base: str, epochs: int, reports: Any, stop: Any,
-          relations: bool = True) -> None:
+def serve(
+    path: str,
+    annotator: str,
+    base: str,
+    epochs: int,
+    reports: Any,
+    stop: Any,
+    relations: bool = True,
+) -> None:
     """Train on the project at `path` (opened read-only) and report to the window.
 
     With `relations`, the relation model is trained after the entity model; "adopted" in
@@ -24,9 +31,14 @@ def serve(path: str, annotator: str, base: str, epochs: int, reports: Any, stop:
     try:
         with Store.open(path, readonly=True) as store:
             report = train_project(
-                store, annotator, base=base, epochs=epochs,
+                store,
+                annotator,
+                base=base,
+                epochs=epochs,
                 progress=lambda e, n, loss: reports.put(("progress", e, n, float(loss))),
-                should_stop=stop.is_set, relations=relations)
+                should_stop=stop.is_set,
+                relations=relations,
+            )
         adopted = report.adopted or bool(report.relations and report.relations.adopted)
         reports.put(("done", report.format(), adopted, report.cancelled))
     except (TrainError, ProjectError) as exc:

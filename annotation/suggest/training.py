@@ -99,28 +99,36 @@ class TrainReport:
         """Both score tables and the verdict, as the CLI prints them (then the relations')."""
         if not self.ner:
             return self.relations.format() if self.relations is not None else ""
-        lines = [f"trained on {self.train_articles} articles of {self.annotator} "
-                 f"({self.entities} entities; base {self.base}, {self.epochs} epochs), "
-                 f"held out {self.heldout_articles}"]
+        lines = [
+            f"trained on {self.train_articles} articles of {self.annotator} "
+            f"({self.entities} entities; base {self.base}, {self.epochs} epochs), "
+            f"held out {self.heldout_articles}"
+        ]
         if self.overlapping:
             lines.append(f"left out {self.overlapping} overlapping entities")
         if self.expanded:
             lines.append(f"widened {self.expanded} entities to token edges")
         if not self.heldout_articles:
             lines += ["", "no articles held out: nothing scored here"]
-        for title, scores in ((f"current model ({self.current_model})", self.current),
-                              ("new model", self.new)) if self.heldout_articles else ():
+        for title, scores in (
+            ((f"current model ({self.current_model})", self.current), ("new model", self.new))
+            if self.heldout_articles
+            else ()
+        ):
             lines += ["", title, f"{'label':<10} {'P':>6} {'R':>6} {'F1':>6} {'gold':>5}"]
             for label in [*self.labels, "ALL"]:
                 s = scores.get(label, Scores())
-                lines.append(f"{label:<10} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
-                             f"{s.tp + s.fn:5d}")
+                lines.append(
+                    f"{label:<10} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.tp + s.fn:5d}"
+                )
         lines.append("")
         if self.cancelled:
             lines.append("cancelled; nothing was written")
         elif self.out:
-            lines.append(f"written to {self.model_dir} ({self.reason}); not adopted: the "
-                         "project's model is unchanged")
+            lines.append(
+                f"written to {self.model_dir} ({self.reason}); not adopted: the "
+                "project's model is unchanged"
+            )
         elif self.adopted:
             lines.append(f"adopted: {self.model_dir} ({self.reason})")
         else:
@@ -130,33 +138,50 @@ class TrainReport:
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
-        return {"annotator": self.annotator, "base": self.base, "epochs": self.epochs,
-                "labels": self.labels, "train_articles": self.train_articles,
-                "heldout_articles": self.heldout_articles, "entities": self.entities,
-                "overlapping": self.overlapping, "expanded": self.expanded,
-                "current_model": self.current_model,
-                "current": {k: v.to_json() for k, v in self.current.items()},
-                "new": {k: v.to_json() for k, v in self.new.items()},
-                "losses": [round(x, 4) for x in self.losses], "adopted": self.adopted,
-                "reason": self.reason, "data_hash": self.data_hash, "out": self.out,
-                "model_dir": str(self.model_dir) if self.model_dir else None,
-                "seconds": round(self.seconds, 2), "ner": self.ner,
-                "relations": self.relations.to_json() if self.relations else None}
+        return {
+            "annotator": self.annotator,
+            "base": self.base,
+            "epochs": self.epochs,
+            "labels": self.labels,
+            "train_articles": self.train_articles,
+            "heldout_articles": self.heldout_articles,
+            "entities": self.entities,
+            "overlapping": self.overlapping,
+            "expanded": self.expanded,
+            "current_model": self.current_model,
+            "current": {k: v.to_json() for k, v in self.current.items()},
+            "new": {k: v.to_json() for k, v in self.new.items()},
+            "losses": [round(x, 4) for x in self.losses],
+            "adopted": self.adopted,
+            "reason": self.reason,
+            "data_hash": self.data_hash,
+            "out": self.out,
+            "model_dir": str(self.model_dir) if self.model_dir else None,
+            "seconds": round(self.seconds, 2),
+            "ner": self.ner,
+            "relations": self.relations.to_json() if self.relations else None,
+        }
 
 
 # -- training data --------------------------------------------------------------------------
 
 
-def _collect(store: Store, annotator: str, labels: set[str] | None,
-             report: TrainReport) -> list[_Item]:
+def _collect(
+    store: Store, annotator: str, labels: set[str] | None, report: TrainReport
+) -> list[_Item]:
     rows = store.db.execute(
         "SELECT article_id FROM article_status WHERE annotator = ? AND status = ? "
-        "ORDER BY article_id", (annotator, ArticleStatus.DONE)).fetchall()
+        "ORDER BY article_id",
+        (annotator, ArticleStatus.DONE),
+    ).fetchall()
     items = []
     for (article_id,) in rows:
         article = store.article(article_id)
-        ents = [e for e in store.entities(article_id, (EntityStatus.ACCEPTED,))
-                if e.annotator == annotator]
+        ents = [
+            e
+            for e in store.entities(article_id, (EntityStatus.ACCEPTED,))
+            if e.annotator == annotator
+        ]
         kept: list[Span] = []
         others: list[Span] = []
         for e in sorted(ents, key=lambda e: (e.start, -e.end)):
@@ -201,8 +226,7 @@ def _example(nlp: Any, item: _Item, report: TrainReport | None) -> Any:
         ents.append(span)
     for start, end, _ in item.others:
         span = reference.char_span(start, end, alignment_mode="expand")
-        if span is not None and not any(s.start < span.end and span.start < s.end
-                                        for s in ents):
+        if span is not None and not any(s.start < span.end and span.start < s.end for s in ents):
             missing.append(span)
     reference.set_ents(ents, missing=missing, default="outside")
     return Example(predicted, reference)
@@ -221,8 +245,7 @@ def _base_nlp(base: str, labels: Sequence[str]) -> Any:
     else:
         # Sorot's Docs come from stored tokens, so building the Indonesian tokenizer's
         # special cases (seconds) would be wasted; `_save` puts the standard one back.
-        nlp = spacy.blank("id", config={"nlp": {"tokenizer": {
-            "@tokenizers": _NO_RULES_TOKENIZER}}})
+        nlp = spacy.blank("id", config={"nlp": {"tokenizer": {"@tokenizers": _NO_RULES_TOKENIZER}}})
         nlp.add_pipe("ner")  # spaCy's default CNN, about the size of the shipped one
     ner = nlp.get_pipe("ner")
     for label in labels:
@@ -236,8 +259,9 @@ def _score(nlp: Any, items: Sequence[_Item], labels: Sequence[str]) -> dict[str,
     for doc, item in zip(nlp.pipe(docs, batch_size=BATCH_SIZE), items):
         predicted = {(e.start_char, e.end_char, e.label_) for e in doc.ents}
         for label in labels:
-            scores[label].add({s for s in item.spans if s[2] == label},
-                              {p for p in predicted if p[2] == label})
+            scores[label].add(
+                {s for s in item.spans if s[2] == label}, {p for p in predicted if p[2] == label}
+            )
         scores["ALL"].add(set(item.spans), {p for p in predicted if p[2] in scores})
     return scores
 
@@ -246,10 +270,18 @@ def _score(nlp: Any, items: Sequence[_Item], labels: Sequence[str]) -> dict[str,
 
 
 def train_project(
-    store: Store, annotator: str, *, labels: Sequence[str] | None = None,
-    base: str = "shipped", epochs: int = 10, held_out: float = 0.2, seed: int = 0,
-    out: Path | None = None, progress: Callable[[int, int, float], None] | None = None,
-    should_stop: Callable[[], bool] | None = None, relations: bool = True,
+    store: Store,
+    annotator: str,
+    *,
+    labels: Sequence[str] | None = None,
+    base: str = "shipped",
+    epochs: int = 10,
+    held_out: float = 0.2,
+    seed: int = 0,
+    out: Path | None = None,
+    progress: Callable[[int, int, float], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    relations: bool = True,
     ner: bool = True,
 ) -> TrainReport:
     """Train a model on the annotator's done articles; adopt it if it beats the current one.
@@ -274,8 +306,10 @@ def train_project(
     if epochs < 0:
         raise TrainError("epochs must be 0 or more")
     if not (0 <= held_out < 1 if out is not None else 0 < held_out < 1):
-        raise TrainError("the held-out share must be between 0 and 1 (0 only with --out, "
-                         "which adopts nothing and so needs no comparison)")
+        raise TrainError(
+            "the held-out share must be between 0 and 1 (0 only with --out, "
+            "which adopts nothing and so needs no comparison)"
+        )
     try:
         target = check_out(store.path, out) if out is not None else None
     except ValueError as exc:
@@ -294,16 +328,18 @@ def train_project(
         return report
     items = _collect(store, annotator, wanted, report)
     if held_out == 0 and not items:
-        raise TrainError(f"{annotator!r} has marked no articles done; there is nothing to "
-                         "train on")
+        raise TrainError(f"{annotator!r} has marked no articles done; there is nothing to train on")
     if held_out > 0 and len(items) < 2:
-        raise TrainError(f"{annotator!r} has marked {len(items)} articles done; training "
-                         "needs at least 2 (one to learn from, one to test on)")
+        raise TrainError(
+            f"{annotator!r} has marked {len(items)} articles done; training "
+            "needs at least 2 (one to learn from, one to test on)"
+        )
     report.labels = sorted(wanted or {s[2] for item in items for s in item.spans})
     if not any(item.spans for item in items):
         which = f" labelled {', '.join(report.labels)}" if wanted else ""
-        raise TrainError(f"{annotator!r} has no accepted entities{which} in the articles "
-                         "marked done")
+        raise TrainError(
+            f"{annotator!r} has no accepted entities{which} in the articles marked done"
+        )
     report.data_hash = data_hash(items)
     train, heldout = _split(items, held_out, seed)
     report.train_articles, report.heldout_articles = len(train), len(heldout)
@@ -323,8 +359,7 @@ def train_project(
     fix_random_seed(seed)
     nlp = _base_nlp(base, report.labels)
     examples = [_example(nlp, item, report) for item in train]
-    optimizer = nlp.resume_training() if base == "shipped" else nlp.initialize(
-        lambda: examples)
+    optimizer = nlp.resume_training() if base == "shipped" else nlp.initialize(lambda: examples)
     rng = random.Random(seed)
     batch_size = max(1, min(BATCH_SIZE, len(examples) // MIN_UPDATES))
     for epoch in range(epochs):
@@ -344,29 +379,43 @@ def train_project(
         report.cancelled = True
         return report
 
-    figures = f"held-out micro F1 {report.new_f1:.3f} (new) against {report.current_f1:.3f} " \
-              f"(current)"
+    figures = (
+        f"held-out micro F1 {report.new_f1:.3f} (new) against {report.current_f1:.3f} (current)"
+    )
     better = report.new_f1 > report.current_f1
     if target is not None:
         report.out = True
-        report.reason = ("no articles held out, so no comparison" if not heldout else
-                         f"{figures}: it {'would' if better else 'would not'} have been "
-                         "adopted")
+        report.reason = (
+            "no articles held out, so no comparison"
+            if not heldout
+            else f"{figures}: it {'would' if better else 'would not'} have been adopted"
+        )
     else:
         report.adopted = better
         report.reason = figures if better else f"{figures}: the new model is not better"
     if report.adopted or target is not None:
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         metadata = {
-            "data_hash": report.data_hash, "annotator": annotator, "labels": report.labels,
-            "epochs": epochs, "base": base, "time": stamp, "project": store.path.name,
+            "data_hash": report.data_hash,
+            "annotator": annotator,
+            "labels": report.labels,
+            "epochs": epochs,
+            "base": base,
+            "time": stamp,
+            "project": store.path.name,
             "current_model": report.current_model,
-            "settings": {"seed": seed, "held_out": held_out, "dropout": DROPOUT,
-                         "batch_size": batch_size},
+            "settings": {
+                "seed": seed,
+                "held_out": held_out,
+                "dropout": DROPOUT,
+                "batch_size": batch_size,
+            },
             "articles": {"train": len(train), "heldout": len(heldout)},
             "written": "out" if target is not None else "adopted",
-            "scores": {"current": {k: v.to_json() for k, v in report.current.items()},
-                       "new": {k: v.to_json() for k, v in report.new.items()}},
+            "scores": {
+                "current": {k: v.to_json() for k, v in report.current.items()},
+                "new": {k: v.to_json() for k, v in report.new.items()},
+            },
         }
         if target is not None:
             write_out(nlp, target, metadata)
@@ -375,23 +424,40 @@ def train_project(
             report.model_dir = adopt(store.path, nlp, metadata)
     if relations:
         report.relations = _relations(
-            store, annotator, held_out, seed,
-            target / "relations" if target is not None else None, stop, False)
+            store,
+            annotator,
+            held_out,
+            seed,
+            target / "relations" if target is not None else None,
+            stop,
+            False,
+        )
         report.cancelled = report.relations.cancelled
     report.seconds = time.perf_counter() - began
     return report
 
 
-def _relations(store: Store, annotator: str, held_out: float, seed: int, out: Path | None,
-               stop: Callable[[], bool], required: bool) -> RelationReport:
+def _relations(
+    store: Store,
+    annotator: str,
+    held_out: float,
+    seed: int,
+    out: Path | None,
+    stop: Callable[[], bool],
+    required: bool,
+) -> RelationReport:
     from annotation.suggest.train_relations import train_relations
 
     if required and held_out > 0:
         done = store.db.execute(
             "SELECT count(*) FROM article_status WHERE annotator = ? AND status = ?",
-            (annotator, ArticleStatus.DONE)).fetchone()[0]
+            (annotator, ArticleStatus.DONE),
+        ).fetchone()[0]
         if done < 2:
-            raise TrainError(f"{annotator!r} has marked {done} articles done; training needs "
-                             "at least 2 (one to learn from, one to test on)")
-    return train_relations(store, annotator, held_out=held_out, seed=seed, out=out,
-                           should_stop=stop, required=required)
+            raise TrainError(
+                f"{annotator!r} has marked {done} articles done; training needs "
+                "at least 2 (one to learn from, one to test on)"
+            )
+    return train_relations(
+        store, annotator, held_out=held_out, seed=seed, out=out, should_stop=stop, required=required
+    )

@@ -35,8 +35,7 @@ from annotation.model import HUMAN, EntityStatus
 from annotation.project.store import Store
 
 OUTCOMES = ("accepted", "resized", "relabelled", "resized+relabelled", "rejected", "added")
-RELATION_OUTCOMES = ("accepted", "retyped", "turned round", "turned+retyped", "rejected",
-                     "added")
+RELATION_OUTCOMES = ("accepted", "retyped", "turned round", "turned+retyped", "rejected", "added")
 SUGGESTED = EntityStatus.SUGGESTED
 
 
@@ -70,9 +69,12 @@ class Tally:
             "total": {o: self.totals().get(o, 0) for o in outcomes},
             "by_suggester": [
                 {"suggester": source, "label": label, **{o: c.get(o, 0) for o in outcomes}}
-                for (source, label), c in sorted(self.by_source.items())],
-            "by_day": [{"day": day, **{o: c.get(o, 0) for o in outcomes}}
-                       for day, c in sorted(self.by_day.items())],
+                for (source, label), c in sorted(self.by_source.items())
+            ],
+            "by_day": [
+                {"day": day, **{o: c.get(o, 0) for o in outcomes}}
+                for day, c in sorted(self.by_day.items())
+            ],
         }
 
     def format(self, noun: str = "entities") -> str:
@@ -81,15 +83,19 @@ class Tally:
         head = f"{'suggester, label':<{width}}" + "".join(f"{o:>20}" for o in outcomes)
         lines = [head]
         for (source, label), counts in sorted(self.by_source.items()):
-            lines.append(f"{source + ' ' + label:<{width}}"
-                         + "".join(f"{counts.get(o, 0):>20}" for o in outcomes))
+            lines.append(
+                f"{source + ' ' + label:<{width}}"
+                + "".join(f"{counts.get(o, 0):>20}" for o in outcomes)
+            )
         total = self.totals()
         lines.append(f"{'all':<{width}}" + "".join(f"{total.get(o, 0):>20}" for o in outcomes))
         offered, kept = self.offered_kept()
         if offered:
-            lines.append(f"\n{kept:,} of {offered:,} decided suggestions kept as suggested "
-                         f"({kept / offered:.0%}); {total.get('added', 0):,} {noun} added "
-                         "where nothing was suggested")
+            lines.append(
+                f"\n{kept:,} of {offered:,} decided suggestions kept as suggested "
+                f"({kept / offered:.0%}); {total.get('added', 0):,} {noun} added "
+                "where nothing was suggested"
+            )
         return "\n".join(lines)
 
 
@@ -103,8 +109,9 @@ class SuggestionUse(Tally):
         return {**super().to_json(), "relations": self.relations.to_json()}
 
     def format(self, noun: str = "entities") -> str:
-        return (f"Entities\n{super().format(noun)}\n\n"
-                f"Relations\n{self.relations.format('relations')}")
+        return (
+            f"Entities\n{super().format(noun)}\n\nRelations\n{self.relations.format('relations')}"
+        )
 
 
 def suggestion_use(store: Store) -> SuggestionUse:
@@ -115,19 +122,22 @@ def suggestion_use(store: Store) -> SuggestionUse:
     # deletion: an undone deletion may be followed by another
     removed: dict[int, tuple[dict, str, list[dict]]] = {}
     for time, changes in store.db.execute(
-            "SELECT time, changes FROM events WHERE kind = 'do' ORDER BY id"):
+        "SELECT time, changes FROM events WHERE kind = 'do' ORDER BY id"
+    ):
         if '"suggested"' not in changes:
             continue
         changes = json.loads(changes)
-        added = [c["after"] for c in changes if c["table"] == "relations" and c["after"]
-                 and c["before"] is None]
+        added = [
+            c["after"]
+            for c in changes
+            if c["table"] == "relations" and c["after"] and c["before"] is None
+        ]
         for change in changes:
             before = change["before"]
             if not before or before.get("status") != SUGGESTED:
                 continue
             if change["table"] == "entities" and before["id"] not in first:
-                first[before["id"]] = (before["start"], before["end"], before["label"],
-                                       time[:10])
+                first[before["id"]] = (before["start"], before["end"], before["label"], time[:10])
             elif change["table"] == "relations":
                 relation_first.setdefault(before["id"], (before, time[:10]))
                 if change["after"] is None:
@@ -135,7 +145,9 @@ def suggestion_use(store: Store) -> SuggestionUse:
     use = SuggestionUse()
     rows = store.db.execute(
         'SELECT id, start, "end", label, status, origin, updated FROM entities '
-        "WHERE status != ? AND annotator IS NOT NULL", (SUGGESTED,))
+        "WHERE status != ? AND annotator IS NOT NULL",
+        (SUGGESTED,),
+    )
     for entity_id, start, end, label, status, origin, updated in rows:
         if origin.startswith("review:"):
             continue
@@ -143,40 +155,70 @@ def suggestion_use(store: Store) -> SuggestionUse:
             use.add(HUMAN, label, "added", updated[:10])
             continue
         s_start, s_end, s_label, day = first.get(entity_id, (start, end, label, updated[:10]))
-        use.add(origin, s_label, _outcome(status, (start, end) != (s_start, s_end),
-                                          label != s_label), day)
+        use.add(
+            origin,
+            s_label,
+            _outcome(status, (start, end) != (s_start, s_end), label != s_label),
+            day,
+        )
     _relations(store, use.relations, relation_first, removed)
     return use
 
 
-def _relations(store: Store, tally: Tally, first: dict[int, tuple[dict, str]],
-               removed: dict[int, tuple[dict, str, list[dict]]]) -> None:
-    live = {row[0]: row for row in store.db.execute(
-        "SELECT id, head, child, label, status, origin, annotator, updated FROM relations")}
+def _relations(
+    store: Store,
+    tally: Tally,
+    first: dict[int, tuple[dict, str]],
+    removed: dict[int, tuple[dict, str, list[dict]]],
+) -> None:
+    live = {
+        row[0]: row
+        for row in store.db.execute(
+            "SELECT id, head, child, label, status, origin, annotator, updated FROM relations"
+        )
+    }
     replacing: set[int] = set()  # hand-made relations that fixed a suggestion
     for before, day, added in removed.values():
         if before["id"] in live:  # the deletion was undone
             continue
         ends = {before["head"], before["child"]}
-        fix = next((a for a in added if {a["head"], a["child"]} == ends
-                    and a["id"] in live and a["id"] not in replacing), None)
+        fix = next(
+            (
+                a
+                for a in added
+                if {a["head"], a["child"]} == ends and a["id"] in live and a["id"] not in replacing
+            ),
+            None,
+        )
         if fix is None:
             tally.add(before["origin"], before["label"], "rejected", day)
             continue
         replacing.add(fix["id"])
         turned = (fix["head"], fix["child"]) != (before["head"], before["child"])
-        tally.add(before["origin"], before["label"], _relation_outcome(
-            live[fix["id"]][4], turned, live[fix["id"]][3] != before["label"]), day)
+        tally.add(
+            before["origin"],
+            before["label"],
+            _relation_outcome(live[fix["id"]][4], turned, live[fix["id"]][3] != before["label"]),
+            day,
+        )
     for rel_id, _, _, label, status, origin, annotator, updated in live.values():
-        if status == SUGGESTED or annotator is None or origin.startswith("review:") \
-                or rel_id in replacing:
+        if (
+            status == SUGGESTED
+            or annotator is None
+            or origin.startswith("review:")
+            or rel_id in replacing
+        ):
             continue
         if origin == HUMAN:
             tally.add(HUMAN, label, "added", updated[:10])
             continue
         suggested, day = first.get(rel_id, ({"label": label}, updated[:10]))
-        tally.add(origin, suggested["label"],
-                  _relation_outcome(status, False, label != suggested["label"]), day)
+        tally.add(
+            origin,
+            suggested["label"],
+            _relation_outcome(status, False, label != suggested["label"]),
+            day,
+        )
 
 
 def _outcome(status: str, moved: bool, relabelled: bool) -> str:

@@ -35,8 +35,9 @@ BUSY_PAUSE_S = 1.0  # before work the project's write lock kept waiting is tried
 _ORDER = {"open": 0, "decided": 1}
 
 
-def serve(path: str, settings: dict[str, Any], background: bool, requests: Any,
-          reports: Any) -> None:
+def serve(
+    path: str, settings: dict[str, Any], background: bool, requests: Any, reports: Any
+) -> None:
     """Run the worker loop until asked to stop (the child process's entry point)."""
     try:
         _Worker(path, settings, background, reports).run(requests)
@@ -47,8 +48,7 @@ def serve(path: str, settings: dict[str, Any], background: bool, requests: Any,
 
 
 class _Worker:
-    def __init__(self, path: str, settings: dict[str, Any], background: bool,
-                 reports: Any) -> None:
+    def __init__(self, path: str, settings: dict[str, Any], background: bool, reports: Any) -> None:
         from annotation.project.store import Store
         from annotation.settings import Settings
         from annotation.suggest import service as sg
@@ -76,15 +76,13 @@ class _Worker:
             self.pending = sg.pending(store, engine) if self.background else []
             self.reports.put(("backlog", len(self.pending)))
             while True:
-                jobs = self._take(requests, block=not (self.waiting or self.pending
-                                                       or self.retry))
+                jobs = self._take(requests, block=not (self.waiting or self.pending or self.retry))
                 if self.retry and not jobs:
                     time.sleep(BUSY_PAUSE_S)
                 jobs, self.retry = self.retry + jobs, []
                 for kind, value in jobs:
                     if kind != "stop":
-                        self._attempt(lambda k=kind, v=value: self._handle(k, v),
-                                      (kind, value))
+                        self._attempt(lambda k=kind, v=value: self._handle(k, v), (kind, value))
                 if any(kind == "stop" for kind, _ in jobs):
                     return  # after what was asked before it, before the idle work
                 if not jobs:
@@ -137,8 +135,7 @@ class _Worker:
             self.sync(value)
             touched = self.sync.take()
             if touched:
-                others = [a for a in sg.articles_containing(store, touched)
-                          if a != self.current]
+                others = [a for a in sg.articles_containing(store, touched) if a != self.current]
                 rest = set(others)
                 self.waiting = others + [a for a in self.waiting if a not in rest]
                 if self.current is not None:
@@ -152,7 +149,7 @@ class _Worker:
         if self.waiting:
             chunk = self.waiting[:REFRESH_CHUNK]
             self._report(sg.refresh_ids(store, engine, chunk))
-            self.waiting = self.waiting[len(chunk):]  # kept until done: ProjectBusy
+            self.waiting = self.waiting[len(chunk) :]  # kept until done: ProjectBusy
             return
         batch = sg.pending(store, engine, self.pending[:IDLE_BATCH])
         if batch:

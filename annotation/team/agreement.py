@@ -52,8 +52,14 @@ from annotation.team.agreement_report import (
 )
 from annotation.team.agreement_tokens import Corpus, Work, done_sql, load_corpus, member
 
-__all__ = ["Agreement", "AgreementError", "article_disagreement", "compute_agreement",
-           "counted_articles", "resolve_annotators"]
+__all__ = [
+    "Agreement",
+    "AgreementError",
+    "article_disagreement",
+    "compute_agreement",
+    "counted_articles",
+    "resolve_annotators",
+]
 
 
 class AgreementError(Exception):
@@ -66,8 +72,10 @@ def resolve_annotators(store: Store, annotators: list[str] | None = None) -> lis
     names = list(dict.fromkeys(annotators)) if annotators else known
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise AgreementError(f"no work by {', '.join(unknown)} in this project "
-                             f"(annotators: {', '.join(known) or 'none'})")
+        raise AgreementError(
+            f"no work by {', '.join(unknown)} in this project "
+            f"(annotators: {', '.join(known) or 'none'})"
+        )
     if len(names) < 2:
         have = f"only {names[0]}" if names else "nobody"
         raise AgreementError(f"agreement needs at least two annotators; {have} to compare")
@@ -81,7 +89,9 @@ def counted_articles(store: Store, annotators: list[str]) -> list[int]:
 
 
 def compute_agreement(
-    store: Store, annotators: list[str] | None = None, labels: list[str] | None = None,
+    store: Store,
+    annotators: list[str] | None = None,
+    labels: list[str] | None = None,
 ) -> Agreement:
     """Measure agreement between Annotators (default: everyone with work in the project).
 
@@ -92,8 +102,11 @@ def compute_agreement(
     names = resolve_annotators(store, annotators)
     if labels is not None:
         known = set(store.schema.entity_labels) | {
-            r[0] for r in store.db.execute("SELECT DISTINCT label FROM entities WHERE status = ?",
-                                           (EntityStatus.ACCEPTED,))}
+            r[0]
+            for r in store.db.execute(
+                "SELECT DISTINCT label FROM entities WHERE status = ?", (EntityStatus.ACCEPTED,)
+            )
+        }
         unknown = [x for x in labels if x not in known]
         if unknown:
             raise AgreementError(f"unknown entity label {', '.join(unknown)}")
@@ -102,12 +115,14 @@ def compute_agreement(
     if corpus.articles == 0:
         raise AgreementError(
             f"no article is marked done by all of {', '.join(names)} "
-            f"({total} articles in the project); agreement counts only those")
+            f"({total} articles in the project); agreement counts only those"
+        )
     return _measure(corpus, str(store.path or ":memory:"), total)
 
 
 def article_disagreement(
-    store: Store, annotators: list[str] | None = None,
+    store: Store,
+    annotators: list[str] | None = None,
 ) -> list[tuple[int, float]]:
     """(article id, disagreement) for every counted Article, most disagreeing first.
 
@@ -133,9 +148,12 @@ class _PairCounts:
 def _measure(corpus: Corpus, project: str, total: int) -> Agreement:
     names, labels = corpus.annotators, corpus.labels
     tags = 1 + 2 * len(labels)
-    tag_counts = [np.bincount(corpus.token_article * tags + w.tags,
-                              minlength=corpus.articles * tags).reshape(corpus.articles, tags)
-                  for w in corpus.works]
+    tag_counts = [
+        np.bincount(corpus.token_article * tags + w.tags, minlength=corpus.articles * tags).reshape(
+            corpus.articles, tags
+        )
+        for w in corpus.works
+    ]
     index_pairs = list(combinations(range(len(names)), 2))
     pairs, counts = [], []
     for i, j in index_pairs:
@@ -160,26 +178,40 @@ def _measure(corpus: Corpus, project: str, total: int) -> Agreement:
             binaries = [binary_confusion(c, members) for c in confusions]
             agreeing = sum(float(b[0, 0] + b[1, 1]) for b in binaries)
             inside = sum(float(t[members].sum()) for t in totals)
-            label_kappa = fleiss_kappa(agreeing, np.array([inside, corpus.tokens * raters
-                                                           - inside]), raters)
-        per_label.append(LabelAgreement(
-            label,
-            float(np.mean([p.label_exact[label].f1 for p in pairs])),
-            float(np.mean([p.label_overlap[label].f1 for p in pairs])),
-            label_kappa,
-            int(sum((w.label == k).sum() for w in corpus.works)),
-        ))
+            label_kappa = fleiss_kappa(
+                agreeing, np.array([inside, corpus.tokens * raters - inside]), raters
+            )
+        per_label.append(
+            LabelAgreement(
+                label,
+                float(np.mean([p.label_exact[label].f1 for p in pairs])),
+                float(np.mean([p.label_overlap[label].f1 for p in pairs])),
+                label_kappa,
+                int(sum((w.label == k).sum() for w in corpus.works)),
+            )
+        )
     articles = _articles(corpus, counts, tag_counts, index_pairs)
     return Agreement(
-        project=project, annotators=names, labels=labels, articles_total=total,
-        articles_counted=corpus.articles, tokens=corpus.tokens, kappa_kind=kind, kappa=kappa,
-        alpha=alpha, pairs=pairs, per_label=per_label, articles=articles,
+        project=project,
+        annotators=names,
+        labels=labels,
+        articles_total=total,
+        articles_counted=corpus.articles,
+        tokens=corpus.tokens,
+        kappa_kind=kind,
+        kappa=kappa,
+        alpha=alpha,
+        pairs=pairs,
+        per_label=per_label,
+        articles=articles,
         entities={n: int(len(w.label)) for n, w in zip(names, corpus.works)},
     )
 
 
 def _articles(
-    corpus: Corpus, counts: list[_PairCounts], tag_counts: list[np.ndarray],
+    corpus: Corpus,
+    counts: list[_PairCounts],
+    tag_counts: list[np.ndarray],
     index_pairs: list[tuple[int, int]],
 ) -> list[ArticleAgreement]:
     f1s = []
@@ -187,13 +219,16 @@ def _articles(
         matched, a_total, b_total = c.article_exact
         f1s.append(_f1_array(matched, a_total, matched, b_total))
     exact = np.mean(f1s, axis=0)
-    kappa = kappa_per_item(np.array([c.article_agreements for c in counts]), tag_counts,
-                           index_pairs)
+    kappa = kappa_per_item(
+        np.array([c.article_agreements for c in counts]), tag_counts, index_pairs
+    )
     spans = sum(np.bincount(w.article, minlength=corpus.articles) for w in corpus.works)
-    rows = [ArticleAgreement(int(aid), title, float(f), None if np.isnan(k) else float(k),
-                             int(s))
-            for aid, title, f, k, s in zip(corpus.ids.tolist(), corpus.titles, exact.tolist(),
-                                           kappa.tolist(), spans.tolist())]
+    rows = [
+        ArticleAgreement(int(aid), title, float(f), None if np.isnan(k) else float(k), int(s))
+        for aid, title, f, k, s in zip(
+            corpus.ids.tolist(), corpus.titles, exact.tolist(), kappa.tolist(), spans.tolist()
+        )
+    ]
     rows.sort(key=lambda a: (-a.disagreement, a.article_id))
     return rows
 
@@ -213,12 +248,17 @@ def _label_tags(k: int, tags: int) -> np.ndarray:
 
 
 def _compare(
-    corpus: Corpus, a: Work, b: Work, name_a: str, name_b: str,
+    corpus: Corpus,
+    a: Work,
+    b: Work,
+    name_a: str,
+    name_b: str,
 ) -> tuple[PairAgreement, _PairCounts]:
     labels, n_labels, n_articles = corpus.labels, len(corpus.labels), corpus.articles
     tags = 1 + 2 * n_labels
-    confusion = np.bincount(a.tags.astype(np.int64) * tags + b.tags,
-                            minlength=tags * tags).reshape(tags, tags)
+    confusion = np.bincount(a.tags.astype(np.int64) * tags + b.tags, minlength=tags * tags).reshape(
+        tags, tags
+    )
     agreeing = np.bincount(corpus.token_article[a.tags == b.tags], minlength=n_articles)
 
     # Exact: the same boundaries and Label.
@@ -233,38 +273,56 @@ def _compare(
     at = np.minimum(np.searchsorted(sorted_bounds, a.bound_key), max(len(order) - 1, 0))
     found = (sorted_bounds[at] == a.bound_key) if len(order) else np.zeros(len(at), bool)
     label_b = np.where(exact_a, a.label, b.label[order][at] if len(order) else a.label)
-    matrix = np.bincount(a.label[found] * n_labels + label_b[found],
-                         minlength=n_labels * n_labels).reshape(n_labels, n_labels)
+    matrix = np.bincount(
+        a.label[found] * n_labels + label_b[found], minlength=n_labels * n_labels
+    ).reshape(n_labels, n_labels)
     only_a = np.bincount(a.label[~found], minlength=n_labels)
     only_b = np.bincount(b.label[~member(b.bound_key, a.bound_sorted)], minlength=n_labels)
 
     def by_label(matched_a, matched_b) -> dict[str, SpanCounts]:
-        return {label: SpanCounts(*map(int, (m_a, t_a, m_b, t_b))) for label, m_a, t_a, m_b, t_b
-                in zip(labels, np.bincount(a.label[matched_a], minlength=n_labels),
-                       np.bincount(a.label, minlength=n_labels),
-                       np.bincount(b.label[matched_b], minlength=n_labels),
-                       np.bincount(b.label, minlength=n_labels))}
+        return {
+            label: SpanCounts(*map(int, (m_a, t_a, m_b, t_b)))
+            for label, m_a, t_a, m_b, t_b in zip(
+                labels,
+                np.bincount(a.label[matched_a], minlength=n_labels),
+                np.bincount(a.label, minlength=n_labels),
+                np.bincount(b.label[matched_b], minlength=n_labels),
+                np.bincount(b.label, minlength=n_labels),
+            )
+        }
 
-    label_kappa = {label: cohen_kappa(binary_confusion(confusion, _label_tags(k, tags)))
-                   for k, label in enumerate(labels)}
+    label_kappa = {
+        label: cohen_kappa(binary_confusion(confusion, _label_tags(k, tags)))
+        for k, label in enumerate(labels)
+    }
     shared = np.sort(a.exact_key[exact_a])
     relations, relations_shared, relation_labels = _relations(corpus, a, b, shared)
     pair = PairAgreement(
-        a=name_a, b=name_b,
+        a=name_a,
+        b=name_b,
         exact=SpanCounts(int(exact_a.sum()), len(exact_a), int(exact_b.sum()), len(exact_b)),
-        overlap=SpanCounts(int(overlap_a.sum()), len(overlap_a), int(overlap_b.sum()),
-                           len(overlap_b)),
+        overlap=SpanCounts(
+            int(overlap_a.sum()), len(overlap_a), int(overlap_b.sum()), len(overlap_b)
+        ),
         kappa=cohen_kappa(confusion),
-        label_exact=by_label(exact_a, exact_b), label_overlap=by_label(overlap_a, overlap_b),
-        label_kappa=label_kappa, relations=relations, relations_shared=relations_shared,
+        label_exact=by_label(exact_a, exact_b),
+        label_overlap=by_label(overlap_a, overlap_b),
+        label_kappa=label_kappa,
+        relations=relations,
+        relations_shared=relations_shared,
         relation_labels=relation_labels,
-        confusion=Confusion(labels, matrix.tolist(),
-                            dict(zip(labels, map(int, only_a))),
-                            dict(zip(labels, map(int, only_b)))),
+        confusion=Confusion(
+            labels,
+            matrix.tolist(),
+            dict(zip(labels, map(int, only_a))),
+            dict(zip(labels, map(int, only_b))),
+        ),
     )
-    article_exact = (np.bincount(a.article[exact_a], minlength=n_articles),
-                     np.bincount(a.article, minlength=n_articles),
-                     np.bincount(b.article, minlength=n_articles))
+    article_exact = (
+        np.bincount(a.article[exact_a], minlength=n_articles),
+        np.bincount(a.article, minlength=n_articles),
+        np.bincount(b.article, minlength=n_articles),
+    )
     return pair, _PairCounts(confusion, agreeing, article_exact)
 
 
@@ -279,7 +337,10 @@ def _overlaps(a: Work, b: Work) -> np.ndarray:
 
 
 def _relations(
-    corpus: Corpus, a: Work, b: Work, shared: np.ndarray,
+    corpus: Corpus,
+    a: Work,
+    b: Work,
+    shared: np.ndarray,
 ) -> tuple[SpanCounts, SpanCounts, dict[str, SpanCounts]]:
     """Relation F1 counts: all Relations, those whose ends both marked, and per Label."""
     keys_a, given_a = _relation_keys(a, corpus.symmetric, shared)
@@ -288,16 +349,19 @@ def _relations(
     everything = SpanCounts(len(both), len(keys_a), len(both), len(keys_b))
     common = len(given_a & given_b)
     given = SpanCounts(common, len(given_a), common, len(given_b))
-    totals_a, totals_b, matched = (Counter(k[2] for k in keys) for keys in (keys_a, keys_b,
-                                                                            both))
+    totals_a, totals_b, matched = (Counter(k[2] for k in keys) for keys in (keys_a, keys_b, both))
     names = corpus.relation_labels
-    per_label = {names[k]: SpanCounts(matched[k], totals_a[k], matched[k], totals_b[k])
-                 for k in sorted(set(totals_a) | set(totals_b), key=lambda k: names[k])}
+    per_label = {
+        names[k]: SpanCounts(matched[k], totals_a[k], matched[k], totals_b[k])
+        for k in sorted(set(totals_a) | set(totals_b), key=lambda k: names[k])
+    }
     return everything, given, per_label
 
 
 def _relation_keys(
-    work: Work, symmetric: np.ndarray, shared: np.ndarray,
+    work: Work,
+    symmetric: np.ndarray,
+    shared: np.ndarray,
 ) -> tuple[set[tuple[int, int, int]], set[tuple[int, int, int]]]:
     """(head, child, Label) of each Relation, ends in order for a symmetric Label; also
     those of them whose two ends are both in `shared`."""
@@ -306,6 +370,7 @@ def _relation_keys(
     head, child = np.where(swap, child, head), np.where(swap, head, child)
     ends_shared = member(head, shared) & member(child, shared)
     keys = set(zip(head.tolist(), child.tolist(), label.tolist()))
-    given = set(zip(head[ends_shared].tolist(), child[ends_shared].tolist(),
-                    label[ends_shared].tolist()))
+    given = set(
+        zip(head[ends_shared].tolist(), child[ends_shared].tolist(), label[ends_shared].tolist())
+    )
     return keys, given

@@ -46,8 +46,13 @@ class SpanCounts:
         return self
 
     def to_json(self) -> dict[str, Any]:
-        return {"f1": self.f1, "a_matched": self.a_matched, "a_total": self.a_total,
-                "b_matched": self.b_matched, "b_total": self.b_total}
+        return {
+            "f1": self.f1,
+            "a_matched": self.a_matched,
+            "a_total": self.a_total,
+            "b_matched": self.b_matched,
+            "b_total": self.b_total,
+        }
 
 
 def chance_corrected(observed: float, expected: float) -> float:
@@ -115,14 +120,18 @@ def coincidences(pair_confusions: list[np.ndarray], raters: int) -> np.ndarray:
 def binary_confusion(confusion: np.ndarray, members: np.ndarray) -> np.ndarray:
     """Collapse a confusion matrix to 2 x 2: tags in `members` (a boolean mask) or not."""
     inside, outside = members, ~members
-    return np.array([
-        [confusion[np.ix_(inside, inside)].sum(), confusion[np.ix_(inside, outside)].sum()],
-        [confusion[np.ix_(outside, inside)].sum(), confusion[np.ix_(outside, outside)].sum()],
-    ])
+    return np.array(
+        [
+            [confusion[np.ix_(inside, inside)].sum(), confusion[np.ix_(inside, outside)].sum()],
+            [confusion[np.ix_(outside, inside)].sum(), confusion[np.ix_(outside, outside)].sum()],
+        ]
+    )
 
 
 def kappa_per_item(
-    agreements: np.ndarray, tag_counts: list[np.ndarray], pairs: list[tuple[int, int]],
+    agreements: np.ndarray,
+    tag_counts: list[np.ndarray],
+    pairs: list[tuple[int, int]],
 ) -> np.ndarray:
     """Kappa for many items at once (e.g. each Article), NaN where an item has no tokens.
 
@@ -137,14 +146,24 @@ def kappa_per_item(
     safe = np.where(tokens > 0, tokens, 1.0)
     if raters == 2:
         observed = agreements[0] / safe
-        expected = np.einsum("ij,ij->i", tag_counts[pairs[0][0]].astype(float),
-                             tag_counts[pairs[0][1]].astype(float)) / safe / safe
+        expected = (
+            np.einsum(
+                "ij,ij->i",
+                tag_counts[pairs[0][0]].astype(float),
+                tag_counts[pairs[0][1]].astype(float),
+            )
+            / safe
+            / safe
+        )
     else:
         observed = agreements.sum(axis=0) / (safe * raters * (raters - 1) / 2)
         shares = sum(c.astype(float) for c in tag_counts) / (safe * raters)[:, None]
         expected = np.einsum("ij,ij->i", shares, shares)
     undefined = expected >= 1.0 - 1e-12
     with np.errstate(divide="ignore", invalid="ignore"):
-        kappa = np.where(undefined, np.where(observed >= 1.0 - 1e-12, 1.0, 0.0),
-                         (observed - expected) / np.where(undefined, 1.0, 1.0 - expected))
+        kappa = np.where(
+            undefined,
+            np.where(observed >= 1.0 - 1e-12, 1.0, 0.0),
+            (observed - expected) / np.where(undefined, 1.0, 1.0 - expected),
+        )
     return np.where(tokens > 0, kappa, np.nan)

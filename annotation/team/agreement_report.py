@@ -24,8 +24,12 @@ class Confusion:
     only_b: dict[str, int]
 
     def to_json(self) -> dict[str, Any]:
-        return {"labels": self.labels, "matrix": self.matrix, "only_a": self.only_a,
-                "only_b": self.only_b}
+        return {
+            "labels": self.labels,
+            "matrix": self.matrix,
+            "only_a": self.only_a,
+            "only_b": self.only_b,
+        }
 
 
 @dataclass
@@ -51,12 +55,19 @@ class PairAgreement:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "a": self.a, "b": self.b, "exact": self.exact.to_json(),
-            "overlap": self.overlap.to_json(), "cohen_kappa": _number(self.kappa),
-            "per_label": {label: {"exact": self.label_exact[label].to_json(),
-                                  "overlap": self.label_overlap[label].to_json(),
-                                  "cohen_kappa": _number(self.label_kappa[label])}
-                          for label in self.label_exact},
+            "a": self.a,
+            "b": self.b,
+            "exact": self.exact.to_json(),
+            "overlap": self.overlap.to_json(),
+            "cohen_kappa": _number(self.kappa),
+            "per_label": {
+                label: {
+                    "exact": self.label_exact[label].to_json(),
+                    "overlap": self.label_overlap[label].to_json(),
+                    "cohen_kappa": _number(self.label_kappa[label]),
+                }
+                for label in self.label_exact
+            },
             "relations": self.relations.to_json(),
             "relations_shared_ends": self.relations_shared.to_json(),
             "per_relation_label": {k: v.to_json() for k, v in self.relation_labels.items()},
@@ -75,8 +86,12 @@ class LabelAgreement:
     spans: int  # this label's spans, over all compared Annotators
 
     def to_json(self) -> dict[str, Any]:
-        return {"exact_f1": self.exact_f1, "overlap_f1": self.overlap_f1,
-                "kappa": _number(self.kappa), "spans": self.spans}
+        return {
+            "exact_f1": self.exact_f1,
+            "overlap_f1": self.overlap_f1,
+            "kappa": _number(self.kappa),
+            "spans": self.spans,
+        }
 
 
 @dataclass
@@ -96,9 +111,14 @@ class ArticleAgreement:
         return 1.0 - (self.exact_f1 + kappa) / 2
 
     def to_json(self) -> dict[str, Any]:
-        return {"article_id": self.article_id, "title": self.title, "exact_f1": self.exact_f1,
-                "kappa": _number(self.kappa), "disagreement": self.disagreement,
-                "spans": self.spans}
+        return {
+            "article_id": self.article_id,
+            "title": self.title,
+            "exact_f1": self.exact_f1,
+            "kappa": _number(self.kappa),
+            "disagreement": self.disagreement,
+            "spans": self.spans,
+        }
 
 
 @dataclass
@@ -130,9 +150,11 @@ class Agreement:
 
     @property
     def counted_line(self) -> str:
-        return (f"{self.articles_counted} of {self.articles_total} articles counted "
-                f"(marked done by all of {', '.join(self.annotators)}); "
-                f"{self.tokens:,} tokens")
+        return (
+            f"{self.articles_counted} of {self.articles_total} articles counted "
+            f"(marked done by all of {', '.join(self.annotators)}); "
+            f"{self.tokens:,} tokens"
+        )
 
     def overall(self) -> list[tuple[str, float | None]]:
         """The headline figures, in the order the table and the dialog show them."""
@@ -147,16 +169,27 @@ class Agreement:
         ]
 
     def to_json(self) -> dict[str, Any]:
-        means = {"exact_f1": self.mean("exact"), "overlap_f1": self.mean("overlap"),
-                 "cohen_kappa": self.mean("kappa"), "relation_f1": self.mean("relations"),
-                 "relation_f1_shared_ends": self.mean("relations_shared")}
+        means = {
+            "exact_f1": self.mean("exact"),
+            "overlap_f1": self.mean("overlap"),
+            "cohen_kappa": self.mean("kappa"),
+            "relation_f1": self.mean("relations"),
+            "relation_f1_shared_ends": self.mean("relations_shared"),
+        }
         return {
-            "project": self.project, "annotators": self.annotators, "labels": self.labels,
-            "articles_total": self.articles_total, "articles_counted": self.articles_counted,
-            "tokens": self.tokens, "entities": self.entities,
-            "overall": {**{k: _number(v) for k, v in means.items()},
-                        "kappa": _number(self.kappa), "kappa_kind": self.kappa_kind,
-                        "krippendorff_alpha": _number(self.alpha)},
+            "project": self.project,
+            "annotators": self.annotators,
+            "labels": self.labels,
+            "articles_total": self.articles_total,
+            "articles_counted": self.articles_counted,
+            "tokens": self.tokens,
+            "entities": self.entities,
+            "overall": {
+                **{k: _number(v) for k, v in means.items()},
+                "kappa": _number(self.kappa),
+                "kappa_kind": self.kappa_kind,
+                "krippendorff_alpha": _number(self.alpha),
+            },
             "pairs": [p.to_json() for p in self.pairs],
             "per_label": {x.label: x.to_json() for x in self.per_label},
             "articles": [a.to_json() for a in self.articles],
@@ -164,28 +197,37 @@ class Agreement:
 
     def format(self, top: int = 10) -> str:
         """A readable report; `top` most disagreeing Articles are listed."""
-        lines = [f"{self.project}: agreement of {', '.join(self.annotators)}",
-                 self.counted_line, ""]
+        lines = [
+            f"{self.project}: agreement of {', '.join(self.annotators)}",
+            self.counted_line,
+            "",
+        ]
         lines += [f"{name:28}{_fmt(value):>8}" for name, value in self.overall()]
         if len(self.pairs) > 1:
             lines += ["", f"{'pair':28}{'exact':>8}{'overlap':>8}{'kappa':>8}{'rel.':>8}"]
             for p in self.pairs:
-                lines.append(f"{p.name:28}{_fmt(p.exact.f1):>8}{_fmt(p.overlap.f1):>8}"
-                             f"{_fmt(p.kappa):>8}{_fmt(p.relations.f1):>8}")
+                lines.append(
+                    f"{p.name:28}{_fmt(p.exact.f1):>8}{_fmt(p.overlap.f1):>8}"
+                    f"{_fmt(p.kappa):>8}{_fmt(p.relations.f1):>8}"
+                )
         lines += ["", f"{'label':28}{'exact':>8}{'overlap':>8}{'kappa':>8}{'spans':>8}"]
         for x in self.per_label:
-            lines.append(f"{x.label:28}{_fmt(x.exact_f1):>8}{_fmt(x.overlap_f1):>8}"
-                         f"{_fmt(x.kappa):>8}{x.spans:>8}")
+            lines.append(
+                f"{x.label:28}{_fmt(x.exact_f1):>8}{_fmt(x.overlap_f1):>8}"
+                f"{_fmt(x.kappa):>8}{x.spans:>8}"
+            )
         for p in self.pairs:
             lines += ["", *_format_confusion(p)]
         shown = self.articles[:top]
         if shown:
-            lines += ["", f"most disagreeing articles ({len(shown)} of {len(self.articles)}):",
-                      f"{'article':>8}  {'exact':>6}{'kappa':>8}  title"]
+            lines += [
+                "",
+                f"most disagreeing articles ({len(shown)} of {len(self.articles)}):",
+                f"{'article':>8}  {'exact':>6}{'kappa':>8}  title",
+            ]
             for a in shown:
                 title = a.title if len(a.title) <= 50 else a.title[:49] + "…"
-                lines.append(f"{a.article_id:>8}  {_fmt(a.exact_f1):>6}{_fmt(a.kappa):>8}  "
-                             f"{title}")
+                lines.append(f"{a.article_id:>8}  {_fmt(a.exact_f1):>6}{_fmt(a.kappa):>8}  {title}")
         return "\n".join(lines)
 
 
@@ -194,14 +236,21 @@ def _format_confusion(pair: PairAgreement) -> list[str]:
     cell = max([6, *(len(label) + 1 for label in c.labels)])
     first = max([len(label) for label in c.labels] + [len("only " + pair.b)]) + 1
     last = len("only " + pair.a) + 2
-    lines = [f"labels of spans with the same boundaries (rows {pair.a}, columns {pair.b}):",
-             " " * first + "".join(f"{label:>{cell}}" for label in c.labels)
-             + f"{'only ' + pair.a:>{last}}"]
+    lines = [
+        f"labels of spans with the same boundaries (rows {pair.a}, columns {pair.b}):",
+        " " * first
+        + "".join(f"{label:>{cell}}" for label in c.labels)
+        + f"{'only ' + pair.a:>{last}}",
+    ]
     for label, row in zip(c.labels, c.matrix):
-        lines.append(f"{label:<{first}}" + "".join(f"{n:>{cell}}" for n in row)
-                     + f"{c.only_a[label]:>{last}}")
-    lines.append(f"{'only ' + pair.b:<{first}}"
-                 + "".join(f"{c.only_b[label]:>{cell}}" for label in c.labels))
+        lines.append(
+            f"{label:<{first}}"
+            + "".join(f"{n:>{cell}}" for n in row)
+            + f"{c.only_a[label]:>{last}}"
+        )
+    lines.append(
+        f"{'only ' + pair.b:<{first}}" + "".join(f"{c.only_b[label]:>{cell}}" for label in c.labels)
+    )
     return lines
 
 

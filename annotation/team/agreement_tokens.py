@@ -27,9 +27,11 @@ _CHUNK = 512
 def done_sql(annotators: list[str]) -> tuple[str, list[object]]:
     """SQL for the ids of the Articles every one of `annotators` marked done."""
     marks = ", ".join("?" * len(annotators))
-    return (f"SELECT article_id FROM article_status WHERE status = ? AND annotator IN "
-            f"({marks}) GROUP BY article_id HAVING count(*) = ?",
-            [ArticleStatus.DONE, *annotators, len(annotators)])
+    return (
+        f"SELECT article_id FROM article_status WHERE status = ? AND annotator IN "
+        f"({marks}) GROUP BY article_id HAVING count(*) = ?",
+        [ArticleStatus.DONE, *annotators, len(annotators)],
+    )
 
 
 @dataclass
@@ -96,16 +98,27 @@ def load_corpus(store: Store, annotators: list[str], labels: list[str] | None) -
     work_params = [EntityStatus.ACCEPTED, *annotators]
 
     # The integers of each span packed into two, so that SQLite hands over two ints a row.
-    candidates = list(dict.fromkeys(labels)) if labels is not None else [
-        r[0] for r in store.db.execute(
-            f"SELECT DISTINCT label FROM entities WHERE status = ? AND annotator IN ({marks})",
-            [EntityStatus.ACCEPTED, *annotators])]
+    candidates = (
+        list(dict.fromkeys(labels))
+        if labels is not None
+        else [
+            r[0]
+            for r in store.db.execute(
+                f"SELECT DISTINCT label FROM entities WHERE status = ? AND annotator IN ({marks})",
+                [EntityStatus.ACCEPTED, *annotators],
+            )
+        ]
+    )
     label_case, label_params = _case("label", candidates)
-    packed = np.array(store.db.execute(
-        f'SELECT (article_id << 32) + start, (("end" - start) << 24) + ({who_case} << 12) + '
-        f"{label_case} FROM entities "
-        f"WHERE status = ? AND annotator IN ({marks})",
-        [*who_params, *label_params, *work_params]).fetchall(), dtype=np.int64).reshape(-1, 2)
+    packed = np.array(
+        store.db.execute(
+            f'SELECT (article_id << 32) + start, (("end" - start) << 24) + ({who_case} << 12) + '
+            f"{label_case} FROM entities "
+            f"WHERE status = ? AND annotator IN ({marks})",
+            [*who_params, *label_params, *work_params],
+        ).fetchall(),
+        dtype=np.int64,
+    ).reshape(-1, 2)
     packed = packed[((packed[:, 1] & _NONE) != _NONE) & member(packed[:, 0] >> 32, ids)]
     label = packed[:, 1] & _NONE
     if labels is None:
@@ -122,34 +135,46 @@ def load_corpus(store: Store, annotators: list[str], labels: list[str] | None) -
     global_end = global_start + (packed[:, 1] >> 24)
     who = (packed[:, 1] >> 12) & _NONE
 
-    relation_labels = [r[0] for r in store.db.execute(
-        f"SELECT DISTINCT label FROM relations WHERE status = ? AND annotator IN ({marks})",
-        [EntityStatus.ACCEPTED, *annotators])]
+    relation_labels = [
+        r[0]
+        for r in store.db.execute(
+            f"SELECT DISTINCT label FROM relations WHERE status = ? AND annotator IN ({marks})",
+            [EntityStatus.ACCEPTED, *annotators],
+        )
+    ]
     relation_case, relation_params = _case("r.label", relation_labels)
     head_case, head_params = _case("h.label", labels)
     child_case, child_params = _case("c.label", labels)
-    relations = np.array(store.db.execute(
-        f"SELECT {_case('r.annotator', annotators)[0]}, {relation_case}, "
-        f'r.article_id, h.start, h."end", {head_case}, c.start, c."end", {child_case} '
-        "FROM relations r JOIN entities h ON h.id = r.head JOIN entities c ON c.id = r.child "
-        f"WHERE r.status = ? AND r.annotator IN ({marks})",
-        [*who_params, *relation_params, *head_params, *child_params, *work_params]).fetchall(),
-        dtype=np.int64).reshape(-1, 9)
-    relations = relations[(relations[:, 5] != _NONE) & (relations[:, 8] != _NONE)
-                          & member(relations[:, 2], ids)]
+    relations = np.array(
+        store.db.execute(
+            f"SELECT {_case('r.annotator', annotators)[0]}, {relation_case}, "
+            f'r.article_id, h.start, h."end", {head_case}, c.start, c."end", {child_case} '
+            "FROM relations r JOIN entities h ON h.id = r.head JOIN entities c ON c.id = r.child "
+            f"WHERE r.status = ? AND r.annotator IN ({marks})",
+            [*who_params, *relation_params, *head_params, *child_params, *work_params],
+        ).fetchall(),
+        dtype=np.int64,
+    ).reshape(-1, 9)
+    relations = relations[
+        (relations[:, 5] != _NONE) & (relations[:, 8] != _NONE) & member(relations[:, 2], ids)
+    ]
 
     # Keys: (start, length) and (start, length, Label) packed into one int64 each.
-    width = 1 + max(_largest(global_end - global_start),
-                    _largest(relations[:, 4] - relations[:, 3]),
-                    _largest(relations[:, 7] - relations[:, 6]))
+    width = 1 + max(
+        _largest(global_end - global_start),
+        _largest(relations[:, 4] - relations[:, 3]),
+        _largest(relations[:, 7] - relations[:, 6]),
+    )
     n_labels = max(len(labels), 1)
     if size * width * n_labels >= 2**62:
         raise ValueError("the project is too large to pack span keys into 64 bits")
     at = bases[np.searchsorted(ids, relations[:, 2])]
-    head = ((at + relations[:, 3]) * width + relations[:, 4] - relations[:, 3]) * n_labels \
-        + relations[:, 5]
-    child = ((at + relations[:, 6]) * width + relations[:, 7] - relations[:, 6]) * n_labels \
-        + relations[:, 8]
+    head = (
+        (at + relations[:, 3]) * width + relations[:, 4] - relations[:, 3]
+    ) * n_labels + relations[:, 5]
+    child = (
+        (at + relations[:, 6]) * width + relations[:, 7] - relations[:, 6]
+    ) * n_labels + relations[:, 8]
 
     works = []
     for i in range(len(annotators)):
@@ -157,17 +182,29 @@ def load_corpus(store: Store, annotators: list[str], labels: list[str] | None) -
         s, e, k = global_start[mine], global_end[mine], label[mine]
         bound = s * width + (e - s)
         theirs = relations[:, 0] == i
-        works.append(Work(
-            article=article[mine], label=k, bound_key=bound, exact_key=bound * n_labels + k,
-            segment_start=k * size + s, segment_end=k * size + e,
-            tags=_tags(starts, ends, s, e, k), relation_head=head[theirs],
-            relation_child=child[theirs], relation_label=relations[theirs, 1],
-        ))
-    symmetric = np.array([i for i, name in enumerate(relation_labels)
-                          if (r := store.schema.relation(name)) is not None and r.symmetric],
-                         dtype=np.int64)
-    return Corpus(annotators, labels, ids, titles, token_article, works, relation_labels,
-                  symmetric)
+        works.append(
+            Work(
+                article=article[mine],
+                label=k,
+                bound_key=bound,
+                exact_key=bound * n_labels + k,
+                segment_start=k * size + s,
+                segment_end=k * size + e,
+                tags=_tags(starts, ends, s, e, k),
+                relation_head=head[theirs],
+                relation_child=child[theirs],
+                relation_label=relations[theirs, 1],
+            )
+        )
+    symmetric = np.array(
+        [
+            i
+            for i, name in enumerate(relation_labels)
+            if (r := store.schema.relation(name)) is not None and r.symmetric
+        ],
+        dtype=np.int64,
+    )
+    return Corpus(annotators, labels, ids, titles, token_article, works, relation_labels, symmetric)
 
 
 def _largest(values: np.ndarray) -> int:
@@ -194,7 +231,8 @@ def _articles(store: Store, done: str, params: list[object]):
     cursor = store.db.execute(
         "SELECT a.id, a.title, a.text, t.data FROM articles a "
         f"LEFT JOIN tokens t ON t.article_id = a.id WHERE a.id IN ({done}) ORDER BY a.id",
-        params)
+        params,
+    )
     while batch := cursor.fetchmany(_CHUNK):
         first, texts, chunk_starts, chunk_ends = base, [], [], []
         for article_id, title, text, data in batch:
@@ -214,9 +252,14 @@ def _articles(store: Store, done: str, params: list[object]):
         starts.append(s[keep])
         ends.append(e[keep])
     empty = np.zeros(0, dtype=np.int64)
-    return (np.array(ids, dtype=np.int64), titles, np.array(bases, dtype=np.int64),
-            np.concatenate(starts) if starts else empty,
-            np.concatenate(ends) if ends else empty, base + 1)
+    return (
+        np.array(ids, dtype=np.int64),
+        titles,
+        np.array(bases, dtype=np.int64),
+        np.concatenate(starts) if starts else empty,
+        np.concatenate(ends) if ends else empty,
+        base + 1,
+    )
 
 
 def _tokens(text: str, data: bytes | None) -> tuple[np.ndarray, np.ndarray]:
@@ -230,7 +273,10 @@ def _tokens(text: str, data: bytes | None) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _tags(
-    token_starts: np.ndarray, token_ends: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+    token_starts: np.ndarray,
+    token_ends: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
     labels: np.ndarray,
 ) -> np.ndarray:
     """Each token's BIO tag id from the spans it overlaps; a later-starting span wins."""

@@ -49,8 +49,15 @@ from annotation.team.merge_sources import (
     project_id,
 )
 
-__all__ = ["MergeError", "MergeReport", "SourceReport", "merge", "project_id", "provenance",
-           "work_origins"]
+__all__ = [
+    "MergeError",
+    "MergeReport",
+    "SourceReport",
+    "merge",
+    "project_id",
+    "provenance",
+    "work_origins",
+]
 
 KINDS = ("entity", "relation", "article")
 SUGGESTED, REJECTED = EntityStatus.SUGGESTED, EntityStatus.REJECTED
@@ -82,13 +89,16 @@ class SourceReport:
         if self.merge_id is None:
             text = f"{self.source}: nothing new"
         else:
-            text = (f"{self.source}: added {_n(self.articles, 'article')}, "
-                    f"{_n(self.entities, 'entity', 'entities')}, "
-                    f"{_n(self.relations, 'relation')}, "
-                    f"{_n(self.statuses, 'article status', 'article statuses')}")
+            text = (
+                f"{self.source}: added {_n(self.articles, 'article')}, "
+                f"{_n(self.entities, 'entity', 'entities')}, "
+                f"{_n(self.relations, 'relation')}, "
+                f"{_n(self.statuses, 'article status', 'article statuses')}"
+            )
         if self.annotators:
-            names = [f"{old} as {new}" for old, new in self.renamed.items()
-                     if new in self.annotators]
+            names = [
+                f"{old} as {new}" for old, new in self.renamed.items() if new in self.annotators
+            ]
             names += [a for a in self.annotators if a not in self.renamed.values()]
             text += f" (from {', '.join(sorted(names))})"
         return text
@@ -113,21 +123,27 @@ class MergeReport:
             lines += [f"clash: {c}" for c in s.clashes]
             lines += [f"problem: {p}" for p in s.problems]
             lines += [f"note: {n}" for n in s.notes]
-        lines += [f"note: --rename {old}=...: no source has an annotator {old!r}"
-                  for old in self.unused_renames]
+        lines += [
+            f"note: --rename {old}=...: no source has an annotator {old!r}"
+            for old in self.unused_renames
+        ]
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
         """The report as JSON-ready data (`sorot merge --json`)."""
-        return {"ok": self.ok, "sources": [vars(s) for s in self.sources],
-                "unused_renames": self.unused_renames}
+        return {
+            "ok": self.ok,
+            "sources": [vars(s) for s in self.sources],
+            "unused_renames": self.unused_renames,
+        }
 
 
 def work_origins(store: Store) -> tuple[str, dict[str, str]]:
     """The Project's id, and the origin Project id of each merged-in Annotator."""
     with contextlib.suppress(sqlite3.OperationalError):  # no m004 tables: none merged in
-        return project_id(store), dict(store.db.execute(
-            "SELECT name, project_id FROM annotator_origins"))
+        return project_id(store), dict(
+            store.db.execute("SELECT name, project_id FROM annotator_origins")
+        )
     return project_id(store), {}
 
 
@@ -141,7 +157,9 @@ def provenance(store: Store, kind: str, item_id: int) -> tuple[str, str | None] 
         raise ValueError(f"kind must be one of {', '.join(KINDS)}")
     row = store.db.execute(
         "SELECT m.source FROM merged_items i JOIN merges m ON m.id = i.merge_id "
-        "WHERE i.kind = ? AND i.item_id = ?", (kind, item_id)).fetchone()
+        "WHERE i.kind = ? AND i.item_id = ?",
+        (kind, item_id),
+    ).fetchone()
     table = {"entity": "entities", "relation": "relations", "article": "articles"}[kind]
     column = "NULL" if kind == "article" else "annotator"
     item = store.db.execute(f"SELECT {column} FROM {table} WHERE id = ?", (item_id,)).fetchone()
@@ -149,8 +167,12 @@ def provenance(store: Store, kind: str, item_id: int) -> tuple[str, str | None] 
 
 
 def merge(
-    store: Store, sources: list[Path], renames: dict[str, str] | None = None,
-    progress: Progress | None = None, *, annotator: str = "merge",
+    store: Store,
+    sources: list[Path],
+    renames: dict[str, str] | None = None,
+    progress: Progress | None = None,
+    *,
+    annotator: str = "merge",
 ) -> MergeReport:
     """Add the sources' Annotators' work to the Project; see the module docstring.
 
@@ -173,8 +195,9 @@ def merge(
             tokens, done, total = _tokenize_new(store, opened, progress)
             with store.transaction() as tx:
                 for src in opened:
-                    part = SourceReport(str(src.path), src.kind, src.source_id,
-                                        problems=list(src.problems))
+                    part = SourceReport(
+                        str(src.path), src.kind, src.source_id, problems=list(src.problems)
+                    )
                     report.sources.append(part)
                     plan = _plan(store, src, renames, part)
                     merger = _Merger(store, tx, src, plan, part, annotator, tokens)
@@ -188,7 +211,9 @@ def merge(
 
 
 def _tokenize_new(
-    store: Store, opened: list[Source], progress: Progress | None,
+    store: Store,
+    opened: list[Source],
+    progress: Progress | None,
 ) -> tuple[dict[str, bytes], int, int]:
     """Tokens of the source texts the Project lacks, by text hash; and progress so far.
 
@@ -206,7 +231,7 @@ def _tokenize_new(
     total, done = len(new) + sum(s.total for s in opened), 0
     tokens: dict[str, bytes] = {}
     for start in range(0, len(new), _CHUNK):
-        chunk = new[start:start + _CHUNK]
+        chunk = new[start : start + _CHUNK]
         for (text_hash, _), data in zip(chunk, tokenize([t for _, t in chunk])):
             tokens[text_hash] = data
         done += len(chunk)
@@ -219,10 +244,13 @@ def _known(store: Store, hashes: list[str]) -> dict[str, int]:
     """The Project's Article ids for those of these text hashes it holds."""
     found: dict[str, int] = {}
     for start in range(0, len(hashes), 500):
-        chunk = hashes[start:start + 500]
-        found.update(store.db.execute(
-            f"SELECT hash, id FROM articles WHERE hash IN ({', '.join('?' * len(chunk))})",
-            chunk).fetchall())
+        chunk = hashes[start : start + 500]
+        found.update(
+            store.db.execute(
+                f"SELECT hash, id FROM articles WHERE hash IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+        )
     return found
 
 
@@ -230,43 +258,59 @@ def _known(store: Store, hashes: list[str]) -> dict[str, int]:
 
 
 def _plan(
-    store: Store, src: Source, renames: dict[str, str], part: SourceReport,
+    store: Store,
+    src: Source,
+    renames: dict[str, str],
+    part: SourceReport,
 ) -> dict[str, str]:
     """Map each source Annotator who can be joined to their name in the Project."""
     own, db = project_id(store), store.db
     plan: dict[str, str] = {}
     for name in sorted(src.origins):
         if name in src.split:
-            part.clashes.append(f"{src.path}: the records of {name!r} come from "
-                                f"{src.split[name]} different projects; not merged")
+            part.clashes.append(
+                f"{src.path}: the records of {name!r} come from "
+                f"{src.split[name]} different projects; not merged"
+            )
             continue
         origin = src.origins[name]
-        alias = db.execute("SELECT name FROM annotator_origins WHERE project_id = ? "
-                           "AND source_name = ?", (origin, name)).fetchone()
+        alias = db.execute(
+            "SELECT name FROM annotator_origins WHERE project_id = ? AND source_name = ?",
+            (origin, name),
+        ).fetchone()
         target = renames.get(name) or (alias[0] if alias else name)
-        row = db.execute("SELECT project_id FROM annotator_origins WHERE name = ?",
-                         (target,)).fetchone()
+        row = db.execute(
+            "SELECT project_id FROM annotator_origins WHERE name = ?", (target,)
+        ).fetchone()
         existing = row[0] if row else own if _has_work(db, target) else None
         if existing is None or existing == origin:
             plan[name] = target
             if target != name:
                 part.renamed[name] = target
             continue
-        hint = (f"--rename {name}=NEW" if target == name
-                else f"another --rename {name}=NEW than {target!r}")
+        hint = (
+            f"--rename {name}=NEW"
+            if target == name
+            else f"another --rename {name}=NEW than {target!r}"
+        )
         part.clashes.append(
             f"{src.path}: annotator {target!r} of project {origin[:8]} is not the "
             f"{target!r} whose work this project has (project {existing[:8]}); not merged. "
-            f"To merge it under another name, give {hint}")
+            f"To merge it under another name, give {hint}"
+        )
     return plan
 
 
 def _has_work(db: Database, name: str) -> bool:
-    return db.execute(
-        "SELECT EXISTS (SELECT 1 FROM entities WHERE annotator = ?1) "
-        "OR EXISTS (SELECT 1 FROM relations WHERE annotator = ?1) "
-        "OR EXISTS (SELECT 1 FROM article_status WHERE annotator = ?1)", (name,),
-    ).fetchone()[0] == 1
+    return (
+        db.execute(
+            "SELECT EXISTS (SELECT 1 FROM entities WHERE annotator = ?1) "
+            "OR EXISTS (SELECT 1 FROM relations WHERE annotator = ?1) "
+            "OR EXISTS (SELECT 1 FROM article_status WHERE annotator = ?1)",
+            (name,),
+        ).fetchone()[0]
+        == 1
+    )
 
 
 # -- adding --------------------------------------------------------------------------------
@@ -275,8 +319,16 @@ def _has_work(db: Database, name: str) -> bool:
 class _Merger:
     """Adds one source's joined Annotators' work inside the merge's transaction."""
 
-    def __init__(self, store: Store, tx: ChangeSet, src: Source, plan: dict[str, str],
-                 part: SourceReport, annotator: str, tokens: dict[str, bytes]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        tx: ChangeSet,
+        src: Source,
+        plan: dict[str, str],
+        part: SourceReport,
+        annotator: str,
+        tokens: dict[str, bytes],
+    ) -> None:
         self.store, self.tx, self.src, self.plan, self.part = store, tx, src, plan, part
         self.annotator, self.time, self.tokens = annotator, now(), tokens
         self.conn = store.db.conn
@@ -292,7 +344,8 @@ class _Merger:
         self.provenance: list[tuple[str, int, int]] = []
         self.merge_id = self.conn.execute(
             "INSERT INTO merges (time, source, source_kind, source_id) VALUES (?, ?, ?, ?)",
-            (self.time, str(src.path), src.kind, src.source_id)).lastrowid
+            (self.time, str(src.path), src.kind, src.source_id),
+        ).lastrowid
 
     def run(self, progress: Progress | None, done: int, total: int) -> int:
         chunk: list[SourceArticle] = []
@@ -305,8 +358,9 @@ class _Merger:
         self._finish()
         return done
 
-    def _chunk(self, chunk: list[SourceArticle], progress: Progress | None, done: int,
-               total: int) -> int:
+    def _chunk(
+        self, chunk: list[SourceArticle], progress: Progress | None, done: int, total: int
+    ) -> int:
         from annotation.nlp.tokens import tokenize
 
         hashes = [content_hash(a.text) for a in chunk]
@@ -331,8 +385,10 @@ class _Merger:
             self.rows[table] = []
         # New entity and relation ids are never reused (AUTOINCREMENT); an article id may be,
         # after a deletion, so its provenance replaces the deleted one's.
-        self.conn.executemany("INSERT OR REPLACE INTO merged_items (kind, item_id, merge_id) "
-                              "VALUES (?, ?, ?)", self.provenance)
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO merged_items (kind, item_id, merge_id) VALUES (?, ?, ?)",
+            self.provenance,
+        )
         self.provenance = []
         return done
 
@@ -348,8 +404,10 @@ class _Merger:
                 continue
             name = self.plan[e.annotator]
             same = (e.start, e.end, e.label, name, e.status)
-            found[key] = here.entities.get(same) or here.add_entity(same, self._insert(
-                "entities", "entity", (article_id, e.start, e.end, e.label), e, name))
+            found[key] = here.entities.get(same) or here.add_entity(
+                same,
+                self._insert("entities", "entity", (article_id, e.start, e.end, e.label), e, name),
+            )
         for r in a.relations:
             if r.status == SUGGESTED or r.annotator not in self.plan:
                 continue
@@ -359,11 +417,17 @@ class _Merger:
             name = self.plan[r.annotator]
             ends = [found.get(k) or self._end(a, k, here) for k in (r.head, r.child)]
             if None in ends or ends[0] == ends[1]:
-                why = ("its head is not in this project" if ends[0] is None else
-                       "its child is not in this project" if ends[1] is None else
-                       "its ends are one entity here")
-                message = (f"{self.src.path}: {a.where}: {name}'s {r.status} {r.label} "
-                           f"relation left out: {why}")
+                why = (
+                    "its head is not in this project"
+                    if ends[0] is None
+                    else "its child is not in this project"
+                    if ends[1] is None
+                    else "its ends are one entity here"
+                )
+                message = (
+                    f"{self.src.path}: {a.where}: {name}'s {r.status} {r.label} "
+                    f"relation left out: {why}"
+                )
                 (self.part.notes if r.status == REJECTED else self.part.problems).append(message)
                 continue
             same = (ends[0], ends[1], r.label, name, r.status)
@@ -376,13 +440,24 @@ class _Merger:
         if before != (self.next_id["entities"], self.next_id["relations"]):
             self.tx.touch(article_id)
 
-    def _insert(self, table: str, kind: str, row: tuple[Any, ...], item: Ent | Rel,
-                name: str) -> int:
+    def _insert(
+        self, table: str, kind: str, row: tuple[Any, ...], item: Ent | Rel, name: str
+    ) -> int:
         """Add an entity or relation row (article, start/head, end/child, label) to write."""
         item_id = self.next_id[table]
         self.next_id[table] += 1
-        self.rows[table].append((item_id, *row, item.status, item.origin, item.score, name,
-                                 item.created or self.time, item.updated or self.time))
+        self.rows[table].append(
+            (
+                item_id,
+                *row,
+                item.status,
+                item.origin,
+                item.score,
+                name,
+                item.created or self.time,
+                item.updated or self.time,
+            )
+        )
         self.provenance.append((kind, item_id, self.merge_id))
         setattr(self.part, table, getattr(self.part, table) + 1)
         self.added_by.add(name)
@@ -407,13 +482,17 @@ class _Merger:
         if current is None:
             if status == ArticleStatus.TODO:
                 return
-            self.tx.insert("article_status", {"article_id": article_id, "annotator": name,
-                                              "status": status,
-                                              "updated": updated or self.time})
-        elif current["status"] != status and updated is not None \
-                and updated > current["updated"]:
-            self.tx.update("article_status", (article_id, name), status=status,
-                           updated=updated)
+            self.tx.insert(
+                "article_status",
+                {
+                    "article_id": article_id,
+                    "annotator": name,
+                    "status": status,
+                    "updated": updated or self.time,
+                },
+            )
+        elif current["status"] != status and updated is not None and updated > current["updated"]:
+            self.tx.update("article_status", (article_id, name), status=status, updated=updated)
         else:
             return
         self.part.statuses += 1
@@ -422,9 +501,11 @@ class _Merger:
     def _finish(self) -> None:
         part, own = self.part, None
         for what, count in sorted(self.unknown.items()):
-            part.problems.append(f"{self.src.path}: {_n(count, 'item')} with the {what}, which "
-                                 "this project's schema lacks, left out; add the label to the "
-                                 "schema and merge again to bring them")
+            part.problems.append(
+                f"{self.src.path}: {_n(count, 'item')} with the {what}, which "
+                "this project's schema lacks, left out; add the label to the "
+                "schema and merge again to bring them"
+            )
         for name, target in self.plan.items():
             origin = self.src.origins[name]
             own = own if own is not None else project_id(self.store)
@@ -432,7 +513,8 @@ class _Merger:
                 self.conn.execute(
                     "INSERT OR IGNORE INTO annotator_origins (name, project_id, source_name, "
                     "first_merge) VALUES (?, ?, ?, ?)",
-                    (target, origin, name if name != target else None, self.merge_id))
+                    (target, origin, name if name != target else None, self.merge_id),
+                )
         part.annotators = sorted(self.added_by)
         if not (part.articles or self.added_by):
             self.conn.execute("DELETE FROM merges WHERE id = ?", (self.merge_id,))
@@ -440,17 +522,31 @@ class _Merger:
         part.merge_id = self.merge_id
         self.conn.execute(
             "UPDATE merges SET annotators = ?, articles = ?, entities = ?, relations = ? "
-            "WHERE id = ?", (json.dumps(part.annotators, ensure_ascii=False), part.articles,
-                             part.entities, part.relations, self.merge_id))
-        self.store.log_event(self.annotator, "merge", f"Merge {self.src.path.name}: "
-                             f"{_n(part.articles, 'article')}, "
-                             f"{_n(part.entities, 'entity', 'entities')}, "
-                             f"{_n(part.relations, 'relation')} added", [])
+            "WHERE id = ?",
+            (
+                json.dumps(part.annotators, ensure_ascii=False),
+                part.articles,
+                part.entities,
+                part.relations,
+                self.merge_id,
+            ),
+        )
+        self.store.log_event(
+            self.annotator,
+            "merge",
+            f"Merge {self.src.path.name}: "
+            f"{_n(part.articles, 'article')}, "
+            f"{_n(part.entities, 'entity', 'entities')}, "
+            f"{_n(part.relations, 'relation')} added",
+            [],
+        )
 
 
-_INSERT = {table: f"INSERT INTO {table} (id, article_id, {ends}, label, status, origin, score, "
-                  "annotator, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-           for table, ends in (("entities", 'start, "end"'), ("relations", "head, child"))}
+_INSERT = {
+    table: f"INSERT INTO {table} (id, article_id, {ends}, label, status, origin, score, "
+    "annotator, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    for table, ends in (("entities", 'start, "end"'), ("relations", "head, child"))
+}
 
 
 def _next_id(conn: sqlite3.Connection, table: str) -> int:
@@ -468,12 +564,17 @@ class _Here:
         # (start, end, label) -> [(id, annotator, status)], for Relation ends
         self.spans: dict[tuple[int, int, str], list[tuple[int, str | None, str]]] = {}
         for eid, start, end, label, who, status in conn.execute(
-                'SELECT id, start, "end", label, annotator, status FROM entities '
-                "WHERE article_id = ? ORDER BY id", (article_id,)):
+            'SELECT id, start, "end", label, annotator, status FROM entities '
+            "WHERE article_id = ? ORDER BY id",
+            (article_id,),
+        ):
             self.add_entity((start, end, label, who, status), eid)
-        self.relations: set[tuple[Any, ...]] = set(conn.execute(
-            "SELECT head, child, label, annotator, status FROM relations WHERE article_id = ?",
-            (article_id,)))
+        self.relations: set[tuple[Any, ...]] = set(
+            conn.execute(
+                "SELECT head, child, label, annotator, status FROM relations WHERE article_id = ?",
+                (article_id,),
+            )
+        )
 
     def add_entity(self, same: tuple[Any, ...], entity_id: int) -> int:
         self.entities.setdefault(same, entity_id)
@@ -483,5 +584,3 @@ class _Here:
 
 def _n(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else many or one + 's'}"
-
-

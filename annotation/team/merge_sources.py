@@ -164,15 +164,24 @@ def _open_project(path: Path, head: bytes) -> Source:
         # (an index that no longer finds every row): refused, before anything is written.
         problems = checks.quick_check(conn)
         if problems:
-            lines = [line for p in problems for line in p.splitlines()
-                     if not line.startswith("*** in database")]
+            lines = [
+                line
+                for p in problems
+                for line in p.splitlines()
+                if not line.startswith("*** in database")
+            ]
             raise source_error(path, checks.damaged_message(path, (lines or problems)[0]))
         source_id = source_id or project_id(src)
         origins = dict(conn.execute("SELECT name, project_id FROM annotator_origins"))
-        names = [r[0] for r in conn.execute(
-            "SELECT annotator FROM entities WHERE annotator IS NOT NULL AND status != ?1 "
-            "UNION SELECT annotator FROM relations WHERE annotator IS NOT NULL AND "
-            "status != ?1 UNION SELECT annotator FROM article_status", (SUGGESTED,))]
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT annotator FROM entities WHERE annotator IS NOT NULL AND status != ?1 "
+                "UNION SELECT annotator FROM relations WHERE annotator IS NOT NULL AND "
+                "status != ?1 UNION SELECT annotator FROM article_status",
+                (SUGGESTED,),
+            )
+        ]
         _check_metas(path, conn)
         total = src.count_articles()
     except BaseException:
@@ -192,9 +201,16 @@ def _open_project(path: Path, head: bytes) -> Source:
         except sqlite3.DatabaseError as exc:
             raise _cause(path, exc) from exc
 
-    return Source(path, PROJECT, source_id,
-                  {name: origins.get(name, source_id) for name in names}, articles,
-                  total, texts, close=src.close)
+    return Source(
+        path,
+        PROJECT,
+        source_id,
+        {name: origins.get(name, source_id) for name in names},
+        articles,
+        total,
+        texts,
+        close=src.close,
+    )
 
 
 def _articles(path: Path, conn: sqlite3.Connection) -> Iterator[SourceArticle]:
@@ -202,26 +218,38 @@ def _articles(path: Path, conn: sqlite3.Connection) -> Iterator[SourceArticle]:
     # page, not three an article).
     last = 0
     while True:
-        page = conn.execute("SELECT id, text, title, source, meta FROM articles "
-                            "WHERE id > ? ORDER BY id LIMIT ?", (last, _PAGE)).fetchall()
+        page = conn.execute(
+            "SELECT id, text, title, source, meta FROM articles WHERE id > ? ORDER BY id LIMIT ?",
+            (last, _PAGE),
+        ).fetchall()
         if not page:
             return
         first, last = page[0][0], page[-1][0]
-        found = {row[0]: SourceArticle(f"article {row[0]}", row[1], row[2], row[3],
-                                       _meta(path, row[0], row[4])) for row in page}
+        found = {
+            row[0]: SourceArticle(
+                f"article {row[0]}", row[1], row[2], row[3], _meta(path, row[0], row[4])
+            )
+            for row in page
+        }
         for row in conn.execute(
-                'SELECT article_id, id, start, "end", label, status, origin, score, '
-                "annotator, created, updated FROM entities WHERE article_id BETWEEN ? AND ? "
-                "ORDER BY article_id, start, id", (first, last)):
+            'SELECT article_id, id, start, "end", label, status, origin, score, '
+            "annotator, created, updated FROM entities WHERE article_id BETWEEN ? AND ? "
+            "ORDER BY article_id, start, id",
+            (first, last),
+        ):
             found[row[0]].entities[row[1]] = Ent(*row[2:])
         for row in conn.execute(
-                "SELECT article_id, head, child, label, status, origin, score, annotator, "
-                "created, updated FROM relations WHERE article_id BETWEEN ? AND ? "
-                "ORDER BY id", (first, last)):
+            "SELECT article_id, head, child, label, status, origin, score, annotator, "
+            "created, updated FROM relations WHERE article_id BETWEEN ? AND ? "
+            "ORDER BY id",
+            (first, last),
+        ):
             found[row[0]].relations.append(Rel(*row[1:]))
         for row in conn.execute(
-                "SELECT article_id, annotator, status, updated FROM article_status "
-                "WHERE article_id BETWEEN ? AND ?", (first, last)):
+            "SELECT article_id, annotator, status, updated FROM article_status "
+            "WHERE article_id BETWEEN ? AND ?",
+            (first, last),
+        ):
             found[row[0]].statuses.append(tuple(row[1:]))
         yield from found.values()
 
@@ -231,25 +259,31 @@ def _refuse_newer(path: Path) -> None:
     (its tables and columns) would be left out without a word."""
     conn = dbmod.open_for_copy(path)  # the checks of opening, without upgrade or notice
     try:
-        newer = checks.newer_than_this(conn, (m.name for m in dbmod.migrations._migrations),
-                                       dbmod.SCHEMA_VERSION)
+        newer = checks.newer_than_this(
+            conn, (m.name for m in dbmod.migrations._migrations), dbmod.SCHEMA_VERSION
+        )
     finally:
         conn.close()
     if newer is not None:
-        raise source_error(path, f"made by a newer Sorot ({newer}); update Sorot to merge "
-                                 f"it, or merge this project into that one")
+        raise source_error(
+            path,
+            f"made by a newer Sorot ({newer}); update Sorot to merge "
+            f"it, or merge this project into that one",
+        )
 
 
 # More `{` and `[` than this in an article's metadata: it may nest too deeply (checked).
-_BRACKETS = ("length(meta) - length(replace(replace(meta, '{', ''), '[', ''))")
+_BRACKETS = "length(meta) - length(replace(replace(meta, '{', ''), '[', ''))"
 
 
 def _check_metas(path: Path, conn: sqlite3.Connection) -> None:
     """Refuse, before anything is written, a source with an article whose metadata is not a
     JSON object or nests deeper than Sorot keeps (a hand-made or another tool's file)."""
     for article_id, raw in conn.execute(
-            f"SELECT id, meta FROM articles WHERE meta IS NULL OR typeof(meta) != 'text' OR "
-            f"ltrim(meta) NOT LIKE '{{%' OR {_BRACKETS} > ?", (MAX_JSON_DEPTH,)):
+        f"SELECT id, meta FROM articles WHERE meta IS NULL OR typeof(meta) != 'text' OR "
+        f"ltrim(meta) NOT LIKE '{{%' OR {_BRACKETS} > ?",
+        (MAX_JSON_DEPTH,),
+    ):
         _meta(path, article_id, raw)
 
 
@@ -268,8 +302,11 @@ def _meta(path: Path, article_id: int, raw: object) -> dict[str, Any]:
         elif json_depth(meta) > MAX_JSON_DEPTH:
             why = f"nests more than {MAX_JSON_DEPTH} levels deep"
     if why:
-        raise source_error(path, f"article {article_id}: its metadata {why}, as no Sorot "
-                                 f"project's is (a hand-made or another tool's file)")
+        raise source_error(
+            path,
+            f"article {article_id}: its metadata {why}, as no Sorot "
+            f"project's is (a hand-made or another tool's file)",
+        )
     return meta
 
 
@@ -277,8 +314,12 @@ def _upgraded_copy(path: Path) -> Store:
     """A copy in memory of an older project, upgraded; MergeError naming the real cause."""
     mem = sqlite3.connect(":memory:")
     try:
-        disk = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                               timeout=dbmod.BUSY_TIMEOUT_S, isolation_level=None)
+        disk = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro",
+            uri=True,
+            timeout=dbmod.BUSY_TIMEOUT_S,
+            isolation_level=None,
+        )
         try:
             # A read transaction first: backup() alone retries a lock held by another
             # process for as long as it is held, so a merge would wait without a word.
@@ -320,46 +361,71 @@ def _open_jsonl(path: Path, store: Store) -> Source:
             continue
         records += 1
         if item.annotator is None:
-            problems.append(f"{path}:{line}: the record names no annotator ('_annotator_id'), "
-                            "as a Sorot export does; to add its article, use `sorot import`")
+            problems.append(
+                f"{path}:{line}: the record names no annotator ('_annotator_id'), "
+                "as a Sorot export does; to add its article, use `sorot import`"
+            )
             continue
         pid = json.loads(raw).get("_project_id")
-        origins.setdefault(item.annotator, set()).add(pid if isinstance(pid, str) and pid
-                                                      else None)
+        origins.setdefault(item.annotator, set()).add(pid if isinstance(pid, str) and pid else None)
         text_hash = content_hash(item.text)
         a = by_hash.get(text_hash)
         if a is None:
-            a = by_hash[text_hash] = SourceArticle(f"line {line}", item.text, item.title,
-                                                   item.source, item.meta)
+            a = by_hash[text_hash] = SourceArticle(
+                f"line {line}", item.text, item.title, item.source, item.meta
+            )
         keys: dict[int, int] = {}
         for i, e in enumerate(item.entities):
             if e.status != SUGGESTED:
                 keys[i] = len(a.entities)
-                a.entities[keys[i]] = Ent(e.start, e.end, e.label, e.status, e.origin,
-                                          e.score, item.annotator, None, None)
+                a.entities[keys[i]] = Ent(
+                    e.start, e.end, e.label, e.status, e.origin, e.score, item.annotator, None, None
+                )
         for r in item.relations:
             if r.status == SUGGESTED:
                 continue
             if r.head not in keys or r.child not in keys:
-                problems.append(f"{path}:{line}: relation {r.label} links a suggestion; "
-                                "the relation is left out")
+                problems.append(
+                    f"{path}:{line}: relation {r.label} links a suggestion; "
+                    "the relation is left out"
+                )
                 continue
-            a.relations.append(Rel(keys[r.head], keys[r.child], r.label, r.status, r.origin,
-                                   r.score, item.annotator, None, None))
+            a.relations.append(
+                Rel(
+                    keys[r.head],
+                    keys[r.child],
+                    r.label,
+                    r.status,
+                    r.origin,
+                    r.score,
+                    item.annotator,
+                    None,
+                    None,
+                )
+            )
         if item.status:
             a.statuses.append((item.annotator, item.status, None))
     if records and not origins:
-        raise source_error(path, "not a Sorot JSONL export: no record names its annotator "
-                         "('_annotator_id'); to add its articles, use `sorot import`")
+        raise source_error(
+            path,
+            "not a Sorot JSONL export: no record names its annotator "
+            "('_annotator_id'); to add its articles, use `sorot import`",
+        )
     ids = {pid for found in origins.values() for pid in found}
     file_id = sha256(path) if None in ids or len(ids) != 1 else None
     source_id = file_id or next(iter(ids))
     articles = list(by_hash.values())
     return Source(
-        path, JSONL, source_id,
+        path,
+        JSONL,
+        source_id,
         {name: next(iter(found)) or file_id or source_id for name, found in origins.items()},
-        lambda: iter(articles), len(articles), lambda: (a.text for a in articles), problems,
-        {name: len(found) for name, found in origins.items() if len(found) > 1})
+        lambda: iter(articles),
+        len(articles),
+        lambda: (a.text for a in articles),
+        problems,
+        {name: len(found) for name, found in origins.items() if len(found) > 1},
+    )
 
 
 def _first_line(path: Path) -> bytes:

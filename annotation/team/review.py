@@ -37,7 +37,7 @@ def origin_annotators(origin: str) -> list[str]:
     """The annotators a gold item came from, read back from its origin."""
     if not origin.startswith(REVIEW + ":"):
         return []
-    return [a for a in origin[len(REVIEW) + 1:].split("+") if a]
+    return [a for a in origin[len(REVIEW) + 1 :].split("+") if a]
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,9 @@ def clusters(entities: Sequence[Entity]) -> list[list[Entity]]:
     return groups
 
 
-def compare(entities: Sequence[Entity], annotators: Sequence[str],
-            gold: Sequence[Entity] = ()) -> ArticleReview:
+def compare(
+    entities: Sequence[Entity], annotators: Sequence[str], gold: Sequence[Entity] = ()
+) -> ArticleReview:
     """Split an article's entities (of these annotators) into agreed and differing clusters."""
     agreed, differences = [], []
     gold = sorted(gold, key=lambda e: e.start)
@@ -116,43 +117,58 @@ def compare(entities: Sequence[Entity], annotators: Sequence[str],
     return ArticleReview(agreed, differences)
 
 
-def article_review(store: Store, article_id: int, reviewer: str,
-                   annotators: Sequence[str]) -> ArticleReview:
+def article_review(
+    store: Store, article_id: int, reviewer: str, annotators: Sequence[str]
+) -> ArticleReview:
     """Compare the annotators' accepted entities in an article, with the reviewer's gold."""
     entities = store.entities(article_id, (ACCEPTED,))
-    gold = [e for e in store.entities(article_id, (ACCEPTED, REJECTED))
-            if e.annotator == reviewer]
+    gold = [e for e in store.entities(article_id, (ACCEPTED, REJECTED)) if e.annotator == reviewer]
     return compare(entities, list(annotators), gold)
 
 
 # -- settling, through the command stack -----------------------------------------------------
 
 
-def accept_agreed(stack: CommandStack, store: Store, article_id: int,
-                  annotators: Sequence[str]) -> int:
+def accept_agreed(
+    stack: CommandStack, store: Store, article_id: int, annotators: Sequence[str]
+) -> int:
     """Put every agreed entity and relation not yet in gold into it, as one undo step."""
     review = article_review(store, article_id, stack.annotator, annotators)
-    gold = {(e.start, e.end, e.label): e for e in store.entities(article_id, (ACCEPTED,))
-            if e.annotator == stack.annotator}
-    todo = [e for group in review.agreed for e in group
-            if (e.start, e.end, e.label) not in gold
-            and not any(g.start < e.end and e.start < g.end for g in gold.values())]
+    gold = {
+        (e.start, e.end, e.label): e
+        for e in store.entities(article_id, (ACCEPTED,))
+        if e.annotator == stack.annotator
+    }
+    todo = [
+        e
+        for group in review.agreed
+        for e in group
+        if (e.start, e.end, e.label) not in gold
+        and not any(g.start < e.end and e.start < g.end for g in gold.values())
+    ]
     relations = _agreed_relations(store, article_id, annotators)
     if not todo and not relations:
         return 0
     added = 0
     with stack.group("Accept what the annotators agree on"):
         for e in todo:
-            command = cmd.AddEntity(article_id, e.start, e.end, e.label,
-                                    origin=review_origin(annotators))
+            command = cmd.AddEntity(
+                article_id, e.start, e.end, e.label, origin=review_origin(annotators)
+            )
             stack.do(command)
             gold[(e.start, e.end, e.label)] = store.entity(command.entity_id)
             added += 1
-        for (head, child, label) in relations:
-            if head in gold and child in gold and not _has_relation(
-                    store, gold[head].id, gold[child].id, label):
-                stack.do(cmd.AddRelation(gold[head].id, gold[child].id, label,
-                                         origin=review_origin(annotators)))
+        for head, child, label in relations:
+            if (
+                head in gold
+                and child in gold
+                and not _has_relation(store, gold[head].id, gold[child].id, label)
+            ):
+                stack.do(
+                    cmd.AddRelation(
+                        gold[head].id, gold[child].id, label, origin=review_origin(annotators)
+                    )
+                )
                 added += 1
     return added
 
@@ -165,12 +181,14 @@ def _relation_keys(store: Store, relations: Sequence[Relation]) -> dict[str, set
     for r in relations:
         head, child = store.entity(r.head), store.entity(r.child)
         keys.setdefault(r.annotator, set()).add(
-            ((head.start, head.end, head.label), (child.start, child.end, child.label), r.label))
+            ((head.start, head.end, head.label), (child.start, child.end, child.label), r.label)
+        )
     return keys
 
 
-def _agreed_relations(store: Store, article_id: int,
-                      annotators: Sequence[str]) -> list[tuple[Key, Key, str]]:
+def _agreed_relations(
+    store: Store, article_id: int, annotators: Sequence[str]
+) -> list[tuple[Key, Key, str]]:
     rels = [r for r in store.relations(article_id, (ACCEPTED,)) if r.annotator in annotators]
     keys = _relation_keys(store, rels)
     common = set.intersection(*(keys.get(a, set()) for a in annotators)) if annotators else set()
@@ -178,16 +196,18 @@ def _agreed_relations(store: Store, article_id: int,
 
 
 def _has_relation(store: Store, head: int, child: int, label: str) -> bool:
-    return any(r.label == label and {r.head, r.child} == {head, child}
-               for r in store.relations_of(head) if r.status == ACCEPTED)
+    return any(
+        r.label == label and {r.head, r.child} == {head, child}
+        for r in store.relations_of(head)
+        if r.status == ACCEPTED
+    )
 
 
 def _article_of(difference: Difference) -> int:
     return next(e for v in difference.versions.values() for e in v).article_id
 
 
-def take_version(stack: CommandStack, store: Store, difference: Difference,
-                 annotator: str) -> None:
+def take_version(stack: CommandStack, store: Store, difference: Difference, annotator: str) -> None:
     """Settle a difference with one annotator's version, replacing what gold had there.
 
     Taking the version of an annotator who marked nothing settles it as "nothing here".
@@ -203,26 +223,39 @@ def take_version(stack: CommandStack, store: Store, difference: Difference,
             stack.do(cmd.AddEntity(e.article_id, e.start, e.end, e.label, origin=origin))
 
 
-def settle_with(stack: CommandStack, store: Store, difference: Difference, start: int,
-                end: int, label: str) -> None:
+def settle_with(
+    stack: CommandStack, store: Store, difference: Difference, start: int, end: int, label: str
+) -> None:
     """Settle a difference with the reviewer's own span and label."""
-    agreeing = [a for a, v in difference.versions.items()
-                if _shape(v) == ((start, end, label),)]
+    agreeing = [a for a, v in difference.versions.items() if _shape(v) == ((start, end, label),)]
     with stack.group(f"Settle as {label}"):
         _clear(stack, difference)
-        stack.do(cmd.AddEntity(_article_of(difference), start, end, label,
-                               origin=review_origin(agreeing) if agreeing else "human"))
+        stack.do(
+            cmd.AddEntity(
+                _article_of(difference),
+                start,
+                end,
+                label,
+                origin=review_origin(agreeing) if agreeing else "human",
+            )
+        )
 
 
-def settle_as_nothing(stack: CommandStack, store: Store, difference: Difference,
-                      name: str = "Nothing here") -> None:
+def settle_as_nothing(
+    stack: CommandStack, store: Store, difference: Difference, name: str = "Nothing here"
+) -> None:
     """Settle a difference as "no entity here": a rejected gold entity over the cluster."""
     nobody = [a for a, v in difference.versions.items() if not v]
     label = next(e for v in difference.versions.values() for e in v).label
     with stack.group(name):
         _clear(stack, difference)
-        add = cmd.AddEntity(_article_of(difference), difference.start, difference.end, label,
-                            origin=review_origin(nobody) if nobody else "human")
+        add = cmd.AddEntity(
+            _article_of(difference),
+            difference.start,
+            difference.end,
+            label,
+            origin=review_origin(nobody) if nobody else "human",
+        )
         stack.do(add)
         stack.do(cmd.RejectEntity(add.entity_id))
 
@@ -245,12 +278,16 @@ class RelationVersion:
     annotators: tuple[str, ...]  # everyone who made this relation
 
 
-def relation_versions(store: Store, article_id: int, reviewer: str,
-                      annotators: Sequence[str]) -> list[RelationVersion]:
+def relation_versions(
+    store: Store, article_id: int, reviewer: str, annotators: Sequence[str]
+) -> list[RelationVersion]:
     """Annotators' relations whose ends are in gold but which gold has not settled."""
     entities = {e.id: e for e in store.entities(article_id, (ACCEPTED, REJECTED))}
-    gold = {(e.start, e.end, e.label): e.id for e in entities.values()
-            if e.annotator == reviewer and e.status == ACCEPTED}
+    gold = {
+        (e.start, e.end, e.label): e.id
+        for e in entities.values()
+        if e.annotator == reviewer and e.status == ACCEPTED
+    }
     settled = set()
     for r in store.relations(article_id, (ACCEPTED, REJECTED)):
         if r.annotator == reviewer:
@@ -265,21 +302,33 @@ def relation_versions(store: Store, article_id: int, reviewer: str,
         if head is None or child is None or (head, child, r.label) in settled:
             continue
         found.setdefault((head, child, r.label), []).append(r)
-    return [RelationVersion(rels[0], head, child, tuple(sorted({r.annotator for r in rels})))
-            for (head, child, _), rels in sorted(found.items())]
+    return [
+        RelationVersion(rels[0], head, child, tuple(sorted({r.annotator for r in rels})))
+        for (head, child, _), rels in sorted(found.items())
+    ]
 
 
 def take_relation(stack: CommandStack, version: RelationVersion) -> None:
     """Put an annotator's relation into gold, between the gold entities it links."""
-    stack.do(cmd.AddRelation(version.head, version.child, version.relation.label,
-                             origin=review_origin(version.annotators)))
+    stack.do(
+        cmd.AddRelation(
+            version.head,
+            version.child,
+            version.relation.label,
+            origin=review_origin(version.annotators),
+        )
+    )
 
 
 def reject_relation(stack: CommandStack, version: RelationVersion) -> None:
     """Settle an annotator's relation as wrong: a rejected gold relation."""
     with stack.group(f"Reject {version.relation.label}"):
-        add = cmd.AddRelation(version.head, version.child, version.relation.label,
-                              origin=review_origin(version.annotators))
+        add = cmd.AddRelation(
+            version.head,
+            version.child,
+            version.relation.label,
+            origin=review_origin(version.annotators),
+        )
         stack.do(add)
         stack.do(cmd.RejectRelation(add.relation_id))
 
@@ -296,16 +345,22 @@ def review_order(store: Store, annotators: Sequence[str]) -> list[int]:
     """
     names = list(annotators)
     marks = ", ".join("?" * len(names))
-    done = (f"SELECT article_id FROM article_status WHERE status = 'done' "
-            f"AND annotator IN ({marks}) GROUP BY article_id "
-            f"HAVING count(DISTINCT annotator) = {len(names)}")
+    done = (
+        f"SELECT article_id FROM article_status WHERE status = 'done' "
+        f"AND annotator IN ({marks}) GROUP BY article_id "
+        f"HAVING count(DISTINCT annotator) = {len(names)}"
+    )
     counted = [r[0] for r in store.db.execute(done, names)]
     # One scan of the table (faster here than walking an index to every row); an annotator
     # never holds the same accepted entity twice, so count(*) counts annotators.
-    differing = dict(store.db.execute(
-        f"""SELECT article_id, count(*) FROM (
+    differing = dict(
+        store.db.execute(
+            f"""SELECT article_id, count(*) FROM (
                 SELECT article_id, count(*) AS makers FROM entities NOT INDEXED
                 WHERE status = 'accepted' AND annotator IN ({marks})
                 GROUP BY article_id, start, "end", label)
-            WHERE makers < {len(names)} GROUP BY article_id""", names))
+            WHERE makers < {len(names)} GROUP BY article_id""",
+            names,
+        )
+    )
     return sorted(counted, key=lambda a: (-differing.get(a, 0), a))

@@ -27,8 +27,12 @@ def reviewed_annotators(store: Store, reviewer: str) -> list[str]:
 
 
 def export_gold(
-    store: Store, out_path: str | Path, reviewer: str, annotators: Sequence[str] | None = None,
-    statuses: Iterable[str] | None = (ArticleStatus.DONE,), progress=None,
+    store: Store,
+    out_path: str | Path,
+    reviewer: str,
+    annotators: Sequence[str] | None = None,
+    statuses: Iterable[str] | None = (ArticleStatus.DONE,),
+    progress=None,
 ) -> ExportReport:
     """Write the reviewer's records (articles the reviewer marked done, by default)."""
     if reviewer not in store.annotators():
@@ -60,8 +64,7 @@ def _add_versions(store: Store, record: dict, reviewer: str, annotators: list[st
         if r.annotator in annotators and r.head in ends and r.child in ends:
             relations.setdefault((ends[r.head], ends[r.child], r.label), []).append(r.annotator)
     for span in record["spans"]:
-        span["versions"] = sorted(set(by_key.get((span["start"], span["end"], span["label"]),
-                                                 [])))
+        span["versions"] = sorted(set(by_key.get((span["start"], span["end"], span["label"]), [])))
     schema = store.schema
     for rel in record["relations"]:
         head, child = rel["head_span"], rel["child_span"]

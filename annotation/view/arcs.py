@@ -29,13 +29,16 @@ def assign_levels(segments: Sequence[Segment], gap: float = 4.0) -> list[int]:
     (closer than `gap`) never share a level; narrower segments get the lower levels."""
     levels = [0] * len(segments)
     taken: dict[tuple[Hashable, int], list[tuple[float, float]]] = {}
-    order = sorted(range(len(segments)),
-                   key=lambda i: (segments[i].right - segments[i].left, segments[i].left))
+    order = sorted(
+        range(len(segments)), key=lambda i: (segments[i].right - segments[i].left, segments[i].left)
+    )
     for i in order:
         s = segments[i]
         level = 1
-        while any(s.left < right + gap and left < s.right + gap
-                  for left, right in taken.get((s.line, level), ())):
+        while any(
+            s.left < right + gap and left < s.right + gap
+            for left, right in taken.get((s.line, level), ())
+        ):
             level += 1
         levels[i] = level
         taken.setdefault((s.line, level), []).append((s.left, s.right))

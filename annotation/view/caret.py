@@ -86,8 +86,9 @@ def words_between(spans: Sequence[Span], lo: int, hi: int) -> list[Span]:
     return [w for w in spans if lo <= w[0] and w[1] <= hi]
 
 
-def sentence_step(spans: Sequence[Span], bounds: Sequence[int], caret: Span | None,
-                  by: int) -> Span | None:
+def sentence_step(
+    spans: Sequence[Span], bounds: Sequence[int], caret: Span | None, by: int
+) -> Span | None:
     """The first word of the next sentence (by +1), or of the caret's own sentence when the
     caret is past its first word, else of the one before (by -1), as Ctrl+arrows go."""
     if not spans:
@@ -107,15 +108,16 @@ def article_bounds(text: str, tokens: TokenIndex) -> list[int]:
 
 
 def _title(text: str, w: Span) -> bool:
-    return text[w[0]:w[1]].lower().rstrip(".") in TITLES
+    return text[w[0] : w[1]].lower().rstrip(".") in TITLES
 
 
 def _capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
-def gaps(text: str, tokens: TokenIndex, covered: Sequence[Span],
-         bounds: Sequence[int] | None = None) -> list[Span]:
+def gaps(
+    text: str, tokens: TokenIndex, covered: Sequence[Span], bounds: Sequence[int] | None = None
+) -> list[Span]:
     """Runs of capitalised words that no entity in `covered` touches, in reading order.
 
     A run may hold a connector ("bin", "of") between two capitalised words. A sentence's
@@ -142,26 +144,31 @@ def gaps(text: str, tokens: TokenIndex, covered: Sequence[Span],
     run: list[Span] = []
 
     def close() -> None:
-        while run and text[run[-1][0]:run[-1][1]].lower() in CONNECTORS:
+        while run and text[run[-1][0] : run[-1][1]].lower() in CONNECTORS:
             run.pop()
-        if run and run[0][0] in firsts and text[run[0][0]:run[0][1]].lower() in SENTENCE_OPENERS:
+        if run and run[0][0] in firsts and text[run[0][0] : run[0][1]].lower() in SENTENCE_OPENERS:
             run.pop(0)
-        if len(run) == 1 and text[run[0][0]:run[0][1]].lower() in CALENDAR:
+        if len(run) == 1 and text[run[0][0] : run[0][1]].lower() in CALENDAR:
             run.clear()
         if run:
             out.append((run[0][0], run[-1][1]))
         run.clear()
 
     for i, w in enumerate(spans):
-        word = text[w[0]:w[1]]
+        word = text[w[0] : w[1]]
         if _capitalised(word) and free(w):
             if run and (w[0] in firsts or _title(text, run[-1]) != _title(text, w)):
                 close()
             run.append(w)
             continue
         following = spans[i + 1] if i + 1 < len(spans) else None
-        if run and word.lower() in CONNECTORS and following is not None and free(w) \
-                and _capitalised(text[following[0]:following[1]]):
+        if (
+            run
+            and word.lower() in CONNECTORS
+            and following is not None
+            and free(w)
+            and _capitalised(text[following[0] : following[1]])
+        ):
             run.append(w)
             continue
         close()

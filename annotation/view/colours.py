@@ -24,7 +24,7 @@ RGB = tuple[float, float, float]
 
 def rgb(colour: str) -> RGB:
     """'#RRGGBB' as channels in 0..1."""
-    return tuple(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
+    return tuple(int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
 
 
 def over(colour: RGB, base: RGB, alpha: float) -> RGB:

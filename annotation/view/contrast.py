@@ -5,6 +5,7 @@ from __future__ import annotations
 
 def luminance(rgb: tuple[float, float, float]) -> float:
     """The relative luminance of an sRGB colour with channels in 0..1."""
+
     def linear(c: float) -> float:
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 

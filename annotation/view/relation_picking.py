@@ -47,24 +47,37 @@ def sentence_bounds(text: str, starts: Sequence[int], ends: Sequence[int]) -> li
     """The `str` offsets where the article's sentences start (the same splitter as the
     suggesters, on the stored tokens)."""
     words = [text[s:e] for s, e in zip(starts, ends)]
-    spaces = [e < len(text) and text[e] == " " and (i + 1 >= len(starts)
-                                                    or starts[i + 1] == e + 1)
-              for i, e in enumerate(ends)]
+    spaces = [
+        e < len(text) and text[e] == " " and (i + 1 >= len(starts) or starts[i + 1] == e + 1)
+        for i, e in enumerate(ends)
+    ]
     return [starts[i] for i in sentence_starts(words, spaces)] if words else [0]
 
 
-def pick_targets(schema: LabelSchema, current: Entity, entities: Sequence[Entity],
-                 bounds: Sequence[int], reach: int = 1) -> list[Entity]:
+def pick_targets(
+    schema: LabelSchema,
+    current: Entity,
+    entities: Sequence[Entity],
+    bounds: Sequence[int],
+    reach: int = 1,
+) -> list[Entity]:
     """The entities `current` may be linked to: within `reach` sentences of it and allowed
     some relation type in either direction, nearest first."""
+
     def sentence(offset: int) -> int:
         return bisect.bisect_right(bounds, offset) - 1
 
     here = sentence(current.start)
-    targets = [e for e in entities
-               if e.id != current.id and abs(sentence(e.start) - here) <= reach
-               and (schema.allowed_relations(current.label, e.label)
-                    or schema.allowed_relations(e.label, current.label))]
+    targets = [
+        e
+        for e in entities
+        if e.id != current.id
+        and abs(sentence(e.start) - here) <= reach
+        and (
+            schema.allowed_relations(current.label, e.label)
+            or schema.allowed_relations(e.label, current.label)
+        )
+    ]
     return sorted(targets, key=lambda e: (_gap(current, e), e.start))
 
 
@@ -72,9 +85,14 @@ def _gap(a: Entity, b: Entity) -> int:
     return max(0, b.start - a.end, a.start - b.end)
 
 
-def type_options(schema: LabelSchema, head: Entity, child: Entity, text: str,
-                 cues: dict[str, Sequence[str]] | None = None,
-                 prior: dict[tuple[str, str, str], int] | None = None) -> list[Choice]:
+def type_options(
+    schema: LabelSchema,
+    head: Entity,
+    child: Entity,
+    text: str,
+    cues: dict[str, Sequence[str]] | None = None,
+    prior: dict[tuple[str, str, str], int] | None = None,
+) -> list[Choice]:
     """The relation types allowed from `head` to `child`, most likely first.
 
     Each type scores by how the text around the pair speaks for it: a cue (a trigger phrase
@@ -86,7 +104,7 @@ def type_options(schema: LabelSchema, head: Entity, child: Entity, text: str,
     """
     labels = schema.allowed_relations(head.label, child.label)
     first, second = sorted((head, child), key=lambda e: e.start)
-    between = text[first.end:second.start].lower()
+    between = text[first.end : second.start].lower()
     around = _window(text, head, child).lower()
 
     def score(label: str) -> tuple[float, int]:
@@ -116,7 +134,7 @@ def _layout(label: str, head: Entity, child: Entity, between: str) -> float:
 
 def _window(text: str, a: Entity, b: Entity, margin: int = 60) -> str:
     lo, hi = min(a.start, b.start), max(a.end, b.end)
-    return text[max(0, lo - margin):hi + margin]
+    return text[max(0, lo - margin) : hi + margin]
 
 
 @lru_cache(maxsize=4096)
@@ -147,10 +165,14 @@ def lexicon_cues() -> dict[str, tuple[str, ...]]:
     return {label: tuple(phrases) for label, phrases in cues.items()}
 
 
-def candidate_rows(schema: LabelSchema, entity: Entity, others: Sequence[Entity],
-                   text: str, cues: dict[str, Sequence[str]] | None = None,
-                   prior: dict[tuple[str, str, str], int] | None = None
-                   ) -> list[tuple[Entity, list[Choice]]]:
+def candidate_rows(
+    schema: LabelSchema,
+    entity: Entity,
+    others: Sequence[Entity],
+    text: str,
+    cues: dict[str, Sequence[str]] | None = None,
+    prior: dict[tuple[str, str, str], int] | None = None,
+) -> list[tuple[Entity, list[Choice]]]:
     """Each other entity once, nearest first, with every relation the schema allows between
     it and `entity` in either direction (a symmetric type once), each direction's types
     most likely first (see `type_options`)."""
@@ -159,10 +181,16 @@ def candidate_rows(schema: LabelSchema, entity: Entity, others: Sequence[Entity]
         if other.id == entity.id:
             continue
         forward = type_options(schema, entity, other, text, cues, prior)
-        symmetric = {label for _, _, label in forward
-                     if (t := schema.relation(label)) is not None and t.symmetric}
-        backward = [o for o in type_options(schema, other, entity, text, cues, prior)
-                    if o[2] not in symmetric]
+        symmetric = {
+            label
+            for _, _, label in forward
+            if (t := schema.relation(label)) is not None and t.symmetric
+        }
+        backward = [
+            o
+            for o in type_options(schema, other, entity, text, cues, prior)
+            if o[2] not in symmetric
+        ]
         if forward or backward:
             rows.append((other, forward + backward))
     return rows
@@ -171,9 +199,9 @@ def candidate_rows(schema: LabelSchema, entity: Entity, others: Sequence[Entity]
 def context(text: str, entity: Entity, width: int = 48) -> tuple[int, str]:
     """(line number from 1, the text around `entity` on one line with it in brackets)."""
     line = text.count("\n", 0, entity.start) + 1
-    before = text[max(0, entity.start - width):entity.start]
-    after = text[entity.end:entity.end + width]
-    before = before[before.rfind("\n") + 1:]
+    before = text[max(0, entity.start - width) : entity.start]
+    after = text[entity.end : entity.end + width]
+    before = before[before.rfind("\n") + 1 :]
     after = after.split("\n", 1)[0]
-    shown = f"{before}[{text[entity.start:entity.end]}]{after}"
+    shown = f"{before}[{text[entity.start : entity.end]}]{after}"
     return line, " ".join(shown.split())

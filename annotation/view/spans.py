@@ -103,7 +103,7 @@ class TokenIndex:
         return start, end
 
     def _blank(self, i: int) -> bool:
-        return bool(self.text) and not self.text[self.starts[i]:self.ends[i]].strip()
+        return bool(self.text) and not self.text[self.starts[i] : self.ends[i]].strip()
 
 
 def stack_slots(spans: Sequence[tuple[int, int]]) -> list[int]:

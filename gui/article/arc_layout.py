@@ -45,10 +45,17 @@ class ArcLayout:
         self._anchors, self._drawn = {}, None
         self.room.reflow()
 
-    def update(self, doc: QTextDocument, offsets: Utf16Map, entities: dict[int, Shown],
-               relations: list[ShownRelation], metrics: Metrics, drawn: tuple | bool,
-               labelled: frozenset[int],
-               still: Callable[[], AbstractContextManager[None]]) -> bool:
+    def update(
+        self,
+        doc: QTextDocument,
+        offsets: Utf16Map,
+        entities: dict[int, Shown],
+        relations: list[ShownRelation],
+        metrics: Metrics,
+        drawn: tuple | bool,
+        labelled: frozenset[int],
+        still: Callable[[], AbstractContextManager[None]],
+    ) -> bool:
         """Plan again what changed and give the lines room for it, inside `still()`.
 
         `drawn` stands for what the arcs show (False: nothing), `labelled` for the relations
@@ -58,14 +65,20 @@ class ArcLayout:
         if drawn != self._drawn:  # else an entity was decided or the current item moved
             self._drawn, self._labelled = drawn, None
             current_mode = bool(drawn) and drawn[0] == "current"  # type: ignore[index]
-            self._thin = plan_arcs(doc, offsets, entities, relations, metrics,
-                                   self._anchors, thin=True) if current_mode else ArcPlan()
+            self._thin = (
+                plan_arcs(doc, offsets, entities, relations, metrics, self._anchors, thin=True)
+                if current_mode
+                else ArcPlan()
+            )
         if labelled == self._labelled:
             return False
         self._labelled = labelled
         chosen = [r for r in relations if r.id in labelled]
-        plan = plan_arcs(doc, offsets, entities, chosen, metrics, self._anchors) \
-            if chosen else ArcPlan()
+        plan = (
+            plan_arcs(doc, offsets, entities, chosen, metrics, self._anchors)
+            if chosen
+            else ArcPlan()
+        )
         self.plan = plan.with_thin(self._thin)
         room = self.plan.line_room(metrics)
         self.most_room = max(room.values(), default=0.0)
@@ -74,14 +87,21 @@ class ArcLayout:
         return True
 
 
-def labelled(focus: str, relations: Sequence[ShownRelation], current: int | None,
-             current_relation: int | None) -> frozenset[int]:
+def labelled(
+    focus: str,
+    relations: Sequence[ShownRelation],
+    current: int | None,
+    current_relation: int | None,
+) -> frozenset[int]:
     """The relations drawn with labels in a focus mode: all, none, or those of the current
     entity and the current relation."""
     if focus == "none":
         return frozenset()
-    return frozenset(r.id for r in relations if focus == "all" or r.id == current_relation
-                     or current in (r.head, r.child))
+    return frozenset(
+        r.id
+        for r in relations
+        if focus == "all" or r.id == current_relation or current in (r.head, r.child)
+    )
 
 
 @contextmanager
@@ -93,8 +113,14 @@ def keeping_still(view: QTextEdit, positions: Sequence[int], applied: bool) -> I
     doc = view.document()
     position = None
     if applied:
-        position = next((p for p in positions if (top := line_top(doc, p)) is not None
-                         and 0 <= top - bar.value() < height), None)
+        position = next(
+            (
+                p
+                for p in positions
+                if (top := line_top(doc, p)) is not None and 0 <= top - bar.value() < height
+            ),
+            None,
+        )
         if position is None and bar.value():
             position = view.cursorForPosition(QPoint(0, 0)).position()
     before = line_top(doc, position) if position is not None else None

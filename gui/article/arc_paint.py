@@ -40,9 +40,15 @@ class ArcPainter:
         self.doc, self.metrics, self.palette = base.doc, base.metrics, base.palette
         self.scroll, self.rects = base.scroll, base.rects
 
-    def arcs(self, painter: QPainter, relations: list[ShownRelation], entities: dict[int, Shown],
-             plan: ArcPlan, current: int | None, current_relation: int | None
-             ) -> list[tuple[QRectF, int]]:
+    def arcs(
+        self,
+        painter: QPainter,
+        relations: list[ShownRelation],
+        entities: dict[int, Shown],
+        plan: ArcPlan,
+        current: int | None,
+        current_relation: int | None,
+    ) -> list[tuple[QRectF, int]]:
         """Draw each relation as brat-style arcs where `plan` put them.
 
         The plan's labelled parts carry labels above their line's band of thin arcs; the
@@ -54,8 +60,9 @@ class ArcPainter:
         font_metrics = QFontMetricsF(self.metrics.tag_font)
         ink = self.palette.color(QPalette.Text)
         # Draw the emphasised ones last, over the others.
-        for relation in sorted(relations, key=lambda r: self._emphasis(r, current,
-                                                                       current_relation)):
+        for relation in sorted(
+            relations, key=lambda r: self._emphasis(r, current, current_relation)
+        ):
             head, child = entities.get(relation.head), entities.get(relation.child)
             labelled = relation.id in plan.parts
             parts = plan.parts.get(relation.id) or plan.thin.get(relation.id)
@@ -66,13 +73,19 @@ class ArcPainter:
             if not labelled:
                 colour.setAlphaF(0.5)
             pen = QPen(colour, 2.0 if strong else (1.1 if labelled else 0.8))
-            pen.setStyle(Qt.DashLine if relation.status == SUGGESTED else
-                         Qt.DotLine if relation.status == VERSION else Qt.SolidLine)
+            pen.setStyle(
+                Qt.DashLine
+                if relation.status == SUGGESTED
+                else Qt.DotLine
+                if relation.status == VERSION
+                else Qt.SolidLine
+            )
             text = relation.label + ("?" if relation.status == SUGGESTED else "")
             width = font_metrics.horizontalAdvance(text) + 8
             for part in parts:
-                path, box, tip = self._part_path(part, head, child, plan, labelled, width,
-                                                 font_metrics.height())
+                path, box, tip = self._part_path(
+                    part, head, child, plan, labelled, width, font_metrics.height()
+                )
                 if path is None:
                     continue
                 painter.setPen(pen)
@@ -81,14 +94,16 @@ class ArcPainter:
                 if relation.directed and tip is not None:
                     self._arrowhead(painter, tip, colour, 1.0 if labelled else 0.6)
                 if labelled:
-                    self._arc_label(painter, box, text, relation.status,
-                                    relation.id == current_relation)
+                    self._arc_label(
+                        painter, box, text, relation.status, relation.id == current_relation
+                    )
                     hits.append((box, relation.id))
         return hits
 
     @staticmethod
-    def _emphasis(relation: ShownRelation, current: int | None,
-                  current_relation: int | None) -> int:
+    def _emphasis(
+        relation: ShownRelation, current: int | None, current_relation: int | None
+    ) -> int:
         """2 for the current relation or one touching the current entity; 0 for others
         while something is current; 1 when nothing is."""
         if relation.id == current_relation or current in (relation.head, relation.child):
@@ -99,16 +114,30 @@ class ArcPainter:
     def _arrowhead(painter: QPainter, tip: QPointF, colour: QColor, size: float) -> None:
         painter.setPen(Qt.NoPen)
         painter.setBrush(QBrush(colour))
-        painter.drawPolygon(QPolygonF([tip, QPointF(tip.x() - 4 * size, tip.y() - 7 * size),
-                                       QPointF(tip.x() + 4 * size, tip.y() - 7 * size)]))
+        painter.drawPolygon(
+            QPolygonF(
+                [
+                    tip,
+                    QPointF(tip.x() - 4 * size, tip.y() - 7 * size),
+                    QPointF(tip.x() + 4 * size, tip.y() - 7 * size),
+                ]
+            )
+        )
 
     def _end_point(self, entity: Shown, rightward: bool) -> QPointF | None:
         rects = self.rects(entity)
         return QPointF(attach_x(rects[0], rightward), rects[0].top() - 1) if rects else None
 
-    def _part_path(self, part: ArcPart, head: Shown, child: Shown, plan: ArcPlan,
-                   labelled: bool, width: float, height: float
-                   ) -> tuple[QPainterPath | None, QRectF, QPointF | None]:
+    def _part_path(
+        self,
+        part: ArcPart,
+        head: Shown,
+        child: Shown,
+        plan: ArcPlan,
+        labelled: bool,
+        width: float,
+        height: float,
+    ) -> tuple[QPainterPath | None, QRectF, QPointF | None]:
         """The path of one arc segment, its label box and where its arrowhead goes (at
         the child, if the segment reaches it), in viewport coordinates."""
         first, second = (head, child) if part.head_first else (child, head)
@@ -123,8 +152,9 @@ class ArcPainter:
         left = a.x() if a else self.scroll.x() + self.metrics.left_edge
         right = b.x() if b else self.scroll.x() + self.doc.textWidth() - self.metrics.right_edge
         if labelled:  # above the band of the line's thin arcs
-            rise = self.metrics.thin_room(plan.thin_room.get(part.line, 0)) + \
-                self.metrics.level_offset(part.level)
+            rise = self.metrics.thin_room(
+                plan.thin_room.get(part.line, 0)
+            ) + self.metrics.level_offset(part.level)
         else:
             rise = self.metrics.thin_offset(part.level)
         y = anchor.y() - rise
@@ -145,8 +175,9 @@ class ArcPainter:
         box = QRectF(self.scroll.x() + part.label_left, y - height / 2, width, height)
         return path, box, tip
 
-    def _arc_label(self, painter: QPainter, box: QRectF, text: str, status: str,
-                   current: bool) -> None:
+    def _arc_label(
+        self, painter: QPainter, box: QRectF, text: str, status: str, current: bool
+    ) -> None:
         ink, background = label_colours(self.palette, status)
         painter.setBrush(background)
         pen = QPen(ink, 1.0, Qt.DashLine if status == SUGGESTED else Qt.SolidLine)

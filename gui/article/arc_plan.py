@@ -58,8 +58,11 @@ class ArcPlan:
         plan does not label). A line's band of thin arcs is as high as those drawn need."""
         thin_room = dict(thin.thin_room)
         for line in {part.line for parts in self.parts.values() for part in parts}:
-            levels = [level for relation_id, level in thin.thin_lines.get(line, ())
-                      if relation_id not in self.parts]
+            levels = [
+                level
+                for relation_id, level in thin.thin_lines.get(line, ())
+                if relation_id not in self.parts
+            ]
             if levels:
                 thin_room[line] = max(levels)
             else:
@@ -68,8 +71,10 @@ class ArcPlan:
 
     def line_room(self, metrics: Metrics) -> dict[Line, float]:
         """The room (pixels) above each line that has arcs."""
-        return {line: metrics.room(self.room.get(line, 0), self.thin_room.get(line, 0))
-                for line in self.room.keys() | self.thin_room.keys()}
+        return {
+            line: metrics.room(self.room.get(line, 0), self.thin_room.get(line, 0))
+            for line in self.room.keys() | self.thin_room.keys()
+        }
 
 
 # Where an entity's arcs attach, by (id, start, end): x for arcs to its left and to its
@@ -78,9 +83,15 @@ Anchor = tuple[float, float, Line]
 Anchors = dict[tuple[int, int, int], "Anchor | None"]
 
 
-def plan_arcs(doc: QTextDocument, offsets: Utf16Map, entities: dict[int, Shown],
-              relations: list[ShownRelation], metrics: Metrics,
-              anchors: Anchors | None = None, thin: bool = False) -> ArcPlan:
+def plan_arcs(
+    doc: QTextDocument,
+    offsets: Utf16Map,
+    entities: dict[int, Shown],
+    relations: list[ShownRelation],
+    metrics: Metrics,
+    anchors: Anchors | None = None,
+    thin: bool = False,
+) -> ArcPlan:
     """Levels for the arc parts of `relations`, so that no two labels on a line collide:
     labelled arcs, or with `thin` thin ones (`ArcPlan.thin`).
 
@@ -119,8 +130,12 @@ def plan_arcs(doc: QTextDocument, offsets: Utf16Map, entities: dict[int, Shown],
     return ArcPlan(parts=parts, room=room)
 
 
-def _levels(ends: list, margins: tuple[float, float], label_metrics: QFontMetricsF | None,
-            most: int | None = None) -> tuple[dict[int, list[ArcPart]], dict[Line, int]]:
+def _levels(
+    ends: list,
+    margins: tuple[float, float],
+    label_metrics: QFontMetricsF | None,
+    most: int | None = None,
+) -> tuple[dict[int, list[ArcPart]], dict[Line, int]]:
     """Parts and per-line room for relations with these ends; labelled when `label_metrics`
     measures the labels, thin (levels capped at `most`) when it is None."""
     pending: list[tuple[int, dict]] = []
@@ -135,24 +150,48 @@ def _levels(ends: list, margins: tuple[float, float], label_metrics: QFontMetric
             left, right = sorted((a[1], b[0]) if head_first else (b[1], a[0]))
             box = _box((left + right) / 2 - width / 2, width, margins)
             segments.append(Segment(a[2], min(left, box), max(right, box + width)))
-            pending.append((relation.id, dict(line=a[2], head_first=head_first,
-                                              left_end=True, right_end=True,
-                                              child_end=True, label_left=box)))
+            pending.append(
+                (
+                    relation.id,
+                    dict(
+                        line=a[2],
+                        head_first=head_first,
+                        left_end=True,
+                        right_end=True,
+                        child_end=True,
+                        label_left=box,
+                    ),
+                )
+            )
             continue
-        (first, first_is_head), (second, _) = sorted(((a, True), (b, False)),
-                                                     key=lambda end: end[0][2])
+        (first, first_is_head), (second, _) = sorted(
+            ((a, True), (b, False)), key=lambda end: end[0][2]
+        )
         # The first part runs from its entity to the right margin, the second from the left
         # margin to its entity; each label starts at its entity or margin, kept inside.
-        for line, x, left_end, child_end in ((first[2], first[1], True, not first_is_head),
-                                             (second[2], second[0], False, first_is_head)):
+        for line, x, left_end, child_end in (
+            (first[2], first[1], True, not first_is_head),
+            (second[2], second[0], False, first_is_head),
+        ):
             start = x if left_end else margins[0]
             box = _box(start, width, margins)
-            left, right = (min(x, box), margins[1]) if left_end else \
-                (margins[0], max(x, box + width))
+            left, right = (
+                (min(x, box), margins[1]) if left_end else (margins[0], max(x, box + width))
+            )
             segments.append(Segment(line, left, right))
-            pending.append((relation.id, dict(line=line, head_first=first_is_head,
-                                              left_end=left_end, right_end=not left_end,
-                                              child_end=child_end, label_left=box)))
+            pending.append(
+                (
+                    relation.id,
+                    dict(
+                        line=line,
+                        head_first=first_is_head,
+                        left_end=left_end,
+                        right_end=not left_end,
+                        child_end=child_end,
+                        label_left=box,
+                    ),
+                )
+            )
     gap = 4.0 if label_metrics is not None else 2.0
     levels = assign_levels(segments, gap)
     if most is not None:
@@ -178,5 +217,8 @@ def _anchor(doc: QTextDocument, offsets: Utf16Map, entity: Shown) -> Anchor | No
     line = block.layout().lineForTextPosition(start - block.position())
     if not line.isValid():
         return None
-    return (attach_x(rects[0], False), attach_x(rects[0], True),
-            (block.blockNumber(), line.lineNumber()))
+    return (
+        attach_x(rects[0], False),
+        attach_x(rects[0], True),
+        (block.blockNumber(), line.lineNumber()),
+    )

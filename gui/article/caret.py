@@ -34,18 +34,24 @@ class CaretKeys(QObject):
         for name in sorted(VIEW_ONLY):
             action: QAction = getattr(a, name)
             self.view.addAction(action)
-        moves = {a.caret_left: lambda: self._word(-1), a.caret_right: lambda: self._word(1),
-                 a.caret_previous_sentence: lambda: self._sentence(-1),
-                 a.caret_next_sentence: lambda: self._sentence(1),
-                 a.caret_home: lambda: self._line(True), a.caret_end: lambda: self._line(False),
-                 a.next_gap: lambda: self.gap(1), a.previous_gap: lambda: self.gap(-1),
-                 a.caret_off: self.drop,
-                 a.find_text: self.search.open, a.find_next: lambda: self.search.step(1),
-                 a.find_previous: lambda: self.search.step(-1),
-                 a.widen_end: lambda: self._edge("end", 1),
-                 a.shrink_end: lambda: self._edge("end", -1),
-                 a.widen_start: lambda: self._edge("start", -1),
-                 a.shrink_start: lambda: self._edge("start", 1)}
+        moves = {
+            a.caret_left: lambda: self._word(-1),
+            a.caret_right: lambda: self._word(1),
+            a.caret_previous_sentence: lambda: self._sentence(-1),
+            a.caret_next_sentence: lambda: self._sentence(1),
+            a.caret_home: lambda: self._line(True),
+            a.caret_end: lambda: self._line(False),
+            a.next_gap: lambda: self.gap(1),
+            a.previous_gap: lambda: self.gap(-1),
+            a.caret_off: self.drop,
+            a.find_text: self.search.open,
+            a.find_next: lambda: self.search.step(1),
+            a.find_previous: lambda: self.search.step(-1),
+            a.widen_end: lambda: self._edge("end", 1),
+            a.shrink_end: lambda: self._edge("end", -1),
+            a.widen_start: lambda: self._edge("start", -1),
+            a.shrink_start: lambda: self._edge("start", 1),
+        }
         self._moves = moves
         for action in moves:
             # A bound method: Qt drops the connection when this pane's view goes.
@@ -54,8 +60,11 @@ class CaretKeys(QObject):
 
     def _on_action(self) -> None:
         move = self._moves.get(self.sender())
-        if move is not None and self.controller.article is not None \
-                and self.controller.article.text:
+        if (
+            move is not None
+            and self.controller.article is not None
+            and self.controller.article.text
+        ):
             move()
 
     # -- the caret ----------------------------------------------------------------------------
@@ -102,14 +111,14 @@ class CaretKeys(QObject):
 
     def _word(self, by: int) -> None:
         origin = self._origin()
-        self.place(caret.step(self._words(), origin, by) if origin is not None
-                   else self._first_in_sight())
+        self.place(
+            caret.step(self._words(), origin, by) if origin is not None else self._first_in_sight()
+        )
 
     def _sentence(self, by: int) -> None:
         article = self.controller.article
         if self._bounds is None or self._bounds[0] != article.id:
-            self._bounds = (article.id, caret.article_bounds(article.text,
-                                                             self.controller.tokens))
+            self._bounds = (article.id, caret.article_bounds(article.text, self.controller.tokens))
         self.place(caret.sentence_step(self._words(), self._bounds[1], self._origin(), by))
 
     def _line(self, home: bool) -> None:
@@ -134,7 +143,8 @@ class CaretKeys(QObject):
         found = caret.gaps(c.article.text, c.tokens, [(e.start, e.end) for e in c.entities])
         if not found:
             self.pane.window().statusBar().showMessage(
-                "No gap: every capitalised word is in an entity.", 4000)
+                "No gap: every capitalised word is in an entity.", 4000
+            )
             return
         self.place(caret.next_span(found, self._origin(), by))
 
@@ -156,8 +166,7 @@ class CaretKeys(QObject):
         if top.top() - margin < 0:
             bar.setValue(bar.value() + top.top() - margin)
         elif bottom.bottom() + margin > height:
-            bar.setValue(bar.value() + min(top.top() - margin,
-                                           bottom.bottom() + margin - height))
+            bar.setValue(bar.value() + min(top.top() - margin, bottom.bottom() + margin - height))
 
 
 def _cursor(view, position: int) -> QTextCursor:
@@ -217,5 +226,4 @@ class CaretOverlay(QWidget):
             x = end.center().x()
             p.drawLine(QPoint(x, end.top() - 1), QPoint(x, end.bottom() + 1))
             if start.top() == end.top():  # one line: underline the caret's words
-                p.drawLine(QPoint(start.left(), end.bottom() + 2),
-                           QPoint(x, end.bottom() + 2))
+                p.drawLine(QPoint(start.left(), end.bottom() + 2), QPoint(x, end.bottom() + 2))

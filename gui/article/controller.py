@@ -53,7 +53,8 @@ class ArticleController(QObject):
         workspace.schemaChanged.connect(self.reload)
         view.entityClicked.connect(self._on_entity_clicked)
         view.relationClicked.connect(
-            lambda relation_id: self.set_current(Item("relation", relation_id)))
+            lambda relation_id: self.set_current(Item("relation", relation_id))
+        )
         view.relationDragged.connect(self.relationRequested)
 
     # -- opening and reloading ----------------------------------------------------------------
@@ -61,8 +62,11 @@ class ArticleController(QObject):
     def open(self, article_id: int) -> None:
         store = self.workspace.store
         self.article = store.article(article_id)
-        tokens = Tokens.from_bytes(store.tokens(article_id)) if store.tokens(article_id) \
+        tokens = (
+            Tokens.from_bytes(store.tokens(article_id))
+            if store.tokens(article_id)
             else Tokens([], [])
+        )
         self.tokens = TokenIndex(tokens.starts, tokens.ends, self.article.text)
         self.current = self.came_from = None
         self.workspace.stack.scope = article_id  # undo and redo act on the article shown
@@ -77,11 +81,15 @@ class ArticleController(QObject):
             return
         store, me = self.workspace.store, self.workspace.annotator
         mine = (None, me)
-        self.entities = [e for e in store.entities(self.article.id, (SUGGESTED, ACCEPTED))
-                         if e.annotator in mine]
+        self.entities = [
+            e for e in store.entities(self.article.id, (SUGGESTED, ACCEPTED)) if e.annotator in mine
+        ]
         ids = {e.id for e in self.entities}
-        self.relations = [r for r in store.relations(self.article.id, (SUGGESTED, ACCEPTED))
-                          if r.annotator in mine and r.head in ids and r.child in ids]
+        self.relations = [
+            r
+            for r in store.relations(self.article.id, (SUGGESTED, ACCEPTED))
+            if r.annotator in mine and r.head in ids and r.child in ids
+        ]
         if self.current is not None and self.current.id not in self._ids(self.current.kind):
             self.current = None
         schema = self.workspace.schema
@@ -145,8 +153,9 @@ class ArticleController(QObject):
     def came_from_end(self, relation: Relation) -> int:
         """The end of `relation` the researcher came to it from: the entity current last,
         else its head."""
-        return self.came_from if self.came_from in (relation.head, relation.child) \
-            else relation.head
+        return (
+            self.came_from if self.came_from in (relation.head, relation.child) else relation.head
+        )
 
     def set_current(self, item: Item | None) -> None:
         self.current = item
@@ -160,8 +169,9 @@ class ArticleController(QObject):
         reveal = None
         if scroll:
             reveal = entity.id if entity else relation.head if relation else None
-        self.view.set_current(entity.id if entity else None,
-                              relation.id if relation else None, reveal)
+        self.view.set_current(
+            entity.id if entity else None, relation.id if relation else None, reveal
+        )
         self.currentChanged.emit()
 
     def _on_entity_clicked(self, entity_id: int) -> None:
@@ -174,10 +184,16 @@ class ArticleController(QObject):
         """Open suggestions in reading order: an entity where it starts, a relation where
         its later end starts."""
         starts = {e.id: e.start for e in self.entities}
-        keyed = [((e.start, 0, e.end), Item("entity", e.id))
-                 for e in self.entities if e.status == SUGGESTED]
-        keyed += [((max(starts[r.head], starts[r.child]), 1, r.id), Item("relation", r.id))
-                  for r in self.relations if r.status == SUGGESTED]
+        keyed = [
+            ((e.start, 0, e.end), Item("entity", e.id))
+            for e in self.entities
+            if e.status == SUGGESTED
+        ]
+        keyed += [
+            ((max(starts[r.head], starts[r.child]), 1, r.id), Item("relation", r.id))
+            for r in self.relations
+            if r.status == SUGGESTED
+        ]
         return [item for _, item in sorted(keyed, key=lambda k: k[0])]
 
     def next_suggestion(self, step: int) -> bool:
@@ -304,10 +320,12 @@ class ArticleController(QObject):
         label, then every open relation suggestion whose ends are both accepted."""
         if self.article is None:
             return 0
-        todo = [e for e in self.entities if e.status == SUGGESTED
-                and (label is None or e.label == label)]
-        relations = [r for r in self.relations if r.status == SUGGESTED] if label is None \
-            else []
+        todo = [
+            e
+            for e in self.entities
+            if e.status == SUGGESTED and (label is None or e.label == label)
+        ]
+        relations = [r for r in self.relations if r.status == SUGGESTED] if label is None else []
         if not todo and not relations:
             return 0
         stack = self.workspace.stack
@@ -330,8 +348,13 @@ class ArticleController(QObject):
                             accepted += 1
                         except cmd.CommandError:
                             continue
-                if accepted and self.workspace.store.article_status(
-                        self.article.id, self.workspace.annotator) == ArticleStatus.TODO:
+                if (
+                    accepted
+                    and self.workspace.store.article_status(
+                        self.article.id, self.workspace.annotator
+                    )
+                    == ArticleStatus.TODO
+                ):
                     stack.do(cmd.SetArticleStatus(self.article.id, ArticleStatus.IN_PROGRESS))
         except cmd.CommandError as exc:
             self.workspace.failed.emit(str(exc))
@@ -375,8 +398,9 @@ class ArticleController(QObject):
         verb = "Accept" if accept else "Reject"
         decided = 0
         try:
-            with stack.group(f"{verb} the open suggestions and mark article "
-                             f"{status.replace('_', ' ')}"):
+            with stack.group(
+                f"{verb} the open suggestions and mark article {status.replace('_', ' ')}"
+            ):
                 for item in self.open_items():
                     decided += self._decide_open(stack, store, item, accept)
                 stack.do(cmd.SetArticleStatus(self.article.id, status))
@@ -393,8 +417,7 @@ class ArticleController(QObject):
             relation = store.relation(item.id)
             ends = (store.entity(relation.head), store.entity(relation.child))
             # Rejecting an entity rejected its relations; accepting one needs both ends.
-            if relation.status != SUGGESTED or (
-                    accept and any(e.status != ACCEPTED for e in ends)):
+            if relation.status != SUGGESTED or (accept and any(e.status != ACCEPTED for e in ends)):
                 return 0
             command = cmd.AcceptRelation(item.id) if accept else cmd.RejectRelation(item.id)
         try:
@@ -408,4 +431,4 @@ class ArticleController(QObject):
         return list(self.entities)
 
     def surface(self, entity: Entity) -> str:
-        return self.article.text[entity.start:entity.end] if self.article else ""
+        return self.article.text[entity.start : entity.end] if self.article else ""

@@ -23,8 +23,10 @@ class ArticleFlow:
         self._ask_on_done = QAction("As&k about open suggestions on Done", self)
         self._ask_on_done.setCheckable(True)
         self._ask_on_done.setChecked(self.settings.done_with_open == ASK)
-        self._ask_on_done.setStatusTip("On Done with suggestions still open, ask whether to "
-                                       "accept or reject them; off: leave them open")
+        self._ask_on_done.setStatusTip(
+            "On Done with suggestions still open, ask whether to "
+            "accept or reject them; off: leave them open"
+        )
         self._ask_on_done.toggled.connect(self._on_ask_on_done)
         self.menus["&Edit"].addAction(self._ask_on_done)
 
@@ -37,8 +39,10 @@ class ArticleFlow:
         order = self.pane.article_list.model.ranked or []
         start = order.index(after) + 1 if after in order else 0
         for article_id in order[start:] + order[:start]:
-            if store.article_status(article_id, me) in (ArticleStatus.TODO,
-                                                        ArticleStatus.IN_PROGRESS):
+            if store.article_status(article_id, me) in (
+                ArticleStatus.TODO,
+                ArticleStatus.IN_PROGRESS,
+            ):
                 return article_id
         return None
 
@@ -56,8 +60,7 @@ class ArticleFlow:
             self.pane.article_list.refresh()
         following = self._next_article(current)
         if following is None or following == current:
-            self.statusBar().showMessage(f"{said} Every article is done or skipped.".strip(),
-                                         8000)
+            self.statusBar().showMessage(f"{said} Every article is done or skipped.".strip(), 8000)
             return
         self.pane.open_article(following)
         self.pane.view.setFocus()
@@ -77,7 +80,8 @@ class ArticleFlow:
         if answer is None:
             controller.set_current(open_items[0])
             self.statusBar().showMessage(
-                f"{len(open_items)} open suggestions; Tab walks them.", 8000)
+                f"{len(open_items)} open suggestions; Tab walks them.", 8000
+            )
             return None
         if answer == LEAVE_OPEN:
             if not controller.set_status(status):

@@ -69,8 +69,9 @@ class LineRoom:
         elif not self.applied:  # new lines: every paragraph with room moves them again
             numbers = sorted(wanted.keys() | self._rooms.keys())
         else:
-            numbers = sorted(n for n in wanted.keys() | self._rooms.keys()
-                             if wanted.get(n) != self._rooms.get(n))
+            numbers = sorted(
+                n for n in wanted.keys() | self._rooms.keys() if wanted.get(n) != self._rooms.get(n)
+            )
         cursor = QTextCursor(doc)
         if fresh:
             cursor.beginEditBlock()
@@ -101,8 +102,9 @@ class LineRoom:
                 if number in self._moves:
                     self._place(doc.findBlockByNumber(number), number)
 
-    def _plan(self, block: QTextBlock, number: int, lines: dict[int, float],
-              metrics: Metrics) -> float:
+    def _plan(
+        self, block: QTextBlock, number: int, lines: dict[int, float], metrics: Metrics
+    ) -> float:
         """The top margin a paragraph needs for the room of its lines, and how far each
         line moves (kept for `settle`)."""
         # After an empty line the first line's arcs rise into it: there is no text there.
@@ -166,11 +168,9 @@ def _blank_above(block: QTextBlock, metrics: Metrics) -> float:
 def _format(metrics: Metrics, text: bool, margin: float) -> QTextBlockFormat:
     block_format = QTextBlockFormat()
     if text:
-        block_format.setLineHeight(metrics.tag_room,
-                                   QTextBlockFormat.LineDistanceHeight.value)
+        block_format.setLineHeight(metrics.tag_room, QTextBlockFormat.LineDistanceHeight.value)
     else:  # between paragraphs: enough to set them apart, and room for arcs
-        block_format.setLineHeight(metrics.blank_height,
-                                   QTextBlockFormat.FixedHeight.value)
+        block_format.setLineHeight(metrics.blank_height, QTextBlockFormat.FixedHeight.value)
     block_format.setTopMargin(margin)
     block_format.setBottomMargin(0)
     return block_format
@@ -181,8 +181,7 @@ def _frame_margins(doc: QTextDocument, metrics: Metrics, top: float) -> bool:
     top, over the first paragraph's room. Whether they changed."""
     root = doc.rootFrame().frameFormat()
     margins = (top, metrics.left_edge, metrics.right_edge, 12)
-    if (root.topMargin(), root.leftMargin(), root.rightMargin(),
-            root.bottomMargin()) == margins:
+    if (root.topMargin(), root.leftMargin(), root.rightMargin(), root.bottomMargin()) == margins:
         return False
     root.setTopMargin(margins[0])
     root.setLeftMargin(margins[1])

@@ -62,8 +62,9 @@ class ArticleListModel(QAbstractTableModel):
     TITLE, STATUS, SUGGESTIONS = range(3)
     HEADERS = ("Title", "Status", "Suggestions")
 
-    def __init__(self, workspace: Workspace, parent: QObject | None = None,
-                 order: str = CORPUS) -> None:
+    def __init__(
+        self, workspace: Workspace, parent: QObject | None = None, order: str = CORPUS
+    ) -> None:
         super().__init__(parent)
         self._workspace = workspace
         self._query = ArticleQuery(annotator=workspace.annotator, order=order)
@@ -84,8 +85,9 @@ class ArticleListModel(QAbstractTableModel):
 
     def set_query(self, query: ArticleQuery) -> None:
         """List the articles matching `query` (its annotator is the workspace's)."""
-        self._query = ArticleQuery(query.search, query.statuses, query.label,
-                                   self._workspace.annotator, query.order)
+        self._query = ArticleQuery(
+            query.search, query.statuses, query.label, self._workspace.annotator, query.order
+        )
         self.refresh()
 
     @property
@@ -95,8 +97,9 @@ class ArticleListModel(QAbstractTableModel):
 
     def set_order(self, ranked: list[int] | None) -> None:
         """List articles in this order (the rest after them, in corpus order); None: corpus."""
-        self._rank = {article_id: i for i, article_id in enumerate(ranked)} \
-            if ranked is not None else None
+        self._rank = (
+            {article_id: i for i, article_id in enumerate(ranked)} if ranked is not None else None
+        )
         self.refresh()
 
     def refresh(self) -> None:
@@ -134,9 +137,14 @@ class ArticleListModel(QAbstractTableModel):
         page = self._pages.get(number)
         if page is None:
             first = number * PAGE_SIZE
-            page = {r.id: r for r in browse.rows(
-                self._workspace.store, self._ids[first:first + PAGE_SIZE],
-                self._workspace.annotator)}
+            page = {
+                r.id: r
+                for r in browse.rows(
+                    self._workspace.store,
+                    self._ids[first : first + PAGE_SIZE],
+                    self._workspace.annotator,
+                )
+            }
             self._pages[number] = page
             while len(self._pages) > CACHED_PAGES:
                 self._pages.popitem(last=False)
@@ -152,8 +160,9 @@ class ArticleListModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
         return None
@@ -161,8 +170,11 @@ class ArticleListModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | \
-            Qt.ItemFlag.ItemNeverHasChildren
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -184,8 +196,10 @@ class ArticleListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = f"{row.suggestions} open suggestions, {row.accepted} accepted entities"
             if row.places is not None:
-                tip += (f"; the suggesters disagreed at {row.disputed} of the {row.places} "
-                        f"places they marked")
+                tip += (
+                    f"; the suggesters disagreed at {row.disputed} of the {row.places} "
+                    f"places they marked"
+                )
             return tip
         return row.suggestions or ""
 
@@ -202,8 +216,12 @@ class ArticleListModel(QAbstractTableModel):
                 stale.append((row, article_id))
         if not stale:
             return
-        fresh = {r.id: r for r in browse.rows(self._workspace.store, [a for _, a in stale],
-                                              self._workspace.annotator)}
+        fresh = {
+            r.id: r
+            for r in browse.rows(
+                self._workspace.store, [a for _, a in stale], self._workspace.annotator
+            )
+        }
         last = self.columnCount() - 1
         for row, article_id in sorted(stale):
             page = self._pages[row // PAGE_SIZE]
@@ -239,8 +257,10 @@ class ArticleListWidget(QWidget):
         self._order = QComboBox(self)
         for order, words in ORDER_WORDS.items():
             self._order.addItem(words, order)
-        self._order.setToolTip("Corpus order, or the articles the suggesters were least sure "
-                               "about first: each decision there teaches the model most")
+        self._order.setToolTip(
+            "Corpus order, or the articles the suggesters were least sure "
+            "about first: each decision there teaches the model most"
+        )
         saved = qsettings().value(ORDER_KEY, CORPUS)
         saved = saved if saved in ORDERS else CORPUS
         self._order.setCurrentIndex(self._order.findData(saved))
@@ -261,8 +281,10 @@ class ArticleListWidget(QWidget):
         rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
         columns = self._table.horizontalHeader()
         columns.setSectionResizeMode(ArticleListModel.TITLE, QHeaderView.ResizeMode.Stretch)
-        for column, sample in ((ArticleListModel.STATUS, "in progress"),
-                               (ArticleListModel.SUGGESTIONS, "Suggestions")):
+        for column, sample in (
+            (ArticleListModel.STATUS, "in progress"),
+            (ArticleListModel.SUGGESTIONS, "Suggestions"),
+        ):
             columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             self._table.setColumnWidth(column, self.fontMetrics().horizontalAdvance(sample) + 24)
 
@@ -355,8 +377,13 @@ class ArticleListWidget(QWidget):
 
     def query(self) -> ArticleQuery:
         """The query the search box and the filters describe."""
-        return ArticleQuery(self._search.text(), self._statuses(), self._label.currentData(),
-                            self._workspace.annotator, self.order())
+        return ArticleQuery(
+            self._search.text(),
+            self._statuses(),
+            self._label.currentData(),
+            self._workspace.annotator,
+            self.order(),
+        )
 
     def set_query(self, query: ArticleQuery) -> None:
         """Show `query` in the search box and filters, and list its articles now.

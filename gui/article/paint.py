@@ -128,8 +128,11 @@ def span_rects(doc: QTextDocument, start: int, end: int) -> list[QRectF]:
             x1 = line.cursorToX(lo - base)[0]
             x2 = line.cursorToX(hi - base)[0]
             left, right = min(x1, x2), max(x1, x2)
-            rects.append(QRectF(origin.x() + left, origin.y() + line.y(),
-                                max(right - left, 2.0), line.height()))
+            rects.append(
+                QRectF(
+                    origin.x() + left, origin.y() + line.y(), max(right - left, 2.0), line.height()
+                )
+            )
         block = block.next()
     return rects
 
@@ -156,18 +159,32 @@ def label_colours(palette: QPalette, status: str) -> tuple[QColor, QColor]:
     ink, base = palette.color(QPalette.Text), palette.color(QPalette.Base)
     if status == SUGGESTED:
         return ink, base
-    tint = QColor(*(round(b * 0.88 + i * 0.12) for b, i in
-                    ((base.red(), ink.red()), (base.green(), ink.green()),
-                     (base.blue(), ink.blue()))))
+    tint = QColor(
+        *(
+            round(b * 0.88 + i * 0.12)
+            for b, i in (
+                (base.red(), ink.red()),
+                (base.green(), ink.green()),
+                (base.blue(), ink.blue()),
+            )
+        )
+    )
     return ink, tint
 
 
 class ArticlePainter:
     """Paints highlights under the text and tags and arcs over it, for one paint event."""
 
-    def __init__(self, doc: QTextDocument, offsets: Utf16Map, metrics: Metrics,
-                 colours: dict[str, QColor], palette: QPalette, scroll: QPointF,
-                 rects: dict[tuple[int, int], list[QRectF]] | None = None) -> None:
+    def __init__(
+        self,
+        doc: QTextDocument,
+        offsets: Utf16Map,
+        metrics: Metrics,
+        colours: dict[str, QColor],
+        palette: QPalette,
+        scroll: QPointF,
+        rects: dict[tuple[int, int], list[QRectF]] | None = None,
+    ) -> None:
         """`rects` caches where spans are in the document, kept by the view while the
         lines stay where they are."""
         self.doc, self.offsets, self.metrics = doc, offsets, metrics
@@ -182,8 +199,9 @@ class ArticlePainter:
         if entity.id not in self._rects:
             span = (entity.start, entity.end)
             if span not in self._spans:
-                self._spans[span] = span_rects(self.doc, self.offsets.to_qt(entity.start),
-                                               self.offsets.to_qt(entity.end))
+                self._spans[span] = span_rects(
+                    self.doc, self.offsets.to_qt(entity.start), self.offsets.to_qt(entity.end)
+                )
             self._rects[entity.id] = [r.translated(self.scroll) for r in self._spans[span]]
         return self._rects[entity.id]
 
@@ -205,11 +223,18 @@ class ArticlePainter:
                 style = Qt.DashLine if status == SUGGESTED else Qt.DotLine
                 pen = QPen(self.dashed(colour), 2.5 if current else 1.3, style)
             else:
-                fill.setAlphaF(highlight_alpha(
-                    colour.name(), self.palette.color(QPalette.Base).name(),
-                    self.palette.color(QPalette.Text).name(), current))
-                pen = QPen(colour.darker(130) if not self.dark else colour.lighter(130),
-                           2.5 if current else 1.0)
+                fill.setAlphaF(
+                    highlight_alpha(
+                        colour.name(),
+                        self.palette.color(QPalette.Base).name(),
+                        self.palette.color(QPalette.Text).name(),
+                        current,
+                    )
+                )
+                pen = QPen(
+                    colour.darker(130) if not self.dark else colour.lighter(130),
+                    2.5 if current else 1.0,
+                )
             self._styles[key] = fill, pen
         return self._styles[key]
 
@@ -248,8 +273,13 @@ class ArticlePainter:
                 placed[entity.id] = QRectF(left, bottom + 2 + row * height, width, height - 2)
         return placed
 
-    def tags(self, painter: QPainter, entities: list[Shown], placed: dict[int, QRectF],
-             current: int | None) -> None:
+    def tags(
+        self,
+        painter: QPainter,
+        entities: list[Shown],
+        placed: dict[int, QRectF],
+        current: int | None,
+    ) -> None:
         painter.setFont(self.metrics.tag_font)
         for entity in entities:
             if entity.id in placed:
@@ -259,19 +289,23 @@ class ArticlePainter:
     def _tag_text(entity: Shown) -> str:
         return entity.tag or entity.label + ("?" if entity.status == SUGGESTED else "")
 
-    def _tag_style(self, label: str, status: str, current: bool
-                   ) -> tuple[QColor, QPen, QColor]:
+    def _tag_style(self, label: str, status: str, current: bool) -> tuple[QColor, QPen, QColor]:
         key = ("tag", label, status, current)
         if key not in self._styles:
             colour = self.colour(label)
             if status in (SUGGESTED, VERSION):
                 style = Qt.DashLine if status == SUGGESTED else Qt.DotLine
-                self._styles[key] = (self.palette.color(QPalette.Base),
-                                     QPen(self.dashed(colour), 1.5 if current else 1.0, style),
-                                     self.palette.color(QPalette.Text))
+                self._styles[key] = (
+                    self.palette.color(QPalette.Base),
+                    QPen(self.dashed(colour), 1.5 if current else 1.0, style),
+                    self.palette.color(QPalette.Text),
+                )
             else:
-                self._styles[key] = (colour, QPen(colour.darker(140), 1.5 if current else 0.8),
-                                     text_colour(colour))
+                self._styles[key] = (
+                    colour,
+                    QPen(colour.darker(140), 1.5 if current else 0.8),
+                    text_colour(colour),
+                )
         return self._styles[key]
 
     def _tag(self, painter: QPainter, entity: Shown, rect: QRectF, current: bool) -> None:
@@ -289,8 +323,9 @@ class ArticlePainter:
         for rect in self.rects(entity):
             painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), 5, 5)
 
-    def hints(self, painter: QPainter, entities: list[Shown], codes: dict[int, str],
-              typed: str) -> None:
+    def hints(
+        self, painter: QPainter, entities: list[Shown], codes: dict[int, str], typed: str
+    ) -> None:
         """Hint codes in badges at the start of each entity: the letters still to type in
         black on yellow, those already typed greyed (the same in both palettes)."""
         font = QFont(self.metrics.tag_font)
@@ -303,15 +338,23 @@ class ArticlePainter:
             if not rects or code is None:
                 continue
             width = metrics.horizontalAdvance(code.upper()) + 8
-            box = QRectF(rects[0].left() - 2, rects[0].top() - metrics.height() * 0.6,
-                         width, metrics.height() + 2)
+            box = QRectF(
+                rects[0].left() - 2,
+                rects[0].top() - metrics.height() * 0.6,
+                width,
+                metrics.height() + 2,
+            )
             painter.setPen(QPen(QColor("#7a5c00"), 1))
             painter.setBrush(QColor("#ffd84d"))
             painter.drawRoundedRect(box, 3, 3)
             done = metrics.horizontalAdvance(typed.upper())
             painter.setPen(QColor("#8a7a40"))
-            painter.drawText(box.adjusted(4, 0, 0, 0), Qt.AlignVCenter | Qt.AlignLeft,
-                             typed.upper())
+            painter.drawText(
+                box.adjusted(4, 0, 0, 0), Qt.AlignVCenter | Qt.AlignLeft, typed.upper()
+            )
             painter.setPen(QColor("#000000"))
-            painter.drawText(box.adjusted(4 + done, 0, 0, 0), Qt.AlignVCenter | Qt.AlignLeft,
-                             code[len(typed):].upper())
+            painter.drawText(
+                box.adjusted(4 + done, 0, 0, 0),
+                Qt.AlignVCenter | Qt.AlignLeft,
+                code[len(typed) :].upper(),
+            )

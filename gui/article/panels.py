@@ -28,8 +28,11 @@ from annotation.project.store import UnreadMeta
 from annotation.schema import LabelSchema
 
 _ROOT = QModelIndex()
-STATUS_WORDS = {EntityStatus.SUGGESTED: "suggested", EntityStatus.ACCEPTED: "accepted",
-                EntityStatus.REJECTED: "rejected"}
+STATUS_WORDS = {
+    EntityStatus.SUGGESTED: "suggested",
+    EntityStatus.ACCEPTED: "accepted",
+    EntityStatus.REJECTED: "rejected",
+}
 
 
 @functools.cache
@@ -180,7 +183,7 @@ class _ItemTable(QTableView):
 def _surface(text: str, entity: Entity | None) -> str:
     if entity is None:
         return "?"
-    return text[entity.start:entity.end].replace("\r", " ").replace("\n", " ")
+    return text[entity.start : entity.end].replace("\r", " ").replace("\n", " ")
 
 
 class EntityTable(_ItemTable):
@@ -191,8 +194,16 @@ class EntityTable(_ItemTable):
 
     def show_entities(self, text: str, entities: list[Entity], schema: LabelSchema) -> None:
         colours = {t.name: t.colour for t in schema.entities}
-        self.fill([(e.id, [_surface(text, e), e.label, STATUS_WORDS.get(e.status, e.status)],
-                    colours.get(e.label)) for e in entities])
+        self.fill(
+            [
+                (
+                    e.id,
+                    [_surface(text, e), e.label, STATUS_WORDS.get(e.status, e.status)],
+                    colours.get(e.label),
+                )
+                for e in entities
+            ]
+        )
 
 
 class RelationTable(_ItemTable):
@@ -205,19 +216,31 @@ class RelationTable(_ItemTable):
         header.setSectionResizeMode(2, QHeaderView.Stretch)
         header.setMinimumSectionSize(40)
 
-    def show_relations(self, text: str, relations: list[Relation],
-                       entities: dict[int, Entity]) -> None:
+    def show_relations(
+        self, text: str, relations: list[Relation], entities: dict[int, Entity]
+    ) -> None:
         def position(r: Relation) -> tuple[int, int, int]:
             ends = sorted(e.start for e in (entities.get(r.head), entities.get(r.child)) if e)
             return (ends[0], ends[-1], r.id) if ends else (-1, -1, r.id)
 
         rows = sorted(relations, key=position)
-        self.fill([(r.id, [_surface(text, entities.get(r.head)), r.label,
-                           _surface(text, entities.get(r.child)),
-                           STATUS_WORDS.get(r.status, r.status)], None) for r in rows])
+        self.fill(
+            [
+                (
+                    r.id,
+                    [
+                        _surface(text, entities.get(r.head)),
+                        r.label,
+                        _surface(text, entities.get(r.child)),
+                        STATUS_WORDS.get(r.status, r.status),
+                    ],
+                    None,
+                )
+                for r in rows
+            ]
+        )
         labels = {r.label for r in rows}
-        widest = max((self.fontMetrics().horizontalAdvance(label) for label in labels),
-                     default=60)
+        widest = max((self.fontMetrics().horizontalAdvance(label) for label in labels), default=60)
         self.horizontalHeader().resizeSection(1, widest + 16)
 
 
@@ -235,9 +258,13 @@ class MetadataPanel(QScrollArea):
     def show_article(self, article: Article | None, status: str = "") -> None:
         rows = []
         if article is not None:
-            rows = [("Title", article.title), ("Status", status), ("Source", article.source),
-                    ("Article", str(article.id)),
-                    ("Length", f"{len(article.text):,} characters")]
+            rows = [
+                ("Title", article.title),
+                ("Status", status),
+                ("Source", article.source),
+                ("Article", str(article.id)),
+                ("Length", f"{len(article.text):,} characters"),
+            ]
             rows += [(str(k), str(v)) for k, v in sorted(article.meta.items())]
             if isinstance(article.meta, UnreadMeta):  # nested too deeply, by another program
                 rows.append(("Metadata", f"({article.meta.unread})"))

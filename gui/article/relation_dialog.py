@@ -28,16 +28,21 @@ from annotation.view.relation_picking import Choice, candidate_rows, context, le
 Row = tuple[str, list[tuple[str, Choice]]]  # an entity's line of text, and its types
 
 
-def relation_rows(schema: LabelSchema, entity: Entity, others: list[Entity], text: str,
-                  prior: dict[tuple[str, str, str], int] | None = None) -> list[Row]:
+def relation_rows(
+    schema: LabelSchema,
+    entity: Entity,
+    others: list[Entity],
+    text: str,
+    prior: dict[tuple[str, str, str], int] | None = None,
+) -> list[Row]:
     """What the dialog lists: each other entity once, with the types it may be linked by,
     the likeliest first (each type's name first, so typing its letters finds it)."""
+
     def name(e: Entity) -> str:
-        return " ".join(text[e.start:e.end].split())[:40]
+        return " ".join(text[e.start : e.end].split())[:40]
 
     rows = []
-    for other, choices in candidate_rows(schema, entity, others, text, lexicon_cues(),
-                                         prior):
+    for other, choices in candidate_rows(schema, entity, others, text, lexicon_cues(), prior):
         line, around = context(text, other)
         types = []
         for head, child, label in choices:
@@ -53,14 +58,14 @@ def relation_rows(schema: LabelSchema, entity: Entity, others: list[Entity], tex
 class RelationDialog(QDialog):
     """Lists the entities one may be linked to and the types for each; Enter adds."""
 
-    def __init__(self, rows: list[Row], parent: QWidget | None = None,
-                 head: str = "") -> None:
+    def __init__(self, rows: list[Row], parent: QWidget | None = None, head: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Add relation")
         self.resize(860, 460)
         self._rows = rows
-        self._filter = QLineEdit(placeholderText="Type to filter by name, words around it "
-                                                 "or relation type")
+        self._filter = QLineEdit(
+            placeholderText="Type to filter by name, words around it or relation type"
+        )
         self._entities = QListWidget()
         self._types = QListWidget()
         for text, _ in rows:
@@ -77,9 +82,12 @@ class RelationDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        hint = ("No relation type in the schema fits these entities." if not rows else
-                f"From “{head}”: Up and Down choose the other end, Enter goes to its types "
-                "(or adds the only one), Enter adds, Esc cancels.")
+        hint = (
+            "No relation type in the schema fits these entities."
+            if not rows
+            else f"From “{head}”: Up and Down choose the other end, Enter goes to its types "
+            "(or adds the only one), Enter adds, Esc cancels."
+        )
         message = QLabel(hint)
         message.setTextFormat(Qt.PlainText)
         message.setWordWrap(True)
@@ -97,8 +105,11 @@ class RelationDialog(QDialog):
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
         # Up and Down in the filter box move through the entities, so hands stay on the keys.
-        if watched is self._filter and event.type() == event.Type.KeyPress \
-                and event.key() in (Qt.Key_Up, Qt.Key_Down, Qt.Key_PageUp, Qt.Key_PageDown):
+        if (
+            watched is self._filter
+            and event.type() == event.Type.KeyPress
+            and event.key() in (Qt.Key_Up, Qt.Key_Down, Qt.Key_PageUp, Qt.Key_PageDown)
+        ):
             self._entities.keyPressEvent(event)
             return True
         return super().eventFilter(watched, event)

@@ -11,8 +11,11 @@ from gui.article.paint import FOCUS_MODES
 from gui.article.relation_dialog import RelationDialog, relation_rows
 from gui.window_state import qsettings
 
-FOCUS_WORDS = {"current": "the current entity's in full, the others thin",
-               "all": "all in full", "none": "none"}
+FOCUS_WORDS = {
+    "current": "the current entity's in full, the others thin",
+    "all": "all in full",
+    "none": "none",
+}
 
 
 class RelationMenu:
@@ -24,15 +27,19 @@ class RelationMenu:
         c = self.pane.controller
         entity = c.entity(head) if head is not None else c.current_entity()
         if entity not in c.linkable() or c.article is None:
-            self.statusBar().showMessage("Make an entity current first (click it or press Tab)",
-                                         5000)
+            self.statusBar().showMessage(
+                "Make an entity current first (click it or press Tab)", 5000
+            )
             return
         others = [e for e in c.linkable() if e.id != entity.id]
         if child is not None:
             others = [e for e in others if e.id == child]
         prior = self.pane.picker.prior()  # the same order as the hint keys offer
-        dialog = RelationDialog(relation_rows(self.workspace.schema, entity, others,
-                                              c.article.text, prior), self, c.surface(entity))
+        dialog = RelationDialog(
+            relation_rows(self.workspace.schema, entity, others, c.article.text, prior),
+            self,
+            c.surface(entity),
+        )
         if dialog.exec() and (choice := dialog.choice()) is not None:
             c.add_relation(*choice)
 

@@ -100,15 +100,14 @@ class RelationPicker(QObject):
         if entity is None or c.article is None:
             self.message.emit("Make an entity current first (Tab, G or a click), then press L")
             return False
-        targets = pick_targets(c.workspace.schema, entity, c.linkable(), self._sentences(),
-                               reach)
+        targets = pick_targets(c.workspace.schema, entity, c.linkable(), self._sentences(), reach)
         if not targets and reach < WHOLE:  # nothing near: offer the whole article at once
             reach = WHOLE
-            targets = pick_targets(c.workspace.schema, entity, c.linkable(),
-                                   self._sentences(), reach)
+            targets = pick_targets(
+                c.workspace.schema, entity, c.linkable(), self._sentences(), reach
+            )
         if not targets:
-            self.message.emit(f"No entity of this article can be linked to "
-                              f"“{c.surface(entity)}”")
+            self.message.emit(f"No entity of this article can be linked to “{c.surface(entity)}”")
             return False
         self._origin, self._reach = entity, reach
         self._begin(PICK, [e.id for e in targets])
@@ -128,9 +127,11 @@ class RelationPicker(QObject):
         c = self.controller
         relation = c.current_relation()
         if relation is None:
-            self.message.emit("Make a relation current first (] or [ from one of its ends, "
-                              "Ctrl+] in the article, Tab, or a click on its label), then "
-                              "press T")
+            self.message.emit(
+                "Make a relation current first (] or [ from one of its ends, "
+                "Ctrl+] in the article, Tab, or a click on its label), then "
+                "press T"
+            )
             return False
         self._origin, self._other = c.entity(relation.head), c.entity(relation.child)
         if self._origin is None or self._other is None:
@@ -158,8 +159,7 @@ class RelationPicker(QObject):
         article = self.controller.article
         if self._bounds is None or self._bounds[0] != article.id:
             tokens = self.controller.tokens
-            self._bounds = (article.id,
-                            sentence_bounds(article.text, tokens.starts, tokens.ends))
+            self._bounds = (article.id, sentence_bounds(article.text, tokens.starts, tokens.ends))
         return self._bounds[1]
 
     # -- keys ---------------------------------------------------------------------------------
@@ -219,10 +219,16 @@ class RelationPicker(QObject):
         schema, text, cues = c.workspace.schema, c.article.text, lexicon_cues()
         prior = self.prior()
         forward = type_options(schema, origin, other, text, cues, prior)
-        symmetric = {label for _, _, label in forward
-                     if (t := schema.relation(label)) is not None and t.symmetric}
-        backward = [o for o in type_options(schema, other, origin, text, cues, prior)
-                    if o[2] not in symmetric]
+        symmetric = {
+            label
+            for _, _, label in forward
+            if (t := schema.relation(label)) is not None and t.symmetric
+        }
+        backward = [
+            o
+            for o in type_options(schema, other, origin, text, cues, prior)
+            if o[2] not in symmetric
+        ]
         if self._retype is not None:  # its own type is no change
             now = c.relation(self._retype)
             forward = [o for o in forward if now is None or o[2] != now.label]
@@ -231,7 +237,7 @@ class RelationPicker(QObject):
     def _type_key(self, key: int, text: str) -> bool:
         if key in (Qt.Key_Tab, Qt.Key_Backtab):
             forward, backward = self._directions()
-            if (backward if not self._flipped else forward):
+            if backward if not self._flipped else forward:
                 self._flipped = not self._flipped
                 self._typed = ""
                 self._show_types()
@@ -272,12 +278,15 @@ class RelationPicker(QObject):
         head, child, label = choice
         if retype is not None:
             if c.retype_relation(retype, head, child, label):
-                self.message.emit(f"Changed to “{c.surface(c.entity(head))}” → {label} → "
-                                  f"“{c.surface(c.entity(child))}”")
+                self.message.emit(
+                    f"Changed to “{c.surface(c.entity(head))}” → {label} → "
+                    f"“{c.surface(c.entity(child))}”"
+                )
             return
         if c.add_relation(head, child, label):
-            self.message.emit(f"Added “{c.surface(c.entity(head))}” → {label} → "
-                              f"“{c.surface(c.entity(child))}”")
+            self.message.emit(
+                f"Added “{c.surface(c.entity(head))}” → {label} → “{c.surface(c.entity(child))}”"
+            )
 
     def cancel(self) -> None:
         """Leave any mode; nothing is changed."""
@@ -303,8 +312,9 @@ class RelationPicker(QObject):
     def _show_types(self) -> None:
         self.options = [o for o in self._all_options() if o[2].startswith(self._typed)]
         c = self.controller
-        first, second = (self._other, self._origin) if self._flipped else \
-            (self._origin, self._other)
+        first, second = (
+            (self._other, self._origin) if self._flipped else (self._origin, self._other)
+        )
         lines = [f"“{_short(c.surface(first))}” → ? → “{_short(c.surface(second))}”"]
         lines += [f"{n}  {label}" for n, (_, _, label) in enumerate(self.options[:9], 1)]
         lines += [f"   {label}" for _, _, label in self.options[9:]]
@@ -318,4 +328,4 @@ class RelationPicker(QObject):
 
 def _short(text: str, most: int = 40) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= most else text[:most - 1] + "…"
+    return text if len(text) <= most else text[: most - 1] + "…"

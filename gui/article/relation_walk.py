@@ -21,6 +21,7 @@ from gui.article.controller import ArticleController, Item
 
 def reading_order(relations: list[Relation], entities: dict[int, Entity]) -> list[Relation]:
     """Relations by their earlier end's start, then their later end's, then id."""
+
     def position(r: Relation) -> tuple[int, int, int]:
         ends = sorted(e.start for e in (entities.get(r.head), entities.get(r.child)) if e)
         return (ends[0], ends[-1], r.id) if ends else (-1, -1, r.id)
@@ -85,8 +86,10 @@ class RelationWalk(QObject):
         c = self.controller
         entity = self.anchor()
         if entity is None:
-            self.message.emit("Make an entity current first (Tab, G or a click), then press ] "
-                              "or [ to step through its relations")
+            self.message.emit(
+                "Make an entity current first (Tab, G or a click), then press ] "
+                "or [ to step through its relations"
+            )
             return False
         relations = self.of_entity(entity)
         if not relations:
@@ -97,12 +100,16 @@ class RelationWalk(QObject):
         item = ring[(here + step) % len(ring)]
         c.set_current(item)
         if item.kind == "entity":
-            self.message.emit(f"“{_short(c.surface(entity))}” again ({len(relations)} "
-                              f"relation{'s' * (len(relations) != 1)})")
+            self.message.emit(
+                f"“{_short(c.surface(entity))}” again ({len(relations)} "
+                f"relation{'s' * (len(relations) != 1)})"
+            )
         else:
-            self.message.emit(f"{self._describe(c.relation(item.id))}: relation "
-                              f"{ring.index(item)} of {len(relations)} of "
-                              f"“{_short(c.surface(entity))}”")
+            self.message.emit(
+                f"{self._describe(c.relation(item.id))}: relation "
+                f"{ring.index(item)} of {len(relations)} of "
+                f"“{_short(c.surface(entity))}”"
+            )
         return True
 
     def step_article(self, step: int) -> bool:
@@ -114,8 +121,7 @@ class RelationWalk(QObject):
             return False
         at = self.landing(step)
         self.controller.set_current(Item("relation", relations[at].id))
-        self.message.emit(f"{self._describe(relations[at])}: relation {at + 1} of "
-                          f"{len(relations)}")
+        self.message.emit(f"{self._describe(relations[at])}: relation {at + 1} of {len(relations)}")
         return True
 
     def landing(self, step: int) -> int:
@@ -134,16 +140,19 @@ class RelationWalk(QObject):
         first_ends = [min(starts.get(r.head, -1), starts.get(r.child, -1)) for r in relations]
         if step > 0:
             return next((i for i, s in enumerate(first_ends) if s >= entity.start), 0)
-        return next((i for i in reversed(range(len(ids))) if first_ends[i] < entity.start),
-                    len(ids) - 1)
+        return next(
+            (i for i in reversed(range(len(ids))) if first_ends[i] < entity.start), len(ids) - 1
+        )
 
     def _describe(self, relation: Relation) -> str:
         c = self.controller
         head, child = c.entity(relation.head), c.entity(relation.child)
-        return (f"“{_short(c.surface(head))}” → {relation.label} → "
-                f"“{_short(c.surface(child))}” ({relation.status})")
+        return (
+            f"“{_short(c.surface(head))}” → {relation.label} → "
+            f"“{_short(c.surface(child))}” ({relation.status})"
+        )
 
 
 def _short(text: str, most: int = 30) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= most else text[:most - 1] + "…"
+    return text if len(text) <= most else text[: most - 1] + "…"

@@ -84,7 +84,10 @@ class ArticleSearch(QLineEdit):
     def event(self, event: QEvent) -> bool:
         # Enter and Esc are the box's own while it has focus, not the window's Accept.
         if event.type() == QEvent.ShortcutOverride and event.key() in (
-                Qt.Key_Return, Qt.Key_Enter, Qt.Key_Escape):
+            Qt.Key_Return,
+            Qt.Key_Enter,
+            Qt.Key_Escape,
+        ):
             event.accept()
             return True
         return super().event(event)

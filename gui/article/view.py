@@ -95,12 +95,15 @@ class ArticleView(QTextEdit):
         self._relayout()
         self.verticalScrollBar().setValue(0)
 
-    def set_annotations(self, entities: list[Shown], relations: list[ShownRelation],
-                        colours: dict[str, QColor]) -> None:
+    def set_annotations(
+        self, entities: list[Shown], relations: list[ShownRelation], colours: dict[str, QColor]
+    ) -> None:
         """Replace what is drawn over the text (the text and scroll position stay)."""
         slots = stack_slots([(e.start, e.end) for e in entities])
-        self._entities = [Shown(e.id, e.start, e.end, e.label, e.status, s, e.tag)
-                          for e, s in zip(entities, slots)]
+        self._entities = [
+            Shown(e.id, e.start, e.end, e.label, e.status, s, e.tag)
+            for e, s in zip(entities, slots)
+        ]
         self._by_id = {e.id: e for e in self._entities}
         self._hits_stale = True
         self._relations = relations
@@ -109,8 +112,9 @@ class ArticleView(QTextEdit):
             self._current = None
         self._relayout()
 
-    def set_current(self, entity_id: int | None, relation_id: int | None = None,
-                    reveal: int | None = None) -> None:
+    def set_current(
+        self, entity_id: int | None, relation_id: int | None = None, reveal: int | None = None
+    ) -> None:
         """Make an entity (or relation) current; scroll entity `reveal` into sight.
 
         In focus mode "current" its relations get their labels, and their lines room for
@@ -222,20 +226,38 @@ class ArticleView(QTextEdit):
         their ends or the focus mode may have), and give lines room for them, keeping the
         current item (else the top line) where it is on screen."""
         if shown_changed:
-            self._to_draw = self._focus != "none" and (self._focus, tuple(
-                (r.id, r.label, r.status, self._span(r.head), self._span(r.child))
-                for r in self._relations))
+            self._to_draw = self._focus != "none" and (
+                self._focus,
+                tuple(
+                    (r.id, r.label, r.status, self._span(r.head), self._span(r.child))
+                    for r in self._relations
+                ),
+            )
         chosen = labelled(self._focus, self._relations, self._current, self._current_relation)
 
         def still() -> AbstractContextManager[None]:
-            ends = [self._current] + [end for r in self._relations if r.id ==
-                                      self._current_relation for end in (r.head, r.child)]
-            return keeping_still(self, [self._offsets.to_qt(self._by_id[e].start)
-                                        for e in ends if e in self._by_id],
-                                 self._arcs.room.applied)
+            ends = [self._current] + [
+                end
+                for r in self._relations
+                if r.id == self._current_relation
+                for end in (r.head, r.child)
+            ]
+            return keeping_still(
+                self,
+                [self._offsets.to_qt(self._by_id[e].start) for e in ends if e in self._by_id],
+                self._arcs.room.applied,
+            )
 
-        if self._arcs.update(self.document(), self._offsets, self._by_id, self._relations,
-                             self._metrics, self._to_draw, chosen, still):
+        if self._arcs.update(
+            self.document(),
+            self._offsets,
+            self._by_id,
+            self._relations,
+            self._metrics,
+            self._to_draw,
+            chosen,
+            still,
+        ):
             self._spans = {}
         self._hits_stale = True
         self.viewport().update()
@@ -248,8 +270,15 @@ class ArticleView(QTextEdit):
 
     def _painter(self) -> ArticlePainter:
         scroll = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
-        return ArticlePainter(self.document(), self._offsets, self._metrics, self._colours,
-                              self.palette(), scroll, self._spans)
+        return ArticlePainter(
+            self.document(),
+            self._offsets,
+            self._metrics,
+            self._colours,
+            self.palette(),
+            scroll,
+            self._spans,
+        )
 
     def _layout(self, painter: ArticlePainter) -> tuple[list[Shown], dict[int, QRectF]]:
         """The entities in sight and their tags; remembers both for hit-testing."""
@@ -273,28 +302,35 @@ class ArticleView(QTextEdit):
             painter.tags(p, visible, tags, self._current)
             # Only arcs with an end in sight: a long article has hundreds of relations.
             in_sight = {e.id for e in visible}
-            relations = [r for r in self._relations
-                         if r.head in in_sight or r.child in in_sight]
-            shown = {end: self._by_id[end] for r in relations for end in (r.head, r.child)
-                     if end in self._by_id}
+            relations = [r for r in self._relations if r.head in in_sight or r.child in in_sight]
+            shown = {
+                end: self._by_id[end]
+                for r in relations
+                for end in (r.head, r.child)
+                if end in self._by_id
+            }
             self._label_hits = ArcPainter(painter).arcs(
-                p, relations, shown, self._arcs.plan, self._current, self._current_relation)
-            current = next((r for r in self._relations if r.id == self._current_relation),
-                           None)
+                p, relations, shown, self._arcs.plan, self._current, self._current_relation
+            )
+            current = next((r for r in self._relations if r.id == self._current_relation), None)
             for end in (current.head, current.child) if current else ():
                 if end in self._by_id:
                     painter.outline(p, self._by_id[end])
             self._draw_drag(p, painter)
             if self._hints:
-                painter.hints(p, [e for e in visible if e.id in self._hints], self._hints,
-                              self._typed)
+                painter.hints(
+                    p, [e for e in visible if e.id in self._hints], self._hints, self._typed
+                )
 
     def _settle_lines(self) -> None:
         """Lines in sight that Qt laid out again go back to their places (see LineRoom)."""
         doc = self.document()
         first = doc.findBlock(self.cursorForPosition(QPoint(0, 0)).position())
-        last = doc.findBlock(self.cursorForPosition(
-            QPoint(self.viewport().width(), self.viewport().height())).position())
+        last = doc.findBlock(
+            self.cursorForPosition(
+                QPoint(self.viewport().width(), self.viewport().height())
+            ).position()
+        )
         if self._arcs.room.settle(doc, first.blockNumber(), last.blockNumber() + 1):
             self._spans = {}
 
@@ -313,8 +349,11 @@ class ArticleView(QTextEdit):
     def visible_entities(self) -> list[Shown]:
         """The entities wholly or partly in sight, in reading order."""
         painter, sight = self._painter(), QRectF(self.viewport().rect())
-        return [e for e in self._visible_entities()
-                if any(sight.intersects(r) for r in painter.rects(e))]
+        return [
+            e
+            for e in self._visible_entities()
+            if any(sight.intersects(r) for r in painter.rects(e))
+        ]
 
     def _visible_entities(self) -> list[Shown]:
         top = self.cursorForPosition(QPoint(0, 0)).position()
@@ -351,14 +390,19 @@ class ArticleView(QTextEdit):
         """The entity drawn at a viewport point (the smallest if several)."""
         if self._hits_stale:
             self._layout(self._painter())
-        hits = [(r.width(), entity_id) for r, entity_id in self._hits
-                if r.adjusted(-1, -1, 1, 1).contains(QPointF(pos))]
+        hits = [
+            (r.width(), entity_id)
+            for r, entity_id in self._hits
+            if r.adjusted(-1, -1, 1, 1).contains(QPointF(pos))
+        ]
         return min(hits)[1] if hits else None
 
     def event(self, event: QEvent) -> bool:
         # In a hint mode the picker takes plain keys before the window's shortcuts do.
-        if self.key_handler is not None and event.type() in (QEvent.ShortcutOverride,
-                                                             QEvent.KeyPress):
+        if self.key_handler is not None and event.type() in (
+            QEvent.ShortcutOverride,
+            QEvent.KeyPress,
+        ):
             if event.modifiers() & (Qt.ControlModifier | Qt.AltModifier | Qt.MetaModifier):
                 return super().event(event)
             if event.type() == QEvent.ShortcutOverride:
@@ -374,8 +418,14 @@ class ArticleView(QTextEdit):
 
     def relation_at(self, pos: QPoint) -> int | None:
         """The relation whose label is drawn at a viewport point."""
-        return next((relation_id for box, relation_id in reversed(self._label_hits)
-                     if box.contains(QPointF(pos))), None)
+        return next(
+            (
+                relation_id
+                for box, relation_id in reversed(self._label_hits)
+                if box.contains(QPointF(pos))
+            ),
+            None,
+        )
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.pressed.emit()
@@ -384,8 +434,11 @@ class ArticleView(QTextEdit):
             self.relationClicked.emit(relation_id)
             return
         entity_id = self.entity_at(event.position().toPoint())
-        if event.button() == Qt.LeftButton and entity_id is not None \
-                and not event.modifiers() & (Qt.ShiftModifier | Qt.AltModifier):
+        if (
+            event.button() == Qt.LeftButton
+            and entity_id is not None
+            and not event.modifiers() & (Qt.ShiftModifier | Qt.AltModifier)
+        ):
             self._press = event.position().toPoint()
             self._drag_from = entity_id
             self.clear_selection()
@@ -452,4 +505,3 @@ class _painting:
 
     def __exit__(self, *exc: object) -> None:
         self._painter.end()
-

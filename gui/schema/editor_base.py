@@ -81,8 +81,7 @@ class SchemaTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._on_selection_changed)
         self.guideline = GuidelineEdit()
@@ -212,7 +211,9 @@ class SchemaTab(QWidget):
 
     def confirm(self, question: str) -> bool:
         answer = QMessageBox.question(
-            self, "Edit schema", question,
+            self,
+            "Edit schema",
+            question,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -252,13 +253,15 @@ class SchemaTab(QWidget):
         if name is None or not others:
             return
         target, ok = QInputDialog.getItem(
-            self, "Merge label", f"Merge {name} into:", others, 0, False)
+            self, "Merge label", f"Merge {name} into:", others, 0, False
+        )
         if not ok or target not in others:
             return
         command = MergeLabels(self.kind, [name], target)
         touched = command.impact(self._workspace.store)
-        if not self.confirm(f"Merge {name} into {target}: {touched} will change, "
-                            f"and {name} will be removed."):
+        if not self.confirm(
+            f"Merge {name} into {target}: {touched} will change, and {name} will be removed."
+        ):
             return
         self.apply_selecting(command, target)
 
@@ -269,7 +272,8 @@ class SchemaTab(QWidget):
         command = RemoveLabel(self.kind, name)
         touched = command.impact(self._workspace.store)
         # A used label is refused by the command, with counts; only ask when it can be done.
-        if not touched and not self.confirm(f"Remove the {self.kind} label {name}? "
-                                            f"No {self.kind} uses it."):
+        if not touched and not self.confirm(
+            f"Remove the {self.kind} label {name}? No {self.kind} uses it."
+        ):
             return
         self.apply(command)

@@ -39,8 +39,13 @@ class EntityLabelsTab(SchemaTab):
         self.colour_button = button("Colour…", self._on_colour)
         self.merge_button = button("Merge into…", self._on_merge)
         self.remove_button = button("Remove", self._on_remove)
-        for widget in (self.add_button, self.rename_button, self.colour_button,
-                       self.merge_button, self.remove_button):
+        for widget in (
+            self.add_button,
+            self.rename_button,
+            self.colour_button,
+            self.merge_button,
+            self.remove_button,
+        ):
             self.buttons.addWidget(widget)
         self.hotkey = QLineEdit()
         self.hotkey.setMaxLength(1)
@@ -61,8 +66,13 @@ class EntityLabelsTab(SchemaTab):
 
     def show_details(self, schema: LabelSchema, name: str | None) -> None:
         self.hotkey.setText(schema.entity(name).hotkey if name else "")
-        for widget in (self.hotkey, self.rename_button, self.colour_button,
-                       self.merge_button, self.remove_button):
+        for widget in (
+            self.hotkey,
+            self.rename_button,
+            self.colour_button,
+            self.merge_button,
+            self.remove_button,
+        ):
             widget.setEnabled(name is not None)
 
     def guideline_of(self, schema: LabelSchema, name: str) -> str:

@@ -35,8 +35,7 @@ class RelationLabelsTab(SchemaTab):
         self.rename_button = button("Rename…", self._on_rename)
         self.merge_button = button("Merge into…", self._on_merge)
         self.remove_button = button("Remove", self._on_remove)
-        for widget in (self.add_button, self.rename_button, self.merge_button,
-                       self.remove_button):
+        for widget in (self.add_button, self.rename_button, self.merge_button, self.remove_button):
             self.buttons.addWidget(widget)
         self.ends = {HEAD: QListWidget(), CHILD: QListWidget()}
         ends = QHBoxLayout()
@@ -45,8 +44,7 @@ class RelationLabelsTab(SchemaTab):
             column.addWidget(QLabel(title))
             column.addWidget(self.ends[end])
             ends.addLayout(column)
-            self.ends[end].itemChanged.connect(
-                lambda _item, end=end: self._on_end_changed(end))
+            self.ends[end].itemChanged.connect(lambda _item, end=end: self._on_end_changed(end))
         self.symmetric = QCheckBox("Symmetric (direction carries no meaning)")
         self.symmetric.toggled.connect(self._on_symmetric_toggled)
         self.details.addLayout(ends)
@@ -67,20 +65,23 @@ class RelationLabelsTab(SchemaTab):
             for label in schema.entity_labels:
                 item = QListWidgetItem(label)
                 item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
-                item.setCheckState(Qt.CheckState.Checked if label in allowed
-                                   else Qt.CheckState.Unchecked)
+                item.setCheckState(
+                    Qt.CheckState.Checked if label in allowed else Qt.CheckState.Unchecked
+                )
                 widget.addItem(item)
             widget.setEnabled(rel is not None)
         self.symmetric.setChecked(bool(rel and rel.symmetric))
-        for widget in (self.symmetric, self.rename_button, self.merge_button,
-                       self.remove_button):
+        for widget in (self.symmetric, self.rename_button, self.merge_button, self.remove_button):
             widget.setEnabled(rel is not None)
 
     def checked(self, end: str) -> list[str]:
         """The Entity Labels ticked for one end of the shown Relation Label."""
         widget = self.ends[end]
-        return [widget.item(i).text() for i in range(widget.count())
-                if widget.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            widget.item(i).text()
+            for i in range(widget.count())
+            if widget.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def guideline_of(self, schema: LabelSchema, name: str) -> str:
         return schema.relation(name).guideline

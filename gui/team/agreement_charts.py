@@ -15,6 +15,7 @@ from annotation.team.agreement_report import Confusion
 
 KAPPA_COLOUR = QColor("#E69F00")  # Okabe-Ito orange: distinct from Highlight in both themes
 
+
 def format_figure(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
@@ -26,9 +27,11 @@ def _ink_on(colour: QColor) -> QColor:
 
 
 def _mix(a: QColor, b: QColor, t: float) -> QColor:
-    return QColor.fromRgbF(a.redF() + (b.redF() - a.redF()) * t,
-                           a.greenF() + (b.greenF() - a.greenF()) * t,
-                           a.blueF() + (b.blueF() - a.blueF()) * t)
+    return QColor.fromRgbF(
+        a.redF() + (b.redF() - a.redF()) * t,
+        a.greenF() + (b.greenF() - a.greenF()) * t,
+        a.blueF() + (b.blueF() - a.blueF()) * t,
+    )
 
 
 class LabelBarChart(QWidget):
@@ -55,8 +58,12 @@ class LabelBarChart(QWidget):
     def _plot(self) -> tuple[QRectF, float]:
         fm = self.fontMetrics()
         left = fm.horizontalAdvance("-0.25") + fm.height() + 14
-        area = QRectF(left, fm.height() * 2 + 8, self.width() - left - 10,
-                      self.height() - fm.height() * 4 - 16)
+        area = QRectF(
+            left,
+            fm.height() * 2 + 8,
+            self.width() - left - 10,
+            self.height() - fm.height() * 4 - 16,
+        )
         low = min([0.0, *(k for _, _, k in self._bars if k is not None)])
         return area, math.floor(low * 4) / 4
 
@@ -98,16 +105,25 @@ class LabelBarChart(QWidget):
             p.drawLine(int(area.left()), int(y), int(area.right()), int(y))
             p.setPen(ink)
             text = f"{value:.2f}"
-            p.drawText(QRectF(0, y - fm.height() / 2, area.left() - 6, fm.height()),
-                       Qt.AlignRight | Qt.AlignVCenter, text)
+            p.drawText(
+                QRectF(0, y - fm.height() / 2, area.left() - 6, fm.height()),
+                Qt.AlignRight | Qt.AlignVCenter,
+                text,
+            )
         p.save()
         p.translate(fm.height() * 0.5 + 2, area.center().y())
         p.rotate(-90)
-        p.drawText(QRectF(-area.height() / 2, -fm.height() / 2, area.height(), fm.height()),
-                   Qt.AlignCenter, "agreement")
+        p.drawText(
+            QRectF(-area.height() / 2, -fm.height() / 2, area.height(), fm.height()),
+            Qt.AlignCenter,
+            "agreement",
+        )
         p.restore()
-        p.drawText(QRectF(area.left(), self.height() - fm.height() - 2, area.width(),
-                          fm.height()), Qt.AlignCenter, "entity label")
+        p.drawText(
+            QRectF(area.left(), self.height() - fm.height() - 2, area.width(), fm.height()),
+            Qt.AlignCenter,
+            "entity label",
+        )
         # Legend, top right.
         x = area.right()
         for name, colour in reversed(list(zip(self.SERIES, self._colours()))):
@@ -130,12 +146,14 @@ class LabelBarChart(QWidget):
                 p.setFont(small)
                 text = "n/a" if value is None else f"{value:.2f}"
                 y = rect.top() - fm.height() if (value or 0) >= 0 else rect.bottom()
-                p.drawText(QRectF(rect.center().x() - 30, y, 60, fm.height()),
-                           Qt.AlignCenter, text)
+                p.drawText(QRectF(rect.center().x() - 30, y, 60, fm.height()), Qt.AlignCenter, text)
                 p.setFont(self.font())
             middle = rects[0].right() + 1
-            p.drawText(QRectF(middle - group / 2, area.bottom() + 4, group, fm.height()),
-                       Qt.AlignCenter, label)
+            p.drawText(
+                QRectF(middle - group / 2, area.bottom() + 4, group, fm.height()),
+                Qt.AlignCenter,
+                label,
+            )
 
     def _colours(self) -> tuple[QColor, QColor]:
         return self.palette().color(QPalette.Highlight), KAPPA_COLOUR
@@ -192,13 +210,17 @@ class ConfusionHeatMap(QWidget):
         size = max(8.0, min((self.height() - top - 8) / len(names), width))
         peak = max([v for row in grid for v in row if v] + [1])
         p.setPen(ink)
-        p.drawText(QRectF(left, 0, width * len(names), line), Qt.AlignCenter,
-                   f"{self.names[1]}'s label")
+        p.drawText(
+            QRectF(left, 0, width * len(names), line), Qt.AlignCenter, f"{self.names[1]}'s label"
+        )
         p.save()
         p.translate(line * 0.5 + 2, top + size * len(names) / 2)
         p.rotate(-90)
-        p.drawText(QRectF(-size * len(names) / 2, -line / 2, size * len(names), line),
-                   Qt.AlignCenter, f"{self.names[0]}'s label")
+        p.drawText(
+            QRectF(-size * len(names) / 2, -line / 2, size * len(names), line),
+            Qt.AlignCenter,
+            f"{self.names[0]}'s label",
+        )
         p.restore()
         # Column names and counts shrink to fit their cells, rather than run together.
         widest = max(fm.horizontalAdvance(n) for n in names)
@@ -214,8 +236,9 @@ class ConfusionHeatMap(QWidget):
             p.setPen(ink)
             cell_font = p.font()
             p.setFont(self.font())
-            p.drawText(QRectF(line + 4, y, left - line - 8, size),
-                       Qt.AlignRight | Qt.AlignVCenter, name)
+            p.drawText(
+                QRectF(line + 4, y, left - line - 8, size), Qt.AlignRight | Qt.AlignVCenter, name
+            )
             p.setFont(cell_font)
             for j, value in enumerate(grid[i]):
                 cell = QRectF(left + j * width, y, width, size)
@@ -227,4 +250,3 @@ class ConfusionHeatMap(QWidget):
                 p.drawRect(cell.adjusted(1, 1, -1, -1))
                 p.setPen(_ink_on(colour) if value else pal.color(QPalette.PlaceholderText))
                 p.drawText(cell, Qt.AlignCenter, str(value))
-

@@ -81,8 +81,9 @@ class ArticleAgreementModel(QAbstractTableModel):
         return None
 
     def _value(self, row: ArticleAgreement, column: int):
-        return (row.article_id, row.title, row.exact_f1, row.kappa, row.disagreement,
-                row.spans)[column]
+        return (row.article_id, row.title, row.exact_f1, row.kappa, row.disagreement, row.spans)[
+            column
+        ]
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
         if not index.isValid():
@@ -90,8 +91,11 @@ class ArticleAgreementModel(QAbstractTableModel):
         row = self.rows[index.row()]
         value = self._value(row, index.column())
         if role == Qt.DisplayRole:
-            return format_figure(value) if isinstance(value, float) or (
-                value is None and index.column() == 3) else value
+            return (
+                format_figure(value)
+                if isinstance(value, float) or (value is None and index.column() == 3)
+                else value
+            )
         if role == Qt.UserRole:
             return row.article_id
         if role == Qt.TextAlignmentRole and index.column() != 1:
@@ -206,8 +210,9 @@ class AgreementDialog(QDialog):
         self.counted.setText(message)
         self._show_overall()
         report = self.report
-        self.chart.set_bars([] if report is None else
-                            [(x.label, x.exact_f1, x.kappa) for x in report.per_label])
+        self.chart.set_bars(
+            [] if report is None else [(x.label, x.exact_f1, x.kappa) for x in report.per_label]
+        )
         self.pair_chooser.blockSignals(True)
         self.pair_chooser.clear()
         if report is not None:

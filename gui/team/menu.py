@@ -82,8 +82,11 @@ class TeamMenu:
         if self.workspace is None:
             return
         annotators = dialogs.choose_annotators(
-            self, self.workspace.store, self.workspace.annotator,
-            menu_path(self.menuBar(), self.actions.merge))
+            self,
+            self.workspace.store,
+            self.workspace.annotator,
+            menu_path(self.menuBar(), self.actions.merge),
+        )
         if annotators:
             self._show_pane(annotators)
 

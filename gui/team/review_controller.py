@@ -22,8 +22,7 @@ from gui.article.view import ArticleView
 from gui.workspace import Workspace
 
 ACCEPTED = EntityStatus.ACCEPTED
-KIND_WORDS = {"label": "label", "boundary": "span", "boundary+label": "span+label",
-              "only": "only"}
+KIND_WORDS = {"label": "label", "boundary": "span", "boundary+label": "span+label", "only": "only"}
 
 
 class ReviewController(ArticleController):
@@ -43,8 +42,9 @@ class ReviewController(ArticleController):
 
     def open(self, article_id: int) -> None:
         try:
-            review.accept_agreed(self.workspace.stack, self.workspace.store, article_id,
-                                 self.annotators)
+            review.accept_agreed(
+                self.workspace.stack, self.workspace.store, article_id, self.annotators
+            )
         except CommandError as exc:
             self.workspace.failed.emit(str(exc))
         super().open(article_id)
@@ -53,27 +53,34 @@ class ReviewController(ArticleController):
         if self.article is None:
             return
         store = self.workspace.store
-        self.review = review.article_review(store, self.article.id, self.reviewer,
-                                            self.annotators)
-        gold = [e for e in store.entities(self.article.id, (ACCEPTED,))
-                if e.annotator == self.reviewer]
+        self.review = review.article_review(store, self.article.id, self.reviewer, self.annotators)
+        gold = [
+            e for e in store.entities(self.article.id, (ACCEPTED,)) if e.annotator == self.reviewer
+        ]
         versions = [e for d in self.review.open for v in d.versions.values() for e in v]
         self.entities = sorted(gold + versions, key=lambda e: (e.start, e.end))
         ids = {e.id for e in gold}
-        gold_relations = [r for r in store.relations(self.article.id, (ACCEPTED,))
-                          if r.annotator == self.reviewer and r.head in ids and r.child in ids]
+        gold_relations = [
+            r
+            for r in store.relations(self.article.id, (ACCEPTED,))
+            if r.annotator == self.reviewer and r.head in ids and r.child in ids
+        ]
         self.relation_versions = {
-            v.relation.id: v for v in review.relation_versions(
-                store, self.article.id, self.reviewer, self.annotators)}
+            v.relation.id: v
+            for v in review.relation_versions(
+                store, self.article.id, self.reviewer, self.annotators
+            )
+        }
         self.relations = gold_relations + [v.relation for v in self.relation_versions.values()]
         if self.current is not None and self.current.id not in self._ids(self.current.kind):
             self.current = None
         schema = self.workspace.schema
         colours = {t.name: QColor(t.colour) for t in schema.entities}
         kinds = {e.id: d.kind for d in self.review.open for v in d.versions.values() for e in v}
-        self._positions = {item: (self.difference_of(item.id).start if item.kind == "entity"
-                                  else 10**9, i, 0)
-                           for i, item in enumerate(self.open_items())}
+        self._positions = {
+            item: (self.difference_of(item.id).start if item.kind == "entity" else 10**9, i, 0)
+            for i, item in enumerate(self.open_items())
+        }
         shown = []
         for e in self.entities:
             if e.annotator == self.reviewer:
@@ -87,12 +94,14 @@ class ReviewController(ArticleController):
             directed = not (schema.relation(r.label) and schema.relation(r.label).symmetric)
             version = self.relation_versions.get(r.id)
             if version is None:
-                relations.append(ShownRelation(r.id, r.head, r.child, r.label, r.status,
-                                               directed))
+                relations.append(ShownRelation(r.id, r.head, r.child, r.label, r.status, directed))
             else:  # drawn between the gold entities it would link
                 who = "+".join(str(self.annotators.index(a) + 1) for a in version.annotators)
-                relations.append(ShownRelation(r.id, version.head, version.child,
-                                               f"{who} {r.label}", VERSION, directed))
+                relations.append(
+                    ShownRelation(
+                        r.id, version.head, version.child, f"{who} {r.label}", VERSION, directed
+                    )
+                )
         self.view.set_annotations(shown, relations, colours)
         self._show_current(scroll=False)
         self.itemsChanged.emit()
@@ -178,16 +187,21 @@ class ReviewController(ArticleController):
         return self.relation_versions.get(relation.id) if relation else None
 
     def _settle_relation(self, settle, version: review.RelationVersion) -> bool:
-        return self._then_next(self._reading_position(self.current),
-                               lambda: settle(self.workspace.stack, version))
+        return self._then_next(
+            self._reading_position(self.current), lambda: settle(self.workspace.stack, version)
+        )
 
     def apply_label(self, label: str) -> bool:
         entity = self.current_entity()
-        if self.view.selected_span() is None and entity is not None \
-                and entity.annotator != self.reviewer:
+        if (
+            self.view.selected_span() is None
+            and entity is not None
+            and entity.annotator != self.reviewer
+        ):
             span = (entity.start, entity.end)
             return self._settle(
-                lambda stack, store, d: review.settle_with(stack, store, d, *span, label))
+                lambda stack, store, d: review.settle_with(stack, store, d, *span, label)
+            )
         return super().apply_label(label)
 
     def is_version(self, entity: Entity | None) -> bool:

@@ -17,16 +17,21 @@ class ReviewPanel(QWidget):
         layout.addWidget(QLabel("<b>Comparing</b>"))
         for number, name in enumerate(annotators, 1):
             layout.addWidget(plain_label(f"{number}  {name}   (Alt+{number} takes this version)"))
-        layout.addWidget(plain_label(
-            "Versions are outlined with dots and tagged “number label · kind”: "
-            "label = same span, other label; span = other boundaries; "
-            "only = some annotators marked nothing there."))
-        keys = ("Tab / Shift+Tab   next / previous version of an open difference\n"
-                "Enter   take the current version\n"
-                "X   nothing here (reject every version)\n"
-                "1 … 7   the current version's span, with that label\n"
-                "Select text + label key   edit the gold directly\n"
-                "Ctrl+Enter   article done, next most disagreeing")
+        layout.addWidget(
+            plain_label(
+                "Versions are outlined with dots and tagged “number label · kind”: "
+                "label = same span, other label; span = other boundaries; "
+                "only = some annotators marked nothing there."
+            )
+        )
+        keys = (
+            "Tab / Shift+Tab   next / previous version of an open difference\n"
+            "Enter   take the current version\n"
+            "X   nothing here (reject every version)\n"
+            "1 … 7   the current version's span, with that label\n"
+            "Select text + label key   edit the gold directly\n"
+            "Ctrl+Enter   article done, next most disagreeing"
+        )
         layout.addWidget(plain_label(keys))
         self._status = plain_label()
         layout.addWidget(self._status)
@@ -41,4 +46,5 @@ class ReviewPanel(QWidget):
         detail = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
         self._status.setText(
             f"{len(review.agreed)} agreed (in gold); {total - left} of {total} differences "
-            f"settled" + (f"; open: {detail}" if detail else ""))
+            f"settled" + (f"; open: {detail}" if detail else "")
+        )

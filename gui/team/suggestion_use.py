@@ -36,8 +36,7 @@ RELATION_OUTCOME_COLOURS = dict(zip(RELATION_OUTCOMES, _COLOURS))
 class DayChart(QWidget):
     """Stacked bars: each day's decisions by outcome, with a legend."""
 
-    def __init__(self, outcomes: tuple[str, ...] = OUTCOMES,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, outcomes: tuple[str, ...] = OUTCOMES, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.outcomes = outcomes
         self.colours = dict(zip(outcomes, _COLOURS))
@@ -60,8 +59,9 @@ class DayChart(QWidget):
                     x, legend_y = 8.0, legend_y + 18
                 p.fillRect(QRectF(x, legend_y + 3, 10, 10), QColor(self.colours[outcome]))
                 p.setPen(ink)
-                p.drawText(QRectF(x + 14, legend_y, 140, 16), Qt.AlignLeft | Qt.AlignVCenter,
-                           outcome)
+                p.drawText(
+                    QRectF(x + 14, legend_y, 140, 16), Qt.AlignLeft | Qt.AlignVCenter, outcome
+                )
                 x += advance
             if not self.days:
                 p.drawText(self.rect(), Qt.AlignCenter, "No decisions yet")
@@ -73,12 +73,14 @@ class DayChart(QWidget):
                 left, y = 8 + i * width, bottom
                 for outcome in self.outcomes:
                     h = (bottom - top) * counts.get(outcome, 0) / most
-                    p.fillRect(QRectF(left + 2, y - h, max(width - 4, 1), h),
-                               QColor(self.colours[outcome]))
+                    p.fillRect(
+                        QRectF(left + 2, y - h, max(width - 4, 1), h), QColor(self.colours[outcome])
+                    )
                     y -= h
                 p.setPen(ink)
-                p.drawText(QRectF(left, y - 16, width, 14), Qt.AlignCenter,
-                           str(sum(counts.values())))
+                p.drawText(
+                    QRectF(left, y - 16, width, 14), Qt.AlignCenter, str(sum(counts.values()))
+                )
                 p.drawText(QRectF(left, bottom + 4, width, 16), Qt.AlignCenter, day[5:])
 
 
@@ -106,9 +108,12 @@ def _fill(table: QTableWidget, tally: Tally) -> None:
 
 def _summary(tally: Tally, noun: str) -> str:
     offered, kept = tally.offered_kept()
-    return (f"{noun.capitalize()}: {kept:,} of {offered:,} decided suggestions kept as "
-            f"suggested" + (f" ({kept / offered:.0%})" if offered else "")
-            + f"; {tally.totals().get('added', 0):,} {noun} added where nothing was suggested.")
+    return (
+        f"{noun.capitalize()}: {kept:,} of {offered:,} decided suggestions kept as "
+        f"suggested"
+        + (f" ({kept / offered:.0%})" if offered else "")
+        + f"; {tally.totals().get('added', 0):,} {noun} added where nothing was suggested."
+    )
 
 
 class SuggestionUseDialog(QDialog):
@@ -131,15 +136,19 @@ class SuggestionUseDialog(QDialog):
         # The tables one above the other (each wide enough for its columns), the charts
         # side by side under them.
         grid = QGridLayout()
-        for row, (summary, table) in enumerate(((self.summary, self.table),
-                                                (self.relation_summary, self.relation_table))):
+        for row, (summary, table) in enumerate(
+            ((self.summary, self.table), (self.relation_summary, self.relation_table))
+        ):
             summary.setWordWrap(True)
             grid.addWidget(summary, 2 * row, 0, 1, 2)
             grid.addWidget(table, 2 * row + 1, 0, 1, 2)
             grid.setRowStretch(2 * row + 1, 2)
-        for column, (title, chart) in enumerate((("Entity decisions per day", self.chart),
-                                                 ("Relation decisions per day",
-                                                  self.relation_chart))):
+        for column, (title, chart) in enumerate(
+            (
+                ("Entity decisions per day", self.chart),
+                ("Relation decisions per day", self.relation_chart),
+            )
+        ):
             grid.addWidget(QLabel(title), 4, column)
             grid.addWidget(chart, 5, column)
         grid.setRowStretch(5, 2)
@@ -156,5 +165,6 @@ class SuggestionUseDialog(QDialog):
         self.summary.setText(_summary(use, "entities"))
         self.relation_summary.setText(_summary(use.relations, "relations"))
         self.chart.set_days([(day, dict(c)) for day, c in sorted(use.by_day.items())])
-        self.relation_chart.set_days([(day, dict(c))
-                                      for day, c in sorted(use.relations.by_day.items())])
+        self.relation_chart.set_days(
+            [(day, dict(c)) for day, c in sorted(use.relations.by_day.items())]
+        )

@@ -14,8 +14,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-NAMES = ["Joko Widodo", "Emmanuel Macron", "Retno Marsudi", "Wang Yi", "Antony Blinken",
-         "Sergey Lavrov", "Anwar Ibrahim", "Fumio Kishida"]
+NAMES = [
+    "Joko Widodo",
+    "Emmanuel Macron",
+    "Retno Marsudi",
+    "Wang Yi",
+    "Antony Blinken",
+    "Sergey Lavrov",
+    "Anwar Ibrahim",
+    "Fumio Kishida",
+]
 PLACES = ["Jakarta", "Beijing", "Paris", "Moskow", "Tokyo", "Kuala Lumpur", "Bogor"]
 
 # Keeps the project's write lock as a long merge does (Store.bulk lists it as the writer),
@@ -34,14 +42,14 @@ print("released", flush=True)
 
 def sorot(*args: object, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run `sorot ARGS` as its own process, as a researcher types it, and wait for it."""
-    return subprocess.run(command(*args), capture_output=True, text=True, timeout=timeout,
-                          cwd=ROOT)
+    return subprocess.run(command(*args), capture_output=True, text=True, timeout=timeout, cwd=ROOT)
 
 
 def start(*args: object) -> subprocess.Popen[str]:
     """Start `sorot ARGS` as its own process, without waiting for it."""
-    return subprocess.Popen(command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=ROOT)
+    return subprocess.Popen(
+        command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+    )
 
 
 def command(*args: object) -> list[str]:
@@ -50,8 +58,12 @@ def command(*args: object) -> list[str]:
 
 def hold_lock(path: Path, seconds: float, what: str = "merge") -> subprocess.Popen[str]:
     """A Sorot process that has taken the project's write lock (returned once it has)."""
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), str(seconds), what],
-                              stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path), str(seconds), what],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
     return holder
 
@@ -62,9 +74,11 @@ def text(i: int, sentences: int = 6) -> str:
     for k in range(sentences):
         a, b = NAMES[(i + k) % len(NAMES)], NAMES[(i + 3 * k + 1) % len(NAMES)]
         place = PLACES[(i + k) % len(PLACES)]
-        lines.append(f"Menteri {a} bertemu dengan {b} di {place} pada hari ke-{i * 7 + k}. "
-                     f"Keduanya membahas kerja sama ekonomi, iklim dan keamanan kawasan "
-                     f"selama {k + 2} jam, kata juru bicara {a} kepada wartawan.")
+        lines.append(
+            f"Menteri {a} bertemu dengan {b} di {place} pada hari ke-{i * 7 + k}. "
+            f"Keduanya membahas kerja sama ekonomi, iklim dan keamanan kawasan "
+            f"selama {k + 2} jam, kata juru bicara {a} kepada wartawan."
+        )
     return "\n".join(lines)
 
 
@@ -75,9 +89,17 @@ def write_jsonl(path: Path, first: int, count: int, **record: object) -> Path:
             body = text(i)
             name = NAMES[i % len(NAMES)]
             at = body.index(name)
-            f.write(json.dumps({"text": body, "spans": [
-                {"start": at, "end": at + len(name), "label": "PER"}], **record},
-                ensure_ascii=False) + "\n")
+            f.write(
+                json.dumps(
+                    {
+                        "text": body,
+                        "spans": [{"start": at, "end": at + len(name), "label": "PER"}],
+                        **record,
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     return path
 
 

@@ -22,8 +22,12 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = 12
 
 
-def sorot(*args: object, timeout: float = 120, env: dict[str, str] | None = None,
-          as_other_user: bool = False) -> subprocess.CompletedProcess[str]:
+def sorot(
+    *args: object,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
+    as_other_user: bool = False,
+) -> subprocess.CompletedProcess[str]:
     """Run `sorot ARGS` as its own process, as a researcher types it.
 
     `as_other_user`: as someone for whom a file's and folder's permissions count. Root's
@@ -36,8 +40,14 @@ def sorot(*args: object, timeout: float = 120, env: dict[str, str] | None = None
         if setpriv is None:
             pytest.skip("as root, without setpriv(1) permissions cannot be made to count")
         argv = [setpriv, "--bounding-set=-all", "--inh-caps=-all", "--", *argv]
-    return subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
-                          env=dict(os.environ if env is None else env), cwd=ROOT)
+    return subprocess.run(
+        argv,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=dict(os.environ if env is None else env),
+        cwd=ROOT,
+    )
 
 
 def digest(path: Path) -> str:
@@ -63,22 +73,39 @@ def count_rows(path: Path, table: str) -> int:
         conn.close()
 
 
-def make_project(folder: Path, count: int = ARTICLES, seed: int = 14,
-                 annotator: str = "ana") -> Path:
+def make_project(
+    folder: Path, count: int = ARTICLES, seed: int = 14, annotator: str = "ana"
+) -> Path:
     """A project of `count` generated news articles with entities, relations, an annotator's
     statuses and the event log, written by Sorot's own import."""
     jsonl = folder / "articles.jsonl"
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--count",
-                    str(count), "--seed", str(seed), str(jsonl)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "generate.py"),
+            "--count",
+            str(count),
+            "--seed",
+            str(seed),
+            str(jsonl),
+        ],
+        check=True,
+        capture_output=True,
+    )
     path = folder / "p.sorot"
     with Store.create(path) as store:
         assert import_paths(store, [jsonl], fmt="jsonl", annotator=annotator).ok
         with store.transaction() as changes:
             for article_id in store.article_ids()[: count // 2]:
-                changes.upsert("article_status", {"article_id": article_id,
-                                                  "annotator": annotator, "status": "done",
-                                                  "updated": "2024-01-01T00:00:00Z"})
+                changes.upsert(
+                    "article_status",
+                    {
+                        "article_id": article_id,
+                        "annotator": annotator,
+                        "status": "done",
+                        "updated": "2024-01-01T00:00:00Z",
+                    },
+                )
             store.log_event(annotator, "status", "Done", changes.changes)
     return path
 
@@ -93,7 +120,8 @@ def crash_after_writing(path: Path, titles: list[str]) -> None:
         "for title in sys.argv[2:]:\n"
         "    with store.transaction():\n"
         "        store.add_article(f'{title}\\nIsi artikel {title}.', title=title)\n"
-        "os._exit(0)\n")
+        "os._exit(0)\n"
+    )
     subprocess.run([sys.executable, "-c", code, str(path), *titles], check=True, cwd=ROOT)
 
 
@@ -106,7 +134,7 @@ def damage(path: Path, seed: int = 14) -> None:
     rng = random.Random(seed)
     for page in (pages // 2, pages // 2 + 2, pages * 2 // 3):
         at = page * page_size
-        data[at:at + 12] = bytes(rng.randrange(256) for _ in range(12))
+        data[at : at + 12] = bytes(rng.randrange(256) for _ in range(12))
     path.write_bytes(bytes(data))
 
 
@@ -126,8 +154,10 @@ def make_newer(path: Path, how: str) -> None:
     conn = sqlite3.connect(path)
     if how == "migration":
         conn.execute("CREATE TABLE future (x)")
-        conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-                     "VALUES ('sorot', 'm099_future', '2031-01-01 00:00:00')")
+        conn.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+            "VALUES ('sorot', 'm099_future', '2031-01-01 00:00:00')"
+        )
     else:
         conn.execute(f"PRAGMA user_version = {dbmod.SCHEMA_VERSION + 1}")
     conn.commit()

@@ -62,8 +62,12 @@ def test_an_import_stopped_by_another_writer_says_what_it_committed(tmp_path: Pa
     data = write_jsonl(tmp_path / "big.jsonl", 0, 2000)
     importing = start("import", project, data, "--no-suggest", "--annotator", "ana")
     assert wait_for(lambda: committed(project) >= 500, timeout=60)
-    holder = subprocess.Popen([sys.executable, "-c", PATIENT_HOLDER, str(project), "60",
-                               "merge"], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", PATIENT_HOLDER, str(project), "60", "merge"],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     try:
         code, out, err = finish(importing)
     finally:
@@ -110,17 +114,41 @@ def test_unreadable_folders_are_errors_not_silence(tmp_path: Path) -> None:
     project = tmp_path / "p.sorot"
     hidden.chmod(0)
     try:
-        done = subprocess.run([*prefix, sys.executable, str(ROOT / "main.py"), "import",
-                               str(project), str(folder), "--no-suggest"],
-                              capture_output=True, text=True, cwd=ROOT, timeout=120)
+        done = subprocess.run(
+            [
+                *prefix,
+                sys.executable,
+                str(ROOT / "main.py"),
+                "import",
+                str(project),
+                str(folder),
+                "--no-suggest",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
         assert done.returncode == 3, done.stderr  # a.txt imported, the folder reported
         assert f"{hidden}:0: cannot read the folder (Permission denied)" in done.stderr
         assert "1 imported" in done.stdout and "1 path unreadable" in done.stdout
         assert count(project, "articles") == 1
         folder.chmod(0)
-        done = subprocess.run([*prefix, sys.executable, str(ROOT / "main.py"), "import",
-                               str(project), str(folder), "--no-suggest"],
-                              capture_output=True, text=True, cwd=ROOT, timeout=120)
+        done = subprocess.run(
+            [
+                *prefix,
+                sys.executable,
+                str(ROOT / "main.py"),
+                "import",
+                str(project),
+                str(folder),
+                "--no-suggest",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
         assert done.returncode == 1
         assert f"{folder}: cannot read the folder (Permission denied)" in done.stderr
         assert "0 imported" not in done.stdout and "Traceback" not in done.stderr

@@ -77,8 +77,9 @@ def researcher_edits_while_it_runs(engine, path: Path) -> dict[str, object]:
                 first = result.entities[0]
                 stack.do(AddEntity(a1, first.start, first.end, first.label))
             elif article == a2:
-                seen["linked"] = any(len(result.entities) in (r.head, r.child)
-                                     for r in result.relations)
+                seen["linked"] = any(
+                    len(result.entities) in (r.head, r.child) for r in result.relations
+                )
                 stack.do(DeleteEntity(person))
             else:
                 with window.transaction():
@@ -91,7 +92,8 @@ def researcher_edits_while_it_runs(engine, path: Path) -> dict[str, object]:
 
 
 def test_suggest_stores_nothing_stale_when_the_article_changed_meanwhile(
-        project: Path, engine) -> None:
+    project: Path, engine
+) -> None:
     seen = researcher_edits_while_it_runs(engine, project)
     try:
         with Store.open(project) as store:
@@ -135,7 +137,8 @@ def test_the_window_worker_stores_nothing_stale(project: Path, engine, monkeypat
 
 
 def test_a_run_stopped_by_another_writer_keeps_and_reports_what_it_committed(
-        project: Path, engine, monkeypatch) -> None:
+    project: Path, engine, monkeypatch
+) -> None:
     """Exit code 1 says nothing was changed: a run that committed batches before another
     process kept the lock reports what it did and what is left (sorot suggest: exit 3)."""
     from annotation.project import db as dbmod
@@ -206,9 +209,13 @@ def test_sorot_suggest_while_another_process_edits(tmp_path: Path) -> None:
     spans across them and deletes articles, as fast as it can."""
     path = _imported(tmp_path, 200)
     stop = tmp_path / "stop"
-    editor = subprocess.Popen([sys.executable, "-c", EDITOR, str(path), str(stop)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              cwd=ROOT)
+    editor = subprocess.Popen(
+        [sys.executable, "-c", EDITOR, str(path), str(stop)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     try:
         code, out, err = finish(start("suggest", path, "--source", "rules", "--all"))
     finally:

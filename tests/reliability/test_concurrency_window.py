@@ -27,8 +27,7 @@ from annotation.project.store import NewEntity, Store
 from annotation.settings import Settings
 from gui.main_window import MainWindow
 
-SUGGESTED, ACCEPTED, REJECTED = EntityStatus.SUGGESTED, EntityStatus.ACCEPTED, \
-    EntityStatus.REJECTED
+SUGGESTED, ACCEPTED, REJECTED = EntityStatus.SUGGESTED, EntityStatus.ACCEPTED, EntityStatus.REJECTED
 NAMES = ("Joko Widodo", "Emmanuel Macron", "Jakarta")
 
 
@@ -44,10 +43,22 @@ def project(tmp_path: Path) -> Path:
         for article_id in store.article_ids():
             body = store.article(article_id).text
             with store.transaction():
-                store.add_annotations(article_id, [
-                    NewEntity(body.index(s), body.index(s) + len(s),
-                              "GPE" if s == "Jakarta" else "PER", status=SUGGESTED,
-                              origin="rules", score=0.9) for s in NAMES if s in body], [])
+                store.add_annotations(
+                    article_id,
+                    [
+                        NewEntity(
+                            body.index(s),
+                            body.index(s) + len(s),
+                            "GPE" if s == "Jakarta" else "PER",
+                            status=SUGGESTED,
+                            origin="rules",
+                            score=0.9,
+                        )
+                        for s in NAMES
+                        if s in body
+                    ],
+                    [],
+                )
     return path
 
 
@@ -67,10 +78,13 @@ def saved(path: Path, article_id: int) -> dict[str, str]:
     """Each name's status in the project file, as another program reads it now."""
     conn = connect(path)
     try:
-        body = conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)
-                            ).fetchone()[0]
-        return {body[start:end]: status for start, end, status in conn.execute(
-            'SELECT start, "end", status FROM entities WHERE article_id = ?', (article_id,))}
+        body = conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
+        return {
+            body[start:end]: status
+            for start, end, status in conn.execute(
+                'SELECT start, "end", status FROM entities WHERE article_id = ?', (article_id,)
+            )
+        }
     finally:
         conn.close()
 
@@ -89,7 +103,8 @@ with Store.open(sys.argv[1]) as store:
 
 
 def test_a_decision_made_while_the_project_is_locked_is_kept_and_saved(
-        qtbot, project: Path) -> None:
+    qtbot, project: Path
+) -> None:
     win = open_window(qtbot, project, "ana")
     article = win.pane.controller.article.id
     first, second = sorted(NAMES, key=win.pane.controller.article.text.index)[:2]
@@ -117,19 +132,26 @@ def test_a_decision_made_while_the_project_is_locked_is_kept_and_saved(
 
 
 def test_a_second_window_and_the_command_line_show_in_the_first(
-        qtbot, project: Path, tmp_path: Path) -> None:
+    qtbot, project: Path, tmp_path: Path
+) -> None:
     ana = open_window(qtbot, project, "ana")
     article = ana.pane.controller.article.id
-    first = min((n for n in NAMES if n in ana.pane.controller.article.text),
-                key=ana.pane.controller.article.text.index)
+    first = min(
+        (n for n in NAMES if n in ana.pane.controller.article.text),
+        key=ana.pane.controller.article.text.index,
+    )
 
     def shown() -> dict[str, tuple[str, str]]:
         c = ana.pane.controller
-        return {c.article.text[e.start:e.end]: (e.label, e.status) for e in c.entities}
+        return {c.article.text[e.start : e.end]: (e.label, e.status) for e in c.entities}
 
     assert shown()[first][1] == SUGGESTED
-    other = subprocess.run([sys.executable, "-c", OTHER_WINDOW, str(project), str(article)],
-                           capture_output=True, text=True, cwd=ROOT)
+    other = subprocess.run(
+        [sys.executable, "-c", OTHER_WINDOW, str(project), str(article)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert other.returncode == 0, other.stderr
     assert saved(project, article)[first] == ACCEPTED
     qtbot.waitUntil(lambda: shown()[first][1] == ACCEPTED, timeout=5000)

@@ -22,8 +22,10 @@ from annotation.settings import Settings
 from gui.main_window import MainWindow
 
 DEPTH = 5_000
-TEXTS = {"a.txt": "Kunjungan\n\nPresiden Joko Widodo bertemu Emmanuel Macron di Paris.",
-         "b.txt": "Banjir\n\nBanjir melanda Jakarta pada hari Senin."}
+TEXTS = {
+    "a.txt": "Kunjungan\n\nPresiden Joko Widodo bertemu Emmanuel Macron di Paris.",
+    "b.txt": "Banjir\n\nBanjir melanda Jakarta pada hari Senin.",
+}
 MAPS = '{"annotator": "ana", "pipeline_label_maps": {"x": DEEP}}'
 
 
@@ -49,8 +51,13 @@ def project(tmp_path: Path) -> Path:
     with Store.create(path) as store:
         assert import_paths(store, sorted(tmp_path.glob("*.txt")), annotator="ana").ok
         for article_id in store.article_ids():  # each with an entity of ana's, to export
-            store.add_annotations(article_id, [NewEntity(0, 6, "PER", annotator="ana")], [],
-                                  annotator="ana", status="done")
+            store.add_annotations(
+                article_id,
+                [NewEntity(0, 6, "PER", annotator="ana")],
+                [],
+                annotator="ana",
+                status="done",
+            )
         store.db.conn.commit()
         first = store.article_ids()[0]
     write_meta(path, first, deep(DEPTH, '{"url": "https://example.org", "deep": DEEP}'))
@@ -81,8 +88,13 @@ def test_store_reads_the_article_without_its_metadata(project: Path) -> None:
 def test_metadata_under_the_parser_limit_but_too_deep_is_not_read(project: Path) -> None:
     with Store.open(project) as store:
         for article_id in store.article_ids():  # each with an entity of ana's, to export
-            store.add_annotations(article_id, [NewEntity(0, 6, "PER", annotator="ana")], [],
-                                  annotator="ana", status="done")
+            store.add_annotations(
+                article_id,
+                [NewEntity(0, 6, "PER", annotator="ana")],
+                [],
+                annotator="ana",
+                status="done",
+            )
         store.db.conn.commit()
         first = store.article_ids()[0]
     write_meta(project, first, deep(500, '{"deep": DEEP}'))
@@ -95,8 +107,10 @@ def test_a_deep_schema_is_a_schema_error(project: Path) -> None:
     with conn:
         conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (deep(DEPTH),))
     conn.close()
-    with Store.open(project, readonly=True) as store, \
-            pytest.raises(SchemaError, match="label schema"):
+    with (
+        Store.open(project, readonly=True) as store,
+        pytest.raises(SchemaError, match="label schema"),
+    ):
         store.schema  # noqa: B018
     done = sorot("schema", project)
     assert "Traceback" not in done.stderr and "RecursionError" not in done.stderr
@@ -138,7 +152,8 @@ def test_cli_starts_with_a_deep_settings_file(project: Path) -> None:
 
 
 def test_window_shows_the_article_and_says_why_its_metadata_is_missing(
-        qtbot, project: Path) -> None:
+    qtbot, project: Path
+) -> None:
     win = MainWindow(Settings(annotator="ana"), suggestions=False)
     qtbot.addWidget(win)
     assert win.open_project(project)
@@ -150,7 +165,8 @@ def test_window_shows_the_article_and_says_why_its_metadata_is_missing(
     texts = [label.text() for label in win.pane.metadata.widget().findChildren(QLabel)]
     rows = dict(zip(texts[::2], texts[1::2]))
     assert rows["Title"] == "Kunjungan"
-    assert rows["Metadata"] == (f"(metadata nested too deeply to show: over {MAX_JSON_DEPTH} "
-                                "levels)")
+    assert rows["Metadata"] == (
+        f"(metadata nested too deeply to show: over {MAX_JSON_DEPTH} levels)"
+    )
     win.pane.metadata.grab()  # painted
     win.close()

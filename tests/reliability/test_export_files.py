@@ -39,20 +39,27 @@ def _span(sub: str) -> tuple[int, int]:
 def _old_project(path: Path, meta: dict, score: float) -> Path:
     """A project as an older Sorot stored it: any float as a score, metadata as given."""
     with Store.create(path) as store, store.transaction():
-        ents = [NewEntity(*_span("Joko Widodo"), "PER", "suggested", "model", score),
-                NewEntity(*_span("Anwar Ibrahim"), "PER", "suggested", "model", -score),
-                NewEntity(*_span("Bogor"), "GPE")]
-        store.add_article(TEXT, title="t", meta=meta, tokens=next(tokenize([TEXT])),
-                          entities=ents, annotator="ana",
-                          relations=[NewRelation(0, 1, "MEETS", "suggested", "rules", score)])
+        ents = [
+            NewEntity(*_span("Joko Widodo"), "PER", "suggested", "model", score),
+            NewEntity(*_span("Anwar Ibrahim"), "PER", "suggested", "model", -score),
+            NewEntity(*_span("Bogor"), "GPE"),
+        ]
+        store.add_article(
+            TEXT,
+            title="t",
+            meta=meta,
+            tokens=next(tokenize([TEXT])),
+            entities=ents,
+            annotator="ana",
+            relations=[NewRelation(0, 1, "MEETS", "suggested", "rules", score)],
+        )
     return path
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf")])
 @pytest.mark.parametrize("fmt", ["jsonl", "doccano"])
 def test_nan_and_infinity_are_exported_as_json(tmp_path: Path, value: float, fmt: str) -> None:
-    project = _old_project(tmp_path / "old.sorot", {"weight": value, "list": [value, 1.5]},
-                           value)
+    project = _old_project(tmp_path / "old.sorot", {"weight": value, "list": [value, 1.5]}, value)
     out = tmp_path / f"out.{fmt}.jsonl"
     code = run(["export", str(project), str(out), "--format", fmt, "--include-suggestions"])
     assert code == EXIT_OK
@@ -68,9 +75,11 @@ def test_nan_and_infinity_are_exported_as_json(tmp_path: Path, value: float, fmt
 def test_nan_and_infinity_read_as_null_and_round_trip(tmp_path: Path) -> None:
     """Python writes NaN and Infinity into JSON; such a file imports, and exports as JSON."""
     start, end = _span("Joko Widodo")
-    line = (f'{{"text": {json.dumps(TEXT)}, "meta": {{"w": NaN, "x": [Infinity, -Infinity, '
-            f'1e999]}}, "spans": [{{"start": {start}, "end": {end}, "label": "PER", '
-            f'"status": "suggested", "score": NaN}}]}}')
+    line = (
+        f'{{"text": {json.dumps(TEXT)}, "meta": {{"w": NaN, "x": [Infinity, -Infinity, '
+        f'1e999]}}, "spans": [{{"start": {start}, "end": {end}, "label": "PER", '
+        f'"status": "suggested", "score": NaN}}]}}'
+    )
     data = tmp_path / "in.jsonl"
     data.write_text(line + "\n", encoding="utf-8")
     project, out = tmp_path / "p.sorot", tmp_path / "out.jsonl"
@@ -86,13 +95,16 @@ def test_nan_and_infinity_read_as_null_and_round_trip(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("depth", [200, 5000])
 def test_metadata_nested_too_deeply_by_an_older_sorot_is_left_out_and_said(
-        tmp_path: Path, capsys, depth: int) -> None:
+    tmp_path: Path, capsys, depth: int
+) -> None:
     """An older Sorot stored metadata as deep as Python's parser could read (about 1,000
     levels at the top of the stack, fewer further down); a hand edit, deeper still."""
     project = _old_project(tmp_path / "old.sorot", {}, 0.5)
     with Store.open(project) as store, store.transaction():
-        store.db.execute("UPDATE articles SET meta = ?",
-                         ['{"ok": 1, "deep": ' + '{"a": ' * depth + "1" + "}" * depth + "}"])
+        store.db.execute(
+            "UPDATE articles SET meta = ?",
+            ['{"ok": 1, "deep": ' + '{"a": ' * depth + "1" + "}" * depth + "}"],
+        )
     out = tmp_path / "out.jsonl"
     assert run(["export", str(project), str(out)]) == EXIT_REJECTED
     err = capsys.readouterr().err
@@ -108,8 +120,12 @@ def _temp_of(out: Path, pid: int) -> Path:
 
 
 def _dead_pid() -> int:
-    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(done.stdout)
 
 

@@ -19,12 +19,15 @@ from annotation.nlp.tokens import tokenize
 from annotation.project.store import NewEntity, Store
 
 ROOT = Path(__file__).resolve().parents[2]
-BODY = ("Menteri Luar Negeri Retno Marsudi bertemu Menteri Luar Negeri Malaysia di Jakarta "
-        "pada Senin untuk membahas perundingan batas maritim kedua negara. ") * 6
+BODY = (
+    "Menteri Luar Negeri Retno Marsudi bertemu Menteri Luar Negeri Malaysia di Jakarta "
+    "pada Senin untuk membahas perundingan batas maritim kedua negara. "
+) * 6
 ARTICLES = 4000  # annotation.io.export.PARALLEL_MIN: the least that an export uses workers for
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(),
-                                reason="finds the workers through /proc (Linux)")
+pytestmark = pytest.mark.skipif(
+    not Path("/proc/self/stat").exists(), reason="finds the workers through /proc (Linux)"
+)
 
 
 def _project(path: Path) -> Path:
@@ -32,8 +35,13 @@ def _project(path: Path) -> Path:
     start = texts[0].index("Jakarta")
     with Store.create(path) as store, store.transaction():
         for text, tokens in zip(texts, tokenize(texts)):
-            store.add_article(text, title=text[:13], tokens=tokens, annotator="ana",
-                              entities=[NewEntity(start, start + 7, "GPE")])
+            store.add_article(
+                text,
+                title=text[:13],
+                tokens=tokens,
+                annotator="ana",
+                entities=[NewEntity(start, start + 7, "GPE")],
+            )
     return path
 
 
@@ -73,11 +81,15 @@ def _temporaries(folder: Path) -> list[Path]:
 
 @pytest.mark.slow
 def test_killed_export_leaves_no_workers_and_the_next_export_removes_its_temp(
-        big_project: Path, tmp_path: Path) -> None:
+    big_project: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "train.jsonl"
     out.write_text("the last good export\n", encoding="utf-8")
-    export = subprocess.Popen(_sorot("export", str(big_project), str(out)),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    export = subprocess.Popen(
+        _sorot("export", str(big_project), str(out)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 60
     workers: set[int] = set()
     # Kill once the workers have started and the temporary file exists: mid-export.
@@ -102,8 +114,9 @@ def test_killed_export_leaves_no_workers_and_the_next_export_removes_its_temp(
     left = _temporaries(tmp_path)
     assert left, "the killed export left no temporary file to clean up"
 
-    done = subprocess.run(_sorot("export", str(big_project), str(out)), capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        _sorot("export", str(big_project), str(out)), capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     assert _temporaries(tmp_path) == []
     assert str(left[0]) in done.stderr  # the researcher is told what was removed

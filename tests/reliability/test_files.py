@@ -45,8 +45,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def other_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_project(tmp_path_factory.mktemp("other"), count=3, seed=15,
-                        annotator="budi")
+    return make_project(tmp_path_factory.mktemp("other"), count=3, seed=15, annotator="budi")
 
 
 @pytest.fixture
@@ -74,15 +73,18 @@ def _refused(done: subprocess.CompletedProcess[str], *words: str) -> None:
 
 
 @pytest.mark.parametrize("command", ["import", "merge", "schema"])
-def test_writes_into_a_damaged_project_are_refused(project: Path, tmp_path: Path,
-                                                    other: Path, command: str) -> None:
+def test_writes_into_a_damaged_project_are_refused(
+    project: Path, tmp_path: Path, other: Path, command: str
+) -> None:
     damage(project)
     assert quick_check(project) != ["ok"]  # SQLite itself finds it malformed
     before = digest(project)
     (tmp_path / "new.txt").write_text("Judul\nIsi artikel baru tentang Jakarta.\n")
-    argv = {"import": ["import", project, tmp_path / "new.txt", "--no-suggest"],
-            "merge": ["merge", project, other],
-            "schema": ["schema", project, "--rename", "PER", "PERSON"]}[command]
+    argv = {
+        "import": ["import", project, tmp_path / "new.txt", "--no-suggest"],
+        "merge": ["merge", project, other],
+        "schema": ["schema", project, "--rename", "PER", "PERSON"],
+    }[command]
     done = sorot(*argv)
     _refused(done, "damaged", f"sorot recover {project}")
     assert digest(project) == before
@@ -93,15 +95,18 @@ def test_writes_into_a_damaged_project_are_refused(project: Path, tmp_path: Path
 
 @pytest.mark.parametrize("command", ["import", "suggest", "merge", "schema", "stats"])
 def test_a_file_with_sorots_mark_but_no_tables_is_refused_unchanged(
-        tmp_path: Path, other: Path, command: str) -> None:
+    tmp_path: Path, other: Path, command: str
+) -> None:
     path = with_application_id_only(tmp_path / "empty.sorot")
     before = digest(path)
     (tmp_path / "new.txt").write_text("Judul\nIsi artikel baru tentang Jakarta.\n")
-    argv = {"import": ["import", path, tmp_path / "new.txt", "--no-suggest"],
-            "suggest": ["suggest", path],
-            "merge": ["merge", path, other],
-            "schema": ["schema", path, "--rename", "PER", "PERSON"],
-            "stats": ["stats", path]}[command]
+    argv = {
+        "import": ["import", path, tmp_path / "new.txt", "--no-suggest"],
+        "suggest": ["suggest", path],
+        "merge": ["merge", path, other],
+        "schema": ["schema", path, "--rename", "PER", "PERSON"],
+        "stats": ["stats", path],
+    }[command]
     _refused(sorot(*argv), "not a complete Sorot project")
     assert digest(path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.sorot", "from", "new.txt"]
@@ -111,16 +116,19 @@ def test_a_file_with_sorots_mark_but_no_tables_is_refused_unchanged(
 
 
 @pytest.mark.parametrize("command", ["import", "suggest", "merge", "schema", "screenshot"])
-def test_a_newer_project_is_never_modified(project: Path, tmp_path: Path, other: Path,
-                                           command: str) -> None:
+def test_a_newer_project_is_never_modified(
+    project: Path, tmp_path: Path, other: Path, command: str
+) -> None:
     make_newer(project, "migration")
     before = digest(project)
     (tmp_path / "new.txt").write_text("Judul\nIsi artikel baru tentang Jakarta.\n")
-    argv = {"import": ["import", project, tmp_path / "new.txt", "--no-suggest"],
-            "suggest": ["suggest", project],
-            "merge": ["merge", project, other],
-            "schema": ["schema", project, "--rename", "PER", "PERSON"],
-            "screenshot": ["screenshot", project, tmp_path / "shot.png"]}[command]
+    argv = {
+        "import": ["import", project, tmp_path / "new.txt", "--no-suggest"],
+        "suggest": ["suggest", project],
+        "merge": ["merge", project, other],
+        "schema": ["schema", project, "--rename", "PER", "PERSON"],
+        "screenshot": ["screenshot", project, tmp_path / "shot.png"],
+    }[command]
     done = sorot(*argv)
     _refused(done, "made by a newer Sorot (migration m099_future); update Sorot to change it")
     assert digest(project) == before
@@ -140,8 +148,7 @@ def test_a_newer_project_can_still_be_read(project: Path, how: str) -> None:
 # -- 4. the window on a damaged file --------------------------------------------------------
 
 
-def test_screenshot_of_a_damaged_project_says_why_and_exits(project: Path,
-                                                            tmp_path: Path) -> None:
+def test_screenshot_of_a_damaged_project_says_why_and_exits(project: Path, tmp_path: Path) -> None:
     damage(project)
     before = digest(project)
     done = sorot("screenshot", project, tmp_path / "shot.png", timeout=60)
@@ -161,9 +168,15 @@ def test_processes_creating_one_project_at_once_all_use_it(tmp_path: Path) -> No
         texts.append(tmp_path / f"a{i}.txt")
         texts[-1].write_text(f"Judul {i}\nIsi artikel nomor {i} tentang Jakarta.\n")
     path = tmp_path / "new.sorot"
-    procs = [subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py"), "import", str(path), str(t), "--no-suggest"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for t in texts]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(ROOT / "main.py"), "import", str(path), str(t), "--no-suggest"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for t in texts
+    ]
     results = [(p.wait(120), *p.communicate()) for p in procs]
     assert [r[0] for r in results] == [0] * len(texts), results
     assert quick_check(path) == ["ok"]
@@ -208,34 +221,48 @@ def _on_a_small_disk(tmp_path: Path, project: Path, script: str) -> subprocess.C
     disk.mkdir()
     if unshare is None:
         pytest.skip("no unshare(1) to mount a small disk")
-    probe = subprocess.run([unshare, "-rm", "sh", "-c", f"mount -t tmpfs -o size=64k tmpfs "
-                            f"'{disk}'"], capture_output=True)
+    probe = subprocess.run(
+        [unshare, "-rm", "sh", "-c", f"mount -t tmpfs -o size=64k tmpfs '{disk}'"],
+        capture_output=True,
+    )
     if probe.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {probe.stderr.decode().strip()}")
-    setup = (f"set -u; sorot() {{ '{sys.executable}' '{ROOT / 'main.py'}' \"$@\"; }}; "
-             f"DISK='{disk}'; mount -t tmpfs -o size=2m tmpfs \"$DISK\" && "
-             f"cp '{project}' \"$DISK/p.sorot\" && "
-             f"(head -c 4m /dev/zero > \"$DISK/filler\" 2>/dev/null; true) && ")
-    return subprocess.run([unshare, "-rm", "sh", "-c", setup + script], capture_output=True,
-                          text=True, timeout=120)
+    setup = (
+        f"set -u; sorot() {{ '{sys.executable}' '{ROOT / 'main.py'}' \"$@\"; }}; "
+        f"DISK='{disk}'; mount -t tmpfs -o size=2m tmpfs \"$DISK\" && "
+        f"cp '{project}' \"$DISK/p.sorot\" && "
+        f'(head -c 4m /dev/zero > "$DISK/filler" 2>/dev/null; true) && '
+    )
+    return subprocess.run(
+        [unshare, "-rm", "sh", "-c", setup + script], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_a_full_disk_is_named_as_such(project: Path, tmp_path: Path) -> None:
     (tmp_path / "new.txt").write_text("Judul\n" + "Isi artikel baru tentang Jakarta. " * 2000)
-    done = _on_a_small_disk(tmp_path, project, (
-        f"sorot import \"$DISK/p.sorot\" '{tmp_path / 'new.txt'}' --no-suggest; echo rc=$?"))
+    done = _on_a_small_disk(
+        tmp_path,
+        project,
+        (f"sorot import \"$DISK/p.sorot\" '{tmp_path / 'new.txt'}' --no-suggest; echo rc=$?"),
+    )
     assert "rc=1" in done.stdout, (done.stdout, done.stderr)
     assert "Traceback" not in done.stderr and "damaged" not in done.stderr, done.stderr
     assert f"the disk holding {tmp_path / 'disk'}" in done.stderr, done.stderr
     assert "is full (" in done.stderr and "bytes free)" in done.stderr
 
 
-def test_a_full_disk_can_still_be_read_and_exported_elsewhere(project: Path,
-                                                              tmp_path: Path) -> None:
+def test_a_full_disk_can_still_be_read_and_exported_elsewhere(
+    project: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "out.jsonl"
-    done = _on_a_small_disk(tmp_path, project, (
-        f"sorot stats \"$DISK/p.sorot\"; echo rc=$?; sorot export \"$DISK/p.sorot\" '{out}'; "
-        f"echo rc=$?; ls -a \"$DISK\""))
+    done = _on_a_small_disk(
+        tmp_path,
+        project,
+        (
+            f'sorot stats "$DISK/p.sorot"; echo rc=$?; sorot export "$DISK/p.sorot" \'{out}\'; '
+            f'echo rc=$?; ls -a "$DISK"'
+        ),
+    )
     assert done.stdout.count("rc=0") == 2, (done.stdout, done.stderr)
     assert "Articles: 12" in done.stdout
     assert len(out.read_text().splitlines()) == 12
@@ -246,7 +273,8 @@ def test_a_full_disk_can_still_be_read_and_exported_elsewhere(project: Path,
 
 
 def test_each_command_leaves_the_file_whole_while_the_window_has_it_open(
-        project: Path, tmp_path: Path) -> None:
+    project: Path, tmp_path: Path
+) -> None:
     window = sqlite3.connect(project)  # another process's reader, as the window is
     window.execute("SELECT count(*) FROM articles").fetchone()
     try:
@@ -343,11 +371,14 @@ def test_other_programs_files_are_named_as_such(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("cli", ["sqlite3", "python"])
 def test_recover_copies_what_can_be_read_and_says_what_was_lost(
-        project: Path, tmp_path: Path, cli: str) -> None:
+    project: Path, tmp_path: Path, cli: str
+) -> None:
     if cli == "sqlite3" and shutil.which("sqlite3") is None:
         pytest.skip("no sqlite3 command here")
-    counts = {t: count_rows(project, t) for t in
-              ("articles", "entities", "relations", "article_status", "events")}
+    counts = {
+        t: count_rows(project, t)
+        for t in ("articles", "entities", "relations", "article_status", "events")
+    }
     damage(project)
     before = digest(project)
     new = tmp_path / "new.sorot"
@@ -374,19 +405,33 @@ def test_recover_of_a_whole_project_copies_everything(project: Path, tmp_path: P
     new = tmp_path / "new.sorot"
     done = sorot("recover", project, new)
     assert done.returncode == 0, done.stderr
-    for table in ("articles", "tokens", "entities", "relations", "article_status", "events",
-                  "history", "meta", "suggested"):
+    for table in (
+        "articles",
+        "tokens",
+        "entities",
+        "relations",
+        "article_status",
+        "events",
+        "history",
+        "meta",
+        "suggested",
+    ):
         assert count_rows(new, table) == count_rows(project, table), table
     source = sqlite3.connect(project)
     target = sqlite3.connect(new)
-    for sql in ("SELECT id, title, text FROM articles ORDER BY id",
-                'SELECT id, article_id, start, "end", label, status, annotator FROM entities '
-                "ORDER BY id",
-                "SELECT id, kind, label, changes FROM events ORDER BY id"):
+    for sql in (
+        "SELECT id, title, text FROM articles ORDER BY id",
+        'SELECT id, article_id, start, "end", label, status, annotator FROM entities ORDER BY id',
+        "SELECT id, kind, label, changes FROM events ORDER BY id",
+    ):
         assert source.execute(sql).fetchall() == target.execute(sql).fetchall(), sql
     hit = target.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'Jakarta'")
-    assert hit.fetchone()[0] == source.execute(
-        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'Jakarta'").fetchone()[0]
+    assert (
+        hit.fetchone()[0]
+        == source.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'Jakarta'"
+        ).fetchone()[0]
+    )
 
 
 # -- read-only projects and folders ------------------------------------------------------
@@ -437,8 +482,7 @@ def test_screenshot_of_a_read_only_project_never_hangs(project: Path, tmp_path: 
 # -- network and synced folders -----------------------------------------------------------
 
 
-def test_a_project_in_a_synced_folder_is_warned_about_once(project: Path,
-                                                         tmp_path: Path) -> None:
+def test_a_project_in_a_synced_folder_is_warned_about_once(project: Path, tmp_path: Path) -> None:
     synced = tmp_path / "Dropbox" / "riset"
     synced.mkdir(parents=True)
     path = synced / "p.sorot"
@@ -476,8 +520,10 @@ def test_recover_refuses_other_programs_and_newer_files(project: Path, tmp_path:
     conn.close()
     _refused(sorot("recover", other, tmp_path / "a.sorot"), "another program")
     conn = sqlite3.connect(project)
-    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-                 "VALUES ('sorot', 'm099_future', '2031-01-01 00:00:00')")
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('sorot', 'm099_future', '2031-01-01 00:00:00')"
+    )
     conn.commit()
     conn.close()
     _refused(sorot("recover", project, tmp_path / "b.sorot"), "made by a newer Sorot")
@@ -491,14 +537,19 @@ budi@host:/home/budi /home/ana/remote fuse.sshfs rw 0 0
 """
 
 
-@pytest.mark.parametrize(("path", "kind"), [
-    ("/home/ana/riset/p.sorot", None),
-    ("/mnt/riset/p.sorot", "a network share (nfs4)"),
-    ("/media/nas lab/tim/p.sorot", "a network share (cifs)"),
-    ("/home/ana/remote/p.sorot", "a network share (fuse.sshfs)"),
-    ("/home/ana/Dropbox (Personal)/p.sorot", "a folder synced by Dropbox"),
-    ("/Users/ana/Library/CloudStorage/GoogleDrive-ana@ui.ac.id/My Drive/p.sorot",
-     "a folder synced by a cloud storage app"),
-])
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("/home/ana/riset/p.sorot", None),
+        ("/mnt/riset/p.sorot", "a network share (nfs4)"),
+        ("/media/nas lab/tim/p.sorot", "a network share (cifs)"),
+        ("/home/ana/remote/p.sorot", "a network share (fuse.sshfs)"),
+        ("/home/ana/Dropbox (Personal)/p.sorot", "a folder synced by Dropbox"),
+        (
+            "/Users/ana/Library/CloudStorage/GoogleDrive-ana@ui.ac.id/My Drive/p.sorot",
+            "a folder synced by a cloud storage app",
+        ),
+    ],
+)
 def test_network_shares_and_synced_folders_are_recognised(path: str, kind: str | None) -> None:
     assert places.storage_kind(Path(path), MOUNTS) == kind

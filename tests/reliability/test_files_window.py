@@ -51,8 +51,9 @@ def _with_status(path: Path, status: str) -> int:
     """Articles with `status` in the .sorot file alone, read as a copy of it would be."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
     try:
-        return conn.execute("SELECT count(*) FROM article_status WHERE status = ?",
-                            (status,)).fetchone()[0]
+        return conn.execute(
+            "SELECT count(*) FROM article_status WHERE status = ?", (status,)
+        ).fetchone()[0]
     finally:
         conn.close()
 
@@ -74,7 +75,8 @@ def test_a_damaged_project_gets_a_dialog_with_the_reason(qtbot, project: Path) -
 
 @pytest.mark.qt_no_exception_capture
 def test_damage_found_only_while_drawing_closes_the_project_with_a_dialog(
-        qtbot, project: Path, monkeypatch) -> None:
+    qtbot, project: Path, monkeypatch
+) -> None:
     # Damage quick_check did not get to (out of time on a huge file): the first reads fail
     # inside the models, where Qt calls Python and nothing can catch the error.
     damage(project)
@@ -90,15 +92,19 @@ def test_damage_found_only_while_drawing_closes_the_project_with_a_dialog(
 
 def test_a_newer_project_is_refused_and_left_unchanged(qtbot, project: Path) -> None:
     conn = sqlite3.connect(project)
-    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-                 "VALUES ('sorot', 'm099_future', '2031-01-01 00:00:00')")
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('sorot', 'm099_future', '2031-01-01 00:00:00')"
+    )
     conn.commit()
     conn.close()
     before = digest(project)
     win = _window(qtbot)
     assert not win.open_project(project)
-    assert "made by a newer Sorot (migration m099_future); update Sorot to change it" in \
-        _failure_box(win).text()
+    assert (
+        "made by a newer Sorot (migration m099_future); update Sorot to change it"
+        in _failure_box(win).text()
+    )
     win.close()
     assert digest(project) == before
 
@@ -112,8 +118,9 @@ def test_after_done_the_file_alone_holds_the_decision(qtbot, project: Path) -> N
     win.close()
 
 
-def test_after_a_quiet_moment_the_file_alone_holds_the_edits(qtbot, project: Path,
-                                                              monkeypatch) -> None:
+def test_after_a_quiet_moment_the_file_alone_holds_the_edits(
+    qtbot, project: Path, monkeypatch
+) -> None:
     monkeypatch.setattr(project_file, "WATCH_MS", 50)
     monkeypatch.setattr(project_file, "IDLE_S", 0.2)
     win = _window(qtbot)
@@ -128,9 +135,9 @@ def count_skipped(path: Path) -> int:
     return _with_status(path, "skipped")
 
 
-def test_a_project_renamed_while_open_is_reopened_where_it_went(qtbot, project: Path,
-                                                                 tmp_path: Path,
-                                                                 monkeypatch) -> None:
+def test_a_project_renamed_while_open_is_reopened_where_it_went(
+    qtbot, project: Path, tmp_path: Path, monkeypatch
+) -> None:
     monkeypatch.setattr(project_file, "WATCH_MS", 50)
     monkeypatch.setattr(project_file, "IDLE_S", 3600)  # no quiet-moment checkpoint meanwhile
     win = _window(qtbot)
@@ -139,11 +146,11 @@ def test_a_project_renamed_while_open_is_reopened_where_it_went(qtbot, project: 
         assert win.workspace.do(cmd.SetArticleStatus(article, "skipped"))
     moved = tmp_path / "renamed.sorot"
     os.replace(project, moved)
-    qtbot.waitUntil(lambda: win.workspace is not None and win.workspace.store.path == moved,
-                    timeout=3000)
+    qtbot.waitUntil(
+        lambda: win.workspace is not None and win.workspace.store.path == moved, timeout=3000
+    )
     assert "renamed to renamed.sorot" in win.statusBar().currentMessage()
-    assert win.workspace.do(cmd.SetArticleStatus(win.workspace.store.article_ids()[0],
-                                                 "skipped"))
+    assert win.workspace.do(cmd.SetArticleStatus(win.workspace.store.article_ids()[0], "skipped"))
     win.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["renamed.sorot"]
     assert count_skipped(moved) == 4
@@ -151,7 +158,8 @@ def test_a_project_renamed_while_open_is_reopened_where_it_went(qtbot, project: 
 
 
 def test_a_project_replaced_while_open_is_closed_and_its_edits_saved(
-        qtbot, project: Path, tmp_path: Path, template: Path, monkeypatch) -> None:
+    qtbot, project: Path, tmp_path: Path, template: Path, monkeypatch
+) -> None:
     monkeypatch.setattr(project_file, "WATCH_MS", 50)
     monkeypatch.setattr(project_file, "IDLE_S", 3600)
     win = _window(qtbot)
@@ -173,8 +181,7 @@ def test_a_project_replaced_while_open_is_closed_and_its_edits_saved(
     win.close()
 
 
-def test_save_a_copy_holds_every_step(qtbot, project: Path, tmp_path: Path,
-                                      monkeypatch) -> None:
+def test_save_a_copy_holds_every_step(qtbot, project: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(project_file, "IDLE_S", 3600)
     win = _window(qtbot)
     assert win.open_project(project)
@@ -182,8 +189,9 @@ def test_save_a_copy_holds_every_step(qtbot, project: Path, tmp_path: Path,
         assert win.workspace.do(cmd.SetArticleStatus(article, "skipped"))
     target = tmp_path / "elsewhere" / "copy.sorot"
     target.parent.mkdir()
-    monkeypatch.setattr(project_file.QFileDialog, "getSaveFileName",
-                        lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(
+        project_file.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "")
+    )
     action = next(a for a in win.menus["&File"].actions() if a.objectName() == "save_copy")
     action.trigger()
     assert "Saved a copy" in win.statusBar().currentMessage()
@@ -199,8 +207,9 @@ def _notice(win: MainWindow) -> str:
     return box.text() if box is not None and box.isVisible() else ""
 
 
-def test_a_stale_wal_is_set_aside_and_the_window_says_so(qtbot, project: Path,
-                                                         tmp_path: Path) -> None:
+def test_a_stale_wal_is_set_aside_and_the_window_says_so(
+    qtbot, project: Path, tmp_path: Path
+) -> None:
     older = Path(shutil.copyfile(project, tmp_path / "older.sorot"))
     crash_after_writing(project, [f"Dulu {i}" for i in range(20)])
     dbmod.open_database(project).close()  # checkpointed: the file moves on from the copy
@@ -213,8 +222,9 @@ def test_a_stale_wal_is_set_aside_and_the_window_says_so(qtbot, project: Path,
     win.close()
 
 
-def test_a_project_in_a_synced_folder_is_warned_about_once(qtbot, project: Path,
-                                                          tmp_path: Path) -> None:
+def test_a_project_in_a_synced_folder_is_warned_about_once(
+    qtbot, project: Path, tmp_path: Path
+) -> None:
     synced = tmp_path / "OneDrive - Universitas" / "riset"
     synced.mkdir(parents=True)
     path = Path(shutil.copyfile(project, synced / "p.sorot"))

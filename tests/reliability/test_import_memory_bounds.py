@@ -18,8 +18,9 @@ from annotation.project.store import Store
 SENTENCE = "Presiden Joko Widodo bertemu Menteri Retno Marsudi di Jakarta pada Senin. "
 
 linux_only = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
-two_cores = pytest.mark.skipif((os.cpu_count() or 1) < 2,
-                               reason="helpers start only with two cores or more")
+two_cores = pytest.mark.skipif(
+    (os.cpu_count() or 1) < 2, reason="helpers start only with two cores or more"
+)
 
 
 def article(n: int, chars: int) -> dict[str, str]:
@@ -58,19 +59,30 @@ def test_a_batch_ends_once_its_lines_hold_batch_bytes(tmp_path: Path) -> None:
     other = write_jsonl(tmp_path / "b.jsonl", [article(10, 1000)])
     calls: list[tuple[int, int]] = []
     with Store.create(tmp_path / "p.sorot") as store:
-        report = import_paths(store, [path, other], annotator="ana", batch_bytes=2_500,
-                              workers=0, progress=lambda *c: calls.append(c))
+        report = import_paths(
+            store,
+            [path, other],
+            annotator="ana",
+            batch_bytes=2_500,
+            workers=0,
+            progress=lambda *c: calls.append(c),
+        )
         titles = [store.article(i).title for i in store.article_ids()]
         logged = events(store)
     assert report.ok and report.imported == 11
     assert [(f.name, f.imported, f.done) for f in report.files] == [
-        ("a.jsonl", 10, True), ("b.jsonl", 1, True)]
+        ("a.jsonl", 10, True),
+        ("b.jsonl", 1, True),
+    ]
     assert titles == [f"Berita {n}." for n in range(11)]
     # One event per file and batch: the lines each batch held, in file order.
-    assert logged == ["Import a.jsonl (lines 1–3): 3 articles",
-                      "Import a.jsonl (lines 4–6): 3 articles",
-                      "Import a.jsonl (lines 7–9): 3 articles",
-                      "Import a.jsonl (line 10): 1 article", "Import b.jsonl: 1 article"]
+    assert logged == [
+        "Import a.jsonl (lines 1–3): 3 articles",
+        "Import a.jsonl (lines 4–6): 3 articles",
+        "Import a.jsonl (lines 7–9): 3 articles",
+        "Import a.jsonl (line 10): 1 article",
+        "Import b.jsonl: 1 article",
+    ]
     size = path.stat().st_size + other.stat().st_size
     assert len(calls) == 4 and calls[-1] == (size, size)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
@@ -86,12 +98,17 @@ def test_refused_files_between_byte_bound_batches_keep_their_order(tmp_path: Pat
         report = import_paths(store, [folder], annotator="ana", batch_bytes=1_500, workers=0)
         logged = events(store)
     assert [(f.name, f.imported, f.refused, f.done) for f in report.files] == [
-        ("1.jsonl", 4, False, True), ("2.txt", 0, True, False), ("3.jsonl", 3, False, True)]
+        ("1.jsonl", 4, False, True),
+        ("2.txt", 0, True, False),
+        ("3.jsonl", 3, False, True),
+    ]
     assert [Path(p.path).name for p in report.problems] == ["2.txt"]
-    assert logged == ["Import 1.jsonl (lines 1–2): 2 articles",
-                      "Import 1.jsonl (lines 3–4): 2 articles",
-                      "Import 3.jsonl (lines 1–2): 2 articles",
-                      "Import 3.jsonl (line 3): 1 article"]
+    assert logged == [
+        "Import 1.jsonl (lines 1–2): 2 articles",
+        "Import 1.jsonl (lines 3–4): 2 articles",
+        "Import 3.jsonl (lines 1–2): 2 articles",
+        "Import 3.jsonl (line 3): 1 article",
+    ]
 
 
 @linux_only
@@ -107,11 +124,14 @@ def test_refused_input_starts_no_helper_process(tmp_path: Path) -> None:
     write_jsonl(folder / "long.jsonl", [article(1, 100), article(2, MAX_ARTICLE_CHARS + 100)])
     seen: list[int] = []
     with Store.create(tmp_path / "p.sorot") as store:
-        report = import_paths(store, [folder], annotator="ana",
-                              progress=lambda *_: seen.extend(children()))
+        report = import_paths(
+            store, [folder], annotator="ana", progress=lambda *_: seen.extend(children())
+        )
     assert report.imported == 1 and len(report.problems) == 2
-    assert [(f.name, f.refused) for f in report.files] == [("book.txt", True),
-                                                           ("long.jsonl", False)]
+    assert [(f.name, f.refused) for f in report.files] == [
+        ("book.txt", True),
+        ("long.jsonl", False),
+    ]
     long_line = report.problems[1]
     assert long_line.line == 2 and "longer than the 2,000,000 characters" in long_line.reason
     assert seen == [] and report.helpers == 0
@@ -128,15 +148,16 @@ def test_helpers_start_once_new_text_passes_the_bound(tmp_path: Path) -> None:
     results, helpers = [], []
     for workers in (0, None, None):
         with Store.create(tmp_path / f"p{len(results)}.sorot") as store:
-            report = import_paths(store, [path], annotator="ana", batch_size=4,
-                                  workers=workers, parallel_bytes=20_000)
+            report = import_paths(
+                store, [path], annotator="ana", batch_size=4, workers=workers, parallel_bytes=20_000
+            )
             helpers.append(report.helpers)
             if len(results) == 2:
-                report = import_paths(store, [path], annotator="ana", batch_size=4,
-                                      parallel_bytes=20_000)
+                report = import_paths(
+                    store, [path], annotator="ana", batch_size=4, parallel_bytes=20_000
+                )
                 helpers.append(report.helpers)
                 assert report.duplicate == 40 and report.imported == 0
-            results.append([(store.article(i).text, store.tokens(i))
-                            for i in store.article_ids()])
+            results.append([(store.article(i).text, store.tokens(i)) for i in store.article_ids()])
     assert results[0] == results[1] == results[2] and len(results[0]) == 40
     assert helpers[0] == 0 and helpers[1] >= 1 and helpers[-1] == 0, helpers

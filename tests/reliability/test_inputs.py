@@ -34,8 +34,10 @@ def write_jsonl(path: Path, records: list) -> Path:
 
 
 def spans(text: str, *pairs: tuple[str, str]) -> list[dict]:
-    return [{"start": text.index(s), "end": text.index(s) + len(s), "label": label}
-            for s, label in pairs]
+    return [
+        {"start": text.index(s), "end": text.index(s) + len(s), "label": label}
+        for s, label in pairs
+    ]
 
 
 def good(n: int) -> dict:
@@ -59,19 +61,34 @@ def test_deeply_nested_lines_are_their_own_problem(tmp_path: Path) -> None:
     """A real `sorot import` process: nesting in meta, a whole line of arrays or objects, and
     a lone surrogate that makes the reader walk a deep record."""
     deep_meta = '{"text": "Berita dalam.", "meta": ' + nested(1500) + "}"
-    data = write_jsonl(tmp_path / "deep.jsonl", [
-        good(1),
-        deep_meta,
-        "[" * 5000 + "]" * 5000,
-        nested(3000),
-        '{"text": "Berita \\ud83d.", "meta": ' + nested(950) + "}",
-        '{"text": "Berita sedang.", "meta": ' + nested(100) + "}",
-        good(2),
-    ])
+    data = write_jsonl(
+        tmp_path / "deep.jsonl",
+        [
+            good(1),
+            deep_meta,
+            "[" * 5000 + "]" * 5000,
+            nested(3000),
+            '{"text": "Berita \\ud83d.", "meta": ' + nested(950) + "}",
+            '{"text": "Berita sedang.", "meta": ' + nested(100) + "}",
+            good(2),
+        ],
+    )
     project = tmp_path / "p.sorot"
     done = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "--annotator", "ana", "import", str(project),
-         str(data), "--no-suggest"], capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            str(ROOT / "main.py"),
+            "--annotator",
+            "ana",
+            "import",
+            str(project),
+            str(data),
+            "--no-suggest",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == EXIT_REJECTED
     for line in (2, 3, 4, 5, 6):
@@ -86,11 +103,14 @@ def test_deeply_nested_first_line_and_doccano_columns(tmp_path: Path, capsys) ->
     """The first line decides the format and is checked for shape: a deep one is only that
     line's problem. A doccano record keeps its other columns as metadata: checked alike."""
     text = "Menlu Retno bertemu di Jakarta."
-    data = write_jsonl(tmp_path / "doccano.jsonl", [
-        "[" * 3000 + "]" * 3000,
-        {"id": 1, "text": text, "entities": [], "relations": []},
-        '{"id": 2, "text": "Berita lain.", "entities": [], "extra": ' + nested(500) + "}",
-    ])
+    data = write_jsonl(
+        tmp_path / "doccano.jsonl",
+        [
+            "[" * 3000 + "]" * 3000,
+            {"id": 1, "text": text, "entities": [], "relations": []},
+            '{"id": 2, "text": "Berita lain.", "entities": [], "extra": ' + nested(500) + "}",
+        ],
+    )
     project = tmp_path / "p.sorot"
     assert run(["import", str(project), str(data), "--no-suggest"]) == EXIT_REJECTED
     err = capsys.readouterr().err
@@ -103,15 +123,21 @@ def test_deeply_nested_first_line_and_doccano_columns(tmp_path: Path, capsys) ->
 
 
 def test_prodigy_record_in_a_doccano_file_is_reported(tmp_path: Path, capsys) -> None:
-    doccano = {"id": 1, "text": TEXT, "entities": [
-        {"id": 1, "label": "PER", "start_offset": 9, "end_offset": 20}], "relations": []}
+    doccano = {
+        "id": 1,
+        "text": TEXT,
+        "entities": [{"id": 1, "label": "PER", "start_offset": 9, "end_offset": 20}],
+        "relations": [],
+    }
     prodigy = good(2)
     data = write_jsonl(tmp_path / "mixed.jsonl", [doccano, prodigy, {"text": "Teks biasa."}])
     project = tmp_path / "p.sorot"
     assert run(["import", str(project), str(data), "--no-suggest"]) == EXIT_REJECTED
     err = capsys.readouterr().err
-    assert f"{data}:2: a Prodigy-style record (it has 'spans', not 'entities') in a file " \
-           "read as doccano (the format of its first record)" in err
+    assert (
+        f"{data}:2: a Prodigy-style record (it has 'spans', not 'entities') in a file "
+        "read as doccano (the format of its first record)" in err
+    )
     with Store.open(project) as store:
         assert store.count_articles() == 2
         assert all("spans" not in store.article(i).meta for i in (1, 2))
@@ -131,8 +157,10 @@ def test_doccano_record_in_a_prodigy_file_is_reported(tmp_path: Path, capsys) ->
 def test_scores_beyond_a_float_read_as_none(tmp_path: Path, score: str) -> None:
     """Python writes NaN and Infinity; an integer score past 2**63 overflowed SQLite."""
     start, end = TEXT.index("Bogor"), TEXT.index("Bogor") + 5
-    line = (f'{{"text": {json.dumps(TEXT)}, "spans": [{{"start": {start}, "end": {end}, '
-            f'"label": "GPE", "status": "suggested", "score": {score}}}]}}')
+    line = (
+        f'{{"text": {json.dumps(TEXT)}, "spans": [{{"start": {start}, "end": {end}, '
+        f'"label": "GPE", "status": "suggested", "score": {score}}}]}}'
+    )
     data = tmp_path / "in.jsonl"
     data.write_text(line + "\n", encoding="utf-8")
     project = tmp_path / "p.sorot"
@@ -145,15 +173,14 @@ def test_scores_beyond_a_float_read_as_none(tmp_path: Path, score: str) -> None:
 # -- sizes ---------------------------------------------------------------------------------
 
 
-def test_an_article_over_the_size_limit_is_refused_naming_the_file(tmp_path: Path,
-                                                                   capsys) -> None:
+def test_an_article_over_the_size_limit_is_refused_naming_the_file(tmp_path: Path, capsys) -> None:
     from annotation.limits import MAX_ARTICLE_CHARS
 
     folder = tmp_path / "in"
     folder.mkdir()
     sentence = "Presiden bertemu menteri di Jakarta. "
     (folder / "a_ok.txt").write_text(sentence * 3, encoding="utf-8")
-    huge = (sentence * (MAX_ARTICLE_CHARS // len(sentence) + 2))
+    huge = sentence * (MAX_ARTICLE_CHARS // len(sentence) + 2)
     (folder / "b_huge.txt").write_text(huge, encoding="utf-8")
     far_too_big = folder / "c_far.txt"  # never read: 4 bytes a character at most
     with open(far_too_big, "wb") as f:
@@ -172,12 +199,19 @@ def test_an_article_over_the_size_limit_is_refused_naming_the_file(tmp_path: Pat
 # -- labels, searches ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("where, bad", [
-    ("entity", "PER\n"), ("relation", "MEETS\n"), ("colour", "#33BBEE\n"),
-    ("hotkey", "\n"), ("entity", "PER\r"),
-])
-def test_schema_refuses_names_with_a_final_newline(tmp_path: Path, capsys, where: str,
-                                                   bad: str) -> None:
+@pytest.mark.parametrize(
+    "where, bad",
+    [
+        ("entity", "PER\n"),
+        ("relation", "MEETS\n"),
+        ("colour", "#33BBEE\n"),
+        ("hotkey", "\n"),
+        ("entity", "PER\r"),
+    ],
+)
+def test_schema_refuses_names_with_a_final_newline(
+    tmp_path: Path, capsys, where: str, bad: str
+) -> None:
     data = default_schema().to_dict()
     if where == "entity":
         data["entities"][0]["name"] = bad
@@ -203,8 +237,17 @@ def test_schema_refuses_names_with_a_final_newline(tmp_path: Path, capsys, where
 
 def test_schema_rename_to_a_name_with_a_newline_is_refused(tmp_path: Path, capsys) -> None:
     project = tmp_path / "p.sorot"
-    assert run(["import", str(project), str(write_jsonl(tmp_path / "in.jsonl", [good(1)])),
-                "--no-suggest"]) == EXIT_OK
+    assert (
+        run(
+            [
+                "import",
+                str(project),
+                str(write_jsonl(tmp_path / "in.jsonl", [good(1)])),
+                "--no-suggest",
+            ]
+        )
+        == EXIT_OK
+    )
     assert run(["schema", str(project), "--rename", "PER", "PER\n"]) == EXIT_ERROR
     assert "'PER\\n'" in capsys.readouterr().err
     with Store.open(project) as store:
@@ -220,8 +263,14 @@ def test_search_with_any_control_character_finds_and_never_fails(tmp_path: Path)
         store.add_article(TEXT, tokens=next(tokenize([TEXT])))
     with Store.open(tmp_path / "p.sorot") as store:
         for char in CONTROL:
-            for search in (f"Bogor{char}", f"Bog{char}", f"{char}Joko Wid", char,
-                           f'"{char}"', f"Joko{char}{char}Widodo"):
+            for search in (
+                f"Bogor{char}",
+                f"Bog{char}",
+                f"{char}Joko Wid",
+                char,
+                f'"{char}"',
+                f"Joko{char}{char}Widodo",
+            ):
                 found = article_ids(store, ArticleQuery(search=search))
                 assert found in ([], [1]), (search, found)
             assert article_ids(store, ArticleQuery(search=f"Bogor{char}")) == [1], repr(char)

@@ -38,8 +38,17 @@ pytestmark = pytest.mark.slow
 READS = ["stats", "export", "log", "agreement", "backup", "screenshot"]
 WRITES = ["import", "suggest", "merge", "schema"]
 COMMANDS = [*READS, *WRITES, "recover"]
-FILES = ["damaged", "foreign", "id_only", "newer_migration", "newer_version", "read_only",
-         "folder", "empty", "text"]
+FILES = [
+    "damaged",
+    "foreign",
+    "id_only",
+    "newer_migration",
+    "newer_version",
+    "read_only",
+    "folder",
+    "empty",
+    "text",
+]
 
 # The words of the cause each refusal must say, beside the file's path.
 CAUSES = {
@@ -147,8 +156,9 @@ def _argv(command: str, path: Path, folder: Path, other: Path) -> list[object]:
     }[command]
 
 
-def _run_case(kind: str, command: str, root: Path, template: Path, other_template: Path,
-              env: dict[str, str]) -> Outcome:
+def _run_case(
+    kind: str, command: str, root: Path, template: Path, other_template: Path, env: dict[str, str]
+) -> Outcome:
     folder = root / f"{kind}-{command}"
     (folder / "out").mkdir(parents=True)
     (folder / "new.txt").write_text("Judul\nIsi artikel baru tentang Jakarta.\n")
@@ -156,8 +166,12 @@ def _run_case(kind: str, command: str, root: Path, template: Path, other_templat
     path = _make_bad(kind, folder, template)
     before = tree_digest(path)
     try:
-        done = sorot(*_argv(command, path, folder, other), timeout=90, env=env,
-                     as_other_user=kind == "read_only")
+        done = sorot(
+            *_argv(command, path, folder, other),
+            timeout=90,
+            env=env,
+            as_other_user=kind == "read_only",
+        )
         code, stdout, stderr = done.returncode, done.stdout, done.stderr
     except subprocess.TimeoutExpired as exc:
         code, stdout, stderr = None, str(exc.stdout or ""), str(exc.stderr or "")
@@ -168,14 +182,21 @@ def _run_case(kind: str, command: str, root: Path, template: Path, other_templat
 def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Outcome]:
     root = tmp_path_factory.mktemp("matrix")
     template = make_project(tmp_path_factory.mktemp("template"))
-    other_template = make_project(tmp_path_factory.mktemp("other"), count=3, seed=15,
-                                  annotator="budi")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
-               SOROT_CONFIG_DIR=str(root / "config"), SOROT_DATA_DIR=str(root / "data"))
+    other_template = make_project(
+        tmp_path_factory.mktemp("other"), count=3, seed=15, annotator="budi"
+    )
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        SOROT_CONFIG_DIR=str(root / "config"),
+        SOROT_DATA_DIR=str(root / "data"),
+    )
     cases = [(kind, command) for kind in FILES for command in COMMANDS]
     with ThreadPoolExecutor(max_workers=4) as pool:
-        futures = {case: pool.submit(_run_case, *case, root, template, other_template, env)
-                   for case in cases}
+        futures = {
+            case: pool.submit(_run_case, *case, root, template, other_template, env)
+            for case in cases
+        }
         return {case: future.result() for case, future in futures.items()}
 
 
@@ -200,8 +221,9 @@ def _worked(command: str, done: Outcome) -> bool:
 
 
 @pytest.mark.parametrize(("kind", "command"), _params())
-def test_bad_file_against_command(outcomes: dict[tuple[str, str], Outcome], kind: str,
-                                  command: str) -> None:
+def test_bad_file_against_command(
+    outcomes: dict[tuple[str, str], Outcome], kind: str, command: str
+) -> None:
     done = outcomes[kind, command]
     shown = f"exit {done.returncode}\nstdout: {done.stdout[-800:]}\nstderr: {done.stderr[-1500:]}"
     assert done.returncode is not None, f"did not end within 90 s\n{shown}"

@@ -26,9 +26,10 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def templates(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return (make_project(tmp_path_factory.mktemp("target")),
-            make_project(tmp_path_factory.mktemp("other"), count=3, seed=15,
-                         annotator="budi"))
+    return (
+        make_project(tmp_path_factory.mktemp("target")),
+        make_project(tmp_path_factory.mktemp("other"), count=3, seed=15, annotator="budi"),
+    )
 
 
 @pytest.fixture
@@ -91,8 +92,9 @@ def test_a_project_of_a_newer_sorot(target: Path, other: Path, how: str) -> None
 
 
 @pytest.mark.parametrize("older", [False, True], ids=["current", "older_format"])
-def test_a_damaged_project_is_named_as_the_source(target: Path, templates: tuple[Path, Path],
-                                                  tmp_path: Path, older: bool) -> None:
+def test_a_damaged_project_is_named_as_the_source(
+    target: Path, templates: tuple[Path, Path], tmp_path: Path, older: bool
+) -> None:
     source = Path(shutil.copyfile(templates[0], tmp_path / "damaged.sorot"))
     if older:
         _older(source)
@@ -101,8 +103,7 @@ def test_a_damaged_project_is_named_as_the_source(target: Path, templates: tuple
     _refused(target, source, "the project file is damaged", f"sorot recover {source} NEW")
 
 
-def test_damage_no_query_of_merge_reads_is_found_all_the_same(
-        target: Path, other: Path) -> None:
+def test_damage_no_query_of_merge_reads_is_found_all_the_same(target: Path, other: Path) -> None:
     # On the 3-article project the overwritten pages are ones merge's queries never read:
     # SQLite's quick_check finds them, and an index that misses rows would go unnoticed.
     damage(other)
@@ -110,9 +111,9 @@ def test_damage_no_query_of_merge_reads_is_found_all_the_same(
     _refused(target, other, "the project file is damaged")
 
 
-def test_the_failing_one_of_several_sources_is_named(target: Path, other: Path,
-                                                     templates: tuple[Path, Path],
-                                                     tmp_path: Path) -> None:
+def test_the_failing_one_of_several_sources_is_named(
+    target: Path, other: Path, templates: tuple[Path, Path], tmp_path: Path
+) -> None:
     source = Path(shutil.copyfile(templates[0], tmp_path / "damaged.sorot"))
     damage(source)
     stderr = _refused(target, source, "damaged", first=other)
@@ -131,22 +132,26 @@ def held() -> Iterator[list[subprocess.Popen[str]]]:
 def _hold_exclusively(path: Path, holders: list[subprocess.Popen[str]]) -> None:
     """Another process that keeps the file locked against readers too (SQLite's exclusive
     locking mode, in the middle of a write)."""
-    code = ("import sqlite3, sys, time\n"
-            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-            "c.execute('PRAGMA locking_mode = EXCLUSIVE')\n"
-            "c.execute('BEGIN EXCLUSIVE')\n"
-            "c.execute(\"UPDATE meta SET value = value WHERE key = 'schema'\")\n"
-            "print('held', flush=True)\n"
-            "time.sleep(60)\n")
-    holder = subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE,
-                              text=True)
+    code = (
+        "import sqlite3, sys, time\n"
+        "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "c.execute('PRAGMA locking_mode = EXCLUSIVE')\n"
+        "c.execute('BEGIN EXCLUSIVE')\n"
+        "c.execute(\"UPDATE meta SET value = value WHERE key = 'schema'\")\n"
+        "print('held', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, text=True
+    )
     holders.append(holder)
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
 
 
 @pytest.mark.parametrize("older", [False, True], ids=["current", "older_format"])
-def test_a_source_locked_by_another_process(target: Path, other: Path, older: bool,
-                                            held: list[subprocess.Popen[str]]) -> None:
+def test_a_source_locked_by_another_process(
+    target: Path, other: Path, older: bool, held: list[subprocess.Popen[str]]
+) -> None:
     # An older project is copied into memory to be upgraded: a lock on it once made the
     # merge wait for as long as the lock was held, without a word.
     if older:
@@ -155,15 +160,22 @@ def test_a_source_locked_by_another_process(target: Path, other: Path, older: bo
     _refused(target, other, f"another process is writing {other}")
 
 
-@pytest.mark.parametrize(("meta", "why"), [
-    ('{"a":' * 3000 + "1" + "}" * 3000, f"nests more than {MAX_JSON_DEPTH} levels deep"),
-    ('{"a":' * (MAX_JSON_DEPTH + 5) + "1" + "}" * (MAX_JSON_DEPTH + 5),
-     f"nests more than {MAX_JSON_DEPTH} levels deep"),
-    ("{broken", "is not JSON"),
-    ("[1, 2]", "is not a JSON object"),
-], ids=["past_recursion", "past_sorots_depth", "broken", "a_list"])
-def test_an_articles_metadata_that_no_sorot_project_has(target: Path, other: Path,
-                                                        meta: str, why: str) -> None:
+@pytest.mark.parametrize(
+    ("meta", "why"),
+    [
+        ('{"a":' * 3000 + "1" + "}" * 3000, f"nests more than {MAX_JSON_DEPTH} levels deep"),
+        (
+            '{"a":' * (MAX_JSON_DEPTH + 5) + "1" + "}" * (MAX_JSON_DEPTH + 5),
+            f"nests more than {MAX_JSON_DEPTH} levels deep",
+        ),
+        ("{broken", "is not JSON"),
+        ("[1, 2]", "is not a JSON object"),
+    ],
+    ids=["past_recursion", "past_sorots_depth", "broken", "a_list"],
+)
+def test_an_articles_metadata_that_no_sorot_project_has(
+    target: Path, other: Path, meta: str, why: str
+) -> None:
     conn = sqlite3.connect(other)
     article_id = conn.execute("SELECT max(id) FROM articles").fetchone()[0]
     conn.execute("UPDATE articles SET meta = ? WHERE id = ?", (meta, article_id))

@@ -48,7 +48,8 @@ def _not_a_project(tmp_path: Path, kind: str) -> Path:
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("kind", ["empty", "text"])
 def test_a_file_that_is_not_a_project_is_refused_and_nothing_is_made(
-        tmp_path: Path, kind: str, method: str) -> None:
+    tmp_path: Path, kind: str, method: str
+) -> None:
     path = _not_a_project(tmp_path, kind)
     before = digest(path)
     new = tmp_path / "out" / "new.sorot"
@@ -65,7 +66,8 @@ def test_a_file_that_is_not_a_project_is_refused_and_nothing_is_made(
 
 @pytest.mark.parametrize("method", METHODS)
 def test_a_project_whose_first_bytes_were_overwritten_is_recovered(
-        tmp_path: Path, template: Path, method: str) -> None:
+    tmp_path: Path, template: Path, method: str
+) -> None:
     path = Path(shutil.copyfile(template, tmp_path / "p.sorot"))
     data = bytearray(path.read_bytes())
     data[:16] = b"\xff" * 16  # SQLite's "SQLite format 3" gone; Sorot's mark (68..72) kept
@@ -81,7 +83,8 @@ def test_a_project_whose_first_bytes_were_overwritten_is_recovered(
 
 
 def test_a_damaged_project_with_its_first_bytes_overwritten_names_the_file_given(
-        tmp_path: Path, template: Path) -> None:
+    tmp_path: Path, template: Path
+) -> None:
     path = Path(shutil.copyfile(template, tmp_path / "p.sorot"))
     damage(path)
     data = bytearray(path.read_bytes())

@@ -47,8 +47,10 @@ def test_pending_leaves_out_an_article_over_the_limit(tmp_path: Path, engine) ->
         skipped: list[TooLong] = []
         assert pending(store, engine, too_long=skipped) == [short, other]
         assert skipped == [TooLong(long, LONG_TITLE, MAX_ARTICLE_CHARS + 1)]
-        assert skipped[0].message() == (f"article {long} (Laporan tahunan): 2,000,001 "
-                                        "characters, over the limit of 2,000,000; not suggested")
+        assert skipped[0].message() == (
+            f"article {long} (Laporan tahunan): 2,000,001 "
+            "characters, over the limit of 2,000,000; not suggested"
+        )
         assert pending(store, engine, [long]) == []
         # Opening it in the window asks for its suggestions: none are made.
         assert not ensure_suggested(store, engine, long)
@@ -61,10 +63,10 @@ def test_suggesting_named_articles_skips_the_long_one(tmp_path: Path, engine) ->
     skipped there too, reported, and the others get their suggestions."""
     short, long, other = make_project(tmp_path / "p.sorot", long_chars=5_000)
     with Store.open(tmp_path / "p.sorot") as store:
-        report = suggest_articles(store, engine, [short, long, other], batch_size=2,
-                                  max_chars=4_000)
-        assert report.articles == 2 and report.too_long == [
-            TooLong(long, LONG_TITLE, 5_000, 4_000)]
+        report = suggest_articles(
+            store, engine, [short, long, other], batch_size=2, max_chars=4_000
+        )
+        assert report.articles == 2 and report.too_long == [TooLong(long, LONG_TITLE, 5_000, 4_000)]
         assert "1 articles over the limit of 4,000 characters not suggested" in report.summary()
         found = {a for (a,) in store.db.execute("SELECT article_id FROM suggested")}
         assert found == {short, other}
@@ -75,13 +77,27 @@ def test_suggesting_named_articles_skips_the_long_one(tmp_path: Path, engine) ->
 def test_sorot_suggest_names_the_article_over_the_limit(tmp_path: Path, args) -> None:
     short, long, other = make_project(tmp_path / "p.sorot")
     done = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "--annotator", "ana", "suggest",
-         str(tmp_path / "p.sorot"), "--source", "rules", *args],
-        capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            str(ROOT / "main.py"),
+            "--annotator",
+            "ana",
+            "suggest",
+            str(tmp_path / "p.sorot"),
+            "--source",
+            "rules",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     lines = [line for line in done.stderr.splitlines() if "not suggested" in line]
-    assert lines == [f"sorot: warning: article {long} (Laporan tahunan): 2,000,001 "
-                     "characters, over the limit of 2,000,000; not suggested"]
+    assert lines == [
+        f"sorot: warning: article {long} (Laporan tahunan): 2,000,001 "
+        "characters, over the limit of 2,000,000; not suggested"
+    ]
     assert "in 2 articles" in done.stdout, done.stdout
     with Store.open(tmp_path / "p.sorot", readonly=True) as store:
         found = {a for (a,) in store.db.execute("SELECT article_id FROM suggested")}

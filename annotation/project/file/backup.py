@@ -21,13 +21,19 @@ class BackupReport:
     size: int
 
     def summary(self) -> str:
-        return (f"copied {self.articles:,} articles to {self.target} "
-                f"({self.size / 1e6:.1f} MB, one whole file)")
+        return (
+            f"copied {self.articles:,} articles to {self.target} "
+            f"({self.size / 1e6:.1f} MB, one whole file)"
+        )
 
 
-def backup(source: sqlite3.Connection, source_path: Path, target: Path,
-           replace: bool = False,
-           progress: Callable[[int, int], None] | None = None) -> BackupReport:
+def backup(
+    source: sqlite3.Connection,
+    source_path: Path,
+    target: Path,
+    replace: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> BackupReport:
     """Copy the open project `source` (whose file is `source_path`) to `target`.
 
     The copy is written beside `target` under a scratch name, checked with SQLite's
@@ -43,9 +49,15 @@ def backup(source: sqlite3.Connection, source_path: Path, target: Path,
     try:
         copy = sqlite3.connect(tmp)
         try:
-            source.backup(copy, pages=1024, progress=(
-                None if progress is None else
-                lambda _status, remaining, total: progress(total - remaining, total)))
+            source.backup(
+                copy,
+                pages=1024,
+                progress=(
+                    None
+                    if progress is None
+                    else lambda _status, remaining, total: progress(total - remaining, total)
+                ),
+            )
             # One file that needs nothing beside it (Sorot turns WAL on again when it writes).
             copy.execute("PRAGMA journal_mode = DELETE")
             problems = checks.quick_check(copy, budget_s=60)

@@ -32,8 +32,10 @@ def free_bytes(path: Path) -> int | None:
 def disk_full_message(path: Path) -> str:
     free = free_bytes(path)
     space = f"{free:,} bytes free" if free is not None else "no space left"
-    return (f"the disk holding {path} is full ({space}); make room and try again (commands "
-            f"that only read, like stats and export to another disk, still work)")
+    return (
+        f"the disk holding {path} is full ({space}); make room and try again (commands "
+        f"that only read, like stats and export to another disk, still work)"
+    )
 
 
 def busy_message(path: Path) -> str:
@@ -41,9 +43,11 @@ def busy_message(path: Path) -> str:
 
 
 def permission_message(path: Path, detail: str) -> str:
-    return (f"{path}: cannot be written: the file, its folder or its disk is read-only for you "
-            f"({detail}). Make it writable, or `sorot backup {path} COPY.sorot` to a place "
-            f"you can write and work there")
+    return (
+        f"{path}: cannot be written: the file, its folder or its disk is read-only for you "
+        f"({detail}). Make it writable, or `sorot backup {path} COPY.sorot` to a place "
+        f"you can write and work there"
+    )
 
 
 def explain(path: Path | None, exc: BaseException, writing: Path | None = None) -> str:
@@ -62,8 +66,10 @@ def explain(path: Path | None, exc: BaseException, writing: Path | None = None) 
     if primary == "SQLITE_FULL":
         return disk_full_message(path)
     if name == "SQLITE_READONLY_DBMOVED":
-        return (f"{path}: the project file was moved, replaced or deleted while Sorot had it "
-                f"open; nothing more was written. Open it again from where it is now")
+        return (
+            f"{path}: the project file was moved, replaced or deleted while Sorot had it "
+            f"open; nothing more was written. Open it again from where it is now"
+        )
     if primary in ("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH"):
         return permission_message(path, detail)
     if primary in ("SQLITE_IOERR", "SQLITE_CANTOPEN"):
@@ -71,11 +77,15 @@ def explain(path: Path | None, exc: BaseException, writing: Path | None = None) 
         if free is not None and free < LOW_SPACE:
             return disk_full_message(path)
         if primary == "SQLITE_CANTOPEN":
-            return (f"{path}: SQLite cannot open the file or make its -wal/-shm beside it "
-                    f"({detail}); check that the folder exists and you may write it")
-        return (f"{path}: reading or writing the disk failed ({detail}): the disk, USB stick "
-                f"or network share may be failing or gone. Copy the project to a local disk "
-                f"(`sorot backup`) and work there")
+            return (
+                f"{path}: SQLite cannot open the file or make its -wal/-shm beside it "
+                f"({detail}); check that the folder exists and you may write it"
+            )
+        return (
+            f"{path}: reading or writing the disk failed ({detail}): the disk, USB stick "
+            f"or network share may be failing or gone. Copy the project to a local disk "
+            f"(`sorot backup`) and work there"
+        )
     if primary == "SQLITE_NOTADB":
         if not _header(path).startswith(SQLITE_MAGIC):
             return f"{path}: not a Sorot project (not an SQLite database)"
@@ -83,9 +93,9 @@ def explain(path: Path | None, exc: BaseException, writing: Path | None = None) 
     if primary == "SQLITE_CORRUPT" or "malformed" in detail:
         return damaged_message(path, detail)
     if isinstance(exc, sqlite3.OperationalError) and detail.startswith(
-            ("no such table", "no such column")):
-        return (f"{path}: not a complete Sorot project, or one this Sorot cannot read "
-                f"({detail})")
+        ("no such table", "no such column")
+    ):
+        return f"{path}: not a complete Sorot project, or one this Sorot cannot read ({detail})"
     return f"{path}: {detail}"
 
 

@@ -75,24 +75,30 @@ def check_header(path: Path, header: bytes, application_id: int) -> None:
 
 def check_tables(conn: sqlite3.Connection, path: Path) -> None:
     """Refuse a file with Sorot's mark that lacks a project's tables or its label schema."""
-    tables = {row[0] for row in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     complete = {MIGRATIONS_TABLE, "meta"} <= tables and conn.execute(
-        "SELECT 1 FROM meta WHERE key = 'schema'").fetchone() is not None
+        "SELECT 1 FROM meta WHERE key = 'schema'"
+    ).fetchone() is not None
     if not complete:
         raise ProjectError(
             f"{path}: not a complete Sorot project: it has Sorot's mark but not a project's "
             f"tables (an interrupted creation, or another program's file). It was left as it "
-            f"is; make a new project with `sorot import NEW.sorot FILES`")
+            f"is; make a new project with `sorot import NEW.sorot FILES`"
+        )
 
 
-def newer_than_this(conn: sqlite3.Connection, known: Iterable[str],
-                    schema_version: int) -> str | None:
+def newer_than_this(
+    conn: sqlite3.Connection, known: Iterable[str], schema_version: int
+) -> str | None:
     """What says a newer Sorot made the file ("migration m006_x" or "project format 6"),
     or None when this Sorot knows every change recorded in it."""
     known = set(known)
-    names = [row[0] for row in conn.execute(
-        f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = 'sorot' ORDER BY rowid")]
+    names = [
+        row[0]
+        for row in conn.execute(
+            f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = 'sorot' ORDER BY rowid"
+        )
+    ]
     unknown = [name for name in names if name not in known]
     if unknown:
         return f"migration {unknown[0]}"
@@ -108,13 +114,16 @@ def newer_message(path: Path, what: str) -> str:
 
 def damaged_message(path: Path, detail: str) -> str:
     """The message for a file SQLite finds damaged, with the way out."""
-    return (f"{path}: the project file is damaged (SQLite: {detail}); nothing was written to "
-            f"it. `sorot recover {path} NEW.sorot` copies every article and annotation that "
-            f"can still be read into a new project and says what was lost")
+    return (
+        f"{path}: the project file is damaged (SQLite: {detail}); nothing was written to "
+        f"it. `sorot recover {path} NEW.sorot` copies every article and annotation that "
+        f"can still be read into a new project and says what was lost"
+    )
 
 
-def quick_check(conn: sqlite3.Connection, budget_s: float = QUICK_CHECK_BUDGET_S
-                ) -> list[str] | None:
+def quick_check(
+    conn: sqlite3.Connection, budget_s: float = QUICK_CHECK_BUDGET_S
+) -> list[str] | None:
     """SQLite's quick_check: [] when the file is whole, else its first problems; None when
     it did not finish within `budget_s` seconds."""
     deadline = time.monotonic() + budget_s

@@ -68,8 +68,7 @@ class Connection(sqlite3.Connection):
             cleanup()
 
 
-def connect(path: Path, readonly: bool, timeout: float, ignore_wal: bool = False
-            ) -> Connection:
+def connect(path: Path, readonly: bool, timeout: float, ignore_wal: bool = False) -> Connection:
     """A connection to the project file; read-only ones never leave files beside it."""
     uri = path.resolve().as_uri()
     cleanup = None
@@ -87,8 +86,10 @@ def connect(path: Path, readonly: bool, timeout: float, ignore_wal: bool = False
                 cleanup()
                 raise
             uri, options = (folder / path.name).as_uri(), "mode=ro"
-            notify(f"{path}: its folder cannot be written, so it is read through a temporary "
-                   f"copy with its -wal")
+            notify(
+                f"{path}: its folder cannot be written, so it is read through a temporary "
+                f"copy with its -wal"
+            )
     conn = sqlite3.connect(f"{uri}?{options}", uri=True, timeout=timeout, factory=Connection)
     conn.writable = not readonly
     conn.cleanup = cleanup
@@ -133,7 +134,8 @@ def set_aside_foreign_wal(path: Path, readonly: bool) -> bool:
             raise ProjectError(
                 f"{wal.wal_path(path)}: does not belong to {path.name} (a -wal left from "
                 f"another copy of the project) and cannot be moved out of the way; move it "
-                f"elsewhere, then open the project again") from None
+                f"elsewhere, then open the project again"
+            ) from None
         notify(f"{wal.wal_path(path)}: does not belong to {path.name}; read without it")
         return True
     return False

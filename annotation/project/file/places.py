@@ -15,19 +15,56 @@ from pathlib import Path
 # Beside the settings: the projects already warned about (see `warn_once`).
 WARNED_FILE = "network-warned.json"
 NETWORK_FILESYSTEMS = {
-    "cifs", "smb3", "smbfs", "nfs", "nfs4", "afs", "9p", "ncpfs", "coda", "davfs", "ceph",
-    "glusterfs", "lustre", "gpfs", "beegfs", "sshfs", "webdav",
+    "cifs",
+    "smb3",
+    "smbfs",
+    "nfs",
+    "nfs4",
+    "afs",
+    "9p",
+    "ncpfs",
+    "coda",
+    "davfs",
+    "ceph",
+    "glusterfs",
+    "lustre",
+    "gpfs",
+    "beegfs",
+    "sshfs",
+    "webdav",
 }
 # Words in a FUSE file system's type that name a network or cloud store.
-_FUSE_REMOTE = ("sshfs", "rclone", "s3fs", "gcsfuse", "davfs", "gvfs", "smb", "nfs",
-                "onedrive", "dropbox", "drive", "cloud", "glusterfs", "ceph")
+_FUSE_REMOTE = (
+    "sshfs",
+    "rclone",
+    "s3fs",
+    "gcsfuse",
+    "davfs",
+    "gvfs",
+    "smb",
+    "nfs",
+    "onedrive",
+    "dropbox",
+    "drive",
+    "cloud",
+    "glusterfs",
+    "ceph",
+)
 # The start of a folder's name (lower case) that sync programs create, and whose it is.
 SYNCED_FOLDERS = (
-    ("dropbox", "Dropbox"), ("onedrive", "OneDrive"), ("google drive", "Google Drive"),
-    ("googledrive", "Google Drive"), ("my drive", "Google Drive"),
-    ("icloud drive", "iCloud Drive"), ("mobile documents", "iCloud Drive"),
-    ("cloudstorage", "a cloud storage app"), ("nextcloud", "Nextcloud"),
-    ("owncloud", "ownCloud"), ("pcloud", "pCloud"), ("box sync", "Box"), ("seafile", "Seafile"),
+    ("dropbox", "Dropbox"),
+    ("onedrive", "OneDrive"),
+    ("google drive", "Google Drive"),
+    ("googledrive", "Google Drive"),
+    ("my drive", "Google Drive"),
+    ("icloud drive", "iCloud Drive"),
+    ("mobile documents", "iCloud Drive"),
+    ("cloudstorage", "a cloud storage app"),
+    ("nextcloud", "Nextcloud"),
+    ("owncloud", "ownCloud"),
+    ("pcloud", "pCloud"),
+    ("box sync", "Box"),
+    ("seafile", "Seafile"),
 )
 
 
@@ -45,17 +82,21 @@ def storage_kind(path: Path, mounts: str | None = None) -> str | None:
     if str(resolved).startswith("\\\\"):
         return "a network share"
     fstype = _filesystem(resolved, mounts)
-    if fstype and (fstype in NETWORK_FILESYSTEMS or (
-            fstype.startswith("fuse") and any(w in fstype for w in _FUSE_REMOTE))):
+    if fstype and (
+        fstype in NETWORK_FILESYSTEMS
+        or (fstype.startswith("fuse") and any(w in fstype for w in _FUSE_REMOTE))
+    ):
         return f"a network share ({fstype})"
     return None
 
 
 def warning(path: Path, kind: str) -> str:
-    return (f"{path} is in {kind}. Project files there can be damaged when the share or the "
-            f"sync program copies them while Sorot writes. Keep the project on a local disk "
-            f"and put copies there with `sorot backup {path.name} COPY.sorot` (File → Save a "
-            f"copy in the window)")
+    return (
+        f"{path} is in {kind}. Project files there can be damaged when the share or the "
+        f"sync program copies them while Sorot writes. Keep the project on a local disk "
+        f"and put copies there with `sorot backup {path.name} COPY.sorot` (File → Save a "
+        f"copy in the window)"
+    )
 
 
 def warn_once(path: Path, record: Path, mounts: str | None = None) -> str | None:
@@ -106,5 +147,9 @@ def _filesystem(path: Path, mounts: str | None) -> str | None:
 
 def _unescape(field: str) -> str:
     # /proc/mounts writes a space as \040, a tab as \011, a backslash as \134.
-    return (field.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n")
-            .replace("\\134", "\\"))
+    return (
+        field.replace("\\040", " ")
+        .replace("\\011", "\t")
+        .replace("\\012", "\n")
+        .replace("\\134", "\\")
+    )

@@ -22,10 +22,28 @@ from annotation.project.file import atomic, checks, wal
 from annotation.project.file.errors import ProjectError, ProjectExistsError
 
 # In an order that satisfies the foreign keys.
-TABLES = ("meta", "articles", "tokens", "entities", "relations", "article_status", "events",
-          "history", "suggested", "uncertainty", "merges", "annotator_origins", "merged_items")
-REPORTED = {"articles": "articles", "entities": "entities", "relations": "relations",
-            "article_status": "article statuses", "events": "events in the log"}
+TABLES = (
+    "meta",
+    "articles",
+    "tokens",
+    "entities",
+    "relations",
+    "article_status",
+    "events",
+    "history",
+    "suggested",
+    "uncertainty",
+    "merges",
+    "annotator_origins",
+    "merged_items",
+)
+REPORTED = {
+    "articles": "articles",
+    "entities": "entities",
+    "relations": "relations",
+    "article_status": "article statuses",
+    "events": "events in the log",
+}
 _AUTOINCREMENT = ("entities", "relations", "events")
 SEQUENCE = "salvaged_sequence"
 
@@ -47,17 +65,24 @@ class RecoverReport:
 
     @property
     def complete(self) -> bool:
-        return (not self.unplaced and not any(self.left_out.values())
-                and all(self.lost(t) == 0 for t in REPORTED))
+        return (
+            not self.unplaced
+            and not any(self.left_out.values())
+            and all(self.lost(t) == 0 for t in REPORTED)
+        )
 
     def summary(self) -> str:
         lines = [f"Recovered {self.source} into {self.target} ({self.method}):"]
         for table, words in REPORTED.items():
-            copied, before, lost = self.copied.get(table, 0), self.before.get(table), \
-                self.lost(table)
+            copied, before, lost = (
+                self.copied.get(table, 0),
+                self.before.get(table),
+                self.lost(table),
+            )
             if before is None:
-                lines.append(f"  {words:<18} {copied:>8,} copied (how many there were "
-                             f"cannot be read)")
+                lines.append(
+                    f"  {words:<18} {copied:>8,} copied (how many there were cannot be read)"
+                )
                 continue
             note = f"   {lost:,} lost" if lost else ""
             left = self.left_out.get(table, 0)
@@ -66,22 +91,27 @@ class RecoverReport:
                 more = " ..." if len(self.lost_articles) > 20 else ""
                 note += f" ({'ids' if len(self.lost_articles) > 1 else 'id'} {shown}{more})"
             elif left:
-                note += (" with the lost articles" if left == lost else
-                         f" ({left:,} with the lost articles)" if lost else
-                         f"   {left:,} left out with the lost articles")
+                note += (
+                    " with the lost articles"
+                    if left == lost
+                    else f" ({left:,} with the lost articles)"
+                    if lost
+                    else f"   {left:,} left out with the lost articles"
+                )
             lines.append(f"  {words:<18} {copied:>8,} of {before:,}{note}")
         if self.unplaced:
-            lines.append(f"{self.unplaced:,} fragments of rows could not be placed in any "
-                         f"table.")
+            lines.append(f"{self.unplaced:,} fragments of rows could not be placed in any table.")
         if self.complete:
-            lines.append("Nothing was lost: every article, entity, relation, status and event "
-                         "was copied.")
+            lines.append(
+                "Nothing was lost: every article, entity, relation, status and event was copied."
+            )
         lines.append(f"{self.source} was not changed.")
         return "\n".join(lines)
 
 
-def recover(source: Path, target: Path, default_schema: str,
-            sqlite3_cli: str | None = None) -> RecoverReport:
+def recover(
+    source: Path, target: Path, default_schema: str, sqlite3_cli: str | None = None
+) -> RecoverReport:
     """Copy what can be read of the project at `source` into a new project at `target`.
 
     `sqlite3_cli`: the `sqlite3` command to salvage with (None: row by row in Python).
@@ -139,20 +169,24 @@ def recover(source: Path, target: Path, default_schema: str,
 def _refuse_newer(found: sqlite3.Connection, source: Path, dbmod: object) -> None:
     # A newer Sorot's tables and columns would not fit this Sorot's new project: lost.
     try:
-        newer = checks.newer_than_this(found, (m.name for m in dbmod.migrations._migrations),
-                                       dbmod.SCHEMA_VERSION)
+        newer = checks.newer_than_this(
+            found, (m.name for m in dbmod.migrations._migrations), dbmod.SCHEMA_VERSION
+        )
     except sqlite3.DatabaseError:  # no record of the migrations was salvaged
         return
     if newer is not None:
-        raise ProjectError(f"{checks.newer_message(source, newer)}; recover it with that "
-                           f"Sorot, which knows all of its tables")
+        raise ProjectError(
+            f"{checks.newer_message(source, newer)}; recover it with that "
+            f"Sorot, which knows all of its tables"
+        )
 
 
 def _cli_salvage(cli: str, copy: Path, salvage: Path) -> str:
     """Salvage with `sqlite3 COPY .recover | sqlite3 SALVAGE`; say why if that failed."""
     try:
-        dump = subprocess.Popen([cli, str(copy), ".recover"], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE)
+        dump = subprocess.Popen(
+            [cli, str(copy), ".recover"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
         load = subprocess.run([cli, str(salvage)], stdin=dump.stdout, capture_output=True)
         dump.stdout.close()
         error = dump.stderr.read().decode(errors="replace").strip()
@@ -176,7 +210,8 @@ def _python_salvage(copy: Path, salvage: Path, source: Path) -> None:
             raise ProjectError(
                 f"{source}: even the list of its tables cannot be read ({exc}); install "
                 f"the sqlite3 command (SQLite's tools), whose .recover can find rows without "
-                f"it, and run `sorot recover` again") from exc
+                f"it, and run `sorot recover` again"
+            ) from exc
         version = _value(src, "PRAGMA user_version")
         if isinstance(version, int):
             out.execute(f"PRAGMA user_version = {version}")
@@ -188,11 +223,12 @@ def _python_salvage(copy: Path, salvage: Path, source: Path) -> None:
             # SQLite keeps the name sqlite_sequence to itself; .recover's output uses it.
             name = SEQUENCE if table == "sqlite_sequence" else table
             out.execute(f"CREATE TABLE {name} ({quoted})")
-            rows = (_whole(src, table, quoted) if table in (
-                "merged_items", "sqlite_sequence", checks.MIGRATIONS_TABLE)
-                else _readable_rows(src, table, quoted))
-            out.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(columns))})",
-                            rows)
+            rows = (
+                _whole(src, table, quoted)
+                if table in ("merged_items", "sqlite_sequence", checks.MIGRATIONS_TABLE)
+                else _readable_rows(src, table, quoted)
+            )
+            out.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(columns))})", rows)
         out.commit()
     finally:
         src.close()
@@ -206,16 +242,21 @@ def _whole(conn: sqlite3.Connection, table: str, columns: str) -> list[tuple]:
         return []
 
 
-def _readable_rows(conn: sqlite3.Connection, table: str, columns: str,
-                   batch: int = 500) -> Iterator[tuple]:
+def _readable_rows(
+    conn: sqlite3.Connection, table: str, columns: str, batch: int = 500
+) -> Iterator[tuple]:
     """Every row of a rowid table that can be read, in rowid order, skipping ahead past the
     pages that cannot (by doubling steps from the last rowid read)."""
     after = -(2**63)
     while True:
         try:
-            ids = [r[0] for r in conn.execute(
-                f"SELECT rowid FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT {batch}",
-                (after,))]
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    f"SELECT rowid FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT {batch}",
+                    (after,),
+                )
+            ]
         except sqlite3.DatabaseError:
             after = _skip(conn, table, after)
             if after is None:
@@ -225,8 +266,9 @@ def _readable_rows(conn: sqlite3.Connection, table: str, columns: str,
             return
         for rowid in ids:
             try:
-                row = conn.execute(f"SELECT {columns} FROM {table} WHERE rowid = ?",
-                                   (rowid,)).fetchone()
+                row = conn.execute(
+                    f"SELECT {columns} FROM {table} WHERE rowid = ?", (rowid,)
+                ).fetchone()
             except sqlite3.DatabaseError:
                 continue
             if row is not None:
@@ -239,8 +281,9 @@ def _skip(conn: sqlite3.Connection, table: str, after: int) -> int | None:
     step = 1
     while after + step < 2**62:
         try:
-            row = conn.execute(f"SELECT rowid FROM {table} WHERE rowid > ? ORDER BY rowid "
-                               f"LIMIT 1", (after + step,)).fetchone()
+            row = conn.execute(
+                f"SELECT rowid FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT 1", (after + step,)
+            ).fetchone()
         except sqlite3.DatabaseError:
             step *= 2
             continue
@@ -273,8 +316,7 @@ def _copy_rows(found: sqlite3.Connection, new: Path, report: RecoverReport) -> N
             if table not in present:
                 continue
             theirs = {r[1] for r in found.execute(f"PRAGMA table_info({table})")}
-            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")
-                       if r[1] in theirs]
+            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] in theirs]
             quoted = ", ".join(f'"{c}"' for c in columns)
             verb = "INSERT OR REPLACE" if table == "meta" else "INSERT"
             sql = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join('?' * len(columns))})"
@@ -294,19 +336,23 @@ def _copy_rows(found: sqlite3.Connection, new: Path, report: RecoverReport) -> N
         sequence = next((t for t in ("sqlite_sequence", SEQUENCE) if t in present), None)
         if sequence is not None:
             for table in _AUTOINCREMENT:
-                seq = _value(found, f"SELECT max(seq) FROM {sequence} WHERE name = ?",
-                             (table,))
+                seq = _value(found, f"SELECT max(seq) FROM {sequence} WHERE name = ?", (table,))
                 if seq is not None:
-                    conn.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?",
-                                 (seq, table))
+                    conn.execute(
+                        "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?", (seq, table)
+                    )
         if "lost_and_found" in present:
             report.unplaced = _value(found, "SELECT count(*) FROM lost_and_found") or 0
         known = {r[0] for r in conn.execute("SELECT id FROM articles")}
         named: set[int] = set()
         for table in ("entities", "article_status", "tokens", "events"):
             if table in present:
-                named |= {r[0] for r in found.execute(
-                    f"SELECT DISTINCT article_id FROM {table} WHERE article_id IS NOT NULL")}
+                named |= {
+                    r[0]
+                    for r in found.execute(
+                        f"SELECT DISTINCT article_id FROM {table} WHERE article_id IS NOT NULL"
+                    )
+                }
         report.lost_articles = sorted(a for a in named - known if isinstance(a, int))
         if report.before.get("articles") is None and report.lost_articles:
             report.before["articles"] = len(known) + len(report.lost_articles)

@@ -118,9 +118,11 @@ def set_aside(path: Path) -> str:
     aside = wal.with_name(f"{wal.name}.set-aside-{stamp}")
     os.replace(wal, aside)
     shm_path(path).unlink(missing_ok=True)
-    return (f"{wal}: did not belong to {path.name} (a -wal left from another copy of the "
-            f"project, as after restoring an older copy); set aside as {aside.name}, and "
-            f"{path.name} was opened as it is")
+    return (
+        f"{wal}: did not belong to {path.name} (a -wal left from another copy of the "
+        f"project, as after restoring an older copy); set aside as {aside.name}, and "
+        f"{path.name} was opened as it is"
+    )
 
 
 def _verdict(uri: str, budget_s: float) -> str:
