@@ -16,6 +16,7 @@ from pathlib import Path
 
 from annotation import __version__
 from annotation.io.export import ExportError
+from annotation.limits import loads_bounded
 from annotation.model import ArticleStatus
 from annotation.nlp.suggestion import SuggesterError
 from annotation.paths import SAMPLE_DIR
@@ -481,7 +482,7 @@ def _log(args: argparse.Namespace, annotator: str) -> int:
                         "label": label,
                         "article_id": article,
                         "ref": ref,
-                        "changes": json.loads(changes),
+                        "changes": _readable_changes(changes),
                     },
                     ensure_ascii=False,
                 )
@@ -490,3 +491,12 @@ def _log(args: argparse.Namespace, annotator: str) -> int:
             where = f" [article {article}]" if article is not None else ""
             print(f"{eid:>6}  {time}  {who:<12} {kind:<6} {label}{where}")
     return EXIT_OK
+
+
+def _readable_changes(changes: str) -> object:
+    """An event's changes for `sorot log --json`: the stored text itself, as a string, when
+    another program wrote changes nested too deeply to read back."""
+    try:
+        return loads_bounded(changes, "the event's changes")
+    except ValueError:
+        return changes

@@ -14,12 +14,12 @@ raises ProjectBusy instead, and nothing was written.
 from __future__ import annotations
 
 import contextlib
-import json
 import sqlite3
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 
+from annotation.limits import loads_bounded
 from annotation.project.store import (
     Change,
     ChangeSet,
@@ -302,8 +302,12 @@ class CommandStack:
         seq, event_id, label, changes_json, article_id = step
         if article_id is None and undone == 0 and self.scope != ALL_ARTICLES:
             self._check_project_wide(seq, label)
-        changes = [Change.from_json(c) for c in json.loads(changes_json)]
         verb = "undo" if undone == 0 else "redo"
+        try:
+            stored = loads_bounded(changes_json, f"the step {label!r}")
+        except ValueError as exc:
+            raise CommandError(f"cannot {verb}: {exc}") from None
+        changes = [Change.from_json(c) for c in stored]
         try:
             with self.store.transaction(self.busy_wait) as tx:
                 if undone == 0:

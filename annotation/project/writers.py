@@ -113,7 +113,7 @@ def _read(path: Path) -> list[Writer]:
             Writer(int(w["pid"]), str(w["host"]), str(w["what"]), str(w["since"]))
             for w in data["writers"]
         ]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return []
 
 

@@ -26,11 +26,11 @@ Gold items made in review are left out: they settle annotators' work, not sugges
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotation.limits import loads_bounded
 from annotation.model import HUMAN, EntityStatus
 from annotation.project.store import Store
 
@@ -126,7 +126,10 @@ def suggestion_use(store: Store) -> SuggestionUse:
     ):
         if '"suggested"' not in changes:
             continue
-        changes = json.loads(changes)
+        try:
+            changes = loads_bounded(changes, "an event's changes")
+        except ValueError:
+            continue  # written by another program: not a decision Sorot can classify
         added = [
             c["after"]
             for c in changes

@@ -108,7 +108,7 @@ def warn_once(path: Path, record: Path, mounts: str | None = None) -> str | None
     key = os.path.abspath(path)
     try:
         seen = json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         seen = []
     if not isinstance(seen, list):
         seen = []
