@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from annotation.model import EntityStatus
+from annotation.model import EntityStatus, NewEntity, NewRelation
 from annotation.project.commands import (
     AcceptEntity,
     AcceptRelation,
@@ -24,7 +24,7 @@ from annotation.project.commands import (
     ResizeEntity,
     SetArticleStatus,
 )
-from annotation.project.store import NewEntity, NewRelation, Store
+from annotation.project.store import Store
 
 TEXT = "Presiden Prabowo Subianto bertemu Presiden Prancis Emmanuel Macron di Jakarta."
 #       0         1         2         3         4         5         6         7
@@ -322,7 +322,8 @@ def test_listeners_hear_committed_changes_once(project: Store, article: int) -> 
     with stack.group("two"):
         stack.do(AcceptEntity(e["Jakarta"]))
         stack.do(RejectEntity(e["Emmanuel Macron"]))
-    assert heard == [["entities", "entities", "relations"]]
+    # The first edit also marks the article in progress (see the test below).
+    assert heard == [["entities", "article_status", "entities", "relations"]]
     stack.undo()
     assert len(heard) == 2
 
@@ -368,3 +369,37 @@ def test_a_change_waits_for_another_connection_instead_of_failing(tmp_path) -> N
         (22, "worker"),
     }
     window.close()
+
+
+def test_first_edit_marks_the_article_in_progress_without_the_window(
+    project: Store, article: int
+) -> None:
+    # The rule is the commands', not the window's: a script, the command line or a review
+    # running commands on the project file gets it too, in the same undo step.
+    path = project.path
+    project.close()
+    with Store.open(path) as store:
+        stack = CommandStack(store, "ana")
+        e = ids(store, article)
+        assert store.article_status(article, "ana") == "todo"
+        stack.do(AcceptEntity(e["Prabowo Subianto"]))
+        assert store.article_status(article, "ana") == "in_progress"
+        assert store.article_status(article, "budi") == "todo"  # only the one who edited
+        assert stack.undo_label == "Accept PER “Prabowo Subianto”"
+        stack.do(RejectEntity(e["Jakarta"]))  # a later edit leaves the status as it is
+        assert stack.undo() and store.article_status(article, "ana") == "in_progress"
+        assert stack.undo() == "Accept PER “Prabowo Subianto”"
+        # Undoing the first edit makes the article to do again; redoing it, in progress.
+        assert store.article_status(article, "ana") == "todo"
+        assert store.entity(e["Prabowo Subianto"]).status == "suggested"
+        stack.redo()
+        assert store.article_status(article, "ana") == "in_progress"
+    with Store.open(path) as store:
+        assert store.article_status(article, "ana") == "in_progress"
+        stack = CommandStack(store, "ana")
+        stack.do(SetArticleStatus(article, "done"))
+        stack.do(RejectEntity(ids(store, article)["Emmanuel Macron"]))
+        assert store.article_status(article, "ana") == "done"  # a decided status stays
+        with pytest.raises(CommandError):
+            stack.do(AcceptEntity(10_000))  # refused: nothing is written, no status either
+        assert store.article_status(article, "budi") == "todo"

@@ -20,6 +20,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 
 from annotation.limits import loads_bounded
+from annotation.model import ArticleStatus
 from annotation.project.store import (
     Change,
     ChangeSet,
@@ -27,6 +28,7 @@ from annotation.project.store import (
     StaleChangeError,
     Store,
     busy_timeout,
+    now,
 )
 
 
@@ -51,10 +53,17 @@ class Waiting(CommandError):
 
 
 class Command(ABC):
-    """One edit. Subclasses set `label` (shown as "Undo <label>") and implement `apply`."""
+    """One edit. Subclasses set `label` (shown as "Undo <label>") and implement `apply`.
+
+    The first edit of an article still to do for the annotator marks it in progress, in
+    the same transaction and undo step (so undoing it makes the article to do again),
+    whoever runs the command: the window, the command line, a review or a script.
+    Commands that set the article's status themselves say `marks_progress = False`.
+    """
 
     label = "Edit"
     article_id: int | None = None
+    marks_progress = True
 
     @abstractmethod
     def apply(self, tx: ChangeSet, store: Store, annotator: str) -> None:
@@ -64,12 +73,28 @@ class Command(ABC):
         """Carry the command out in `tx`; return the changes it made."""
         first = len(tx.changes)
         self.apply(tx, store, annotator)
+        if self.marks_progress and self.article_id is not None and len(tx.changes) > first:
+            mark_in_progress(tx, store, self.article_id, annotator)
         return tx.changes[first:]
 
     @staticmethod
     def undo(tx: ChangeSet, changes: list[Change]) -> None:
         """Reverse `changes` (as recorded by `do`) in `tx`."""
         tx.replay([c.inverse() for c in reversed(changes)])
+
+
+def mark_in_progress(tx: ChangeSet, store: Store, article_id: int, annotator: str) -> None:
+    """Mark the article in progress for the annotator, if it is still to do for them."""
+    if store.article_status(article_id, annotator) == ArticleStatus.TODO:
+        tx.upsert(
+            "article_status",
+            {
+                "article_id": article_id,
+                "annotator": annotator,
+                "status": ArticleStatus.IN_PROGRESS,
+                "updated": now(),
+            },
+        )
 
 
 ALL_ARTICLES = "all"  # a CommandStack scope: every step, in the order they were done

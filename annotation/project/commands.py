@@ -383,6 +383,8 @@ class DeleteRelation(_RelationCommand):
 class SetArticleStatus(Command):
     """Mark an article to do, in progress, done or skipped, for the current annotator."""
 
+    marks_progress = False  # the status set is the one asked for
+
     def __init__(self, article_id: int, status: str) -> None:
         if status not in ArticleStatus.ALL:
             raise CommandError(f"{status!r} is not an article status")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor
 
-from annotation.model import Article, ArticleStatus, Entity, EntityStatus, Relation
+from annotation.model import Article, Entity, EntityStatus, Relation
 from annotation.nlp.tokens import Tokens
 from annotation.project import commands as cmd
 from annotation.view.spans import TokenIndex
@@ -229,21 +229,11 @@ class ArticleController(QObject):
     # -- gestures -----------------------------------------------------------------------------
 
     def _do(self, command: cmd.Command) -> bool:
-        """Run a command; the first change to an article still to do marks it in progress."""
+        """Run a command on the article shown (its first edit marks it in progress: the
+        commands' rule, `annotation.project.command_stack.Command`)."""
         if self.article is None:
             return False
-        store, me = self.workspace.store, self.workspace.annotator
-        if store.article_status(self.article.id, me) != ArticleStatus.TODO:
-            return self.workspace.do(command)
-        stack = self.workspace.stack
-        try:
-            with stack.group():
-                stack.do(command)
-                stack.do(cmd.SetArticleStatus(self.article.id, ArticleStatus.IN_PROGRESS))
-        except cmd.CommandError as exc:
-            self.workspace.failed.emit(str(exc))
-            return False
-        return True
+        return self.workspace.do(command)
 
     def accept(self) -> bool:
         """Accept the current suggestion and move on to the next one."""
@@ -348,14 +338,6 @@ class ArticleController(QObject):
                             accepted += 1
                         except cmd.CommandError:
                             continue
-                if (
-                    accepted
-                    and self.workspace.store.article_status(
-                        self.article.id, self.workspace.annotator
-                    )
-                    == ArticleStatus.TODO
-                ):
-                    stack.do(cmd.SetArticleStatus(self.article.id, ArticleStatus.IN_PROGRESS))
         except cmd.CommandError as exc:
             self.workspace.failed.emit(str(exc))
             return 0
