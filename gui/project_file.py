@@ -22,6 +22,7 @@ from annotation.project import db as dbmod
 from annotation.project.file import backup, causes, places, wal
 from annotation.project.file.errors import ProjectError
 from annotation.project.store import Change, Store
+from annotation.schema import SchemaError
 from annotation.settings import data_dir
 
 WATCH_MS = 2000  # how often the file's identity is checked
@@ -57,6 +58,12 @@ def open_store(window: QMainWindow, path: Path, readonly: bool = False) -> Store
         store = Store.open(path, readonly=readonly)
     except ProjectError as exc:
         report_failure(window, "Cannot open project", str(exc))
+        return None
+    try:  # read once here: every part of the window needs it
+        store.schema  # noqa: B018
+    except SchemaError as exc:
+        store.close()
+        report_failure(window, "Cannot open project", f"{path}: {exc}")
         return None
     warning = places.warn_once(path, data_dir() / places.WARNED_FILE)
     if warning:

@@ -81,3 +81,26 @@ def test_a_warned_places_record_too_deep_to_read_warns_again(tmp_path: Path) -> 
     synced = tmp_path / "Dropbox" / "p.sorot"
     assert "Dropbox" in places.warn_once(synced, record, mounts="")
     assert json.loads(record.read_text(encoding="utf-8")) == [str(synced)]
+
+
+def test_window_refuses_a_project_whose_schema_is_too_deep_and_says_why(
+    qtbot, project: Path
+) -> None:
+    from annotation.settings import Settings
+    from gui.main_window import MainWindow
+
+    conn = sqlite3.connect(project)
+    with conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (DEEP,))
+    conn.close()
+    before = project.read_bytes()
+    win = MainWindow(Settings(annotator="ana"), suggestions=False)
+    qtbot.addWidget(win)
+    assert not win.open_project(project)
+    assert win.workspace is None
+    assert "label schema nests lists or objects more than 64" in win.property("project_failure")
+    win.close()
+    assert project.read_bytes() == before
+    shot = sorot("screenshot", project, project.with_suffix(".png"))
+    assert shot.returncode == 1 and "Traceback" not in shot.stderr, shot.stderr
+    assert "label schema" in shot.stderr
