@@ -1,4 +1,5 @@
-"""The domain's plain records: Article, Entity, Relation and their statuses."""
+"""The domain's plain records: Article, Entity, Relation and their statuses, and the
+NewEntity and NewRelation that a reader or an import hands to the store."""
 
 from __future__ import annotations
 
@@ -78,3 +79,29 @@ class Relation:
     annotator: str | None = None
     created: str = ""
     updated: str = ""
+
+
+@dataclass(frozen=True)
+class NewEntity:
+    """An entity to add with a new article (see `annotation.project.store.Store.add_article`)."""
+
+    start: int
+    end: int
+    label: str
+    status: str = EntityStatus.ACCEPTED
+    origin: str = HUMAN
+    score: float | None = None
+    annotator: str | None = None
+
+
+@dataclass(frozen=True)
+class NewRelation:
+    """A relation to add with a new article; `head` and `child` index its NewEntity list."""
+
+    head: int
+    child: int
+    label: str
+    status: str = EntityStatus.ACCEPTED
+    origin: str = HUMAN
+    score: float | None = None
+    annotator: str | None = None

@@ -55,8 +55,8 @@ def perturb(rng: random.Random, text: str, base: list[tuple[int, int, str]]):
 
 def build(data: Path, project: Path) -> None:
     from annotation.io.importer import import_paths
-    from annotation.model import ArticleStatus, EntityStatus
-    from annotation.project.store import NewEntity, NewRelation, Store, now
+    from annotation.model import ArticleStatus, EntityStatus, NewEntity, NewRelation
+    from annotation.project.store import Store, now
 
     tmp = project.with_name(project.name + ".building")
     for suffix in ("", "-wal", "-shm"):

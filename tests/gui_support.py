@@ -9,8 +9,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from annotation.io.importer import import_paths
-from annotation.model import EntityStatus
-from annotation.project.store import NewEntity, NewRelation, Store
+from annotation.model import EntityStatus, NewEntity, NewRelation
+from annotation.project.store import Store
 from annotation.settings import Settings
 from gui.main_window import MainWindow
 

@@ -18,10 +18,10 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 
 from annotation.io.importer import import_paths
-from annotation.model import ArticleStatus, EntityStatus
+from annotation.model import ArticleStatus, EntityStatus, NewEntity, NewRelation
 from annotation.nlp.tokens import Tokens
 from annotation.project.commands import CommandStack, SetArticleStatus
-from annotation.project.store import NewEntity, NewRelation, Store
+from annotation.project.store import Store
 from annotation.team.agreement import AgreementError, article_disagreement, compute_agreement
 from cli import agreement as cli_agreement
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from annotation.model import ArticleStatus, EntityStatus
+from annotation.model import ArticleStatus, EntityStatus, NewEntity
 from annotation.project import browse
 from annotation.project import db as dbmod
 from annotation.project.browse import (
@@ -19,7 +19,7 @@ from annotation.project.browse import (
     rows,
 )
 from annotation.project.commands import AcceptEntity, CommandStack, RejectEntity, SetArticleStatus
-from annotation.project.store import NewEntity, Store
+from annotation.project.store import Store
 
 ME, OTHER = "ani", "budi"
 TEXTS = [

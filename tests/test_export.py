@@ -10,9 +10,10 @@ import pytest
 from murmurhash.mrmr import hash as murmur
 
 from annotation.io.export import ExportError, ExportReport, export, iter_records, to_doccano
+from annotation.model import NewEntity, NewRelation
 from annotation.nlp.docbin import SPAN_KEY, read_docbin
 from annotation.nlp.tokens import tokenize
-from annotation.project.store import NewEntity, NewRelation, Store
+from annotation.project.store import Store
 from annotation.schema import default_schema
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from annotation.model import ArticleStatus
+from annotation.model import ArticleStatus, NewEntity, NewRelation
 from annotation.project.commands import CommandStack, SetArticleStatus
-from annotation.project.store import NewEntity, NewRelation, Store
+from annotation.project.store import Store
 from annotation.team.agreement import compute_agreement
 from gui.team.agreement_dashboard import AgreementDialog
 from gui.workspace import Workspace

@@ -11,8 +11,7 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
-from annotation.model import EntityStatus
-from annotation.project.store import NewRelation
+from annotation.model import EntityStatus, NewRelation
 from annotation.view.contrast import contrast_ratio
 from gui.app import dark_palette
 from gui.article.controller import Item

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from annotation.model import ArticleStatus, EntityStatus
+from annotation.model import ArticleStatus, EntityStatus, NewEntity
 from annotation.project.browse import ArticleQuery
 from annotation.project.commands import AcceptEntity, AddEntity, SetArticleStatus
-from annotation.project.store import NewEntity, Store
+from annotation.project.store import Store
 from gui.article import list_pane as article_list
 from gui.article.list_pane import ArticleListModel, ArticleListWidget
 from gui.workspace import Workspace

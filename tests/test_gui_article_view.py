@@ -7,8 +7,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
 from annotation.io.importer import import_paths
-from annotation.model import EntityStatus
-from annotation.project.store import NewEntity, Store
+from annotation.model import EntityStatus, NewEntity
+from annotation.project.store import Store
 from gui.article.controller import ArticleController
 from gui.article.paint import span_rects
 from gui.article.view import ArticleView

@@ -13,8 +13,8 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QTableWidget, QWidget
 
 from annotation.io.importer import import_paths
-from annotation.model import ArticleStatus, EntityStatus
-from annotation.project.store import NewEntity, Store
+from annotation.model import ArticleStatus, EntityStatus, NewEntity
+from annotation.project.store import Store
 from gui.main_window import MainWindow
 
 ARTICLES = {

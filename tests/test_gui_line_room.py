@@ -8,8 +8,7 @@ from gui_support import one_article_project, open_window, spans_of
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from annotation.model import EntityStatus
-from annotation.project.store import NewRelation
+from annotation.model import EntityStatus, NewRelation
 from gui.article.controller import Item
 from gui.main_window import MainWindow
 

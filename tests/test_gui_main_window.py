@@ -10,8 +10,8 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 
 from annotation.io.importer import import_paths
-from annotation.model import ArticleStatus, EntityStatus
-from annotation.project.store import NewEntity, Store
+from annotation.model import ArticleStatus, EntityStatus, NewEntity
+from annotation.project.store import Store
 from annotation.settings import LEAVE_OPEN, Settings
 from gui.article.relation_dialog import RelationDialog
 from gui.key_help import KeyHelp

@@ -10,8 +10,8 @@ from gui_support import one_article_project, open_window, spans_of
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from annotation.model import EntityStatus
-from annotation.project.store import NewRelation, Store
+from annotation.model import EntityStatus, NewRelation
+from annotation.project.store import Store
 from annotation.view.relation_picking import hint_codes, sentence_bounds
 from gui.article.controller import Item
 from gui.main_window import MainWindow

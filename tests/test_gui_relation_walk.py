@@ -11,8 +11,8 @@ import pytest
 from gui_support import one_article_project, open_window, spans_of
 from PySide6.QtCore import Qt
 
-from annotation.model import EntityStatus
-from annotation.project.store import NewRelation, Store
+from annotation.model import EntityStatus, NewRelation
+from annotation.project.store import Store
 from gui.article.controller import Item
 from gui.main_window import MainWindow
 

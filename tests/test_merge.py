@@ -21,8 +21,9 @@ from annotation.project.commands import (
     RejectRelation,
     SetArticleStatus,
 )
+from annotation.project.identity import project_id
 from annotation.project.store import Store, entity_row
-from annotation.team.merge import MergeError, merge, project_id, provenance
+from annotation.team.merge import MergeError, merge, provenance
 from cli import merge as cli_merge
 
 A1 = "Retno Marsudi bertemu Wang Yi di Beijing.\nKedua menteri membahas kerja sama Asia."

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from annotation.model import EntityStatus
+from annotation.model import EntityStatus, NewEntity, NewRelation
 from annotation.project import commands as cmd
 from annotation.project.commands import CommandStack
-from annotation.project.store import NewEntity, NewRelation, Store
+from annotation.project.store import Store
 from annotation.suggest.usage import suggestion_use
 from cli.main import run
 

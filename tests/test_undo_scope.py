@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotation.model import EntityStatus
+from annotation.model import EntityStatus, NewEntity
 from annotation.project.commands import (
     ALL_ARTICLES,
     AcceptEntity,
@@ -14,7 +14,7 @@ from annotation.project.commands import (
     RejectEntity,
 )
 from annotation.project.schema_changes import AddEntityLabel
-from annotation.project.store import NewEntity, Store
+from annotation.project.store import Store
 
 TEXTS = ("Prabowo Subianto tiba di Tokyo.", "Sugiono bertemu Wang Yi di Beijing.")
 

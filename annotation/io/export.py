@@ -27,8 +27,8 @@ from annotation.io.token_spans import fill_gaps, token_span, token_spans
 from annotation.limits import MAX_JSON_DEPTH, json_depth
 from annotation.model import ArticleStatus, EntityStatus
 from annotation.nlp.tokens import Tokens, decode_arrays, tokenize
+from annotation.project.identity import work_origins
 from annotation.project.store import Store
-from annotation.team.merge import work_origins
 
 FORMATS = ("jsonl", "doccano", "spacy")
 ACCEPTED, SUGGESTED = EntityStatus.ACCEPTED, EntityStatus.SUGGESTED

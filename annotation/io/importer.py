@@ -31,11 +31,11 @@ from typing import Any
 from annotation.io import readers
 from annotation.io.import_sources import ReadError, collect
 from annotation.io.readers import Problem, Reader, Record, Skipped, Source
-from annotation.model import EntityStatus, content_hash
+from annotation.model import EntityStatus, NewEntity, NewRelation, content_hash
 from annotation.nlp.tokens import tokenize
 from annotation.project.db import ProjectError
 from annotation.project.file.causes import explain
-from annotation.project.store import NewEntity, NewRelation, Store
+from annotation.project.store import Store
 from annotation.schema import LabelSchema
 
 __all__ = ["FileReport", "ImportReport", "ReadError", "collect", "import_paths"]

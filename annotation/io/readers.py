@@ -34,8 +34,7 @@ from annotation.io.input_files import (
     too_long,
 )
 from annotation.limits import MAX_ARTICLE_CHARS, MAX_JSON_DEPTH, MAX_LINE_BYTES, json_depth
-from annotation.model import ArticleStatus, EntityStatus
-from annotation.project.store import NewEntity, NewRelation
+from annotation.model import ArticleStatus, EntityStatus, NewEntity, NewRelation
 from annotation.schema import LabelSchema
 
 __all__ = [

@@ -27,11 +27,12 @@ from sqlite_utils import Database
 
 from annotation.limits import MAX_JSON_DEPTH, NestedTooDeeply, loads_bounded
 from annotation.model import (
-    HUMAN,
     Article,
     ArticleStatus,
     Entity,
     EntityStatus,
+    NewEntity,
+    NewRelation,
     Relation,
     content_hash,
 )
@@ -89,37 +90,9 @@ class UnreadMeta(dict):
         self.unread = unread
 
 
-@dataclass(frozen=True)
-class NewEntity:
-    """An entity to add with a new article (see `Store.add_article`)."""
-
-    start: int
-    end: int
-    label: str
-    status: str = EntityStatus.ACCEPTED
-    origin: str = HUMAN
-    score: float | None = None
-    annotator: str | None = None
-
-
-@dataclass(frozen=True)
-class NewRelation:
-    """A relation to add with a new article; `head` and `child` index its NewEntity list."""
-
-    head: int
-    child: int
-    label: str
-    status: str = EntityStatus.ACCEPTED
-    origin: str = HUMAN
-    score: float | None = None
-    annotator: str | None = None
-
-
 __all__ = [
     "Change",
     "ChangeSet",
-    "NewEntity",
-    "NewRelation",
     "ProjectBusy",
     "StaleChangeError",
     "Store",

@@ -25,7 +25,6 @@ memory).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
 from collections import Counter
@@ -38,6 +37,7 @@ from sqlite_utils import Database
 
 from annotation.model import ArticleStatus, EntityStatus, content_hash
 from annotation.project import db as dbmod
+from annotation.project.identity import project_id
 from annotation.project.store import ChangeSet, Store, now
 from annotation.team.merge_sources import (
     Ent,
@@ -46,7 +46,6 @@ from annotation.team.merge_sources import (
     Source,
     SourceArticle,
     open_source,
-    project_id,
 )
 
 __all__ = [
@@ -54,9 +53,7 @@ __all__ = [
     "MergeReport",
     "SourceReport",
     "merge",
-    "project_id",
     "provenance",
-    "work_origins",
 ]
 
 KINDS = ("entity", "relation", "article")
@@ -136,15 +133,6 @@ class MergeReport:
             "sources": [vars(s) for s in self.sources],
             "unused_renames": self.unused_renames,
         }
-
-
-def work_origins(store: Store) -> tuple[str, dict[str, str]]:
-    """The Project's id, and the origin Project id of each merged-in Annotator."""
-    with contextlib.suppress(sqlite3.OperationalError):  # no m004 tables: none merged in
-        return project_id(store), dict(
-            store.db.execute("SELECT name, project_id FROM annotator_origins")
-        )
-    return project_id(store), {}
 
 
 def provenance(store: Store, kind: str, item_id: int) -> tuple[str, str | None] | None:

@@ -23,6 +23,7 @@ from annotation.limits import MAX_JSON_DEPTH, json_depth
 from annotation.model import EntityStatus, content_hash
 from annotation.project import db as dbmod
 from annotation.project.file import causes, checks
+from annotation.project.identity import project_id
 from annotation.project.store import Store
 
 PROJECT, JSONL = "project", "jsonl"
@@ -102,12 +103,6 @@ class Source:
     problems: list[str] = field(default_factory=list)
     split: dict[str, int] = field(default_factory=dict)  # JSONL names from several projects
     close: Callable[[], None] = lambda: None
-
-
-def project_id(store: Store) -> str:
-    """The Project's id ('' for a store made without migrations)."""
-    row = store.db.execute("SELECT value FROM meta WHERE key = 'project_id'").fetchone()
-    return row[0] if row else ""
 
 
 def sha256(path: Path) -> str:

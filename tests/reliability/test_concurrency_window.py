@@ -22,8 +22,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from annotation.io.importer import import_paths
-from annotation.model import EntityStatus
-from annotation.project.store import NewEntity, Store
+from annotation.model import EntityStatus, NewEntity
+from annotation.project.store import Store
 from annotation.settings import Settings
 from gui.main_window import MainWindow
 

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QLabel
 from annotation import settings as settings_mod
 from annotation.io.importer import import_paths
 from annotation.limits import MAX_JSON_DEPTH, NestedTooDeeply, loads_bounded
-from annotation.project.store import NewEntity, Store
+from annotation.model import NewEntity
+from annotation.project.store import Store
 from annotation.schema import SchemaError
 from annotation.settings import Settings
 from gui.main_window import MainWindow

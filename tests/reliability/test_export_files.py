@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from annotation.model import NewEntity, NewRelation
 from annotation.nlp.tokens import tokenize
-from annotation.project.store import NewEntity, NewRelation, Store
+from annotation.project.store import Store
 from cli.main import EXIT_OK, EXIT_REJECTED, run
 
 TEXT = "Presiden Joko Widodo bertemu Perdana Menteri Anwar Ibrahim di Bogor pada Senin."

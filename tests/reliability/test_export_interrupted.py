@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from annotation.model import NewEntity
 from annotation.nlp.tokens import tokenize
-from annotation.project.store import NewEntity, Store
+from annotation.project.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 BODY = (
