@@ -14,8 +14,7 @@ from annotation.project.file.backup import backup as backup_project
 from annotation.project.file.errors import ProjectError
 from annotation.project.file.recover import recover as recover_project
 from annotation.schema import default_schema
-
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
+from cli.exit_codes import EXIT_OK, EXIT_REJECTED
 
 
 def add_parsers(sub: Any) -> None:

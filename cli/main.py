@@ -19,7 +19,6 @@ from annotation.io.export import ExportError
 from annotation.limits import loads_bounded
 from annotation.model import ArticleStatus
 from annotation.nlp.suggestion import SuggesterError
-from annotation.paths import SAMPLE_DIR
 from annotation.project import db as dbmod
 from annotation.project.commands import CommandError, CommandStack
 from annotation.project.db import ProjectError, ProjectExistsError
@@ -27,14 +26,14 @@ from annotation.project.file import causes, places
 from annotation.project.stats import format_stats, project_stats
 from annotation.project.store import Store
 from annotation.schema import LabelSchema, SchemaError
-from annotation.settings import Settings, data_dir, default_project_path
+from annotation.settings import Settings, data_dir
+from annotation.suggest.sample import ensure_sample_project
 from cli import agreement as cli_agreement
 from cli import files as cli_files
 from cli import merge as cli_merge
 from cli import suggest as cli_suggest
 from cli import train as cli_train
-
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
+from cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_REJECTED
 
 
 class CliError(Exception):
@@ -276,21 +275,10 @@ def _open_or_create(path: Path, schema_path: Path | None) -> Store:
         return Store.open(path)
 
 
-def ensure_sample_project(annotator: str) -> Path:
-    """Create the built-in sample project on first use; return its path."""
-    from annotation.io.importer import import_paths
-
-    path = default_project_path()
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with Store.create(path) as store:
-            import_paths(store, [SAMPLE_DIR], fmt="txt", annotator=annotator)
-            _suggest_new(store, argparse.Namespace(source=None, pipeline_label_map=[]))
-    return path
-
-
 def _sample(args: argparse.Namespace, annotator: str) -> int:
-    path = ensure_sample_project(annotator)
+    path = ensure_sample_project(
+        annotator, progress=lambda: _progress("Suggesting", unit=" articles")
+    )
     with Store.open(path, readonly=True) as store:
         print(format_stats(project_stats(store)))
     return EXIT_OK

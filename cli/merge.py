@@ -10,8 +10,7 @@ from typing import Any
 
 from annotation.project.db import ProjectError
 from annotation.project.store import Store
-
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
+from cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, EXIT_USAGE
 
 
 def add_parsers(sub: Any) -> None:

@@ -12,8 +12,7 @@ from typing import Any
 from annotation.project.store import Store
 from annotation.schema import LabelSchema, default_schema
 from annotation.settings import Settings
-
-EXIT_OK, EXIT_ERROR, EXIT_REJECTED = 0, 1, 3
+from cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_REJECTED
 
 
 def add_source_options(p: argparse.ArgumentParser) -> None:

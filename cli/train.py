@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from annotation.project.store import Store
-
-EXIT_OK, EXIT_ERROR = 0, 1
+from cli.exit_codes import EXIT_ERROR, EXIT_OK
 
 
 def add_parsers(sub: Any) -> None:

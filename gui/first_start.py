@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from annotation.settings import default_project_path
-from cli.main import ensure_sample_project
+from annotation.suggest.sample import ensure_sample_project
 from gui.jobs import Job
 
 SAMPLE_STEP = (

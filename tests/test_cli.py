@@ -12,7 +12,8 @@ import pytest
 
 from annotation.paths import SAMPLE_DIR
 from annotation.project.store import Store
-from cli.main import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, build_parser, run
+from cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_REJECTED
+from cli.main import build_parser, run
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = "Presiden Joko Widodo bertemu Perdana Menteri Anwar Ibrahim di Bogor."

@@ -18,7 +18,8 @@ import pytest
 from annotation.model import NewEntity, NewRelation
 from annotation.nlp.tokens import tokenize
 from annotation.project.store import Store
-from cli.main import EXIT_OK, EXIT_REJECTED, run
+from cli.exit_codes import EXIT_OK, EXIT_REJECTED
+from cli.main import run
 
 TEXT = "Presiden Joko Widodo bertemu Perdana Menteri Anwar Ibrahim di Bogor pada Senin."
 

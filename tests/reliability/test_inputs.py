@@ -18,7 +18,8 @@ from annotation.nlp.tokens import tokenize
 from annotation.project.browse import ArticleQuery, article_ids
 from annotation.project.store import Store
 from annotation.schema import LabelSchema, SchemaError, default_schema
-from cli.main import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, run
+from cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_REJECTED
+from cli.main import run
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT = "Presiden Joko Widodo bertemu Perdana Menteri Anwar Ibrahim di Bogor pada Senin."
