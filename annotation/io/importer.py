@@ -188,8 +188,7 @@ def import_paths(
         raise ValueError(f"spans_as must be one of {', '.join(SPANS_AS)}")
     if title_from not in readers.TITLE_FROM:
         raise ValueError(f"title_from must be one of {', '.join(readers.TITLE_FROM)}")
-    if store.readonly:
-        raise ProjectError(f"{store.path}: opened read-only; cannot import")
+    store.check_writable("import")  # before the paths are looked at
     unread: list[Problem] = []
     sources = collect(paths, fmt, unread)
     sizes = [s.size for s in sources]

@@ -4,9 +4,11 @@ Every mutation goes through `Store.transaction()`, which takes the project's wri
 front (BEGIN IMMEDIATE) and yields a `ChangeSet`. The change set writes rows and remembers
 each row's before and after values, so that any change can be undone, redone and audited
 from the event log, also after a restart. Bulk writers (import, merge, suggest) run inside
-`Store.bulk()`, which lists the process as the project's writer and tunes the connection,
-and write in transactions of their own; `add_article` and `add_annotations` store imported
-rows without recording them one by one, and listeners hear which articles they touched.
+`Store.bulk()`, which refuses a read-only project, lists the process as the project's writer
+and tunes the connection, and write in transactions of their own: `add_article`,
+`add_annotations` and `ChangeSet.insert_rows` store rows without recording them one by one,
+and listeners hear which articles they touched once each transaction is committed. Nothing
+writes to the project file any other way (merge sources and helper processes only read).
 
 Another process holding the write lock is waited for (`BUSY_TIMEOUT_S`, or the wait given to
 `transaction`); then `ProjectBusy` says who it is, when it is known (`annotation.project.writers`).
@@ -175,6 +177,25 @@ class ChangeSet:
         self._store.db.execute(f"DELETE FROM {table} WHERE {_where(table)}", key)
         self.changes.append(Change(table, key, before, None))
 
+    def insert_rows(
+        self,
+        table: str,
+        columns: tuple[str, ...],
+        rows: list[tuple[Any, ...]],
+        *,
+        replace: bool = False,
+    ) -> None:
+        """Insert many rows in one statement, without recording them one by one (import,
+        merge); say which articles they belong to with `touch`. Only inside `transaction()`."""
+        if not self._store.db.conn.in_transaction:
+            raise RuntimeError("insert_rows outside Store.transaction()")
+        if not rows:
+            return
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" * len(columns))
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        self._store.db.conn.executemany(f"{verb} INTO {table} ({names}) VALUES ({marks})", rows)
+
     def touch(self, article_id: int) -> None:
         """Say that rows of this article were written in bulk, without being recorded one
         by one (import, merge): listeners hear the article's id."""
@@ -259,8 +280,7 @@ class Store:
         (default `busy_timeout()`), then ProjectBusy is raised and nothing is written.
         Inside another transaction this is a savepoint of it.
         """
-        if self.readonly:
-            raise dbmod.ProjectError(f"{self.path}: opened read-only")
+        self.check_writable()
         changes = ChangeSet(self)
         outermost = not self.db.conn.in_transaction
         if not outermost:
@@ -305,6 +325,13 @@ class Store:
             raise
         conn.execute("COMMIT")
 
+    def check_writable(self, what: str = "") -> None:
+        """Raise the store's read-only error (a ProjectError) if it was opened read-only;
+        `what` ("import", "merge") names the work refused."""
+        if self.readonly:
+            work = f"; cannot {what} into it" if what else ""
+            raise dbmod.ProjectError(f"{self.path}: opened read-only{work}")
+
     def writers(self) -> list[writers.Writer]:
         """The other processes listed as writing this project (see annotation.project.writers)."""
         return writers.current(self.path) if self.path is not None else []
@@ -320,8 +347,7 @@ class Store:
         import otherwise spends a fifth of its storing time on. The work's writes each go
         through `transaction()`.
         """
-        if self.readonly:
-            raise dbmod.ProjectError(f"{self.path}: opened read-only; cannot {what} into it")
+        self.check_writable(what)
         if self._bulk or self.path is None or self.db.conn.in_transaction:
             yield  # nested in another bulk piece of work, or in memory: nothing to add
             return

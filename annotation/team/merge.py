@@ -36,7 +36,6 @@ from typing import Any
 from sqlite_utils import Database
 
 from annotation.model import ArticleStatus, EntityStatus, content_hash
-from annotation.project import db as dbmod
 from annotation.project.identity import project_id
 from annotation.project.store import ChangeSet, Store, now
 from annotation.team.merge_sources import (
@@ -171,8 +170,7 @@ def merge(
     neither a Project nor a Sorot JSONL export; ProjectBusy when another process keeps the
     Project's write lock.
     """
-    if store.readonly:
-        raise dbmod.ProjectError(f"{store.path}: opened read-only; cannot merge into it")
+    store.check_writable("merge")  # before the sources are opened
     renames = dict(renames or {})
     report = MergeReport()
     opened: list[Source] = []
@@ -368,14 +366,13 @@ class _Merger:
             done += 1
             if progress is not None:
                 progress(done, total)
-        for table, sql in _INSERT.items():
-            self.conn.executemany(sql, self.rows[table])
+        for table, columns in _COLUMNS.items():
+            self.tx.insert_rows(table, columns, self.rows[table])
             self.rows[table] = []
         # New entity and relation ids are never reused (AUTOINCREMENT); an article id may be,
         # after a deletion, so its provenance replaces the deleted one's.
-        self.conn.executemany(
-            "INSERT OR REPLACE INTO merged_items (kind, item_id, merge_id) VALUES (?, ?, ?)",
-            self.provenance,
+        self.tx.insert_rows(
+            "merged_items", ("kind", "item_id", "merge_id"), self.provenance, replace=True
         )
         self.provenance = []
         return done
@@ -530,10 +527,10 @@ class _Merger:
         )
 
 
-_INSERT = {
-    table: f"INSERT INTO {table} (id, article_id, {ends}, label, status, origin, score, "
-    "annotator, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    for table, ends in (("entities", 'start, "end"'), ("relations", "head, child"))
+_COLUMNS = {
+    table: ("id", "article_id", *ends, "label", "status", "origin", "score", "annotator")
+    + ("created", "updated")
+    for table, ends in (("entities", ("start", "end")), ("relations", ("head", "child")))
 }
 
 
