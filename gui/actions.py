@@ -68,12 +68,20 @@ class Actions(NamedTuple):
 
 
 # name: (menu text, shortcuts, status tip)
-SPECS: dict[str, tuple[str, list[str], str]] = {
-    "new_project": ("&New project…", [QKeySequence.New], "Create an empty project file"),
-    "open_project": ("&Open project…", [QKeySequence.Open], "Open a .sorot project file"),
+SPECS: dict[str, tuple[str, list[str | QKeySequence.StandardKey], str]] = {
+    "new_project": (
+        "&New project…",
+        [QKeySequence.StandardKey.New],
+        "Create an empty project file",
+    ),
+    "open_project": (
+        "&Open project…",
+        [QKeySequence.StandardKey.Open],
+        "Open a .sorot project file",
+    ),
     "import_files": ("&Import files…", ["Ctrl+I"], "Add .txt or JSONL articles"),
     "export": ("&Export…", ["Ctrl+E"], "Write training data (JSONL, doccano, spaCy)"),
-    "quit": ("&Quit", [QKeySequence.Quit], "Close Sorot; everything is already saved"),
+    "quit": ("&Quit", [QKeySequence.StandardKey.Quit], "Close Sorot; everything is already saved"),
     "undo": ("&Undo", ["Ctrl+Z"], "Undo your last change"),
     "redo": ("&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], "Redo the change you undid"),
     "edit_schema": ("&Labels and relation types…", ["Ctrl+Shift+L"], "Edit the schema"),
@@ -153,7 +161,7 @@ SPECS: dict[str, tuple[str, list[str], str]] = {
         ["Ctrl+Shift+K"],
         "Mark this article skipped and open the next one to do",
     ),
-    "find": ("&Find articles", [QKeySequence.Find], "Search the article list"),
+    "find": ("&Find articles", [QKeySequence.StandardKey.Find], "Search the article list"),
     "uncertain_first": (
         "&Uncertain first",
         [],
@@ -165,10 +173,10 @@ SPECS: dict[str, tuple[str, list[str], str]] = {
         "Which relations are drawn in full, in turn: the current entity's "
         "(the others thin), all, or none",
     ),
-    "zoom_in": ("Zoom &in", [QKeySequence.ZoomIn, "Ctrl+="], "Larger text"),
-    "zoom_out": ("Zoom &out", [QKeySequence.ZoomOut], "Smaller text"),
+    "zoom_in": ("Zoom &in", [QKeySequence.StandardKey.ZoomIn, "Ctrl+="], "Larger text"),
+    "zoom_out": ("Zoom &out", [QKeySequence.StandardKey.ZoomOut], "Smaller text"),
     "zoom_reset": ("&Normal size", ["Ctrl+0"], "Default text size"),
-    "help_keys": ("&Keys…", [QKeySequence.HelpContents, "?"], "Show every key"),
+    "help_keys": ("&Keys…", [QKeySequence.StandardKey.HelpContents, "?"], "Show every key"),
     "start_review": (
         "&Compare annotators…",
         ["Ctrl+Shift+R"],
@@ -243,7 +251,7 @@ VIEW_ONLY = {
     "caret_off",
 }
 
-MENUS = {
+MENUS: dict[str, list[str | None]] = {
     "&File": ["new_project", "open_project", None, "import_files", "export", None, "quit"],
     "&Edit": ["undo", "redo", None, "edit_schema", "set_annotator"],
     "&Annotate": [
@@ -357,24 +365,24 @@ KEY_GROUPS: dict[str, list[str]] = {
 
 def build_actions(window: QMainWindow) -> tuple[Actions, dict[str, QMenu]]:
     """Create every action on `window` and the menu bar that holds them."""
-    made = {}
+    made: dict[str, QAction] = {}
     for name, (text, keys, tip) in SPECS.items():
         action = QAction(text, window)
         action.setShortcuts([QKeySequence(k) for k in keys])
         action.setStatusTip(tip)
         if name in VIEW_ONLY:  # the article view adds them (gui/article/caret.py)
-            action.setShortcutContext(Qt.WidgetShortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         window.addAction(action)
         made[name] = action
-    menus = {}
+    menus: dict[str, QMenu] = {}
     for title, names in MENUS.items():
         menu = window.menuBar().addMenu(title)
         menus[title] = menu
-        for name in names:
-            if name is None:
+        for entry in names:
+            if entry is None:
                 menu.addSeparator()
             else:
-                menu.addAction(made[name])
+                menu.addAction(made[entry])
     return Actions(**made), menus
 
 
@@ -385,7 +393,7 @@ def key_groups() -> list[tuple[str, list[tuple[list[str], str]]]]:
         rows = []
         for name in names:
             text, keys, _ = SPECS[name]
-            shown = [QKeySequence(k).toString(QKeySequence.NativeText) for k in keys]
+            shown = [QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in keys]
             if any(shown):  # a standard key this platform leaves unbound is no key
                 rows.append(([k for k in shown if k], text.replace("&", "").rstrip("…")))
         groups.append((group, rows))

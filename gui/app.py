@@ -37,6 +37,7 @@ def application(argv: list[str] | None = None) -> QApplication:
         app.setApplicationVersion(__version__)
         app.setOrganizationName("Sorot")
         sys.excepthook = _database_errors_said(sys.excepthook)
+    assert isinstance(app, QApplication)  # Sorot's windows need a QApplication
     return app
 
 
@@ -65,18 +66,18 @@ def dark_palette() -> QPalette:
     """A dark palette like the ones desktop themes use (for previews of dark mode)."""
     palette = QPalette()
     for role, colour in (
-        (QPalette.Window, "#2b2b2f"),
-        (QPalette.WindowText, "#e6e6e6"),
-        (QPalette.Base, "#1e1e22"),
-        (QPalette.AlternateBase, "#2b2b2f"),
-        (QPalette.Text, "#e6e6e6"),
-        (QPalette.Button, "#35353a"),
-        (QPalette.ButtonText, "#e6e6e6"),
-        (QPalette.Highlight, "#3d7bd9"),
-        (QPalette.HighlightedText, "#ffffff"),
-        (QPalette.ToolTipBase, "#35353a"),
-        (QPalette.ToolTipText, "#e6e6e6"),
-        (QPalette.PlaceholderText, "#9a9a9a"),
+        (QPalette.ColorRole.Window, "#2b2b2f"),
+        (QPalette.ColorRole.WindowText, "#e6e6e6"),
+        (QPalette.ColorRole.Base, "#1e1e22"),
+        (QPalette.ColorRole.AlternateBase, "#2b2b2f"),
+        (QPalette.ColorRole.Text, "#e6e6e6"),
+        (QPalette.ColorRole.Button, "#35353a"),
+        (QPalette.ColorRole.ButtonText, "#e6e6e6"),
+        (QPalette.ColorRole.Highlight, "#3d7bd9"),
+        (QPalette.ColorRole.HighlightedText, "#ffffff"),
+        (QPalette.ColorRole.ToolTipBase, "#35353a"),
+        (QPalette.ColorRole.ToolTipText, "#e6e6e6"),
+        (QPalette.ColorRole.PlaceholderText, "#9a9a9a"),
     ):
         palette.setColor(role, QColor(colour))
     return palette
@@ -130,6 +131,7 @@ def run(argv: list[str]) -> int:
             box.finished.connect(app.quit)  # the reason stays on screen until read
             app.exec()
         return 1
+    assert window.pane is not None  # open_project showed it
     point_size = qsettings().value("view/point_size")
     if point_size:
         window.pane.view.set_point_size(float(point_size))
@@ -194,6 +196,7 @@ def screenshot(argv: list[str]) -> int:
     window = MainWindow(Settings.load(), suggestions=False)
     if not window.open_project(args.project, readonly=readonly):
         return 1
+    assert window.pane is not None and window.workspace is not None  # open_project showed it
     if args.point_size:
         window.pane.view.set_point_size(args.point_size)
     if args.relations:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -41,15 +42,16 @@ def ask_done_with_open(parent: QWidget, settings: Settings, count: int, title: s
         return settings.done_with_open
     some = f"{count} open suggestion{'s' * (count != 1)}"
     box = QMessageBox(
-        QMessageBox.Question, "Open suggestions", f"“{title}” still has {some}.", parent=parent
+        QMessageBox.Icon.Question, "Open suggestions", f"“{title}” still has {some}.", parent=parent
     )
     box.setInformativeText("Decide them before marking it done? Enter goes back to them.")
-    answers = {
-        box.addButton("&Accept the rest and finish", QMessageBox.AcceptRole): ACCEPT_REST,
-        box.addButton("&Reject the rest and finish", QMessageBox.AcceptRole): REJECT_REST,
-        box.addButton("&Leave them open and finish", QMessageBox.AcceptRole): LEAVE_OPEN,
+    accept = QMessageBox.ButtonRole.AcceptRole
+    answers: dict[QAbstractButton, str] = {
+        box.addButton("&Accept the rest and finish", accept): ACCEPT_REST,
+        box.addButton("&Reject the rest and finish", accept): REJECT_REST,
+        box.addButton("&Leave them open and finish", accept): LEAVE_OPEN,
     }
-    back = box.addButton("&Go back to them", QMessageBox.RejectRole)
+    back = box.addButton("&Go back to them", QMessageBox.ButtonRole.RejectRole)
     # Enter accepts suggestions all day long: one pressed a moment late must decide nothing.
     box.setDefaultButton(back)
     box.setEscapeButton(back)
@@ -99,10 +101,12 @@ def choose_annotators(
     names = QListWidget()
     for name in others:
         item = QListWidgetItem(name)
-        item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
-        item.setCheckState(Qt.Checked)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked)
         names.addItem(item)
-    buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)
@@ -119,7 +123,7 @@ def choose_annotators(
     chosen = [
         names.item(i).text()
         for i in range(names.count())
-        if names.item(i).checkState() == Qt.Checked
+        if names.item(i).checkState() == Qt.CheckState.Checked
     ]
     if len(chosen) < 2:
         QMessageBox.information(parent, "Compare annotators", "Choose at least two annotators.")
@@ -140,6 +144,7 @@ def merge_files(parent: QWidget, workspace: Workspace) -> bool:
     if not names:
         return False
     project, sources = workspace.store.path, [Path(n) for n in names]
+    assert project is not None  # a project file, not a store in memory
 
     def work(progress):
         with Store.open(project) as store:
@@ -164,6 +169,7 @@ def import_files(parent: QWidget, workspace: Workspace, paths: list[Path] | None
     if not paths:
         return False
     project, annotator = workspace.store.path, workspace.annotator
+    assert project is not None  # a project file, not a store in memory
 
     def work(progress):
         with Store.open(project) as store:
@@ -217,8 +223,10 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         form.addRow("Format", self.format)
         form.addRow("File", row)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText("Export")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
         buttons.accepted.connect(self._export)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -239,6 +247,7 @@ class ExportDialog(QDialog):
 
     def _export(self) -> None:
         project, out = self.workspace.store.path, Path(self.path.text())
+        assert project is not None  # a project file, not a store in memory
         fmt = self.format.currentText()
         annotator = self.workspace.annotator if self.only_mine.isChecked() else None
         statuses = [ArticleStatus.DONE] if self.only_done.isChecked() else None

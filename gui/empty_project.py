@@ -21,11 +21,11 @@ class EmptyProjectHint(QWidget):
     def __init__(self, over: QWidget) -> None:
         super().__init__(over)
         self.setAutoFillBackground(True)
-        self.setBackgroundRole(QPalette.Base)  # the article area's own background
+        self.setBackgroundRole(QPalette.ColorRole.Base)  # the article area's own background
         self.text = QLabel(HINT)
-        self.text.setTextFormat(Qt.PlainText)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setWordWrap(True)
-        self.text.setAlignment(Qt.AlignCenter)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         # A fixed size: a layout gives a wrapped label aligned in it too little height.
         self.text.setFixedWidth(440)
         self.text.setFixedHeight(self.text.heightForWidth(440))
@@ -33,14 +33,15 @@ class EmptyProjectHint(QWidget):
         self.button.clicked.connect(self.importRequested)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        layout.addWidget(self.text, 0, Qt.AlignHCenter)
+        layout.addWidget(self.text, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(12)
-        layout.addWidget(self.button, 0, Qt.AlignHCenter)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
         over.installEventFilter(self)
         self.setGeometry(over.rect())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parentWidget() and event.type() == QEvent.Resize:
-            self.setGeometry(self.parentWidget().rect())
+        parent = self.parentWidget()
+        if parent is not None and watched is parent and event.type() == QEvent.Type.Resize:
+            self.setGeometry(parent.rect())
         return False

@@ -23,9 +23,10 @@ def sample_project(annotator: str, parent: QWidget | None = None) -> Path:
     that names the step) when it does not exist yet."""
     if default_project_path().exists():
         return ensure_sample_project(annotator)
-    dialog = QProgressDialog(SAMPLE_STEP, None, 0, 0, parent)  # busy: no steps to count
+    # Busy: no steps to count. None: no Cancel button (Qt takes it; the stubs say str).
+    dialog = QProgressDialog(SAMPLE_STEP, None, 0, 0, parent)  # type: ignore[call-overload]
     dialog.setWindowTitle("Starting Sorot")
-    dialog.setWindowModality(Qt.ApplicationModal)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     dialog.setMinimumDuration(0)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
@@ -35,8 +36,8 @@ def sample_project(annotator: str, parent: QWidget | None = None) -> Path:
     job.succeeded.connect(lambda path: outcome.append((True, path)))
     job.failed.connect(lambda message: outcome.append((False, message)))
     # Queued to the dialog's thread: closes it even when the work ends before exec() starts.
-    job.succeeded.connect(dialog.accept, Qt.QueuedConnection)
-    job.failed.connect(dialog.accept, Qt.QueuedConnection)
+    job.succeeded.connect(dialog.accept, Qt.ConnectionType.QueuedConnection)
+    job.failed.connect(dialog.accept, Qt.ConnectionType.QueuedConnection)
     dialog.show()
     for _ in range(3):  # painted before the work starts
         QCoreApplication.processEvents()

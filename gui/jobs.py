@@ -63,7 +63,7 @@ def run_with_progress(parent: QWidget, title: str, work: Callable[..., Any]) -> 
     """Run a job behind a modal progress dialog; return (succeeded, result or message)."""
     dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
     dialog.setWindowTitle(title)
-    dialog.setWindowModality(Qt.WindowModal)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)

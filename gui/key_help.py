@@ -10,9 +10,19 @@ widget that had it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QColor,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -46,8 +56,11 @@ def style_sheet(palette: QPalette) -> str:
     a widget made before it joins the window would read from the application's): borders
     and keycaps are the text colour mixed into the background, so they show as well in a
     dark theme as in a light one."""
-    window, window_text = palette.color(QPalette.Window), palette.color(QPalette.WindowText)
-    base, text = palette.color(QPalette.Base), palette.color(QPalette.Text)
+    window, window_text = (
+        palette.color(QPalette.ColorRole.Window),
+        palette.color(QPalette.ColorRole.WindowText),
+    )
+    base, text = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
 
     def mix(amount: float) -> str:
         return QColor(
@@ -77,7 +90,7 @@ QScrollArea, QScrollArea > QWidget > QWidget {{ background: transparent; border:
 
 def _label(text: str, name: str = "", wrap: bool = False) -> QLabel:
     label = QLabel(text)
-    label.setTextFormat(Qt.PlainText)  # label names come from the schema: never markup
+    label.setTextFormat(Qt.TextFormat.PlainText)  # label names come from the schema: never markup
     if name:
         label.setObjectName(name)
     label.setWordWrap(wrap)
@@ -101,7 +114,7 @@ class KeyGroup(QFrame):
     """One group's card: a heading, then keys and what they do."""
 
     def __init__(
-        self, title: str, rows: list[Row], note: str = "", labels: list[tuple[str, str]] = ()
+        self, title: str, rows: list[Row], note: str = "", labels: Sequence[tuple[str, str]] = ()
     ) -> None:
         super().__init__()
         self.setObjectName("group")
@@ -120,7 +133,7 @@ class KeyGroup(QFrame):
             text = _label(what, wrap=True)
             # Aligned, not stretched: beside a description on two lines a keycap keeps its
             # height.
-            grid.addWidget(box, i, 0, Qt.AlignRight | Qt.AlignVCenter)
+            grid.addWidget(box, i, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             grid.addWidget(text, i, 1)
             self.pairs.append((caps, text))
         layout.addLayout(grid)
@@ -129,7 +142,7 @@ class KeyGroup(QFrame):
             layout.addLayout(self._label_grid(labels))
         self.rows = len(rows) + (2 + len(labels) // 4 if labels else 0)  # about
 
-    def _label_grid(self, labels: list[tuple[str, str]]) -> QGridLayout:
+    def _label_grid(self, labels: Sequence[tuple[str, str]]) -> QGridLayout:
         """The label keys, each key beside its label, a few to a line."""
         grid = QGridLayout()
         grid.setHorizontalSpacing(6)
@@ -167,6 +180,7 @@ def columns_of(heights: list[int], count: int) -> list[int]:
                 filled[c] -= heights[i]
 
     place(0, 0, [0] * count, [])
+    assert best is not None  # the first complete placement sets it
     return best[1]
 
 
@@ -175,12 +189,16 @@ class KeyHelp(QWidget):
     it and gives the keyboard back to where it was."""
 
     def __init__(
-        self, parent: QWidget, labels: list[tuple[str, str]] = (), review: list[Row] = ()
+        self,
+        parent: QWidget,
+        labels: Sequence[tuple[str, str]] = (),
+        review: Sequence[Row] = (),
     ) -> None:
         super().__init__(parent)
-        self.setAttribute(Qt.WA_DeleteOnClose)
-        self.setAttribute(Qt.WA_StyledBackground)  # the style sheet paints it, opaque
-        self.setFocusPolicy(Qt.StrongFocus)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # The style sheet paints it, opaque.
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setStyleSheet(style_sheet(parent.palette()))
         self._return_to: QWidget | None = None
         layout = QVBoxLayout(self)
@@ -196,7 +214,7 @@ class KeyHelp(QWidget):
             1,
         )
         layout.addLayout(top)
-        self.groups = []
+        self.groups: list[KeyGroup] = []
         for title, rows in key_groups():
             extra = (LABEL_NOTE, list(labels)) if title == "Entities" and labels else ()
             self.groups.append(KeyGroup(title, rows, *extra))
@@ -205,8 +223,9 @@ class KeyHelp(QWidget):
         self.groups.append(KeyGroup("With the mouse", MOUSE_ROWS))
         self._scroll = QScrollArea()
         self._scroll.setWidgetResizable(True)
-        self._scroll.setFrameShape(QFrame.NoFrame)
-        self._scroll.setFocusPolicy(Qt.NoFocus)  # the keys stay with the sheet, to close it
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # The keys stay with the sheet, to close it.
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._sheet = QWidget()
         self._columns = QHBoxLayout(self._sheet)
         self._columns.setContentsMargins(0, 0, 0, 0)
@@ -223,67 +242,75 @@ class KeyHelp(QWidget):
 
     def _arrange(self) -> None:
         """Flow the groups into as many columns as the width takes."""
-        count = max(1, min(MOST_COLUMNS, self.parentWidget().width() // COLUMN_WIDTH))
+        parent = self.parentWidget()
+        assert parent is not None  # made over a window
+        count = max(1, min(MOST_COLUMNS, parent.width() // COLUMN_WIDTH))
         if count == self._count:
             return
         self._count = count
         while self._columns.count():
             item = self._columns.takeAt(0)
-            if item.layout() is not None:
-                while item.layout().count():
-                    item.layout().takeAt(0)
+            inner = item.layout() if item is not None else None
+            if inner is not None:
+                while inner.count():
+                    inner.takeAt(0)
         columns = [QVBoxLayout() for _ in range(count)]
         for group, column in zip(self.groups, columns_of([g.rows + 2 for g in self.groups], count)):
             columns[column].addWidget(group)
-        for column in columns:
-            column.setSpacing(8)
-            column.addStretch(1)
-            self._columns.addLayout(column, 1)
+        for column_layout in columns:
+            column_layout.setSpacing(8)
+            column_layout.addStretch(1)
+            self._columns.addLayout(column_layout, 1)
 
     def show_over(self) -> None:
         """Cover the window and take the keyboard, remembering who had it."""
         self._return_to = QApplication.focusWidget()
-        self.setGeometry(self.parentWidget().rect())
+        parent = self.parentWidget()
+        assert parent is not None  # made over a window
+        self.setGeometry(parent.rect())
         self._arrange()
         self.show()
         self.raise_()
-        self.setFocus(Qt.OtherFocusReason)
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Resize and watched is self.parentWidget():
-            self.setGeometry(self.parentWidget().rect())
+        parent = self.parentWidget()
+        if event.type() == QEvent.Type.Resize and parent is not None and watched is parent:
+            self.setGeometry(parent.rect())
             self._arrange()
         return False
 
     def event(self, event: QEvent) -> bool:
         # Every key is for closing: none may reach the window's shortcuts behind the sheet
         # (A would accept a suggestion nobody can see).
-        if event.type() == QEvent.ShortcutOverride:
+        if event.type() == QEvent.Type.ShortcutOverride:
             event.accept()
             return True
         return super().event(event)
 
-    def keyPressEvent(self, event) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         self.close()
 
-    def mousePressEvent(self, event) -> None:
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self.close()
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         # Closing would hand the keyboard to the next widget in the focus chain (the article
         # list's search box, where N or a number would be typed): give it back instead.
         widget = self._return_to
         if widget is not None and shiboken6.isValid(widget) and widget.isVisible():
-            widget.setFocus(Qt.OtherFocusReason)
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
         super().closeEvent(event)
 
 
-def show_keys(window: QWidget, schema: LabelSchema | None, review: list[QAction] = ()) -> KeyHelp:
+def show_keys(
+    window: QWidget, schema: LabelSchema | None, review: Sequence[QAction] = ()
+) -> KeyHelp:
     """Open the overlay over `window`, with `schema`'s label keys (none without a project)
     and, in review, the review mode's own actions."""
     labels = [(t.hotkey, t.name) for t in schema.entities if t.hotkey] if schema else []
     rows = [
-        ([a.shortcut().toString(QKeySequence.NativeText)], a.text().replace("&", ""))
+        ([a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)], a.text().replace("&", ""))
         for a in review
         if not a.shortcut().isEmpty()
     ]

@@ -69,7 +69,7 @@ class MainWindow(ArticleFlow, TeamMenu, RelationMenu, QMainWindow):
         self._path = QLabel()
         self._backlog = QLabel()
         for label in (self._backlog, self._annotator, self._progress, self._path):
-            label.setTextFormat(Qt.PlainText)
+            label.setTextFormat(Qt.TextFormat.PlainText)
             self.statusBar().addPermanentWidget(label)
         self._build_toolbar()
         self.setAcceptDrops(True)
@@ -121,7 +121,9 @@ class MainWindow(ArticleFlow, TeamMenu, RelationMenu, QMainWindow):
 
     def _show_pane(self, review: list[str] | None) -> None:
         """Show the project for annotation, or (with annotators) for review."""
-        self.pane = ProjectPane(self.workspace, review)
+        workspace = self.workspace
+        assert workspace is not None  # shown only with a project open
+        self.pane = ProjectPane(workspace, review)
         self.setCentralWidget(self.pane)  # deletes the pane shown before
         self.caret = CaretKeys(self.pane, self.actions)
         self.relation_walk = RelationWalk(self.pane.controller, self.actions)
@@ -137,8 +139,8 @@ class MainWindow(ArticleFlow, TeamMenu, RelationMenu, QMainWindow):
         mode = qsettings().value("view/relations")
         self._show_relations(mode if mode in FOCUS_MODES else FOCUS_MODES[0])
         first = self._next_article(None)
-        if first is None and self.workspace.store.count_articles():
-            first = self.workspace.store.article_ids()[0]
+        if first is None and workspace.store.count_articles():
+            first = workspace.store.article_ids()[0]
         if first is not None:
             self.pane.open_article(first)
         self.pane.view.setFocus()
@@ -162,6 +164,8 @@ class MainWindow(ArticleFlow, TeamMenu, RelationMenu, QMainWindow):
     def start_suggestions(self, background: bool = True) -> SuggestionService:
         """Suggest on a worker thread: the open article first, the memory, then the rest."""
         workspace, pane = self.workspace, self.pane
+        assert workspace is not None and pane is not None  # with a project open
+        assert workspace.store.path is not None  # a project file, not a store in memory
         service = SuggestionService(workspace.store.path, self.settings, background, self)
         workspace.store.subscribe(service.decided)
         service.suggested.connect(workspace.changed.emit)
@@ -255,26 +259,38 @@ class MainWindow(ArticleFlow, TeamMenu, RelationMenu, QMainWindow):
         a.add_relation.triggered.connect(lambda: self._ask_relation(None, None))
         a.done_next.triggered.connect(lambda: self._finish(ArticleStatus.DONE))
         a.skip_next.triggered.connect(lambda: self._finish(ArticleStatus.SKIPPED))
-        a.find.triggered.connect(lambda: self.pane and self.pane.article_list.focus_search())
+        a.find.triggered.connect(self._focus_search)
         a.uncertain_first.toggled.connect(self._on_uncertain_toggled)
         a.relations_shown.triggered.connect(self._cycle_relations)
         a.zoom_in.triggered.connect(lambda: self._zoom(1))
         a.zoom_out.triggered.connect(lambda: self._zoom(-1))
         a.zoom_reset.triggered.connect(lambda: self._zoom(None))
         a.help_keys.triggered.connect(
-            lambda: show_keys(self, self.workspace and self.workspace.schema, self._review_actions)
+            lambda: show_keys(
+                self,
+                self.workspace.schema if self.workspace is not None else None,
+                self._review_actions,
+            )
         )
         a.start_review.triggered.connect(self._start_review)
         a.merge.triggered.connect(self._merge)
         a.agreement.triggered.connect(self._agreement)
         a.suggestion_use.triggered.connect(self._suggestion_use)
         a.train.triggered.connect(self._train)
-        a.leave_review.triggered.connect(lambda: self.workspace and self._show_pane(None))
+        a.leave_review.triggered.connect(self._leave_review)
+
+    def _focus_search(self) -> None:
+        if self.pane is not None:
+            self.pane.article_list.focus_search()
+
+    def _leave_review(self) -> None:
+        if self.workspace is not None:
+            self._show_pane(None)
 
     def _build_toolbar(self) -> None:
         bar = self.addToolBar("Main")
         bar.setObjectName("main-toolbar")
-        bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         bar.setMovable(False)
         a = self.actions
         # Undo and Redo stay in the Edit menu, where their text names the action.
@@ -350,6 +366,7 @@ class MainWindow(ArticleFlow, TeamMenu, RelationMenu, QMainWindow):
     def _import(self, paths: list[Path] | None) -> None:
         if self.workspace is not None:
             dialogs.import_files(self, self.workspace, paths)
+            assert self.pane is not None  # shown whenever a project is open
             self.pane.article_list.refresh()
             self._update_status()
 

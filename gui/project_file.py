@@ -13,6 +13,7 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QGuiApplication
@@ -24,6 +25,9 @@ from annotation.project.file.errors import ProjectError
 from annotation.project.store import Change, Store
 from annotation.schema import SchemaError
 from annotation.settings import data_dir
+
+if TYPE_CHECKING:
+    from gui.window_parts import WindowParts
 
 WATCH_MS = 2000  # how often the file's identity is checked
 IDLE_S = 3.0  # a checkpoint once the project has been quiet this long
@@ -40,7 +44,9 @@ def report_failure(parent: QWidget, title: str, message: str) -> QMessageBox:
     the reason on stderr when offscreen, where nobody sees the dialog)."""
     if is_headless():
         print(f"sorot: error: {message}", file=sys.stderr)
-    box = QMessageBox(QMessageBox.Warning, title, message, QMessageBox.Ok, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent
+    )
     box.setObjectName("project-failure")
     box.open()
     parent.setProperty("project_failure", message)
@@ -79,12 +85,14 @@ def show_notice(window: QMainWindow, message: str, box: bool = True) -> None:
         print(f"sorot: warning: {message}", file=sys.stderr)
     window.statusBar().showMessage(message, 20000)
     if box:
-        notice = QMessageBox(QMessageBox.Information, "Sorot", message, QMessageBox.Ok, window)
+        notice = QMessageBox(
+            QMessageBox.Icon.Information, "Sorot", message, QMessageBox.StandardButton.Ok, window
+        )
         notice.setObjectName("project-notice")
         notice.open()
 
 
-def install(window: QMainWindow) -> QAction:
+def install(window: WindowParts) -> QAction:
     """File → Save a copy…, and notices from opening projects shown in `window`."""
     action = QAction("Save a &copy…", window)
     action.setObjectName("save_copy")
@@ -97,13 +105,16 @@ def install(window: QMainWindow) -> QAction:
     after = window.actions.export
     actions = menu.actions()
     following = actions[actions.index(after) + 1] if after in actions[:-1] else None
-    menu.insertAction(following, action)
+    if following is None:
+        menu.addAction(action)
+    else:
+        menu.insertAction(following, action)
     stop = dbmod.on_notice(lambda message: show_notice(window, message))
     window.destroyed.connect(lambda *_: stop())
     return action
 
 
-def save_copy(window: QMainWindow, target: Path | None = None) -> bool:
+def save_copy(window: WindowParts, target: Path | None = None) -> bool:
     """Copy the open project through SQLite's backup API to a file the researcher names."""
     workspace = window.workspace
     if workspace is None or workspace.store.path is None:
@@ -146,9 +157,11 @@ class FileGuard(QObject):
     astray, saving what was open (every edit) where the researcher can find it.
     """
 
-    def __init__(self, window: QMainWindow, store: Store) -> None:
+    def __init__(self, window: WindowParts, store: Store) -> None:
         super().__init__(window)
-        self.window, self.store, self.path = window, store, store.path
+        path = store.path
+        assert path is not None  # a project file, not a store in memory
+        self.window, self.store, self.path = window, store, path
         self.identity = _identity(self.path)
         self.dirty = False
         self.last_commit = self.last_checkpoint = time.monotonic()
@@ -237,7 +250,7 @@ class FileGuard(QObject):
         )
 
 
-def guard(window: QMainWindow, store: Store) -> FileGuard:
+def guard(window: WindowParts, store: Store) -> FileGuard:
     """Start looking after the file of the project just opened in `window`."""
     for old in window.findChildren(FileGuard):
         old.timer.stop()
@@ -245,7 +258,7 @@ def guard(window: QMainWindow, store: Store) -> FileGuard:
     return FileGuard(window, store)
 
 
-def on_database_error(window: QMainWindow, exc: sqlite3.DatabaseError) -> None:
+def on_database_error(window: WindowParts, exc: sqlite3.DatabaseError) -> None:
     """A read or write failed inside the window: close the project and say why."""
     workspace = window.workspace
     path = workspace.store.path if workspace is not None else None

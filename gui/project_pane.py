@@ -26,7 +26,7 @@ class ProjectPane(QSplitter):
     def __init__(
         self, workspace: Workspace, review: list[str] | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(Qt.Horizontal, parent)
+        super().__init__(Qt.Orientation.Horizontal, parent)
         self.workspace = workspace
         self.review = review  # the annotators under review, in review mode
         self.article_list = ArticleListWidget(workspace)
@@ -49,18 +49,20 @@ class ProjectPane(QSplitter):
         self.tabs.addTab(self.relation_table, "Relations")
         self.tabs.addTab(self.metadata, "Article")
         if review:
+            reviewing = self.controller
+            assert isinstance(reviewing, ReviewController)  # made so above
             self.review_panel = ReviewPanel(review)
             self.tabs.insertTab(0, self.review_panel, "Review")
             self.tabs.setCurrentIndex(0)
             self.controller.itemsChanged.connect(
-                lambda: self.review_panel.show_review(self.controller.review)
+                lambda: self.review_panel.show_review(reviewing.review)
             )
             self.article_list.model.set_order(review_order(workspace.store, review))
             self.article_list.order_box.hide()  # review lists by disagreement
         # Every tab's name stays readable (no scroll arrows hiding "Article"): the side
         # column is never narrower than its tabs.
         self.tabs.setMinimumWidth(self.tabs.tabBar().sizeHint().width() + 4)
-        side = QSplitter(Qt.Vertical)
+        side = QSplitter(Qt.Orientation.Vertical)
         side.addWidget(self.tabs)
         self.addWidget(self.article_list)
         self.addWidget(self.view)

@@ -60,7 +60,7 @@ class ProjectWatch(QObject):
         self._timer.timeout.connect(self.check)
         self._timer.start(POLL_MS)
         app = QGuiApplication.instance()
-        if app is not None:
+        if isinstance(app, QGuiApplication):
             app.applicationStateChanged.connect(self._on_application_state)
 
     def check(self) -> None:

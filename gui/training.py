@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+from multiprocessing.process import BaseProcess
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -47,9 +48,9 @@ class TrainDialog(QDialog):
         self.cancel_button.setEnabled(False)
         self.start_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
-        buttons = QDialogButtonBox(QDialogButtonBox.Close)
-        buttons.addButton(self.start_button, QDialogButtonBox.ActionRole)
-        buttons.addButton(self.cancel_button, QDialogButtonBox.ActionRole)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.start_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow("Annotator", QLabel(workspace.annotator))
@@ -71,7 +72,7 @@ class TrainDialog(QDialog):
         layout.addWidget(self.output, 1)
         layout.addWidget(buttons)
         self.resize(760, 520)
-        self._process = None
+        self._process: BaseProcess | None = None
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.poll)
         self.outcome: tuple | None = None

@@ -9,4 +9,4 @@ from annotation.settings import config_dir
 
 def qsettings() -> QSettings:
     """The QSettings file for window state; it follows SOROT_CONFIG_DIR like the settings."""
-    return QSettings(str(config_dir() / "window.ini"), QSettings.IniFormat)
+    return QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
