@@ -126,11 +126,16 @@ class SchemaTab(QWidget):
     def current(self) -> str | None:
         """The selected label, if any."""
         rows = self.table.selectionModel().selectedRows()
-        return self.table.item(rows[0].row(), 0).data(NAME_ROLE) if rows else None
+        return self._cell(rows[0].row(), 0).data(NAME_ROLE) if rows else None
+
+    def _cell(self, row: int, column: int) -> QTableWidgetItem:
+        item = self.table.item(row, column)
+        assert item is not None  # reload fills every cell
+        return item
 
     def select(self, name: str) -> None:
         for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).data(NAME_ROLE) == name:
+            if self._cell(row, 0).data(NAME_ROLE) == name:
                 self.table.selectRow(row)
                 return
 
@@ -161,7 +166,7 @@ class SchemaTab(QWidget):
         counts = label_counts(self._workspace.store, self.kind)
         column = len(self.columns) - 1
         for row in range(self.table.rowCount()):
-            item = self.table.item(row, column)
+            item = self._cell(row, column)
             item.setText(str(counts[item.data(NAME_ROLE)]))
 
     def _show(self, schema: LabelSchema, name: str | None) -> None:

@@ -14,9 +14,16 @@ from PySide6.QtWidgets import (
 
 from annotation.project.commands import Command
 from annotation.project.schema_changes import ENTITY, AddEntityLabel, EditEntityLabel
-from annotation.schema import LabelSchema
+from annotation.schema import EntityType, LabelSchema
 from gui.schema.editor_base import SchemaTab, button
 from gui.workspace import Workspace
+
+
+def _entity(schema: LabelSchema, name: str) -> EntityType:
+    """An entity label the tab lists, so one the schema has."""
+    entity_type = schema.entity(name)
+    assert entity_type is not None
+    return entity_type
 
 
 def swatch(colour: str, size: int = 14) -> QIcon:
@@ -59,13 +66,13 @@ class EntityLabelsTab(SchemaTab):
         self.reload()
 
     def row_values(self, schema: LabelSchema, name: str, count: int) -> list[QTableWidgetItem]:
-        entity_type = schema.entity(name)
+        entity_type = _entity(schema, name)
         label = QTableWidgetItem(swatch(entity_type.colour), name)
         label.setToolTip(entity_type.colour)
         return [label, QTableWidgetItem(entity_type.hotkey), QTableWidgetItem(str(count))]
 
     def show_details(self, schema: LabelSchema, name: str | None) -> None:
-        self.hotkey.setText(schema.entity(name).hotkey if name else "")
+        self.hotkey.setText(_entity(schema, name).hotkey if name else "")
         for widget in (
             self.hotkey,
             self.rename_button,
@@ -76,7 +83,7 @@ class EntityLabelsTab(SchemaTab):
             widget.setEnabled(name is not None)
 
     def guideline_of(self, schema: LabelSchema, name: str) -> str:
-        return schema.entity(name).guideline
+        return _entity(schema, name).guideline
 
     def guideline_command(self, name: str, text: str) -> Command:
         return EditEntityLabel(name, guideline=text)
@@ -90,15 +97,18 @@ class EntityLabelsTab(SchemaTab):
         name = self.current()
         if name is None:
             return
-        old = self.schema.entity(name).colour
+        old = _entity(self.schema, name).colour
         colour = QColorDialog.getColor(QColor(old), self, f"Colour of {name}")
         if colour.isValid() and colour.name().lower() != old.lower():
             self.apply(EditEntityLabel(name, colour=colour.name().upper()))
 
     def _on_hotkey_edited(self) -> None:
         name = self._shown
-        if self._loading or name is None or self.schema.entity(name) is None:
+        if self._loading or name is None:
+            return
+        entity_type = self.schema.entity(name)
+        if entity_type is None:
             return
         key = self.hotkey.text()
-        if key != self.schema.entity(name).hotkey:
+        if key != entity_type.hotkey:
             self.apply(EditEntityLabel(name, hotkey=key))

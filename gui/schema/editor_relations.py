@@ -16,11 +16,18 @@ from PySide6.QtWidgets import (
 
 from annotation.project.commands import Command
 from annotation.project.schema_changes import RELATION, AddRelationLabel, EditRelationLabel
-from annotation.schema import LabelSchema
+from annotation.schema import LabelSchema, RelationType
 from gui.schema.editor_base import SchemaTab, button
 from gui.workspace import Workspace
 
 HEAD, CHILD = "head", "child"
+
+
+def _relation(schema: LabelSchema, name: str) -> RelationType:
+    """A relation label the tab lists, so one the schema has."""
+    rel = schema.relation(name)
+    assert rel is not None
+    return rel
 
 
 class RelationLabelsTab(SchemaTab):
@@ -52,7 +59,7 @@ class RelationLabelsTab(SchemaTab):
         self.reload()
 
     def row_values(self, schema: LabelSchema, name: str, count: int) -> list[QTableWidgetItem]:
-        rel = schema.relation(name)
+        rel = _relation(schema, name)
         arrow = "↔" if rel.symmetric else "→"
         ends = f"{', '.join(rel.head) or '–'} {arrow} {', '.join(rel.child) or '–'}"
         return [QTableWidgetItem(name), QTableWidgetItem(ends), QTableWidgetItem(str(count))]
@@ -71,8 +78,8 @@ class RelationLabelsTab(SchemaTab):
                 widget.addItem(item)
             widget.setEnabled(rel is not None)
         self.symmetric.setChecked(bool(rel and rel.symmetric))
-        for widget in (self.symmetric, self.rename_button, self.merge_button, self.remove_button):
-            widget.setEnabled(rel is not None)
+        for control in (self.symmetric, self.rename_button, self.merge_button, self.remove_button):
+            control.setEnabled(rel is not None)
 
     def checked(self, end: str) -> list[str]:
         """The Entity Labels ticked for one end of the shown Relation Label."""
@@ -84,7 +91,7 @@ class RelationLabelsTab(SchemaTab):
         ]
 
     def guideline_of(self, schema: LabelSchema, name: str) -> str:
-        return schema.relation(name).guideline
+        return _relation(schema, name).guideline
 
     def guideline_command(self, name: str, text: str) -> Command:
         return EditRelationLabel(name, guideline=text)
@@ -96,18 +103,29 @@ class RelationLabelsTab(SchemaTab):
 
     def _on_end_changed(self, end: str) -> None:
         name = self._shown
-        if self._loading or name is None or self.schema.relation(name) is None:
+        if self._loading or name is None:
             return
-        old = getattr(self.schema.relation(name), end)
+        rel = self.schema.relation(name)
+        if rel is None:
+            return
+        old = getattr(rel, end)
         ticked = self.checked(end)
         # Keep the order the schema had; newly ticked labels go at the end.
         new = tuple([x for x in old if x in ticked] + [x for x in ticked if x not in old])
         if new != old:
-            self.apply(EditRelationLabel(name, **{end: new}))
+            edit = (
+                EditRelationLabel(name, head=new)
+                if end == HEAD
+                else EditRelationLabel(name, child=new)
+            )
+            self.apply(edit)
 
     def _on_symmetric_toggled(self, on: bool) -> None:
         name = self._shown
-        if self._loading or name is None or self.schema.relation(name) is None:
+        if self._loading or name is None:
             return
-        if on != self.schema.relation(name).symmetric:
+        rel = self.schema.relation(name)
+        if rel is None:
+            return
+        if on != rel.symmetric:
             self.apply(EditRelationLabel(name, symmetric=on))

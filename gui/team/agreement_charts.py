@@ -23,7 +23,11 @@ def format_figure(value: float | None) -> str:
 def _ink_on(colour: QColor) -> QColor:
     """Black or white, whichever reads better on `colour`."""
     r, g, b = colour.redF(), colour.greenF(), colour.blueF()
-    return QColor(Qt.black) if 0.299 * r + 0.587 * g + 0.114 * b > 0.55 else QColor(Qt.white)
+    return (
+        QColor(Qt.GlobalColor.black)
+        if 0.299 * r + 0.587 * g + 0.114 * b > 0.55
+        else QColor(Qt.GlobalColor.white)
+    )
 
 
 def _mix(a: QColor, b: QColor, t: float) -> QColor:
@@ -90,10 +94,10 @@ class LabelBarChart(QWidget):
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)
-        p.setRenderHint(QPainter.Antialiasing)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
-        ink, grid = pal.color(QPalette.Text), pal.color(QPalette.Mid)
-        p.fillRect(self.rect(), pal.color(QPalette.Base))
+        ink, grid = pal.color(QPalette.ColorRole.Text), pal.color(QPalette.ColorRole.Mid)
+        p.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
         fm = self.fontMetrics()
         area, low = self._plot()
         # Axes and grid, labelled.
@@ -101,13 +105,15 @@ class LabelBarChart(QWidget):
         for s in range(steps + 1):
             value = low + s * 0.25
             y = area.bottom() - (value - low) / (1 - low) * area.height()
-            p.setPen(QPen(grid, 1, Qt.SolidLine if abs(value) < 1e-9 else Qt.DotLine))
+            p.setPen(
+                QPen(grid, 1, Qt.PenStyle.SolidLine if abs(value) < 1e-9 else Qt.PenStyle.DotLine)
+            )
             p.drawLine(int(area.left()), int(y), int(area.right()), int(y))
             p.setPen(ink)
             text = f"{value:.2f}"
             p.drawText(
                 QRectF(0, y - fm.height() / 2, area.left() - 6, fm.height()),
-                Qt.AlignRight | Qt.AlignVCenter,
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 text,
             )
         p.save()
@@ -115,13 +121,13 @@ class LabelBarChart(QWidget):
         p.rotate(-90)
         p.drawText(
             QRectF(-area.height() / 2, -fm.height() / 2, area.height(), fm.height()),
-            Qt.AlignCenter,
+            Qt.AlignmentFlag.AlignCenter,
             "agreement",
         )
         p.restore()
         p.drawText(
             QRectF(area.left(), self.height() - fm.height() - 2, area.width(), fm.height()),
-            Qt.AlignCenter,
+            Qt.AlignmentFlag.AlignCenter,
             "entity label",
         )
         # Legend, top right.
@@ -129,34 +135,42 @@ class LabelBarChart(QWidget):
         for name, colour in reversed(list(zip(self.SERIES, self._colours()))):
             w = fm.horizontalAdvance(name)
             x -= w + 4
-            p.drawText(QRectF(x, 2, w + 4, fm.height()), Qt.AlignLeft | Qt.AlignVCenter, name)
+            p.drawText(
+                QRectF(x, 2, w + 4, fm.height()),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                name,
+            )
             x -= 16
             p.fillRect(QRectF(x, 2 + fm.height() / 2 - 5, 12, 10), colour)
             x -= 14
         if not self._bars:
-            p.drawText(area, Qt.AlignCenter, "no labels to show")
+            p.drawText(area, Qt.AlignmentFlag.AlignCenter, "no labels to show")
             return
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.85))
         group = area.width() / len(self._bars)
         for (label, exact, kappa), rects in zip(self._bars, self.bar_rects()):
-            for rect, value, colour in zip(rects, (exact, kappa), self._colours()):
+            for rect, score, colour in zip(rects, (exact, kappa), self._colours()):
                 p.fillRect(rect, colour)
                 p.setPen(ink)
                 p.setFont(small)
-                text = "n/a" if value is None else f"{value:.2f}"
-                y = rect.top() - fm.height() if (value or 0) >= 0 else rect.bottom()
-                p.drawText(QRectF(rect.center().x() - 30, y, 60, fm.height()), Qt.AlignCenter, text)
+                text = "n/a" if score is None else f"{score:.2f}"
+                y = rect.top() - fm.height() if (score or 0) >= 0 else rect.bottom()
+                p.drawText(
+                    QRectF(rect.center().x() - 30, y, 60, fm.height()),
+                    Qt.AlignmentFlag.AlignCenter,
+                    text,
+                )
                 p.setFont(self.font())
             middle = rects[0].right() + 1
             p.drawText(
                 QRectF(middle - group / 2, area.bottom() + 4, group, fm.height()),
-                Qt.AlignCenter,
+                Qt.AlignmentFlag.AlignCenter,
                 label,
             )
 
     def _colours(self) -> tuple[QColor, QColor]:
-        return self.palette().color(QPalette.Highlight), KAPPA_COLOUR
+        return self.palette().color(QPalette.ColorRole.Highlight), KAPPA_COLOUR
 
 
 class ConfusionHeatMap(QWidget):
@@ -185,20 +199,22 @@ class ConfusionHeatMap(QWidget):
         c = self.confusion
         if c is None:
             return []
-        rows = [[*row, c.only_a[label]] for label, row in zip(c.labels, c.matrix)]
+        rows: list[list[int | None]] = [
+            [*row, c.only_a[label]] for label, row in zip(c.labels, c.matrix)
+        ]
         rows.append([*(c.only_b[label] for label in c.labels), None])
         return rows
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)
         pal = self.palette()
-        base, ink = pal.color(QPalette.Base), pal.color(QPalette.Text)
-        hot = pal.color(QPalette.Highlight)
+        base, ink = pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Text)
+        hot = pal.color(QPalette.ColorRole.Highlight)
         p.fillRect(self.rect(), base)
         fm = self.fontMetrics()
         if self.confusion is None:
             p.setPen(ink)
-            p.drawText(self.rect(), Qt.AlignCenter, "nothing to show")
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "nothing to show")
             return
         names = [*self.confusion.labels, self.NONE]
         grid = self.matrix()
@@ -211,14 +227,16 @@ class ConfusionHeatMap(QWidget):
         peak = max([v for row in grid for v in row if v] + [1])
         p.setPen(ink)
         p.drawText(
-            QRectF(left, 0, width * len(names), line), Qt.AlignCenter, f"{self.names[1]}'s label"
+            QRectF(left, 0, width * len(names), line),
+            Qt.AlignmentFlag.AlignCenter,
+            f"{self.names[1]}'s label",
         )
         p.save()
         p.translate(line * 0.5 + 2, top + size * len(names) / 2)
         p.rotate(-90)
         p.drawText(
             QRectF(-size * len(names) / 2, -line / 2, size * len(names), line),
-            Qt.AlignCenter,
+            Qt.AlignmentFlag.AlignCenter,
             f"{self.names[0]}'s label",
         )
         p.restore()
@@ -230,14 +248,20 @@ class ConfusionHeatMap(QWidget):
             fitted.setPointSizeF(max(6.0, self.font().pointSizeF() * (width - 6) / widest))
             p.setFont(fitted)
         for j, name in enumerate(names):
-            p.drawText(QRectF(left + j * width, line + 4, width, line * 2), Qt.AlignCenter, name)
+            p.drawText(
+                QRectF(left + j * width, line + 4, width, line * 2),
+                Qt.AlignmentFlag.AlignCenter,
+                name,
+            )
         for i, name in enumerate(names):
             y = top + i * size
             p.setPen(ink)
             cell_font = p.font()
             p.setFont(self.font())
             p.drawText(
-                QRectF(line + 4, y, left - line - 8, size), Qt.AlignRight | Qt.AlignVCenter, name
+                QRectF(line + 4, y, left - line - 8, size),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                name,
             )
             p.setFont(cell_font)
             for j, value in enumerate(grid[i]):
@@ -246,7 +270,9 @@ class ConfusionHeatMap(QWidget):
                     continue
                 colour = _mix(base, hot, math.sqrt(value / peak)) if value else base
                 p.fillRect(cell.adjusted(1, 1, -1, -1), colour)
-                p.setPen(QPen(pal.color(QPalette.Mid), 1))
+                p.setPen(QPen(pal.color(QPalette.ColorRole.Mid), 1))
                 p.drawRect(cell.adjusted(1, 1, -1, -1))
-                p.setPen(_ink_on(colour) if value else pal.color(QPalette.PlaceholderText))
-                p.drawText(cell, Qt.AlignCenter, str(value))
+                p.setPen(
+                    _ink_on(colour) if value else pal.color(QPalette.ColorRole.PlaceholderText)
+                )
+                p.drawText(cell, Qt.AlignmentFlag.AlignCenter, str(value))

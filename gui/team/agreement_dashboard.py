@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -75,8 +75,8 @@ class ArticleAgreementModel(QAbstractTableModel):
     def columnCount(self, parent=_TOP) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
         return None
 
@@ -85,32 +85,32 @@ class ArticleAgreementModel(QAbstractTableModel):
             column
         ]
 
-    def data(self, index: QModelIndex, role=Qt.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         row = self.rows[index.row()]
         value = self._value(row, index.column())
-        if role == Qt.DisplayRole:
+        if role == Qt.ItemDataRole.DisplayRole:
             return (
                 format_figure(value)
                 if isinstance(value, float) or (value is None and index.column() == 3)
                 else value
             )
-        if role == Qt.UserRole:
+        if role == Qt.ItemDataRole.UserRole:
             return row.article_id
-        if role == Qt.TextAlignmentRole and index.column() != 1:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() != 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def sort(self, column: int, order=Qt.AscendingOrder) -> None:
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
-        missing = -math.inf if order == Qt.AscendingOrder else math.inf
+        missing = -math.inf if order == Qt.SortOrder.AscendingOrder else math.inf
 
         def key(row: ArticleAgreement):
             value = self._value(row, column)
             return missing if value is None else value
 
-        self.rows.sort(key=key, reverse=order == Qt.DescendingOrder)
+        self.rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
         self.layoutChanged.emit()
 
 
@@ -128,8 +128,8 @@ class AgreementDialog(QDialog):
         self.annotator_list.setMaximumHeight(110)
         for name in workspace.store.annotators():
             item = QListWidgetItem(name)
-            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
-            item.setCheckState(Qt.Checked)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
             self.annotator_list.addItem(item)
         self.annotator_list.itemChanged.connect(self._on_annotators_changed)
         self.counted = QLabel()
@@ -144,11 +144,11 @@ class AgreementDialog(QDialog):
         self.articles = ArticleAgreementModel(self)
         self.table = QTableView()
         self.table.setModel(self.articles)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self._on_double_click)
 
         who = QGroupBox("Annotators")
@@ -166,16 +166,16 @@ class AgreementDialog(QDialog):
         heat_layout = QVBoxLayout(heat_box)
         heat_layout.addWidget(self.pair_chooser)
         heat_layout.addWidget(self.heat_map)
-        charts = QSplitter(Qt.Horizontal)
+        charts = QSplitter(Qt.Orientation.Horizontal)
         charts.addWidget(chart_box)
         charts.addWidget(heat_box)
         table_box = QGroupBox("Articles, most disagreement first (double-click to open)")
         QVBoxLayout(table_box).addWidget(self.table)
-        body = QSplitter(Qt.Vertical)
+        body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(charts)
         body.addWidget(table_box)
         body.setSizes([420, 250])
-        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -186,7 +186,7 @@ class AgreementDialog(QDialog):
 
     def chosen_annotators(self) -> list[str]:
         items = (self.annotator_list.item(i) for i in range(self.annotator_list.count()))
-        return [item.text() for item in items if item.checkState() == Qt.Checked]
+        return [item.text() for item in items if item.checkState() == Qt.CheckState.Checked]
 
     def refresh(self) -> None:
         """Measure again for the checked Annotators and redraw everything.
@@ -221,11 +221,12 @@ class AgreementDialog(QDialog):
         self.pair_chooser.blockSignals(False)
         self._on_pair(0)
         self.articles.set_rows([] if report is None else report.articles)
-        self.table.horizontalHeader().setSortIndicator(4, Qt.DescendingOrder)
+        self.table.horizontalHeader().setSortIndicator(4, Qt.SortOrder.DescendingOrder)
 
     def _show_overall(self) -> None:
         while self._overall.count():
-            widget = self._overall.takeAt(0).widget()
+            item = self._overall.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         self.overall_values = {}
@@ -237,7 +238,7 @@ class AgreementDialog(QDialog):
         half = (len(rows) + 1) // 2
         for n, (name, value) in enumerate(rows):
             value_label = QLabel(format_figure(value))
-            value_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+            value_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             bold = value_label.font()
             bold.setBold(True)
             value_label.setFont(bold)
@@ -258,4 +259,4 @@ class AgreementDialog(QDialog):
 
     def _on_double_click(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.articleChosen.emit(int(self.articles.data(index, Qt.UserRole)))
+            self.articleChosen.emit(int(self.articles.data(index, Qt.ItemDataRole.UserRole)))

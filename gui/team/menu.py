@@ -6,10 +6,13 @@ window's `workspace`, `pane`, `actions`, `menus` and `_show_pane`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar
 
 from gui import dialogs
+from gui.team.review_controller import ReviewController
 
 
 def menu_path(bar: QMenuBar, action: QAction) -> str:
@@ -23,21 +26,29 @@ def menu_path(bar: QMenuBar, action: QAction) -> str:
         for item in menu.actions():
             if item is action:
                 return [*path, plain(item.text())]
-            if item.menu() is not None:
-                found = find(item.menu(), [*path, plain(item.text())])
+            sub = item.menu()
+            if isinstance(sub, QMenu):
+                found = find(sub, [*path, plain(item.text())])
                 if found:
                     return found
         return None
 
     for top in bar.actions():
-        if top.menu() is not None:
-            found = find(top.menu(), [plain(top.text())])
+        sub = top.menu()
+        if isinstance(sub, QMenu):
+            found = find(sub, [plain(top.text())])
             if found:
                 return " → ".join(found)
     return ""
 
 
-class TeamMenu:
+if TYPE_CHECKING:
+    from gui.window_parts import WindowParts as _Window
+else:
+    _Window = object
+
+
+class TeamMenu(_Window):
     """Work with several annotators: merge, measure agreement, review into gold."""
 
     def _build_review_actions(self) -> None:
@@ -53,13 +64,19 @@ class TeamMenu:
                 break
             action = QAction(f"Take {name}'s version", self)
             action.setShortcut(QKeySequence(f"Alt+{number}"))
-            action.triggered.connect(lambda _=False, n=number: self.pane.controller.take_number(n))
+            action.triggered.connect(lambda _=False, n=number: self._take_number(n))
             self.addAction(action)
             self.menus["&Review"].addAction(action)
             self._review_actions.append(action)
 
+    def _take_number(self, number: int) -> None:
+        controller = self.pane.controller if self.pane is not None else None
+        if isinstance(controller, ReviewController):  # review actions exist only in review
+            controller.take_number(number)
+
     def _merge(self) -> None:
         if self.workspace is not None and dialogs.merge_files(self, self.workspace):
+            assert self.pane is not None  # shown whenever a project is open
             self.pane.article_list.refresh()
             self._update_status()
 
@@ -68,6 +85,7 @@ class TeamMenu:
             return
         from gui.team.agreement_dashboard import AgreementDialog
 
+        assert self.pane is not None  # shown whenever a project is open
         dialog = AgreementDialog(self.workspace, self)
         dialog.articleChosen.connect(self.pane.open_article)
         dialog.show()

@@ -77,21 +77,28 @@ class ReviewController(ArticleController):
         schema = self.workspace.schema
         colours = {t.name: QColor(t.colour) for t in schema.entities}
         kinds = {e.id: d.kind for d in self.review.open for v in d.versions.values() for e in v}
-        self._positions = {
-            item: (self.difference_of(item.id).start if item.kind == "entity" else 10**9, i, 0)
-            for i, item in enumerate(self.open_items())
-        }
+
+        def start_of(item: Item) -> int:
+            if item.kind != "entity":
+                return 10**9
+            difference = self.difference_of(item.id)
+            assert difference is not None  # every open entity is part of a difference
+            return difference.start
+
+        self._positions = {item: (start_of(item), i, 0) for i, item in enumerate(self.open_items())}
         shown = []
         for e in self.entities:
             if e.annotator == self.reviewer:
                 shown.append(Shown(e.id, e.start, e.end, e.label, e.status))
             else:
+                assert e.annotator is not None  # a version: an annotator's
                 number = self.annotators.index(e.annotator) + 1
                 tag = f"{number} {e.label} · {KIND_WORDS[kinds[e.id]]}"
                 shown.append(Shown(e.id, e.start, e.end, e.label, VERSION, tag=tag))
         relations = []
         for r in self.relations:
-            directed = not (schema.relation(r.label) and schema.relation(r.label).symmetric)
+            rel_type = schema.relation(r.label)
+            directed = not (rel_type and rel_type.symmetric)
             version = self.relation_versions.get(r.id)
             if version is None:
                 relations.append(ShownRelation(r.id, r.head, r.child, r.label, r.status, directed))
@@ -161,6 +168,7 @@ class ReviewController(ArticleController):
         if entity is None or entity.annotator == self.reviewer:
             return False
         who = annotator or entity.annotator
+        assert who is not None  # a version not the reviewer's is an annotator's
         return self._settle(lambda stack, store, d: review.take_version(stack, store, d, who))
 
     def take_number(self, number: int) -> bool:

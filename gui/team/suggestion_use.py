@@ -49,9 +49,9 @@ class DayChart(QWidget):
 
     def paintEvent(self, event) -> None:
         with QPainter(self) as p:
-            p.setRenderHint(QPainter.Antialiasing)
-            ink = self.palette().color(QPalette.Text)
-            p.fillRect(self.rect(), self.palette().color(QPalette.Base))
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            ink = self.palette().color(QPalette.ColorRole.Text)
+            p.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
             x, legend_y = 8.0, 6.0
             for outcome in self.outcomes:  # the legend, in as many lines as it needs
                 advance = 24 + p.fontMetrics().horizontalAdvance(outcome)
@@ -60,11 +60,13 @@ class DayChart(QWidget):
                 p.fillRect(QRectF(x, legend_y + 3, 10, 10), QColor(self.colours[outcome]))
                 p.setPen(ink)
                 p.drawText(
-                    QRectF(x + 14, legend_y, 140, 16), Qt.AlignLeft | Qt.AlignVCenter, outcome
+                    QRectF(x + 14, legend_y, 140, 16),
+                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                    outcome,
                 )
                 x += advance
             if not self.days:
-                p.drawText(self.rect(), Qt.AlignCenter, "No decisions yet")
+                p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No decisions yet")
                 return
             top, bottom = legend_y + 42, self.height() - 24.0  # room for legend and totals
             most = max(sum(c.values()) for _, c in self.days) or 1
@@ -79,17 +81,21 @@ class DayChart(QWidget):
                     y -= h
                 p.setPen(ink)
                 p.drawText(
-                    QRectF(left, y - 16, width, 14), Qt.AlignCenter, str(sum(counts.values()))
+                    QRectF(left, y - 16, width, 14),
+                    Qt.AlignmentFlag.AlignCenter,
+                    str(sum(counts.values())),
                 )
-                p.drawText(QRectF(left, bottom + 4, width, 16), Qt.AlignCenter, day[5:])
+                p.drawText(
+                    QRectF(left, bottom + 4, width, 16), Qt.AlignmentFlag.AlignCenter, day[5:]
+                )
 
 
 def _table(outcomes: tuple[str, ...]) -> QTableWidget:
     table = QTableWidget(0, 2 + len(outcomes))
     table.setHorizontalHeaderLabels(["Suggester", "Label", *outcomes])
-    table.setEditTriggers(QTableWidget.NoEditTriggers)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
     return table
 
@@ -102,7 +108,7 @@ def _fill(table: QTableWidget, tally: Tally) -> None:
         for c, text in enumerate(cells):
             item = QTableWidgetItem(text)
             if c >= 2:
-                item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(r, c, item)
 
 
@@ -126,12 +132,12 @@ class SuggestionUseDialog(QDialog):
         self.workspace = workspace
         self.summary, self.relation_summary = QLabel(), QLabel()
         for label in (self.summary, self.relation_summary):
-            label.setTextFormat(Qt.PlainText)
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.table = _table(OUTCOMES)
         self.relation_table = _table(RELATION_OUTCOMES)
         self.chart = DayChart(OUTCOMES)
         self.relation_chart = DayChart(RELATION_OUTCOMES)
-        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         # The tables one above the other (each wide enough for its columns), the charts
         # side by side under them.
