@@ -127,6 +127,7 @@ def keeping_still(view: QTextEdit, positions: Sequence[int], applied: bool) -> I
     yield
     if before is None:
         return
+    assert position is not None  # `before` is measured from it
     doc.documentLayout().documentSize()
     moved = (line_top(doc, position) or before) - before
     if moved:

@@ -58,7 +58,7 @@ class ArcPainter:
         """
         hits: list[tuple[QRectF, int]] = []
         font_metrics = QFontMetricsF(self.metrics.tag_font)
-        ink = self.palette.color(QPalette.Text)
+        ink = self.palette.color(QPalette.ColorRole.Text)
         # Draw the emphasised ones last, over the others.
         for relation in sorted(
             relations, key=lambda r: self._emphasis(r, current, current_relation)
@@ -74,11 +74,11 @@ class ArcPainter:
                 colour.setAlphaF(0.5)
             pen = QPen(colour, 2.0 if strong else (1.1 if labelled else 0.8))
             pen.setStyle(
-                Qt.DashLine
+                Qt.PenStyle.DashLine
                 if relation.status == SUGGESTED
-                else Qt.DotLine
+                else Qt.PenStyle.DotLine
                 if relation.status == VERSION
-                else Qt.SolidLine
+                else Qt.PenStyle.SolidLine
             )
             text = relation.label + ("?" if relation.status == SUGGESTED else "")
             width = font_metrics.horizontalAdvance(text) + 8
@@ -89,7 +89,7 @@ class ArcPainter:
                 if path is None:
                     continue
                 painter.setPen(pen)
-                painter.setBrush(Qt.NoBrush)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawPath(path)
                 if relation.directed and tip is not None:
                     self._arrowhead(painter, tip, colour, 1.0 if labelled else 0.6)
@@ -112,7 +112,7 @@ class ArcPainter:
 
     @staticmethod
     def _arrowhead(painter: QPainter, tip: QPointF, colour: QColor, size: float) -> None:
-        painter.setPen(Qt.NoPen)
+        painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QBrush(colour))
         painter.drawPolygon(
             QPolygonF(
@@ -180,15 +180,15 @@ class ArcPainter:
     ) -> None:
         ink, background = label_colours(self.palette, status)
         painter.setBrush(background)
-        pen = QPen(ink, 1.0, Qt.DashLine if status == SUGGESTED else Qt.SolidLine)
+        pen = QPen(ink, 1.0, Qt.PenStyle.DashLine if status == SUGGESTED else Qt.PenStyle.SolidLine)
         painter.setPen(pen)
         painter.drawRoundedRect(box, 3, 3)
         if current:  # drawn as the current item: the system's highlight ring
-            painter.setBrush(Qt.NoBrush)
-            painter.setPen(QPen(self.palette.color(QPalette.Highlight), 2.5))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(self.palette.color(QPalette.ColorRole.Highlight), 2.5))
             painter.drawRoundedRect(box.adjusted(-3, -3, 3, 3), 5, 5)
         font = QFont(self.metrics.tag_font)
         font.setItalic(status == SUGGESTED)
         painter.setFont(font)
         painter.setPen(ink)
-        painter.drawText(box, Qt.AlignCenter, text)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)

@@ -59,7 +59,8 @@ class CaretKeys(QObject):
         self.controller.currentChanged.connect(self._on_current_changed)
 
     def _on_action(self) -> None:
-        move = self._moves.get(self.sender())
+        sender = self.sender()
+        move = self._moves.get(sender) if isinstance(sender, QAction) else None
         if (
             move is not None
             and self.controller.article is not None
@@ -129,9 +130,9 @@ class CaretKeys(QObject):
         offsets = self.view.offsets
         cursor = QTextCursor(self.view.document())
         cursor.setPosition(offsets.to_qt(origin[0]))
-        cursor.movePosition(QTextCursor.StartOfLine)
+        cursor.movePosition(QTextCursor.MoveOperation.StartOfLine)
         lo = offsets.to_py(cursor.position())
-        cursor.movePosition(QTextCursor.EndOfLine)
+        cursor.movePosition(QTextCursor.MoveOperation.EndOfLine)
         hi = offsets.to_py(cursor.position())
         on_line = caret.words_between(self._words(), lo, hi)
         if on_line:
@@ -182,8 +183,8 @@ class CaretOverlay(QWidget):
     def __init__(self, view) -> None:
         super().__init__(view.viewport())
         self.view = view
-        self.setAttribute(Qt.WA_TransparentForMouseEvents)
-        self.setAttribute(Qt.WA_NoSystemBackground)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
         self._span: tuple[int, int] | None = None
         view.viewport().installEventFilter(self)
         for bar in (view.verticalScrollBar(), view.horizontalScrollBar()):
@@ -209,7 +210,7 @@ class CaretOverlay(QWidget):
         self.update()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Resize:
+        if event.type() == QEvent.Type.Resize:
             self._follow()
         return False
 
@@ -222,7 +223,7 @@ class CaretOverlay(QWidget):
         end = view.cursorRect(_cursor(view, offsets.to_qt(span[1])))
         colour = view.palette().text().color()
         with QPainter(self) as p:
-            p.setPen(QPen(colour, 2.5, Qt.SolidLine, Qt.FlatCap))
+            p.setPen(QPen(colour, 2.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
             x = end.center().x()
             p.drawLine(QPoint(x, end.top() - 1), QPoint(x, end.bottom() + 1))
             if start.top() == end.top():  # one line: underline the caret's words

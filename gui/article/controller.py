@@ -394,7 +394,9 @@ class ArticleController(QObject):
     @staticmethod
     def _decide_open(stack: cmd.CommandStack, store, item: Item, accept: bool) -> int:
         if item.kind == "entity":
-            command = cmd.AcceptEntity(item.id) if accept else cmd.RejectEntity(item.id)
+            command: cmd.Command = (
+                cmd.AcceptEntity(item.id) if accept else cmd.RejectEntity(item.id)
+            )
         else:
             relation = store.relation(item.id)
             ends = (store.entity(relation.head), store.entity(relation.child))

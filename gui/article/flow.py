@@ -7,6 +7,8 @@ window's `workspace`, `pane`, `settings`, `menus` and status bar.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QAction
 
 from annotation.model import ArticleStatus
@@ -15,8 +17,13 @@ from annotation.project.browse import CORPUS, UNCERTAIN
 from annotation.settings import ACCEPT_REST, ASK, LEAVE_OPEN
 from gui import dialogs
 
+if TYPE_CHECKING:
+    from gui.window_parts import WindowParts as _Window
+else:
+    _Window = object
 
-class ArticleFlow:
+
+class ArticleFlow(_Window):
     """Done / Skip and the next article to do."""
 
     def _build_done_question(self) -> None:
@@ -32,13 +39,15 @@ class ArticleFlow:
 
     def _next_article(self, after: int | None) -> int | None:
         """The next article still to do: in the list's order, or in review by disagreement."""
-        store, me = self.workspace.store, self.workspace.annotator
+        workspace = self.workspace
+        assert workspace is not None  # asked only with a project open
+        store, me = workspace.store, workspace.annotator
         if self.pane is None or not self.pane.review:
             order = self.pane.article_list.order() if self.pane is not None else CORPUS
             return browse.next_article(store, me, after, order=order)
-        order = self.pane.article_list.model.ranked or []
-        start = order.index(after) + 1 if after in order else 0
-        for article_id in order[start:] + order[:start]:
+        ranked = self.pane.article_list.model.ranked or []
+        start = ranked.index(after) + 1 if after in ranked else 0
+        for article_id in ranked[start:] + ranked[:start]:
             if store.article_status(article_id, me) in (
                 ArticleStatus.TODO,
                 ArticleStatus.IN_PROGRESS,
@@ -50,7 +59,7 @@ class ArticleFlow:
         if self.pane is None or self.pane.controller.article is None:
             return
         controller = self.pane.controller
-        current = controller.article.id
+        current = self.pane.controller.article.id
         said = self._finish_open(status) if status == ArticleStatus.DONE else ""
         if said is None or (not said and not controller.set_status(status)):
             return
@@ -70,11 +79,14 @@ class ArticleFlow:
     def _finish_open(self, status: str) -> str | None:
         """Mark done an article with open suggestions as the researcher says; return what
         was done, '' when none were open, None when they went back to them."""
-        controller = self.pane.controller
-        open_items = controller.open_items() if not self.pane.review else []
+        pane = self.pane
+        assert pane is not None and pane.controller.article is not None  # see _finish
+        controller = pane.controller
+        open_items = controller.open_items() if not pane.review else []
         if not open_items:
             return ""
-        title = controller.article.title or f"article {controller.article.id}"
+        article = pane.controller.article
+        title = article.title or f"article {article.id}"
         answer = dialogs.ask_done_with_open(self, self.settings, len(open_items), title)
         self._ask_on_done.setChecked(self.settings.done_with_open == ASK)
         if answer is None:

@@ -57,9 +57,9 @@ class LineRoom:
     def apply(self, doc: QTextDocument, room: dict[Line, float], metrics: Metrics) -> None:
         """Give each line the room (pixels) `room` asks for above it; others get none."""
         wanted: dict[int, dict[int, float]] = {}
-        for (block, line), pixels in room.items():
+        for (block_number, line), pixels in room.items():
             if pixels > 0:
-                wanted.setdefault(block, {})[line] = pixels
+                wanted.setdefault(block_number, {})[line] = pixels
         if wanted:
             doc.documentLayout().documentSize()  # lines are known where text is laid out
         fresh = self._formats is None  # every paragraph is laid out again anyway
@@ -78,15 +78,17 @@ class LineRoom:
         # Else paragraph by paragraph: in one edit block Qt would lay out again every
         # paragraph between the first and the last one changed.
         everything = fresh or not self.applied
+        formats = self._formats
+        assert formats is not None  # given above when fresh
         for number in numbers:
             block = doc.findBlockByNumber(number)
             if block.isValid():
                 margin = self._plan(block, number, wanted.get(number, {}), metrics)
                 key = (block.length() > 1, margin if number else 0.0)
-                if self._formats.get(number) != key:
+                if formats.get(number) != key:
                     cursor.setPosition(block.position())
                     cursor.mergeBlockFormat(_format(metrics, *key))
-                    self._formats[number] = key
+                    formats[number] = key
                 if not number:  # a new document margin lays out every paragraph again
                     everything |= _frame_margins(doc, metrics, TOP + margin)
         if fresh:
@@ -168,9 +170,13 @@ def _blank_above(block: QTextBlock, metrics: Metrics) -> float:
 def _format(metrics: Metrics, text: bool, margin: float) -> QTextBlockFormat:
     block_format = QTextBlockFormat()
     if text:
-        block_format.setLineHeight(metrics.tag_room, QTextBlockFormat.LineDistanceHeight.value)
+        block_format.setLineHeight(
+            metrics.tag_room, QTextBlockFormat.LineHeightTypes.LineDistanceHeight.value
+        )
     else:  # between paragraphs: enough to set them apart, and room for arcs
-        block_format.setLineHeight(metrics.blank_height, QTextBlockFormat.FixedHeight.value)
+        block_format.setLineHeight(
+            metrics.blank_height, QTextBlockFormat.LineHeightTypes.FixedHeight.value
+        )
     block_format.setTopMargin(margin)
     block_format.setBottomMargin(0)
     return block_format

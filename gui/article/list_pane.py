@@ -93,7 +93,8 @@ class ArticleListModel(QAbstractTableModel):
     @property
     def ranked(self) -> list[int] | None:
         """The order set with `set_order`, if any."""
-        return sorted(self._rank, key=self._rank.get) if self._rank is not None else None
+        rank = self._rank
+        return sorted(rank, key=rank.__getitem__) if rank is not None else None
 
     def set_order(self, ranked: list[int] | None) -> None:
         """List articles in this order (the rest after them, in corpus order); None: corpus."""
@@ -112,9 +113,10 @@ class ArticleListModel(QAbstractTableModel):
 
     def _read(self) -> tuple[list[int], dict[int, int] | None]:
         ids = browse.article_ids(self._workspace.store, self._query)
-        if self._rank is not None:
-            last = len(self._rank)
-            ids.sort(key=lambda i: (self._rank.get(i, last), i))  # the rest in corpus order
+        rank = self._rank
+        if rank is not None:
+            last = len(rank)
+            ids.sort(key=lambda i: (rank.get(i, last), i))  # the rest in corpus order
         elif self._query.order == CORPUS:
             return ids, None
         return ids, {article_id: row for row, article_id in enumerate(ids)}

@@ -125,8 +125,9 @@ def span_rects(doc: QTextDocument, start: int, end: int) -> list[QRectF]:
             hi = min(end, base + line.textStart() + line.textLength())
             if lo >= hi and not (lo == hi == start == end):
                 continue
-            x1 = line.cursorToX(lo - base)[0]
-            x2 = line.cursorToX(hi - base)[0]
+            # PySide6's stubs say cursorToX returns object; it returns (x, position).
+            x1 = line.cursorToX(lo - base)[0]  # type: ignore[index]
+            x2 = line.cursorToX(hi - base)[0]  # type: ignore[index]
             left, right = min(x1, x2), max(x1, x2)
             rects.append(
                 QRectF(
@@ -149,14 +150,14 @@ def text_colour(background: QColor) -> QColor:
     """Black or white, whichever has more contrast (WCAG's) with `background`."""
     rgb = (background.redF(), background.greenF(), background.blueF())
     black = contrast_ratio(rgb, (0, 0, 0)) >= contrast_ratio(rgb, (1, 1, 1))
-    return QColor(Qt.black) if black else QColor(Qt.white)
+    return QColor(Qt.GlobalColor.black) if black else QColor(Qt.GlobalColor.white)
 
 
 def label_colours(palette: QPalette, status: str) -> tuple[QColor, QColor]:
     """(ink, background) of a relation label: the palette's text on its base, tinted a
     little for accepted relations. Suggested ones differ by more than colour too: a dashed
     border, italics and a trailing "?"."""
-    ink, base = palette.color(QPalette.Text), palette.color(QPalette.Base)
+    ink, base = palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
     if status == SUGGESTED:
         return ink, base
     tint = QColor(
@@ -189,7 +190,7 @@ class ArticlePainter:
         lines stay where they are."""
         self.doc, self.offsets, self.metrics = doc, offsets, metrics
         self.colours, self.palette, self.scroll = colours, palette, scroll
-        self.dark = palette.color(QPalette.Base).lightnessF() < 0.5
+        self.dark = palette.color(QPalette.ColorRole.Base).lightnessF() < 0.5
         self._rects: dict[int, list[QRectF]] = {}
         self._spans = {} if rects is None else rects
         self._styles: dict[tuple, tuple] = {}  # pens and brushes, made once a paint
@@ -211,7 +212,7 @@ class ArticlePainter:
 
     def dashed(self, colour: QColor) -> QColor:
         """The label's colour for a suggestion's outline, seen on the background."""
-        return QColor(outline(colour.name(), self.palette.color(QPalette.Base).name()))
+        return QColor(outline(colour.name(), self.palette.color(QPalette.ColorRole.Base).name()))
 
     def _highlight_style(self, label: str, status: str, current: bool) -> tuple[QColor, QPen]:
         key = ("highlight", label, status, current)
@@ -220,14 +221,14 @@ class ArticlePainter:
             fill = QColor(colour)
             if status in (SUGGESTED, VERSION):
                 fill.setAlphaF(0.10 if not current else 0.22)
-                style = Qt.DashLine if status == SUGGESTED else Qt.DotLine
+                style = Qt.PenStyle.DashLine if status == SUGGESTED else Qt.PenStyle.DotLine
                 pen = QPen(self.dashed(colour), 2.5 if current else 1.3, style)
             else:
                 fill.setAlphaF(
                     highlight_alpha(
                         colour.name(),
-                        self.palette.color(QPalette.Base).name(),
-                        self.palette.color(QPalette.Text).name(),
+                        self.palette.color(QPalette.ColorRole.Base).name(),
+                        self.palette.color(QPalette.ColorRole.Text).name(),
                         current,
                     )
                 )
@@ -239,7 +240,7 @@ class ArticlePainter:
         return self._styles[key]
 
     def highlights(self, painter: QPainter, entities: list[Shown], current: int | None) -> None:
-        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for entity in entities:
             fill, pen = self._highlight_style(entity.label, entity.status, entity.id == current)
             inset = entity.slot * 2.0
@@ -249,8 +250,8 @@ class ArticlePainter:
                 painter.setPen(pen)
                 painter.drawRoundedRect(rect, 3, 3)
                 if entity.id == current:  # a ring in the system's highlight colour
-                    painter.setBrush(Qt.NoBrush)
-                    painter.setPen(QPen(self.palette.color(QPalette.Highlight), 2))
+                    painter.setBrush(Qt.BrushStyle.NoBrush)
+                    painter.setPen(QPen(self.palette.color(QPalette.ColorRole.Highlight), 2))
                     painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), 5, 5)
 
     def tag_rects(self, entities: list[Shown]) -> dict[int, QRectF]:
@@ -294,11 +295,11 @@ class ArticlePainter:
         if key not in self._styles:
             colour = self.colour(label)
             if status in (SUGGESTED, VERSION):
-                style = Qt.DashLine if status == SUGGESTED else Qt.DotLine
+                style = Qt.PenStyle.DashLine if status == SUGGESTED else Qt.PenStyle.DotLine
                 self._styles[key] = (
-                    self.palette.color(QPalette.Base),
+                    self.palette.color(QPalette.ColorRole.Base),
                     QPen(self.dashed(colour), 1.5 if current else 1.0, style),
-                    self.palette.color(QPalette.Text),
+                    self.palette.color(QPalette.ColorRole.Text),
                 )
             else:
                 self._styles[key] = (
@@ -314,12 +315,12 @@ class ArticlePainter:
         painter.setPen(pen)
         painter.drawRoundedRect(rect, 3, 3)
         painter.setPen(ink)
-        painter.drawText(rect, Qt.AlignCenter, self._tag_text(entity))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self._tag_text(entity))
 
     def outline(self, painter: QPainter, entity: Shown) -> None:
         """A ring in the highlight colour around an end of the current relation."""
-        painter.setBrush(Qt.NoBrush)
-        painter.setPen(QPen(self.palette.color(QPalette.Highlight), 2.5))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(self.palette.color(QPalette.ColorRole.Highlight), 2.5))
         for rect in self.rects(entity):
             painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), 5, 5)
 
@@ -350,11 +351,13 @@ class ArticlePainter:
             done = metrics.horizontalAdvance(typed.upper())
             painter.setPen(QColor("#8a7a40"))
             painter.drawText(
-                box.adjusted(4, 0, 0, 0), Qt.AlignVCenter | Qt.AlignLeft, typed.upper()
+                box.adjusted(4, 0, 0, 0),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                typed.upper(),
             )
             painter.setPen(QColor("#000000"))
             painter.drawText(
                 box.adjusted(4 + done, 0, 0, 0),
-                Qt.AlignVCenter | Qt.AlignLeft,
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                 code[len(typed) :].upper(),
             )

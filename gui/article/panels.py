@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,9 +44,9 @@ def swatch(colour: str, size: int = 14) -> QIcon:
 
 def plain_label(text: str = "") -> QLabel:
     label = QLabel(text)
-    label.setTextFormat(Qt.PlainText)
+    label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
 
@@ -58,9 +58,9 @@ class LabelPalette(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._list = QListWidget()
-        self._list.setFocusPolicy(Qt.NoFocus)
+        self._list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._guideline = plain_label()
-        self._guideline.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self._guideline.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self._schema = LabelSchema()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -76,7 +76,7 @@ class LabelPalette(QWidget):
         for t in schema.entities:
             key = f"[{t.hotkey}]  " if t.hotkey else ""
             item = QListWidgetItem(swatch(t.colour), f"{key}{t.name}")
-            item.setData(Qt.UserRole, t.name)
+            item.setData(Qt.ItemDataRole.UserRole, t.name)
             item.setToolTip(t.guideline)
             self._list.addItem(item)
 
@@ -85,17 +85,17 @@ class LabelPalette(QWidget):
         t = self._schema.entity(label)
         self._guideline.setText(f"{label}: {t.guideline}" if t and t.guideline else "")
         for row in range(self._list.count()):
-            if self._list.item(row).data(Qt.UserRole) == label:
+            if self._list.item(row).data(Qt.ItemDataRole.UserRole) == label:
                 self._list.blockSignals(True)
                 self._list.setCurrentRow(row)
                 self._list.blockSignals(False)
 
     def _on_row(self, row: int) -> None:
         if row >= 0:
-            self.show_guideline(self._list.item(row).data(Qt.UserRole))
+            self.show_guideline(self._list.item(row).data(Qt.ItemDataRole.UserRole))
 
     def _on_clicked(self, item: QListWidgetItem) -> None:
-        self.labelChosen.emit(item.data(Qt.UserRole))
+        self.labelChosen.emit(item.data(Qt.ItemDataRole.UserRole))
 
 
 class _Rows(QAbstractTableModel):
@@ -113,24 +113,26 @@ class _Rows(QAbstractTableModel):
         self.index_of = {item_id: row for row, (item_id, _, _) in enumerate(rows)}
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex = _ROOT) -> int:
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex = _ROOT) -> int:
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return len(self.headers)
 
-    def headerData(self, section: int, orientation, role: int = Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.headers[section]
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         item_id, cells, colour = self.rows[index.row()]
-        if role in (Qt.DisplayRole, Qt.ToolTipRole):
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return cells[index.column()]
-        if role == Qt.DecorationRole and index.column() == 1 and colour:
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 1 and colour:
             return swatch(colour, 10)
-        if role == Qt.UserRole:
+        if role == Qt.ItemDataRole.UserRole:
             return item_id
         return None
 
@@ -145,19 +147,19 @@ class _ItemTable(QTableView):
         super().__init__(parent)
         self._rows = _Rows(headers)
         self.setModel(self._rows)
-        self.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         # Fixed column widths: sizing to contents would read rows on every selection.
         header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.Interactive)
-        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, len(headers)):
             header.resizeSection(column, self.fontMetrics().horizontalAdvance("suggested") + 28)
         self.setWordWrap(False)
-        self.clicked.connect(lambda index: self.chosen.emit(index.data(Qt.UserRole)))
+        self.clicked.connect(lambda index: self.chosen.emit(index.data(Qt.ItemDataRole.UserRole)))
         # Up and Down in the table choose too, as a click does.
         self.selectionModel().currentRowChanged.connect(self._on_row)
 
@@ -167,7 +169,7 @@ class _ItemTable(QTableView):
 
     def _on_row(self, current: QModelIndex, _: QModelIndex) -> None:
         if self.hasFocus() and current.isValid():
-            self.chosen.emit(current.data(Qt.UserRole))
+            self.chosen.emit(current.data(Qt.ItemDataRole.UserRole))
 
     def select_id(self, item_id: int | None) -> None:
         self.blockSignals(True)
@@ -213,7 +215,7 @@ class RelationTable(_ItemTable):
         super().__init__(["Head", "Relation", "Child", "Status"], parent)
         # Both ends' text share what the label and status columns leave.
         header = self.horizontalHeader()
-        header.setSectionResizeMode(2, QHeaderView.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
 
     def show_relations(

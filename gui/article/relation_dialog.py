@@ -8,6 +8,8 @@ both: a word found in an entity's row narrows the entities, the others narrow th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -42,7 +45,9 @@ def relation_rows(
         return " ".join(text[e.start : e.end].split())[:40]
 
     rows = []
-    for other, choices in candidate_rows(schema, entity, others, text, lexicon_cues(), prior):
+    # A copy typed as candidate_rows takes it (the lexicon's own dict is shared, cached).
+    cues: dict[str, Sequence[str]] = dict(lexicon_cues())
+    for other, choices in candidate_rows(schema, entity, others, text, cues, prior):
         line, around = context(text, other)
         types = []
         for head, child, label in choices:
@@ -75,10 +80,13 @@ class RelationDialog(QDialog):
         self._types.itemActivated.connect(self.accept)
         self._filter.textChanged.connect(self._on_filter)
         self._filter.returnPressed.connect(self._on_return)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         for button in buttons.buttons():  # Enter means "next step" here, not always "OK"
-            button.setAutoDefault(False)
-            button.setDefault(False)
+            if isinstance(button, QPushButton):  # as a standard button always is
+                button.setAutoDefault(False)
+                button.setDefault(False)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -89,7 +97,7 @@ class RelationDialog(QDialog):
             "(or adds the only one), Enter adds, Esc cancels."
         )
         message = QLabel(hint)
-        message.setTextFormat(Qt.PlainText)
+        message.setTextFormat(Qt.TextFormat.PlainText)
         message.setWordWrap(True)
         layout.addWidget(message)
         layout.addWidget(self._filter)
@@ -108,7 +116,8 @@ class RelationDialog(QDialog):
         if (
             watched is self._filter
             and event.type() == event.Type.KeyPress
-            and event.key() in (Qt.Key_Up, Qt.Key_Down, Qt.Key_PageUp, Qt.Key_PageDown)
+            and event.key()
+            in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
         ):
             self._entities.keyPressEvent(event)
             return True
@@ -129,8 +138,8 @@ class RelationDialog(QDialog):
             name = text.split(" · ", 1)[0].lower()
             if not hidden and by_name is None and any(w in name for w in words):
                 by_name = row  # a row named by the words beats one that only mentions them
-        row = by_name if by_name is not None else first
-        self._entities.setCurrentRow(row if row is not None else -1)
+        chosen = by_name if by_name is not None else first
+        self._entities.setCurrentRow(chosen if chosen is not None else -1)
         self._show_types(self._entities.currentRow())
 
     def _show_types(self, row: int) -> None:
@@ -143,7 +152,7 @@ class RelationDialog(QDialog):
         for shown, choice in self._rows[row][1]:
             if all(w in choice[2].lower() for w in wanted):
                 item = QListWidgetItem(shown)
-                item.setData(Qt.UserRole, choice)
+                item.setData(Qt.ItemDataRole.UserRole, choice)
                 self._types.addItem(item)
         self._types.setCurrentRow(0)
 
@@ -158,4 +167,4 @@ class RelationDialog(QDialog):
 
     def choice(self) -> Choice | None:
         item = self._types.currentItem()
-        return item.data(Qt.UserRole) if item is not None else None
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None

@@ -7,6 +7,8 @@ window's `workspace`, `pane`, `actions` and status bar.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from gui.article.paint import FOCUS_MODES
 from gui.article.relation_dialog import RelationDialog, relation_rows
 from gui.window_state import qsettings
@@ -18,7 +20,13 @@ FOCUS_WORDS = {
 }
 
 
-class RelationMenu:
+if TYPE_CHECKING:
+    from gui.window_parts import WindowParts as _Window
+else:
+    _Window = object
+
+
+class RelationMenu(_Window):
     """Adding a relation from a list, and the relations drawn."""
 
     def _ask_relation(self, head: int | None, child: int | None) -> None:
@@ -35,6 +43,7 @@ class RelationMenu:
         if child is not None:
             others = [e for e in others if e.id == child]
         prior = self.pane.picker.prior()  # the same order as the hint keys offer
+        assert self.workspace is not None  # the pane is shown only with a project open
         dialog = RelationDialog(
             relation_rows(self.workspace.schema, entity, others, c.article.text, prior),
             self,
@@ -53,5 +62,6 @@ class RelationMenu:
         self.statusBar().showMessage(f"Relations drawn: {FOCUS_WORDS[mode]}", 4000)
 
     def _show_relations(self, mode: str) -> None:
+        assert self.pane is not None  # called with the pane shown
         self.pane.view.set_focus_mode(mode)
         self.actions.relations_shown.setText(f"&Relations drawn: {mode}")

@@ -9,6 +9,8 @@ first; Tab flips the direction), "go" (hint codes on every entity in sight), "id
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
@@ -36,12 +38,12 @@ class TypeChooser(QFrame):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        self.setFrameShape(QFrame.StyledPanel)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
         self.setBackgroundRole(self.palette().ColorRole.ToolTipBase)
         self.setForegroundRole(self.palette().ColorRole.ToolTipText)
         self._text = QLabel()
-        self._text.setTextFormat(Qt.PlainText)  # entity text is never markup
+        self._text.setTextFormat(Qt.TextFormat.PlainText)  # entity text is never markup
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addWidget(self._text)
@@ -50,7 +52,9 @@ class TypeChooser(QFrame):
     def show_options(self, lines: list[str], at: QPoint) -> None:
         self._text.setText("\n".join(lines))
         self.adjustSize()
-        room = self.parentWidget().rect()
+        parent = self.parentWidget()
+        assert parent is not None  # made over the article view
+        room = parent.rect()
         x = max(0, min(at.x(), room.width() - self.width()))
         y = at.y() if at.y() + self.height() <= room.height() else at.y() - self.height() - 40
         self.move(x, max(0, y))
@@ -157,6 +161,7 @@ class RelationPicker(QObject):
 
     def _sentences(self) -> list[int]:
         article = self.controller.article
+        assert article is not None  # the picker starts only on an open article
         if self._bounds is None or self._bounds[0] != article.id:
             tokens = self.controller.tokens
             self._bounds = (article.id, sentence_bounds(article.text, tokens.starts, tokens.ends))
@@ -167,19 +172,20 @@ class RelationPicker(QObject):
     def key(self, event: QKeyEvent) -> bool:
         """Take one key press while a mode is on; True when it was used."""
         key = event.key()
-        if key == Qt.Key_Escape:
+        if key == Qt.Key.Key_Escape:
             self.cancel()
             self.message.emit("Cancelled")
             return True
         if self.stage == TYPE:
             return self._type_key(key, event.text())
-        if key in (Qt.Key_Tab, Qt.Key_Backtab) and self.stage == PICK:
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and self.stage == PICK:
             origin = self._origin
+            assert origin is not None  # set while picking
             self.cancel()  # offer the whole article: every entity the schema allows
             self.controller.set_current(Item("entity", origin.id))
             self.start_link(reach=WHOLE)
             return True
-        if key == Qt.Key_Backspace:
+        if key == Qt.Key.Key_Backspace:
             self._typed = self._typed[:-1]
             self._show_hints()
             return True
@@ -189,7 +195,9 @@ class RelationPicker(QObject):
         found, still_open = match_code(self._open_codes(), self._typed + letter)
         if found is not None:
             # Shift on the last letter takes the first type offered as well: one key less.
-            self._chosen(found, first_type=bool(event.modifiers() & Qt.ShiftModifier))
+            self._chosen(
+                found, first_type=bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            )
         elif still_open:
             self._typed += letter
             self._show_hints()
@@ -216,7 +224,10 @@ class RelationPicker(QObject):
 
     def _directions(self) -> tuple[list[Choice], list[Choice]]:
         c, origin, other = self.controller, self._origin, self._other
-        schema, text, cues = c.workspace.schema, c.article.text, lexicon_cues()
+        assert origin is not None and other is not None and c.article is not None  # typing
+        # A copy typed as the functions take it (the lexicon's own dict is shared, cached).
+        cues: dict[str, Sequence[str]] = dict(lexicon_cues())
+        schema, text = c.workspace.schema, c.article.text
         prior = self.prior()
         forward = type_options(schema, origin, other, text, cues, prior)
         symmetric = {
@@ -235,18 +246,18 @@ class RelationPicker(QObject):
         return forward, backward
 
     def _type_key(self, key: int, text: str) -> bool:
-        if key in (Qt.Key_Tab, Qt.Key_Backtab):
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
             forward, backward = self._directions()
             if backward if not self._flipped else forward:
                 self._flipped = not self._flipped
                 self._typed = ""
                 self._show_types()
             return True
-        if key in (Qt.Key_Return, Qt.Key_Enter):
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self.options:
                 self._add(self.options[0])
             return True
-        if key == Qt.Key_Backspace:
+        if key == Qt.Key.Key_Backspace:
             self._typed = self._typed[:-1]
             self._show_types()
             return True
@@ -276,17 +287,18 @@ class RelationPicker(QObject):
         self.cancel()
         c = self.controller
         head, child, label = choice
+
+        def surface(entity_id: int) -> str:
+            entity = c.entity(entity_id)
+            assert entity is not None  # just linked, so in the article
+            return c.surface(entity)
+
         if retype is not None:
             if c.retype_relation(retype, head, child, label):
-                self.message.emit(
-                    f"Changed to “{c.surface(c.entity(head))}” → {label} → "
-                    f"“{c.surface(c.entity(child))}”"
-                )
+                self.message.emit(f"Changed to “{surface(head)}” → {label} → “{surface(child)}”")
             return
         if c.add_relation(head, child, label):
-            self.message.emit(
-                f"Added “{c.surface(c.entity(head))}” → {label} → “{c.surface(c.entity(child))}”"
-            )
+            self.message.emit(f"Added “{surface(head)}” → {label} → “{surface(child)}”")
 
     def cancel(self) -> None:
         """Leave any mode; nothing is changed."""
@@ -311,10 +323,9 @@ class RelationPicker(QObject):
 
     def _show_types(self) -> None:
         self.options = [o for o in self._all_options() if o[2].startswith(self._typed)]
-        c = self.controller
-        first, second = (
-            (self._other, self._origin) if self._flipped else (self._origin, self._other)
-        )
+        c, origin, other = self.controller, self._origin, self._other
+        assert origin is not None and other is not None  # both chosen before the types
+        first, second = (other, origin) if self._flipped else (origin, other)
         lines = [f"“{_short(c.surface(first))}” → ? → “{_short(c.surface(second))}”"]
         lines += [f"{n}  {label}" for n, (_, _, label) in enumerate(self.options[:9], 1)]
         lines += [f"   {label}" for _, _, label in self.options[9:]]
@@ -323,7 +334,7 @@ class RelationPicker(QObject):
         if forward and backward:
             hint += " · Tab: other direction"
         lines.append(hint)
-        self.chooser.show_options(lines, self.view.below(self._other))
+        self.chooser.show_options(lines, self.view.below(other))
 
 
 def _short(text: str, most: int = 40) -> str:

@@ -105,8 +105,10 @@ class RelationWalk(QObject):
                 f"relation{'s' * (len(relations) != 1)})"
             )
         else:
+            relation = c.relation(item.id)
+            assert relation is not None  # one of the ring's relations
             self.message.emit(
-                f"{self._describe(c.relation(item.id))}: relation "
+                f"{self._describe(relation)}: relation "
                 f"{ring.index(item)} of {len(relations)} of "
                 f"“{_short(c.surface(entity))}”"
             )
@@ -147,6 +149,7 @@ class RelationWalk(QObject):
     def _describe(self, relation: Relation) -> str:
         c = self.controller
         head, child = c.entity(relation.head), c.entity(relation.child)
+        assert head is not None and child is not None  # a relation links the article's entities
         return (
             f"“{_short(c.surface(head))}” → {relation.label} → "
             f"“{_short(c.surface(child))}” ({relation.status})"

@@ -38,12 +38,12 @@ class ArticleSearch(QLineEdit):
         self._follow()
         self.show()
         self.raise_()
-        self.setFocus(Qt.ShortcutFocusReason)
+        self.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.selectAll()
 
     def close_box(self) -> None:
         self.hide()
-        self.view.setFocus(Qt.ShortcutFocusReason)
+        self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def step(self, by: int) -> bool:
         """The caret on the next (1) or previous (-1) match, wrapping round."""
@@ -77,25 +77,25 @@ class ArticleSearch(QLineEdit):
         self.setGeometry(self.view.width() - width - 18, 6, width, self.sizeHint().height())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Resize and self.isVisible():
+        if event.type() == QEvent.Type.Resize and self.isVisible():
             self._follow()
         return False
 
     def event(self, event: QEvent) -> bool:
         # Enter and Esc are the box's own while it has focus, not the window's Accept.
-        if event.type() == QEvent.ShortcutOverride and event.key() in (
-            Qt.Key_Return,
-            Qt.Key_Enter,
-            Qt.Key_Escape,
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)  # as a shortcut override always is
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape)
         ):
             event.accept()
             return True
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key_Return, Qt.Key_Enter):
-            self.step(-1 if event.modifiers() & Qt.ShiftModifier else 1)
-        elif event.key() == Qt.Key_Escape:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.step(-1 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1)
+        elif event.key() == Qt.Key.Key_Escape:
             self.close_box()
         else:
             super().keyPressEvent(event)

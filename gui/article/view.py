@@ -50,12 +50,15 @@ class ArticleView(QTextEdit):
         self.setReadOnly(True)
         self.setAcceptRichText(False)
         self.setUndoRedoEnabled(False)
-        self.setFrameShape(QFrame.NoFrame)
-        self.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
-        self.setFocusPolicy(Qt.StrongFocus)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.viewport().setAutoFillBackground(False)
-        self.viewport().setCursor(Qt.IBeamCursor)
-        font = QFontDatabase.systemFont(QFontDatabase.GeneralFont)
+        self.viewport().setCursor(Qt.CursorShape.IBeamCursor)
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
         font.setPointSizeF(DEFAULT_POINT_SIZE)
         self._metrics = Metrics(font)
         self._offsets = Utf16Map("")
@@ -177,7 +180,7 @@ class ArticleView(QTextEdit):
         """Select `str` offsets [start, end) in the view."""
         cursor = self.textCursor()
         cursor.setPosition(self._offsets.to_qt(start))
-        cursor.setPosition(self._offsets.to_qt(end), QTextCursor.KeepAnchor)
+        cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
         self._selection = (start, end)
         self.selectionMade.emit()
@@ -298,7 +301,7 @@ class ArticleView(QTextEdit):
             painter.highlights(p, visible, self._current)
         super().paintEvent(event)
         with _painting(self.viewport()) as p:
-            p.setRenderHint(QPainter.Antialiasing)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.tags(p, visible, tags, self._current)
             # Only arcs with an end in sight: a long article has hundreds of relations.
             in_sight = {e.id for e in visible}
@@ -370,7 +373,7 @@ class ArticleView(QTextEdit):
             return
         rects = painter.rects(self._by_id[self._drag_from])
         if rects:
-            p.setPen(QPen(self.palette().text().color(), 1.5, Qt.DashLine))
+            p.setPen(QPen(self.palette().text().color(), 1.5, Qt.PenStyle.DashLine))
             p.drawLine(rects[0].center(), QPointF(self._drag_to))
 
     def _scroll_to(self, entity: Shown) -> None:
@@ -399,13 +402,18 @@ class ArticleView(QTextEdit):
 
     def event(self, event: QEvent) -> bool:
         # In a hint mode the picker takes plain keys before the window's shortcuts do.
-        if self.key_handler is not None and event.type() in (
-            QEvent.ShortcutOverride,
-            QEvent.KeyPress,
+        if (
+            self.key_handler is not None
+            and isinstance(event, QKeyEvent)  # as these two types always are
+            and event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
         ):
-            if event.modifiers() & (Qt.ControlModifier | Qt.AltModifier | Qt.MetaModifier):
+            if event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier
+                | Qt.KeyboardModifier.AltModifier
+                | Qt.KeyboardModifier.MetaModifier
+            ):
                 return super().event(event)
-            if event.type() == QEvent.ShortcutOverride:
+            if event.type() == QEvent.Type.ShortcutOverride:
                 event.accept()
                 return True
             return self.key_handler(event) or super().event(event)
@@ -430,14 +438,15 @@ class ArticleView(QTextEdit):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.pressed.emit()
         relation_id = self.relation_at(event.position().toPoint())
-        if event.button() == Qt.LeftButton and relation_id is not None:
+        if event.button() == Qt.MouseButton.LeftButton and relation_id is not None:
             self.relationClicked.emit(relation_id)
             return
         entity_id = self.entity_at(event.position().toPoint())
         if (
-            event.button() == Qt.LeftButton
+            event.button() == Qt.MouseButton.LeftButton
             and entity_id is not None
-            and not event.modifiers() & (Qt.ShiftModifier | Qt.AltModifier)
+            and not event.modifiers()
+            & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.AltModifier)
         ):
             self._press = event.position().toPoint()
             self._drag_from = entity_id
@@ -467,8 +476,10 @@ class ArticleView(QTextEdit):
                 self.relationDragged.emit(head, child)
             return
         super().mouseReleaseEvent(event)
-        if event.button() == Qt.LeftButton:
-            self._finish_selection(by_character=bool(event.modifiers() & Qt.AltModifier))
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._finish_selection(
+                by_character=bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+            )
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         if self.entity_at(event.position().toPoint()) is not None:
