@@ -45,3 +45,20 @@ def test_ruff_format_is_applied() -> None:
         [ruff, "format", "--check", "."], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout
+
+
+# The packages mypy checks clean with pyproject.toml's [tool.mypy]; each joins once it is.
+MYPY_CHECKED = ("gui",)
+
+
+def test_mypy_is_clean() -> None:
+    """`mypy` with the project's settings finds no error in the packages checked so far."""
+    mypy = shutil.which("mypy", path=str(Path(sys.executable).parent))
+    assert mypy, "mypy is a test dependency"
+    result = subprocess.run(
+        [mypy, "--config-file", str(ROOT / "pyproject.toml"), *MYPY_CHECKED],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
