@@ -12,7 +12,7 @@ from typing import Any
 from annotation.project.db import open_for_copy
 from annotation.project.file.backup import backup as backup_project
 from annotation.project.file.errors import ProjectError
-from annotation.project.file.recover import recover as recover_project
+from annotation.project.recover import recover as recover_project
 from annotation.schema import default_schema
 from cli.exit_codes import EXIT_OK, EXIT_REJECTED
 

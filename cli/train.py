@@ -84,7 +84,8 @@ def add_parsers(sub: Any) -> None:
 def train(args: argparse.Namespace, annotator: str) -> int:
     """Run `sorot train`; errors are printed here, as `sorot: error: ...`."""
     from annotation.project.db import ProjectError
-    from annotation.suggest.training import TrainError, train_project
+    from annotation.suggest.train_errors import TrainError
+    from annotation.suggest.training import train_project
 
     if args.gold and getattr(args, "annotator", None):
         return _error("give --annotator or --gold, not both")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from annotation.io.export import export, iter_records
+from annotation.io.export import export
+from annotation.io.export_records import iter_records
 from annotation.io.importer import import_paths
 from annotation.nlp.docbin import read_docbin
 from annotation.project.commands import AddEntity, CommandStack

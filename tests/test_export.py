@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from murmurhash.mrmr import hash as murmur
 
-from annotation.io.export import ExportError, ExportReport, export, iter_records, to_doccano
+from annotation.io.export import ExportError, ExportReport, export
+from annotation.io.export_records import iter_records, to_doccano
 from annotation.model import NewEntity, NewRelation
 from annotation.nlp.docbin import SPAN_KEY, read_docbin
 from annotation.nlp.tokens import tokenize

@@ -13,7 +13,8 @@ from annotation.io.importer import import_paths
 from annotation.nlp.model_folders import METADATA, current_model, models_dir
 from annotation.project.commands import AddEntity, CommandStack, SetArticleStatus
 from annotation.project.store import Store, entity_row
-from annotation.suggest.training import TrainError, train_project
+from annotation.suggest.train_errors import TrainError
+from annotation.suggest.training import train_project
 from cli import train as cli_train
 
 ANA = "ana"

@@ -18,7 +18,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from annotation.io.export import ExportReport, Progress, render_lines, write_atomic
+from annotation.io.export_records import ExportReport, Progress, render_lines, write_atomic
 from annotation.project.store import Store
 
 CHUNK = 500  # articles per part (about 17 MB of JSONL): steady progress, bounded memory

@@ -36,6 +36,7 @@ from annotation.nlp.suggestion import Candidate
 from annotation.project.store import Store
 from annotation.schema import LabelSchema
 from annotation.suggest.evaluate import Scores
+from annotation.suggest.train_errors import TrainError
 
 REJECTED_WEIGHT = 3.0  # a relation the researcher rejected is a surer negative than silence
 Rel = tuple[int, int, str]  # head and child index into the item's entities, and the label
@@ -307,7 +308,6 @@ def train_relations(
         write_out_relations,
     )
     from annotation.nlp.relations import RelationSuggester
-    from annotation.suggest.training import TrainError
 
     began = time.perf_counter()
     settings = settings or TrainSettings()

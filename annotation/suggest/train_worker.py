@@ -26,7 +26,8 @@ def serve(
     """
     from annotation.project.db import ProjectError
     from annotation.project.store import Store
-    from annotation.suggest.training import TrainError, train_project
+    from annotation.suggest.train_errors import TrainError
+    from annotation.suggest.training import train_project
 
     try:
         with Store.open(path, readonly=True) as store:

@@ -34,6 +34,7 @@ from annotation.nlp.docs import make_doc
 from annotation.nlp.model_folders import adopt, check_out, current_model, write_out
 from annotation.project.store import Store
 from annotation.suggest.evaluate import Scores
+from annotation.suggest.train_errors import TrainError
 from annotation.suggest.train_relations import RelationReport, split
 
 BASES = ("shipped", "blank")
@@ -41,10 +42,6 @@ DROPOUT = 0.2
 BATCH_SIZE = 8  # articles per update, at most
 MIN_UPDATES = 8  # per epoch: a small project gets smaller batches, down to one article
 Span = tuple[int, int, str]
-
-
-class TrainError(Exception):
-    """Training cannot start: no done articles, an unknown label or base, no project file."""
 
 
 @dataclass

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from annotation.io.export import ExportError, ExportReport, iter_records, write_atomic
+from annotation.io.export_records import ExportError, ExportReport, iter_records, write_atomic
 from annotation.model import ArticleStatus, EntityStatus
 from annotation.project.store import Store
 
