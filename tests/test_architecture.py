@@ -10,13 +10,38 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_domain_never_imports_qt() -> None:
-    """The import-linter contract in pyproject.toml: annotation/ is free of Qt."""
+CONTRACTS = (
+    "The domain (annotation/) never imports Qt",
+    "The command line and the window sit on the domain, side by side",
+    "The domain (annotation/) is layered",
+    "Team work and suggestions are independent",
+    "Language processing (annotation.nlp) knows no project, file, team or front end",
+    "No import cycles between sibling packages or modules in annotation/ and cli/",
+)
+
+
+def _lint_imports() -> subprocess.CompletedProcess[str]:
     lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
     assert lint, "import-linter is a test dependency"
-    result = subprocess.run([lint], cwd=ROOT, capture_output=True, text=True)
+    return subprocess.run([lint], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_domain_never_imports_qt() -> None:
+    """The import-linter contract in pyproject.toml: annotation/ is free of Qt."""
+    result = _lint_imports()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "annotation/) never imports Qt KEPT" in result.stdout
+
+
+def test_every_import_contract_is_kept() -> None:
+    """The layers of pyproject.toml's [tool.importlinter]: cli and gui above the domain;
+    in annotation/, team and suggest above io, above project and view, above nlp, above the
+    core modules; no cycles. Each contract is named here, so that none goes unnoticed."""
+    result = _lint_imports()
+    assert result.returncode == 0, result.stdout + result.stderr
+    for name in CONTRACTS:
+        assert f"{name} KEPT" in result.stdout, name
+    assert f"Contracts: {len(CONTRACTS)} kept, 0 broken." in result.stdout, result.stdout
 
 
 def test_importing_every_domain_module_loads_no_qt() -> None:
