@@ -30,8 +30,8 @@ from annotation.io.readers import Problem
 from annotation.model import ArticleStatus
 from annotation.project.store import Store
 from annotation.settings import ACCEPT_REST, ASK, LEAVE_OPEN, REJECT_REST, Settings
-from gui.article.panels import plain_label
 from gui.jobs import run_with_progress
+from gui.labels import plain_label
 from gui.workspace import Workspace
 
 

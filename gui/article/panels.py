@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from annotation.model import Article, Entity, EntityStatus, Relation
 from annotation.project.store import UnreadMeta
 from annotation.schema import LabelSchema
+from gui.labels import plain_label
 
 _ROOT = QModelIndex()
 STATUS_WORDS = {
@@ -40,14 +41,6 @@ def swatch(colour: str, size: int = 14) -> QIcon:
     pixmap = QPixmap(size, size)
     pixmap.fill(QColor(colour))
     return QIcon(pixmap)
-
-
-def plain_label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
 
 
 class LabelPalette(QWidget):

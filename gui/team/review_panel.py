@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from annotation.team.review import ArticleReview
-from gui.article.panels import plain_label
+from gui.labels import plain_label
 
 
 class ReviewPanel(QWidget):
