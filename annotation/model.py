@@ -5,28 +5,51 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from enum import Enum
+from typing import Any, ClassVar
 
 HUMAN = "human"
 
 
-class EntityStatus:
-    """Where an entity stands: offered by a suggester, or decided by an annotator."""
+class StrEnum(str, Enum):
+    """Python 3.11's `enum.StrEnum` for 3.10: each member is the string it stands for.
+
+    A member equals, hashes, formats (f-strings, `str.join`), serialises (`json.dumps`) and
+    binds as an SQLite parameter exactly as its value does, so the stored strings ('accepted',
+    'todo', ...) and the members are interchangeable; only `repr` tells them apart.
+    """
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class EntityStatus(StrEnum):
+    """Where an entity (or a relation) stands: offered by a suggester, or decided by an
+    annotator."""
 
     SUGGESTED = "suggested"
     ACCEPTED = "accepted"
     REJECTED = "rejected"
-    ALL = (SUGGESTED, ACCEPTED, REJECTED)
+
+    # Every status's plain string, in the order above (set below the class: an enum's body
+    # makes members of what it assigns). Plain strings so messages that repr them (argparse's
+    # choices, for one) show 'accepted' rather than the member's repr.
+    ALL: ClassVar[tuple[str, ...]]
 
 
-class ArticleStatus:
+class ArticleStatus(StrEnum):
     """An annotator's progress on one article."""
 
     TODO = "todo"
     IN_PROGRESS = "in_progress"
     DONE = "done"
     SKIPPED = "skipped"
-    ALL = (TODO, IN_PROGRESS, DONE, SKIPPED)
+
+    ALL: ClassVar[tuple[str, ...]]  # as EntityStatus.ALL
+
+
+EntityStatus.ALL = tuple(status.value for status in EntityStatus)
+ArticleStatus.ALL = tuple(status.value for status in ArticleStatus)
 
 
 def content_hash(text: str) -> str:
