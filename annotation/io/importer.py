@@ -12,15 +12,9 @@ processes while this one stores. Every write goes through `Store.bulk` and
 
 from __future__ import annotations
 
-import contextlib
 import os
-import pickle
-import queue
-import signal
 import sqlite3
-import subprocess
 import sys
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -33,6 +27,7 @@ from annotation.io.import_sources import ReadError, collect
 from annotation.io.readers import Problem, Reader, Record, Skipped, Source
 from annotation.model import EntityStatus, NewEntity, NewRelation, content_hash
 from annotation.nlp.tokens import tokenize
+from annotation.processes import Pool
 from annotation.project.db import ProjectError
 from annotation.project.file.causes import explain
 from annotation.project.store import Store
@@ -370,54 +365,42 @@ class _Parsers:
     until then this process parses (and tokenizes what little is new), so that an import
     that is refused, over the limit or already in the project never loads spaCy in helpers.
 
-    The helpers are plain `python -c` children, not multiprocessing, which would re-run
-    the caller's main script unless it has an `if __name__ == "__main__"` guard. Batches
-    go round the helpers in turn and come back in the same order.
+    The helpers are an `annotation.processes.Pool`, whose results come back in the order
+    the batches went out. A helper that dies leaves the work to this process.
     """
 
     def __init__(
         self, store: Store, title_from: str, workers: int, start_after: int = 0, total: int = 0
     ) -> None:
         self._local = _Parser(store.schema, title_from, _known_in(store.db.conn))
-        # Each batch in flight, its parsed lines if parsed here, and the helper it went to.
-        self._pending: deque[
-            tuple[_Batch, list[Parsed] | None, list[int], list[str], subprocess.Popen[bytes] | None]
-        ] = deque()
-        self._helpers: list[subprocess.Popen[bytes]] = []
-        self._sent = 0
+        # Each batch in flight, its parsed lines if parsed here, and whether a helper has it.
+        self._pending: deque[tuple[_Batch, list[Parsed] | None, list[int], list[str], bool]] = (
+            deque()
+        )
+        self._pool: Pool[Any] | None = None
         self._tokenize_only = workers == 1
         self._store, self._title_from = store, title_from
         self._workers, self._start_after, self._counted = workers, start_after, 0
         self._total = total
-        self.started = 0  # helper processes started
+        self._stopped = 0  # helper processes started by a pool now closed
         if workers and not start_after:
             self._start()
 
     def _start(self) -> None:
         """Start the helpers (once): from now on batches go to them."""
         workers, self._workers = self._workers, 0
-        root = str(Path(__file__).resolve().parents[2])
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p),
-        }
         setup = (self._store.schema.to_dict(), self._title_from, str(self._store.path))
-        for _ in range(workers):
-            helper = subprocess.Popen(
-                [sys.executable, "-c", _HELPER],
-                env=env,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-            )
-            self._helpers.append(helper)
-            self.started += 1
-            with contextlib.suppress(OSError):
-                _put(helper.stdin, setup)
+        self._pool = Pool(workers, _start_helper, setup, background=True)
+
+    @property
+    def started(self) -> int:
+        """How many helper processes have started."""
+        return self._stopped + (0 if self._pool is None else self._pool.started)
 
     @property
     def size(self) -> int:
         """How many batches may be in flight."""
-        return max(1, 2 * len(self._helpers))
+        return 1 if self._pool is None else self._pool.size
 
     def pause(self) -> None:
         """Leave the write lock free a moment after a batch is stored.
@@ -426,58 +409,56 @@ class _Parsers:
         lock (the window saving a decision) would seldom find it free: SQLite's waiting
         writers look every few milliseconds. Parsing here leaves that gap anyway.
         """
-        if self._helpers:
+        if self._pool is not None:
             time.sleep(_PAUSE_S)
 
     def send(self, batch: _Batch) -> None:
         parsed: list[Parsed] | None = None
         new: list[int] = []
         texts: list[str] = []
-        if self._workers and not self._helpers:
+        if self._workers and self._pool is None:
             # Not started yet: parse here, counting the new text that will be tokenized.
             parsed, new, texts = self._local.parse(batch)
             self._counted += sum(map(len, texts))
             unread = max(0, self._total - batch.done)
             if texts and self._counted + unread >= self._start_after:
                 self._start()
-        if not self._helpers:
-            self._pending.append((batch, parsed, new, texts, None))
+        if self._pool is None:
+            self._pending.append((batch, parsed, new, texts, False))
             return
         if parsed is None and self._tokenize_only:
             parsed, new, texts = self._local.parse(batch)
-        helper = self._helpers[self._sent % len(self._helpers)]
-        self._sent += 1
-        self._pending.append((batch, parsed, new, texts, helper))
-        with contextlib.suppress(OSError):  # a dead helper shows at receive()
-            _put(helper.stdin, batch if parsed is None else texts)
+        try:
+            if parsed is None:
+                self._pool.put(_parse_batch, batch)
+            else:
+                self._pool.put(_tokenize_texts, texts)
+        except Exception:  # a helper died: this batch and the next are parsed here
+            self._stop(cancel=True)
+            self._pending.append((batch, parsed, new, texts, False))
+            return
+        self._pending.append((batch, parsed, new, texts, True))
 
     def receive(self) -> list[Parsed]:
         """The parsed lines of the oldest batch in flight."""
-        batch, parsed, new, texts, helper = self._pending.popleft()
-        if helper is not None and self._helpers:
+        batch, parsed, new, texts, sent = self._pending.popleft()
+        if sent and self._pool is not None:
             try:
-                result = _get(helper.stdout)
+                result = self._pool.take()
                 return result if parsed is None else _with_tokens(parsed, new, result)
-            except (EOFError, OSError, pickle.UnpicklingError):
-                # A helper died: work here from now on (also on the batches the other
-                # helpers hold, in order).
-                self._stop()
+            except Exception:
+                # A helper died (or failed): work here from now on, also on the batches
+                # the other helpers hold, in order.
+                self._stop(cancel=True)
         if parsed is None:
             return self._local(batch)
         return _with_tokens(parsed, new, tokenize(texts))
 
-    def _stop(self) -> None:
-        helpers, self._helpers, self._workers = self._helpers, [], 0
-        for helper in helpers:
-            for pipe in (helper.stdin, helper.stdout):
-                with contextlib.suppress(OSError):
-                    pipe.close()
-        for helper in helpers:
-            try:
-                helper.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                helper.kill()
-                helper.wait()
+    def _stop(self, cancel: bool = False) -> None:
+        pool, self._pool, self._workers = self._pool, None, 0
+        if pool is not None:
+            pool.close(cancel=cancel or pool.in_flight > 0)
+            self._stopped += pool.started
 
     def __enter__(self) -> _Parsers:
         return self
@@ -486,65 +467,23 @@ class _Parsers:
         self._stop()
 
 
-_HELPER = "from annotation.io.importer import _serve; _serve()"
+# A helper process's parser, made once as it starts.
+_helper: list[_Parser] = []
 
 
-def _serve() -> None:
-    """A helper process: parse the batches read from stdin until stdin closes."""
-    # Ctrl-C reaches the whole process group; the importer, not its helpers, handles it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # The importer stores every batch itself, so it must never wait for a core.
-    with contextlib.suppress(AttributeError, OSError):
-        os.nice(5)
-    source, sink = sys.stdin.buffer, os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not corrupt a batch
-    # A thread keeps reading stdin, so that the importer can send the next batch while
-    # this one's result waits to be read, without both ends blocking on full pipes.
-    inbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-
-    def pump() -> None:
-        try:
-            while True:
-                inbox.put(_frame(source))
-        except (EOFError, OSError):
-            inbox.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    try:
-        setup = inbox.get()
-        if setup is None:
-            return
-        schema, title_from, path = pickle.loads(setup)
-        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
-        parse = _Parser(LabelSchema.from_dict(schema), title_from, _known_in(conn))
-        while (frame := inbox.get()) is not None:
-            work = pickle.loads(frame)
-            # A list is texts to tokenize; a batch is lines to parse and tokenize.
-            _put(sink, list(tokenize(work)) if type(work) is list else parse(work))
-    except OSError:  # the importer is gone
-        return
+def _start_helper(schema: dict[str, Any], title_from: str, path: str) -> None:
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    _helper.append(_Parser(LabelSchema.from_dict(schema), title_from, _known_in(conn)))
 
 
-def _put(stream: Any, value: Any) -> None:
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(len(data).to_bytes(8, "little"))
-    stream.write(data)
-    stream.flush()
+def _parse_batch(batch: _Batch) -> list[Parsed]:
+    """In a helper: parse a batch's lines and tokenize its new articles."""
+    return _helper[0](batch)
 
 
-def _frame(stream: Any) -> bytes:
-    head = stream.read(8)
-    if len(head) < 8:
-        raise EOFError
-    size = int.from_bytes(head, "little")
-    data = stream.read(size)
-    if len(data) < size:
-        raise EOFError
-    return data
-
-
-def _get(stream: Any) -> Any:
-    return pickle.loads(_frame(stream))
+def _tokenize_texts(texts: list[str]) -> list[bytes]:
+    """In a helper: tokenize texts parsed by the importer."""
+    return list(tokenize(texts))
 
 
 class _Storer:
