@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -547,8 +548,10 @@ def test_every_line_is_json_dumps_of_its_record(project: Store, tmp_path: Path) 
         assert record["tokens"][span["token_end"]]["end"] == span["end"]
 
 
-def test_parallel_export_matches_single_process(tmp_path: Path, monkeypatch) -> None:
-    """Workers write their parts in place; the file is the one a single process writes."""
+@pytest.mark.parametrize("pwrite", [True, False], ids=["pwrite", "seek-and-write"])
+def test_parallel_export_matches_single_process(tmp_path: Path, monkeypatch, pwrite) -> None:
+    """Workers write their parts in place; the file is the one a single process writes,
+    also where there is no os.pwrite (Windows) and each worker seeks and writes."""
     import annotation.io.export as export_module
     import annotation.io.export_parallel as parallel_module
 
@@ -568,6 +571,7 @@ def test_parallel_export_matches_single_process(tmp_path: Path, monkeypatch) -> 
     export(store, single, workers=1)
     monkeypatch.setattr(export_module, "PARALLEL_MIN", 1)
     monkeypatch.setattr(parallel_module, "CHUNK", 7)  # nine parts, out of order at times
+    monkeypatch.setattr(parallel_module, "PWRITE", pwrite and hasattr(os, "pwrite"))
     report = export(store, parallel, workers=2)
     assert report.records == 60
     assert parallel.read_bytes() == single.read_bytes()

@@ -1,27 +1,27 @@
 """Export a large project with several processes, one range of articles each.
 
 Writing a record costs about as much as tokenizing its text (hundreds of tokens, each a JSON
-object), so one process leaves the other cores idle. Workers open the project read-only,
-render a range of articles in memory, take the next place in the file in article order
-(a shared counter), and write their part there themselves, into the one temporary file
-that then replaces the target.
-
-A worker ends when the export process ends, however it ends (kill -9 included): it watches
-its parent's sentinel, a pipe that closes when the parent dies, on every platform.
+object), so one process leaves the other cores idle. Workers (an `annotation.processes.Pool`,
+which ends them with the export process, however it ends) open the project read-only, render
+a range of articles in memory, take the next place in the file in article order (a shared
+counter), and write their part there themselves, into the one temporary file that then
+replaces the target. Each worker opens that file itself, so that where os.pwrite is missing
+(Windows) it moves its own file position to write there.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import threading
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from annotation.io.export_records import ExportReport, Progress, render_lines, write_atomic
+from annotation.processes import SPAWN, Pool
 from annotation.project.store import Store
 
 CHUNK = 500  # articles per part (about 17 MB of JSONL): steady progress, bounded memory
+PWRITE = hasattr(os, "pwrite")  # else each worker seeks and writes (see seek_and_write)
 
 
 def write_in_parts(
@@ -39,15 +39,12 @@ def write_in_parts(
         (n, ids[i], ids[min(i + CHUNK, len(ids)) - 1])
         for n, i in enumerate(range(0, len(ids), CHUNK))
     ]
-    context = multiprocessing.get_context("spawn")  # no fork of an open database
-    turn = context.Condition()
-    next_part, next_offset = context.Value("q", 0, lock=False), context.Value("q", 0, lock=False)
+    turn = SPAWN.Condition()
+    next_part, next_offset = SPAWN.Value("q", 0, lock=False), SPAWN.Value("q", 0, lock=False)
 
-    def join(out) -> None:
-        shared = (str(store.path), fmt, options, out.path, turn, next_part, next_offset)
-        with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_start_worker, initargs=shared
-        ) as pool:
+    def join(out: Any) -> None:
+        shared = (str(store.path), fmt, options, out.path, turn, next_part, next_offset, PWRITE)
+        with Pool[_PartReport](workers, _start_worker, shared) as pool:
             done = 0
             try:
                 for part in pool.map(_write_part, jobs):
@@ -72,14 +69,16 @@ class _PartReport(ExportReport):
 _worker: dict = {}
 
 
-def _start_worker(project, fmt, options, target, turn, next_part, next_offset) -> None:
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        # Waiting on the parent's sentinel returns when the export process ends, even by
-        # kill -9, which gives the pool no chance to stop its workers.
-        threading.Thread(
-            target=_exit_with, args=(parent,), daemon=True, name="exit-with-parent"
-        ).start()
+def _start_worker(
+    project: str,
+    fmt: str,
+    options: tuple,
+    target: str,
+    turn: Any,
+    next_part: Any,
+    next_offset: Any,
+    pwrite: bool,
+) -> None:
     _worker.update(
         store=Store.open(project, readonly=True),
         fmt=fmt,
@@ -88,12 +87,8 @@ def _start_worker(project, fmt, options, target, turn, next_part, next_offset) -
         turn=turn,
         next_part=next_part,
         next_offset=next_offset,
+        write=os.pwrite if pwrite else seek_and_write,
     )
-
-
-def _exit_with(parent: multiprocessing.process.BaseProcess) -> None:
-    parent.join()
-    os._exit(1)
 
 
 def _write_part(job: tuple[int, int, int]) -> _PartReport:
@@ -111,7 +106,7 @@ def _write_part(job: tuple[int, int, int]) -> _PartReport:
         w["next_offset"].value = offset + len(data)
         w["next_part"].value = number + 1
         w["turn"].notify_all()
-    write_at(w["fd"], data, offset)
+    write_at(w["fd"], data, offset, w["write"])
     report.articles_read = (
         w["store"]
         .db.execute("SELECT count(*) FROM articles WHERE id BETWEEN ? AND ?", (lo, hi))
@@ -120,11 +115,14 @@ def _write_part(job: tuple[int, int, int]) -> _PartReport:
     return report
 
 
-def write_at(fd: int, data: bytes, offset: int) -> None:
-    """Write all of `data` at `offset` of the file open as `fd`."""
+def write_at(
+    fd: int, data: bytes, offset: int, write: Callable[[int, Any, int], int] | None = None
+) -> None:
+    """Write all of `data` at `offset` of the file open as `fd` (with os.pwrite, or `write`)."""
+    write = write or _pwrite
     view = memoryview(data)
     while view:
-        written = _pwrite(fd, view, offset)
+        written = write(fd, view, offset)
         view, offset = view[written:], offset + written
 
 
