@@ -1,28 +1,15 @@
-"""Sorot's entry point: `python main.py` and the `sorot` command are the same program.
+"""Sorot from a checkout: `python main.py` is the same program as the `sorot` command.
 
-With no arguments (or just a project file) it opens the desktop window; `sorot screenshot`
-renders that window to a PNG; every other subcommand is headless work (`sorot --help`).
+The program itself is `sorot.launch.main` (installed as the `sorot` console script).
 """
 
 from __future__ import annotations
 
 import sys
 
+from sorot.launch import main
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["screenshot"]:
-        from gui.app import screenshot
-
-        return screenshot(argv[1:])
-    if not argv or (len(argv) == 1 and argv[0].endswith(".sorot")):
-        from gui.app import run as run_window
-
-        return run_window(argv)
-    from cli.main import run
-
-    return run(argv)
-
+__all__ = ["main"]
 
 if __name__ == "__main__":
     sys.exit(main())

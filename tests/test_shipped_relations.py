@@ -43,8 +43,9 @@ TEXT = (
 
 
 def _installed() -> Path:
-    """The model folder where the installed `resources` package is, wherever tests run from."""
-    spec = find_spec("resources")
+    """The model folder where the installed `sorot_resources` package (the checkout's
+    resources/) is, wherever tests run from."""
+    spec = find_spec("sorot_resources")
     assert spec is not None and spec.submodule_search_locations
     return Path(list(spec.submodule_search_locations)[0]) / "models" / "relations_id"
 
