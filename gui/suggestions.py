@@ -6,7 +6,6 @@ are read on the GUI thread by a timer, so no Qt object is touched from another t
 
 from __future__ import annotations
 
-import multiprocessing
 import queue
 import time
 from dataclasses import asdict
@@ -14,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from annotation.processes import SPAWN, start_process
 from annotation.project.store import Change
 from annotation.settings import Settings
 from annotation.suggest.worker import serve
@@ -33,18 +33,15 @@ class SuggestionService(QObject):
         self, path: Path, settings: Settings, background: bool = True, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        context = multiprocessing.get_context("spawn")
-        self._requests = context.Queue()
-        self._reports = context.Queue()
+        self._requests = SPAWN.Queue()
+        self._reports = SPAWN.Queue()
         self.is_ready = False
         self._stopped = False
-        self._process = context.Process(
-            target=serve,
-            name="sorot-suggest",
-            daemon=True,
-            args=(str(path), asdict(settings), background, self._requests, self._reports),
+        self._process = start_process(
+            serve,
+            (str(path), asdict(settings), background, self._requests, self._reports),
+            "sorot-suggest",
         )
-        self._process.start()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.poll)
         self._timer.start(POLL_MS)

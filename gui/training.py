@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import queue
 from multiprocessing.process import BaseProcess
 
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotation.processes import SPAWN, start_process
 from annotation.suggest.train_worker import serve
 from gui.workspace import Workspace
 
@@ -78,18 +78,15 @@ class TrainDialog(QDialog):
         self.outcome: tuple | None = None
 
     def start(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._reports = context.Queue()
-        self._stop = context.Event()
+        self._reports = SPAWN.Queue()
+        self._stop = SPAWN.Event()
         self.outcome = None
         self.bar.setRange(0, self.epochs.value())
         self.bar.setValue(0)
         self.output.setPlainText("Starting…")
-        self._process = context.Process(
-            target=serve,
-            name="sorot-train",
-            daemon=True,
-            args=(
+        self._process = start_process(
+            serve,
+            (
                 str(self.workspace.store.path),
                 self.workspace.annotator,
                 self.base.currentText(),
@@ -98,8 +95,8 @@ class TrainDialog(QDialog):
                 self._stop,
                 self.relations.isChecked(),
             ),
+            "sorot-train",
         )
-        self._process.start()
         self.start_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self._timer.start(50)
