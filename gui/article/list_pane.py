@@ -41,7 +41,7 @@ from gui.project_watch import ProjectWatch
 from gui.window_state import qsettings
 from gui.workspace import Workspace
 
-STATUS_WORDS = {
+STATUS_WORDS: dict[str, str] = {  # by stored status (the enums are strings)
     ArticleStatus.TODO: "to do",
     ArticleStatus.IN_PROGRESS: "in progress",
     ArticleStatus.DONE: "done",

@@ -29,7 +29,7 @@ from annotation.schema import LabelSchema
 from gui.labels import plain_label
 
 _ROOT = QModelIndex()
-STATUS_WORDS = {
+STATUS_WORDS: dict[str, str] = {  # by stored status (the enums are strings)
     EntityStatus.SUGGESTED: "suggested",
     EntityStatus.ACCEPTED: "accepted",
     EntityStatus.REJECTED: "rejected",
