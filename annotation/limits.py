@@ -65,8 +65,11 @@ def loads_bounded(text: str | bytes, what: str, limit: int = MAX_JSON_DEPTH) -> 
         value = None
     else:
         # Counting brackets is quick; only a text with enough of them can nest too deeply.
-        opening = (b"[", b"{") if isinstance(text, bytes) else ("[", "{")
-        if text.count(opening[0]) + text.count(opening[1]) <= limit:
+        if isinstance(text, bytes):
+            brackets = text.count(b"[") + text.count(b"{")
+        else:
+            brackets = text.count("[") + text.count("{")
+        if brackets <= limit:
             return value
         if json_depth(value, limit) <= limit:
             return value

@@ -436,6 +436,7 @@ def _schema(args: argparse.Namespace, annotator: str) -> int:
             print(store.schema.to_json())
         return EXIT_OK
     kind = RELATION if args.relation else ENTITY
+    command: SetSchema | RenameLabel | MergeLabels
     if args.set:
         command = SetSchema(LabelSchema.load(args.set))
     elif args.rename:

@@ -47,6 +47,9 @@ _LINE_TAIL = (
 
 Record = dict[str, Any]
 Progress = Callable[[int, int], None]
+# `record_tasks`' choice of records: whose work (None: everyone's), which article statuses
+# (none: all), and whether open suggestions go too.
+RecordOptions = tuple[str | None, Iterable[str], bool]
 Key = tuple[int, int, str]  # an Entity as (start, end, label)
 
 
@@ -78,13 +81,14 @@ class ExportReport:
 def render_lines(
     store: Store,
     fmt: str,
-    options: tuple,
+    options: RecordOptions,
     report: ExportReport,
     progress: Progress | None = None,
     ids: tuple[int, int] = (0, 2**63 - 1),
 ) -> Iterator[bytes]:
     """The JSONL (or doccano) lines of the articles with ids in `ids`."""
-    tasks = record_tasks(store, *options, report, progress, ids)
+    annotator, statuses, include_suggestions = options
+    tasks = record_tasks(store, annotator, statuses, include_suggestions, report, progress, ids)
     if fmt != "jsonl":
         return (task.doccano_line() for task in tasks)
     return (line for batch in _batches(tasks) for line in _lines(batch))
@@ -229,13 +233,13 @@ def record_tasks(
     # `_project_id` names the project an annotator's work was made in (merged-in work keeps
     # its own), so that an export merged back elsewhere is told apart from a namesake's.
     own, origins = work_origins(store)
-    origin_json = {who: _quote_json(origin) for who, origin in origins.items()}
+    origin_json: dict[str | None, str] = {w: _quote_json(o) for w, o in origins.items()}
     own_json = _quote_json(own)
     done = 0
     for done, row in enumerate(articles, 1):
         article_id = row[0]
         ents, rels = entities.take(article_id), relations.take(article_id)
-        decided = {r[1]: r[2] for r in article_statuses.take(article_id)}
+        decided: dict[str | None, str] = {r[1]: r[2] for r in article_statuses.take(article_id)}
         chosen = [
             (who, decided.get(who, ArticleStatus.TODO))
             for who in _annotators(ents, rels, decided, annotator, include_suggestions)
@@ -262,7 +266,11 @@ class _Grouped:
 
     def __init__(self, rows: Iterable[tuple]) -> None:
         # groupby walks the rows in C; only each article's group reaches Python.
-        self._groups = itertools.groupby(rows, operator.itemgetter(0))
+        self._groups: Iterator[tuple[int, Iterator[tuple]]] = itertools.groupby(
+            rows, operator.itemgetter(0)
+        )
+        self._id: int | None  # the article whose rows are next (None: no rows left)
+        self._rows: Iterator[tuple]
         self._id, self._rows = next(self._groups, (None, iter(())))
 
     def take(self, article_id: int) -> list[tuple]:
@@ -276,7 +284,7 @@ class _Grouped:
 def _annotators(
     ents: list[tuple],
     rels: list[tuple],
-    decided: dict[str, str],
+    decided: dict[str | None, str],
     only: str | None,
     include_suggestions: bool,
 ) -> list[str | None]:

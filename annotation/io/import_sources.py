@@ -96,15 +96,15 @@ def _walk(folder: Path, suffixes: tuple[str, ...], problems: list[Problem]) -> l
                 found.append(path)
             else:
                 problems.append(Problem(str(path), 0, f"{_kind(mode)}, not a file; not imported"))
-    for exc in errors:
-        where = Path(exc.filename) if exc.filename else folder
+    for error in errors:
+        where = Path(error.filename) if error.filename else folder
         if where == folder:
-            raise ReadError(f"{folder}: cannot read the folder ({exc.strerror})")
+            raise ReadError(f"{folder}: cannot read the folder ({error.strerror})")
         problems.append(
             Problem(
                 str(where),
                 0,
-                f"cannot read the folder ({exc.strerror}); the files in it were not imported",
+                f"cannot read the folder ({error.strerror}); the files in it were not imported",
             )
         )
     return sorted(found)

@@ -270,7 +270,7 @@ class Reader:
         def resolve(rel: dict[str, Any], end: str, number: int, label: str) -> int:
             key = "from_id" if end == "head" else "to_id"
             ref = rel.get(key)
-            index = ids.get(ref) if type(ref) in (int, str) else None
+            index = ids.get(ref) if type(ref) is int or type(ref) is str else None
             if index is None:
                 raise _Bad(
                     f"relation #{number} {label}: {key} {ref!r} matches no entity "
@@ -395,13 +395,12 @@ class Reader:
             if type(rel) is not dict:
                 raise _Bad(f"relation #{i} is {_kind(rel)}, not an object")
             label = rel.get(label_key)
-            rtype = relation_type(label) if type(label) is str else None
+            if type(label) is not str:
+                raise _Bad(
+                    f"relation #{i}: the relation label ({label_key!r}) is missing or not a string"
+                )
+            rtype = relation_type(label)
             if rtype is None:
-                if type(label) is not str:
-                    raise _Bad(
-                        f"relation #{i}: the relation label ({label_key!r}) is missing "
-                        "or not a string"
-                    )
                 raise _Bad(
                     f"relation #{i}: unknown relation label {label!r} "
                     f"(the schema has {', '.join(self.schema.relation_labels)})"

@@ -87,7 +87,7 @@ def remove_stale(path: Path) -> list[str]:
     ours = re.compile(rf"\.{re.escape(path.name)}\.sorot-(\d+)-([0-9a-f]{{6}})-[0-9a-f]{{8}}\.tmp")
     legacy = re.compile(rf"\.{re.escape(path.name)}\.[0-9a-f]{{8}}\.tmp")
     host = _host_tag()
-    removed = []
+    removed: list[str] = []
     try:
         names = os.listdir(path.parent)
     except OSError:

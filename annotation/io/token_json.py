@@ -141,7 +141,8 @@ def _suffix(digits: int) -> tuple[bytes, tuple[int, int, int, int]]:
         b"".join(piece + b"\0" * width for piece, width in zip(pieces, (digits, digits, digits, 5)))
         + b"},"
     )
-    return suffix, tuple(places)
+    start, end, id_, ws = places
+    return suffix, (start, end, id_, ws)
 
 
 @functools.lru_cache(maxsize=1)

@@ -187,6 +187,8 @@ class DateFinder:
                 if m and (best is None or m.end() > best.end()):
                     best = m
             if best is not None:
+                # Each pattern is an alternation of named groups only, so one of them matched.
+                assert best.lastgroup is not None, "a date pattern matched outside its groups"
                 score = SCORES[best.lastgroup]
                 if best.lastgroup == "hari_day" and any(c.isdigit() for c in best.group()):
                     score = SCORES["day_date"]  # 'hari Jumat (5/1/2024)' is a full date

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from annotation.nlp.docview import View
 from annotation.nlp.tokens import Tokens, tokenizer
 
+if TYPE_CHECKING:  # spaCy is imported when a Doc is made, not with this module
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
-def make_doc(vocab: Any, text: str, tokens: bytes | None = None) -> Any:
+
+def make_doc(vocab: Vocab, text: str, tokens: bytes | None = None) -> Doc:
     """A Doc whose text is exactly `text`, from its stored tokens or by tokenizing it."""
     from spacy.tokens import Doc
 
@@ -28,9 +31,3 @@ def make_doc(vocab: Any, text: str, tokens: bytes | None = None) -> Any:
     if View.of(doc).text != text:
         raise ValueError("stored tokens do not reproduce the article text")
     return doc
-
-
-def make_docs(vocab: Any, items: Iterable[tuple[str, bytes | None]]) -> Iterator[Any]:
-    """Docs for (text, stored tokens or None) pairs; texts without tokens are tokenized."""
-    for text, tokens in items:
-        yield make_doc(vocab, text, tokens)

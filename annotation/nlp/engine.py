@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotation.limits import MAX_ARTICLE_CHARS, describe_size
 from annotation.nlp.combine import DEFAULT_PRIORITY, Decided, combine
@@ -24,6 +24,10 @@ from annotation.nlp.headline import check_headline
 from annotation.nlp.suggestion import Candidate, RelationCandidate, Suggester, SuggesterError
 from annotation.nlp.uncertainty import Uncertainty, measure
 from annotation.schema import LabelSchema
+
+if TYPE_CHECKING:  # the relation suggesters are loaded only when relations are asked for
+    from annotation.nlp.relation_model import LearnedRelations
+    from annotation.nlp.relations import RelationSuggester
 
 SOURCES = ("rules", "model")  # the default suggesters, by name
 # Raise when how candidates are combined changes, so projects suggest again with the new way.
@@ -204,7 +208,7 @@ def load_engine(
             )
         except SuggesterError as exc:
             problems.append(str(exc))
-    relation_suggester = None
+    relation_suggester: RelationSuggester | LearnedRelations | None = None
     if relations:
         from annotation.nlp.relation_model import SHIPPED_MODEL, load_learned
         from annotation.nlp.relations import RelationSuggester

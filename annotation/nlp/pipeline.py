@@ -13,10 +13,9 @@ import itertools
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import spacy
-from spacy.language import Language
 from spacy.pipeline import EntityRecognizer, EntityRuler, SpanCategorizer
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
@@ -25,6 +24,9 @@ from spacy.util import registry
 from annotation.nlp.suggestion import Candidate, SuggesterError
 from annotation.nlp.windows import BATCH_TOKENS, WINDOW_TOKENS, is_long, windows
 from annotation.paths import RESOURCES
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 DEFAULT_MODEL = RESOURCES / "models" / "ner_id"
 DEFAULT_BATCH_SIZE = 16  # ~3 KB articles: 8 to 32 ran alike (~40/s), 1 and 64 slower
@@ -127,7 +129,7 @@ class PipelineSuggester:
         return sorted(set(found))
 
     def _copy(self, doc: Doc) -> Doc:
-        starts = [token.is_sent_start for token in doc]
+        starts: list[bool | int | None] = [token.is_sent_start for token in doc]
         return Doc(
             self.vocab,
             words=[t.text for t in doc],
@@ -202,7 +204,7 @@ def load_pipeline(name_or_path: str | Path) -> Language:
             f"spaCy pipeline {shown!r}: no installed package or folder by that name "
             f"(install it with `pip install` or give the path of a pipeline folder)"
         )
-    fast = {}
+    fast: dict[str, Any] = {}  # spacy.load's keyword arguments
     if isinstance(target, Path) and _is_sorot_model(target):
         fast = {
             "exclude": ["tokenizer"],

@@ -43,6 +43,11 @@ class Previous(NamedTuple):
 class Clauses(Reach):
     """The trigger reading of an article."""
 
+    # Set by the subclass (`relations._Article.suggest`) before it reads the triggers: the
+    # first word of each verb trigger, and of each noun of a bond, in text order.
+    verbs: list[int]
+    bonds: list[int]
+
     def _trigger(
         self, first: int, last: int, trigger: Trigger, subject: dict[int, Previous]
     ) -> None:
@@ -280,9 +285,10 @@ class Clauses(Reach):
             or self._any(self.shared, first - _LEFT_OUT, first)
             or self._any(self.commas, first - _LEFT_OUT, first)
         ):
-            found = self.clause_subject(first, types)
-            if found is not None:
-                return found[0], found[1], 1, True
+            subject = self.clause_subject(first, types)
+            if subject is not None:
+                return subject[0], subject[1], 1, True
+            found = None  # nor is the group found before the trigger its subject
         if (
             light
             and (speaker := self.discourse.said_by(first)) is not None
@@ -295,14 +301,14 @@ class Clauses(Reach):
         if not noun and found is None:
             # "Rusia yang memiliki hubungan dengan A, B ... telah mengkritik C": a subject
             # whose relative clause outruns the trigger's reach.
-            found = self.clause_subject(first, types)
+            subject = self.clause_subject(first, types)
             if (
-                found is not None
-                and self._relative(found[0])
-                and not self._any(self.verbs, found[0].last, first)
-                and not self._any(self.stop_before, found[0].last, first)
+                subject is not None
+                and self._relative(subject[0])
+                and not self._any(self.verbs, subject[0].last, first)
+                and not self._any(self.stop_before, subject[0].last, first)
             ):
-                return found[0], found[1], 2, True
+                return subject[0], subject[1], 2, True
         return None
 
     def _after(

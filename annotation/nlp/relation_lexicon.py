@@ -98,9 +98,10 @@ def _parse(line: str, number: int) -> Trigger:
 
 def word_hash(word: str) -> int:
     """The hash spaCy stores for a lowercase word, as in `doc.to_array([LOWER])`."""
-    from spacy.strings import hash_string
+    # spaCy's strings.pyi leaves out its compiled `hash_string(str) -> int`.
+    from spacy.strings import hash_string  # type: ignore[attr-defined]
 
-    return hash_string(word)
+    return int(hash_string(word))
 
 
 HEADLINE = 0.95  # strength kept by a headline's bare verb ("Hongaria Blokir ...")

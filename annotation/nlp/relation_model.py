@@ -371,8 +371,8 @@ class LearnedRelations:
         settings = self.model.settings
         kept, seen = [], set()
         for rc in found:
-            p = chance.get((rc.head, rc.child, rc.label))
-            if p is not None and p < settings.drop_below:
+            given = chance.get((rc.head, rc.child, rc.label))
+            if given is not None and given < settings.drop_below:
                 continue
             kept.append(rc)
             seen.add((rc.head, rc.child, rc.label))

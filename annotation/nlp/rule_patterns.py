@@ -147,7 +147,8 @@ def org_names(
     """'Kementerian Pertahanan', 'Dewan Keamanan PBB', 'Bank Indonesia' from a head word."""
     words, n, out = view.words, view.n, []
     for hs, he in heads:
-        if owner[hs] is not None and owner[hs].start < hs:
+        held = owner[hs]
+        if held is not None and held.start < hs:
             continue
         k, last, count, after_name = he, None, 0, False
         while k < n and k - hs < 12 and not view.sentence_start(k):
@@ -195,7 +196,8 @@ def event_names(
     """'KTT ASEAN ke-45', 'Sidang Majelis Umum PBB', 'COP 28' from a head word."""
     words, n, out = view.words, view.n, []
     for hs, he in heads + numbered:
-        if owner[hs] is not None and owner[hs].start < hs:
+        held = owner[hs]
+        if held is not None and held.start < hs:
             continue
         if (hs, he) in numbered and not (he < n and words[he].isdigit()):
             continue
@@ -405,7 +407,7 @@ def outlets(view: View, owner: list[Span | None], spans: list[Span]) -> list[Spa
             k < n
             and k - e <= 4
             and any(c.isupper() for c in words[k])
-            and (owner[k] is None or owner[k].label in ("ORG", "GPE", "LOC"))
+            and ((held := owner[k]) is None or held.label in ("ORG", "GPE", "LOC"))
         ):
             k += 1
         if k > e + 1 and k < n and words[k] in _DASHES and view.spaces[k - 1] and view.spaces[k]:

@@ -30,10 +30,10 @@ def tokenizer() -> WarmTokenizer:
     through the language defaults, because changing a built tokenizer's infixes reloads its
     thirty thousand special cases. It comes wrapped in a `WarmTokenizer`.
     """
-    from spacy.lang.id import Indonesian
+    from spacy.lang.id import Indonesian, IndonesianDefaults  # Indonesian.Defaults
 
-    class SorotDefaults(Indonesian.Defaults):
-        infixes = [*Indonesian.Defaults.infixes, SLASH_BEFORE_WORD]
+    class SorotDefaults(IndonesianDefaults):
+        infixes = [*IndonesianDefaults.infixes, SLASH_BEFORE_WORD]
 
     class SorotIndonesian(Indonesian):
         Defaults = SorotDefaults

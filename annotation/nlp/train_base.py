@@ -22,15 +22,19 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import spacy
-from spacy.language import Language
+from spacy.pipeline import EntityRecognizer
 from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
 from thinc.api import Adam
 
 from annotation.nlp.tokens import tokenizer
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 LABELS = ("PER", "ORG", "LOC")
 Record = tuple[str, list[tuple[int, int, str]]]
@@ -253,7 +257,7 @@ def predict(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterat
 
 def score(nlp: Language, records: Sequence[Record]) -> dict:
     """Exact-match entity precision, recall and F1 (start, end and label), overall and by label."""
-    counts = {label: Counter() for label in ("ALL", *LABELS)}
+    counts: dict[str, Counter[str]] = {label: Counter() for label in ("ALL", *LABELS)}
     for doc, (_, spans) in zip(predict(nlp, (t for t, _ in records)), records):
         gold = {tuple(s) for s in spans}
         pred = {(e.start_char, e.end_char, e.label_) for e in doc.ents}
@@ -297,7 +301,8 @@ def train(
     first = epoch_examples(nlp, learn, settings, rng)
     nlp.initialize(lambda: first)
     optimizer = Adam(settings.learn_rate, L2=0.01, grad_clip=1.0, use_averages=True)
-    best = {"f": -1.0, "epoch": 0, "bytes": b""}
+    ner = cast(EntityRecognizer, nlp.get_pipe("ner"))  # spaCy types pipes as mere callables
+    best_f, best_epoch, best_bytes = -1.0, 0, b""
     started = time.perf_counter()
     for epoch in range(1, settings.max_epochs + 1):
         losses: dict = {}
@@ -308,19 +313,19 @@ def train(
         with nlp.use_params(optimizer.averages):
             # Without a held-out slice (the refit) the last epoch is the one kept.
             held_f = score(nlp, heldout)["ALL"]["f"] if heldout else float(epoch)
-            if held_f > best["f"]:
-                best = {"f": held_f, "epoch": epoch, "bytes": nlp.get_pipe("ner").to_bytes()}
+            if held_f > best_f:
+                best_f, best_epoch, best_bytes = held_f, epoch, ner.to_bytes()
         shown = f"held-out F1 {held_f:.4f}" if heldout else "no held-out slice"
         log(
             f"epoch {epoch:3d}  loss {losses.get('ner', 0.0):9.1f}  {shown}"
             f"  {time.perf_counter() - started:6.0f}s"
         )
-        if epoch - best["epoch"] >= settings.patience:
+        if epoch - best_epoch >= settings.patience:
             break
-    nlp.get_pipe("ner").from_bytes(best["bytes"])
+    ner.from_bytes(best_bytes)
     summary = {
         "seconds": round(time.perf_counter() - started),
-        "best_epoch": best["epoch"],
+        "best_epoch": best_epoch,
         "misaligned_spans": dict(misaligned),
         "train_sentences": len(learn),
         "heldout": score(nlp, heldout) if heldout else {},

@@ -13,19 +13,22 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy is imported when a Doc is split, not with this module
+    from spacy.tokens import Doc
 
 LONG_TOKENS = 5_000  # an article with more tokens is run in windows
 WINDOW_TOKENS = 1_000
 BATCH_TOKENS = 8_000  # tokens of windows run together
 
 
-def is_long(doc: Any) -> bool:
+def is_long(doc: Doc) -> bool:
     """Whether `doc` is run in windows."""
     return len(doc) > LONG_TOKENS
 
 
-def windows(doc: Any, size: int = WINDOW_TOKENS) -> Iterator[tuple[int, Any]]:
+def windows(doc: Doc, size: int = WINDOW_TOKENS) -> Iterator[tuple[int, Doc]]:
     """(character offset, Doc) of consecutive windows covering `doc`, each of whole
     sentences (when `doc` has sentence starts) and at most `size` tokens."""
     from spacy.tokens import Doc
@@ -65,7 +68,7 @@ def bounds(starts: list[int], n: int, size: int) -> list[tuple[int, int]]:
     return ranges
 
 
-def sentence_starts(doc: Any) -> list[int]:
+def sentence_starts(doc: Doc) -> list[int]:
     """The tokens that begin a sentence, from 0; [0] if the Doc has no sentence starts."""
     from spacy.attrs import SENT_START
 

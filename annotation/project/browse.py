@@ -155,9 +155,9 @@ def _uncertain_first(
 
     ids = np.fromiter((r[0] for r in db.execute(sql, params)), dtype=np.int64)
     order = np.fromiter((r[0] for r in db.execute(ranked)), dtype=np.int64)
-    head = order[np.isin(order, ids, assume_unique=True)]
-    tail = ids[~np.isin(ids, order, assume_unique=True)]
-    return np.concatenate([head, tail]).tolist()
+    measured = order[np.isin(order, ids, assume_unique=True)]
+    unmeasured = ids[~np.isin(ids, order, assume_unique=True)]
+    return np.concatenate([measured, unmeasured]).tolist()
 
 
 def _select_ids(query: ArticleQuery) -> tuple[str, list[Any]]:
@@ -295,6 +295,7 @@ def _next_uncertain(
     row = store.db.execute(
         "SELECT score FROM uncertainty WHERE article_id = ?", (after,)
     ).fetchone()
+    probes: list[tuple[str, str, list[Any]]]  # (query, its {bound}, the bound's values)
     if after is None:
         probes = [(measured, "1", []), (others, "1", [])]
     elif row is not None:

@@ -264,7 +264,7 @@ def create_project(path: Path, schema_json: str) -> None:
             db.execute("PRAGMA journal_mode = WAL")
             migrate(db)
             with db.atomic():
-                db["meta"].insert({"key": "schema", "value": schema_json})
+                db.table("meta").insert({"key": "schema", "value": schema_json})
         finally:
             db.close()
         atomic.publish(tmp, path)

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotation.project import db as dbmod  # the schema of the new project
 from annotation.project.file import atomic, checks, wal
 from annotation.project.file.errors import ProjectError, ProjectExistsError
 
@@ -117,8 +118,6 @@ def recover(
     `sqlite3_cli`: the `sqlite3` command to salvage with (None: row by row in Python).
     `default_schema`: the label schema JSON for the new project if the old one is lost.
     """
-    from annotation.project import db as dbmod  # the schema of the new project
-
     source, target = Path(source), Path(target)
     header = checks.read_header(source)
     # A file whose first 16 bytes were overwritten still carries Sorot's application id:
@@ -152,8 +151,8 @@ def recover(
         report = RecoverReport(source, target, method, before=_counts(copy))
         found = sqlite3.connect(salvage)
         try:
-            _refuse_newer(found, source, dbmod)
-            schema = _value(found, "SELECT value FROM meta WHERE key = 'schema'")
+            _refuse_newer(found, source)
+            schema = _text_value(found, "SELECT value FROM meta WHERE key = 'schema'")
             new = atomic.scratch_path(target, "recovering")
             try:
                 dbmod.create_project(new, schema or default_schema)
@@ -166,7 +165,7 @@ def recover(
     return report
 
 
-def _refuse_newer(found: sqlite3.Connection, source: Path, dbmod: object) -> None:
+def _refuse_newer(found: sqlite3.Connection, source: Path) -> None:
     # A newer Sorot's tables and columns would not fit this Sorot's new project: lost.
     try:
         newer = checks.newer_than_this(
@@ -187,6 +186,7 @@ def _cli_salvage(cli: str, copy: Path, salvage: Path) -> str:
         dump = subprocess.Popen(
             [cli, str(copy), ".recover"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
+        assert dump.stdout is not None and dump.stderr is not None, "both are pipes"
         load = subprocess.run([cli, str(salvage)], stdin=dump.stdout, capture_output=True)
         dump.stdout.close()
         error = dump.stderr.read().decode(errors="replace").strip()
@@ -258,9 +258,10 @@ def _readable_rows(
                 )
             ]
         except sqlite3.DatabaseError:
-            after = _skip(conn, table, after)
-            if after is None:
+            past = _skip(conn, table, after)
+            if past is None:
                 return
+            after = past
             continue
         if not ids:
             return
@@ -297,8 +298,8 @@ def _counts(copy: Path) -> dict[str, int | None]:
     counts: dict[str, int | None] = {}
     try:
         for table in REPORTED:
-            counts[table] = _value(conn, f"SELECT count(*) FROM {table}")
-        seq = _value(conn, "SELECT seq FROM sqlite_sequence WHERE name = 'events'")
+            counts[table] = _int_value(conn, f"SELECT count(*) FROM {table}")
+        seq = _int_value(conn, "SELECT seq FROM sqlite_sequence WHERE name = 'events'")
         if seq is not None and (counts["events"] is None or seq > counts["events"]):
             counts["events"] = seq  # the log is append-only: every id up to seq was written
     finally:
@@ -342,7 +343,7 @@ def _copy_rows(found: sqlite3.Connection, new: Path, report: RecoverReport) -> N
                         "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?", (seq, table)
                     )
         if "lost_and_found" in present:
-            report.unplaced = _value(found, "SELECT count(*) FROM lost_and_found") or 0
+            report.unplaced = _int_value(found, "SELECT count(*) FROM lost_and_found") or 0
         known = {r[0] for r in conn.execute("SELECT id FROM articles")}
         named: set[int] = set()
         for table in ("entities", "article_status", "tokens", "events"):
@@ -375,8 +376,21 @@ def _without_ref(conn: sqlite3.Connection, sql: str, columns: list[str], row: tu
 
 
 def _value(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> object:
+    """The first column of the first row (None: no row, or it cannot be read)."""
     try:
         row = conn.execute(sql, params).fetchone()
     except sqlite3.DatabaseError:
         return None
     return None if row is None else row[0]
+
+
+def _int_value(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> int | None:
+    """`_value` if it is a whole number, else None (a damaged file may hold anything)."""
+    value = _value(conn, sql, params)
+    return value if isinstance(value, int) else None
+
+
+def _text_value(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> str | None:
+    """`_value` if it is text, else None (a damaged file may hold anything)."""
+    value = _value(conn, sql, params)
+    return value if isinstance(value, str) else None

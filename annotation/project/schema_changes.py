@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from annotation.project.commands import Command, CommandError
 from annotation.project.store import ChangeSet, Store, now
@@ -273,7 +275,8 @@ class EditRelationLabel(_SchemaEdit):
         guideline: str | None = None,
     ) -> None:
         self.name = name
-        self.changes = {
+        # Field name -> new value, as `dataclasses.replace` takes them.
+        self.changes: dict[str, Any] = {
             k: (tuple(v) if isinstance(v, (list, tuple)) else v)
             for k, v in (
                 ("head", head),
@@ -442,7 +445,7 @@ class RenameLabel(MergeLabels):
             )
 
 
-def _verb(verbs: dict[str, str], changes: dict[str, object]) -> str:
+def _verb(verbs: dict[str, str], changes: Mapping[str, object]) -> str:
     return verbs[next(iter(changes))] if len(changes) == 1 else "Edit"
 
 

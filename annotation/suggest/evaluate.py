@@ -135,9 +135,13 @@ def read_gold(path: Path, schema: LabelSchema) -> tuple[list[Record], list[Probl
         reader = read(Source(path, str(path), "jsonl"), schema)
     except Refused as exc:
         return [], [exc.problem]
-    records, problems = [], []
+    records: list[Record] = []
+    problems: list[Problem] = []
     for item in reader:
-        (records if isinstance(item, Record) else problems).append(item)
+        if isinstance(item, Record):
+            records.append(item)
+        else:
+            problems.append(item)
     return records, problems
 
 

@@ -394,6 +394,8 @@ def train_relations(
         if out is not None:
             write_out_relations(model, out, metadata)
             report.model_dir = out
+        elif store.path is None:  # train_project refuses such a project before training
+            raise TrainError("the project has no file to keep models beside")
         else:
             report.model_dir = adopt_relations(store.path, model, metadata)
     report.seconds = time.perf_counter() - began

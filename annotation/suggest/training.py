@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from annotation.model import ArticleStatus, EntityStatus
 from annotation.nlp.docs import make_doc
@@ -36,6 +36,10 @@ from annotation.project.store import Store
 from annotation.suggest.evaluate import Scores
 from annotation.suggest.train_errors import TrainError
 from annotation.suggest.train_relations import RelationReport, split
+
+if TYPE_CHECKING:  # spaCy is loaded only when a model is trained
+    from spacy.pipeline import EntityRecognizer
+    from spacy.tokens import Span as DocSpan
 
 BASES = ("shipped", "blank")
 DROPOUT = 0.2
@@ -211,7 +215,8 @@ def _example(nlp: Any, item: _Item, report: TrainReport | None) -> Any:
 
     predicted = make_doc(nlp.vocab, item.text, item.tokens)
     reference = make_doc(nlp.vocab, item.text, item.tokens)
-    ents, missing = [], []
+    ents: list[DocSpan] = []
+    missing: list[DocSpan] = []
     for start, end, label in item.spans:
         span = reference.char_span(start, end, label=label, alignment_mode="expand")
         if span is None or (ents and span.start < ents[-1].end):
@@ -244,7 +249,7 @@ def _base_nlp(base: str, labels: Sequence[str]) -> Any:
         # special cases (seconds) would be wasted; `_save` puts the standard one back.
         nlp = spacy.blank("id", config={"nlp": {"tokenizer": {"@tokenizers": _NO_RULES_TOKENIZER}}})
         nlp.add_pipe("ner")  # spaCy's default CNN, about the size of the shipped one
-    ner = nlp.get_pipe("ner")
+    ner = cast("EntityRecognizer", nlp.get_pipe("ner"))  # spaCy types pipes as callables
     for label in labels:
         ner.add_label(label)  # a label the shipped model lacks grows its output layer
     return nlp

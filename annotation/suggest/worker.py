@@ -97,7 +97,7 @@ class _Worker:
         A window that went away without saying stop (it crashed, or was killed) ends the
         worker too.
         """
-        jobs = []
+        jobs: list[tuple[str, Any]] = []
         while block and not jobs:
             try:
                 jobs.append(requests.get(timeout=1.0))

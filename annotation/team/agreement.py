@@ -222,7 +222,9 @@ def _articles(
     kappa = kappa_per_item(
         np.array([c.article_agreements for c in counts]), tag_counts, index_pairs
     )
-    spans = sum(np.bincount(w.article, minlength=corpus.articles) for w in corpus.works)
+    spans = np.zeros(corpus.articles, dtype=np.intp)  # spans per article, all works together
+    for w in corpus.works:
+        spans += np.bincount(w.article, minlength=corpus.articles)
     rows = [
         ArticleAgreement(int(aid), title, float(f), None if np.isnan(k) else float(k), int(s))
         for aid, title, f, k, s in zip(

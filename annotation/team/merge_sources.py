@@ -407,8 +407,10 @@ def _open_jsonl(path: Path, store: Store) -> Source:
             "('_annotator_id'); to add its articles, use `sorot import`",
         )
     ids = {pid for found in origins.values() for pid in found}
-    file_id = sha256(path) if None in ids or len(ids) != 1 else None
-    source_id = file_id or next(iter(ids))
+    single = next(iter(ids)) if len(ids) == 1 else None  # the one project all came from
+    # Else (several projects, or records that name none) the file itself is the source.
+    source_id = single if single is not None else sha256(path)
+    file_id = None if single is not None else source_id
     articles = list(by_hash.values())
     return Source(
         path,

@@ -33,13 +33,6 @@ def review_origin(annotators: Iterable[str]) -> str:
     return f"{REVIEW}:{'+'.join(sorted(annotators))}"
 
 
-def origin_annotators(origin: str) -> list[str]:
-    """The annotators a gold item came from, read back from its origin."""
-    if not origin.startswith(REVIEW + ":"):
-        return []
-    return [a for a in origin[len(REVIEW) + 1 :].split("+") if a]
-
-
 @dataclass(frozen=True)
 class Difference:
     """One cluster of overlapping entities on which the annotators do not agree."""
@@ -156,6 +149,7 @@ def accept_agreed(
                 article_id, e.start, e.end, e.label, origin=review_origin(annotators)
             )
             stack.do(command)
+            assert command.entity_id is not None, "doing an AddEntity sets its entity_id"
             gold[(e.start, e.end, e.label)] = store.entity(command.entity_id)
             added += 1
         for head, child, label in relations:
@@ -176,8 +170,10 @@ def accept_agreed(
 Key = tuple[int, int, str]
 
 
-def _relation_keys(store: Store, relations: Sequence[Relation]) -> dict[str, set]:
-    keys: dict[str, set] = {}
+def _relation_keys(
+    store: Store, relations: Sequence[Relation]
+) -> dict[str | None, set[tuple[Key, Key, str]]]:
+    keys: dict[str | None, set[tuple[Key, Key, str]]] = {}
     for r in relations:
         head, child = store.entity(r.head), store.entity(r.child)
         keys.setdefault(r.annotator, set()).add(
@@ -257,6 +253,7 @@ def settle_as_nothing(
             origin=review_origin(nobody) if nobody else "human",
         )
         stack.do(add)
+        assert add.entity_id is not None, "doing an AddEntity sets its entity_id"
         stack.do(cmd.RejectEntity(add.entity_id))
 
 
@@ -303,7 +300,12 @@ def relation_versions(
             continue
         found.setdefault((head, child, r.label), []).append(r)
     return [
-        RelationVersion(rels[0], head, child, tuple(sorted({r.annotator for r in rels})))
+        RelationVersion(
+            rels[0],
+            head,
+            child,
+            tuple(sorted({r.annotator for r in rels if r.annotator is not None})),
+        )
         for (head, child, _), rels in sorted(found.items())
     ]
 
@@ -330,6 +332,7 @@ def reject_relation(stack: CommandStack, version: RelationVersion) -> None:
             origin=review_origin(version.annotators),
         )
         stack.do(add)
+        assert add.relation_id is not None, "doing an AddRelation sets its relation_id"
         stack.do(cmd.RejectRelation(add.relation_id))
 
 
