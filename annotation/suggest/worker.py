@@ -1,6 +1,7 @@
 """Suggestions in a process of their own, so that the window never waits for them.
 
-The app starts `serve` in a child process, which owns its own connection to the project
+The app starts `serve` in a child process (`annotation.processes.start_process`, which ends
+it with the window, however the window ends), which owns its own connection to the project
 file and the suggestion engine (loading it takes about a second). Requests come in on one
 queue and reports go out on another; nothing is shared but the project file. The worker
 serves, most urgent first:
@@ -22,7 +23,6 @@ tried again a moment later, once reported; the worker does not stop for it.
 
 from __future__ import annotations
 
-import multiprocessing
 import queue
 import time
 from typing import Any
@@ -92,19 +92,8 @@ class _Worker:
 
     @staticmethod
     def _take(requests: Any, block: bool) -> list[tuple[str, Any]]:
-        """Every request waiting now (waiting for one if `block`), most urgent first.
-
-        A window that went away without saying stop (it crashed, or was killed) ends the
-        worker too.
-        """
-        jobs: list[tuple[str, Any]] = []
-        while block and not jobs:
-            try:
-                jobs.append(requests.get(timeout=1.0))
-            except queue.Empty:
-                parent = multiprocessing.parent_process()
-                if parent is not None and not parent.is_alive():
-                    return [("stop", None)]
+        """Every request waiting now (waiting for one if `block`), most urgent first."""
+        jobs: list[tuple[str, Any]] = [requests.get()] if block else []
         try:
             while True:
                 jobs.append(requests.get_nowait())
