@@ -562,7 +562,8 @@ class _Storer:
 
     def _add(self, record: Record, data: bytes) -> int | None:
         entities, relations = record.entities, record.relations
-        who, status = record.annotator or self.annotator, record.status
+        who: str | None = record.annotator or self.annotator
+        status = record.status
         if self.suggested:
             # Suggestions are nobody's work yet, so they carry no annotator and no status.
             who = status = None

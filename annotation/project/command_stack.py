@@ -264,7 +264,8 @@ class CommandStack:
 
     def _next(self, undone: int) -> tuple[int, int, str, str, int | None] | None:
         order = "DESC" if undone == 0 else "ASC"
-        where, args = "", ()
+        where = ""  # what the scope adds to the query
+        args: tuple[int | str, ...] = ()
         if self.scope is None:
             where = " AND e.article_id IS NULL"
         elif self.scope != ALL_ARTICLES:

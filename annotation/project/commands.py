@@ -125,6 +125,8 @@ def _check_relations_still_allowed(store: Store, entity: Entity, new_label: str)
 class AddEntity(Command):
     """Label a span of text; the suggestions it covers are rejected."""
 
+    article_id: int  # always on one article
+
     def __init__(
         self, article_id: int, start: int, end: int, label: str, origin: str = HUMAN
     ) -> None:
@@ -384,6 +386,7 @@ class SetArticleStatus(Command):
     """Mark an article to do, in progress, done or skipped, for the current annotator."""
 
     marks_progress = False  # the status set is the one asked for
+    article_id: int  # always on one article
 
     def __init__(self, article_id: int, status: str) -> None:
         if status not in ArticleStatus.ALL:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -150,11 +150,12 @@ class ChangeSet:
     def insert(self, table: str, row: Row) -> int:
         """Insert a row (its id allocated by SQLite if absent) and return the row id."""
         cursor = self._store.db.execute(*_insert_sql(table, row))
+        row_id = _inserted_id(cursor)
         if "id" in KEYS[table] and "id" not in row:
-            row = {"id": cursor.lastrowid, **row}
+            row = {"id": row_id, **row}
         key = tuple(row[k] for k in KEYS[table])
         self.changes.append(Change(table, key, None, self._store.row(table, key)))
-        return cursor.lastrowid
+        return row_id
 
     def update(self, table: str, key: tuple[Any, ...], **values: Any) -> None:
         before = self._store.row(table, key)
@@ -250,7 +251,7 @@ class Store:
         db = Database(memory=True)
         dbmod.migrate(db)
         db.execute("PRAGMA foreign_keys = ON")
-        db["meta"].insert({"key": "schema", "value": (schema or default_schema()).to_json()})
+        db.table("meta").insert({"key": "schema", "value": (schema or default_schema()).to_json()})
         return cls(db)
 
     def close(self) -> None:
@@ -407,7 +408,7 @@ class Store:
                 ref,
             ),
         )
-        return cursor.lastrowid
+        return _inserted_id(cursor)
 
     def add_article(
         self,
@@ -416,8 +417,8 @@ class Store:
         source: str = "",
         meta: dict[str, Any] | None = None,
         tokens: bytes = b"",
-        entities: list[NewEntity] = (),
-        relations: list[NewRelation] = (),
+        entities: Sequence[NewEntity] = (),
+        relations: Sequence[NewRelation] = (),
         annotator: str | None = None,
         status: str | None = None,
     ) -> int | None:
@@ -443,7 +444,7 @@ class Store:
         )
         if cursor.rowcount == 0:
             return None
-        article_id = cursor.lastrowid
+        article_id = _inserted_id(cursor)
         conn.execute("INSERT INTO tokens (article_id, data) VALUES (?, ?)", (article_id, tokens))
         self._touched.add(article_id)
         self._add_annotations(article_id, entities, relations, annotator, status, time, fresh=True)
@@ -452,8 +453,8 @@ class Store:
     def add_annotations(
         self,
         article_id: int,
-        entities: list[NewEntity],
-        relations: list[NewRelation],
+        entities: Sequence[NewEntity],
+        relations: Sequence[NewRelation],
         annotator: str | None = None,
         status: str | None = None,
         time: str | None = None,
@@ -469,8 +470,8 @@ class Store:
     def _add_annotations(
         self,
         article_id: int,
-        entities: list[NewEntity],
-        relations: list[NewRelation],
+        entities: Sequence[NewEntity],
+        relations: Sequence[NewRelation],
         annotator: str | None,
         status: str | None,
         time: str | None,
@@ -755,7 +756,13 @@ def relation_row(
     }
 
 
-def _check_relations(entities: list[NewEntity], relations: list[NewRelation]) -> None:
+def _inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The rowid of the row the cursor's INSERT just stored."""
+    assert cursor.lastrowid is not None, "sqlite3 sets lastrowid on every execute"
+    return cursor.lastrowid
+
+
+def _check_relations(entities: Sequence[NewEntity], relations: Sequence[NewRelation]) -> None:
     for r in relations:
         if not (0 <= r.head < len(entities) and 0 <= r.child < len(entities)):
             raise ValueError(f"relation {r.label} refers to no entity of this article")

@@ -328,10 +328,12 @@ class _Merger:
         self.rows: dict[str, list[tuple[Any, ...]]] = {"entities": [], "relations": []}
         self.next_id = {table: _next_id(self.conn, table) for table in self.rows}
         self.provenance: list[tuple[str, int, int]] = []
-        self.merge_id = self.conn.execute(
+        merge_id = self.conn.execute(
             "INSERT INTO merges (time, source, source_kind, source_id) VALUES (?, ?, ?, ?)",
             (self.time, str(src.path), src.kind, src.source_id),
         ).lastrowid
+        assert merge_id is not None, "sqlite3 sets lastrowid on every execute"
+        self.merge_id: int = merge_id
 
     def run(self, progress: Progress | None, done: int, total: int) -> int:
         chunk: list[SourceArticle] = []
@@ -358,6 +360,9 @@ class _Merger:
             if data is None:  # deleted from the Project since it was looked for
                 data = next(iter(tokenize([a.text])))
             article_id = self.store.add_article(a.text, a.title, a.source, a.meta, data)
+            # Not a duplicate: _known found no such text, and a copy earlier in the chunk
+            # was skipped above.
+            assert article_id is not None, "a text the project lacks is added"
             ids[text_hash] = article_id
             self.provenance.append(("article", article_id, self.merge_id))
             self.part.articles += 1
@@ -400,13 +405,13 @@ class _Merger:
                 self.unknown[f"relation label {r.label!r}"] += 1
                 continue
             name = self.plan[r.annotator]
-            ends = [found.get(k) or self._end(a, k, here) for k in (r.head, r.child)]
-            if None in ends or ends[0] == ends[1]:
+            head, child = (found.get(k) or self._end(a, k, here) for k in (r.head, r.child))
+            if head is None or child is None or head == child:
                 why = (
                     "its head is not in this project"
-                    if ends[0] is None
+                    if head is None
                     else "its child is not in this project"
-                    if ends[1] is None
+                    if child is None
                     else "its ends are one entity here"
                 )
                 message = (
@@ -415,10 +420,10 @@ class _Merger:
                 )
                 (self.part.notes if r.status == REJECTED else self.part.problems).append(message)
                 continue
-            same = (ends[0], ends[1], r.label, name, r.status)
-            if same not in here.relations:
-                here.relations.add(same)
-                self._insert("relations", "relation", (article_id, *ends, r.label), r, name)
+            same_relation = (head, child, r.label, name, r.status)
+            if same_relation not in here.relations:
+                here.relations.add(same_relation)
+                self._insert("relations", "relation", (article_id, head, child, r.label), r, name)
         for who, status, updated in a.statuses:
             if who in self.plan:
                 self._status(article_id, self.plan[who], status, updated)
