@@ -248,19 +248,26 @@ def run(argv: list[str] | None = None) -> int:
     return EXIT_ERROR
 
 
-def _progress(description: str, unit: str = "B"):
+class _Progress:
     """A tqdm-backed callback `(done, total)`, silent when stderr is not a terminal."""
-    from tqdm import tqdm
 
-    bar = tqdm(desc=description, unit=unit, unit_scale=True, disable=None, leave=False)
+    def __init__(self, description: str, unit: str) -> None:
+        from tqdm import tqdm
 
-    def update(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
-        bar.refresh()
+        self._bar = tqdm(desc=description, unit=unit, unit_scale=True, disable=None, leave=False)
 
-    update.close = bar.close  # type: ignore[attr-defined]
-    return update
+    def __call__(self, done: int, total: int) -> None:
+        self._bar.total = total
+        self._bar.n = done
+        self._bar.refresh()
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def _progress(description: str, unit: str = "B") -> _Progress:
+    """A progress bar to pass as a `(done, total)` callback, and close when done."""
+    return _Progress(description, unit)
 
 
 def _open_or_create(path: Path, schema_path: Path | None) -> Store:

@@ -7,12 +7,15 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotation.project.store import Store
 from annotation.schema import LabelSchema, default_schema
 from annotation.settings import Settings
 from cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_REJECTED
+
+if TYPE_CHECKING:  # the suggestion engine is loaded only by the commands that suggest
+    from annotation.nlp.engine import Engine
 
 
 def add_source_options(p: argparse.ArgumentParser) -> None:
@@ -108,7 +111,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
 
 
-def load(schema: LabelSchema, args: argparse.Namespace, relations: bool = True):
+def load(schema: LabelSchema, args: argparse.Namespace, relations: bool = True) -> Engine:
     """Load the engine the options and settings ask for; print what could not be loaded."""
     from annotation.nlp.suggestion import SuggesterError
     from annotation.suggest.evaluate import parse_label_map

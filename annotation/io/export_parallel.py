@@ -16,7 +16,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from annotation.io.export_records import ExportReport, Progress, render_lines, write_atomic
+from annotation.io.export_records import (
+    ExportReport,
+    Progress,
+    RecordOptions,
+    render_lines,
+    write_atomic,
+)
 from annotation.processes import SPAWN, Pool
 from annotation.project.store import Store
 
@@ -28,7 +34,7 @@ def write_in_parts(
     store: Store,
     path: Path,
     fmt: str,
-    options: tuple,
+    options: RecordOptions,
     report: ExportReport,
     progress: Progress | None,
     workers: int,
@@ -66,13 +72,13 @@ class _PartReport(ExportReport):
     articles_read: int = 0
 
 
-_worker: dict = {}
+_worker: dict[str, Any] = {}
 
 
 def _start_worker(
     project: str,
     fmt: str,
-    options: tuple,
+    options: RecordOptions,
     target: str,
     turn: Any,
     next_part: Any,

@@ -51,6 +51,7 @@ Progress = Callable[[int, int], None]
 # (none: all), and whether open suggestions go too.
 RecordOptions = tuple[str | None, Iterable[str], bool]
 Key = tuple[int, int, str]  # an Entity as (start, end, label)
+Row = tuple[Any, ...]  # a row as SQLite gives it
 
 
 class ExportError(Exception):
@@ -264,16 +265,16 @@ def record_tasks(
 class _Grouped:
     """Rows of a cursor ordered by article id (first column), taken one article at a time."""
 
-    def __init__(self, rows: Iterable[tuple]) -> None:
+    def __init__(self, rows: Iterable[Row]) -> None:
         # groupby walks the rows in C; only each article's group reaches Python.
-        self._groups: Iterator[tuple[int, Iterator[tuple]]] = itertools.groupby(
+        self._groups: Iterator[tuple[int, Iterator[Row]]] = itertools.groupby(
             rows, operator.itemgetter(0)
         )
         self._id: int | None  # the article whose rows are next (None: no rows left)
-        self._rows: Iterator[tuple]
+        self._rows: Iterator[Row]
         self._id, self._rows = next(self._groups, (None, iter(())))
 
-    def take(self, article_id: int) -> list[tuple]:
+    def take(self, article_id: int) -> list[Row]:
         while self._id is not None and self._id < article_id:
             self._id, self._rows = next(self._groups, (None, iter(())))
         if self._id != article_id:
@@ -282,8 +283,8 @@ class _Grouped:
 
 
 def _annotators(
-    ents: list[tuple],
-    rels: list[tuple],
+    ents: list[Row],
+    rels: list[Row],
     decided: dict[str | None, str],
     only: str | None,
     include_suggestions: bool,
@@ -301,7 +302,7 @@ def _annotators(
 class _Article:
     """One article's text and stored tokens, from which its records are made."""
 
-    def __init__(self, row: tuple, report: ExportReport) -> None:
+    def __init__(self, row: Row, report: ExportReport) -> None:
         self.id, self.title, self.text, self.source, meta_json, data = row
         self.report = report
         self.meta = self._read_meta(meta_json) if meta_json else {}
@@ -333,7 +334,7 @@ class _Article:
         ):
             why = f"nests more than {MAX_JSON_DEPTH} levels deep"
         if not why:
-            return meta
+            return meta if isinstance(meta, dict) else {}  # {}: a stored `null`
         self.report.errors.append(f"article {self.id}: its metadata {why}; exported without it")
         return {}
 
@@ -342,9 +343,9 @@ class _Article:
         store: Store,
         who: str | None,
         status: str,
-        ents: list[tuple],
-        rels: list[tuple],
-        by_id: dict[int, tuple],
+        ents: list[Row],
+        rels: list[Row],
+        by_id: dict[int, Row],
         include_suggestions: bool,
     ) -> _Task:
         """The record of one annotator (None: suggestions only), aligned to tokens."""
@@ -594,7 +595,8 @@ def _hash(text: str) -> int:
     """A signed 32-bit MurmurHash3 (as Prodigy's hashes), the same on every machine."""
     from murmurhash.mrmr import hash as murmur
 
-    return murmur(text.encode("utf-8", "surrogatepass"))
+    hashed: int = murmur(text.encode("utf-8", "surrogatepass"))
+    return hashed
 
 
 def check_statuses(statuses: Iterable[str] | None) -> frozenset[str]:

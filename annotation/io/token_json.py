@@ -58,16 +58,17 @@ def tokens_json_many(items: list[tuple[str, np.ndarray, np.ndarray]]) -> list[by
         made = _batch([items[i][1] for i in batch], [items[i][2] for i in batch], texts)
         if made is None:  # a very long token: one article at a time, some on the plain path
             made = [
-                _batch([items[i][1]], [items[i][2]], [items[i][0]]) or [_plain(*items[i])]
+                (_batch([items[i][1]], [items[i][2]], [items[i][0]]) or [_plain(*items[i])])[0]
                 for i in batch
             ]
-            made = [m[0] for m in made]
         for i, data in zip(batch, made):
             results[i] = data
     return results  # type: ignore[return-value]
 
 
-def _batch(starts_list: list[np.ndarray], ends_list: list[np.ndarray], texts: list[str]):
+def _batch(
+    starts_list: list[np.ndarray], ends_list: list[np.ndarray], texts: list[str]
+) -> list[bytes] | None:
     """The token JSON of each article, or None when a token is too long for the fast path."""
     counts = np.array([len(s) for s in starts_list], dtype=np.int64)
     lengths = np.array([len(t) for t in texts], dtype=np.int64)
@@ -113,7 +114,8 @@ def _batch(starts_list: list[np.ndarray], ends_list: list[np.ndarray], texts: li
     # Every byte that is not padding is output, so each article's share is its rows' count.
     sizes = np.add.reduceat(np.count_nonzero(rows, axis=1), first).tolist()
     out = rows.tobytes().translate(None, b"\0")
-    made, at = [], 0
+    made: list[bytes] = []
+    at = 0
     for size in sizes:
         made.append(b"[" + out[at : at + size - 1] + b"]")  # less the last token's comma
         at += size
@@ -164,7 +166,9 @@ def _byte_offsets(text: str, raw: bytes) -> np.ndarray:
     return np.append(np.flatnonzero((arr & 0xC0) != 0x80), len(raw))
 
 
-def _payloads(raw: bytes, b_start: np.ndarray, b_end: np.ndarray):
+def _payloads(
+    raw: bytes, b_start: np.ndarray, b_end: np.ndarray
+) -> tuple[bytes, np.ndarray, np.ndarray]:
     """Each token's JSON string content (without quotes) as (buffer, start, length).
 
     Tokens without characters to escape point into the text itself; the few with quotes,

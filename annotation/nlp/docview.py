@@ -21,7 +21,7 @@ _ENDS = frozenset('.!?"”')
 _AFTER = np.array(["", " "], dtype=object)  # by SPACY: what follows a token
 
 
-class _Texts(dict):
+class _Texts(dict[int, str]):
     """Token texts by ORTH hash, shared by all Docs: a hash names the same string in every
     vocab, and a dict lookup is several times quicker than the StringStore's."""
 
@@ -30,7 +30,8 @@ class _Texts(dict):
     def __missing__(self, orth: int) -> str:
         if len(self) > 200_000:
             self.clear()
-        text = self[orth] = self.strings[orth]
+        text: str = self.strings[orth]
+        self[orth] = text
         return text
 
 
@@ -138,7 +139,8 @@ class View:
             self.orths = np.fromiter(map(get_string_id, self.words), np.uint64)
         k = np.searchsorted(ids, self.orths)
         k[k == len(ids)] = 0
-        return np.flatnonzero(ids[k] == self.orths).tolist()
+        found: list[int] = np.flatnonzero(ids[k] == self.orths).tolist()
+        return found
 
     def first_codes(self) -> Any:
         """Each token's first character, as a code point (numpy uint32)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,8 +34,7 @@ FALLBACK_SCORE = 0.5  # for pipelines that do not say how precise their labels a
 _NO_RULES_TOKENIZER = "sorot.no_rules_tokenizer.v1"
 
 
-@registry.tokenizers(_NO_RULES_TOKENIZER)
-def _no_rules_tokenizer() -> Any:
+def _no_rules_tokenizer() -> Callable[[Language], Tokenizer]:
     """A tokenizer without special cases, for Sorot's own models, which never tokenize.
 
     Building spaCy's Indonesian tokenizer loads some 32,000 special cases, and `spacy.load`
@@ -44,6 +43,9 @@ def _no_rules_tokenizer() -> Any:
     plain `spacy.load` still works.
     """
     return lambda nlp: Tokenizer(nlp.vocab)
+
+
+registry.tokenizers.register(_NO_RULES_TOKENIZER, func=_no_rules_tokenizer)
 
 
 class PipelineSuggester:

@@ -352,7 +352,7 @@ class Clauses(Reach):
             return False
         cache = self.o._transitive
         word = self.lower[i]
-        found = cache.get(word)
+        found: bool | None = cache.get(word)
         if found is None:
             text = self.strings[word]
             found = cache[word] = (

@@ -135,7 +135,7 @@ class Discourse:
         k = bisect_left(a.group_firsts, say + 1)
         if k == len(a.groups) or a.groups[k].first != say + 1:
             return None
-        group = a.groups[k]
+        group: Group = a.groups[k]
         mention = group.mentions[0]
         labels = [a.spans[m].label for m in mention.members]
         if ROLE in labels and a.lower[a.spans[mention.members[0]].first] in _hashes()["spokes"]:
@@ -249,9 +249,9 @@ class Discourse:
         return None
 
     def _first_actor(self, position: int, sent: int) -> Group | None:
-        a = self.a
+        groups: list[Group] = self.a.groups
         for lo, hi in self._sentences_back(position, sent):
-            for group in a.groups[lo:hi]:
+            for group in groups[lo:hi]:
                 if group.mentions[0].kind == "actor":
                     return group
         return None
@@ -262,8 +262,9 @@ class Discourse:
         def names(members: Sequence[int]) -> bool:
             return label is None or any(a.spans[m].label == label for m in members)
 
+        groups: list[Group] = a.groups
         for i, (lo, hi) in enumerate(self._sentences_back(position, sent)):
-            for group in reversed(a.groups[lo:hi]):
+            for group in reversed(groups[lo:hi]):
                 if (
                     len(group.mentions) > 1
                     and group.mentions[0].kind == "actor"

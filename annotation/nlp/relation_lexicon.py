@@ -140,7 +140,7 @@ class TriggerTable:
             entries.sort(key=lambda e: -len(e[0]))
 
     def find(
-        self, lower: Sequence[int], blocked: Sequence[bool], title: Sequence[bool] = ()
+        self, lower: Sequence[int], blocked: Sequence[int], title: Sequence[bool] = ()
     ) -> list[tuple[int, int, Trigger]]:
         """Non-overlapping (first word, end word, trigger) matches, longest first, left to right.
 

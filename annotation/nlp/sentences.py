@@ -105,7 +105,8 @@ def _candidates(view: View) -> list[int]:
     last = view.last_codes()
     marks = (last == 46) | (last == 33) | (last == 63) | (last == 0x2026)  # . ! ? …
     marks[view.tokens_holding("\n")] = True
-    return np.flatnonzero(marks).tolist()
+    found: list[int] = np.flatnonzero(marks).tolist()
+    return found
 
 
 def split_sentences(doc: Any) -> None:

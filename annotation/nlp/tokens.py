@@ -81,7 +81,8 @@ class WarmTokenizer:
             yield self(text)
 
     def explain(self, text: str) -> list[tuple[str, str]]:
-        return self.spacy.explain(text)
+        explained: list[tuple[str, str]] = self.spacy.explain(text)  # (rule, token) pairs
+        return explained
 
     def _warm(self, chunks: set[str]) -> None:
         specials, tok = self._specials, self.spacy

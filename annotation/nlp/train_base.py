@@ -19,17 +19,17 @@ import random
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import spacy
 from spacy.pipeline import EntityRecognizer
 from spacy.tokens import Doc
 from spacy.training import Example
-from spacy.util import fix_random_seed, minibatch
-from thinc.api import Adam
+from spacy.util import minibatch
+from thinc.api import Adam, fix_random_seed
 
 from annotation.nlp.tokens import tokenizer
 
@@ -138,7 +138,7 @@ def _strippable(text: str, a: int, b: int, i: int) -> bool:
     return char in _EDGE or char.isspace()
 
 
-def to_sentence(text: str, spans: list[tuple[int, int, str]], misaligned: Counter) -> Sentence:
+def to_sentence(text: str, spans: list[tuple[int, int, str]], misaligned: Counter[str]) -> Sentence:
     """Tokenize with the project's tokenizer, as at run time, and map spans onto tokens.
 
     A span that does not fall on token edges is widened to them ("expand"); both that and a
@@ -175,7 +175,9 @@ def make_example(nlp: Language, sentences: Sequence[Sentence]) -> Example:
     return Example(Doc(nlp.vocab, words=words, spaces=spaces), reference)
 
 
-def split_heldout(records: list[Record], fraction: float, seed: int) -> tuple[list, list]:
+def split_heldout(
+    records: list[Record], fraction: float, seed: int
+) -> tuple[list[Record], list[Record]]:
     """A fixed, seeded slice of one dataset's train records for model selection."""
     order = list(range(len(records)))
     random.Random(seed).shuffle(order)
@@ -255,7 +257,7 @@ def predict(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterat
     yield from nlp.pipe(docs, batch_size=batch_size)
 
 
-def score(nlp: Language, records: Sequence[Record]) -> dict:
+def score(nlp: Language, records: Sequence[Record]) -> dict[str, dict[str, float]]:
     """Exact-match entity precision, recall and F1 (start, end and label), overall and by label."""
     counts: dict[str, Counter[str]] = {label: Counter() for label in ("ALL", *LABELS)}
     for doc, (_, spans) in zip(predict(nlp, (t for t, _ in records)), records):
@@ -269,7 +271,7 @@ def score(nlp: Language, records: Sequence[Record]) -> dict:
     return {label: _prf(c) for label, c in counts.items()}
 
 
-def _prf(c: Counter) -> dict:
+def _prf(c: Counter[str]) -> dict[str, float]:
     p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
     r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
@@ -280,13 +282,13 @@ def _prf(c: Counter) -> dict:
 
 
 def train(
-    train_sets: dict[str, list[Record]], settings: Settings, log=print
-) -> tuple[Language, dict]:
+    train_sets: dict[str, list[Record]], settings: Settings, log: Callable[[str], None] = print
+) -> tuple[Language, dict[str, Any]]:
     """Train on the datasets' train records; return the best pipeline and a run summary."""
     fix_random_seed(settings.seed)
     rng = random.Random(settings.seed)
     nlp = build_nlp(settings)
-    misaligned: Counter = Counter()
+    misaligned: Counter[str] = Counter()
     learn: list[Sentence] = []
     heldout: list[Record] = []
     for name in sorted(train_sets):
@@ -305,7 +307,7 @@ def train(
     best_f, best_epoch, best_bytes = -1.0, 0, b""
     started = time.perf_counter()
     for epoch in range(1, settings.max_epochs + 1):
-        losses: dict = {}
+        losses: dict[str, float] = {}
         examples = first if epoch == 1 else epoch_examples(nlp, learn, settings, rng)
         sizes = _compounding(settings.batch_start, settings.batch_stop)
         for batch in minibatch(examples, size=sizes):
@@ -334,8 +336,8 @@ def train(
 
 
 def train_and_refit(
-    train_sets: dict[str, list[Record]], settings: Settings, log=print
-) -> tuple[Language, dict]:
+    train_sets: dict[str, list[Record]], settings: Settings, log: Callable[[str], None] = print
+) -> tuple[Language, dict[str, Any]]:
     """Pick the epoch count on the held-out slice, then, if `refit`, retrain on all of train.
 
     The held-out slice is a tenth of the little data there is; once it has chosen the epoch
@@ -359,7 +361,9 @@ def _compounding(start: int, stop: int, rate: float = 1.001) -> Iterator[int]:
         size = min(stop, size * rate)
 
 
-def save(nlp: Language, out: Path, settings: Settings, summary: dict, sources: list[str]) -> None:
+def save(
+    nlp: Language, out: Path, settings: Settings, summary: dict[str, Any], sources: list[str]
+) -> None:
     """Write the pipeline with the per-label held-out precision the suggester uses as score."""
     held = summary.get("heldout", {})
     nlp.meta.update(
@@ -407,7 +411,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def report_dev(nlp: Language, data: Path, train_texts: set[str]) -> dict:
+def report_dev(nlp: Language, data: Path, train_texts: set[str]) -> dict[str, Any]:
     """Score each dev file, overall and on its sentences whose text is in no train file."""
     report = {}
     for path in sorted(data.glob("*/dev.jsonl")):

@@ -157,7 +157,8 @@ def _uncertain_first(
     order = np.fromiter((r[0] for r in db.execute(ranked)), dtype=np.int64)
     measured = order[np.isin(order, ids, assume_unique=True)]
     unmeasured = ids[~np.isin(ids, order, assume_unique=True)]
-    return np.concatenate([measured, unmeasured]).tolist()
+    merged: list[int] = np.concatenate([measured, unmeasured]).tolist()
+    return merged
 
 
 def _select_ids(query: ArticleQuery) -> tuple[str, list[Any]]:
@@ -270,7 +271,8 @@ def next_article(
             [value, *params],
         ).fetchone()
         if row is not None:
-            return row[0]
+            article_id: int = row[0]
+            return article_id
     return None
 
 
@@ -318,7 +320,8 @@ def _next_uncertain(
     for sql, bound, values in probes:
         found = store.db.execute(sql.format(bound=bound), [*values, *params]).fetchone()
         if found is not None:
-            return found[0]
+            article_id: int = found[0]
+            return article_id
     return None
 
 
@@ -369,9 +372,10 @@ def most_uncertain(
 
 def unmeasured(store: Store) -> int:
     """How many articles have no uncertainty yet (never suggested since it was measured)."""
-    return store.db.execute(
+    count: int = store.db.execute(
         "SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM uncertainty)"
     ).fetchone()[0]
+    return count
 
 
 def progress(store: Store, annotator: str) -> tuple[int, int]:

@@ -270,12 +270,13 @@ class CommandStack:
             where = " AND e.article_id IS NULL"
         elif self.scope != ALL_ARTICLES:
             where, args = " AND (e.article_id = ? OR e.article_id IS NULL)", (self.scope,)
-        return self.store.db.execute(
+        step: tuple[int, int, str, str, int | None] | None = self.store.db.execute(
             "SELECT h.seq, e.id, e.label, e.changes, e.article_id FROM history h "
             "JOIN events e ON e.id = h.event_id WHERE h.annotator = ? AND h.undone = ?"
             f"{where} ORDER BY h.seq {order} LIMIT 1",
             (self.annotator, undone, *args),
         ).fetchone()
+        return step
 
     def _check_project_wide(self, seq: int, label: str) -> None:
         later = self.store.db.execute(

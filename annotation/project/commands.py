@@ -8,6 +8,8 @@ command, across restarts, and every label's history can be audited.
 
 from __future__ import annotations
 
+from typing import Any
+
 from annotation.model import HUMAN, ArticleStatus, Entity, EntityStatus, Relation
 from annotation.project.command_stack import (
     ALL_ARTICLES,
@@ -80,7 +82,7 @@ def _check_overlap(
             )
 
 
-def _decide(tx: ChangeSet, entity: Entity, annotator: str, **values) -> None:
+def _decide(tx: ChangeSet, entity: Entity, annotator: str, **values: Any) -> None:
     tx.update(
         "entities", (entity.id,), status=ACCEPTED, annotator=annotator, updated=now(), **values
     )

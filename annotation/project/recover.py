@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from annotation.project import db as dbmod  # the schema of the new project
 from annotation.project.file import atomic, checks, wal
@@ -47,6 +48,7 @@ REPORTED = {
 }
 _AUTOINCREMENT = ("entities", "relations", "events")
 SEQUENCE = "salvaged_sequence"
+Row = tuple[Any, ...]  # a row (or the parameters of a query) as sqlite3 takes and gives it
 
 
 @dataclass
@@ -235,7 +237,7 @@ def _python_salvage(copy: Path, salvage: Path, source: Path) -> None:
         out.close()
 
 
-def _whole(conn: sqlite3.Connection, table: str, columns: str) -> list[tuple]:
+def _whole(conn: sqlite3.Connection, table: str, columns: str) -> list[Row]:
     try:
         return conn.execute(f"SELECT {columns} FROM {table}").fetchall()
     except sqlite3.DatabaseError:
@@ -244,7 +246,7 @@ def _whole(conn: sqlite3.Connection, table: str, columns: str) -> list[tuple]:
 
 def _readable_rows(
     conn: sqlite3.Connection, table: str, columns: str, batch: int = 500
-) -> Iterator[tuple]:
+) -> Iterator[Row]:
     """Every row of a rowid table that can be read, in rowid order, skipping ahead past the
     pages that cannot (by doubling steps from the last rowid read)."""
     after = -(2**63)
@@ -362,7 +364,7 @@ def _copy_rows(found: sqlite3.Connection, new: Path, report: RecoverReport) -> N
         conn.close()
 
 
-def _without_ref(conn: sqlite3.Connection, sql: str, columns: list[str], row: tuple) -> bool:
+def _without_ref(conn: sqlite3.Connection, sql: str, columns: list[str], row: Row) -> bool:
     # An event whose undone event was lost keeps its place in the log, without the link.
     if "ref" not in columns:
         return False
@@ -375,7 +377,7 @@ def _without_ref(conn: sqlite3.Connection, sql: str, columns: list[str], row: tu
     return True
 
 
-def _value(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> object:
+def _value(conn: sqlite3.Connection, sql: str, params: Row = ()) -> object:
     """The first column of the first row (None: no row, or it cannot be read)."""
     try:
         row = conn.execute(sql, params).fetchone()
@@ -384,13 +386,13 @@ def _value(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> object:
     return None if row is None else row[0]
 
 
-def _int_value(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> int | None:
+def _int_value(conn: sqlite3.Connection, sql: str, params: Row = ()) -> int | None:
     """`_value` if it is a whole number, else None (a damaged file may hold anything)."""
     value = _value(conn, sql, params)
     return value if isinstance(value, int) else None
 
 
-def _text_value(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> str | None:
+def _text_value(conn: sqlite3.Connection, sql: str, params: Row = ()) -> str | None:
     """`_value` if it is text, else None (a damaged file may hold anything)."""
     value = _value(conn, sql, params)
     return value if isinstance(value, str) else None

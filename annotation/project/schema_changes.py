@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from annotation.project.commands import Command, CommandError
 from annotation.project.store import ChangeSet, Store, now
@@ -449,10 +449,13 @@ def _verb(verbs: dict[str, str], changes: Mapping[str, object]) -> str:
     return verbs[next(iter(changes))] if len(changes) == 1 else "Edit"
 
 
-def _merge_types(types: tuple, sources: list[str], target: str) -> tuple:
+_Type = TypeVar("_Type", EntityType, RelationType)
+
+
+def _merge_types(types: tuple[_Type, ...], sources: list[str], target: str) -> tuple[_Type, ...]:
     """Drop the source types; the first one becomes the target if it does not exist yet."""
     by_name = {t.name: t for t in types}
-    result = []
+    result: list[_Type] = []
     for t in types:
         if t.name in sources:
             if target not in by_name:

@@ -83,7 +83,7 @@ _RELATION_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in RELATION_COLUMNS) + "
 Row = dict[str, Any]
 
 
-class UnreadMeta(dict):
+class UnreadMeta(dict[str, Any]):
     """An article's metadata that could not be read back (nested too deeply): empty, as the
     export writes it, with `unread` saying why, for the window to show."""
 
@@ -375,7 +375,8 @@ class Store:
 
     def data_version(self) -> int:
         """A number that changes whenever another connection commits to the project."""
-        return self.db.execute("PRAGMA data_version").fetchone()[0]
+        version: int = self.db.execute("PRAGMA data_version").fetchone()[0]
+        return version
 
     def forget_cached(self) -> None:
         """Forget what was read once and kept (the schema): another process changed it."""
@@ -568,7 +569,7 @@ class Store:
 
     def has_work(self, article_id: int, annotator: str) -> bool:
         """Whether the annotator has any entity, relation or status on the article."""
-        return (
+        return bool(
             self.db.execute(
                 "SELECT EXISTS (SELECT 1 FROM entities WHERE article_id = ?1 AND annotator = ?2) "
                 "OR EXISTS (SELECT 1 FROM relations WHERE article_id = ?1 AND annotator = ?2) "
@@ -594,7 +595,8 @@ class Store:
         ).fetchone()
         if row is None:
             raise KeyError(f"no tokens for article {article_id}")
-        return row[0]
+        data: bytes = row[0]
+        return data
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -637,7 +639,8 @@ class Store:
         return row[0] if row else None
 
     def count_articles(self) -> int:
-        return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        count: int = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        return count
 
     def entity(self, entity_id: int) -> Entity:
         row = self.db.execute(_ENTITY_SELECT + " WHERE id = ?", (entity_id,)).fetchone()

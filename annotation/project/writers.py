@@ -158,6 +158,6 @@ def _alive_windows(pid: int) -> bool:  # pragma: no cover - Windows only
     if not handle:
         return False
     try:
-        return kernel32.WaitForSingleObject(handle, 0) == 0x00000102  # WAIT_TIMEOUT
+        return bool(kernel32.WaitForSingleObject(handle, 0) == 0x00000102)  # WAIT_TIMEOUT
     finally:
         kernel32.CloseHandle(handle)

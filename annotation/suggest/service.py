@@ -139,8 +139,7 @@ def engine_from_settings(
     model whatever the settings, False leaves the rules alone.
     """
     from annotation.nlp.engine import SOURCES, PipelineSource, load_engine
-    from annotation.nlp.model_folders import current_relation_model
-    from annotation.suggest.training import current_model
+    from annotation.nlp.model_folders import current_model, current_relation_model
 
     names = list(names or settings.suggesters)
     pipelines = [

@@ -295,7 +295,8 @@ def train_project(
     the annotator accepted relations (`report.relations`); `ner=False` trains only it.
     Raise TrainError when there is nothing to train on or an argument is wrong.
     """
-    from spacy.util import fix_random_seed, minibatch
+    from spacy.util import minibatch
+    from thinc.api import fix_random_seed
 
     from annotation.nlp.pipeline import DEFAULT_MODEL, load_pipeline
     from annotation.nlp.suggestion import SuggesterError

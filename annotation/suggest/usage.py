@@ -44,15 +44,15 @@ class Tally:
     """Counts of outcomes by (suggester, label), and by day."""
 
     outcomes: tuple[str, ...] = OUTCOMES
-    by_source: dict[tuple[str, str], Counter] = field(default_factory=dict)
-    by_day: dict[str, Counter] = field(default_factory=dict)
+    by_source: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
+    by_day: dict[str, Counter[str]] = field(default_factory=dict)
 
     def add(self, source: str, label: str, outcome: str, day: str) -> None:
         self.by_source.setdefault((source, label), Counter())[outcome] += 1
         self.by_day.setdefault(day, Counter())[outcome] += 1
 
-    def totals(self) -> Counter:
-        total: Counter = Counter()
+    def totals(self) -> Counter[str]:
+        total: Counter[str] = Counter()
         for counts in self.by_source.values():
             total.update(counts)
         return total
@@ -117,10 +117,10 @@ class SuggestionUse(Tally):
 def suggestion_use(store: Store) -> SuggestionUse:
     """Read every decision in the project and classify it (see the module docstring)."""
     first: dict[int, tuple[int, int, str, str]] = {}  # entity id -> suggested span, day
-    relation_first: dict[int, tuple[dict, str]] = {}  # relation id -> suggested row, day
+    relation_first: dict[int, tuple[dict[str, Any], str]] = {}  # relation id -> suggested row, day
     # relation id -> (the suggestion, day, relations added in the same step) at its last
     # deletion: an undone deletion may be followed by another
-    removed: dict[int, tuple[dict, str, list[dict]]] = {}
+    removed: dict[int, tuple[dict[str, Any], str, list[dict[str, Any]]]] = {}
     for time, changes in store.db.execute(
         "SELECT time, changes FROM events WHERE kind = 'do' ORDER BY id"
     ):
@@ -171,8 +171,8 @@ def suggestion_use(store: Store) -> SuggestionUse:
 def _relations(
     store: Store,
     tally: Tally,
-    first: dict[int, tuple[dict, str]],
-    removed: dict[int, tuple[dict, str, list[dict]]],
+    first: dict[int, tuple[dict[str, Any], str]],
+    removed: dict[int, tuple[dict[str, Any], str, list[dict[str, Any]]]],
 ) -> None:
     live = {
         row[0]: row

@@ -235,7 +235,9 @@ def _articles(
     return rows
 
 
-def _f1_array(a_matched, a_total, b_matched, b_total) -> np.ndarray:
+def _f1_array(
+    a_matched: np.ndarray, a_total: np.ndarray, b_matched: np.ndarray, b_total: np.ndarray
+) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         p = np.where(a_total > 0, a_matched / np.maximum(a_total, 1), 0.0)
         r = np.where(b_total > 0, b_matched / np.maximum(b_total, 1), 0.0)
@@ -281,7 +283,7 @@ def _compare(
     only_a = np.bincount(a.label[~found], minlength=n_labels)
     only_b = np.bincount(b.label[~member(b.bound_key, a.bound_sorted)], minlength=n_labels)
 
-    def by_label(matched_a, matched_b) -> dict[str, SpanCounts]:
+    def by_label(matched_a: np.ndarray, matched_b: np.ndarray) -> dict[str, SpanCounts]:
         return {
             label: SpanCounts(*map(int, (m_a, t_a, m_b, t_b)))
             for label, m_a, t_a, m_b, t_b in zip(

@@ -83,7 +83,8 @@ def member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
     if not len(sorted_keys):
         return np.zeros(len(keys), dtype=bool)
     at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
-    return sorted_keys[at] == keys
+    found: np.ndarray = sorted_keys[at] == keys
+    return found
 
 
 def load_corpus(store: Store, annotators: list[str], labels: list[str] | None) -> Corpus:
@@ -219,14 +220,20 @@ def _case(column: str, values: list[str]) -> tuple[str, list[str]]:
     return f"CASE {column} {whens} ELSE {_NONE} END", list(values)
 
 
-def _articles(store: Store, done: str, params: list[object]):
+def _articles(
+    store: Store, done: str, params: list[object]
+) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray, np.ndarray, int]:
     """Ids, titles and axis offsets of the counted Articles, their tokens on the axis, and
     the axis' length.
 
     Blank tokens are found a chunk of Articles at a time: their texts joined with one
     character between them, as on the axis, and looked at in one numpy pass.
     """
-    ids, titles, bases, starts, ends = [], [], [], [], []
+    ids: list[int] = []
+    titles: list[str] = []
+    bases: list[int] = []
+    starts: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
     base = 0
     cursor = store.db.execute(
         "SELECT a.id, a.title, a.text, t.data FROM articles a "

@@ -288,7 +288,7 @@ def _plan(
 
 
 def _has_work(db: Database, name: str) -> bool:
-    return (
+    return bool(
         db.execute(
             "SELECT EXISTS (SELECT 1 FROM entities WHERE annotator = ?1) "
             "OR EXISTS (SELECT 1 FROM relations WHERE annotator = ?1) "

@@ -13,8 +13,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import IO, Any
 
-from annotation.io.export_records import ExportError, ExportReport, iter_records, write_atomic
+from annotation.io.export_records import (
+    ExportError,
+    ExportReport,
+    Key,
+    Progress,
+    iter_records,
+    write_atomic,
+)
 from annotation.model import ArticleStatus, EntityStatus
 from annotation.project.store import Store
 
@@ -32,7 +40,7 @@ def export_gold(
     reviewer: str,
     annotators: Sequence[str] | None = None,
     statuses: Iterable[str] | None = (ArticleStatus.DONE,),
-    progress=None,
+    progress: Progress | None = None,
 ) -> ExportReport:
     """Write the reviewer's records (articles the reviewer marked done, by default)."""
     if reviewer not in store.annotators():
@@ -41,7 +49,7 @@ def export_gold(
     report = ExportReport(path=Path(out_path), fmt="jsonl")
     records = iter_records(store, reviewer, statuses, report=report, progress=progress)
 
-    def write(f) -> None:
+    def write(f: IO[bytes]) -> None:
         for record in records:
             _add_versions(store, record, reviewer, annotators)
             f.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode())
@@ -51,7 +59,9 @@ def export_gold(
     return report
 
 
-def _add_versions(store: Store, record: dict, reviewer: str, annotators: list[str]) -> None:
+def _add_versions(
+    store: Store, record: dict[str, Any], reviewer: str, annotators: list[str]
+) -> None:
     article_id = record["meta"]["article_id"]
     by_key: dict[tuple[int, int, str], list[str]] = {}
     ends: dict[int, tuple[int, int, str]] = {}
@@ -59,7 +69,7 @@ def _add_versions(store: Store, record: dict, reviewer: str, annotators: list[st
         ends[e.id] = (e.start, e.end, e.label)
         if e.annotator in annotators:
             by_key.setdefault((e.start, e.end, e.label), []).append(e.annotator)
-    relations: dict[tuple, list[str]] = {}
+    relations: dict[tuple[Key, Key, str], list[str]] = {}
     for r in store.relations(article_id, (ACCEPTED,)):
         if r.annotator in annotators and r.head in ends and r.child in ends:
             relations.setdefault((ends[r.head], ends[r.child], r.label), []).append(r.annotator)
