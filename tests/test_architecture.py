@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 CONTRACTS = (
     "The domain (annotation/) never imports Qt",
-    "The command line and the window sit on the domain, side by side",
+    "The launcher over the command line and the window, side by side on the domain",
     "The domain (annotation/) is layered",
     "Team work and suggestions are independent",
     "Language processing (annotation.nlp) knows no project, file, team or front end",
@@ -74,7 +74,7 @@ def test_ruff_format_is_applied() -> None:
 
 # The packages mypy checks clean with pyproject.toml's [tool.mypy] (the same list as the
 # mypy hook in .pre-commit-config.yaml).
-MYPY_CHECKED = ("annotation", "cli", "gui")
+MYPY_CHECKED = ("annotation", "cli", "gui", "sorot")
 
 
 def test_mypy_is_clean() -> None:
