@@ -90,7 +90,7 @@ SPECS: dict[str, tuple[str, list[str | QKeySequence.StandardKey], str]] = {
     "reject": ("&Reject", ["X", "Backspace"], "Reject the current suggestion"),
     "next_item": ("&Next suggestion", ["Tab"], "Go to the next open suggestion"),
     # One name only: X11 reports Shift+Tab as Backtab too, and two names for one key make
-    # Qt refuse it as an ambiguous shortcut (tests/test_shortcuts.py).
+    # Qt refuse it as an ambiguous shortcut (tests/gui/test_shortcuts.py).
     "previous_item": ("&Previous suggestion", ["Shift+Tab"], "Go to the previous open suggestion"),
     "delete": ("&Delete", ["Delete"], "Delete the current entity or relation"),
     "widen_end": ("Widen end by a token", ["Shift+Right"], "Move the span's end right"),
@@ -317,7 +317,7 @@ MENUS: dict[str, list[str | None]] = {
 }
 
 # The help overlay's groups, by task (gui/key_help.py). Every action with a key is in
-# exactly one, and no other action is (tests/test_key_help.py): the overlay lists the keys
+# exactly one, and no other action is (tests/gui/test_key_help.py): the overlay lists the keys
 # the window binds, nothing more and nothing less. The label keys come from the schema.
 KEY_GROUPS: dict[str, list[str]] = {
     "Move": ["next_item", "previous_item", "go_to"],

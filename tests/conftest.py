@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 from annotation.project.store import Store
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
+
+# The tests are laid out like the code (tests/gui, tests/cli, ...), and pytest puts tests/ on
+# sys.path for this file: there tests/gui and tests/cli would be taken for the packages gui and
+# cli (as empty namespace packages) when the checkout itself is not on sys.path, as under
+# `python benchmarks/reliability.py` (the editable install's finder comes after sys.path).
+# With the checkout on sys.path the real packages always win.
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

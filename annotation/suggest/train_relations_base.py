@@ -293,7 +293,7 @@ def training_md(
         f"digested: `{rules['output_digest']}`",
         "",
         "The model reads the rules' candidates as features, so a change of the rules needs a "
-        "retrain with the command above; `tests/test_shipped_relations.py` fails until then.",
+        "retrain with the command above; `tests/nlp/test_shipped_relations.py` fails until then.",
         "",
         "## Data",
         "",

@@ -4,7 +4,7 @@ An accepted entity's highlight is its label's colour laid over the view's backgr
 `LIGHT_ALPHA` or `DARK_ALPHA` (more for the current one); where that would leave the text
 on it below WCAG AA contrast, the colour is laid on more thinly. The default colours
 (resources/schema/default.json) are chosen so that these highlights stay apart for the
-common colour-vision deficiencies (tests/test_colours.py measures it).
+common colour-vision deficiencies (tests/view/test_colours.py measures it).
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from annotation.nlp.rules import ORIGINS, RuleSuggester, split_sentences
 from annotation.nlp.suggestion import Candidate
 from annotation.nlp.tokens import tokenize, tokenizer
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import spacy
 from annotation.nlp.relations import RelationSuggester
 from annotation.nlp.sentences import split_sentences
 from annotation.schema import default_schema
-from tests.test_relations import parse, readable
+from tests.nlp.test_relations import parse, readable
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from annotation.model import EntityStatus, NewEntity
 from annotation.project.store import Store
 from annotation.settings import Settings
 from gui.main_window import MainWindow
-from tests.test_gui_main_window import show
+from tests.gui.test_gui_main_window import show
 
 TEXT = "Kunjungan\n\nPresiden Joko Widodo bertemu Emmanuel Macron di Paris."
 

@@ -38,7 +38,7 @@ from benchmarks.keystroke_plan import (
     type_stage,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "tests" / "data" / "keystrokes" / "gold.jsonl"
 
 

@@ -36,7 +36,7 @@ from annotation.suggest.training import train_project
 from cli.main import run
 
 ANA = "ana"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 COUNTRIES = [
     "Rusia",
     "Iran",
@@ -404,7 +404,7 @@ def test_the_corpus_gold_trains_a_model_that_keeps_the_rules_precision(tmp_path:
     import subprocess
     import sys
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     gold = tmp_path / "gold.jsonl"
     subprocess.run(
         [sys.executable, str(root / "benchmarks" / "make_corpus_gold.py"), "--out", str(gold)],

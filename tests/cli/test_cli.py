@@ -15,7 +15,7 @@ from annotation.project.store import Store
 from cli.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_REJECTED
 from cli.main import build_parser, run
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TEXT = "Presiden Joko Widodo bertemu Perdana Menteri Anwar Ibrahim di Bogor."
 
 

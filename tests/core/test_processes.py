@@ -15,7 +15,7 @@ import pytest
 
 from annotation.processes import Pool
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 linux_only = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 
 
@@ -97,7 +97,7 @@ def test_workers_end_when_their_parent_is_killed(kind: str) -> None:
     code = (
         "import sys, time\n"
         "from annotation.processes import Pool, start_process\n"
-        "from tests.test_processes import _sleep\n"
+        "from tests.core.test_processes import _sleep\n"
         "if sys.argv[1] == 'pool':\n"
         "    pool = Pool(2)\n"
         "    pool.put(_sleep, 600)\n"

@@ -20,8 +20,8 @@ from annotation.model import EntityStatus
 from annotation.nlp.tokens import Tokens
 from annotation.project.store import Store
 
-REPO = Path(__file__).resolve().parents[1]
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 # Every kind of character that an importer could mangle: a ZWJ emoji sequence and a flag
 # (non-BMP), a decomposed Vietnamese name (combining marks), CRLF, tabs, NBSP, a BOM

@@ -20,7 +20,7 @@ import pytest
 
 from annotation import __version__
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CODE = ("annotation", "cli", "gui", "sorot")
 # What the build reads; the rest of the checkout (benchmarks, docs, caches) stays behind.
 SOURCES = ("pyproject.toml", "README.md", "main.py", "resources", "tests", *CODE)

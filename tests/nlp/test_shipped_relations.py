@@ -29,7 +29,7 @@ from annotation.suggest.train_relations_base import TRAINING, dev_items, rules_d
 from cli.main import run
 
 schema = default_schema()
-DEV = Path(__file__).resolve().parents[1] / "benchmarks" / "gold" / "dev"
+DEV = Path(__file__).resolve().parents[2] / "benchmarks" / "gold" / "dev"
 RETRAIN = (
     "retrain it: .venv/bin/python -m annotation.suggest.train_relations_base --gold "
     "benchmarks/gold/dev --out resources/models/relations_id (about a minute), and "
